@@ -1,0 +1,143 @@
+package dev.kingsnake;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Every bound the scanner enforces on hostile input. All sizes are checked against bytes actually
+ * read, never against sizes an archive declares. Exceeding a bound becomes a
+ * {@link DiagnosticCode#LIMIT_EXCEEDED} diagnostic and the scan goes on with what was read.
+ *
+ * @param maxTotalBytes           uncompressed bytes read from one package, nested archives included
+ * @param maxEntryBytes           uncompressed bytes read from one entry
+ * @param maxEntries              entries read from one package, nested archives included
+ * @param maxCompressionRatio     uncompressed/compressed ratio of one entry beyond which it is cut off
+ *                                (checked once an entry has produced more than 1 MiB)
+ * @param maxNestingDepth         archives inside archives that are opened (0 = only the outer one)
+ * @param maxPathLength           characters in one entry path
+ * @param maxParseBytes           bytes of one Python file that are fully parsed; larger files are
+ *                                only scanned as text
+ * @param maxSyntaxNesting        bracket/indent nesting of Python code beyond which parsing of that
+ *                                statement stops
+ * @param maxDecodedBytesPerLayer bytes one decoding step may produce
+ * @param maxDecodeLayers         decoding layers peeled off one payload
+ * @param maxDecodedBytesPerPackage bytes all decoding in one package may produce
+ * @param packageTimeout          wall time for scanning one package
+ */
+public record Limits(
+        long maxTotalBytes,
+        long maxEntryBytes,
+        int maxEntries,
+        int maxCompressionRatio,
+        int maxNestingDepth,
+        int maxPathLength,
+        long maxParseBytes,
+        int maxSyntaxNesting,
+        long maxDecodedBytesPerLayer,
+        int maxDecodeLayers,
+        long maxDecodedBytesPerPackage,
+        Duration packageTimeout) {
+
+    private static final long MIB = 1024L * 1024L;
+
+    public Limits {
+        positive(maxTotalBytes, "maxTotalBytes");
+        positive(maxEntryBytes, "maxEntryBytes");
+        positive(maxEntries, "maxEntries");
+        positive(maxCompressionRatio, "maxCompressionRatio");
+        if (maxNestingDepth < 0) {
+            throw new IllegalArgumentException("maxNestingDepth must be >= 0");
+        }
+        positive(maxPathLength, "maxPathLength");
+        positive(maxParseBytes, "maxParseBytes");
+        positive(maxSyntaxNesting, "maxSyntaxNesting");
+        positive(maxDecodedBytesPerLayer, "maxDecodedBytesPerLayer");
+        positive(maxDecodeLayers, "maxDecodeLayers");
+        positive(maxDecodedBytesPerPackage, "maxDecodedBytesPerPackage");
+        Objects.requireNonNull(packageTimeout, "packageTimeout");
+        if (packageTimeout.isNegative() || packageTimeout.isZero()) {
+            throw new IllegalArgumentException("packageTimeout must be positive");
+        }
+    }
+
+    /** Defaults that keep a 2-core, few-GiB machine safe while scanning real packages whole. */
+    public static Limits defaults() {
+        return new Limits(
+                512 * MIB,
+                64 * MIB,
+                50_000,
+                1_000,
+                3,
+                4_096,
+                4 * MIB,
+                200,
+                16 * MIB,
+                16,
+                64 * MIB,
+                Duration.ofSeconds(60));
+    }
+
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    public static Builder builder() {
+        return new Builder(defaults());
+    }
+
+    private static void positive(long value, String name) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(name + " must be positive");
+        }
+    }
+
+    /** Changes some bounds, keeping the others. */
+    public static final class Builder {
+        private long maxTotalBytes;
+        private long maxEntryBytes;
+        private int maxEntries;
+        private int maxCompressionRatio;
+        private int maxNestingDepth;
+        private int maxPathLength;
+        private long maxParseBytes;
+        private int maxSyntaxNesting;
+        private long maxDecodedBytesPerLayer;
+        private int maxDecodeLayers;
+        private long maxDecodedBytesPerPackage;
+        private Duration packageTimeout;
+
+        private Builder(Limits l) {
+            maxTotalBytes = l.maxTotalBytes;
+            maxEntryBytes = l.maxEntryBytes;
+            maxEntries = l.maxEntries;
+            maxCompressionRatio = l.maxCompressionRatio;
+            maxNestingDepth = l.maxNestingDepth;
+            maxPathLength = l.maxPathLength;
+            maxParseBytes = l.maxParseBytes;
+            maxSyntaxNesting = l.maxSyntaxNesting;
+            maxDecodedBytesPerLayer = l.maxDecodedBytesPerLayer;
+            maxDecodeLayers = l.maxDecodeLayers;
+            maxDecodedBytesPerPackage = l.maxDecodedBytesPerPackage;
+            packageTimeout = l.packageTimeout;
+        }
+
+        public Builder maxTotalBytes(long v) { maxTotalBytes = v; return this; }
+        public Builder maxEntryBytes(long v) { maxEntryBytes = v; return this; }
+        public Builder maxEntries(int v) { maxEntries = v; return this; }
+        public Builder maxCompressionRatio(int v) { maxCompressionRatio = v; return this; }
+        public Builder maxNestingDepth(int v) { maxNestingDepth = v; return this; }
+        public Builder maxPathLength(int v) { maxPathLength = v; return this; }
+        public Builder maxParseBytes(long v) { maxParseBytes = v; return this; }
+        public Builder maxSyntaxNesting(int v) { maxSyntaxNesting = v; return this; }
+        public Builder maxDecodedBytesPerLayer(long v) { maxDecodedBytesPerLayer = v; return this; }
+        public Builder maxDecodeLayers(int v) { maxDecodeLayers = v; return this; }
+        public Builder maxDecodedBytesPerPackage(long v) { maxDecodedBytesPerPackage = v; return this; }
+        public Builder packageTimeout(Duration v) { packageTimeout = v; return this; }
+
+        public Limits build() {
+            return new Limits(maxTotalBytes, maxEntryBytes, maxEntries, maxCompressionRatio, maxNestingDepth,
+                    maxPathLength, maxParseBytes, maxSyntaxNesting, maxDecodedBytesPerLayer, maxDecodeLayers,
+                    maxDecodedBytesPerPackage, packageTimeout);
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package dev.kingsnake;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The immutable result of scanning one package.
+ *
+ * @param input       the input as given (a path, or the name passed to {@link Scanner#scan(String, java.io.InputStream)})
+ * @param name        package name from PKG-INFO/METADATA, else guessed from the file name; may be empty
+ * @param version     package version, likewise; may be empty
+ * @param kind        what kind of package the input is
+ * @param verdict     the verdict at the scanner's threshold
+ * @param score       0–10, see README "Scoring"
+ * @param findings    evidence, most serious first
+ * @param diagnostics what kept the scan from seeing the whole input
+ * @param stats       counters
+ */
+public record ScanResult(
+        String input,
+        String name,
+        String version,
+        PackageKind kind,
+        Verdict verdict,
+        double score,
+        List<Finding> findings,
+        List<Diagnostic> diagnostics,
+        ScanStats stats) {
+
+    public ScanResult {
+        Objects.requireNonNull(input, "input");
+        name = name == null ? "" : name;
+        version = version == null ? "" : version;
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(verdict, "verdict");
+        findings = List.copyOf(findings);
+        diagnostics = List.copyOf(diagnostics);
+        Objects.requireNonNull(stats, "stats");
+    }
+
+    /** True when a limit cut the scan short, so that findings may be missing. */
+    public boolean partial() {
+        return diagnostics.stream().anyMatch(d -> d.code() == DiagnosticCode.LIMIT_EXCEEDED);
+    }
+}

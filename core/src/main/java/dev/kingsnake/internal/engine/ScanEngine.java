@@ -1,0 +1,232 @@
+package dev.kingsnake.internal.engine;
+
+import dev.kingsnake.Confidence;
+import dev.kingsnake.Diagnostic;
+import dev.kingsnake.DiagnosticCode;
+import dev.kingsnake.Finding;
+import dev.kingsnake.Limits;
+import dev.kingsnake.PackageKind;
+import dev.kingsnake.ScanResult;
+import dev.kingsnake.ScanStats;
+import dev.kingsnake.Severity;
+import dev.kingsnake.Verdict;
+import dev.kingsnake.internal.archive.ArchiveEntry;
+import dev.kingsnake.internal.archive.ArchiveReader;
+import dev.kingsnake.internal.archive.UnpackedPackage;
+import dev.kingsnake.internal.decode.DecodeBudget;
+import dev.kingsnake.internal.decode.DecodedLayer;
+import dev.kingsnake.internal.decode.Deobfuscator;
+import dev.kingsnake.internal.python.ParseOutcome;
+import dev.kingsnake.internal.python.PythonParser;
+import dev.kingsnake.internal.python.semantic.SemanticModel;
+import dev.kingsnake.spi.FileKind;
+import dev.kingsnake.spi.FindingSink;
+import dev.kingsnake.spi.Location;
+import dev.kingsnake.spi.PackageInfo;
+import dev.kingsnake.spi.PythonFile;
+import dev.kingsnake.spi.Rule;
+import dev.kingsnake.spi.RuleInfo;
+import dev.kingsnake.spi.SourceFile;
+
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Runs one scan: unpack, classify, parse, decode, rules, score. Thread-safe. */
+public final class ScanEngine {
+    private final Limits limits;
+    private final List<Rule> rules;
+    private final Map<String, RuleInfo> infos;
+    private final double threshold;
+    private final double suspiciousThreshold;
+    private final Optional<List<String>> popularPackages;
+    private final ArchiveReader archiveReader;
+    private final PythonParser parser;
+    private final Deobfuscator deobfuscator;
+    private final Scoring scoring = new Scoring();
+
+    public ScanEngine(Limits limits, List<Rule> rules, double threshold, double suspiciousThreshold,
+                      Optional<List<String>> popularPackages) {
+        this.limits = limits;
+        this.rules = List.copyOf(rules);
+        Map<String, RuleInfo> m = new LinkedHashMap<>();
+        for (Rule r : rules) {
+            RuleInfo info = r.info();
+            if (m.putIfAbsent(info.id(), info) != null) {
+                throw new IllegalArgumentException("two rules share the id " + info.id());
+            }
+        }
+        this.infos = Map.copyOf(m);
+        this.threshold = threshold;
+        this.suspiciousThreshold = suspiciousThreshold;
+        this.popularPackages = popularPackages.map(List::copyOf);
+        this.archiveReader = new ArchiveReader(limits);
+        this.parser = new PythonParser(limits);
+        this.deobfuscator = new Deobfuscator(limits);
+    }
+
+    public List<Rule> rules() {
+        return rules;
+    }
+
+    public ScanResult scan(Path path) {
+        long start = System.nanoTime();
+        UnpackedPackage pkg = archiveReader.read(path);
+        return analyse(path.toString(), path.getFileName() == null ? path.toString()
+                : path.getFileName().toString(), pkg, start);
+    }
+
+    public ScanResult scan(String name, InputStream in) {
+        long start = System.nanoTime();
+        UnpackedPackage pkg = archiveReader.read(name, in);
+        String fileName = name.contains("/") ? name.substring(name.lastIndexOf('/') + 1) : name;
+        return analyse(name, fileName, pkg, start);
+    }
+
+    private ScanResult analyse(String input, String fileName, UnpackedPackage pkg, long start) {
+        Deadline deadline = new Deadline(start, limits.packageTimeout().toNanos());
+        List<Diagnostic> diags = new ArrayList<>(pkg.diagnostics());
+        List<SourceFile> files = new ArrayList<>();
+        List<PythonFile> pythonFiles = new ArrayList<>();
+        long pythonBytes = 0;
+        int realPythonFiles = 0;
+        try {
+            for (ArchiveEntry e : pkg.entries()) {
+                if (deadline.passed()) {
+                    diags.add(deadline.diagnostic("while parsing"));
+                    break;
+                }
+                FileKind kind = FileClassifier.classify(e.path(), e.bytes());
+                if (kind == FileKind.PYTHON) {
+                    PythonFile pf = parse(e.path(), e.bytes(), List.of(), Optional.empty(), diags);
+                    files.add(pf);
+                    pythonFiles.add(pf);
+                    pythonBytes += e.bytes().length;
+                    realPythonFiles++;
+                } else {
+                    files.add(new PackageFile(e.path(), kind, e.bytes(), e.executable()));
+                }
+            }
+            decodeLayers(pythonFiles, files, diags, deadline);
+        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+            diags.add(Diagnostic.of(DiagnosticCode.LIMIT_EXCEEDED, "analysis stopped: " + e));
+        }
+
+        PackageInfo info = MetadataReader.read(fileName, pkg.kind(), files);
+        PackageContext ctx = new PackageContext(info, files, pythonFiles, limits, popularPackages);
+        List<Finding> findings = runRules(ctx, diags, deadline);
+        findings.sort(Scoring::compare);
+        double score = scoring.score(findings, infos);
+        Verdict verdict = !pkg.readable() ? Verdict.ERROR
+                : score >= threshold ? Verdict.MALICIOUS
+                : score >= suspiciousThreshold ? Verdict.SUSPICIOUS : Verdict.BENIGN;
+        long elapsed = (System.nanoTime() - start) / 1_000_000;
+        ScanStats stats = new ScanStats(pkg.entries().size(), realPythonFiles, pythonBytes, pkg.compressedBytes(),
+                pkg.uncompressedBytes(), elapsed);
+        PackageKind kind = pkg.kind();
+        return new ScanResult(input, info.name(), info.version(), kind, verdict, score, findings, diags, stats);
+    }
+
+    private PythonFile parse(String path, byte[] bytes, List<String> chain, Optional<Location> origin,
+                             List<Diagnostic> diags) {
+        ParseOutcome out = parser.parse(path, bytes);
+        diags.addAll(out.diagnostics());
+        boolean errors = out.diagnostics().stream().anyMatch(d -> d.code() == DiagnosticCode.PARSE_ERROR);
+        return new SemanticModel(path, bytes, out.text(), out.module(), errors, chain, origin);
+    }
+
+    /** Peels payloads breadth-first; each Python layer is parsed and peeled again, up to the layer limit. */
+    private void decodeLayers(List<PythonFile> pythonFiles, List<SourceFile> files, List<Diagnostic> diags,
+                              Deadline deadline) {
+        DecodeBudget budget = new DecodeBudget(limits.maxDecodedBytesPerPackage());
+        Deque<PythonFile> work = new ArrayDeque<>(pythonFiles);
+        Map<String, Integer> layerCounter = new LinkedHashMap<>();
+        while (!work.isEmpty()) {
+            if (deadline.passed()) {
+                diags.add(deadline.diagnostic("while decoding"));
+                return;
+            }
+            PythonFile f = work.poll();
+            Deobfuscator.Result r = deobfuscator.peel(f, budget);
+            diags.addAll(r.diagnostics());
+            for (DecodedLayer layer : r.layers()) {
+                if (layer.chain().size() > limits.maxDecodeLayers()) {
+                    diags.add(new Diagnostic(DiagnosticCode.LIMIT_EXCEEDED, f.path(),
+                            "more than " + limits.maxDecodeLayers() + " decoding layers"));
+                    continue;
+                }
+                String base = layer.origin().file().path();
+                int hash = base.indexOf('#');
+                String root = hash < 0 ? base : base.substring(0, hash);
+                int n = layerCounter.merge(root, 1, Integer::sum);
+                String path = root + "#layer" + n;
+                if (layer.python()) {
+                    PythonFile pf = parse(path, layer.content(), layer.chain(), Optional.of(layer.origin()), diags);
+                    files.add(pf);
+                    pythonFiles.add(pf);
+                    work.add(pf);
+                } else {
+                    files.add(new DecodedFile(path, layer));
+                }
+            }
+        }
+    }
+
+    private List<Finding> runRules(PackageContext ctx, List<Diagnostic> diags, Deadline deadline) {
+        List<Finding> findings = new ArrayList<>();
+        for (Rule rule : rules) {
+            if (deadline.passed()) {
+                diags.add(deadline.diagnostic("before rule " + rule.info().id()));
+                break;
+            }
+            RuleInfo info = rule.info();
+            List<Finding> mine = new ArrayList<>();
+            try {
+                rule.check(ctx, new Sink(info, mine));
+                findings.addAll(mine);
+            } catch (RuntimeException | StackOverflowError e) {
+                diags.add(new Diagnostic(DiagnosticCode.RULE_FAILED, "",
+                        info.id() + " failed: " + e));
+            }
+        }
+        return findings;
+    }
+
+    /** Collects one rule's findings, filling in its identity and the layer chain. */
+    private record Sink(RuleInfo info, List<Finding> out) implements FindingSink {
+        private static final int MAX_EVIDENCE = 300;
+
+        @Override
+        public void report(Location at, String message, String evidence) {
+            report(at, message, evidence, info.severity(), info.confidence());
+        }
+
+        @Override
+        public void report(Location at, String message, String evidence, Severity severity, Confidence confidence) {
+            String ev = evidence == null ? "" : evidence.strip();
+            if (ev.length() > MAX_EVIDENCE) {
+                ev = ev.substring(0, MAX_EVIDENCE) + "…";
+            }
+            SourceFile f = at.file();
+            out.add(new Finding(info.id(), severity, confidence, f.path(), at.line(), at.column(), message, ev,
+                    f.decodeChain().isEmpty() ? at.reach() : f.origin().reach(), f.decodeChain()));
+        }
+    }
+
+    private record Deadline(long start, long budgetNanos) {
+        boolean passed() {
+            return System.nanoTime() - start > budgetNanos;
+        }
+
+        Diagnostic diagnostic(String where) {
+            return Diagnostic.of(DiagnosticCode.LIMIT_EXCEEDED,
+                    "package time limit of " + budgetNanos / 1_000_000 + " ms exceeded " + where);
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package dev.kingsnake.spi;
+
+import java.util.List;
+
+/** A file of the package, in memory. Decoded payload layers are files too ({@code setup.py#layer1}). */
+public interface SourceFile {
+
+    /** Path as it appears in the archive (normalised separators), plus {@code #layerN} for decoded layers. */
+    String path();
+
+    FileKind kind();
+
+    /** The raw bytes; shared for speed, never modify them. */
+    byte[] bytes();
+
+    /** The content as text (declared encoding, else UTF-8, undecodable bytes replaced). */
+    String text();
+
+    /** True when the archive marks the entry executable. */
+    boolean executable();
+
+    /** For decoded layers, the decoding steps from the outer literal inwards; empty for real files. */
+    List<String> decodeChain();
+
+    /** For decoded layers, where the outermost encoded literal is; for real files, this file at line 0. */
+    Location origin();
+}

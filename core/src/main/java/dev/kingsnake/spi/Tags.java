@@ -1,0 +1,40 @@
+package dev.kingsnake.spi;
+
+/** Behaviour tags the scoring model knows how to combine. A rule may carry several. */
+public final class Tags {
+    private Tags() {
+    }
+
+    /** Runs code from data: exec/eval/compile/marshal/pickle on non-literal input. */
+    public static final String EXECUTE = "execute";
+    /** Starts processes or shells. */
+    public static final String PROCESS = "process";
+    /** Talks to the network. */
+    public static final String NETWORK = "network";
+    /** Downloads something. */
+    public static final String DOWNLOAD = "download";
+    /** Decodes, decompresses or decrypts data. */
+    public static final String DECODE = "decode";
+    /** Hides what the code does. */
+    public static final String OBFUSCATION = "obfuscation";
+    /** Reads secrets: credentials, tokens, browser data, wallets, env vars. */
+    public static final String CREDENTIALS = "credentials";
+    /** Collects facts about the host or user. */
+    public static final String FINGERPRINT = "fingerprint";
+    /** Sends data out (webhooks, paste sites, POST of collected data). */
+    public static final String EXFILTRATION = "exfiltration";
+    /** Writes files or executables outside the package. */
+    public static final String FILE_WRITE = "file-write";
+    /** Survives reboot or re-login: startup folders, Run keys, cron, shell profiles. */
+    public static final String PERSISTENCE = "persistence";
+    /** Reverse/bind shell or remote control. */
+    public static final String BACKDOOR = "backdoor";
+    /** Cryptocurrency mining. */
+    public static final String MINER = "miner";
+    /** Native executables shipped in the package. */
+    public static final String BINARY = "binary";
+    /** Who the package pretends to be: name, metadata, archive integrity. */
+    public static final String METADATA = "metadata";
+    /** A finding that alone is a strong sign of malice. */
+    public static final String STRONG = "strong";
+}
