@@ -22,6 +22,11 @@ public final class Ciphers {
             this.code = code;
         }
 
+        /** The constant's value in pycryptodome. */
+        public int code() {
+            return code;
+        }
+
         public static java.util.Optional<AesMode> of(int code) {
             return Arrays.stream(values()).filter(m -> m.code == code).findFirst();
         }
