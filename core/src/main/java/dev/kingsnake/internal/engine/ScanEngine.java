@@ -147,6 +147,16 @@ public final class ScanEngine {
         DecodeBudget budget = new DecodeBudget(limits.maxDecodedBytesPerPackage());
         Deque<PythonFile> work = new ArrayDeque<>(pythonFiles);
         Map<String, Integer> layerCounter = new LinkedHashMap<>();
+        for (SourceFile bytecode : List.copyOf(files)) {
+            if (bytecode.kind() == FileKind.BYTECODE) {
+                Deobfuscator.Result r = deobfuscator.peelBytecode(bytecode, budget);
+                diags.addAll(r.diagnostics());
+                for (DecodedLayer layer : r.layers()) {
+                    int n = layerCounter.merge(bytecode.path(), 1, Integer::sum);
+                    files.add(new DecodedFile(bytecode.path() + "#layer" + n, layer));
+                }
+            }
+        }
         while (!work.isEmpty()) {
             if (deadline.passed()) {
                 diags.add(deadline.diagnostic("while decoding"));
