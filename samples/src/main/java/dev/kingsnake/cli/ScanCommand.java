@@ -111,7 +111,10 @@ final class ScanCommand implements Callable<Integer> {
         ScanSummary.Tally tally = new ScanSummary.Tally();
         boolean[] failed = new boolean[1];
         try (ReportWriter writer = format.writer(out, settings);
-             ConsoleProgress progress = ConsoleProgress.open(!quiet)) {
+             ConsoleProgress progress = ConsoleProgress.open(!quiet, output == null)) {
+            if (progress.shown()) {
+                countInBackground(progress);
+            }
             BatchScanner.Builder batchBuilder = BatchScanner.builder(scanner).jobs(jobs)
                     .order(ordered ? BatchScanner.Order.INPUT : BatchScanner.Order.COMPLETION);
             try (BatchScanner batch = batchBuilder.start(r -> {
@@ -163,6 +166,23 @@ final class ScanCommand implements Callable<Integer> {
             return KingsnakeCommand.EXIT_MALICIOUS;
         }
         return unreadable.get() ? KingsnakeCommand.EXIT_ERROR : KingsnakeCommand.EXIT_CLEAN;
+    }
+
+    /** A second, cheap walk of the inputs gives the bar its total while the scan streams. */
+    private void countInBackground(ConsoleProgress progress) {
+        Thread counter = new Thread(() -> {
+            long[] n = {0};
+            try {
+                for (Path root : paths) {
+                    Inputs.expand(root, p -> n[0]++, (dir, e) -> { });
+                }
+                progress.total(n[0]);
+            } catch (IOException | RuntimeException e) {
+                // the bar stays open-ended; the scan itself reports unreadable inputs
+            }
+        }, "kingsnake-count");
+        counter.setDaemon(true);
+        counter.start();
     }
 
     private boolean reaches(Verdict v) {
