@@ -14,6 +14,11 @@ import java.io.PrintStream;
  * never interleave.
  */
 abstract class ConsoleProgress implements AutoCloseable {
+    /** A bar that steps aside for output written through {@link #print(Runnable)}. */
+    static ConsoleProgress open(boolean wanted) {
+        return open(wanted, true);
+    }
+
     /**
      * @param wanted           false with --quiet
      * @param reportOnTerminal whether the report goes to standard output (then the bar steps aside for it)
