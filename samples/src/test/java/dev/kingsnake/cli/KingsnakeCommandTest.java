@@ -300,8 +300,8 @@ class KingsnakeCommandTest {
         assertTrue(text.out().contains("KS-TEST-MARKER"), text.out());
         assertTrue(text.out().contains("CRITICAL"), text.out());
         Run md = run("rules", "--format", "markdown");
-        assertTrue(md.out().startsWith("| Rule | Severity | Confidence | Tags | Flags |"), md.out());
-        assertTrue(md.out().contains("| `KS-TEST-MARKER` | CRITICAL | HIGH |"), md.out());
+        assertTrue(md.out().startsWith("| Rule |"), md.out());
+        assertTrue(md.out().contains("| `KS-TEST-MARKER` | CRITICAL / HIGH |"), md.out());
         JsonNode json = JSON.readTree(run("rules", "--format", "json").out());
         assertTrue(json.isArray());
         boolean found = false;
