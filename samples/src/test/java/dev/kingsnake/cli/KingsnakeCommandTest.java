@@ -78,9 +78,11 @@ class KingsnakeCommandTest {
         Run r = run("scan", "--format", "jsonl", SAMPLES.toString());
         List<JsonNode> results = r.jsonl();
         Set<String> inputs = new HashSet<>();
+        Set<String> names = new HashSet<>();
         boolean malicious = false;
         for (JsonNode o : results) {
             inputs.add(Path.of(o.get("input").asText()).getFileName().toString());
+            names.add(o.get("name").asText() + " " + o.get("version").asText());
             assertEquals("DIRECTORY", o.get("kind").asText());
             malicious |= o.get("verdict").asText().equals("MALICIOUS");
             if (o.get("input").asText().endsWith("tinymath")) {
@@ -88,6 +90,7 @@ class KingsnakeCommandTest {
             }
         }
         assertEquals(Set.of("tinymath", "colorfmt-setup-download", "reqhelper-obfuscated", "fastlog-pth"), inputs);
+        assertEquals(Set.of("tinymath 1.2.0", "colorfmt 0.3.1", "reqhelper 2.0.4", "fastlog 1.0.0"), names);
         assertEquals(4, results.size());
         assertEquals(malicious ? 1 : 0, r.code(), r.err());
         r.assertNoStackTrace();
