@@ -273,6 +273,21 @@ class KingsnakeCommandTest {
     }
 
     @Test
+    void aLimitFromTheCommandLineCutsTheScanShort() throws IOException {
+        for (int i = 0; i < 5; i++) {
+            write("proj/m" + i + ".py", "x = " + i + "\n");
+        }
+        write("proj/setup.py", "from setuptools import setup\nsetup(name='p')\n");
+        JsonNode whole = run("scan", "--format", "jsonl", tmp.resolve("proj").toString()).jsonl().get(0);
+        assertFalse(whole.get("partial").asBoolean(), whole.toString());
+        JsonNode cut = run("scan", "--format", "jsonl", "--limit-entries", "2", tmp.resolve("proj").toString())
+                .jsonl().get(0);
+        assertTrue(cut.get("partial").asBoolean(), cut.toString());
+        assertEquals("LIMIT_EXCEEDED", cut.get("diagnostics").get(0).get("code").asText());
+        assertTrue(cut.get("stats").get("files").asInt() <= 2, cut.toString());
+    }
+
+    @Test
     void sizesAndDurationsParse() {
         assertEquals(100L, SizeConverter.parse("100"));
         assertEquals(64L << 20, SizeConverter.parse("64M"));
