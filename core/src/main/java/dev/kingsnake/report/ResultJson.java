@@ -9,6 +9,10 @@ import dev.kingsnake.Finding;
 import dev.kingsnake.ScanResult;
 import dev.kingsnake.ScanStats;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+
 /**
  * The JSON form of a {@link ScanResult}: one JSON Lines record, and each element of the JSON report's
  * {@code results} array. This is a contract other tools parse: fields may be added, never renamed or
@@ -27,6 +31,15 @@ public final class ResultJson {
     static final ObjectMapper MAPPER = new ObjectMapper().disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
 
     private ResultJson() {
+    }
+
+    /** A pretty-printing generator on {@code out} that leaves {@code out} open when closed. */
+    static JsonGenerator prettyGenerator(OutputStream out) {
+        try {
+            return MAPPER.getFactory().createGenerator(out).useDefaultPrettyPrinter();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public static ObjectNode toJson(ScanResult r) {

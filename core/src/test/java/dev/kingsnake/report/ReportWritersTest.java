@@ -232,16 +232,4 @@ class ReportWritersTest {
         assertTrue(brief.contains("junk.tar.gz"), brief);
         assertTrue(brief.contains("2 packages scanned"), brief);
     }
-
-    @Test
-    void ruleTableIsGeneratedAndSpliced() {
-        String table = RuleTable.markdown(List.of(RULE));
-        assertTrue(table.startsWith("| Rule | Severity | Confidence | Tags | Flags |\n|---|"), table);
-        assertTrue(table.contains("| `KS-TEST-EXEC` | CRITICAL | HIGH | decode, execute | Runs decoded code |"), table);
-        String doc = "# T\n" + RuleTable.BEGIN + "\nold\n" + RuleTable.END + "\nafter\n";
-        String spliced = RuleTable.splice(doc, table);
-        assertFalse(spliced.contains("old"));
-        assertTrue(spliced.contains(RuleTable.BEGIN + "\n" + table + RuleTable.END + "\nafter"));
-        assertEquals(spliced, RuleTable.splice(spliced, table));
-    }
 }
