@@ -138,7 +138,8 @@ public final class ArchiveReader {
                 return session.result(PackageKind.SDIST, size, clean);
             }
             case GZIP, BZIP2, XZ -> {
-                Format inner = readers.readCompressed(in, format, name, "", 0);
+                ContainerReaders.Decompressed d = readers.readCompressed(in, format, name, "", 0);
+                Format inner = d.inner();
                 PackageKind kind = inner == null ? PackageKind.UNKNOWN : switch (inner) {
                     case TAR, ZIP -> PackageKind.SDIST;
                     case TEXT, EMPTY -> PackageKind.SOURCE_FILE;
@@ -148,7 +149,7 @@ public final class ArchiveReader {
                     session.unreadable("", format.label() + " stream holds " + inner.label() + ", not a tar or zip"
                             + " archive; kept as a single file");
                 }
-                return session.result(kind, size, inner != null && kind != PackageKind.UNKNOWN);
+                return session.result(kind, size, d.clean() && kind != PackageKind.UNKNOWN);
             }
             case ZSTD -> {
                 session.unreadable("", "zstd-compressed input is not supported");

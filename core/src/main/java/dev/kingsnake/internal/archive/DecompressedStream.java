@@ -10,6 +10,12 @@ import java.io.InputStream;
  * {@code maxCompressionRatio}.
  */
 final class DecompressedStream extends InputStream {
+    /**
+     * Reads from the decoder in small steps: a decoder that meets the end of truncated input throws away
+     * what it decoded in that same call, so small calls keep all but the last few KiB before the damage.
+     */
+    private static final int DECODER_STEP = 4096;
+
     private final InputStream in;
     private final CountingInputStream compressed;
     private final Unpacking session;
@@ -48,7 +54,7 @@ final class DecompressedStream extends InputStream {
             }
             throw trip(session.stopForTotal(where));
         }
-        int n = in.read(b, off, (int) Math.min(len, allowance));
+        int n = in.read(b, off, (int) Math.min(Math.min(len, DECODER_STEP), allowance));
         if (n > 0) {
             produced += n;
             session.consume(n);
