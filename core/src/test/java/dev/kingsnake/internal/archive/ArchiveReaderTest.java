@@ -469,8 +469,8 @@ class ArchiveReaderTest {
 
     @Test
     void deflateBombIsCutByTheRatioWithDefaults() {
-        byte[] bomb = TestArchives.zip(List.of(
-                Member.file("a.bin", new byte[96 << 20]), Member.file("b.bin", new byte[96 << 20])));
+        byte[] bomb = TestArchives.rawZip(List.of(
+                TestArchives.RawEntry.zeros("a.bin", 96), TestArchives.RawEntry.zeros("b.bin", 96)));
         assertTrue(bomb.length < 400_000);
         UnpackedPackage p = assertTimeoutPreemptively(HANG, () -> read("bomb.zip", bomb));
         assertEquals(2, diags(p, DiagnosticCode.LIMIT_EXCEEDED).size());
@@ -480,8 +480,8 @@ class ArchiveReaderTest {
 
     @Test
     void deflateBombIsCutByTheEntryAndTotalLimitsWhenTheRatioAllowsIt() {
-        byte[] bomb = TestArchives.zip(List.of(
-                Member.file("a.bin", new byte[96 << 20]), Member.file("b.bin", new byte[96 << 20])));
+        byte[] bomb = TestArchives.rawZip(List.of(
+                TestArchives.RawEntry.zeros("a.bin", 96), TestArchives.RawEntry.zeros("b.bin", 96)));
         Limits limits = Limits.builder().maxTotalBytes(100 << 20).maxCompressionRatio(Integer.MAX_VALUE).build();
         UnpackedPackage p = assertTimeoutPreemptively(HANG, () -> read(limits, "bomb.zip", bomb));
         assertDiag(p, DiagnosticCode.LIMIT_EXCEEDED, "maxEntryBytes");
@@ -491,7 +491,7 @@ class ArchiveReaderTest {
 
     @Test
     void bzip2BombIsCutByTheRatio() {
-        byte[] bomb = TestArchives.bzip2(TestArchives.tar(List.of(Member.file("zeros", new byte[48 << 20]))));
+        byte[] bomb = TestArchives.bzip2(TestArchives.tar(List.of(Member.file("zeros", new byte[8 << 20]))));
         assertTrue(bomb.length < 1000, "bzip2 of zeros is tiny: " + bomb.length);
         UnpackedPackage p = assertTimeoutPreemptively(HANG, () -> read("bomb.tar.bz2", bomb));
         assertDiag(p, DiagnosticCode.LIMIT_EXCEEDED, "maxCompressionRatio (1000)");
@@ -500,7 +500,11 @@ class ArchiveReaderTest {
 
     @Test
     void nestedZipBombIsBoundedByTheTotal() {
-        byte[] leaf = TestArchives.zip(members(8, "leaf", new byte[8 << 20]));
+        List<TestArchives.RawEntry> leaves = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            leaves.add(TestArchives.RawEntry.zeros("leaf/" + i + ".bin", 8));
+        }
+        byte[] leaf = TestArchives.rawZip(leaves);
         byte[] level1 = TestArchives.zip(members(8, "l1", leaf));
         byte[] level2 = TestArchives.zip(members(8, "l2", level1));
         assertTrue(level2.length < 8 << 20);
@@ -508,7 +512,7 @@ class ArchiveReaderTest {
         UnpackedPackage p = assertTimeoutPreemptively(HANG, () -> read(limits, "42.zip", level2));
         assertDiag(p, DiagnosticCode.LIMIT_EXCEEDED, "maxTotalBytes");
         assertWithinLimits(p, limits);
-        assertTrue(paths(p).contains("l2/0.zip!/l1/0.zip!/leaf/0.zip"), paths(p).subList(0, 5).toString());
+        assertTrue(paths(p).contains("l2/0.zip!/l1/0.zip!/leaf/0.bin"), paths(p).subList(0, 5).toString());
     }
 
     private static List<Member> members(int n, String dir, byte[] content) {
@@ -561,24 +565,23 @@ class ArchiveReaderTest {
         UnpackedPackage p = read("many.tar.gz", TestArchives.gzip(TestArchives.tar(members)));
         assertEquals(10_000, p.entries().size());
         assertEquals(List.of(), p.diagnostics());
-        UnpackedPackage z = read("many.zip", TestArchives.zip(members));
+        UnpackedPackage z = read("many.zip", TestArchives.rawZip(members.stream()
+                .map(m -> TestArchives.RawEntry.stored(m.name(), m.content())).toList()));
         assertEquals(10_000, z.entries().size());
+        assertEquals(List.of(), z.diagnostics());
     }
 
     @Test
     void hundredThousandTinyEntriesAreBoundedByMaxEntries() {
-        List<Member> members = new ArrayList<>();
+        List<TestArchives.RawEntry> members = new ArrayList<>();
         byte[] one = {'x'};
         for (int i = 0; i < 100_000; i++) {
-            members.add(Member.file(Integer.toString(i, 36), one));
+            members.add(TestArchives.RawEntry.stored(Integer.toString(i, 36), one));
         }
-        byte[] zip = TestArchives.zip(members, ZipArchiveEntry.STORED);
+        byte[] zip = TestArchives.rawZip(members);
         Limits limits = Limits.builder().maxEntries(5_000).build();
         UnpackedPackage p = assertTimeoutPreemptively(HANG, () -> read(limits, "tiny.zip", zip));
         assertEquals(5_000, p.entries().size());
         assertDiag(p, DiagnosticCode.LIMIT_EXCEEDED, "maxEntries (5000)");
-        UnpackedPackage defaults = read("tiny.zip", zip);
-        assertEquals(Limits.defaults().maxEntries(), defaults.entries().size());
-        assertDiag(defaults, DiagnosticCode.LIMIT_EXCEEDED, "maxEntries");
     }
 }

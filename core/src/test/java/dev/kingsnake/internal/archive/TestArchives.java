@@ -127,7 +127,7 @@ public final class TestArchives {
     }
 
     public static byte[] xz(byte[] data) {
-        return compress(data, XZCompressorOutputStream::new);
+        return compress(data, out -> new XZCompressorOutputStream(out, 1));
     }
 
     private interface Compressor {
@@ -291,5 +291,81 @@ public final class TestArchives {
         putString(h, 148, String.format("%06o", sum));
         h[154] = 0;
         h[155] = ' ';
+    }
+    /**
+     * Raw deflate of {@code mib} MiB of zeros, built by repeating one flushed block: a bomb costs the test
+     * nothing to make.
+     */
+    public static byte[] deflatedZerosMiB(int mib) {
+        Deflater d = new Deflater(Deflater.BEST_COMPRESSION, true);
+        d.setInput(new byte[1 << 20]);
+        ByteArrayOutputStream block = new ByteArrayOutputStream();
+        byte[] buf = new byte[64 * 1024];
+        int k;
+        while ((k = d.deflate(buf, 0, buf.length, Deflater.SYNC_FLUSH)) > 0) {
+            block.write(buf, 0, k);
+        }
+        d.end();
+        byte[] one = block.toByteArray();
+        ByteArrayOutputStream out = new ByteArrayOutputStream(one.length * mib + 2);
+        for (int i = 0; i < mib; i++) {
+            out.writeBytes(one);
+        }
+        out.write(3);
+        out.write(0);
+        return out.toByteArray();
+    }
+
+    public static long crcOfZerosMiB(int mib) {
+        CRC32 crc = new CRC32();
+        byte[] zeros = new byte[1 << 20];
+        for (int i = 0; i < mib; i++) {
+            crc.update(zeros);
+        }
+        return crc.getValue();
+    }
+
+    /** An entry for {@link #rawZip}: data already compressed with {@code method} (0 stored, 8 deflated). */
+    public record RawEntry(String name, int method, long crc, byte[] data, long size) {
+        public static RawEntry zeros(String name, int mib) {
+            return new RawEntry(name, 8, crcOfZerosMiB(mib), deflatedZerosMiB(mib), (long) mib << 20);
+        }
+
+        public static RawEntry stored(String name, byte[] content) {
+            CRC32 crc = new CRC32();
+            crc.update(content);
+            return new RawEntry(name, 0, crc.getValue(), content, content.length);
+        }
+    }
+
+    /** A plain zip written byte by byte: fast for huge entry counts and for bombs. */
+    public static byte[] rawZip(List<RawEntry> entries) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream central = new ByteArrayOutputStream();
+        for (RawEntry e : entries) {
+            byte[] name = utf8(e.name());
+            int offset = out.size();
+            java.nio.ByteBuffer h = le(30 + name.length).putInt(0x04034b50).putShort((short) 20).putShort((short) 0)
+                    .putShort((short) e.method()).putInt(0).putInt((int) e.crc()).putInt(e.data().length)
+                    .putInt((int) e.size()).putShort((short) name.length).putShort((short) 0).put(name);
+            out.writeBytes(h.array());
+            out.writeBytes(e.data());
+            java.nio.ByteBuffer c = le(46 + name.length).putInt(0x02014b50).putShort((short) (3 << 8 | 20))
+                    .putShort((short) 20).putShort((short) 0).putShort((short) e.method()).putInt(0)
+                    .putInt((int) e.crc()).putInt(e.data().length).putInt((int) e.size())
+                    .putShort((short) name.length).putShort((short) 0).putShort((short) 0).putShort((short) 0)
+                    .putShort((short) 0).putInt(0100644 << 16).putInt(offset).put(name);
+            central.writeBytes(c.array());
+        }
+        int cdStart = out.size();
+        out.writeBytes(central.toByteArray());
+        int count = Math.min(entries.size(), 0xffff);
+        out.writeBytes(le(22).putInt(0x06054b50).putShort((short) 0).putShort((short) 0).putShort((short) count)
+                .putShort((short) count).putInt(central.size()).putInt(cdStart).putShort((short) 0).array());
+        return out.toByteArray();
+    }
+
+    private static java.nio.ByteBuffer le(int size) {
+        return java.nio.ByteBuffer.allocate(size).order(java.nio.ByteOrder.LITTLE_ENDIAN);
     }
 }
