@@ -292,6 +292,19 @@ class ArchiveReaderTest {
     }
 
     @Test
+    void manyDiagnosticsOfOneCodeAreSummarised() {
+        List<Member> members = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            members.add(Member.hardlink("zoneinfo/alias" + i, "zoneinfo/UTC"));
+        }
+        UnpackedPackage p = read("links.tar", TestArchives.tar(members));
+        List<Diagnostic> links = diags(p, DiagnosticCode.LINK_ENTRY);
+        assertEquals(Unpacking.LISTED_PER_CODE + 1, links.size());
+        assertEquals("15 more LINK_ENTRY diagnostics of this package are not listed", links.get(links.size() - 1)
+                .message());
+    }
+
+    @Test
     void duplicateNamesAreAllScannedAndFlagged() {
         UnpackedPackage p = read("dup.tar", TestArchives.tar(List.of(
                 Member.file("pkg/setup.py", "print('benign')\n"),
