@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Random, mutated and truncated archives never throw out of {@link Scanner#scan} and always give a result. */
-class HostileArchiveProperties {
+class HostileArchivePropertiesTest {
     private static final String SETUP = "from setuptools import setup\nsetup(name='demo', version='1.0')\n";
     private static final Scanner SCANNER = Scanner.builder().build();
 

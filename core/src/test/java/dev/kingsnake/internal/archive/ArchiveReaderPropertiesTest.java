@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Random, mutated and truncated input never throws out of {@link ArchiveReader#read}, never exceeds a
  * limit, and always gives a result that explains itself.
  */
-class ArchiveReaderProperties {
+class ArchiveReaderPropertiesTest {
     static final Limits TIGHT = Limits.builder().maxTotalBytes(256 * 1024).maxEntryBytes(48 * 1024).maxEntries(40)
             .maxNestingDepth(2).maxPathLength(120).maxCompressionRatio(20).build();
 
@@ -76,7 +76,7 @@ class ArchiveReaderProperties {
         assertEquals(data.length, p.compressedBytes() == 0 && data.length == 0 ? 0 : data.length);
     }
 
-    @Property(tries = 300)
+    @Property(tries = 200)
     void randomBytesNeverBreakTheReader(@ForAll @Size(max = 3000) byte[] data) {
         check(data, Limits.defaults());
         check(data, TIGHT);
@@ -101,7 +101,7 @@ class ArchiveReaderProperties {
                 new byte[]{0x28, (byte) 0xb5, 0x2f, (byte) 0xfd});
     }
 
-    @Property(tries = 500)
+    @Property(tries = 400)
     void mutatedArchivesNeverBreakTheReader(@ForAll("mutated") byte[] data) {
         check(data, Limits.defaults());
         check(data, TIGHT);
@@ -122,7 +122,7 @@ class ArchiveReaderProperties {
                         Arbitraries.integers().between(0, 2))
                 .as((pos, value, op) -> new int[]{pos, value, op})
                 .list().ofMinSize(1).ofMaxSize(12);
-        return Combinators.combine(seed, edits).as(ArchiveReaderProperties::mutate);
+        return Combinators.combine(seed, edits).as(ArchiveReaderPropertiesTest::mutate);
     }
 
     static byte[] mutate(byte[] seed, List<int[]> edits) {
