@@ -13,7 +13,6 @@ import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
 import org.apache.commons.compress.utils.InputStreamStatistics;
 import org.apache.commons.compress.utils.SeekableInMemoryByteChannel;
 
-import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -92,11 +91,8 @@ final class ContainerReaders {
                 case XZ -> new XZCompressorInputStream(raw, true, XZ_MEMORY_LIMIT_KIB);
                 default -> throw new IllegalArgumentException("not a compressed format: " + format);
             };
-            BufferedInputStream out = new BufferedInputStream(new DecompressedStream(decoder, raw, session, where),
-                    Unpacking.CHUNK);
-            out.mark(Format.SNIFF_BYTES);
-            byte[] head = out.readNBytes(Format.SNIFF_BYTES);
-            out.reset();
+            DecompressedStream out = new DecompressedStream(decoder, raw, session, where);
+            byte[] head = out.peek(Format.SNIFF_BYTES);
             inner = Format.sniff(head, head.length);
             if (inner == Format.TAR) {
                 boolean clean = readTar(out, raw::count, false, prefix, depth, format.label() + "-compressed tar");

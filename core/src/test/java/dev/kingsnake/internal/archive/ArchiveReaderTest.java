@@ -175,6 +175,30 @@ class ArchiveReaderTest {
     }
 
     @Test
+    void inputsLargerThanMaxTotalBytesAreStreamed(@TempDir Path dir) throws IOException {
+        List<Member> members = new ArrayList<>();
+        Random random = new Random(5);
+        for (int i = 0; i < 8; i++) {
+            byte[] b = new byte[2000];
+            random.nextBytes(b);
+            members.add(Member.file("pkg/f" + i, b));
+        }
+        Limits limits = Limits.builder().maxTotalBytes(5000).build();
+        byte[] zip = TestArchives.zip(members);
+        Path onDisk = Files.write(dir.resolve("big.zip"), zip);
+        // a compressed tar counts its headers too (here a PAX header per entry), so it keeps fewer entries
+        UnpackedPackage tgz = read(limits, "big.tar.gz", TestArchives.gzip(TestArchives.tar(members)));
+        for (UnpackedPackage p : List.of(new ArchiveReader(limits).read(onDisk), read(limits, "big.zip", zip), tgz)) {
+            assertTrue(p.readable(), p.diagnostics().toString());
+            assertEquals(p == tgz ? List.of("pkg/f0") : List.of("pkg/f0", "pkg/f1", "pkg/f2"), paths(p));
+            assertArrayEquals(members.get(0).content(), p.entries().get(0).bytes());
+            assertDiag(p, DiagnosticCode.LIMIT_EXCEEDED, "maxTotalBytes (5000)");
+            assertWithinLimits(p, limits);
+        }
+        assertEquals(zip.length, new ArchiveReader(limits).read(onDisk).compressedBytes());
+    }
+
+    @Test
     void missingPathIsAnIoError(@TempDir Path dir) {
         UnpackedPackage p = reader.read(dir.resolve("nope.tar.gz"));
         assertFalse(p.readable());
