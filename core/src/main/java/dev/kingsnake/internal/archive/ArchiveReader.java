@@ -52,6 +52,10 @@ public final class ArchiveReader {
             if (Files.isDirectory(path)) {
                 return readDirectory(session, path);
             }
+            if (!Files.isRegularFile(path)) {
+                session.diagnose(DiagnosticCode.IO_ERROR, "", path + " is not a regular file, a directory or readable");
+                return session.result(PackageKind.UNKNOWN, 0, false);
+            }
             long size = Files.size(path);
             String name = path.getFileName() == null ? path.toString() : path.getFileName().toString();
             if (size <= inMemoryLimit()) {

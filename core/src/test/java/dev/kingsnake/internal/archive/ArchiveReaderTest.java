@@ -203,6 +203,7 @@ class ArchiveReaderTest {
         UnpackedPackage p = reader.read(dir.resolve("nope.tar.gz"));
         assertFalse(p.readable());
         assertDiag(p, DiagnosticCode.IO_ERROR, "nope.tar.gz");
+        assertEquals(PackageKind.UNKNOWN, p.kind());
     }
 
     // ------------------------------------------------------------------ broken input
