@@ -28,6 +28,8 @@ final class Evaluator {
     static final int MAX_DEPTH = 40;
     /** Names with more bindings than this are not followed. */
     private static final int MAX_BINDINGS = 256;
+    /** Augmented assignments followed to fold one name. */
+    private static final int MAX_AUGMENTED = 1 << 20;
     /** Items a comprehension or map() may produce during folding. */
     private static final int MAX_ITEMS = 1 << 20;
 
@@ -470,7 +472,7 @@ final class Evaluator {
      */
     private Const foldName(Expr.Name n, int depth) {
         List<Binding> visible = visibleBindings(n.id(), n, scopeOf(n));
-        if (visible == null || visible.isEmpty() || visible.size() > MAX_BINDINGS
+        if (visible == null || visible.isEmpty() || visible.size() > MAX_AUGMENTED
                 || !(visible.get(0) instanceof Binding.Value first)) {
             return null;
         }
@@ -485,12 +487,31 @@ final class Evaluator {
         }
         try {
             Const acc = fold(first.value(), null, depth + 1);
+            // payloads are often built with hundreds of `x += '...'`: append text in one buffer
+            StringBuilder text = null;
             for (int i = 1; i < visible.size() && acc != null; i++) {
                 Binding.Augmented aug = (Binding.Augmented) visible.get(i);
                 Const v = fold(aug.value(), null, depth + 1);
-                acc = v == null ? null : ops.binary(acc, aug.op(), v);
+                if (v == null) {
+                    return null;
+                }
+                if (aug.op().equals("+") && acc instanceof Const.Str && v instanceof Const.Str) {
+                    if (text == null) {
+                        text = new StringBuilder(acc.asText());
+                    }
+                    text.append(v.asText());
+                    if (!ops.fits(text.length())) {
+                        return null;
+                    }
+                    continue;
+                }
+                if (text != null) {
+                    acc = new Const.Str(text.toString());
+                    text = null;
+                }
+                acc = ops.binary(acc, aug.op(), v);
             }
-            return acc;
+            return text != null ? new Const.Str(text.toString()) : acc;
         } finally {
             active.remove(first);
         }
