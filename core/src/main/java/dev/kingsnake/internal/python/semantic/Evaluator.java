@@ -31,7 +31,9 @@ final class Evaluator {
     /** Augmented assignments followed to fold one name. */
     private static final int MAX_AUGMENTED = 1 << 20;
     /** Items a comprehension or map() may produce during folding. */
-    private static final int MAX_ITEMS = 1 << 20;
+    private static final int MAX_ITEMS = ConstOps.MAX_ITEMS;
+    /** Results at least this large count against the file's folding budget. */
+    private static final int LARGE = 4096;
 
     private static final Optional<String> NO_NAME = Optional.empty();
 
@@ -41,10 +43,16 @@ final class Evaluator {
     private final Map<Expr, Optional<String>> nameMemo = new IdentityHashMap<>();
     /** Bindings being followed right now: a name defined through itself is not constant. */
     private final Set<Binding> active = Collections.newSetFromMap(new IdentityHashMap<>());
+    /**
+     * Large values folding may still produce for this file: `'A' * 10**7` on a thousand lines must
+     * not add up to gigabytes.
+     */
+    private long largeBudget;
 
     Evaluator(SymbolTable table, long maxConstLength) {
         this.table = table;
         this.ops = new ConstOps(maxConstLength);
+        this.largeBudget = 8 * maxConstLength;
     }
 
     /** Loop variables of comprehensions and lambda parameters being folded; a tiny persistent list. */
@@ -319,10 +327,28 @@ final class Evaluator {
         } catch (ArithmeticException | IllegalArgumentException | IndexOutOfBoundsException e1) {
             r = null;
         }
+        long size = r == null ? 0 : size(r);
+        if (size >= LARGE) {
+            if (size > largeBudget) {
+                r = null;
+            } else {
+                largeBudget -= size;
+            }
+        }
         if (env == null && (r != null || depth == 0)) {
             constMemo.put(e, Optional.ofNullable(r));
         }
         return r;
+    }
+
+    private static long size(Const c) {
+        if (c instanceof Const.Str s) {
+            return s.value().length();
+        }
+        if (c instanceof Const.Bytes b) {
+            return b.value().length;
+        }
+        return c instanceof Const.Seq s ? s.elements().size() : 0;
     }
 
     private Const computeFold(Expr e, Env env, int depth) {
