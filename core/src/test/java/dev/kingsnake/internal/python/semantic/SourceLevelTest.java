@@ -226,6 +226,12 @@ class SourceLevelTest {
                     def run(self):
                         os.system('other')
 
+                import atexit
+
+                @atexit.register
+                def on_exit():
+                    os.system('at-exit')
+
                 helper()
                 setup(name='x', cmdclass={'install': PostInstall})
                 """);
@@ -233,6 +239,7 @@ class SourceLevelTest {
         assertEquals(Reach.CALLED, reachOfSystemCall(m, "never"));
         assertEquals(Reach.INSTALL_TIME, reachOfSystemCall(m, "post-install"));
         assertEquals(Reach.CALLED, reachOfSystemCall(m, "other"));
+        assertEquals(Reach.INSTALL_TIME, reachOfSystemCall(m, "at-exit"));
         assertEquals(Reach.INSTALL_TIME, m.reach(lastCall(m, "setup")));
     }
 
@@ -276,6 +283,52 @@ class SourceLevelTest {
 
     private static Reach reachOfSystemCall(SemanticModel m, String arg) {
         return m.reach(systemCall(m, arg));
+    }
+
+    @Test
+    void concurrentQueriesAgreeWithSequentialOnes() throws Exception {
+        StringBuilder src = new StringBuilder("import os, base64 as b\nfrom subprocess import Popen as P\n");
+        for (int i = 0; i < 20; i++) {
+            src.append("""
+                    k%1$d = 'ke' + 'y'
+                    def f%1$d(x):
+                        e = exec
+                        e(b.b64decode(''.join(['YW', 'Jj'])))
+                        P(['sh', '-c', '%%s %%s' %% ('echo', k%1$d)])
+                        return getattr(os, 'sys' + 'tem')(chr(105) + chr(100))
+                    class C%1$d:
+                        def run(self):
+                            __import__('o' + 's').popen('{}'.format(k%1$d[::-1]))
+                    f%1$d(1)
+                    """.formatted(i));
+        }
+        String source = src.toString();
+        SemanticModel sequential = parse("pkg/mod.py", source);
+        List<String> expected = answers(sequential);
+        SemanticModel shared = parse("pkg/mod.py", source);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<List<String>>> results = new java.util.ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                results.add(pool.submit(() -> answers(shared)));
+            }
+            for (java.util.concurrent.Future<List<String>> r : results) {
+                assertEquals(expected, r.get());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertTrue(expected.contains("os.system|id|IMPORT_TIME"), expected::toString);
+        assertTrue(expected.contains("os.popen|yek|CALLED"), expected::toString);
+    }
+
+    private static List<String> answers(SemanticModel m) {
+        List<String> out = new java.util.ArrayList<>();
+        for (Expr.Call c : m.calls()) {
+            String arg = c.args().isEmpty() ? "" : m.constant(c.args().get(0)).map(Const::asText).orElse("?");
+            out.add(m.calleeName(c).orElse("?") + "|" + arg + "|" + m.reach(c));
+        }
+        return out;
     }
 
     @Test
