@@ -32,10 +32,6 @@ final class ConstOps {
         this.maxLength = maxLength;
     }
 
-    long maxLength() {
-        return maxLength;
-    }
-
     static Const str(String s) {
         return new Const.Str(s);
     }

@@ -35,8 +35,6 @@ final class Evaluator {
     /** Results at least this large count against the file's folding budget. */
     private static final int LARGE = 4096;
 
-    private static final Optional<String> NO_NAME = Optional.empty();
-
     private final SymbolTable table;
     private final ConstOps ops;
     private final Map<Expr, Optional<Const>> constMemo = new IdentityHashMap<>();
