@@ -2,6 +2,7 @@ package dev.kingsnake.rules.pkg;
 
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
+import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectReader;
 import dev.kingsnake.Confidence;
 import dev.kingsnake.PackageKind;
@@ -152,8 +153,9 @@ public final class RecordIntegrityRule implements Rule {
             return new String[0];
         }
         try {
-            String[] r = CSV.readValue(line);
-            return r == null ? new String[0] : r;
+            try (MappingIterator<String[]> rows = CSV.readValues(line)) {
+                return rows.hasNextValue() ? rows.nextValue() : new String[0];
+            }
         } catch (IOException e) {
             return new String[] {line};
         }

@@ -26,7 +26,7 @@ public final class StarjackingRule implements Rule {
             "Home-page or Project-URL points at the GitHub/GitLab/Bitbucket repository of a different, popular"
                     + " package while this package is not itself popular.",
             Severity.MEDIUM, Confidence.MEDIUM, Set.of(Tags.METADATA),
-            "Name: requests-toolkit-pro\nHome-page: https://github.com/psf/requests",
+            "Name: fastfetchr\nProject-URL: Source, https://github.com/psf/requests",
             "Only repositories whose name is a top-" + TyposquatMatcher.TARGETS + " package count, and only for"
                     + " packages outside the popular list. Packages whose name contains the repository's name or"
                     + " the reverse (plugins, py-/python- wrappers such as pyarrow for apache/arrow) are related,"
