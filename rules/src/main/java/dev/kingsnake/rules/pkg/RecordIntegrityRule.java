@@ -21,6 +21,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -38,7 +39,8 @@ public final class RecordIntegrityRule implements Rule {
                     + " missing, or no RECORD at all (the wheel was altered after it was built).",
             Severity.MEDIUM, Confidence.HIGH, Set.of(Tags.METADATA),
             "pkg-1.0.dist-info/RECORD:  pkg/__init__.py,sha256=<hash of another content>,120",
-            "RECORD itself and its signatures (RECORD.jws, RECORD.p7s) carry no hash by design; directories are"
+            "RECORD itself and its signatures (RECORD.jws, RECORD.p7s) carry no hash by design; hex digests (written"
+                    + " by some build tools instead of base64) are accepted; directories are"
                     + " ignored; entries cut short by a size limit are not compared. Weak evidence alone: a"
                     + " repacked but honest wheel looks the same.");
     private static final int MAX_REPORTS = 10;
@@ -136,7 +138,7 @@ public final class RecordIntegrityRule implements Rule {
             byte[] digest = MessageDigest.getInstance(javaName).digest(bytes);
             String actual = Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
             String expected = hash.substring(eq + 1).replaceAll("=+$", "");
-            if (!actual.equals(expected)) {
+            if (!actual.equals(expected) && !HexFormat.of().formatHex(digest).equalsIgnoreCase(expected)) {
                 return algorithm + " is " + actual + ", RECORD says " + expected;
             }
         } catch (NoSuchAlgorithmException e) {
