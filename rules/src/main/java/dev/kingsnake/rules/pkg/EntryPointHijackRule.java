@@ -5,6 +5,9 @@ import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import dev.kingsnake.Reach;
 import dev.kingsnake.spi.FileKind;
 import dev.kingsnake.spi.FindingSink;
+import dev.kingsnake.spi.PythonFile;
+import dev.kingsnake.spi.python.Const;
+import dev.kingsnake.spi.python.Expr;
 import dev.kingsnake.spi.Location;
 import dev.kingsnake.spi.Rule;
 import dev.kingsnake.spi.RuleContext;
@@ -16,6 +19,7 @@ import dev.kingsnake.Severity;
 
 import java.io.IOException;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -28,7 +32,8 @@ import java.util.regex.Pattern;
  */
 public final class EntryPointHijackRule implements Rule {
     private static final RuleInfo INFO = new RuleInfo("KS-PKG-ENTRY-POINT-HIJACK",
-            "A console_scripts/gui_scripts entry point (entry_points.txt, pyproject [project.scripts], setup.cfg)"
+            "A console_scripts/gui_scripts entry point (entry_points.txt, pyproject [project.scripts], setup.cfg,"
+                    + " setup.py entry_points=)"
                     + " takes the name of a common command such as pip, python, git, ls, sudo, ssh or curl.",
             Severity.HIGH, Confidence.MEDIUM, Set.of(Tags.METADATA),
             "[console_scripts]\npip = evil.cli:main",
@@ -77,6 +82,32 @@ public final class EntryPointHijackRule implements Rule {
                 scanIni(f, pkg, sink, true);
             } else if (f.kind() == FileKind.PYPROJECT) {
                 scanPyproject(f, pkg, sink);
+            }
+        }
+        for (SetupCall.Found setup : SetupCall.find(ctx)) {
+            setup.call().keyword("entry_points").ifPresent(ep -> scanSetupPy(setup.file(), ep, pkg, sink));
+        }
+    }
+
+    /** setup(entry_points={"console_scripts": ["pip = evil:main", ...]}) with constant strings. */
+    private static void scanSetupPy(PythonFile f, Expr entryPoints, String pkg, FindingSink sink) {
+        if (!(entryPoints instanceof Expr.Dict dict)) {
+            return;
+        }
+        for (Expr.DictItem item : dict.items()) {
+            String group = item.key().flatMap(f::constant).map(Const::asText).orElse("").strip();
+            if (!scripts(group)) {
+                continue;
+            }
+            List<Expr> specs = item.value() instanceof Expr.Sequence seq ? seq.elements() : List.of(item.value());
+            for (Expr spec : specs) {
+                String text = f.constant(spec).map(Const::asText).orElse("");
+                for (String line : text.split("\n")) {
+                    int eq = line.indexOf('=');
+                    if (eq > 0) {
+                        check(f, spec.line(), line.substring(0, eq).strip(), pkg, sink, line);
+                    }
+                }
             }
         }
     }

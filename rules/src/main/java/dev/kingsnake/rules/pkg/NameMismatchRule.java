@@ -28,7 +28,8 @@ import java.util.regex.Pattern;
 public final class NameMismatchRule implements Rule {
     private static final RuleInfo INFO = new RuleInfo("KS-PKG-NAME-MISMATCH",
             "The Name in PKG-INFO/METADATA differs (after PEP 503 normalisation) from the archive's file name, its"
-                    + " top directory or .dist-info directory, or the name in the sdist's pyproject.toml/setup.cfg.",
+                    + " top directory or .dist-info directory, or the name in the sdist's pyproject.toml, setup.py"
+                    + " or setup.cfg.",
             Severity.MEDIUM, Confidence.HIGH, Set.of(Tags.METADATA),
             "requestz-1.0.tar.gz containing requestz-1.0/PKG-INFO with\nName: requests",
             "Names are compared after PEP 503 normalisation, so Foo_Bar, foo-bar and foo.bar agree. Archives"
@@ -96,7 +97,10 @@ public final class NameMismatchRule implements Rule {
                 ? m.matches() ? m.group(1) : null : null;
     }
 
-    /** [project].name of pyproject.toml, else [metadata] name of setup.cfg, in the sdist's top directory. */
+    /**
+     * [project].name of pyproject.toml, else the constant name= of setup.py's setup() call, else [metadata] name
+     * of setup.cfg, in the sdist's top directory.
+     */
     private static Optional<String[]> ownMetadataName(RuleContext ctx, String root) {
         Optional<SourceFile> pyproject = ctx.file(root + "pyproject.toml").filter(f -> f.kind() == FileKind.PYPROJECT);
         if (pyproject.isPresent()) {
@@ -107,6 +111,12 @@ public final class NameMismatchRule implements Rule {
                 }
             } catch (IOException | RuntimeException e) {
                 // an unparsable pyproject.toml says nothing about the name
+            }
+        }
+        for (SetupCall.Found setup : SetupCall.find(ctx)) {
+            Optional<String> name = setup.text("name");
+            if (name.isPresent() && setup.file().path().equals(root + "setup.py")) {
+                return Optional.of(new String[] {"setup.py", name.get()});
             }
         }
         Optional<SourceFile> cfg = ctx.file(root + "setup.cfg");
