@@ -16,6 +16,8 @@ import dev.kingsnake.Confidence;
 import dev.kingsnake.Severity;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -81,12 +83,13 @@ public final class NameMismatchRule implements Rule {
         }
         if (info.kind() == PackageKind.SDIST) {
             String root = slash > 0 ? metaPath.substring(0, slash + 1) : "";
-            ownMetadataName(ctx, root).ifPresent(own -> {
+            for (String[] own : ownMetadataNames(ctx, root)) {
                 if (!PackageNames.normalise(own[1]).equals(name)) {
                     sink.report(at.get(), "PKG-INFO names the package '" + declared.get() + "' but " + own[0]
                             + " says '" + own[1] + "'", "Name: " + declared.get() + " / " + own[0] + ": " + own[1]);
+                    return;
                 }
-            });
+            }
         }
     }
 
@@ -98,16 +101,18 @@ public final class NameMismatchRule implements Rule {
     }
 
     /**
-     * [project].name of pyproject.toml, else the constant name= of setup.py's setup() call, else [metadata] name
-     * of setup.cfg, in the sdist's top directory.
+     * {source, name} from [project].name of pyproject.toml, the constant name= of setup.py's setup() call and
+     * [metadata] name of setup.cfg, in the sdist's top directory. A setup.cfg left over from another project
+     * counts too: it is a sign of copied packaging files even when setup.py overrides it.
      */
-    private static Optional<String[]> ownMetadataName(RuleContext ctx, String root) {
+    private static List<String[]> ownMetadataNames(RuleContext ctx, String root) {
+        List<String[]> out = new ArrayList<>();
         Optional<SourceFile> pyproject = ctx.file(root + "pyproject.toml").filter(f -> f.kind() == FileKind.PYPROJECT);
         if (pyproject.isPresent()) {
             try {
                 JsonNode n = TOML.readTree(pyproject.get().text()).path("project").path("name");
                 if (n.isTextual() && !n.asText().isBlank()) {
-                    return Optional.of(new String[] {"pyproject.toml", n.asText()});
+                    out.add(new String[] {"pyproject.toml", n.asText()});
                 }
             } catch (IOException | RuntimeException e) {
                 // an unparsable pyproject.toml says nothing about the name
@@ -116,7 +121,7 @@ public final class NameMismatchRule implements Rule {
         for (SetupCall.Found setup : SetupCall.find(ctx)) {
             Optional<String> name = setup.text("name");
             if (name.isPresent() && setup.file().path().equals(root + "setup.py")) {
-                return Optional.of(new String[] {"setup.py", name.get()});
+                out.add(new String[] {"setup.py", name.get()});
             }
         }
         Optional<SourceFile> cfg = ctx.file(root + "setup.cfg");
@@ -127,10 +132,10 @@ public final class NameMismatchRule implements Rule {
                 int next = text.indexOf("\n[", section + 1);
                 Matcher m = CFG_NAME.matcher(text.substring(section, next < 0 ? text.length() : next));
                 if (m.find()) {
-                    return Optional.of(new String[] {"setup.cfg", m.group(1)});
+                    out.add(new String[] {"setup.cfg", m.group(1)});
                 }
             }
         }
-        return Optional.empty();
+        return out;
     }
 }

@@ -41,9 +41,10 @@ public final class RecordIntegrityRule implements Rule {
             "pkg-1.0.dist-info/RECORD:  pkg/__init__.py,sha256=<hash of another content>,120",
             "RECORD itself and its signatures (RECORD.jws, RECORD.p7s) carry no hash by design; hex digests (written"
                     + " by some build tools instead of base64) are accepted; directories are"
-                    + " ignored; entries cut short by a size limit are not compared. Weak evidence alone: a"
+                    + " ignored; entries a size, count or compression-ratio limit may have cut short are not compared. Weak evidence alone: a"
                     + " repacked but honest wheel looks the same.");
     private static final int MAX_REPORTS = 10;
+    private static final long RATIO_CHECK_BYTES = 1024L * 1024L;
     private static final ObjectReader CSV = new CsvMapper().enable(CsvParser.Feature.WRAP_AS_ARRAY)
             .readerFor(String[].class);
 
@@ -73,6 +74,13 @@ public final class RecordIntegrityRule implements Rule {
         for (SourceFile f : files) {
             byPath.put(f.path(), f);
         }
+        long total = 0;
+        for (SourceFile f : files) {
+            total += f.bytes().length;
+        }
+        // a limit may have stopped reading: then absent or short files say nothing about the wheel
+        boolean cut = files.size() >= ctx.limits().maxEntries()
+                || total >= ctx.limits().maxTotalBytes() - ctx.limits().maxEntryBytes();
         Map<String, Integer> listed = new HashMap<>();
         int reports = 0;
         String[] lines = record.text().split("\r\n|\n|\r", -1);
@@ -88,13 +96,14 @@ public final class RecordIntegrityRule implements Rule {
             SourceFile f = byPath.get(path);
             Location at = Location.of(record, i + 1, 1, Reach.UNKNOWN);
             if (f == null) {
-                if (!path.endsWith("/")) {
+                if (!path.endsWith("/") && !cut) {
                     sink.report(at, "RECORD lists " + path + " but the wheel does not contain it", lines[i]);
                     reports++;
                 }
                 continue;
             }
-            if (hash.isEmpty() || f.bytes().length >= ctx.limits().maxEntryBytes()) {
+            if (hash.isEmpty() || f.bytes().length >= ctx.limits().maxEntryBytes()
+                    || maybeCutShort(f.bytes().length, size, cut)) {
                 continue;
             }
             String problem = compare(f.bytes(), hash, size);
@@ -116,6 +125,21 @@ public final class RecordIntegrityRule implements Rule {
                 reports++;
             }
         }
+    }
+
+    /**
+     * Shorter than RECORD says and long enough (or the package big enough) that a size or compression-ratio
+     * limit may have stopped reading it: the compression-ratio bound applies once an entry passed
+     * {@value #RATIO_CHECK_BYTES} bytes (see {@link dev.kingsnake.Limits}).
+     */
+    private static boolean maybeCutShort(int read, String recordedSize, boolean cut) {
+        long recorded;
+        try {
+            recorded = Long.parseLong(recordedSize);
+        } catch (NumberFormatException e) {
+            return cut;
+        }
+        return read < recorded && (cut || read >= RATIO_CHECK_BYTES);
     }
 
     /** Why the bytes do not match RECORD's hash and size, or null when they do (or the algorithm is unknown). */

@@ -23,7 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Scans real packages with only the package-level rules and prints which rules fire where. Slow (about a
  * thousand wheels), so it runs only with {@code -Dkingsnake.measure=true}; the corpora are read from
- * {@code ../shared} and {@code /opt/pypi/files} when present.
+ * {@code ../shared} and {@code /opt/pypi/files} when present; {@code -Dkingsnake.measure.only=<prefix>} keeps the
+ * benign wheels whose file name starts with the prefix.
  */
 class PackageRulesMeasurementTest {
     private static final List<Rule> RULES = List.of(new TyposquatRule(), new DependencyConfusionRule(),
@@ -62,9 +63,11 @@ class PackageRulesMeasurementTest {
         if (!Files.isDirectory(dir)) {
             return List.of();
         }
+        String only = System.getProperty("kingsnake.measure.only", "");
         try (Stream<Path> s = Files.list(dir)) {
             return s.filter(p -> p.toString().endsWith(".whl") || p.toString().endsWith(".tar.gz")
-                    || p.toString().endsWith(".zip")).sorted().toList();
+                    || p.toString().endsWith(".zip"))
+                    .filter(p -> only.isEmpty() || p.getFileName().toString().startsWith(only)).sorted().toList();
         }
     }
 
