@@ -1,7 +1,10 @@
 package dev.kingsnake.report;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.StreamWriteFeature;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kingsnake.Diagnostic;
@@ -27,8 +30,16 @@ import java.io.UncheckedIOException;
  * </pre>
  */
 public final class ResultJson {
-    /** Shared, thread-safe; generators it creates never close the stream they write to. */
-    static final ObjectMapper MAPPER = new ObjectMapper().disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+    /**
+     * Shared, thread-safe; generators it creates never close the stream they write to. Output is pure ASCII
+     * (every other character escaped as {@code \\uXXXX}): evidence from hostile packages may hold U+2028,
+     * U+0085 and the like, which line-splitting consumers (e.g. Python's {@code str.splitlines}) would
+     * otherwise take for line breaks inside one JSON Lines record.
+     */
+    static final ObjectMapper MAPPER = JsonMapper.builder()
+            .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
+            .enable(JsonWriteFeature.ESCAPE_NON_ASCII)
+            .build();
 
     private ResultJson() {
     }
