@@ -6,9 +6,11 @@ import dev.kingsnake.Limits;
 import dev.kingsnake.internal.decode.marshal.CodeListing;
 import dev.kingsnake.internal.decode.marshal.MarshalReader;
 import dev.kingsnake.internal.decode.marshal.Pyc;
+import dev.kingsnake.internal.decode.marshal.PyObject;
 import dev.kingsnake.spi.Location;
 import dev.kingsnake.spi.PythonFile;
 import dev.kingsnake.spi.SourceFile;
+import dev.kingsnake.spi.python.Const;
 import dev.kingsnake.spi.python.Expr;
 import dev.kingsnake.spi.python.Node;
 import dev.kingsnake.spi.python.Nodes;
@@ -36,6 +38,10 @@ import java.util.Set;
 public final class Deobfuscator {
     /** Shortest literal whose decoding is kept when no sink consumes it. */
     static final int MIN_LITERAL = 40;
+    /** Shortest literal decoded blindly (without seeing its decoding code). */
+    static final int BLIND_MIN_LITERAL = 200;
+    /** Most payloads guessed in the constants of one code object tree. */
+    private static final int MAX_CONSTANT_PAYLOADS = 16;
     /** Evaluation steps one file may use (each step is one expression node or statement). */
     private static final long MAX_STEPS_PER_FILE = 3_000_000;
 
@@ -55,6 +61,7 @@ public final class Deobfuscator {
         try {
             run.sinks();
             run.decoders();
+            run.blindLiterals();
         } catch (StackOverflowError e) {
             run.diagnostic(DiagnosticCode.LIMIT_EXCEEDED, 0, "decoding stopped: expression too deep");
         }
@@ -71,12 +78,45 @@ public final class Deobfuscator {
                         "package decode budget exhausted")));
             }
             List<String> chain = List.of("pyc " + r.format().versions());
-            return new Result(List.of(new DecodedLayer(listing, chain, Location.file(file, file.origin().reach()),
-                    false)), List.of());
+            Location at = Location.file(file, file.origin().reach());
+            List<DecodedLayer> layers = new ArrayList<>();
+            layers.add(new DecodedLayer(listing, chain, at, false));
+            for (BlindDecoder.Outcome o : constantPayloads(r.object(), new OutputBound(limits.maxDecodedBytesPerLayer(),
+                    budget))) {
+                List<String> inner = new ArrayList<>(chain);
+                inner.addAll(o.steps());
+                byte[] content = o.code().map(code -> CodeListing.of(code).getBytes(StandardCharsets.UTF_8))
+                        .orElse(o.content());
+                layers.add(new DecodedLayer(content, inner, at, o.code().isEmpty()));
+            }
+            return new Result(layers, List.of());
         } catch (DecodeException e) {
             return new Result(List.of(), List.of(new Diagnostic(e.isLimit() ? DiagnosticCode.LIMIT_EXCEEDED
                     : DiagnosticCode.DECODE_INCOMPLETE, file.path(), "bytecode not read: " + e.getMessage())));
         }
+    }
+
+    /** Payloads hidden in the string constants of a code object tree (a loader's encoded second stage). */
+    static List<BlindDecoder.Outcome> constantPayloads(PyObject root, OutputBound bound) {
+        List<BlindDecoder.Outcome> out = new ArrayList<>();
+        java.util.Deque<PyObject> work = new java.util.ArrayDeque<>();
+        work.add(root);
+        int visited = 0;
+        while (!work.isEmpty() && out.size() < MAX_CONSTANT_PAYLOADS && visited++ < 100_000) {
+            PyObject o = work.poll();
+            if (o instanceof PyObject.Code c) {
+                work.addAll(c.code().constants());
+            } else if (o instanceof PyObject.Seq s) {
+                work.addAll(s.items());
+            } else if (o instanceof PyObject.Str || o instanceof PyObject.Bytes) {
+                byte[] raw = o instanceof PyObject.Str s ? s.value().getBytes(StandardCharsets.ISO_8859_1)
+                        : ((PyObject.Bytes) o).value();
+                if (raw.length >= MIN_LITERAL) {
+                    BlindDecoder.peel(raw, bound).ifPresent(out::add);
+                }
+            }
+        }
+        return out;
     }
 
     public record Result(List<DecodedLayer> layers, List<Diagnostic> diagnostics) {
@@ -94,9 +134,12 @@ public final class Deobfuscator {
         private final Set<Diagnostic> diagnostics = new LinkedHashSet<>();
         private final Set<Node> covered = Collections.newSetFromMap(new IdentityHashMap<>());
         private final Set<Node> origins = Collections.newSetFromMap(new IdentityHashMap<>());
+        private final OutputBound bound;
+        private boolean hasCodeSink;
 
         Run(PythonFile file, OutputBound bound) {
             this.file = file;
+            this.bound = bound;
             this.ev = new Evaluator(file, new Bindings(file.module()), bound, MAX_STEPS_PER_FILE);
         }
 
@@ -110,6 +153,7 @@ public final class Deobfuscator {
                     continue;
                 }
                 cover(call);
+                hasCodeSink |= kind.get() == Sinks.Kind.CODE || kind.get() == Sinks.Kind.MARSHAL;
                 List<Expr> args = Sinks.payloadArgs(call, kind.get());
                 for (Expr arg : args) {
                     Optional<Value> v = ev.evaluate(arg, call.line());
@@ -182,7 +226,42 @@ public final class Deobfuscator {
             byte[] listing = CodeListing.of(c.object()).getBytes(StandardCharsets.UTF_8);
             List<String> chain = new ArrayList<>(c.trace().chain());
             chain.set(chain.size() - 1, "marshal " + c.format());
-            addLayer(listing, new Value.Trace(chain, c.trace().origin(), c.trace().originSize()), call, false);
+            Value.Trace t = new Value.Trace(chain, c.trace().origin(), c.trace().originSize());
+            addLayer(listing, t, call, false);
+            for (BlindDecoder.Outcome o : constantPayloads(c.object(), bound)) {
+                Value.Trace inner = t;
+                for (String step : o.steps()) {
+                    inner = inner.then(step);
+                }
+                if (o.code().isPresent()) {
+                    addLayer(CodeListing.of(o.code().get()).getBytes(StandardCharsets.UTF_8), inner, call, false);
+                } else {
+                    addLayer(o.content(), inner, call, true);
+                }
+            }
+        }
+
+        /** Literals no decoding call consumed, in a file that runs code it builds: guessed layer by layer. */
+        void blindLiterals() {
+            if (!hasCodeSink) {
+                return;
+            }
+            Nodes.walk(file.module(), n -> {
+                if (n instanceof Expr.Literal lit && lit.value().isStringLike() && !origins.contains(lit)
+                        && lit.value().asText().length() >= BLIND_MIN_LITERAL) {
+                    byte[] raw = lit.value() instanceof Const.Bytes b ? b.value()
+                            : lit.value().asText().getBytes(StandardCharsets.ISO_8859_1);
+                    BlindDecoder.peel(raw, bound).ifPresent(o -> {
+                        Value.Trace t = Value.Trace.of(lit, raw.length);
+                        for (String step : o.steps()) {
+                            t = t.then(step);
+                        }
+                        byte[] content = o.code().map(code -> CodeListing.of(code).getBytes(StandardCharsets.UTF_8))
+                                .orElse(o.content());
+                        addLayer(content, t, null, o.code().isEmpty());
+                    });
+                }
+            });
         }
 
         private void add(byte[] content, Value.Trace t, Expr.Call call) {
@@ -198,7 +277,7 @@ public final class Deobfuscator {
                 origin = file.origin();
             } else {
                 Node at = t.origin().orElse(call);
-                origin = Location.of(file, at);
+                origin = at == null ? Location.file(file, file.origin().reach()) : Location.of(file, at);
             }
             layers.add(new DecodedLayer(content, chain, origin, python));
         }
