@@ -43,7 +43,7 @@ public final class Deobfuscator {
     /** Most payloads guessed in the constants of one code object tree. */
     private static final int MAX_CONSTANT_PAYLOADS = 16;
     /** Evaluation steps one file may use (each step is one expression node or statement). */
-    private static final long MAX_STEPS_PER_FILE = 3_000_000;
+    private static final long MAX_STEPS_PER_FILE = 20_000_000;
 
     private final Limits limits;
 
@@ -135,12 +135,14 @@ public final class Deobfuscator {
         private final Set<Node> covered = Collections.newSetFromMap(new IdentityHashMap<>());
         private final Set<Node> origins = Collections.newSetFromMap(new IdentityHashMap<>());
         private final OutputBound bound;
+        private final Bindings bindings;
         private boolean hasCodeSink;
 
         Run(PythonFile file, OutputBound bound) {
             this.file = file;
             this.bound = bound;
-            this.ev = new Evaluator(file, new Bindings(file.module()), bound, MAX_STEPS_PER_FILE);
+            this.bindings = new Bindings(file.module());
+            this.ev = new Evaluator(file, bindings, bound, MAX_STEPS_PER_FILE);
         }
 
         void sinks() {
@@ -165,7 +167,7 @@ public final class Deobfuscator {
 
         void decoders() {
             for (Expr.Call call : file.calls()) {
-                if (covered.contains(call) || !Sinks.isDecodingCall(file, call)) {
+                if (covered.contains(call) || !Sinks.isDecodingCall(file, call, bindings)) {
                     continue;
                 }
                 cover(call);
@@ -208,8 +210,9 @@ public final class Deobfuscator {
             byte[] content = d.bytes();
             Value.Trace t = d.trace();
             if (t.chain().isEmpty()) {
-                // A plain string handed to exec/eval/compile is code the parser saw only as a literal.
-                if (kind != Sinks.Kind.CODE || t.origin().isEmpty() || content.length < 16
+                // A plain string handed to exec/eval/compile, or written to a file, is code the parser saw only
+                // as a literal.
+                if (kind != Sinks.Kind.CODE && kind != Sinks.Kind.WRITE || t.origin().isEmpty() || content.length < 16
                         || !PayloadText.looksLikePython(content)) {
                     return;
                 }

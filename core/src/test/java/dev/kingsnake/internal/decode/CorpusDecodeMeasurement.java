@@ -33,8 +33,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * (read in memory, never executed). Opt-in: {@code -Dkingsnake.measure=true}; skipped when the corpus is absent.
  *
  * <p>A Python file "has an encoded payload" when, independently of our decoder, its text holds a long encoded
- * literal (a quoted run of at least 100 base64/hex characters, a list of at least 40 integers, or 50 {@code \\x}
- * escapes in a row) and calls a
+ * literal outside comments (a quoted run of at least 120 base64/hex characters, a list of at least 40 integers,
+ * or a bytes literal with at least 100 {@code \\x} escapes) and calls a
  * decoding function (b64decode &amp; co, unhexlify, fromhex, decompress, Fernet, marshal.loads, chr) and
  * some sink (exec, eval, compile, marshal/pickle loads, __import__, os.system, subprocess, popen). The payload is
  * "recovered" when the engine's peeling produced a layer from that file whose innermost layer is not itself an
@@ -44,7 +44,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class CorpusDecodeMeasurement {
     private static final Path CORPUS = Path.of("..", "shared", "corpus", "malicious-dev");
     private static final Pattern BLOB = Pattern.compile(
-            "['\"][A-Za-z0-9+/=_\\-]{100,}['\"]|\\[\\s*\\d+(?:\\s*,\\s*\\d+){40,}|(?:\\\\x[0-9a-fA-F]{2}.{0,3}){50,}");
+            "['\"][A-Za-z0-9+/=_\\-]{120,}['\"]|\\[\\s*\\d+(?:\\s*,\\s*\\d+){40}");
+    private static final Pattern COMMENT = Pattern.compile("(?m)^\\s*#.*$");
     private static final Pattern DECODER = Pattern.compile(
             "b64decode|b32decode|b16decode|b85decode|a85decode|decodebytes|decodestring|unhexlify|fromhex"
                     + "|decompress|Fernet|marshal\\.loads|\\bchr\\(|decode\\(\\s*['\"](?:base64|hex|zlib|rot13)");
@@ -76,12 +77,18 @@ class CorpusDecodeMeasurement {
                 if (!e.path().endsWith(".py")) {
                     continue;
                 }
-                String text = new String(e.bytes(), StandardCharsets.UTF_8);
-                if (!BLOB.matcher(text).find() || !DECODER.matcher(text).find() || !SINK.matcher(text).find()) {
+                String text = COMMENT.matcher(new String(e.bytes(), StandardCharsets.UTF_8)).replaceAll("");
+                boolean blob = BLOB.matcher(text).find() || escapedBytesLiteral(text);
+                if (!blob || !DECODER.matcher(text).find() || !SINK.matcher(text).find()) {
                     continue;
                 }
                 any = true;
+                long t0 = System.nanoTime();
                 Outcome o = peelAll(e.path(), e.bytes(), parser, deob, limits);
+                long ms = (System.nanoTime() - t0) / 1_000_000;
+                if (ms > 2000) {
+                    System.out.println("slow: " + ms + " ms " + archive.getFileName() + "!" + e.path());
+                }
                 if (!o.recovered()) {
                     all = false;
                     failureKinds.merge(o.why(), 1, Integer::sum);
@@ -100,6 +107,59 @@ class CorpusDecodeMeasurement {
         System.out.println("failures by kind: " + failureKinds);
         failures.forEach(f -> System.out.println("  " + f));
         assertTrue(recovered * 100 >= withPayload * 95, "innermost layer recovered for fewer than 95%");
+    }
+
+    /** A {@code b'...'} literal holding at least 100 {@code \\x} escapes (compressed data written inline). */
+    static boolean escapedBytesLiteral(String text) {
+        for (int i = text.indexOf("b'"); i >= 0; i = text.indexOf("b'", i + 2)) {
+            int escapes = 0;
+            for (int j = i + 2; j < text.length() - 1 && text.charAt(j) != '\'' && text.charAt(j) != '\n'; j++) {
+                if (text.charAt(j) == '\\') {
+                    if (text.charAt(j + 1) == 'x') {
+                        escapes++;
+                    }
+                    j++;
+                }
+            }
+            if (escapes >= 100) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Prints every layer of one corpus file: {@code -Dkingsnake.debug=<archive path under the corpus>!<entry>}. */
+    @Test
+    void debugOneFile() {
+        String spec = System.getProperty("kingsnake.debug", "");
+        Assumptions.assumeTrue(spec.contains("!"), "opt-in: -Dkingsnake.debug=archive!entry");
+        Path root = Path.of(System.getProperty("user.dir")).resolve("..").resolve(CORPUS).normalize();
+        Limits limits = Limits.defaults();
+        UnpackedPackage pkg = new ArchiveReader(limits).read(root.resolve(spec.substring(0, spec.indexOf('!'))));
+        String entry = spec.substring(spec.indexOf('!') + 1);
+        for (ArchiveEntry e : pkg.entries()) {
+            if (e.path().equals(entry)) {
+                PythonParser parser = new PythonParser(limits);
+                Deobfuscator deob = new Deobfuscator(limits);
+                DecodeBudget budget = new DecodeBudget(limits.maxDecodedBytesPerPackage());
+                Deque<PythonFile> work = new ArrayDeque<>();
+                work.add(model(e.path(), e.bytes(), List.of(), parser));
+                while (!work.isEmpty()) {
+                    PythonFile f = work.poll();
+                    Deobfuscator.Result r = deob.peel(f, budget);
+                    System.out.println("== " + f.path() + " parseErrors=" + f.hasParseErrors() + " " + r.diagnostics());
+                    for (DecodedLayer l : r.layers()) {
+                        String text = new String(l.content(), StandardCharsets.UTF_8);
+                        System.out.println("-- layer " + l.chain() + " python=" + l.python() + " line="
+                                + l.origin().line() + " bytes=" + l.content().length + "\n"
+                                + text.substring(0, Math.min(600, text.length())).replaceAll("[A-Za-z0-9+/=]{80,}", "<blob>"));
+                        if (l.python()) {
+                            work.add(model(f.path() + "#", l.content(), l.chain(), parser));
+                        }
+                    }
+                }
+            }
+        }
     }
 
     record Outcome(boolean recovered, String why) {
