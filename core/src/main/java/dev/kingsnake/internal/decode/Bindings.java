@@ -44,7 +44,15 @@ final class Bindings {
     /** The outermost for-loop around each assignment inside one. */
     private final Map<Node, Stmt.For> loops = new IdentityHashMap<>();
 
+    /** The code that exec'd this file's code, whose globals this code sees; null for real files. */
+    private final Bindings outer;
+
     Bindings(Module module) {
+        this(module, null);
+    }
+
+    Bindings(Module module, Bindings outer) {
+        this.outer = outer;
         Nodes.walk(module, n -> {
             if (n instanceof Stmt.For f && !loops.containsKey(f)) {
                 Nodes.walk(f, inner -> {
@@ -125,7 +133,7 @@ final class Bindings {
 
     /** True when some binding of {@code name} is a string literal long enough to hide a payload. */
     boolean boundToLongLiteral(String name) {
-        return longLiteralNames.contains(id(name));
+        return longLiteralNames.contains(id(name)) || outer != null && outer.boundToLongLiteral(name);
     }
 
     /**
@@ -135,7 +143,8 @@ final class Bindings {
     List<Binding> at(String name, int line) {
         List<Binding> all = assignments.get(id(name));
         if (all == null) {
-            return List.of();
+            // exec'd code sees the globals of the code that ran it, as they are by then
+            return outer == null ? List.of() : outer.at(name, Integer.MAX_VALUE);
         }
         int base = -1;
         for (int i = 0; i < all.size(); i++) {
@@ -162,14 +171,21 @@ final class Bindings {
     }
 
     Optional<Stmt.FunctionDef> function(String name) {
-        return Optional.ofNullable(functions.get(id(name)));
+        Stmt.FunctionDef f = functions.get(id(name));
+        return f != null || outer == null ? Optional.ofNullable(f) : outer.function(name);
     }
 
     Optional<Value> imported(String name) {
-        return Optional.ofNullable(imports.get(id(name)));
+        Value v = imports.get(id(name));
+        return v != null || outer == null ? Optional.ofNullable(v) : outer.imported(name);
     }
 
     List<String> starImports() {
-        return starImports;
+        if (outer == null) {
+            return starImports;
+        }
+        List<String> all = new ArrayList<>(starImports);
+        all.addAll(outer.starImports());
+        return all;
     }
 }

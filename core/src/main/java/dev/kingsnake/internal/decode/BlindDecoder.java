@@ -24,50 +24,61 @@ final class BlindDecoder {
     }
 
     static Optional<Outcome> peel(byte[] blob, OutputBound bound) {
-        List<String> steps = new ArrayList<>();
-        byte[] cur = blob;
-        for (int i = 0; i < MAX_STEPS; i++) {
-            if (i > 0 && PayloadText.looksLikePython(cur)) {
-                return Optional.of(new Outcome(cur, Optional.empty(), steps));
-            }
-            Optional<byte[]> next = Optional.empty();
-            String step = null;
-            try {
-                if (isZlib(cur)) {
-                    next = Optional.of(Decompression.zlib(cur, 15, bound));
-                    step = "zlib";
-                } else if (cur.length > 2 && (cur[0] & 0xff) == 0x1f && (cur[1] & 0xff) == 0x8b) {
-                    next = Optional.of(Decompression.gzip(cur, bound));
-                    step = "gzip";
-                } else if (cur.length > 3 && cur[0] == 'B' && cur[1] == 'Z' && cur[2] == 'h') {
-                    next = Optional.of(Decompression.bz2(cur, bound));
-                    step = "bz2";
-                } else if (cur.length > 6 && (cur[0] & 0xff) == 0xfd && cur[1] == '7' && cur[2] == 'z') {
-                    next = Optional.of(Decompression.lzma(cur, bound));
-                    step = "lzma";
-                } else if (isHex(cur)) {
-                    next = Optional.of(BaseN.hex(cur, bound));
-                    step = "hex";
-                } else if (isBase64(cur)) {
-                    next = Optional.of(BaseN.b64Urlsafe(cur, bound));
-                    step = "base64";
-                } else if (i > 0 && cur.length > 16 && ((cur[0] & 0x7f) == 'c')) {
-                    Optional<MarshalReader.Read> r = MarshalReader.readAnyVersion(cur);
-                    if (r.isPresent()) {
-                        steps.add("marshal " + r.get().format().versions());
-                        return Optional.of(new Outcome(cur, Optional.of(r.get().object()), steps));
-                    }
-                }
-            } catch (DecodeException e) {
-                return Optional.empty();
-            }
-            if (next.isEmpty()) {
-                return Optional.empty();
-            }
-            steps.add(step + "?");
-            cur = next.get();
+        return peel(blob, bound, new ArrayList<>(), 0);
+    }
+
+    /** Depth-first: each text layer is tried as it is, then reversed (obfuscators reverse before encoding). */
+    private static Optional<Outcome> peel(byte[] cur, OutputBound bound, List<String> steps, int depth) {
+        if (depth > 0 && PayloadText.looksLikePython(cur)) {
+            return Optional.of(new Outcome(cur, Optional.empty(), List.copyOf(steps)));
         }
-        return Optional.empty();
+        if (depth >= MAX_STEPS) {
+            return Optional.empty();
+        }
+        try {
+            if (depth > 0 && cur.length > 16 && (cur[0] & 0x7f) == 'c') {
+                Optional<MarshalReader.Read> r = MarshalReader.readAnyVersion(cur);
+                if (r.isPresent()) {
+                    List<String> s = new ArrayList<>(steps);
+                    s.add("marshal " + r.get().format().versions());
+                    return Optional.of(new Outcome(cur, Optional.of(r.get().object()), s));
+                }
+            }
+            if (isZlib(cur)) {
+                return next(Decompression.zlib(cur, 15, bound), "zlib", bound, steps, depth);
+            } else if (cur.length > 2 && (cur[0] & 0xff) == 0x1f && (cur[1] & 0xff) == 0x8b) {
+                return next(Decompression.gzip(cur, bound), "gzip", bound, steps, depth);
+            } else if (cur.length > 3 && cur[0] == 'B' && cur[1] == 'Z' && cur[2] == 'h') {
+                return next(Decompression.bz2(cur, bound), "bz2", bound, steps, depth);
+            } else if (cur.length > 6 && (cur[0] & 0xff) == 0xfd && cur[1] == '7' && cur[2] == 'z') {
+                return next(Decompression.lzma(cur, bound), "lzma", bound, steps, depth);
+            }
+            boolean hex = isHex(cur);
+            if (!hex && !isBase64(cur)) {
+                return Optional.empty();
+            }
+            for (boolean reversed : new boolean[] {false, true}) {
+                byte[] in = reversed ? TextTransforms.reverse(cur) : cur;
+                List<String> s = new ArrayList<>(steps);
+                if (reversed) {
+                    s.add("reversed?");
+                }
+                Optional<Outcome> o = next(hex ? BaseN.hex(in, bound) : BaseN.b64Urlsafe(in, bound),
+                        hex ? "hex" : "base64", bound, s, depth);
+                if (o.isPresent()) {
+                    return o;
+                }
+            }
+            return Optional.empty();
+        } catch (DecodeException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static Optional<Outcome> next(byte[] out, String step, OutputBound bound, List<String> steps, int depth) {
+        List<String> s = new ArrayList<>(steps);
+        s.add(step + "?");
+        return peel(out, bound, s, depth + 1);
     }
 
     private static boolean isZlib(byte[] b) {

@@ -40,6 +40,8 @@ public final class Deobfuscator {
     static final int MIN_LITERAL = 40;
     /** Shortest literal decoded blindly (without seeing its decoding code). */
     static final int BLIND_MIN_LITERAL = 200;
+    /** Code-object wrappers walked through below one marshal payload. */
+    private static final int MAX_WRAPPER_ROUNDS = 500;
     /** Most payloads guessed in the constants of one code object tree. */
     private static final int MAX_CONSTANT_PAYLOADS = 16;
     /** Evaluation steps one file may use (each step is one expression node or statement). */
@@ -57,7 +59,20 @@ public final class Deobfuscator {
      * chain of {@code file} itself, and the origin of a layer found in a layer is the outermost literal.
      */
     public Result peel(PythonFile file, DecodeBudget budget) {
-        Run run = new Run(file, new OutputBound(limits.maxDecodedBytesPerLayer(), budget));
+        return peel(file, List.of(), budget);
+    }
+
+    /**
+     * Peels a decoded layer whose code was exec'd by {@code enclosing} (innermost first): names the layer
+     * does not bind resolve in those files, as exec'd code sees its caller's globals.
+     */
+    public Result peel(PythonFile file, List<PythonFile> enclosing, DecodeBudget budget) {
+        Bindings outer = null;
+        for (int i = enclosing.size() - 1; i >= 0; i--) {
+            outer = new Bindings(enclosing.get(i).module(), outer);
+        }
+        Run run = new Run(file, new Bindings(file.module(), outer),
+                new OutputBound(limits.maxDecodedBytesPerLayer(), budget), limits.maxDecodeLayers());
         try {
             run.sinks();
             run.decoders();
@@ -136,12 +151,14 @@ public final class Deobfuscator {
         private final Set<Node> origins = Collections.newSetFromMap(new IdentityHashMap<>());
         private final OutputBound bound;
         private final Bindings bindings;
+        private final int maxLayers;
         private boolean hasCodeSink;
 
-        Run(PythonFile file, OutputBound bound) {
+        Run(PythonFile file, Bindings bindings, OutputBound bound, int maxLayers) {
+            this.maxLayers = maxLayers;
             this.file = file;
             this.bound = bound;
-            this.bindings = new Bindings(file.module());
+            this.bindings = bindings;
             this.ev = new Evaluator(file, bindings, bound, MAX_STEPS_PER_FILE);
         }
 
@@ -226,22 +243,56 @@ public final class Deobfuscator {
         }
 
         private void addCode(Value.Code c, Expr.Call call) {
-            byte[] listing = CodeListing.of(c.object()).getBytes(StandardCharsets.UTF_8);
             List<String> chain = new ArrayList<>(c.trace().chain());
             chain.set(chain.size() - 1, "marshal " + c.format());
-            Value.Trace t = new Value.Trace(chain, c.trace().origin(), c.trace().originSize());
-            addLayer(listing, t, call, false);
-            for (BlindDecoder.Outcome o : constantPayloads(c.object(), bound)) {
-                Value.Trace inner = t;
-                for (String step : o.steps()) {
-                    inner = inner.then(step);
+            addCodeTree(c.object(), new Value.Trace(chain, c.trace().origin(), c.trace().originSize()), call);
+        }
+
+        /**
+         * A code object's listing, then the payloads hidden in its constants, as deep as they go. Wrappers
+         * that only hold the next round (pyobfuscate nests the same loader dozens of times) are walked
+         * through without a layer each, and repeated rounds are written once with a count.
+         */
+        private void addCodeTree(PyObject code, Value.Trace t, Expr.Call call) {
+            addLayer(CodeListing.of(code).getBytes(StandardCharsets.UTF_8), t, call, false);
+            PyObject cur = code;
+            Value.Trace trace = t;
+            for (int round = 0; round < MAX_WRAPPER_ROUNDS; round++) {
+                List<BlindDecoder.Outcome> inner = constantPayloads(cur, bound);
+                if (inner.size() == 1 && inner.get(0).code().isPresent()) {
+                    cur = inner.get(0).code().get();
+                    trace = withSteps(trace, inner.get(0).steps());
+                    continue;
                 }
-                if (o.code().isPresent()) {
-                    addLayer(CodeListing.of(o.code().get()).getBytes(StandardCharsets.UTF_8), inner, call, false);
-                } else {
-                    addLayer(o.content(), inner, call, true);
+                if (cur != code) {
+                    addLayer(CodeListing.of(cur).getBytes(StandardCharsets.UTF_8), trace, call, false);
                 }
+                for (BlindDecoder.Outcome o : inner) {
+                    Value.Trace it = withSteps(trace, o.steps());
+                    byte[] content = o.code().map(c -> CodeListing.of(c).getBytes(StandardCharsets.UTF_8))
+                            .orElse(o.content());
+                    addLayer(content, it, call, o.code().isEmpty());
+                }
+                return;
             }
+            diagnostic(DiagnosticCode.LIMIT_EXCEEDED, call == null ? 0 : call.line(),
+                    "more than " + MAX_WRAPPER_ROUNDS + " nested code-object wrappers");
+        }
+
+        /** Appends decoding steps, folding a repeat of the previous round into a count ({@code ×3}). */
+        private static Value.Trace withSteps(Value.Trace t, List<String> steps) {
+            List<String> chain = new ArrayList<>(t.chain());
+            int n = steps.size();
+            boolean counted = !chain.isEmpty() && chain.get(chain.size() - 1).startsWith("×");
+            int end = counted ? chain.size() - 1 : chain.size();
+            if (end >= n && chain.subList(end - n, end).equals(steps)) {
+                int times = counted ? Integer.parseInt(chain.get(chain.size() - 1).substring(1)) + 1 : 2;
+                chain.subList(end, chain.size()).clear();
+                chain.add("×" + times);
+            } else {
+                chain.addAll(steps);
+            }
+            return new Value.Trace(chain, t.origin(), t.originSize());
         }
 
         /** Literals no decoding call consumed, in a file that runs code it builds: guessed layer by layer. */

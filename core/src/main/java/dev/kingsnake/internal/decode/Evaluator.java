@@ -540,6 +540,7 @@ final class Evaluator {
         final Map<Value, Value> dict;
         final boolean[] invariant;
         final Map<Integer, List<Value>> cached = new HashMap<>();
+        final Map<Integer, Map<Value, List<Value>>> indexes = new HashMap<>();
         Value.Trace trace = Value.Trace.NONE;
 
         Generation(Expr.Comprehension c, int line, List<Value> out, Map<Value, Value> dict, boolean[] invariant) {
@@ -560,12 +561,7 @@ final class Evaluator {
         Set<String> targets = new HashSet<>();
         for (int i = 0; i < out.length; i++) {
             Expr.ComprehensionFor gen = c.generators().get(i);
-            Set<String> used = new HashSet<>();
-            Nodes.walk(gen.iter(), n -> {
-                if (n instanceof Expr.Name nm) {
-                    used.add(nm.id());
-                }
-            });
+            Set<String> used = freeNames(gen.iter());
             used.retainAll(targets);
             out[i] = used.isEmpty();
             Nodes.walk(gen.target(), n -> {
@@ -612,10 +608,21 @@ final class Evaluator {
                 g.cached.put(index, items);
             }
         }
-        for (Value item : items) {
+        List<Value> candidates = items;
+        List<Expr> conditions = gen.conditions();
+        if (index > 0 && g.invariant[index] && conditions.size() == 1 && conditions.get(0) instanceof Expr.Compare cmp
+                && cmp.ops().equals(List.of("=="))) {
+            // for y in TABLE if x == y[1]: a lookup, not a scan (obfuscators translate char by char like this)
+            Optional<List<Value>> hits = lookupJoin(g, index, gen, cmp, items, frame);
+            if (hits.isPresent()) {
+                candidates = hits.get();
+                conditions = List.of();
+            }
+        }
+        for (Value item : candidates) {
             assign(gen.target(), item, Optional.empty(), frame);
             boolean keep = true;
-            for (Expr cond : gen.conditions()) {
+            for (Expr cond : conditions) {
                 Boolean t = truth(eval(cond, frame, g.line));
                 if (t == null) {
                     return false;
@@ -627,6 +634,75 @@ final class Evaluator {
             }
         }
         return true;
+    }
+
+    /**
+     * The items whose side of {@code cmp} equals the other side's value, through an index built once per
+     * comprehension; empty when the comparison is not of that shape (one side only about this generator's
+     * target, the other not about it at all) or a side cannot be evaluated.
+     */
+    private Optional<List<Value>> lookupJoin(Generation g, int index, Expr.ComprehensionFor gen, Expr.Compare cmp,
+                                             List<Value> items, Map<String, Value> frame) {
+        Set<String> targets = names(gen.target());
+        Expr left = cmp.left();
+        Expr right = cmp.comparators().get(0);
+        Expr inner;
+        Expr outer;
+        if (targets.containsAll(names(right)) && !names(right).isEmpty() && disjoint(names(left), targets)) {
+            inner = right;
+            outer = left;
+        } else if (targets.containsAll(names(left)) && !names(left).isEmpty() && disjoint(names(right), targets)) {
+            inner = left;
+            outer = right;
+        } else {
+            return Optional.empty();
+        }
+        Map<Value, List<Value>> idx = g.indexes.get(index);
+        if (idx == null) {
+            idx = new HashMap<>();
+            Map<String, Value> f = new HashMap<>(frame);
+            for (Value item : items) {
+                assign(gen.target(), item, Optional.empty(), f);
+                Value k = eval(inner, f, g.line);
+                if (!(k instanceof Value.Str || k instanceof Value.Int)) {
+                    return Optional.empty();
+                }
+                idx.computeIfAbsent(key(k), x -> new ArrayList<>()).add(item);
+            }
+            g.indexes.put(index, idx);
+        }
+        Value probe = eval(outer, frame, g.line);
+        if (!(probe instanceof Value.Str || probe instanceof Value.Int)) {
+            return Optional.empty();
+        }
+        return Optional.of(idx.getOrDefault(key(probe), List.of()));
+    }
+
+    /** Names an expression reads from outside, leaving out those its own comprehensions and lambdas bind. */
+    private static Set<String> freeNames(Expr e) {
+        Set<String> used = names(e);
+        Nodes.walk(e, n -> {
+            if (n instanceof Expr.ComprehensionFor f) {
+                used.removeAll(names(f.target()));
+            } else if (n instanceof Expr.Lambda l) {
+                l.params().forEach(p -> used.remove(p.name()));
+            }
+        });
+        return used;
+    }
+
+    private static Set<String> names(Expr e) {
+        Set<String> out = new HashSet<>();
+        Nodes.walk(e, n -> {
+            if (n instanceof Expr.Name nm) {
+                out.add(nm.id());
+            }
+        });
+        return out;
+    }
+
+    private static boolean disjoint(Set<String> a, Set<String> b) {
+        return a.stream().noneMatch(b::contains);
     }
 
     static Value.Trace traceOf(Value v) {

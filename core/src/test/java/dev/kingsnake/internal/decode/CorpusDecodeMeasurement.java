@@ -143,10 +143,11 @@ class CorpusDecodeMeasurement {
                 Deobfuscator deob = new Deobfuscator(limits);
                 DecodeBudget budget = new DecodeBudget(limits.maxDecodedBytesPerPackage());
                 Deque<PythonFile> work = new ArrayDeque<>();
+                Map<PythonFile, List<PythonFile>> callers = new java.util.IdentityHashMap<>();
                 work.add(model(e.path(), e.bytes(), List.of(), parser));
                 while (!work.isEmpty()) {
                     PythonFile f = work.poll();
-                    Deobfuscator.Result r = deob.peel(f, budget);
+                    Deobfuscator.Result r = deob.peel(f, callers.getOrDefault(f, List.of()), budget);
                     System.out.println("== " + f.path() + " parseErrors=" + f.hasParseErrors() + " " + r.diagnostics());
                     for (DecodedLayer l : r.layers()) {
                         String text = new String(l.content(), StandardCharsets.UTF_8);
@@ -154,12 +155,22 @@ class CorpusDecodeMeasurement {
                                 + l.origin().line() + " bytes=" + l.content().length + "\n"
                                 + text.substring(0, Math.min(600, text.length())).replaceAll("[A-Za-z0-9+/=]{80,}", "<blob>"));
                         if (l.python()) {
-                            work.add(model(f.path() + "#", l.content(), l.chain(), parser));
+                            PythonFile layer = model(f.path() + "#", l.content(), l.chain(), parser);
+                            callers.put(layer, withCaller(f, callers));
+                            work.add(layer);
                         }
                     }
                 }
             }
         }
+    }
+
+    /** The callers of a new layer found in {@code f}: {@code f}, then its own callers. */
+    static List<PythonFile> withCaller(PythonFile f, Map<PythonFile, List<PythonFile>> callers) {
+        List<PythonFile> out = new ArrayList<>();
+        out.add(f);
+        out.addAll(callers.getOrDefault(f, List.of()));
+        return out;
     }
 
     record Outcome(boolean recovered, String why) {
@@ -169,13 +180,14 @@ class CorpusDecodeMeasurement {
     private static Outcome peelAll(String path, byte[] bytes, PythonParser parser, Deobfuscator deob, Limits limits) {
         DecodeBudget budget = new DecodeBudget(limits.maxDecodedBytesPerPackage());
         Deque<PythonFile> work = new ArrayDeque<>();
+        Map<PythonFile, List<PythonFile>> callers = new java.util.IdentityHashMap<>();
         work.add(model(path, bytes, List.of(), parser));
         DecodedLayer deepest = null;
         List<String> problems = new ArrayList<>();
         int n = 0;
         while (!work.isEmpty()) {
             PythonFile f = work.poll();
-            Deobfuscator.Result r = deob.peel(f, budget);
+            Deobfuscator.Result r = deob.peel(f, callers.getOrDefault(f, List.of()), budget);
             r.diagnostics().forEach(d -> problems.add(d.code() + " " + d.message()));
             for (DecodedLayer l : r.layers()) {
                 if (l.chain().size() > limits.maxDecodeLayers()) {
@@ -185,7 +197,9 @@ class CorpusDecodeMeasurement {
                     deepest = l;
                 }
                 if (l.python()) {
-                    work.add(model(path + "#layer" + ++n, l.content(), l.chain(), parser));
+                    PythonFile layer = model(path + "#layer" + ++n, l.content(), l.chain(), parser);
+                    callers.put(layer, withCaller(f, callers));
+                    work.add(layer);
                 }
             }
         }

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -100,18 +101,22 @@ class DecodeFixturesTest {
         Deobfuscator deob = new Deobfuscator(LIMITS);
         DecodeBudget budget = new DecodeBudget(LIMITS.maxDecodedBytesPerPackage());
         Deque<PythonFile> work = new ArrayDeque<>();
+        Map<PythonFile, List<PythonFile>> callers = new java.util.IdentityHashMap<>();
         work.add(model(path, bytes, List.of(), Optional.empty()));
         Peeled out = new Peeled();
         int n = 0;
         while (!work.isEmpty()) {
-            Deobfuscator.Result r = deob.peel(work.poll(), budget);
+            PythonFile f = work.poll();
+            Deobfuscator.Result r = deob.peel(f, callers.getOrDefault(f, List.of()), budget);
             r.diagnostics().forEach(d -> out.problems.add(d.toString()));
             for (DecodedLayer l : r.layers()) {
                 if (out.innermost == null || l.chain().size() > out.innermost.chain().size()) {
                     out.innermost = l;
                 }
                 if (l.python()) {
-                    work.add(model(path + "#layer" + ++n, l.content(), l.chain(), Optional.of(l.origin())));
+                    PythonFile layer = model(path + "#layer" + ++n, l.content(), l.chain(), Optional.of(l.origin()));
+                    callers.put(layer, CorpusDecodeMeasurement.withCaller(f, callers));
+                    work.add(layer);
                 }
             }
         }
