@@ -324,8 +324,14 @@ public final class Deobfuscator {
 
         private void addLayer(byte[] content, Value.Trace t, Expr.Call call, boolean python) {
             t.origin().ifPresent(origins::add);
-            List<String> chain = new ArrayList<>(file.decodeChain());
-            chain.addAll(t.chain());
+            // A layer of a layer continues its file's chain; the same round again is counted, not repeated.
+            List<String> chain = withSteps(new Value.Trace(file.decodeChain(), Optional.empty(), 0), t.chain()).chain();
+            String last = chain.isEmpty() ? "" : chain.get(chain.size() - 1);
+            if (last.startsWith("×") && Integer.parseInt(last.substring(1)) > MAX_WRAPPER_ROUNDS) {
+                diagnostic(DiagnosticCode.LIMIT_EXCEEDED, call == null ? 0 : call.line(),
+                        "more than " + MAX_WRAPPER_ROUNDS + " rounds of the same decoding");
+                return;
+            }
             Location origin;
             if (!file.decodeChain().isEmpty()) {
                 origin = file.origin();
