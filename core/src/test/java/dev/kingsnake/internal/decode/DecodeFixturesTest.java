@@ -36,7 +36,7 @@ class DecodeFixturesTest {
     private static final PythonParser PARSER = new PythonParser(LIMITS);
 
     @BeforeAll
-    static void parserPresent() {
+    public static void parserPresent() {
         ParseOutcome o = PARSER.parse("probe.py", "x = 1\n".getBytes(StandardCharsets.UTF_8));
         Assumptions.assumeFalse(o.module().body().isEmpty(), "the Python front end has not landed yet");
     }
