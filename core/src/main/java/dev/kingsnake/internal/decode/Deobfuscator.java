@@ -171,13 +171,17 @@ public final class Deobfuscator {
                 if (kind.isEmpty()) {
                     continue;
                 }
-                cover(call);
                 hasCodeSink |= kind.get() == Sinks.Kind.CODE || kind.get() == Sinks.Kind.MARSHAL;
+                int before = layers.size();
                 List<Expr> args = Sinks.payloadArgs(call, kind.get());
                 for (Expr arg : args) {
                     Optional<Value> v = ev.evaluate(arg, call.line());
                     report(ev.drainFailures(), call.line(), true);
                     v.ifPresent(value -> sinkLayer(value, kind.get(), call));
+                }
+                if (layers.size() > before) {
+                    // otherwise the decoding calls inside (a URL built for a download, say) are tried alone
+                    cover(call);
                 }
             }
         }
