@@ -2,14 +2,19 @@ package dev.kingsnake.internal.decode;
 
 import dev.kingsnake.spi.python.Expr;
 import dev.kingsnake.spi.python.Module;
+import dev.kingsnake.spi.python.Node;
 import dev.kingsnake.spi.python.Nodes;
 import dev.kingsnake.spi.python.Stmt;
 
+import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Every name binding in a file, regardless of scope: assignments (plain, augmented, tuple unpacking),
@@ -18,7 +23,7 @@ import java.util.Optional;
  */
 final class Bindings {
     /** One binding of a name: {@code value} (or the element {@code index} of a tuple value) at {@code line}. */
-    record Binding(int line, Expr value, int index, Optional<String> augOp) {
+    record Binding(int line, Expr value, int index, Optional<String> augOp, Optional<Stmt.For> loop) {
         /** Identity: two bindings are the same statement, never two equal-looking ones (and no deep hashing). */
         @Override
         public boolean equals(Object o) {
@@ -35,21 +40,41 @@ final class Bindings {
     private final Map<String, Stmt.FunctionDef> functions = new HashMap<>();
     private final Map<String, Value> imports = new HashMap<>();
     private final List<String> starImports = new ArrayList<>();
+    private final Set<String> longLiteralNames = new HashSet<>();
+    /** The outermost for-loop around each assignment inside one. */
+    private final Map<Node, Stmt.For> loops = new IdentityHashMap<>();
+
+    /** The code that exec'd this file's code, whose globals this code sees; null for real files. */
+    private final Bindings outer;
 
     Bindings(Module module) {
+        this(module, null);
+    }
+
+    Bindings(Module module, Bindings outer) {
+        this.outer = outer;
+        Nodes.walk(module, n -> {
+            if (n instanceof Stmt.For f && !loops.containsKey(f)) {
+                Nodes.walk(f, inner -> {
+                    if (inner != f && inner instanceof Stmt.Assign) {
+                        loops.putIfAbsent(inner, f);
+                    }
+                });
+            }
+        });
         Nodes.walk(module, n -> {
             if (n instanceof Stmt.Assign a && a.value().isPresent()) {
                 for (Expr t : a.targets()) {
-                    bind(t, a.value().get(), a.augOp(), a.line());
+                    bind(t, a.value().get(), a.augOp(), a.line(), Optional.ofNullable(loops.get(a)));
                 }
             } else if (n instanceof Expr.NamedExpr ne && ne.target() instanceof Expr.Name name) {
-                add(name.id(), new Binding(ne.line(), ne.value(), -1, Optional.empty()));
+                add(id(name.id()), new Binding(ne.line(), ne.value(), -1, Optional.empty(), Optional.empty()));
             } else if (n instanceof Stmt.FunctionDef f) {
-                functions.putIfAbsent(f.name(), f);
+                functions.putIfAbsent(id(f.name()), f);
             } else if (n instanceof Stmt.Import imp) {
                 for (Stmt.Alias al : imp.names()) {
                     if (al.asName().isPresent()) {
-                        imports.put(al.asName().get(), new Value.Module(al.name()));
+                        imports.put(id(al.asName().get()), new Value.Module(al.name()));
                     } else {
                         String top = al.name().contains(".") ? al.name().substring(0, al.name().indexOf('.'))
                                 : al.name();
@@ -61,7 +86,7 @@ final class Bindings {
                     if (al.name().equals("*")) {
                         starImports.add(imp.module());
                     } else {
-                        imports.put(al.asName().orElse(al.name()), new Value.Builtin(imp.module() + "." + al.name()));
+                        imports.put(id(al.asName().orElse(al.name())), new Value.Builtin(imp.module() + "." + al.name()));
                     }
                 }
             }
@@ -69,16 +94,19 @@ final class Bindings {
         assignments.values().forEach(l -> l.sort(java.util.Comparator.comparingInt(Binding::line)));
     }
 
-    private void bind(Expr target, Expr value, Optional<String> augOp, int line) {
+    private void bind(Expr target, Expr value, Optional<String> augOp, int line, Optional<Stmt.For> loop) {
         if (target instanceof Expr.Name n) {
-            add(n.id(), new Binding(line, value, -1, augOp));
+            add(id(n.id()), new Binding(line, value, -1, augOp, loop));
+        } else if (target instanceof Expr.Attribute a && a.value() instanceof Expr.Name self
+                && self.id().equals("self")) {
+            add("self." + id(a.attr()), new Binding(line, value, -1, augOp, loop));
         } else if (target instanceof Expr.Sequence s && augOp.isEmpty()) {
             for (int i = 0; i < s.elements().size(); i++) {
                 if (s.elements().get(i) instanceof Expr.Name n) {
                     if (value instanceof Expr.Sequence vs && vs.elements().size() == s.elements().size()) {
-                        add(n.id(), new Binding(line, vs.elements().get(i), -1, augOp));
+                        add(id(n.id()), new Binding(line, vs.elements().get(i), -1, augOp, loop));
                     } else {
-                        add(n.id(), new Binding(line, value, i, augOp));
+                        add(id(n.id()), new Binding(line, value, i, augOp, loop));
                     }
                 }
             }
@@ -87,6 +115,25 @@ final class Bindings {
 
     private void add(String name, Binding b) {
         assignments.computeIfAbsent(name, k -> new ArrayList<>()).add(b);
+        if (b.value() instanceof Expr.Literal l && l.value().isStringLike()
+                && l.value().asText().length() >= Deobfuscator.MIN_LITERAL) {
+            longLiteralNames.add(name);
+        }
+    }
+
+    /** Python compares identifiers after NFKC normalisation (so 𝘦𝘹𝘦𝘤 is exec). */
+    static String id(String name) {
+        for (int i = 0; i < name.length(); i++) {
+            if (name.charAt(i) >= 0x80) {
+                return Normalizer.normalize(name, Normalizer.Form.NFKC);
+            }
+        }
+        return name;
+    }
+
+    /** True when some binding of {@code name} is a string literal long enough to hide a payload. */
+    boolean boundToLongLiteral(String name) {
+        return longLiteralNames.contains(id(name)) || outer != null && outer.boundToLongLiteral(name);
     }
 
     /**
@@ -94,9 +141,10 @@ final class Bindings {
      * (or the first binding of the file when none comes before) and the augmented ones after that.
      */
     List<Binding> at(String name, int line) {
-        List<Binding> all = assignments.get(name);
+        List<Binding> all = assignments.get(id(name));
         if (all == null) {
-            return List.of();
+            // exec'd code sees the globals of the code that ran it, as they are by then
+            return outer == null ? List.of() : outer.at(name, Integer.MAX_VALUE);
         }
         int base = -1;
         for (int i = 0; i < all.size(); i++) {
@@ -123,14 +171,21 @@ final class Bindings {
     }
 
     Optional<Stmt.FunctionDef> function(String name) {
-        return Optional.ofNullable(functions.get(name));
+        Stmt.FunctionDef f = functions.get(id(name));
+        return f != null || outer == null ? Optional.ofNullable(f) : outer.function(name);
     }
 
     Optional<Value> imported(String name) {
-        return Optional.ofNullable(imports.get(name));
+        Value v = imports.get(id(name));
+        return v != null || outer == null ? Optional.ofNullable(v) : outer.imported(name);
     }
 
     List<String> starImports() {
-        return starImports;
+        if (outer == null) {
+            return starImports;
+        }
+        List<String> all = new ArrayList<>(starImports);
+        all.addAll(outer.starImports());
+        return all;
     }
 }

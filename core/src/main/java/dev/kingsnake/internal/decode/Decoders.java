@@ -216,6 +216,13 @@ final class Decoders {
         if (self instanceof Value.Bytes b) {
             return bytesMethod(ev, b, name, args, kw);
         }
+        if (self instanceof Value.Dict d && args.isEmpty()
+                && (name.equals("items") || name.equals("keys") || name.equals("values"))) {
+            List<Value> out = new ArrayList<>(d.entries().size());
+            d.entries().forEach((k, v) -> out.add(name.equals("keys") ? k : name.equals("values") ? v
+                    : new Value.Seq(List.of(k, v), Value.Trace.NONE)));
+            return new Value.Seq(out, Value.Trace.NONE);
+        }
         if (self instanceof Value.Dict d && name.equals("get") && a0 != null) {
             Value v = ev.lookup(d, a0);
             return v != null ? v : args.size() > 1 ? args.get(1) : new Value.NoneValue();

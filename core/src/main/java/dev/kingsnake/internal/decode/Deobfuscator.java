@@ -6,9 +6,11 @@ import dev.kingsnake.Limits;
 import dev.kingsnake.internal.decode.marshal.CodeListing;
 import dev.kingsnake.internal.decode.marshal.MarshalReader;
 import dev.kingsnake.internal.decode.marshal.Pyc;
+import dev.kingsnake.internal.decode.marshal.PyObject;
 import dev.kingsnake.spi.Location;
 import dev.kingsnake.spi.PythonFile;
 import dev.kingsnake.spi.SourceFile;
+import dev.kingsnake.spi.python.Const;
 import dev.kingsnake.spi.python.Expr;
 import dev.kingsnake.spi.python.Node;
 import dev.kingsnake.spi.python.Nodes;
@@ -36,8 +38,14 @@ import java.util.Set;
 public final class Deobfuscator {
     /** Shortest literal whose decoding is kept when no sink consumes it. */
     static final int MIN_LITERAL = 40;
+    /** Shortest literal decoded blindly (without seeing its decoding code). */
+    static final int BLIND_MIN_LITERAL = 200;
+    /** Code-object wrappers walked through below one marshal payload. */
+    private static final int MAX_WRAPPER_ROUNDS = 500;
+    /** Most payloads guessed in the constants of one code object tree. */
+    private static final int MAX_CONSTANT_PAYLOADS = 16;
     /** Evaluation steps one file may use (each step is one expression node or statement). */
-    private static final long MAX_STEPS_PER_FILE = 3_000_000;
+    private static final long MAX_STEPS_PER_FILE = 20_000_000;
 
     private final Limits limits;
 
@@ -51,10 +59,24 @@ public final class Deobfuscator {
      * chain of {@code file} itself, and the origin of a layer found in a layer is the outermost literal.
      */
     public Result peel(PythonFile file, DecodeBudget budget) {
-        Run run = new Run(file, new OutputBound(limits.maxDecodedBytesPerLayer(), budget));
+        return peel(file, List.of(), budget);
+    }
+
+    /**
+     * Peels a decoded layer whose code was exec'd by {@code enclosing} (innermost first): names the layer
+     * does not bind resolve in those files, as exec'd code sees its caller's globals.
+     */
+    public Result peel(PythonFile file, List<PythonFile> enclosing, DecodeBudget budget) {
+        Bindings outer = null;
+        for (int i = enclosing.size() - 1; i >= 0; i--) {
+            outer = new Bindings(enclosing.get(i).module(), outer);
+        }
+        Run run = new Run(file, new Bindings(file.module(), outer),
+                new OutputBound(limits.maxDecodedBytesPerLayer(), budget), limits.maxDecodeLayers());
         try {
             run.sinks();
             run.decoders();
+            run.blindLiterals();
         } catch (StackOverflowError e) {
             run.diagnostic(DiagnosticCode.LIMIT_EXCEEDED, 0, "decoding stopped: expression too deep");
         }
@@ -71,12 +93,45 @@ public final class Deobfuscator {
                         "package decode budget exhausted")));
             }
             List<String> chain = List.of("pyc " + r.format().versions());
-            return new Result(List.of(new DecodedLayer(listing, chain, Location.file(file, file.origin().reach()),
-                    false)), List.of());
+            Location at = Location.file(file, file.origin().reach());
+            List<DecodedLayer> layers = new ArrayList<>();
+            layers.add(new DecodedLayer(listing, chain, at, false));
+            for (BlindDecoder.Outcome o : constantPayloads(r.object(), new OutputBound(limits.maxDecodedBytesPerLayer(),
+                    budget))) {
+                List<String> inner = new ArrayList<>(chain);
+                inner.addAll(o.steps());
+                byte[] content = o.code().map(code -> CodeListing.of(code).getBytes(StandardCharsets.UTF_8))
+                        .orElse(o.content());
+                layers.add(new DecodedLayer(content, inner, at, o.code().isEmpty()));
+            }
+            return new Result(layers, List.of());
         } catch (DecodeException e) {
             return new Result(List.of(), List.of(new Diagnostic(e.isLimit() ? DiagnosticCode.LIMIT_EXCEEDED
                     : DiagnosticCode.DECODE_INCOMPLETE, file.path(), "bytecode not read: " + e.getMessage())));
         }
+    }
+
+    /** Payloads hidden in the string constants of a code object tree (a loader's encoded second stage). */
+    static List<BlindDecoder.Outcome> constantPayloads(PyObject root, OutputBound bound) {
+        List<BlindDecoder.Outcome> out = new ArrayList<>();
+        java.util.Deque<PyObject> work = new java.util.ArrayDeque<>();
+        work.add(root);
+        int visited = 0;
+        while (!work.isEmpty() && out.size() < MAX_CONSTANT_PAYLOADS && visited++ < 100_000) {
+            PyObject o = work.poll();
+            if (o instanceof PyObject.Code c) {
+                work.addAll(c.code().constants());
+            } else if (o instanceof PyObject.Seq s) {
+                work.addAll(s.items());
+            } else if (o instanceof PyObject.Str || o instanceof PyObject.Bytes) {
+                byte[] raw = o instanceof PyObject.Str s ? s.value().getBytes(StandardCharsets.ISO_8859_1)
+                        : ((PyObject.Bytes) o).value();
+                if (raw.length >= MIN_LITERAL) {
+                    BlindDecoder.peel(raw, bound).ifPresent(out::add);
+                }
+            }
+        }
+        return out;
     }
 
     public record Result(List<DecodedLayer> layers, List<Diagnostic> diagnostics) {
@@ -94,10 +149,17 @@ public final class Deobfuscator {
         private final Set<Diagnostic> diagnostics = new LinkedHashSet<>();
         private final Set<Node> covered = Collections.newSetFromMap(new IdentityHashMap<>());
         private final Set<Node> origins = Collections.newSetFromMap(new IdentityHashMap<>());
+        private final OutputBound bound;
+        private final Bindings bindings;
+        private final int maxLayers;
+        private boolean hasCodeSink;
 
-        Run(PythonFile file, OutputBound bound) {
+        Run(PythonFile file, Bindings bindings, OutputBound bound, int maxLayers) {
+            this.maxLayers = maxLayers;
             this.file = file;
-            this.ev = new Evaluator(file, new Bindings(file.module()), bound, MAX_STEPS_PER_FILE);
+            this.bound = bound;
+            this.bindings = bindings;
+            this.ev = new Evaluator(file, bindings, bound, MAX_STEPS_PER_FILE);
         }
 
         void sinks() {
@@ -109,19 +171,24 @@ public final class Deobfuscator {
                 if (kind.isEmpty()) {
                     continue;
                 }
-                cover(call);
+                hasCodeSink |= kind.get() == Sinks.Kind.CODE || kind.get() == Sinks.Kind.MARSHAL;
+                int before = layers.size();
                 List<Expr> args = Sinks.payloadArgs(call, kind.get());
                 for (Expr arg : args) {
                     Optional<Value> v = ev.evaluate(arg, call.line());
                     report(ev.drainFailures(), call.line(), true);
                     v.ifPresent(value -> sinkLayer(value, kind.get(), call));
                 }
+                if (layers.size() > before) {
+                    // otherwise the decoding calls inside (a URL built for a download, say) are tried alone
+                    cover(call);
+                }
             }
         }
 
         void decoders() {
             for (Expr.Call call : file.calls()) {
-                if (covered.contains(call) || !Sinks.isDecodingCall(file, call)) {
+                if (covered.contains(call) || !Sinks.isDecodingCall(file, call, bindings)) {
                     continue;
                 }
                 cover(call);
@@ -164,8 +231,9 @@ public final class Deobfuscator {
             byte[] content = d.bytes();
             Value.Trace t = d.trace();
             if (t.chain().isEmpty()) {
-                // A plain string handed to exec/eval/compile is code the parser saw only as a literal.
-                if (kind != Sinks.Kind.CODE || t.origin().isEmpty() || content.length < 16
+                // A plain string handed to exec/eval/compile, or written to a file, is code the parser saw only
+                // as a literal.
+                if (kind != Sinks.Kind.CODE && kind != Sinks.Kind.WRITE || t.origin().isEmpty() || content.length < 16
                         || !PayloadText.looksLikePython(content)) {
                     return;
                 }
@@ -179,10 +247,79 @@ public final class Deobfuscator {
         }
 
         private void addCode(Value.Code c, Expr.Call call) {
-            byte[] listing = CodeListing.of(c.object()).getBytes(StandardCharsets.UTF_8);
             List<String> chain = new ArrayList<>(c.trace().chain());
             chain.set(chain.size() - 1, "marshal " + c.format());
-            addLayer(listing, new Value.Trace(chain, c.trace().origin(), c.trace().originSize()), call, false);
+            addCodeTree(c.object(), new Value.Trace(chain, c.trace().origin(), c.trace().originSize()), call);
+        }
+
+        /**
+         * A code object's listing, then the payloads hidden in its constants, as deep as they go. Wrappers
+         * that only hold the next round (pyobfuscate nests the same loader dozens of times) are walked
+         * through without a layer each, and repeated rounds are written once with a count.
+         */
+        private void addCodeTree(PyObject code, Value.Trace t, Expr.Call call) {
+            addLayer(CodeListing.of(code).getBytes(StandardCharsets.UTF_8), t, call, false);
+            PyObject cur = code;
+            Value.Trace trace = t;
+            for (int round = 0; round < MAX_WRAPPER_ROUNDS; round++) {
+                List<BlindDecoder.Outcome> inner = constantPayloads(cur, bound);
+                if (inner.size() == 1 && inner.get(0).code().isPresent()) {
+                    cur = inner.get(0).code().get();
+                    trace = withSteps(trace, inner.get(0).steps());
+                    continue;
+                }
+                if (cur != code) {
+                    addLayer(CodeListing.of(cur).getBytes(StandardCharsets.UTF_8), trace, call, false);
+                }
+                for (BlindDecoder.Outcome o : inner) {
+                    Value.Trace it = withSteps(trace, o.steps());
+                    byte[] content = o.code().map(c -> CodeListing.of(c).getBytes(StandardCharsets.UTF_8))
+                            .orElse(o.content());
+                    addLayer(content, it, call, o.code().isEmpty());
+                }
+                return;
+            }
+            diagnostic(DiagnosticCode.LIMIT_EXCEEDED, call == null ? 0 : call.line(),
+                    "more than " + MAX_WRAPPER_ROUNDS + " nested code-object wrappers");
+        }
+
+        /** Appends decoding steps, folding a repeat of the previous round into a count ({@code ×3}). */
+        private static Value.Trace withSteps(Value.Trace t, List<String> steps) {
+            List<String> chain = new ArrayList<>(t.chain());
+            int n = steps.size();
+            boolean counted = !chain.isEmpty() && chain.get(chain.size() - 1).startsWith("×");
+            int end = counted ? chain.size() - 1 : chain.size();
+            if (end >= n && chain.subList(end - n, end).equals(steps)) {
+                int times = counted ? Integer.parseInt(chain.get(chain.size() - 1).substring(1)) + 1 : 2;
+                chain.subList(end, chain.size()).clear();
+                chain.add("×" + times);
+            } else {
+                chain.addAll(steps);
+            }
+            return new Value.Trace(chain, t.origin(), t.originSize());
+        }
+
+        /** Literals no decoding call consumed, in a file that runs code it builds: guessed layer by layer. */
+        void blindLiterals() {
+            if (!hasCodeSink) {
+                return;
+            }
+            Nodes.walk(file.module(), n -> {
+                if (n instanceof Expr.Literal lit && lit.value().isStringLike() && !origins.contains(lit)
+                        && lit.value().asText().length() >= BLIND_MIN_LITERAL) {
+                    byte[] raw = lit.value() instanceof Const.Bytes b ? b.value()
+                            : lit.value().asText().getBytes(StandardCharsets.ISO_8859_1);
+                    BlindDecoder.peel(raw, bound).ifPresent(o -> {
+                        Value.Trace t = Value.Trace.of(lit, raw.length);
+                        for (String step : o.steps()) {
+                            t = t.then(step);
+                        }
+                        byte[] content = o.code().map(code -> CodeListing.of(code).getBytes(StandardCharsets.UTF_8))
+                                .orElse(o.content());
+                        addLayer(content, t, null, o.code().isEmpty());
+                    });
+                }
+            });
         }
 
         private void add(byte[] content, Value.Trace t, Expr.Call call) {
@@ -191,14 +328,20 @@ public final class Deobfuscator {
 
         private void addLayer(byte[] content, Value.Trace t, Expr.Call call, boolean python) {
             t.origin().ifPresent(origins::add);
-            List<String> chain = new ArrayList<>(file.decodeChain());
-            chain.addAll(t.chain());
+            // A layer of a layer continues its file's chain; the same round again is counted, not repeated.
+            List<String> chain = withSteps(new Value.Trace(file.decodeChain(), Optional.empty(), 0), t.chain()).chain();
+            String last = chain.isEmpty() ? "" : chain.get(chain.size() - 1);
+            if (last.startsWith("×") && Integer.parseInt(last.substring(1)) > MAX_WRAPPER_ROUNDS) {
+                diagnostic(DiagnosticCode.LIMIT_EXCEEDED, call == null ? 0 : call.line(),
+                        "more than " + MAX_WRAPPER_ROUNDS + " rounds of the same decoding");
+                return;
+            }
             Location origin;
             if (!file.decodeChain().isEmpty()) {
                 origin = file.origin();
             } else {
                 Node at = t.origin().orElse(call);
-                origin = Location.of(file, at);
+                origin = at == null ? Location.file(file, file.origin().reach()) : Location.of(file, at);
             }
             layers.add(new DecodedLayer(content, chain, origin, python));
         }

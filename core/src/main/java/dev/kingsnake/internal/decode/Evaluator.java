@@ -4,6 +4,7 @@ import dev.kingsnake.internal.decode.marshal.MarshalReader;
 import dev.kingsnake.spi.PythonFile;
 import dev.kingsnake.spi.python.Const;
 import dev.kingsnake.spi.python.Expr;
+import dev.kingsnake.spi.python.Nodes;
 import dev.kingsnake.spi.python.SeqKind;
 import dev.kingsnake.spi.python.Stmt;
 
@@ -97,7 +98,13 @@ final class Evaluator {
         } else if (e instanceof Expr.Name n) {
             return name(n, frame, line);
         } else if (e instanceof Expr.Attribute a) {
-            return attribute(eval(a.value(), frame, line), a.attr(), a);
+            if (a.value() instanceof Expr.Name self && self.id().equals("self")) {
+                Value member = selfMember(Bindings.id(a.attr()), line);
+                if (member != null) {
+                    return member;
+                }
+            }
+            return attribute(eval(a.value(), frame, line), Bindings.id(a.attr()), a);
         } else if (e instanceof Expr.Call c) {
             return call(c, frame, line);
         } else if (e instanceof Expr.BinOp b) {
@@ -172,36 +179,47 @@ final class Evaluator {
                 }
                 items.add(v);
             }
-            return new Value.Seq(items, items.size() >= 8 ? Value.Trace.of(at, items.size()) : Value.Trace.NONE);
+            return new Value.Seq(items, items.size() >= 8 ? Value.Trace.of(at, sourceSize(items.size()))
+                    : Value.Trace.NONE);
         }
         return null;
     }
 
+    /** {@code self.x}: an attribute assigned as {@code self.x = ...}, or a method of the file. */
+    private Value selfMember(String attr, int line) {
+        List<Bindings.Binding> bs = bindings.at("self." + attr, line);
+        if (!bs.isEmpty()) {
+            return bound("self." + attr, bs);
+        }
+        return bindings.function(attr).map(f -> (Value) new Value.Function(f, true)).orElse(null);
+    }
+
     private Value name(Expr.Name n, Map<String, Value> frame, int line) {
-        Value local = frame.get(n.id());
+        String id = Bindings.id(n.id());
+        Value local = frame.get(id);
         if (local != null) {
             return local instanceof Value.Opaque ? null : local;
         }
-        List<Bindings.Binding> bs = bindings.at(n.id(), line);
+        List<Bindings.Binding> bs = bindings.at(id, line);
         if (!bs.isEmpty()) {
-            return bound(bs);
+            return bound(id, bs);
         }
-        Optional<Stmt.FunctionDef> f = bindings.function(n.id());
+        Optional<Stmt.FunctionDef> f = bindings.function(id);
         if (f.isPresent()) {
-            return new Value.Function(f.get());
+            return new Value.Function(f.get(), false);
         }
-        Optional<Value> imported = bindings.imported(n.id());
+        Optional<Value> imported = bindings.imported(id);
         if (imported.isPresent()) {
             return imported.get();
         }
-        if (n.id().equals("__builtins__")) {
+        if (id.equals("__builtins__")) {
             return new Value.Module("builtins");
         }
-        if (BUILTINS.contains(n.id())) {
-            return new Value.Builtin(n.id());
+        if (BUILTINS.contains(id)) {
+            return new Value.Builtin(id);
         }
         for (String m : bindings.starImports()) {
-            String q = m + "." + n.id();
+            String q = m + "." + id;
             if (Decoders.isKnown(q)) {
                 return new Value.Builtin(q);
             }
@@ -209,7 +227,7 @@ final class Evaluator {
         return fromConst(file.constant(n));
     }
 
-    private Value bound(List<Bindings.Binding> bs) {
+    private Value bound(String name, List<Bindings.Binding> bs) {
         Bindings.Binding first = bs.get(0);
         // Bindings evaluate without a frame, so their value depends only on which bindings apply.
         List<Bindings.Binding> cacheKey = List.copyOf(bs);
@@ -220,7 +238,7 @@ final class Evaluator {
             return null;
         }
         try {
-            Value v = boundUncached(bs, first);
+            Value v = boundUncached(name, bs, first);
             cache.put(cacheKey, Optional.ofNullable(v));
             return v;
         } finally {
@@ -228,10 +246,18 @@ final class Evaluator {
         }
     }
 
-    private Value boundUncached(List<Bindings.Binding> bs, Bindings.Binding first) {
+    private Value boundUncached(String name, List<Bindings.Binding> bs, Bindings.Binding first) {
         Value v = eval(first.value(), Map.of(), first.line());
         if (first.index() >= 0) {
             v = v instanceof Value.Seq s && first.index() < s.items().size() ? s.items().get(first.index()) : null;
+        }
+        for (Bindings.Binding b : bs) {
+            if (b.augOp().isPresent() && b.loop().isPresent() && first.loop().isEmpty()) {
+                // Built in a loop (s = ''; for c in data: s += chr(...)): run the loop on the initial value.
+                Map<String, Value> frame = new HashMap<>();
+                frame.put(name, v == null ? new Value.Opaque() : v);
+                return statement(b.loop().get(), frame) == null ? null : materialise(frame.get(name));
+            }
         }
         for (int i = 1; i < bs.size() && v != null; i++) {
             Bindings.Binding b = bs.get(i);
@@ -239,6 +265,11 @@ final class Evaluator {
             v = binop(v, op.substring(0, op.length() - 1), eval(b.value(), Map.of(), b.line()));
         }
         return v;
+    }
+
+    /** About how many source characters a literal list of {@code n} small ints takes ({@code "104, "}). */
+    private static int sourceSize(int n) {
+        return n * 4;
     }
 
     private Value fromConst(Optional<Const> c) {
@@ -303,6 +334,12 @@ final class Evaluator {
             return eval(l.lambda().body(), f, line);
         }
         if (callee instanceof Value.Function fn) {
+            if (fn.method()) {
+                List<Value> withSelf = new ArrayList<>(args.size() + 1);
+                withSelf.add(new Value.Opaque());
+                withSelf.addAll(args);
+                return callFunction(fn.def(), withSelf, kw);
+            }
             return callFunction(fn.def(), args, kw);
         }
         if (callee instanceof Value.Method m) {
@@ -419,7 +456,8 @@ final class Evaluator {
     }
 
     private void assign(Expr target, Value v, Optional<String> augOp, Map<String, Value> frame) {
-        if (target instanceof Expr.Name n) {
+        if (target instanceof Expr.Name tn) {
+            Expr.Name n = new Expr.Name(Bindings.id(tn.id()), tn.line(), tn.column());
             if (augOp.isPresent()) {
                 Value old = frame.get(n.id());
                 if (old == null) {
@@ -480,64 +518,191 @@ final class Evaluator {
             items.add(v == null ? new Value.Opaque() : v);
             ints &= v instanceof Value.Int;
         }
-        Value.Trace t = ints && items.size() >= 8 ? Value.Trace.of(s, items.size()) : Value.Trace.NONE;
+        Value.Trace t = ints && items.size() >= 8 ? Value.Trace.of(s, sourceSize(items.size())) : Value.Trace.NONE;
         return new Value.Seq(items, t);
     }
 
     private Value comprehension(Expr.Comprehension c, Map<String, Value> frame, int line) {
         List<Value> out = new ArrayList<>();
         Map<Value, Value> dict = c.kind() == SeqKind.DICT ? new LinkedHashMap<>() : null;
-        Value.Trace[] trace = {Value.Trace.NONE};
-        if (!generate(c, 0, new HashMap<>(frame), line, out, dict, trace)) {
+        Generation g = new Generation(c, line, out, dict, invariantIterables(c));
+        if (!generate(g, 0, new HashMap<>(frame))) {
             return null;
         }
-        return dict != null ? new Value.Dict(dict) : new Value.Seq(out, trace[0]);
+        return dict != null ? new Value.Dict(dict) : new Value.Seq(out, g.trace);
     }
 
-    private boolean generate(Expr.Comprehension c, int g, Map<String, Value> frame, int line, List<Value> out,
-                             Map<Value, Value> dict, Value.Trace[] trace) {
-        if (g == c.generators().size()) {
-            Value v = eval(c.element(), frame, line);
+    /** The state of one comprehension's evaluation. */
+    private static final class Generation {
+        final Expr.Comprehension c;
+        final int line;
+        final List<Value> out;
+        final Map<Value, Value> dict;
+        final boolean[] invariant;
+        final Map<Integer, List<Value>> cached = new HashMap<>();
+        final Map<Integer, Map<Value, List<Value>>> indexes = new HashMap<>();
+        Value.Trace trace = Value.Trace.NONE;
+
+        Generation(Expr.Comprehension c, int line, List<Value> out, Map<Value, Value> dict, boolean[] invariant) {
+            this.c = c;
+            this.line = line;
+            this.out = out;
+            this.dict = dict;
+            this.invariant = invariant;
+        }
+    }
+
+    /**
+     * For each generator, whether its iterable mentions none of the earlier generators' targets; such an
+     * iterable is the same on every pass and is evaluated once (obfuscators nest a whole table there).
+     */
+    private static boolean[] invariantIterables(Expr.Comprehension c) {
+        boolean[] out = new boolean[c.generators().size()];
+        Set<String> targets = new HashSet<>();
+        for (int i = 0; i < out.length; i++) {
+            Expr.ComprehensionFor gen = c.generators().get(i);
+            Set<String> used = freeNames(gen.iter());
+            used.retainAll(targets);
+            out[i] = used.isEmpty();
+            Nodes.walk(gen.target(), n -> {
+                if (n instanceof Expr.Name nm) {
+                    targets.add(nm.id());
+                }
+            });
+        }
+        return out;
+    }
+
+    private boolean generate(Generation g, int index, Map<String, Value> frame) {
+        Expr.Comprehension c = g.c;
+        if (index == c.generators().size()) {
+            Value v = eval(c.element(), frame, g.line);
             if (v == null) {
                 return false;
             }
-            if (dict != null) {
-                Value val = c.value().isPresent() ? eval(c.value().get(), frame, line) : null;
+            if (g.dict != null) {
+                Value val = c.value().isPresent() ? eval(c.value().get(), frame, g.line) : null;
                 if (val == null) {
                     return false;
                 }
-                dict.put(key(v), val);
+                g.dict.put(key(v), val);
             } else {
-                out.add(v);
+                g.out.add(v);
             }
-            if (out.size() > bound.perStep()) {
+            if (g.out.size() > bound.perStep()) {
                 failures.add(DecodeException.limit("comprehension longer than " + bound.perStep()));
                 return false;
             }
             return true;
         }
-        Expr.ComprehensionFor gen = c.generators().get(g);
-        Value iterable = eval(gen.iter(), frame, line);
-        List<Value> items = iterate(iterable);
+        Expr.ComprehensionFor gen = c.generators().get(index);
+        List<Value> items = g.invariant[index] ? g.cached.get(index) : null;
         if (items == null) {
-            return false;
+            Value iterable = eval(gen.iter(), frame, g.line);
+            items = iterate(iterable);
+            if (items == null) {
+                return false;
+            }
+            g.trace = g.trace.merge(traceOf(iterable));
+            if (g.invariant[index]) {
+                g.cached.put(index, items);
+            }
         }
-        trace[0] = trace[0].merge(traceOf(iterable));
-        for (Value item : items) {
+        List<Value> candidates = items;
+        List<Expr> conditions = gen.conditions();
+        if (index > 0 && g.invariant[index] && conditions.size() == 1 && conditions.get(0) instanceof Expr.Compare cmp
+                && cmp.ops().equals(List.of("=="))) {
+            // for y in TABLE if x == y[1]: a lookup, not a scan (obfuscators translate char by char like this)
+            Optional<List<Value>> hits = lookupJoin(g, index, gen, cmp, items, frame);
+            if (hits.isPresent()) {
+                candidates = hits.get();
+                conditions = List.of();
+            }
+        }
+        for (Value item : candidates) {
             assign(gen.target(), item, Optional.empty(), frame);
             boolean keep = true;
-            for (Expr cond : gen.conditions()) {
-                Boolean t = truth(eval(cond, frame, line));
+            for (Expr cond : conditions) {
+                Boolean t = truth(eval(cond, frame, g.line));
                 if (t == null) {
                     return false;
                 }
                 keep &= t;
             }
-            if (keep && !generate(c, g + 1, frame, line, out, dict, trace)) {
+            if (keep && !generate(g, index + 1, frame)) {
                 return false;
             }
         }
         return true;
+    }
+
+    /**
+     * The items whose side of {@code cmp} equals the other side's value, through an index built once per
+     * comprehension; empty when the comparison is not of that shape (one side only about this generator's
+     * target, the other not about it at all) or a side cannot be evaluated.
+     */
+    private Optional<List<Value>> lookupJoin(Generation g, int index, Expr.ComprehensionFor gen, Expr.Compare cmp,
+                                             List<Value> items, Map<String, Value> frame) {
+        Set<String> targets = names(gen.target());
+        Expr left = cmp.left();
+        Expr right = cmp.comparators().get(0);
+        Expr inner;
+        Expr outer;
+        if (targets.containsAll(names(right)) && !names(right).isEmpty() && disjoint(names(left), targets)) {
+            inner = right;
+            outer = left;
+        } else if (targets.containsAll(names(left)) && !names(left).isEmpty() && disjoint(names(right), targets)) {
+            inner = left;
+            outer = right;
+        } else {
+            return Optional.empty();
+        }
+        Map<Value, List<Value>> idx = g.indexes.get(index);
+        if (idx == null) {
+            idx = new HashMap<>();
+            Map<String, Value> f = new HashMap<>(frame);
+            for (Value item : items) {
+                assign(gen.target(), item, Optional.empty(), f);
+                Value k = eval(inner, f, g.line);
+                if (!(k instanceof Value.Str || k instanceof Value.Int)) {
+                    return Optional.empty();
+                }
+                idx.computeIfAbsent(key(k), x -> new ArrayList<>()).add(item);
+            }
+            g.indexes.put(index, idx);
+        }
+        Value probe = eval(outer, frame, g.line);
+        if (!(probe instanceof Value.Str || probe instanceof Value.Int)) {
+            return Optional.empty();
+        }
+        return Optional.of(idx.getOrDefault(key(probe), List.of()));
+    }
+
+    /** Names an expression reads from outside, leaving out those its own comprehensions and lambdas bind. */
+    private static Set<String> freeNames(Expr e) {
+        Set<String> used = names(e);
+        Nodes.walk(e, n -> {
+            if (n instanceof Expr.ComprehensionFor f) {
+                used.removeAll(names(f.target()));
+            } else if (n instanceof Expr.Lambda l) {
+                l.params().forEach(p -> used.remove(p.name()));
+            }
+        });
+        return used;
+    }
+
+    private static Set<String> names(Expr e) {
+        Set<String> out = new HashSet<>();
+        Nodes.walk(e, n -> {
+            if (n instanceof Expr.Name nm) {
+                out.add(nm.id());
+            }
+        });
+        return out;
+    }
+
+    private static boolean disjoint(Set<String> a, Set<String> b) {
+        return a.stream().noneMatch(b::contains);
     }
 
     static Value.Trace traceOf(Value v) {

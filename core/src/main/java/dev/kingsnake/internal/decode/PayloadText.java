@@ -78,12 +78,13 @@ public final class PayloadText {
 
     /**
      * True when the payload is still an encoded blob: (almost) nothing but base64/hex characters apart
-     * from line breaks, or bytes that are not text at all (compressed or encrypted data).
+     * from line breaks, or bytes that are neither text nor a known binary format (compressed or encrypted
+     * data).
      */
     public static boolean looksEncoded(byte[] b) {
         String s = asText(b);
         if (s == null) {
-            return true;
+            return !NativeFormats.isKnownBinary(b);
         }
         int alphabet = 0;
         int spaces = 0;

@@ -99,10 +99,10 @@ final class Sinks {
 
     /**
      * A call that may decode something: a decoder by name ({@code b64decode}, {@code decompress},
-     * {@code decrypt}, {@code ''.join}, ...) or any call given a long literal (lambdas and helper functions
-     * of obfuscators are called like that).
+     * {@code decrypt}, {@code ''.join}, ...) or any call given a long literal, directly or through a name
+     * (lambdas and helper functions of obfuscators are called like that).
      */
-    static boolean isDecodingCall(PythonFile file, Expr.Call call) {
+    static boolean isDecodingCall(PythonFile file, Expr.Call call, Bindings bindings) {
         Expr callee = call.callee();
         String last = callee instanceof Expr.Attribute a ? a.attr() : callee instanceof Expr.Name n ? n.id() : "";
         if (DECODER_SUFFIXES.contains(last)) {
@@ -110,7 +110,8 @@ final class Sinks {
         }
         for (Expr arg : call.args()) {
             if (arg instanceof Expr.Literal l && l.value().isStringLike()
-                    && l.value().asText().length() >= Deobfuscator.MIN_LITERAL) {
+                    && l.value().asText().length() >= Deobfuscator.MIN_LITERAL
+                    || arg instanceof Expr.Name n && bindings.boundToLongLiteral(n.id())) {
                 return true;
             }
         }

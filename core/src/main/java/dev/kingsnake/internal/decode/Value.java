@@ -87,9 +87,10 @@ sealed interface Value {
         }
     }
 
+    /** A dict; keeps insertion order like Python. */
     record Dict(Map<Value, Value> entries) implements Value {
         public Dict {
-            entries = Map.copyOf(entries);
+            entries = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(entries));
         }
     }
 
@@ -112,7 +113,8 @@ sealed interface Value {
     record Lambda(Expr.Lambda lambda, Map<String, Value> closure) implements Value {
     }
 
-    record Function(Stmt.FunctionDef def) implements Value {
+    /** A function defined in the file; {@code method} when looked up on {@code self} (self is then implicit). */
+    record Function(Stmt.FunctionDef def, boolean method) implements Value {
     }
 
     record FernetKey(byte[] key, Trace trace) implements Value {

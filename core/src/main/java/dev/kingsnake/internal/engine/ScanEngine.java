@@ -186,6 +186,8 @@ public final class ScanEngine {
         DecodeBudget budget = new DecodeBudget(limits.maxDecodedBytesPerPackage());
         Deque<PythonFile> work = new ArrayDeque<>(pythonFiles);
         Map<String, Integer> layerCounter = new LinkedHashMap<>();
+        // A decoded layer runs in the globals of the code that exec'd it: innermost caller first.
+        Map<PythonFile, List<PythonFile>> enclosing = new java.util.IdentityHashMap<>();
         for (SourceFile bytecode : List.copyOf(files)) {
             if (bytecode.kind() == FileKind.BYTECODE) {
                 Deobfuscator.Result r = deobfuscator.peelBytecode(bytecode, budget);
@@ -202,7 +204,7 @@ public final class ScanEngine {
                 return;
             }
             PythonFile f = work.poll();
-            Deobfuscator.Result r = deobfuscator.peel(f, budget);
+            Deobfuscator.Result r = deobfuscator.peel(f, enclosing.getOrDefault(f, List.of()), budget);
             diags.addAll(r.diagnostics());
             for (DecodedLayer layer : r.layers()) {
                 if (layer.chain().size() > limits.maxDecodeLayers()) {
@@ -217,6 +219,10 @@ public final class ScanEngine {
                 String path = root + "#layer" + n;
                 if (layer.python()) {
                     PythonFile pf = parse(path, layer.content(), layer.chain(), Optional.of(layer.origin()), diags);
+                    List<PythonFile> callers = new ArrayList<>();
+                    callers.add(f);
+                    callers.addAll(enclosing.getOrDefault(f, List.of()));
+                    enclosing.put(pf, callers);
                     files.add(pf);
                     pythonFiles.add(pf);
                     work.add(pf);

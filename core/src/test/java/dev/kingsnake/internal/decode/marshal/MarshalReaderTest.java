@@ -10,12 +10,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class MarshalReaderTest {
+public class MarshalReaderTest {
     /**
      * {@code marshal.dumps(compile(SRC, 'sample.py', 'exec'))} from CPython 3.11 where SRC is
      * {@code import os\nURL="https://example.invalid/x"\ndef f(a, *, b=2):\n    return os.getcwd()\n}.
      */
-    static final String PY311_MODULE = "e30000000000000000000000000200000000000000f31e0000009700640064016c005a0064025a01"
+    public static final String PY311_MODULE = "e30000000000000000000000000200000000000000f31e0000009700640064016c005a0064025a01"
             + "640364049c01640584025a02640153002906e9000000004e7a1968747470733a2f2f6578616d706c652e696e76616c696"
             + "42f78e9020000002901da0162630100000000000000010000000200000003000000f3280000009700740100000000000000"
             + "0000006a010000000000000000a6000000ab000000000000000000530029014e2902da026f73da06676574637764290"

@@ -1,0 +1,118 @@
+package dev.kingsnake.internal.decode;
+
+import dev.kingsnake.internal.decode.marshal.MarshalReader;
+import dev.kingsnake.internal.decode.marshal.PyObject;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Decodes a blob whose decoding code we cannot see (a string constant inside marshalled bytecode, say) by
+ * recognising each layer's format: base64 or hex text, zlib/gzip/bz2/xz magic, marshal code. Only accepts a
+ * result that ends in Python source or a code object, so random text never turns into a "payload".
+ */
+final class BlindDecoder {
+    private static final int MAX_STEPS = 8;
+    private static final int MIN_BLOB = 64;
+
+    /** The decoded content (source text or a code object) and the steps that led to it. */
+    record Outcome(byte[] content, Optional<PyObject> code, List<String> steps) {
+    }
+
+    private BlindDecoder() {
+    }
+
+    static Optional<Outcome> peel(byte[] blob, OutputBound bound) {
+        return peel(blob, bound, new ArrayList<>(), 0);
+    }
+
+    /** Depth-first: each text layer is tried as it is, then reversed (obfuscators reverse before encoding). */
+    private static Optional<Outcome> peel(byte[] cur, OutputBound bound, List<String> steps, int depth) {
+        if (depth > 0 && PayloadText.looksLikePython(cur)) {
+            return Optional.of(new Outcome(cur, Optional.empty(), List.copyOf(steps)));
+        }
+        if (depth >= MAX_STEPS) {
+            return Optional.empty();
+        }
+        try {
+            if (depth > 0 && cur.length > 16 && (cur[0] & 0x7f) == 'c') {
+                Optional<MarshalReader.Read> r = MarshalReader.readAnyVersion(cur);
+                if (r.isPresent()) {
+                    List<String> s = new ArrayList<>(steps);
+                    s.add("marshal " + r.get().format().versions());
+                    return Optional.of(new Outcome(cur, Optional.of(r.get().object()), s));
+                }
+            }
+            if (isZlib(cur)) {
+                return next(Decompression.zlib(cur, 15, bound), "zlib", bound, steps, depth);
+            } else if (cur.length > 2 && (cur[0] & 0xff) == 0x1f && (cur[1] & 0xff) == 0x8b) {
+                return next(Decompression.gzip(cur, bound), "gzip", bound, steps, depth);
+            } else if (cur.length > 3 && cur[0] == 'B' && cur[1] == 'Z' && cur[2] == 'h') {
+                return next(Decompression.bz2(cur, bound), "bz2", bound, steps, depth);
+            } else if (cur.length > 6 && (cur[0] & 0xff) == 0xfd && cur[1] == '7' && cur[2] == 'z') {
+                return next(Decompression.lzma(cur, bound), "lzma", bound, steps, depth);
+            }
+            boolean hex = isHex(cur);
+            if (!hex && !isBase64(cur)) {
+                return Optional.empty();
+            }
+            for (boolean reversed : new boolean[] {false, true}) {
+                byte[] in = reversed ? TextTransforms.reverse(cur) : cur;
+                List<String> s = new ArrayList<>(steps);
+                if (reversed) {
+                    s.add("reversed?");
+                }
+                Optional<Outcome> o = next(hex ? BaseN.hex(in, bound) : BaseN.b64Urlsafe(in, bound),
+                        hex ? "hex" : "base64", bound, s, depth);
+                if (o.isPresent()) {
+                    return o;
+                }
+            }
+            return Optional.empty();
+        } catch (DecodeException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static Optional<Outcome> next(byte[] out, String step, OutputBound bound, List<String> steps, int depth) {
+        List<String> s = new ArrayList<>(steps);
+        s.add(step + "?");
+        return peel(out, bound, s, depth + 1);
+    }
+
+    private static boolean isZlib(byte[] b) {
+        return b.length > 2 && (b[0] & 0x0f) == 8 && ((b[0] & 0xff) << 8 | (b[1] & 0xff)) % 31 == 0
+                && (b[0] & 0xff) >> 4 <= 7;
+    }
+
+    static boolean isHex(byte[] b) {
+        int n = 0;
+        for (byte x : b) {
+            if (BaseN.isSpace(x)) {
+                continue;
+            }
+            if (Character.digit(x & 0xff, 16) < 0) {
+                return false;
+            }
+            n++;
+        }
+        return n >= MIN_BLOB && n % 2 == 0;
+    }
+
+    static boolean isBase64(byte[] b) {
+        int n = 0;
+        for (byte x : b) {
+            if (BaseN.isSpace(x)) {
+                continue;
+            }
+            boolean ok = x >= 'A' && x <= 'Z' || x >= 'a' && x <= 'z' || x >= '0' && x <= '9' || x == '+' || x == '/'
+                    || x == '-' || x == '_' || x == '=';
+            if (!ok) {
+                return false;
+            }
+            n++;
+        }
+        return n >= MIN_BLOB;
+    }
+}

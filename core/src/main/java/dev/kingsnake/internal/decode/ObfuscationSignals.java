@@ -1,0 +1,156 @@
+package dev.kingsnake.internal.decode;
+
+import dev.kingsnake.spi.PythonFile;
+import dev.kingsnake.spi.python.Expr;
+import dev.kingsnake.spi.python.Nodes;
+import dev.kingsnake.spi.python.Stmt;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Recognises the output of public Python obfuscators, whether or not the payload can be decoded. Each
+ * signal names the technique (not a sample): a runtime marker a tool leaves, or a code shape only such tools
+ * produce. Pure function of the file's model and text; rules can call it per file.
+ */
+public final class ObfuscationSignals {
+    /** What was recognised. */
+    public enum Kind {
+        /** PyArmor: {@code __pyarmor__(...)}, {@code pyarmor_runtime}, {@code pytransform}, a PYARMOR blob. */
+        PYARMOR,
+        /** A tool's self-declaration: {@code __obfuscator__ = ...}, {@code __VareObfuscator__}, "Obfuscated with". */
+        DECLARED_OBFUSCATOR,
+        /** pyobfuscate-style {@code _ = lambda __: __import__('zlib').decompress(...)} decoder lambdas. */
+        DECODER_LAMBDA,
+        /** Identifiers made only of look-alike characters (IlIl..., O0O0..., ______) used in bulk. */
+        CONFUSABLE_NAMES,
+        /** Builtins fetched by computed names: {@code getattr(__builtins__, ''.join(chr(...)))}, {@code eval("\x65..")}. */
+        HIDDEN_BUILTINS,
+        /** Kramer-style class whose methods are annotated {@code -> exec}. */
+        EXEC_ANNOTATED_CLASS
+    }
+
+    /** One recognised marker with the line where it is (0 for the file as a whole). */
+    public record Signal(Kind kind, int line, String evidence) {
+    }
+
+    private static final Pattern DECLARED = Pattern.compile(
+            "(?im)^\\s*#.*\\bobfuscated (?:with|by)\\b.*$|^\\s*(__obfuscator__|__\\w*Obfuscator\\w*__)\\s*=");
+    private static final Pattern CONFUSABLE = Pattern.compile("^(?:[Il1]{6,}|[O0o]{6,}|_{4,}|[IJL]{8,}|[MNW]{8,}|[XW]{8,})$");
+    private static final Set<String> DECODER_MODULES = Set.of("zlib", "base64", "marshal", "lzma", "bz2", "gzip",
+            "codecs", "binascii");
+    private static final Set<String> HIDDEN = Set.of("exec", "eval", "compile", "__import__", "getattr",
+            "__builtins__", "builtins", "globals", "system", "popen");
+    private static final int CONFUSABLE_MIN = 10;
+    private static final Pattern EXEC_ANNOTATION = Pattern.compile("\\)\\s*->\\s*exec\\s*:");
+
+    private ObfuscationSignals() {
+    }
+
+    public static List<Signal> detect(PythonFile file) {
+        List<Signal> out = new ArrayList<>();
+        String text = file.text();
+        if (text.contains("__pyarmor__") || text.contains("pyarmor_runtime") || text.contains("__armor_enter__")
+                || text.contains("PYARMOR")) {
+            out.add(new Signal(Kind.PYARMOR, lineOf(text, firstOf(text, "__pyarmor__", "pyarmor_runtime",
+                    "__armor_enter__", "PYARMOR")), "PyArmor runtime"));
+        }
+        Matcher m = DECLARED.matcher(text);
+        if (m.find()) {
+            out.add(new Signal(Kind.DECLARED_OBFUSCATOR, lineOf(text, m.start()), m.group().strip()));
+        }
+        Set<String> confusable = new HashSet<>();
+        int[] firstConfusable = {0};
+        boolean[] hidden = {false};
+        Nodes.walk(file.module(), n -> {
+            if (n instanceof Stmt.Assign a && a.value().isPresent() && a.value().get() instanceof Expr.Lambda l
+                    && importsDecoder(l.body())) {
+                out.add(new Signal(Kind.DECODER_LAMBDA, a.line(), "lambda calling __import__ of a decoder module"));
+            }
+            String name = n instanceof Expr.Name nm ? nm.id() : n instanceof Stmt.FunctionDef f ? f.name()
+                    : n instanceof Stmt.Param p ? p.name() : null;
+            if (name != null && CONFUSABLE.matcher(name).matches() && confusable.add(name)
+                    && confusable.size() == CONFUSABLE_MIN) {
+                firstConfusable[0] = n.line();
+            }
+            if (!hidden[0] && n instanceof Expr.Call c && hidesBuiltin(file, c)) {
+                hidden[0] = true;
+                out.add(new Signal(Kind.HIDDEN_BUILTINS, c.line(), "builtin looked up by a computed name"));
+            }
+            if (n instanceof Stmt.ClassDef cd && annotatedExec(file, cd)) {
+                out.add(new Signal(Kind.EXEC_ANNOTATED_CLASS, cd.line(), "class " + cd.name()
+                        + " with methods annotated -> exec"));
+            }
+        });
+        if (confusable.size() >= CONFUSABLE_MIN) {
+            out.add(new Signal(Kind.CONFUSABLE_NAMES, firstConfusable[0], confusable.size()
+                    + " look-alike identifiers"));
+        }
+        return out;
+    }
+
+    private static boolean importsDecoder(Expr body) {
+        boolean[] found = {false};
+        Nodes.walk(body, n -> {
+            if (n instanceof Expr.Call c && c.callee() instanceof Expr.Name nm && nm.id().equals("__import__")
+                    && c.arg(0).orElse(null) instanceof Expr.Literal lit && DECODER_MODULES.contains(lit.value().asText())) {
+                found[0] = true;
+            }
+        });
+        return found[0];
+    }
+
+    /** {@code getattr(x, <computed>)} / {@code eval(<computed>)} where the computed string is a builtin's name. */
+    private static boolean hidesBuiltin(PythonFile file, Expr.Call c) {
+        String callee = c.callee() instanceof Expr.Name nm ? nm.id() : "";
+        int index = callee.equals("getattr") ? 1 : callee.equals("eval") || callee.equals("__import__") ? 0 : -1;
+        if (index < 0 || index >= c.args().size()) {
+            return false;
+        }
+        Expr arg = c.args().get(index);
+        if (arg instanceof Expr.Literal lit) {
+            // a plain literal is only hiding something when its source spelling is escaped
+            String src = file.line(lit.line());
+            return HIDDEN.contains(lit.value().asText()) && (src.contains("\\x") || src.contains("\\1"));
+        }
+        Evaluator ev = new Evaluator(file, new Bindings(file.module()), OutputBound.of(1 << 16), 10_000);
+        return ev.evaluate(arg, c.line()).filter(v -> v instanceof Value.Str s && HIDDEN.contains(s.value()))
+                .isPresent();
+    }
+
+    /** Methods whose header says {@code -> exec} (the model keeps no annotations, so read the def line). */
+    private static boolean annotatedExec(PythonFile file, Stmt.ClassDef cd) {
+        int n = 0;
+        for (Stmt s : cd.body()) {
+            if (s instanceof Stmt.FunctionDef f && EXEC_ANNOTATION.matcher(file.line(f.line())).find()) {
+                n++;
+            }
+        }
+        return n >= 2;
+    }
+
+    private static int firstOf(String text, String... needles) {
+        int best = Integer.MAX_VALUE;
+        for (String n : needles) {
+            int i = text.indexOf(n);
+            if (i >= 0) {
+                best = Math.min(best, i);
+            }
+        }
+        return best == Integer.MAX_VALUE ? 0 : best;
+    }
+
+    private static int lineOf(String text, int offset) {
+        int line = 1;
+        for (int i = 0; i < offset && i < text.length(); i++) {
+            if (text.charAt(i) == '\n') {
+                line++;
+            }
+        }
+        return line;
+    }
+}

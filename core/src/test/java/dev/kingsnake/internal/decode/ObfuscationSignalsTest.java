@@ -1,0 +1,71 @@
+package dev.kingsnake.internal.decode;
+
+import dev.kingsnake.spi.PythonFile;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Obfuscator markers on small defanged snippets written for this test. */
+class ObfuscationSignalsTest {
+    @BeforeAll
+    static void parserPresent() {
+        DecodeFixturesTest.parserPresent();
+    }
+
+    private static Set<ObfuscationSignals.Kind> kinds(String source) {
+        PythonFile f = DecodeFixturesTest.model("x.py", source.getBytes(StandardCharsets.UTF_8), List.of(),
+                Optional.empty());
+        return ObfuscationSignals.detect(f).stream().map(ObfuscationSignals.Signal::kind).collect(Collectors.toSet());
+    }
+
+    @Test
+    void pyarmorRuntime() {
+        assertEquals(Set.of(ObfuscationSignals.Kind.PYARMOR),
+                kinds("from pytransform import pyarmor_runtime\npyarmor_runtime()\n__pyarmor__(__name__, __file__, b'x')\n"));
+    }
+
+    @Test
+    void decoderLambdaAndDeclaredTool() {
+        Set<ObfuscationSignals.Kind> k = kinds("# Obfuscated with SomeTool\n"
+                + "_ = lambda __ : __import__('zlib').decompress(__import__('base64').b64decode(__[::-1]))\n"
+                + "exec((_)(b'=='))\n");
+        assertTrue(k.contains(ObfuscationSignals.Kind.DECODER_LAMBDA), k::toString);
+        assertTrue(k.contains(ObfuscationSignals.Kind.DECLARED_OBFUSCATOR), k::toString);
+    }
+
+    @Test
+    void hiddenBuiltinsAndConfusableNames() {
+        StringBuilder src = new StringBuilder("_ = ''.join\n");
+        src.append("__ = getattr(__builtins__, _([chr(c) for c in [101, 120, 101, 99]]))\n");
+        String[] names = {"IlIlIlIl", "lIlIlIlI", "IIllIIll", "llIIllII", "IlllIIlI", "lIIIlllI", "IIIlllII", "lllIIIll",
+                "IlIIlIIl", "lIllIllI"};
+        for (String n : names) {
+            src.append(n).append(" = 1\n");
+        }
+        Set<ObfuscationSignals.Kind> k = kinds(src.toString());
+        assertTrue(k.contains(ObfuscationSignals.Kind.HIDDEN_BUILTINS), k::toString);
+        assertTrue(k.contains(ObfuscationSignals.Kind.CONFUSABLE_NAMES), k::toString);
+    }
+
+    @Test
+    void execAnnotatedClass() {
+        Set<ObfuscationSignals.Kind> k = kinds("class Loader():\n"
+                + " def __decode__(self:object,_execute:str)->exec:return(None,self._exec(_execute))[0]\n"
+                + " def __init__(self:object,_k:float=False)->exec:\n  self._x = 1\n");
+        assertEquals(Set.of(ObfuscationSignals.Kind.EXEC_ANNOTATED_CLASS), k);
+    }
+
+    @Test
+    void ordinaryCodeHasNoSignal() {
+        assertEquals(Set.of(), kinds("import base64, json\n\ndef load(s):\n    return json.loads(base64.b64decode(s))\n"
+                + "value = getattr(obj, 'name')\n"));
+    }
+}
