@@ -369,7 +369,7 @@ final class ModelBuilder {
                     params.add(new Stmt.Param(name(kp.name()), Optional.empty(), Stmt.ParamKind.KWARGS, l, c));
                 } else if (p instanceof PyParser.TupleParamContext tp) {
                     Optional<Expr> def = Optional.ofNullable(tp.test()).map(this::test);
-                    params.add(new Stmt.Param(tp.fplist().getText(), def, kind, l, c));
+                    params.add(new Stmt.Param("(" + tp.fplist().getText() + ")", def, kind, l, c));
                 }
             }
         }
@@ -527,7 +527,7 @@ final class ModelBuilder {
             } else if (p instanceof PyParser.KwargsLambdaParamContext kp) {
                 params.add(new Stmt.Param(name(kp.name()), Optional.empty(), Stmt.ParamKind.KWARGS, l, c));
             } else if (p instanceof PyParser.TupleLambdaParamContext tp) {
-                params.add(new Stmt.Param(tp.fplist().getText(), Optional.empty(), kind, l, c));
+                params.add(new Stmt.Param("(" + tp.fplist().getText() + ")", Optional.empty(), kind, l, c));
             }
         }
         return params;
