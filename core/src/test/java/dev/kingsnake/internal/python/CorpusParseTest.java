@@ -14,6 +14,8 @@ import org.junit.jupiter.api.Test;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -104,19 +106,25 @@ class CorpusParseTest {
 
     private List<Result> parseAll(String label, List<Source> sources) {
         AtomicLong bytes = new AtomicLong();
+        AtomicLong cpuNanos = new AtomicLong();
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         long start = System.nanoTime();
         List<Result> results = sources.parallelStream().map(s -> {
             bytes.addAndGet(s.bytes().length);
+            long cpu = mx.getCurrentThreadCpuTime();
             List<Diagnostic> errors = parser.parse(s.name(), s.bytes()).diagnostics().stream()
                     .filter(d -> d.code() == DiagnosticCode.PARSE_ERROR).collect(Collectors.toList());
+            cpuNanos.addAndGet(mx.getCurrentThreadCpuTime() - cpu);
             return new Result(s.name(), errors);
         }).collect(Collectors.toList());
         double seconds = (System.nanoTime() - start) / 1e9;
+        double cpuSeconds = cpuNanos.get() / 1e9;
         List<Result> failures = results.stream().filter(r -> !r.errors().isEmpty()).collect(Collectors.toList());
-        System.out.printf("%s: %d files, %d without PARSE_ERROR (%.2f%%), %d with; %.1f MB in %.1f s (%.1f MB/s, "
-                        + "cold JVM, %d threads)%n", label, sources.size(), sources.size() - failures.size(),
+        System.out.printf("%s: %d files, %d without PARSE_ERROR (%.2f%%), %d with; %.1f MB, %.1f s CPU "
+                        + "(%.1f MB/s per core, cold JVM), %.1f s wall on %d threads%n", label, sources.size(),
+                sources.size() - failures.size(),
                 100.0 * (sources.size() - failures.size()) / Math.max(1, sources.size()), failures.size(),
-                bytes.get() / 1e6, seconds, bytes.get() / 1e6 / seconds,
+                bytes.get() / 1e6, cpuSeconds, bytes.get() / 1e6 / cpuSeconds, seconds,
                 Runtime.getRuntime().availableProcessors());
         for (Result f : failures) {
             System.out.println("  PARSE_ERROR " + f.name() + ": " + f.errors().get(0).message()
