@@ -27,19 +27,48 @@ class ErrorRecoveryTest {
     }
 
     @Test
-    void badStatementBecomesInvalidAndTheRestParses() {
-        ParseOutcome o = parse("x = 1\ndef f(a b):\n    pass\ny = 2\n");
-        assertEquals("x = 1; INVALID<def f(a b):\n    pass>@2; y = 2", ModelPrinter.stmts(o.module().body()));
+    void badLineBecomesInvalidAndTheRestParses() {
+        ParseOutcome o = parse("x = 1\ny = = 2\nz = 3\n");
+        assertEquals("x = 1; INVALID<y = = 2>@2; z = 3", ModelPrinter.stmts(o.module().body()));
+        assertEquals(List.of("syntax error at line 2 near '='"), parseErrors(o));
+    }
+
+    @Test
+    void errorInsideAFunctionCostsOnlyThatLine() {
+        ParseOutcome o = parse("import os\ndef f():\n    x = = 1\n    os.system(c)\n    return 2\ny = 3\n");
+        assertEquals("import os; def f() {INVALID<x = = 1>@3; os.system(c); return 2}; y = 3",
+                ModelPrinter.stmts(o.module().body()));
+        assertEquals(List.of("syntax error at line 3 near '='"), parseErrors(o));
+    }
+
+    @Test
+    void badBlockHeaderKeepsItsBody() {
+        ParseOutcome o = parse("x = 1\ndef f(a b):\n    exec(p)\ny = 2\n");
+        assertEquals("x = 1; INVALID<def f(a b):>@2; exec(p); y = 2", ModelPrinter.stmts(o.module().body()));
         assertEquals(List.of("syntax error at line 2 near 'b'"), parseErrors(o));
     }
 
     @Test
-    void errorInsideAFunctionLosesOnlyThatFunction() {
-        ParseOutcome o = parse("import os\ndef f():\n    x = = 1\n    return 2\nos.system(c)\n");
-        assertEquals("import os; INVALID<def f():\n    x = = 1\n    return 2>@2; os.system(c)",
+    void severalBadLinesInOneClass() {
+        ParseOutcome o = parse("class A:\n    a = )\n    def f(self):\n        b = ]\n        c()\n    d = 1\n");
+        assertEquals("class A() {INVALID<a = )>@2; def f(self) {INVALID<b = ]>@4; c()}; d = 1}",
                 ModelPrinter.stmts(o.module().body()));
+        assertEquals(2, parseErrors(o).size());
+    }
+
+    @Test
+    void unexpectedIndentedBlockIsMerged() {
+        ParseOutcome o = parse("def f():\n    a()\n        b()\n    c()\n");
+        assertEquals("def f() {a(); b(); c()}", ModelPrinter.stmts(o.module().body()));
         assertEquals(1, parseErrors(o).size());
-        assertTrue(parseErrors(o).get(0).contains("line 3"), parseErrors(o).toString());
+    }
+
+    @Test
+    void tooManyBadLinesGiveUpTheWholeStatement() {
+        ParseOutcome o = parse("class A:\n" + "    x = = 1\n".repeat(25) + "y = 1\n");
+        assertEquals(2, o.module().body().size());
+        assertTrue(ModelPrinter.stmt(o.module().body().get(0)).startsWith("INVALID<class A:"));
+        assertEquals("y = 1", ModelPrinter.stmt(o.module().body().get(1)));
     }
 
     /**
@@ -77,6 +106,7 @@ class ErrorRecoveryTest {
     @Test
     void manyErrorsAreSummarised() {
         ParseOutcome o = parse("x = = 1\n".repeat(50) + "ok = 1\n");
+        // each bad line is its own top-level statement, so this is not bounded by the per-statement repairs
         assertEquals(51, o.module().body().size());
         assertEquals("ok = 1", ModelPrinter.stmt(o.module().body().get(50)));
         List<String> errors = parseErrors(o);
