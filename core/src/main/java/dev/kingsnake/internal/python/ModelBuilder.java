@@ -86,8 +86,15 @@ final class ModelBuilder {
         try {
             if (ctx.simple_stmts() != null) {
                 simpleStatements(ctx.simple_stmts(), out);
-            } else {
+            } else if (ctx.compound_stmt() != null) {
                 out.add(compound(ctx.compound_stmt()));
+            } else {
+                // The header did not parse; its body did and stays visible, one level up.
+                Token bad = ctx.invalid_block().INVALID_LINE().getSymbol();
+                out.add(new Stmt.Invalid(bad.getText(), line(bad), col(bad)));
+                for (PyParser.StmtContext s : ctx.invalid_block().stmt()) {
+                    addStatement(s, out);
+                }
             }
         } finally {
             depth--;
@@ -191,6 +198,9 @@ final class ModelBuilder {
         if (ctx instanceof PyParser.AssertStmtContext a) {
             List<Expr> t = tests(a.test());
             return new Stmt.Assert(t.get(0), t.size() > 1 ? Optional.of(t.get(1)) : Optional.empty(), line, col);
+        }
+        if (ctx instanceof PyParser.InvalidLineStmtContext) {
+            return new Stmt.Invalid(ctx.start.getText(), line, col);
         }
         if (ctx instanceof PyParser.TypeAliasStmtContext t) {
             Expr target = new Expr.Name(name(t.name()), line(t.name().start), col(t.name().start));
@@ -369,7 +379,7 @@ final class ModelBuilder {
                     params.add(new Stmt.Param(name(kp.name()), Optional.empty(), Stmt.ParamKind.KWARGS, l, c));
                 } else if (p instanceof PyParser.TupleParamContext tp) {
                     Optional<Expr> def = Optional.ofNullable(tp.test()).map(this::test);
-                    params.add(new Stmt.Param(tp.fplist().getText(), def, kind, l, c));
+                    params.add(new Stmt.Param("(" + tp.fplist().getText() + ")", def, kind, l, c));
                 }
             }
         }
@@ -527,7 +537,7 @@ final class ModelBuilder {
             } else if (p instanceof PyParser.KwargsLambdaParamContext kp) {
                 params.add(new Stmt.Param(name(kp.name()), Optional.empty(), Stmt.ParamKind.KWARGS, l, c));
             } else if (p instanceof PyParser.TupleLambdaParamContext tp) {
-                params.add(new Stmt.Param(tp.fplist().getText(), Optional.empty(), kind, l, c));
+                params.add(new Stmt.Param("(" + tp.fplist().getText() + ")", Optional.empty(), kind, l, c));
             }
         }
         return params;

@@ -74,11 +74,20 @@ final class PredictionCache {
 
     /** The current generation; every so often checks its size and starts a new one if it grew too big. */
     static Generation acquire() {
-        Generation g = current;
-        if (USES.incrementAndGet() % CHECK_EVERY == 0 && g.states() > MAX_DFA_STATES) {
-            reset(g);
+        if (USES.incrementAndGet() % CHECK_EVERY == 0) {
+            trimIfLargerThan(MAX_DFA_STATES);
         }
         return current;
+    }
+
+    /** Starts a new generation if the current one holds more than {@code maxStates}; true if it did. */
+    static boolean trimIfLargerThan(int maxStates) {
+        Generation g = current;
+        if (g.states() > maxStates) {
+            reset(g);
+            return true;
+        }
+        return false;
     }
 
     /** Drops the caches (also used after a parse was cut short mid-prediction). */

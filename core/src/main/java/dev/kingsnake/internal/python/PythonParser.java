@@ -10,11 +10,13 @@ import dev.kingsnake.spi.python.Module;
 import dev.kingsnake.spi.python.Stmt;
 import org.antlr.v4.runtime.BailErrorStrategy;
 import org.antlr.v4.runtime.CharStreams;
+import org.antlr.v4.runtime.CommonToken;
 import org.antlr.v4.runtime.CommonTokenStream;
 import org.antlr.v4.runtime.ListTokenSource;
 import org.antlr.v4.runtime.ParserRuleContext;
 import org.antlr.v4.runtime.RecognitionException;
 import org.antlr.v4.runtime.Token;
+import org.antlr.v4.runtime.WritableToken;
 import org.antlr.v4.runtime.atn.PredictionMode;
 import org.antlr.v4.runtime.misc.ParseCancellationException;
 
@@ -34,6 +36,12 @@ import java.util.function.Function;
  * diagnostic; the rest of the file is still parsed.
  */
 public final class PythonParser {
+
+    /**
+     * Lines of one top-level statement that may be replaced by INVALID_LINE before the whole
+     * statement is given up; each repair re-parses the statement.
+     */
+    private static final int MAX_LINE_REPAIRS = 20;
 
     /** Parse errors reported individually per file; the rest are counted in one more diagnostic. */
     private static final int MAX_REPORTED_ERRORS = 10;
@@ -112,6 +120,15 @@ public final class PythonParser {
                 }
                 int start = stream.index();
                 Attempt<PyParser.StmtContext> attempt = attempt(parser, stream, start, PyParser::stmt);
+                for (int repairs = 0; attempt.tree == null && !attempt.overflow && repairs < MAX_LINE_REPAIRS;
+                     repairs++) {
+                    String message = "syntax error at line " + attempt.errorLine + near(attempt.errorToken);
+                    if (!repairLine(stream, tokens, start, attempt.errorIndex)) {
+                        break;
+                    }
+                    error(attempt.errorLine, message);
+                    attempt = attempt(parser, stream, start, PyParser::stmt);
+                }
                 if (attempt.tree != null) {
                     try {
                         body.addAll(builder.statement(attempt.tree));
@@ -162,6 +179,76 @@ public final class PythonParser {
                 diags.add(new Diagnostic(DiagnosticCode.PARSE_ERROR, path,
                         message != null ? message : "syntax error at line " + line));
             }
+        }
+
+        /**
+         * Error recovery inside a statement: the logical line holding the offending token becomes one
+         * INVALID_LINE token (the rest of its tokens move off the parser's channel), so the statement
+         * around it still parses; an unexpected indented block is merged into the enclosing one.
+         * Returns false when there is no line to repair.
+         */
+        private boolean repairLine(CommonTokenStream stream, List<Token> tokens, int start, int errorIndex) {
+            List<Token> buffer = stream.getTokens();
+            if (errorIndex < start || errorIndex >= buffer.size()) {
+                return false;
+            }
+            int type = buffer.get(errorIndex).getType();
+            if (type == PyLexer.INDENT) {
+                return mergeIndentedBlock(buffer, errorIndex);
+            }
+            if (type == PyLexer.DEDENT || type == Token.EOF) {
+                return false;
+            }
+            int end = errorIndex;
+            while (buffer.get(end).getType() != PyLexer.NEWLINE) {
+                if (buffer.get(end).getType() == Token.EOF) {
+                    return false;
+                }
+                end++;
+            }
+            int begin = type == PyLexer.NEWLINE ? errorIndex : errorIndex + 1;
+            while (begin > start && !isLineBoundary(buffer.get(begin - 1).getType())) {
+                begin--;
+            }
+            if (begin >= end || buffer.get(begin).getType() == PyLexer.INVALID_LINE) {
+                return false;
+            }
+            Token first = tokens.get(begin);
+            int from = Math.max(0, first.getStartIndex());
+            int to = from;
+            for (int i = end - 1; i >= begin; i--) {
+                Token t = tokens.get(i);
+                if (t.getStopIndex() >= t.getStartIndex()) {
+                    to = Math.min(t.getStopIndex() + 1, source.length());
+                    break;
+                }
+            }
+            CommonToken replacement = new CommonToken(PyLexer.INVALID_LINE, source.substring(from, Math.max(from, to)));
+            replacement.setLine(first.getLine());
+            replacement.setCharPositionInLine(first.getCharPositionInLine());
+            replacement.setStartIndex(from);
+            replacement.setStopIndex(to - 1);
+            replacement.setTokenIndex(begin);
+            buffer.set(begin, replacement);
+            for (int i = begin + 1; i < end; i++) {
+                ((WritableToken) buffer.get(i)).setChannel(Token.HIDDEN_CHANNEL);
+            }
+            return true;
+        }
+
+        private boolean mergeIndentedBlock(List<Token> buffer, int indent) {
+            int depth = 0;
+            for (int i = indent; i < buffer.size(); i++) {
+                int t = buffer.get(i).getType();
+                if (t == PyLexer.INDENT) {
+                    depth++;
+                } else if (t == PyLexer.DEDENT && --depth == 0) {
+                    ((WritableToken) buffer.get(indent)).setChannel(Token.HIDDEN_CHANNEL);
+                    ((WritableToken) buffer.get(i)).setChannel(Token.HIDDEN_CHANNEL);
+                    return true;
+                }
+            }
+            return false;
         }
 
         /** The tokens [from, to) as an Invalid statement holding their source text. */
@@ -241,6 +328,10 @@ public final class PythonParser {
             }
         }
         return a;
+    }
+
+    private static boolean isLineBoundary(int type) {
+        return type == PyLexer.NEWLINE || type == PyLexer.INDENT || type == PyLexer.DEDENT;
     }
 
     private static String near(String token) {

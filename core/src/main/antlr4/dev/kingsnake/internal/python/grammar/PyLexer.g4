@@ -8,7 +8,8 @@
  */
 lexer grammar PyLexer;
 
-tokens { INDENT, DEDENT }
+// INVALID_LINE replaces a logical line that did not parse (see PythonParser's line repair).
+tokens { INDENT, DEDENT, INVALID_LINE }
 
 // Hard keywords.
 FALSE    : 'False';

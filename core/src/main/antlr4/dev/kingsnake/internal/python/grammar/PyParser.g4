@@ -18,6 +18,12 @@ options { tokenVocab = PyLexer; }
 stmt
     : simple_stmts
     | compound_stmt
+    | invalid_block
+    ;
+
+// A block header that did not parse (replaced by INVALID_LINE) keeps its body.
+invalid_block
+    : INVALID_LINE NEWLINE INDENT stmt+ DEDENT
     ;
 
 // A replacement field of an f-string, parsed on its own.
@@ -51,6 +57,7 @@ simple_stmt
         ('*' | '(' import_as_names ')' | import_as_names)       # fromImportStmt
     | ASSERT test (',' test)?                                   # assertStmt
     | TYPE name type_params? '=' test                           # typeAliasStmt
+    | INVALID_LINE                                              # invalidLineStmt
     ;
 
 expr_stmt
