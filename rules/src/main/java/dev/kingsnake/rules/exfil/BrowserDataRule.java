@@ -1,0 +1,60 @@
+package dev.kingsnake.rules.exfil;
+
+import dev.kingsnake.Confidence;
+import dev.kingsnake.Severity;
+import dev.kingsnake.rules.network.Capability;
+import dev.kingsnake.rules.network.Indicator;
+import dev.kingsnake.rules.network.IndicatorRule;
+import dev.kingsnake.spi.RuleInfo;
+import dev.kingsnake.spi.Tags;
+
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/** Browser credential stores: saved passwords, cookies, the key that decrypts them. */
+public final class BrowserDataRule extends IndicatorRule {
+
+    private static final RuleInfo INFO = new RuleInfo("KS-EXFIL-BROWSER-DATA",
+            "Reads browser password/cookie stores or their decryption key (Chromium 'Login Data', 'Local State', "
+                    + "Firefox logins.json/key4.db)",
+            Severity.HIGH, Confidence.HIGH, Set.of(Tags.CREDENTIALS),
+            "db = os.path.join(local, 'Google', 'Chrome', 'User Data', 'Default', 'Login Data')",
+            "Cookie-import libraries (browser_cookie3 and the like) and browser automation read these on purpose; "
+                    + "expect findings there. A browser profile directory alone is only reported next to code that "
+                    + "sends data or decrypts, the password/cookie databases and the os_crypt key always are.");
+
+    private static final List<Indicator> INDICATORS = List.of(
+            Indicator.strong("Chromium saved passwords", "(^|/)login data( for account)?$|/login data\\b"),
+            Indicator.strong("Chromium encryption key", "os_crypt|encrypted_key"),
+            Indicator.strong("Chromium autofill/cards", "(^|/)web data$"),
+            Indicator.strong("Firefox saved passwords", "(^|/)(logins\\.json|key[34]\\.db|signons\\.sqlite)$"),
+            Indicator.strong("Firefox cookies", "(^|/)cookies\\.sqlite$"),
+            Indicator.weak("Chromium cookies", "(^|/)(network/)?cookies$"),
+            Indicator.weak("Chromium Local State", "(^|/)local state$"),
+            Indicator.weak("browser profile directory",
+                    "google/chrome( sxs| beta)?/user data|bravesoftware/brave-browser|microsoft/edge/user data"
+                            + "|opera software/opera|yandex/yandexbrowser|vivaldi/user data|chromium/user data"
+                            + "|mozilla/firefox/profiles|library/application support/google/chrome"
+                            + "|\\.config/(google-chrome|chromium|bravesoftware)"));
+
+    @Override
+    public RuleInfo info() {
+        return INFO;
+    }
+
+    @Override
+    protected List<Indicator> indicators() {
+        return INDICATORS;
+    }
+
+    @Override
+    protected Set<Capability> companions() {
+        return EnumSet.of(Capability.SEND, Capability.FILE_WRITE);
+    }
+
+    @Override
+    protected String message(String label) {
+        return "names a browser credential store (" + label + ")";
+    }
+}
