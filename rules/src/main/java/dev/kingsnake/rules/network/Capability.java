@@ -98,7 +98,7 @@ public enum Capability {
                 "win32api.ShellExecute", "ctypes.windll.shell32.ShellExecuteW");
         put(EnumSet.of(EXEC), "exec", "eval", "compile", "builtins.exec", "builtins.eval", "execfile");
         put(EnumSet.of(FILE_WRITE), "shutil.copy", "shutil.copy2", "shutil.copyfile", "shutil.move",
-                "shutil.copyfileobj");
+                "shutil.copyfileobj", "shutil.copytree");
         put(EnumSet.of(CHMOD), "os.chmod");
         put(EnumSet.of(FINGERPRINT), "getpass.getuser", "os.getlogin", "platform.node", "platform.uname",
                 "socket.gethostname", "socket.getfqdn", "uuid.getnode", "os.uname", "psutil.users",

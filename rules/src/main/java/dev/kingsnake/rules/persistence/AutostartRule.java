@@ -30,7 +30,7 @@ public final class AutostartRule extends IndicatorRule {
             Indicator.weak("Run/RunOnce registry key",
                     "currentversion/(run|runonce|runservices|runonceex|policies/explorer/run)(/|$)"),
             Indicator.weak("Winlogon shell/userinit", "currentversion/winlogon"),
-            Indicator.weak("scheduled task", "schtasks(\\.exe)?\\b.*\\/create|register-scheduledtask"),
+            Indicator.weak("scheduled task", "schtasks(\\.exe)?\\b.*/create|^schtasks(\\.exe)?$|register-scheduledtask"),
             Indicator.weak("cron", "crontab|(^|/)etc/cron|/var/spool/cron|@reboot"),
             Indicator.weak("systemd unit", "/etc/systemd/system|\\.config/systemd/user|systemctl\\s+(--user\\s+)?enable"),
             Indicator.weak("init script", "/etc/rc\\.local|/etc/init\\.d/|/etc/profile\\.d/"),

@@ -11,10 +11,13 @@ import dev.kingsnake.spi.PythonFileRule;
 import dev.kingsnake.spi.RuleContext;
 import dev.kingsnake.spi.RuleInfo;
 import dev.kingsnake.spi.Tags;
+import dev.kingsnake.spi.python.Const;
+import dev.kingsnake.spi.python.Expr;
 
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -78,7 +81,7 @@ public final class DropperRule implements PythonFileRule {
     private static boolean runsOrMarksExecutable(CodeFacts facts, CodeFacts.CallFact c) {
         if (c.is(Capability.CHMOD)) {
             return c.call().arg(1).map(m -> facts.file().constant(m)
-                    .map(k -> k instanceof dev.kingsnake.spi.python.Const.Int i && (i.value().intValue() & 0111) != 0)
+                    .map(k -> k instanceof Const.Int i && (i.value().intValue() & 0111) != 0)
                     .orElse(true)).orElse(false);
         }
         if (!c.is(Capability.PROCESS)) {
@@ -93,14 +96,14 @@ public final class DropperRule implements PythonFileRule {
         if (c.call().args().isEmpty()) {
             return false;
         }
-        String first = facts.text(c.call().args().get(0)).orElse("{}");
-        if (first.startsWith("{}") || first.isBlank()) {
-            return c.call().args().get(0) instanceof dev.kingsnake.spi.python.Expr.Name
-                    || c.call().args().get(0) instanceof dev.kingsnake.spi.python.Expr.BinOp
-                    || c.call().args().get(0) instanceof dev.kingsnake.spi.python.Expr.FString
-                    || c.call().args().get(0) instanceof dev.kingsnake.spi.python.Expr.Sequence;
+        Expr a0 = c.call().args().get(0);
+        Expr head = a0 instanceof Expr.Sequence seq && !seq.elements().isEmpty() ? seq.elements().get(0) : a0;
+        Optional<String> t = facts.text(head);
+        if (t.isPresent() && !t.get().startsWith("{}")) {
+            String[] words = t.get().strip().split("\\s+");
+            return !words[0].isEmpty() && !BUILD_TOOLS.contains(words[0].toLowerCase(Locale.ROOT));
         }
-        String word = first.strip().split("\\s+")[0].toLowerCase(Locale.ROOT);
-        return !BUILD_TOOLS.contains(word);
+        return head instanceof Expr.Name || head instanceof Expr.FString || head instanceof Expr.BinOp
+                || head instanceof Expr.Subscript;
     }
 }
