@@ -35,6 +35,7 @@ public final class ReverseShellRule implements PythonFileRule {
             Indicator.strong("netcat with -e/-c", "\\b(nc|ncat|netcat)(\\.exe)?\\b[^|;]*\\s-[a-z]*[ec]\\s*\\S*(sh|cmd)"),
             Indicator.strong("interactive shell redirected to a socket", "\\b(ba)?sh -i\\s*[<>]&|0<&\\d+|>&\\s*/dev/tcp"),
             Indicator.strong("socat exec", "socat\\b.*exec:"),
+            Indicator.strong("named-pipe netcat shell", "mkfifo\\b.*\\bsh\\b.*\\b(nc|ncat|netcat)\\b"),
             Indicator.strong("PowerShell TCP client shell", "net\\.sockets\\.tcpclient.*(iex|invoke-expression|getstream)"));
 
     @Override
