@@ -21,12 +21,14 @@ public final class BrowserDataRule extends IndicatorRule {
             Severity.HIGH, Confidence.HIGH, Set.of(Tags.CREDENTIALS),
             "db = os.path.join(local, 'Google', 'Chrome', 'User Data', 'Default', 'Login Data')",
             "Cookie-import libraries (browser_cookie3 and the like) and browser automation read these on purpose; "
-                    + "expect findings there. A browser profile directory alone is only reported next to code that "
-                    + "sends data or decrypts, the password/cookie databases and the os_crypt key always are.");
+                    + "expect findings there. Profile directories and the os_crypt/encrypted_key names "
+                    + "(also used by crypto libraries) are only reported next to code that sends or copies data, or "
+                    + "together with another browser store; the password/cookie databases always are.");
 
     private static final List<Indicator> INDICATORS = List.of(
             Indicator.strong("Chromium saved passwords", "(^|/)login data( for account)?$|/login data\\b"),
-            Indicator.strong("Chromium encryption key", "os_crypt|encrypted_key"),
+            Indicator.weak("Chromium os_crypt section", "^os_crypt$"),
+            Indicator.weak("Chromium encrypted_key", "^encrypted_key$"),
             Indicator.strong("Chromium autofill/cards", "(^|/)web data$"),
             Indicator.strong("Firefox saved passwords", "(^|/)(logins\\.json|key[34]\\.db|signons\\.sqlite)$"),
             Indicator.strong("Firefox cookies", "(^|/)cookies\\.sqlite$"),

@@ -51,7 +51,8 @@ public final class HostFingerprintRule implements PythonFileRule {
                 continue;
             }
             String what = c.qualifiedName().isEmpty() ? c.method() : c.qualifiedName();
-            if (facts.scopeHas(c.scope(), Capability.NETWORK)) {
+            if (facts.scopeHas(c.scope(), Capability.FETCH) || facts.scopeHas(c.scope(), Capability.SEND)
+                    || facts.scopeHas(c.scope(), Capability.CONNECT)) {
                 sink.report(Location.of(file, c.call()), "collects host facts (" + what + ") next to network code",
                         file.line(c.call().line()));
             } else if (fileSend) {

@@ -112,6 +112,9 @@ public final class CodeFacts {
                 childScope = scopeCaps.size();
                 scopeCaps.add(EnumSet.noneOf(Capability.class));
             }
+            if (n instanceof Stmt.ExprStmt es && es.value() instanceof Expr.Literal) {
+                continue; // a docstring or a string used as a comment: documentation, not behaviour
+            }
             if (n instanceof Expr.Call c) {
                 addCall(file, c, scope);
             } else if (n instanceof Expr.Literal l && l.value().isStringLike()) {

@@ -70,7 +70,10 @@ public final class CollectedDataSendRule implements PythonFileRule {
         }
     }
 
-    /** True when the first argument is assembled at run time from constant parts and other values. */
+    /**
+     * True when the first argument is assembled right there from constant parts and other values (a bare
+     * variable is not enough: resolving or fetching a name held in a variable is what every client does).
+     */
     static boolean builtAtRunTime(CodeFacts facts, Expr.Call call) {
         Expr a = call.arg(0).orElse(call.keyword("url").orElse(call.keyword("host").orElse(null)));
         if (a == null) {
@@ -83,6 +86,6 @@ public final class CollectedDataSendRule implements PythonFileRule {
                 && ("format".equals(at.attr()) || "join".equals(at.attr()))) {
             return true;
         }
-        return a instanceof Expr.Name;
+        return false;
     }
 }
