@@ -11,6 +11,7 @@ import dev.kingsnake.spi.PythonFileRule;
 import dev.kingsnake.spi.RuleContext;
 import dev.kingsnake.spi.RuleInfo;
 import dev.kingsnake.spi.Tags;
+import dev.kingsnake.spi.python.Expr;
 
 import java.util.HashSet;
 import java.util.Set;
@@ -19,12 +20,28 @@ import java.util.Set;
 public final class RemoteCommandRule implements PythonFileRule {
 
     private static final RuleInfo INFO = new RuleInfo("KS-BACKDOOR-REMOTE-EXEC",
-            "Runs commands or code received over a socket (recv then subprocess/os.system/exec), or listens for "
-                    + "connections and runs what arrives (bind shell)",
+            "Runs commands or code received over a socket (recv then subprocess/os.system/exec), listens for "
+                    + "connections and runs what arrives (bind shell), or runs commands in a chat-bot-driven program",
             Severity.HIGH, Confidence.HIGH, Set.of(Tags.BACKDOOR, Tags.NETWORK, Tags.EXECUTE),
             "while True: cmd = s.recv(1024).decode(); out = subprocess.getoutput(cmd); s.send(out.encode())",
             "Remote-execution frameworks (RPC servers, remote debuggers, distributed workers) do this by design and "
-                    + "will match; the rule needs the receive and the run in the same function.");
+                    + "will match; the rule needs the receive and the run in the same function. Chat bots that run "
+                    + "variable shell commands are reported at medium confidence (admin bots do this on purpose).");
+
+    /** A chat bot in the file and, inside a function, a shell command built from values: remote control. */
+    private static void chatBotCommands(PythonFile file, CodeFacts facts, FindingSink sink) {
+        for (CodeFacts.CallFact c : facts.calls()) {
+            if (c.scope() == 0 || !(c.is(Capability.PROCESS) || c.is(Capability.EXEC)) || c.call().args().isEmpty()) {
+                continue;
+            }
+            Expr a = c.call().args().get(0);
+            if (a instanceof Expr.Name || a instanceof Expr.FString || a instanceof Expr.BinOp
+                    || a instanceof Expr.Subscript || a instanceof Expr.Attribute) {
+                sink.report(Location.of(file, c.call()), "runs commands in a program driven by a chat bot",
+                        file.line(c.call().line()), Severity.HIGH, Confidence.MEDIUM);
+            }
+        }
+    }
 
     @Override
     public RuleInfo info() {
@@ -35,6 +52,9 @@ public final class RemoteCommandRule implements PythonFileRule {
     public void check(PythonFile file, RuleContext ctx, FindingSink sink) {
         CodeFacts facts = CodeFacts.of(file);
         Set<Capability> fc = facts.fileCaps();
+        if (fc.contains(Capability.CHAT_BOT)) {
+            chatBotCommands(file, facts, sink);
+        }
         if (!(fc.contains(Capability.RECV) || fc.contains(Capability.LISTEN))
                 || !(fc.contains(Capability.PROCESS) || fc.contains(Capability.EXEC))) {
             return;

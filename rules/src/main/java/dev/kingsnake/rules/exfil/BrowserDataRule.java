@@ -3,6 +3,11 @@ package dev.kingsnake.rules.exfil;
 import dev.kingsnake.Confidence;
 import dev.kingsnake.Severity;
 import dev.kingsnake.rules.network.Capability;
+import dev.kingsnake.rules.network.CodeFacts;
+import dev.kingsnake.spi.FindingSink;
+import dev.kingsnake.spi.Location;
+import dev.kingsnake.spi.PythonFile;
+import dev.kingsnake.spi.RuleContext;
 import dev.kingsnake.rules.network.Indicator;
 import dev.kingsnake.rules.network.IndicatorRule;
 import dev.kingsnake.spi.RuleInfo;
@@ -39,6 +44,23 @@ public final class BrowserDataRule extends IndicatorRule {
                             + "|opera software/opera|yandex/yandexbrowser|vivaldi/user data|chromium/user data"
                             + "|mozilla/firefox/profiles|library/application support/google/chrome"
                             + "|\\.config/(google-chrome|chromium|bravesoftware)"));
+
+    @Override
+    public void check(PythonFile file, RuleContext ctx, FindingSink sink) {
+        super.check(file, ctx, sink);
+        CodeFacts facts = CodeFacts.of(file);
+        if (!facts.fileCaps().contains(Capability.BROWSER_COOKIES)) {
+            return;
+        }
+        boolean sends = facts.fileCaps().contains(Capability.SEND);
+        for (CodeFacts.CallFact c : facts.calls()) {
+            if (c.is(Capability.BROWSER_COOKIES)) {
+                sink.report(Location.of(file, c.call()), "reads browser cookies or decrypts browser secrets ("
+                                + c.qualifiedName() + ")", file.line(c.call().line()),
+                        sends ? Severity.HIGH : Severity.MEDIUM, sends ? Confidence.HIGH : Confidence.MEDIUM);
+            }
+        }
+    }
 
     @Override
     public RuleInfo info() {

@@ -55,7 +55,11 @@ public enum Capability {
     /** The whole environment as one value (os.environ copied, serialised or iterated). */
     ENV_ALL,
     /** Reads an environment variable whose name looks like a secret. */
-    ENV_SECRET;
+    ENV_SECRET,
+    /** Reads browser cookies or passwords through a cookie-extraction library. */
+    BROWSER_COOKIES,
+    /** Creates a chat bot (Telegram, Discord): a remote-control channel. */
+    CHAT_BOT;
 
     private static final Map<String, Set<Capability>> BY_NAME = new HashMap<>();
 
@@ -112,6 +116,14 @@ public enum Capability {
         put(EnumSet.of(KEYLOG), "pynput.keyboard.Listener", "keyboard.Listener", "keyboard.on_press",
                 "keyboard.on_release", "keyboard.hook", "keyboard.record", "win32api.GetAsyncKeyState",
                 "pyxhook.HookManager", "pyHook.HookManager");
+        put(EnumSet.of(BROWSER_COOKIES), "browser_cookie3.load", "browser_cookie3.chrome", "browser_cookie3.firefox",
+                "browser_cookie3.edge", "browser_cookie3.brave", "browser_cookie3.opera", "browser_cookie3.chromium",
+                "browser_cookie3.vivaldi", "pycookiecheat.chrome_cookies", "pycookiecheat.firefox_cookies",
+                "rookiepy.load", "rookiepy.chrome", "rookiepy.firefox", "rookiepy.edge", "rookiepy.brave",
+                "win32crypt.CryptUnprotectData");
+        put(EnumSet.of(NETWORK, CHAT_BOT), "telebot.TeleBot", "telegram.ext.Updater", "telegram.ext.Application.builder",
+                "telegram.ext.ApplicationBuilder", "discord.ext.commands.Bot", "discord.Client",
+                "discord.ext.commands.AutoShardedBot", "aiogram.Bot", "pyrogram.Client", "telethon.TelegramClient");
         put(EnumSet.of(REGISTRY_WRITE), "winreg.SetValueEx", "_winreg.SetValueEx", "winreg.SetValue",
                 "_winreg.SetValue", "win32api.RegSetValueEx", "winreg.CreateKey", "winreg.CreateKeyEx",
                 "_winreg.CreateKey");

@@ -17,7 +17,7 @@ public final class AutostartRule extends IndicatorRule {
 
     private static final RuleInfo INFO = new RuleInfo("KS-PERSIST-AUTOSTART",
             "Installs itself to run at logon/boot: Windows Startup folder, Run/RunOnce keys, schtasks, cron, systemd "
-                    + "units, shell profiles (~/.bashrc), launchd agents",
+                    + "units, shell profiles (~/.bashrc), launchd agents, browser shortcuts rewritten to load an extension",
             Severity.HIGH, Confidence.HIGH, Set.of(Tags.PERSISTENCE),
             "winreg.SetValueEx(winreg.OpenKey(HKCU, r'Software\\\\Microsoft\\\\Windows\\\\CurrentVersion\\\\Run', 0, "
                     + "winreg.KEY_SET_VALUE), 'upd', 0, winreg.REG_SZ, exe)",
@@ -36,6 +36,7 @@ public final class AutostartRule extends IndicatorRule {
             Indicator.weak("init script", "/etc/rc\\.local|/etc/init\\.d/|/etc/profile\\.d/"),
             Indicator.weak("shell profile", "(^|[~/}])\\.(bashrc|bash_profile|zshrc|zprofile|profile|bash_login)$"),
             Indicator.weak("XDG autostart", "\\.config/autostart"),
+            Indicator.weak("browser started with a side-loaded extension", "--load-extension"),
             Indicator.weak("launchd agent", "library/(launchagents|launchdaemons)|launchctl\\s+(load|bootstrap)"));
 
     @Override
