@@ -22,8 +22,8 @@ import java.util.Set;
  *   <li>Each rule contributes once: its heaviest finding, plus 10% per further finding, at most +50%.</li>
  *   <li>Behaviours that only make sense together (decode + execute, credentials + network, download + run,
  *       persistence + payload ...) add a bonus, but only when two <em>different</em> rules carry the two tags
- *       and each of those findings weighs at least {@link #TAG_GATE}: a weak hint never combines, and one rule
- *       with two tags does not count twice.</li>
+ *       and each of those findings weighs at least {@link #TAG_GATE} outside tests/docs: a weak hint or test
+ *       code never combines, and one rule with two tags does not count twice.</li>
  *   <li>Package-level findings (rules tagged {@link Tags#METADATA}: name, metadata, archive integrity) add at
  *       most {@link #METADATA_CAP}, which is below the default MALICIOUS threshold: who a package pretends to
  *       be makes it suspicious; only what its code does makes it malicious.</li>
@@ -58,7 +58,7 @@ public final class Scoring {
             perRule.merge(f.ruleId(), w, Math::max);
             counts.merge(f.ruleId(), 1, Integer::sum);
             RuleInfo info = rules.get(f.ruleId());
-            if (info != null && w >= TAG_GATE && !isMetadata(info)) {
+            if (info != null && w >= TAG_GATE && !isMetadata(info) && !isTestOrDocs(f.file())) {
                 for (String t : info.tags()) {
                     rulesByTag.computeIfAbsent(t, k -> new HashSet<>()).add(f.ruleId());
                 }

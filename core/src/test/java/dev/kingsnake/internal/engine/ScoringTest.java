@@ -76,6 +76,15 @@ class ScoringTest {
     }
 
     @Test
+    void testCodeDoesNotCompleteCombinations() {
+        rule("KS-T-CRED", Severity.HIGH, Confidence.HIGH, Tags.CREDENTIALS);
+        rule("KS-T-NET", Severity.HIGH, Confidence.HIGH, Tags.NETWORK);
+        double s = score(finding("KS-T-CRED", Severity.HIGH, Confidence.HIGH, "pkg/tests/test_env.py", Reach.CALLED),
+                finding("KS-T-NET", Severity.HIGH, Confidence.HIGH, "pkg/tests/test_env.py", Reach.CALLED));
+        assertEquals(2 * 3.5 * 0.3, s, 0.01);
+    }
+
+    @Test
     void eachCombinationCountsOnceHoweverManyRulesComplete() {
         rule("KS-T-DEC", Severity.MEDIUM, Confidence.HIGH, Tags.DECODE);
         rule("KS-T-EX1", Severity.MEDIUM, Confidence.HIGH, Tags.EXECUTE);

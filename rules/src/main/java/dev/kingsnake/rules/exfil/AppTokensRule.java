@@ -29,11 +29,12 @@ public final class AppTokensRule extends IndicatorRule {
             Indicator.strongExact("Discord token regex",
                     "(?i)\\[[^\\]]{1,24}\\]\\{2[3-6](,\\d*)?\\}\\\\?\\.\\[[^\\]]{1,24}\\]\\{6(,\\d*)?\\}"
                             + "|mfa\\\\?\\.\\[[^\\]]{1,24}\\]\\{84\\}|dqw4w9wgxcq:"),
-            Indicator.strong("Telegram Desktop session", "telegram desktop/tdata|(^|/)tdata/?$"),
+            Indicator.strong("Telegram Desktop session", "telegram desktop/tdata"),
+            Indicator.weak("Telegram session directory", "(^|/)tdata/?$"),
             Indicator.strong("Roblox session cookie", "\\.roblosecurity"),
             Indicator.strong("Steam login files", "steam/(config/loginusers\\.vdf|ssfn)"),
             Indicator.weak("Chromium Local Storage", "local storage/leveldb"),
-            Indicator.weak("Discord client directory", "(^|/)discord(canary|ptb)?/?$"),
+            Indicator.weak("Discord client directory", "/discord(canary|ptb)?/?$"),
             Indicator.weak("Discord user API", "discord(app)?\\.com/api/v\\d+/users/@me"));
 
     @Override

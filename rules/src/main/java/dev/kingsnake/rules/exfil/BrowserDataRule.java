@@ -37,7 +37,7 @@ public final class BrowserDataRule extends IndicatorRule {
             Indicator.strong("Chromium autofill/cards", "(^|/)web data$"),
             Indicator.strong("Firefox saved passwords", "(^|/)(logins\\.json|key[34]\\.db|signons\\.sqlite)$"),
             Indicator.strong("Firefox cookies", "(^|/)cookies\\.sqlite$"),
-            Indicator.weak("Chromium cookies", "(^|/)(network/)?cookies$"),
+            Indicator.weak("Chromium cookies", "(user data/[^/]+|default|profile [0-9]+)/(network/)?cookies$"),
             Indicator.weak("Chromium Local State", "(^|/)local state$"),
             Indicator.weak("browser profile directory",
                     "google/chrome( sxs| beta)?/user data|bravesoftware/brave-browser|microsoft/edge/user data"

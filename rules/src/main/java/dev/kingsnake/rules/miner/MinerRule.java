@@ -20,14 +20,15 @@ public final class MinerRule extends IndicatorRule {
                     + "(--donate-level, -o pool -u wallet), mining-pool hosts",
             Severity.HIGH, Confidence.HIGH, Set.of(Tags.MINER),
             "subprocess.Popen(['./xmrig', '-o', 'stratum+tcp://pool.example.invalid:3333', '-u', wallet, '--donate-level', '1'])",
-            "Mining dashboards and pool clients name pools and miners legitimately; stratum URLs and miner flags are "
-                    + "always reported, pool hosts and algorithm names only next to process or network code.");
+            "Mining dashboards and pool clients name pools and miners legitimately (and emoji tables name the "
+                    + "t-rex); stratum URLs and --donate-level are always reported, miner names, pool hosts and algorithm "
+                    + "flags only next to process or network code.");
 
     private static final List<Indicator> INDICATORS = List.of(
             Indicator.strong("stratum pool URL", "stratum\\d?\\+(tcp|ssl|tls)://"),
             Indicator.strong("miner donate-level flag", "--donate-level"),
-            Indicator.strong("miner binary", "\\b(xmrig|xmr-stak|cpuminer|ccminer|nbminer|lolminer|phoenixminer"
-                    + "|t-rex|srbminer|teamredminer|gminer|bzminer|ethminer|minerd)(\\.exe)?\\b"),
+            Indicator.weak("miner binary", "\\b(xmrig|xmr-stak|cpuminer|ccminer|nbminer|lolminer|phoenixminer"
+                    + "|srbminer|teamredminer|bzminer|ethminer|minerd)(\\.exe)?\\b"),
             Indicator.weak("mining pool host", "(supportxmr\\.com|minexmr\\.com|nanopool\\.org|moneroocean\\.stream"
                     + "|hashvault\\.pro|2miners\\.com|f2pool\\.com|ethermine\\.org|herominers\\.com|c3pool\\.com"
                     + "|unmineable\\.com|nicehash\\.com|zpool\\.ca|miningpoolhub\\.com|prohashing\\.com|xmrpool\\.eu"

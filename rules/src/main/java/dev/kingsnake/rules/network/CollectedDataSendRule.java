@@ -56,7 +56,8 @@ public final class CollectedDataSendRule implements PythonFileRule {
             String how;
             if (c.is(Capability.SEND)) {
                 how = "sends";
-            } else if (c.is(Capability.DNS) && builtAtRunTime(facts, c.call())) {
+            } else if (c.is(Capability.DNS) && c.call().arg(0).isPresent()
+                    && DnsExfilRule.dataUnderFixedDomain(facts, c.call().arg(0).get())) {
                 how = "encodes into a DNS lookup";
             } else if (c.is(Capability.FETCH) && builtAtRunTime(facts, c.call())) {
                 how = "puts into a request URL";

@@ -25,6 +25,17 @@ public final class DnsExfilRule implements PythonFileRule {
                     + "plus a constant domain suffix are. Service-discovery code that builds names like "
                     + "'{service}.{namespace}.svc.cluster.local' can match (medium weight).");
 
+    /** A name built from values with a constant, public-looking domain suffix (not .local, .lan, cluster names). */
+    static boolean dataUnderFixedDomain(CodeFacts facts, Expr host) {
+        Optional<String> template = facts.text(host);
+        if (template.isEmpty() || !template.get().contains("{}")) {
+            return false;
+        }
+        String t = template.get();
+        return t.matches("(?s).*\\{}[^{}]*\\.[a-zA-Z0-9-]+\\.[a-zA-Z]{2,}\\.?$")
+                && !t.matches("(?s).*\\.(local|localdomain|lan|internal|home|cluster\\.local|svc)\\.?$");
+    }
+
     @Override
     public RuleInfo info() {
         return INFO;
@@ -45,10 +56,7 @@ public final class DnsExfilRule implements PythonFileRule {
                     || host.get() instanceof Expr.Call) || facts.file().constant(host.get()).isPresent()) {
                 continue;
             }
-            Optional<String> template = facts.text(host.get());
-            if (template.isEmpty() || !template.get().contains("{}")
-                    || !template.get().matches("(?s).*\\{}[^{}]*\\.[a-zA-Z0-9-]+\\.[a-zA-Z]{2,}\\.?$")
-                    || template.get().endsWith(".local") || template.get().contains("cluster.local")) {
+            if (!dataUnderFixedDomain(facts, host.get())) {
                 continue;
             }
             boolean sourced = facts.scopeHas(c.scope(), Capability.FINGERPRINT)

@@ -84,9 +84,9 @@ public abstract class IndicatorRule implements PythonFileRule {
         return s == Severity.CRITICAL ? Severity.HIGH : s == Severity.HIGH ? Severity.MEDIUM : Severity.LOW;
     }
 
-    protected record Hit(CodeFacts.StringFact string, Indicator indicator) {
+    public record Hit(CodeFacts.StringFact string, Indicator indicator) {
     }
 
-    protected record Grade(Severity severity, Confidence confidence) {
+    public record Grade(Severity severity, Confidence confidence) {
     }
 }

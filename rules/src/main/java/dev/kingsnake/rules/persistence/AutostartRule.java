@@ -3,6 +3,7 @@ package dev.kingsnake.rules.persistence;
 import dev.kingsnake.Confidence;
 import dev.kingsnake.Severity;
 import dev.kingsnake.rules.network.Capability;
+import dev.kingsnake.rules.network.CodeFacts;
 import dev.kingsnake.rules.network.Indicator;
 import dev.kingsnake.rules.network.IndicatorRule;
 import dev.kingsnake.spi.RuleInfo;
@@ -23,7 +24,11 @@ public final class AutostartRule extends IndicatorRule {
                     + "winreg.KEY_SET_VALUE), 'upd', 0, winreg.REG_SZ, exe)",
             "Tools that add themselves to PATH or install shell completion edit ~/.bashrc-style files, and service "
                     + "installers write systemd units; only locations named in a function that writes files, the "
-                    + "registry or starts processes are reported (file-level company gives medium).");
+                    + "registry or starts processes are reported (file-level company gives medium), and shell profiles "
+                    + "never above medium.");
+
+    private static final Indicator SHELL_PROFILE = Indicator.weak("shell profile",
+            "(^|[~/}])\\.(bashrc|bash_profile|zshrc|zprofile|profile|bash_login)$");
 
     private static final List<Indicator> INDICATORS = List.of(
             Indicator.weak("Windows Startup folder", "start menu/programs/startup|shell:(common )?startup"),
@@ -34,7 +39,7 @@ public final class AutostartRule extends IndicatorRule {
             Indicator.weak("cron", "crontab|(^|/)etc/cron|/var/spool/cron|@reboot"),
             Indicator.weak("systemd unit", "/etc/systemd/system|\\.config/systemd/user|systemctl\\s+(--user\\s+)?enable"),
             Indicator.weak("init script", "/etc/rc\\.local|/etc/init\\.d/|/etc/profile\\.d/"),
-            Indicator.weak("shell profile", "(^|[~/}])\\.(bashrc|bash_profile|zshrc|zprofile|profile|bash_login)$"),
+            SHELL_PROFILE,
             Indicator.weak("XDG autostart", "\\.config/autostart"),
             Indicator.weak("browser started with a side-loaded extension", "--load-extension"),
             Indicator.weak("launchd agent", "library/(launchagents|launchdaemons)|launchctl\\s+(load|bootstrap)"));
@@ -52,6 +57,16 @@ public final class AutostartRule extends IndicatorRule {
     @Override
     protected Set<Capability> companions() {
         return EnumSet.of(Capability.FILE_WRITE, Capability.PROCESS, Capability.REGISTRY_WRITE);
+    }
+
+    /** Shell-completion and PATH installers edit shell profiles too: never more than medium. */
+    @Override
+    protected Grade grade(CodeFacts facts, Hit h, boolean several) {
+        Grade g = super.grade(facts, h, several);
+        if (g != null && h.indicator() == SHELL_PROFILE) {
+            return new Grade(Severity.MEDIUM, g.confidence() == Confidence.HIGH ? Confidence.MEDIUM : Confidence.LOW);
+        }
+        return g;
     }
 
     @Override
