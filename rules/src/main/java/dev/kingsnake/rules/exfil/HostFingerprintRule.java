@@ -1,0 +1,74 @@
+package dev.kingsnake.rules.exfil;
+
+import dev.kingsnake.Confidence;
+import dev.kingsnake.Severity;
+import dev.kingsnake.rules.network.Capability;
+import dev.kingsnake.rules.network.CodeFacts;
+import dev.kingsnake.rules.network.Indicator;
+import dev.kingsnake.spi.FindingSink;
+import dev.kingsnake.spi.Location;
+import dev.kingsnake.spi.PythonFile;
+import dev.kingsnake.spi.PythonFileRule;
+import dev.kingsnake.spi.RuleContext;
+import dev.kingsnake.spi.RuleInfo;
+import dev.kingsnake.spi.Tags;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/** Host and user facts (user name, host name, MAC, public IP) gathered next to network code. */
+public final class HostFingerprintRule implements PythonFileRule {
+
+    private static final RuleInfo INFO = new RuleInfo("KS-EXFIL-FINGERPRINT",
+            "Fingerprints the host next to network code: user/host names, MAC address, public-IP lookup services",
+            Severity.MEDIUM, Confidence.HIGH, Set.of(Tags.FINGERPRINT),
+            "info = f'{getpass.getuser()}@{socket.gethostname()}'; requests.get('https://api.ipify.example.invalid')",
+            "Logging, telemetry and cluster code read the host name all the time; a fingerprinting call is only "
+                    + "reported when the same function talks to the network (medium) or the file sends data (low). "
+                    + "Public-IP lookup services are reported whenever the file uses the network.");
+
+    private static final List<Indicator> IP_LOOKUP = List.of(Indicator.strong("public IP lookup service",
+            "(api[46]?\\.ipify\\.org|ipinfo\\.io|ifconfig\\.(me|co)|icanhazip\\.com|checkip\\.amazonaws\\.com"
+                    + "|checkip\\.dyndns\\.org|ip-api\\.com|ipapi\\.co|ipwho\\.is|api\\.myip\\.com|ident\\.me"
+                    + "|ipecho\\.net|wtfismyip\\.com|myexternalip\\.com|httpbin\\.org/ip|geolocation-db\\.com"
+                    + "|api\\.ipgeolocation\\.io|ip\\.seeip\\.org|freegeoip\\.app|extreme-ip-lookup\\.com)"));
+
+    @Override
+    public RuleInfo info() {
+        return INFO;
+    }
+
+    @Override
+    public void check(PythonFile file, RuleContext ctx, FindingSink sink) {
+        CodeFacts facts = CodeFacts.of(file);
+        Set<Integer> lines = new HashSet<>();
+        boolean fileNet = facts.fileCaps().contains(Capability.NETWORK);
+        boolean fileSend = facts.fileCaps().contains(Capability.SEND);
+        for (CodeFacts.CallFact c : facts.calls()) {
+            if (!c.is(Capability.FINGERPRINT) || !lines.add(c.call().line())) {
+                continue;
+            }
+            String what = c.qualifiedName().isEmpty() ? c.method() : c.qualifiedName();
+            if (facts.scopeHas(c.scope(), Capability.FETCH) || facts.scopeHas(c.scope(), Capability.SEND)
+                    || facts.scopeHas(c.scope(), Capability.CONNECT)) {
+                sink.report(Location.of(file, c.call()), "collects host facts (" + what + ") next to network code",
+                        file.line(c.call().line()));
+            } else if (fileSend) {
+                sink.report(Location.of(file, c.call()), "collects host facts (" + what + ") in a file that sends data",
+                        file.line(c.call().line()), Severity.LOW, Confidence.HIGH);
+            }
+        }
+        if (!fileNet) {
+            return;
+        }
+        for (CodeFacts.StringFact s : facts.strings()) {
+            Optional<Indicator> hit = Indicator.first(IP_LOOKUP, s);
+            if (hit.isPresent() && lines.add(s.node().line())) {
+                sink.report(Location.of(file, s.node()), "looks up the machine's public IP address",
+                        file.line(s.node().line()));
+            }
+        }
+    }
+}

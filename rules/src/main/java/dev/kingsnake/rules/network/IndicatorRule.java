@@ -1,0 +1,92 @@
+package dev.kingsnake.rules.network;
+
+import dev.kingsnake.Confidence;
+import dev.kingsnake.Severity;
+import dev.kingsnake.spi.FindingSink;
+import dev.kingsnake.spi.Location;
+import dev.kingsnake.spi.PythonFile;
+import dev.kingsnake.spi.PythonFileRule;
+import dev.kingsnake.spi.RuleContext;
+
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A rule that looks for {@link Indicator} strings and grades each hit by what the surrounding code
+ * does: the rule's default severity when the indicator is strong, when the same function also has
+ * one of {@link #companions()}, or when the file holds several different indicators of this rule; a
+ * lower grade when only the file has a companion; nothing when a weak indicator stands alone (a path
+ * or host named in a string is not a behaviour). One finding per line.
+ */
+public abstract class IndicatorRule implements PythonFileRule {
+
+    protected abstract List<Indicator> indicators();
+
+    /** Capabilities that turn a weak indicator into evidence when they are in the same function. */
+    protected abstract Set<Capability> companions();
+
+    /** What the finding says, given the indicator's label. */
+    protected abstract String message(String label);
+
+    @Override
+    public void check(PythonFile file, RuleContext ctx, FindingSink sink) {
+        CodeFacts facts = CodeFacts.of(file);
+        Map<Integer, Hit> hits = new LinkedHashMap<>();
+        Set<String> labels = new HashSet<>();
+        for (CodeFacts.StringFact s : facts.strings()) {
+            int line = s.node().line();
+            Hit prev = hits.get(line);
+            if (prev != null && prev.indicator().strong()) {
+                continue;
+            }
+            Optional<Indicator> ind = Indicator.first(indicators(), s);
+            if (ind.isPresent() && (prev == null || ind.get().strong())) {
+                hits.put(line, new Hit(s, ind.get()));
+                labels.add(ind.get().label());
+            }
+        }
+        boolean several = labels.size() >= 2;
+        for (Hit h : hits.values()) {
+            Grade g = grade(facts, h, several);
+            if (g != null) {
+                sink.report(Location.of(file, h.string().node()), message(h.indicator().label()),
+                        file.line(h.string().node().line()), g.severity(), g.confidence());
+            }
+        }
+    }
+
+    /** The severity/confidence of a hit, or null to drop it. */
+    protected Grade grade(CodeFacts facts, Hit h, boolean several) {
+        boolean inScope = hasAny(facts.scope(h.string().scope()), companions());
+        if (h.indicator().strong() || inScope || several) {
+            return new Grade(info().severity(), info().confidence());
+        }
+        if (hasAny(facts.fileCaps(), companions())) {
+            return new Grade(lower(info().severity()), Confidence.MEDIUM);
+        }
+        return null;
+    }
+
+    protected static boolean hasAny(Set<Capability> have, Set<Capability> wanted) {
+        for (Capability c : wanted) {
+            if (have.contains(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    protected static Severity lower(Severity s) {
+        return s == Severity.CRITICAL ? Severity.HIGH : s == Severity.HIGH ? Severity.MEDIUM : Severity.LOW;
+    }
+
+    public record Hit(CodeFacts.StringFact string, Indicator indicator) {
+    }
+
+    public record Grade(Severity severity, Confidence confidence) {
+    }
+}

@@ -1,0 +1,81 @@
+package dev.kingsnake.rules.network;
+
+import dev.kingsnake.Confidence;
+import dev.kingsnake.Severity;
+import dev.kingsnake.spi.FindingSink;
+import dev.kingsnake.spi.Location;
+import dev.kingsnake.spi.PythonFile;
+import dev.kingsnake.spi.PythonFileRule;
+import dev.kingsnake.spi.RuleContext;
+import dev.kingsnake.spi.RuleInfo;
+import dev.kingsnake.spi.Tags;
+
+import java.util.HashSet;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** URLs (or socket addresses) that use a bare public IPv4 address instead of a host name. */
+public final class RawIpEndpointRule implements PythonFileRule {
+
+    private static final RuleInfo INFO = new RuleInfo("KS-NET-RAW-IP",
+            "Contacts a bare public IP address (http://203.0.113.7/... or socket.connect(('203.0.113.7', 4444)))",
+            Severity.MEDIUM, Confidence.HIGH, Set.of(Tags.NETWORK),
+            "urllib.request.urlopen('http://203.0.113.7:8080/stage2')",
+            "Private, loopback, link-local and benchmark ranges are ignored (documentation ranges are not, so fixtures can use them); public DNS resolvers (8.8.8.8, "
+                    + "1.1.1.1) without a URL scheme are not URLs. Only reported where the function (medium/high) or "
+                    + "file (medium/medium) uses the network.");
+
+    private static final Pattern URL_IP = Pattern.compile(
+            "^(?:(?:https?|ftp|tcp|udp|wss?)://)(?:[^/@\\s]*@)?(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})(?::\\d+)?(?:[/?#]|$)");
+    private static final Pattern BARE_IP = Pattern.compile("^(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})$");
+
+    @Override
+    public RuleInfo info() {
+        return INFO;
+    }
+
+    @Override
+    public void check(PythonFile file, RuleContext ctx, FindingSink sink) {
+        CodeFacts facts = CodeFacts.of(file);
+        if (!facts.fileCaps().contains(Capability.NETWORK)) {
+            return;
+        }
+        Set<Integer> connectTargets = new HashSet<>();
+        for (CodeFacts.CallFact c : facts.calls()) {
+            if (c.is(Capability.CONNECT) || c.is(Capability.SOCKET)) {
+                connectTargets.add(c.call().line());
+            }
+        }
+        Set<Integer> lines = new HashSet<>();
+        for (CodeFacts.StringFact s : facts.strings()) {
+            String t = s.text().strip();
+            Matcher m = URL_IP.matcher(t);
+            boolean hit = m.find() && isPublic(m);
+            if (!hit) {
+                Matcher b = BARE_IP.matcher(t);
+                hit = connectTargets.contains(s.node().line()) && b.find() && isPublic(b);
+            }
+            if (!hit || !lines.add(s.node().line())) {
+                continue;
+            }
+            boolean scoped = facts.scopeHas(s.scope(), Capability.NETWORK);
+            sink.report(Location.of(file, s.node()), "contacts a bare public IP address", file.line(s.node().line()),
+                    Severity.MEDIUM, scoped ? Confidence.HIGH : Confidence.MEDIUM);
+        }
+    }
+
+    private static boolean isPublic(Matcher m) {
+        int[] o = new int[4];
+        for (int i = 0; i < 4; i++) {
+            o[i] = Integer.parseInt(m.group(i + 1));
+            if (o[i] > 255) {
+                return false;
+            }
+        }
+        return !(o[0] == 0 || o[0] == 10 || o[0] == 127 || o[0] >= 224
+                || (o[0] == 169 && o[1] == 254) || (o[0] == 172 && o[1] >= 16 && o[1] <= 31)
+                || (o[0] == 192 && o[1] == 168) || (o[0] == 100 && o[1] >= 64 && o[1] <= 127)
+                || (o[0] == 198 && (o[1] == 18 || o[1] == 19)));
+    }
+}

