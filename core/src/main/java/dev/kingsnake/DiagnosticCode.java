@@ -21,5 +21,7 @@ public enum DiagnosticCode {
     /** A payload could not be decoded further (unknown format, cut off by a decode limit). */
     DECODE_INCOMPLETE,
     /** The input could not be opened (missing file, permission denied). */
-    IO_ERROR
+    IO_ERROR,
+    /** The scanner itself failed on this input (a bug, or the JVM ran out of memory); no findings. */
+    SCAN_FAILED
 }

@@ -1,0 +1,33 @@
+package dev.kingsnake.report;
+
+import dev.kingsnake.ScanResult;
+
+import java.io.IOException;
+import java.io.OutputStream;
+
+/** JSON Lines: one {@link ResultJson} object per line, flushed as each result arrives; no summary. */
+final class JsonLinesReportWriter implements ReportWriter {
+    private final OutputStream out;
+
+    JsonLinesReportWriter(OutputStream out) {
+        this.out = out;
+    }
+
+    @Override
+    public void result(ScanResult result) throws IOException {
+        // Jackson escapes control characters, so a record never spans lines.
+        out.write(ResultJson.MAPPER.writeValueAsBytes(ResultJson.toJson(result)));
+        out.write('\n');
+        out.flush();
+    }
+
+    @Override
+    public void finish(ScanSummary summary) throws IOException {
+        out.flush();
+    }
+
+    @Override
+    public void close() throws IOException {
+        out.flush();
+    }
+}

@@ -1,0 +1,104 @@
+package dev.kingsnake.report;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kingsnake.Diagnostic;
+import dev.kingsnake.Finding;
+import dev.kingsnake.ScanResult;
+import dev.kingsnake.ScanStats;
+
+/**
+ * The JSON form of a {@link ScanResult}: one JSON Lines record, and each element of the JSON report's
+ * {@code results} array. This is a contract other tools parse: fields may be added, never renamed or
+ * dropped.
+ *
+ * <pre>
+ * {"input", "name", "version", "kind", "verdict", "score", "partial",
+ *  "findings": [{"rule", "severity", "confidence", "file", "line", "column", "message", "evidence",
+ *                "reach", "decodeChain": [..]}],
+ *  "diagnostics": [{"code", "file", "message"}],
+ *  "stats": {"files", "pythonFiles", "pythonBytes", "compressedBytes", "uncompressedBytes", "elapsedMillis"}}
+ * </pre>
+ */
+public final class ResultJson {
+    /** Shared, thread-safe; generators it creates never close the stream they write to. */
+    static final ObjectMapper MAPPER = new ObjectMapper().disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+
+    private ResultJson() {
+    }
+
+    public static ObjectNode toJson(ScanResult r) {
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("input", r.input());
+        o.put("name", r.name());
+        o.put("version", r.version());
+        o.put("kind", r.kind().name());
+        o.put("verdict", r.verdict().name());
+        o.put("score", r.score());
+        o.put("partial", r.partial());
+        ArrayNode findings = o.putArray("findings");
+        for (Finding f : r.findings()) {
+            findings.add(toJson(f));
+        }
+        ArrayNode diagnostics = o.putArray("diagnostics");
+        for (Diagnostic d : r.diagnostics()) {
+            diagnostics.add(toJson(d));
+        }
+        o.set("stats", toJson(r.stats()));
+        return o;
+    }
+
+    public static ObjectNode toJson(Finding f) {
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("rule", f.ruleId());
+        o.put("severity", f.severity().name());
+        o.put("confidence", f.confidence().name());
+        o.put("file", f.file());
+        o.put("line", f.line());
+        o.put("column", f.column());
+        o.put("message", f.message());
+        o.put("evidence", f.evidence());
+        o.put("reach", f.reach().name());
+        ArrayNode chain = o.putArray("decodeChain");
+        f.decodeChain().forEach(chain::add);
+        return o;
+    }
+
+    public static ObjectNode toJson(Diagnostic d) {
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("code", d.code().name());
+        o.put("file", d.file());
+        o.put("message", d.message());
+        return o;
+    }
+
+    public static ObjectNode toJson(ScanStats s) {
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("files", s.files());
+        o.put("pythonFiles", s.pythonFiles());
+        o.put("pythonBytes", s.pythonBytes());
+        o.put("compressedBytes", s.compressedBytes());
+        o.put("uncompressedBytes", s.uncompressedBytes());
+        o.put("elapsedMillis", s.elapsedMillis());
+        return o;
+    }
+
+    public static ObjectNode toJson(ScanSummary s) {
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("packages", s.packages());
+        o.put("malicious", s.malicious());
+        o.put("suspicious", s.suspicious());
+        o.put("benign", s.benign());
+        o.put("errors", s.errors());
+        o.put("partial", s.partial());
+        o.put("findings", s.findings());
+        o.put("diagnostics", s.diagnostics());
+        o.put("compressedBytes", s.compressedBytes());
+        o.put("uncompressedBytes", s.uncompressedBytes());
+        o.put("pythonBytes", s.pythonBytes());
+        o.put("elapsedMillis", s.elapsedMillis());
+        return o;
+    }
+}

@@ -1,0 +1,171 @@
+package dev.kingsnake.cli;
+
+import dev.kingsnake.BatchScanner;
+import dev.kingsnake.Inputs;
+import dev.kingsnake.ScanResult;
+import dev.kingsnake.Scanner;
+import dev.kingsnake.Verdict;
+import dev.kingsnake.report.ReportFormat;
+import dev.kingsnake.report.ReportSettings;
+import dev.kingsnake.report.ReportWriter;
+import dev.kingsnake.report.ScanSummary;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** {@code kingsnake scan}: scans packages and writes a report. */
+@Command(name = "scan", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+                "Scans each PATH and writes one result per package.",
+                "",
+                "A PATH is an archive (sdist, wheel, egg), a .py file, or a directory. A directory with setup.py, "
+                        + "pyproject.toml, setup.cfg or PKG-INFO at its top is an unpacked project and scans as one "
+                        + "package. Any other directory is walked (symbolic links are not followed): every archive "
+                        + "in it (.tar.gz .tgz .tar.bz2 .tbz2 .tar.xz .txz .tar .zip .whl .egg, or any file whose "
+                        + "first bytes are a gzip, bzip2, xz, zip or tar header) and every loose .py file is a package "
+                        + "of its own, and every project directory found in it is one package.",
+                ""},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:no package reached --fail-on", "1:at least one package reached --fail-on (default: MALICIOUS)",
+                "2:usage or I/O error (missing PATH, unreadable directory, output not writable)"})
+final class ScanCommand implements Callable<Integer> {
+    /** Verdicts that make the exit code 1. */
+    enum FailOn { MALICIOUS, SUSPICIOUS }
+
+    @ParentCommand
+    KingsnakeCommand parent;
+
+    @Parameters(paramLabel = "PATH", arity = "1..*", description = "Archives, .py files or directories.")
+    List<Path> paths;
+
+    @Option(names = {"-f", "--format"}, paramLabel = "FORMAT",
+            description = "text, json, jsonl or sarif. Default: ${DEFAULT-VALUE}.")
+    ReportFormat format = ReportFormat.TEXT;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the report to FILE instead of standard output.")
+    Path output;
+
+    @Option(names = {"-j", "--jobs"}, paramLabel = "N",
+            description = "Packages scanned in parallel. Default: available processors (${DEFAULT-VALUE}).")
+    int jobs = Runtime.getRuntime().availableProcessors();
+
+    @Option(names = "--ordered",
+            description = "Write results in input order (a slow package holds back at most 4 x jobs finished ones) "
+                    + "instead of as each scan completes.")
+    boolean ordered;
+
+    @Option(names = "--fail-on", paramLabel = "VERDICT",
+            description = "Exit with 1 if any package is at least this bad: MALICIOUS or SUSPICIOUS. Default: ${DEFAULT-VALUE}.")
+    FailOn failOn = FailOn.MALICIOUS;
+
+    @Option(names = {"-q", "--quiet"},
+            description = "No progress bar; in text format, leave out BENIGN packages without findings or diagnostics.")
+    boolean quiet;
+
+    @Mixin
+    ScannerOptions scannerOptions;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter err = parent.err();
+        if (jobs < 1) {
+            err.println("kingsnake: --jobs must be at least 1");
+            return KingsnakeCommand.EXIT_ERROR;
+        }
+        for (Path p : paths) {
+            if (!Files.exists(p)) {
+                err.println("kingsnake: no such file or directory: " + p);
+                return KingsnakeCommand.EXIT_ERROR;
+            }
+        }
+        Scanner scanner = scannerOptions.scanner();
+        ReportSettings settings = new ReportSettings(KingsnakeCommand.version(), scanner.threshold(),
+                scanner.rules(), quiet);
+
+        OutputStream out;
+        if (output != null) {
+            try {
+                out = new BufferedOutputStream(Files.newOutputStream(output), 1 << 16);
+            } catch (IOException e) {
+                err.println("kingsnake: cannot write " + output + ": " + KingsnakeCommand.message(e));
+                return KingsnakeCommand.EXIT_ERROR;
+            }
+        } else {
+            out = parent.out();
+        }
+
+        AtomicBoolean unreadable = new AtomicBoolean();
+        ScanSummary.Tally tally = new ScanSummary.Tally();
+        boolean[] failed = new boolean[1];
+        try (ReportWriter writer = format.writer(out, settings);
+             ConsoleProgress progress = ConsoleProgress.open(!quiet)) {
+            BatchScanner.Builder batchBuilder = BatchScanner.builder(scanner).jobs(jobs)
+                    .order(ordered ? BatchScanner.Order.INPUT : BatchScanner.Order.COMPLETION);
+            try (BatchScanner batch = batchBuilder.start(r -> {
+                tally.add(r);
+                if (reaches(r.verdict())) {
+                    failed[0] = true;
+                }
+                progress.print(() -> {
+                    try {
+                        writer.result(r);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
+            })) {
+                long submitted = 0;
+                for (Path root : paths) {
+                    long[] count = {0};
+                    Inputs.expand(root, p -> {
+                        try {
+                            batch.submit(p);
+                            count[0]++;
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            throw new IllegalStateException("interrupted");
+                        }
+                    }, (dir, e) -> {
+                        unreadable.set(true);
+                        progress.message(() -> err.println("kingsnake: cannot read " + dir + ": "
+                                + KingsnakeCommand.message(e)));
+                    });
+                    submitted += count[0];
+                }
+                progress.total(submitted);
+                batch.finish();
+            }
+            writer.finish(tally.summary());
+        } catch (UncheckedIOException e) {
+            err.println("kingsnake: cannot write the report: " + KingsnakeCommand.message(e.getCause()));
+            return KingsnakeCommand.EXIT_ERROR;
+        } finally {
+            if (output != null) {
+                out.close();
+            } else {
+                out.flush();
+            }
+        }
+        if (failed[0]) {
+            return KingsnakeCommand.EXIT_MALICIOUS;
+        }
+        return unreadable.get() ? KingsnakeCommand.EXIT_ERROR : KingsnakeCommand.EXIT_CLEAN;
+    }
+
+    private boolean reaches(Verdict v) {
+        return v == Verdict.MALICIOUS || (failOn == FailOn.SUSPICIOUS && v == Verdict.SUSPICIOUS);
+    }
+}
