@@ -25,11 +25,18 @@ public final class ComputedImportRule implements PythonFileRule {
                     + "pieces, decoded or reversed",
             Severity.MEDIUM, Confidence.HIGH, Set.of(Tags.OBFUSCATION),
             "__import__('o' + 's').system(cmd); getattr(builtins, 'ex' + 'ec')(code)",
-            "Plugin loaders import names held in variables: those are not reported, only names that "
-                    + "static folding or decoding recovers, and getattr only when the recovered name is a "
+            "Plugin loaders import names held in variables or built from a package prefix: only computed "
+                    + "names of system/network/codec modules (os, subprocess, socket, base64, ...) or names "
+                    + "that are decoded are reported, and getattr only when the recovered name is a "
                     + "code/process/network primitive.");
 
     static final Set<String> IMPORTERS = Set.of("__import__", "importlib.import_module", "importlib.__import__");
+    /** Modules whose use malware hides; computed names of other modules are plugin loading. */
+    static final Set<String> SENSITIVE_MODULES = Set.of("os", "subprocess", "socket", "base64", "zlib", "marshal",
+            "builtins", "__builtin__", "ctypes", "urllib", "urllib2", "urllib3", "requests", "httpx", "http", "pty",
+            "shutil", "sys", "codecs", "binascii", "pickle", "lzma", "bz2", "gzip", "platform", "getpass",
+            "webbrowser", "winreg", "_winreg", "importlib", "runpy", "cryptography", "Crypto", "telnetlib",
+            "ftplib", "smtplib", "tempfile", "commands", "posix", "nt");
     static final Set<String> DANGEROUS_ATTRS = Set.of("exec", "eval", "compile", "__import__", "system", "popen",
             "Popen", "call", "run", "check_output", "spawn", "b64decode", "decompress", "loads", "urlopen",
             "get", "post", "execfile", "getattr", "startfile", "remove", "rmtree", "write");
@@ -51,7 +58,9 @@ public final class ComputedImportRule implements PythonFileRule {
                 }
                 Optional<Const> k = file.constant(arg.get());
                 boolean decoded = facts.taint(arg.get()).contains(CodeFacts.Taint.DECODE);
-                if (k.isPresent() && k.get().isStringLike() || decoded) {
+                boolean sensitive = k.isPresent() && k.get().isStringLike()
+                        && SENSITIVE_MODULES.contains(k.get().asText().split("\\.", 2)[0]);
+                if (sensitive || decoded) {
                     String name = k.map(Const::asText).orElse("?");
                     sink.report(Location.of(file, c), n + "() of a computed module name '" + name + "'",
                             ExecSinks.snippet(file.line(c.line())));

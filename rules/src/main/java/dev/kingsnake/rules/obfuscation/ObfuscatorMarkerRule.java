@@ -42,11 +42,16 @@ public final class ObfuscatorMarkerRule implements PythonFileRule {
     public void check(PythonFile file, RuleContext ctx, FindingSink sink) {
         String t = file.text();
         Matcher m = MARKER.matcher(t);
-        if (m.find()) {
+        while (m.find()) {
             SourceRegions r = SourceRegions.of(file);
+            boolean banner = m.group().regionMatches(true, 0, "obfuscated", 0, 10);
+            if (banner && r.kind(m.start()) != SourceRegions.COMMENT) {
+                continue; // prose in a docstring, not a tool's banner
+            }
             int line = r.lineOf(m.start());
             sink.report(Obf.at(file, line, m.start() - r.lineStart(line) + 1), "obfuscator marker '"
                     + Obf.clip(m.group(), 60) + "'", Obf.clip(file.line(line).strip(), 120));
+            break;
         }
         Set<String> confusable = new HashSet<>();
         int firstOffset = -1;

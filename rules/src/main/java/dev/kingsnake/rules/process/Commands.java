@@ -54,7 +54,7 @@ public final class Commands {
             "sysctl", "getconf", "nproc", "gfortran", "f2py", "icc", "icpc", "icx", "dpkg-architecture",
             "conda", "qmake", "moc", "twine", "tox", "pytest", "npm", "yarn", "node", "javah", "ccache",
             "hipcc", "ifort", "dumpbin", "lipo", "codesign", "msbuild", "vswhere", "ranlib", "objdump",
-            "readelf", "file", "date", "hostname", "id", "echo", "tar", "unzip", "cp", "mv", "mkdir", "ls",
+            "readelf", "file", "date", "echo", "tar", "unzip", "cp", "mv", "mkdir", "ls",
             "rm", "sed", "grep", "find", "cat", "true", "false", "bison", "flex", "yacc", "lex", "autoconf",
             "automake", "autoreconf", "configure", "./configure", "libtool", "pip", "pip3", "black", "flake8",
             "mypy", "isort", "doxygen", "latex", "pdflatex", "dot", "rpm", "dpkg", "java", "mvn", "gradle",
@@ -207,9 +207,20 @@ public final class Commands {
             constant[0] = false;
             return UNKNOWN;
         }
-        if (e instanceof Expr.BinOp b && ("+".equals(b.op()) || "%".equals(b.op()))) {
-            return text(facts, f, b.left(), depth + 1, constant) + ("%".equals(b.op()) ? " " : "")
-                    + text(facts, f, b.right(), depth + 1, constant);
+        if (e instanceof Expr.BinOp b && "+".equals(b.op())) {
+            return text(facts, f, b.left(), depth + 1, constant) + text(facts, f, b.right(), depth + 1, constant);
+        }
+        if (e instanceof Expr.BinOp b && "%".equals(b.op())) {
+            String template = text(facts, f, b.left(), depth + 1, constant);
+            List<String> values = new java.util.ArrayList<>();
+            if (b.right() instanceof Expr.Sequence s) {
+                for (Expr x : s.elements()) {
+                    values.add(text(facts, f, x, depth + 1, constant));
+                }
+            } else {
+                values.add(text(facts, f, b.right(), depth + 1, constant));
+            }
+            return substitute(PERCENT, template, values);
         }
         if (e instanceof Expr.FString fs) {
             StringBuilder sb = new StringBuilder();
@@ -228,11 +239,19 @@ public final class Commands {
             }
             return sb.toString();
         }
-        if (e instanceof Expr.Call c && c.callee() instanceof Expr.Attribute a
-                && ("format".equals(a.attr()) || "join".equals(a.attr()))) {
-            StringBuilder sb = new StringBuilder(text(facts, f, a.value(), depth + 1, constant));
+        if (e instanceof Expr.Call c && c.callee() instanceof Expr.Attribute a && "format".equals(a.attr())) {
+            String template = text(facts, f, a.value(), depth + 1, constant);
+            List<String> values = new java.util.ArrayList<>();
             for (Expr arg : c.args()) {
-                sb.append(' ').append(text(facts, f, arg, depth + 1, constant));
+                values.add(text(facts, f, arg, depth + 1, constant));
+            }
+            return substitute(BRACES, template, values);
+        }
+        if (e instanceof Expr.Call c && c.callee() instanceof Expr.Attribute a && "join".equals(a.attr())) {
+            String sep = text(facts, f, a.value(), depth + 1, constant);
+            StringBuilder sb = new StringBuilder();
+            for (Expr arg : c.args()) {
+                sb.append(text(facts, f, arg, depth + 1, constant).replace(" ", sep.isEmpty() ? " " : sep));
             }
             return sb.toString();
         }
@@ -254,6 +273,31 @@ public final class Commands {
         }
         constant[0] = false;
         return UNKNOWN;
+    }
+
+    private static final Pattern PERCENT = Pattern.compile("%[-#0 +]*[0-9]*(\\.[0-9]+)?[sdrifxXc]");
+    private static final Pattern BRACES = Pattern.compile("\\{[0-9]*(![rsa])?(:[^{}]*)?\\}");
+
+    /** Fills placeholders in order; unknown template parts keep their text, missing values become … */
+    static String substitute(Pattern placeholder, String template, List<String> values) {
+        var m = placeholder.matcher(template);
+        StringBuilder sb = new StringBuilder();
+        int i = 0;
+        while (m.find()) {
+            String v = i < values.size() ? values.get(i) : UNKNOWN;
+            String g = m.group();
+            if (g.length() > 2 && g.charAt(0) == '{' && Character.isDigit(g.charAt(1))) {
+                int idx = Character.digit(g.charAt(1), 10);
+                v = idx < values.size() ? values.get(idx) : UNKNOWN;
+            }
+            m.appendReplacement(sb, java.util.regex.Matcher.quoteReplacement(v));
+            i++;
+        }
+        m.appendTail(sb);
+        if (i == 0 && !values.isEmpty()) {
+            sb.append(' ').append(String.join(" ", values));
+        }
+        return sb.toString();
     }
 
     static String constText(Const c) {
