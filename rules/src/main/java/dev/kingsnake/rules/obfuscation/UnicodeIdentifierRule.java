@@ -114,7 +114,7 @@ public final class UnicodeIdentifierRule implements PythonFileRule {
             }
         }
         String norm = Normalizer.normalize(id, Normalizer.Form.NFKC);
-        if (!norm.equals(id) && norm.chars().allMatch(ch -> ch < 0x80)) {
+        if (!norm.equals(id) && norm.length() >= 2 && norm.chars().allMatch(ch -> ch < 0x80)) {
             return "identifier '" + id + "' runs as '" + norm + "' (Unicode normalisation)";
         }
         if (latin && lookalike) {
