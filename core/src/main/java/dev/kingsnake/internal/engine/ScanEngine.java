@@ -5,7 +5,6 @@ import dev.kingsnake.Diagnostic;
 import dev.kingsnake.DiagnosticCode;
 import dev.kingsnake.Finding;
 import dev.kingsnake.Limits;
-import dev.kingsnake.PackageKind;
 import dev.kingsnake.ScanResult;
 import dev.kingsnake.ScanStats;
 import dev.kingsnake.Severity;
@@ -91,6 +90,37 @@ public final class ScanEngine {
 
     private ScanResult analyse(String input, String fileName, UnpackedPackage pkg, long start) {
         Deadline deadline = new Deadline(start, limits.packageTimeout().toNanos());
+        Prepared prepared = prepare(fileName, pkg, deadline);
+        List<Diagnostic> diags = new ArrayList<>(prepared.diagnostics);
+        List<Finding> findings = runRules(prepared.context, diags, deadline);
+        findings.sort(Scoring::compare);
+        double score = scoring.score(findings, infos);
+        Verdict verdict = !pkg.readable() ? Verdict.ERROR
+                : score >= threshold ? Verdict.MALICIOUS
+                : score >= suspiciousThreshold ? Verdict.SUSPICIOUS : Verdict.BENIGN;
+        long elapsed = (System.nanoTime() - start) / 1_000_000;
+        ScanStats stats = new ScanStats(pkg.entries().size(), prepared.pythonFiles, prepared.pythonBytes,
+                pkg.compressedBytes(), pkg.uncompressedBytes(), elapsed);
+        PackageInfo info = prepared.context.packageInfo();
+        return new ScanResult(input, info.name(), info.version(), pkg.kind(), verdict, score, findings, diags,
+                stats);
+    }
+
+    /**
+     * Classifies, parses and decodes an unpacked package: everything before the rules run. Public for
+     * the benchmarks, which time the phases separately.
+     */
+    public Prepared prepare(String fileName, UnpackedPackage pkg) {
+        return prepare(fileName, pkg, new Deadline(System.nanoTime(), limits.packageTimeout().toNanos()));
+    }
+
+    /** Runs every rule on a prepared package; rule failures are dropped (see {@link #scan} for diagnostics). */
+    public List<Finding> runRules(Prepared prepared) {
+        return runRules(prepared.context, new ArrayList<>(),
+                new Deadline(System.nanoTime(), limits.packageTimeout().toNanos()));
+    }
+
+    private Prepared prepare(String fileName, UnpackedPackage pkg, Deadline deadline) {
         List<Diagnostic> diags = new ArrayList<>(pkg.diagnostics());
         List<SourceFile> files = new ArrayList<>();
         List<PythonFile> pythonFiles = new ArrayList<>();
@@ -117,20 +147,28 @@ public final class ScanEngine {
         } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
             diags.add(Diagnostic.of(DiagnosticCode.LIMIT_EXCEEDED, "analysis stopped: " + e));
         }
-
         PackageInfo info = MetadataReader.read(fileName, pkg.kind(), files);
         PackageContext ctx = new PackageContext(info, files, pythonFiles, limits, popularPackages);
-        List<Finding> findings = runRules(ctx, diags, deadline);
-        findings.sort(Scoring::compare);
-        double score = scoring.score(findings, infos);
-        Verdict verdict = !pkg.readable() ? Verdict.ERROR
-                : score >= threshold ? Verdict.MALICIOUS
-                : score >= suspiciousThreshold ? Verdict.SUSPICIOUS : Verdict.BENIGN;
-        long elapsed = (System.nanoTime() - start) / 1_000_000;
-        ScanStats stats = new ScanStats(pkg.entries().size(), realPythonFiles, pythonBytes, pkg.compressedBytes(),
-                pkg.uncompressedBytes(), elapsed);
-        PackageKind kind = pkg.kind();
-        return new ScanResult(input, info.name(), info.version(), kind, verdict, score, findings, diags, stats);
+        return new Prepared(ctx, diags, realPythonFiles, pythonBytes);
+    }
+
+    /** A package after parsing and decoding, ready for the rules. */
+    public static final class Prepared {
+        private final PackageContext context;
+        private final List<Diagnostic> diagnostics;
+        private final int pythonFiles;
+        private final long pythonBytes;
+
+        private Prepared(PackageContext context, List<Diagnostic> diagnostics, int pythonFiles, long pythonBytes) {
+            this.context = context;
+            this.diagnostics = List.copyOf(diagnostics);
+            this.pythonFiles = pythonFiles;
+            this.pythonBytes = pythonBytes;
+        }
+
+        public List<Diagnostic> diagnostics() {
+            return diagnostics;
+        }
     }
 
     private PythonFile parse(String path, byte[] bytes, List<String> chain, Optional<Location> origin,
@@ -147,6 +185,16 @@ public final class ScanEngine {
         DecodeBudget budget = new DecodeBudget(limits.maxDecodedBytesPerPackage());
         Deque<PythonFile> work = new ArrayDeque<>(pythonFiles);
         Map<String, Integer> layerCounter = new LinkedHashMap<>();
+        for (SourceFile bytecode : List.copyOf(files)) {
+            if (bytecode.kind() == FileKind.BYTECODE) {
+                Deobfuscator.Result r = deobfuscator.peelBytecode(bytecode, budget);
+                diags.addAll(r.diagnostics());
+                for (DecodedLayer layer : r.layers()) {
+                    int n = layerCounter.merge(bytecode.path(), 1, Integer::sum);
+                    files.add(new DecodedFile(bytecode.path() + "#layer" + n, layer));
+                }
+            }
+        }
         while (!work.isEmpty()) {
             if (deadline.passed()) {
                 diags.add(deadline.diagnostic("while decoding"));

@@ -8,15 +8,24 @@ import dev.kingsnake.spi.python.Const;
 import dev.kingsnake.spi.python.Expr;
 import dev.kingsnake.spi.python.Module;
 import dev.kingsnake.spi.python.Node;
-import dev.kingsnake.spi.python.Nodes;
 import dev.kingsnake.spi.python.Stmt;
 
-import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 
-/** The semantic model of one Python file. Placeholder resolution until the semantic layer lands. */
+/**
+ * The semantic model of one Python file. Scopes, bindings and node contexts are built in one pass
+ * when the model is created; names, constants and reach are evaluated lazily and memoized. All
+ * queries are thread-safe (they serialise on the model).
+ */
 public final class SemanticModel implements PythonFile {
+    /**
+     * The default cap on strings, bytes and sequences that folding produces; the engine passes
+     * {@link dev.kingsnake.Limits#maxDecodedBytesPerLayer()}.
+     */
+    public static final long DEFAULT_MAX_CONSTANT_LENGTH = 16L * 1024 * 1024;
+
     private final String path;
     private final byte[] bytes;
     private final String text;
@@ -24,8 +33,12 @@ public final class SemanticModel implements PythonFile {
     private final boolean parseErrors;
     private final List<String> decodeChain;
     private final Location origin;
-    private final List<Expr.Call> calls = new ArrayList<>();
-    private final List<Stmt> imports = new ArrayList<>();
+    private final List<Expr.Call> calls;
+    private final List<Stmt> imports;
+    private final SymbolTable table;
+    private final Evaluator evaluator;
+    private final Optional<Reach> layerReach;
+    private ReachAnalysis reach;
     private String[] lines;
 
     /**
@@ -33,6 +46,15 @@ public final class SemanticModel implements PythonFile {
      */
     public SemanticModel(String path, byte[] bytes, String text, Module module, boolean parseErrors,
                          List<String> decodeChain, Optional<Location> origin) {
+        this(path, bytes, text, module, parseErrors, decodeChain, origin, DEFAULT_MAX_CONSTANT_LENGTH);
+    }
+
+    /**
+     * @param origin            for decoded layers, where the outer literal is; empty for real files
+     * @param maxConstantLength the longest string, bytes or sequence constant folding may build
+     */
+    public SemanticModel(String path, byte[] bytes, String text, Module module, boolean parseErrors,
+                         List<String> decodeChain, Optional<Location> origin, long maxConstantLength) {
         this.path = path;
         this.bytes = bytes;
         this.text = text;
@@ -40,13 +62,20 @@ public final class SemanticModel implements PythonFile {
         this.parseErrors = parseErrors;
         this.decodeChain = List.copyOf(decodeChain);
         this.origin = origin.orElseGet(() -> Location.file(this, Reach.UNKNOWN));
-        Nodes.walk(module, n -> {
-            if (n instanceof Expr.Call c) {
-                calls.add(c);
-            } else if (n instanceof Stmt.Import || n instanceof Stmt.ImportFrom) {
-                imports.add((Stmt) n);
-            }
-        });
+        this.layerReach = decodeChain.isEmpty() ? Optional.empty()
+                : origin.map(Location::reach).filter(r -> r != Reach.UNKNOWN);
+        this.table = SymbolTable.build(module);
+        this.calls = Collections.unmodifiableList(table.calls);
+        this.imports = Collections.unmodifiableList(table.imports);
+        this.evaluator = new Evaluator(table, maxConstantLength);
+    }
+
+    /** {@code setup.py}, also as the base of a decoded layer's path ({@code pkg/setup.py#layer1}). */
+    static boolean isSetupScript(String path) {
+        int hash = path.indexOf('#');
+        String p = hash < 0 ? path : path.substring(0, hash);
+        int slash = Math.max(p.lastIndexOf('/'), p.lastIndexOf('\\'));
+        return p.substring(slash + 1).equals("setup.py");
     }
 
     @Override
@@ -100,24 +129,34 @@ public final class SemanticModel implements PythonFile {
     }
 
     @Override
-    public Optional<String> qualifiedName(Expr e) {
-        String d = Nodes.dottedName(e);
-        return d.isEmpty() ? Optional.empty() : Optional.of(d);
+    public synchronized Optional<String> qualifiedName(Expr e) {
+        return evaluator.qualifiedName(e);
     }
 
     @Override
-    public Optional<Const> constant(Expr e) {
-        return e instanceof Expr.Literal l ? Optional.of(l.value()) : Optional.empty();
+    public synchronized Optional<Const> constant(Expr e) {
+        if (e instanceof Expr.Literal l) {
+            return Optional.of(l.value());
+        }
+        return evaluator.constant(e);
     }
 
     @Override
-    public Reach reach(Node n) {
-        return Reach.UNKNOWN;
+    public synchronized Reach reach(Node n) {
+        Scope.Ctx ctx = table.ctx(n);
+        if (ctx == null) {
+            return Reach.UNKNOWN;
+        }
+        if (reach == null) {
+            reach = new ReachAnalysis(table, evaluator, isSetupScript(path), layerReach);
+        }
+        return reach.reach(ctx);
     }
 
     @Override
     public Optional<Stmt.FunctionDef> enclosingFunction(Node n) {
-        return Optional.empty();
+        Scope.Ctx ctx = table.ctx(n);
+        return ctx == null ? Optional.empty() : ctx.scope().enclosingFunction();
     }
 
     @Override

@@ -1,0 +1,377 @@
+package dev.kingsnake.internal.archive;
+
+import dev.kingsnake.DiagnosticCode;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
+import org.apache.commons.compress.archivers.zip.ZipArchiveInputStream;
+import org.apache.commons.compress.archivers.zip.ZipFile;
+import org.apache.commons.compress.archivers.zip.ZipMethod;
+import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
+import org.apache.commons.compress.utils.InputStreamStatistics;
+import org.apache.commons.compress.utils.SeekableInMemoryByteChannel;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+import java.util.function.LongSupplier;
+
+/**
+ * Reads tar, zip and compressed streams into an {@link Unpacking}. Every reader returns whether its
+ * container was read without damage; damage and limits are recorded as diagnostics, never thrown.
+ */
+final class ContainerReaders {
+    /** xz streams may not demand more memory than this to decompress ({@code xz -9} needs 65 MiB). */
+    private static final int XZ_MEMORY_LIMIT_KIB = 66 * 1024;
+    /** A zip central directory record is at least this long; bounds how many entries a zip can list. */
+    private static final int MIN_CENTRAL_RECORD = 46;
+    private static final int LOCAL_HEADER = 30;
+    /** Deflate cannot expand more than about 1032:1; a larger declared size is not trusted for sizing. */
+    private static final long DEFLATE_MAX_RATIO = 1100;
+    private static final int AES_METHOD = 99;
+    private static final int UNIX_EXECUTABLE = 0111;
+
+    private final Unpacking session;
+
+    ContainerReaders(Unpacking session) {
+        this.session = session;
+    }
+
+    /** Opens a nested archive found in an entry; its entries are prefixed with {@code path + "!/"}. */
+    void openNested(byte[] bytes, Format format, String path, int depth) {
+        String prefix = path + "!/";
+        switch (format) {
+            case ZIP -> readZip(bytes, prefix, Unpacking.lastSegment(path), depth);
+            case TAR -> {
+                CountingInputStream raw = new CountingInputStream(new ByteArrayInputStream(bytes));
+                readTar(raw, raw::count, true, prefix, depth, "tar");
+            }
+            case GZIP, BZIP2, XZ -> readCompressed(new ByteArrayInputStream(bytes), format,
+                    Unpacking.lastSegment(path), prefix, depth);
+            default -> {
+                // not a container
+            }
+        }
+    }
+
+    private static String containerFile(String prefix) {
+        return prefix.isEmpty() ? "" : prefix.substring(0, prefix.length() - 2);
+    }
+
+    // ------------------------------------------------------------------ compressed streams
+
+    /**
+     * Decompresses a gzip/bzip2/xz stream and reads what it holds: a tar is read as a stream; anything else
+     * (a zip, text, another compressed stream, data) becomes one entry named after the stream without its
+     * suffix, which is opened in turn if it is an archive.
+     *
+     * @return the format found inside, or null if the stream could not be opened
+     */
+    Format readCompressed(InputStream in, Format format, String name, String prefix, int depth) {
+        String where = containerFile(prefix);
+        CountingInputStream raw = new CountingInputStream(in);
+        Format inner = null;
+        try {
+            InputStream decoder = switch (format) {
+                case GZIP -> new GzipCompressorInputStream(raw, true);
+                case BZIP2 -> new BZip2CompressorInputStream(raw, true);
+                case XZ -> new XZCompressorInputStream(raw, true, XZ_MEMORY_LIMIT_KIB);
+                default -> throw new IllegalArgumentException("not a compressed format: " + format);
+            };
+            BufferedInputStream out = new BufferedInputStream(new DecompressedStream(decoder, raw, session, where),
+                    Unpacking.CHUNK);
+            out.mark(Format.SNIFF_BYTES);
+            byte[] head = out.readNBytes(Format.SNIFF_BYTES);
+            out.reset();
+            inner = Format.sniff(head, head.length);
+            if (inner == Format.TAR) {
+                return readTar(out, raw::count, false, prefix, depth, format.label() + "-compressed tar")
+                        ? inner : null;
+            }
+            String path = session.entryPath(prefix, Unpacking.withoutCompressionSuffix(name), depth);
+            Unpacking.Content c = session.readContent(out, path, -1, false, raw::count, false);
+            session.addFile(path, prefix + Unpacking.withoutCompressionSuffix(name), c.bytes(), false, depth);
+            return c.stop() == Unpacking.Stop.BROKEN ? null : inner;
+        } catch (IOException | RuntimeException e) {
+            if (LimitReached.in(e) == null) {
+                session.unreadable(where, format.label() + " stream is corrupt or truncated: "
+                        + Unpacking.describe(e));
+                return null;
+            }
+            return inner;
+        }
+    }
+
+    // ------------------------------------------------------------------ tar
+
+    /** Reads a tar stream; {@code countHere} is false when a metered decompressor below counts the bytes. */
+    boolean readTar(InputStream in, LongSupplier compressedPos, boolean countHere, String prefix, int depth,
+                    String label) {
+        int read = 0;
+        try {
+            TarArchiveInputStream tar = new TarArchiveInputStream(in, "UTF-8");
+            TarArchiveEntry e;
+            while ((e = tar.getNextEntry()) != null) {
+                session.admitEntry(containerFile(prefix));
+                read++;
+                String raw = e.getName();
+                if (e.isDirectory()) {
+                    continue;
+                }
+                String path = session.entryPath(prefix, raw, depth);
+                if (e.isSymbolicLink() || e.isLink()) {
+                    session.linkEntry(path, e.isSymbolicLink() ? "symbolic" : "hard", e.getLinkName());
+                    continue;
+                }
+                if (e.isCharacterDevice() || e.isBlockDevice() || e.isFIFO()) {
+                    continue;
+                }
+                long declared = e.isSparse() ? -1 : e.getSize();
+                Unpacking.Content c = session.readContent(tar, path, declared, countHere, compressedPos, true);
+                session.addFile(path, prefix + raw, c.bytes(), (e.getMode() & UNIX_EXECUTABLE) != 0, depth);
+                if (c.stop() != Unpacking.Stop.NONE) {
+                    return c.stop() != Unpacking.Stop.BROKEN;
+                }
+            }
+            return true;
+        } catch (IOException | RuntimeException ex) {
+            if (LimitReached.in(ex) != null) {
+                return true;
+            }
+            session.unreadable(containerFile(prefix), label + " is truncated or corrupt"
+                    + (read > 0 ? " after " + read + " entries" : "") + ": " + Unpacking.describe(ex));
+            return false;
+        }
+    }
+
+    // ------------------------------------------------------------------ zip
+
+    /**
+     * Reads a zip held in memory the way pip does: through its central directory (the authoritative list of
+     * entries), each entry's data located through its local header, which must carry the same name and must
+     * not overlap the next entry. Falls back to reading local headers in order (salvaging what precedes the
+     * damage) when the central directory is missing or broken, or lists more records than maxEntries.
+     */
+    boolean readZip(byte[] data, String prefix, String name, int depth) {
+        String where = containerFile(prefix);
+        if (data.length / MIN_CENTRAL_RECORD > session.limits().maxEntries()
+                && countCentralRecords(data) > session.limits().maxEntries()) {
+            return readZipStream(new ByteArrayInputStream(data), prefix, depth);
+        }
+        ZipFile zip;
+        try {
+            zip = ZipFile.builder()
+                    .setSeekableByteChannel(new SeekableInMemoryByteChannel(data))
+                    .setUseUnicodeExtraFields(true)
+                    .setIgnoreLocalFileHeader(true)
+                    .get();
+        } catch (IOException | RuntimeException e) {
+            session.unreadable(where, "zip central directory is missing or corrupt (" + Unpacking.describe(e)
+                    + "); entries are read from their local headers instead");
+            readZipStream(new ByteArrayInputStream(data), prefix, depth);
+            return false;
+        }
+        boolean clean = true;
+        int read = 0;
+        try (zip) {
+            List<ZipArchiveEntry> list = Collections.list(zip.getEntries());
+            Set<ZipArchiveEntry> overlapping = overlapping(list, data);
+            if (!overlapping.isEmpty()) {
+                clean = false;
+                ZipArchiveEntry first = list.stream().filter(overlapping::contains).findFirst().orElseThrow();
+                session.unreadable(where, overlapping.size() + " zip entries (first: '"
+                        + EntryPath.printable(first.getName()) + "') have data that runs into the next entry's"
+                        + " header: an overlapping-entry zip bomb; they are not read (pip refuses them too)");
+            }
+            for (ZipArchiveEntry e : list) {
+                session.admitEntry(where);
+                read++;
+                String raw = e.getName();
+                if (e.isDirectory()) {
+                    continue;
+                }
+                String path = session.entryPath(prefix, raw, depth);
+                if (!localHeaderMatches(data, e, path)) {
+                    clean = false;
+                    continue;
+                }
+                if (e.isUnixSymlink()) {
+                    session.linkEntry(path, "symbolic", null);
+                    continue;
+                }
+                if (e.getGeneralPurposeBit().usesEncryption() || e.getMethod() == AES_METHOD) {
+                    session.diagnose(DiagnosticCode.ENCRYPTED_ENTRY, path, "encrypted zip entry is not read");
+                    continue;
+                }
+                if (overlapping.contains(e)) {
+                    continue;
+                }
+                if (!zip.canReadEntryData(e)) {
+                    session.unreadable(path, "zip compression method " + ZipMethod.getMethodByCode(e.getMethod())
+                            + " is not supported; the entry is not read");
+                    continue;
+                }
+                Unpacking.Content c;
+                try (InputStream in = zip.getInputStream(e)) {
+                    LongSupplier pos = in instanceof InputStreamStatistics s ? s::getCompressedCount
+                            : e::getCompressedSize;
+                    c = session.readContent(in, path, plausibleSize(e), true, pos, false);
+                } catch (IOException | RuntimeException ex) {
+                    if (LimitReached.in(ex) != null) {
+                        throw ex;
+                    }
+                    session.unreadable(path, "zip entry cannot be read: " + Unpacking.describe(ex));
+                    clean = false;
+                    continue;
+                }
+                session.addFile(path, prefix + raw, c.bytes(), executable(e), depth);
+                if (c.stop() == Unpacking.Stop.PACKAGE) {
+                    break;
+                }
+                clean &= c.stop() != Unpacking.Stop.BROKEN;
+            }
+            return clean;
+        } catch (IOException | RuntimeException ex) {
+            if (LimitReached.in(ex) != null) {
+                return clean;
+            }
+            session.unreadable(where, "zip is corrupt" + (read > 0 ? " after " + read + " entries" : "") + ": "
+                    + Unpacking.describe(ex));
+            return false;
+        }
+    }
+
+    /** Reads a zip front to back through its local headers (no central directory needed). */
+    boolean readZipStream(InputStream in, String prefix, int depth) {
+        String where = containerFile(prefix);
+        int read = 0;
+        try {
+            ZipArchiveInputStream zip = new ZipArchiveInputStream(in, "UTF-8", true, true, true);
+            ZipArchiveEntry e;
+            while ((e = zip.getNextEntry()) != null) {
+                session.admitEntry(where);
+                read++;
+                String raw = e.getName();
+                if (e.isDirectory()) {
+                    continue;
+                }
+                String path = session.entryPath(prefix, raw, depth);
+                if (e.getGeneralPurposeBit().usesEncryption() || e.getMethod() == AES_METHOD) {
+                    session.diagnose(DiagnosticCode.ENCRYPTED_ENTRY, path, "encrypted zip entry is not read");
+                    continue;
+                }
+                if (!zip.canReadEntryData(e)) {
+                    session.unreadable(path, "zip compression method " + ZipMethod.getMethodByCode(e.getMethod())
+                            + " is not supported; the entry is not read");
+                    continue;
+                }
+                Unpacking.Content c = session.readContent(zip, path, plausibleSize(e), true, zip::getCompressedCount,
+                        true);
+                session.addFile(path, prefix + raw, c.bytes(), executable(e), depth);
+                if (c.stop() != Unpacking.Stop.NONE) {
+                    return c.stop() != Unpacking.Stop.BROKEN;
+                }
+            }
+            return true;
+        } catch (IOException | RuntimeException ex) {
+            if (LimitReached.in(ex) != null) {
+                return true;
+            }
+            session.unreadable(where, "zip is truncated or corrupt" + (read > 0 ? " after " + read + " entries" : "")
+                    + ": " + Unpacking.describe(ex));
+            return false;
+        }
+    }
+
+    /** The declared size when it is small enough to be backed by the compressed data, else -1. */
+    private static long plausibleSize(ZipArchiveEntry e) {
+        long size = e.getSize();
+        long compressed = e.getCompressedSize();
+        if (size < 0 || compressed < 0) {
+            return -1;
+        }
+        if (e.getMethod() == ZipMethod.STORED.getCode()) {
+            return size == compressed ? size : -1;
+        }
+        if (e.getMethod() == ZipMethod.DEFLATED.getCode()) {
+            return size <= compressed * DEFLATE_MAX_RATIO + Unpacking.CHUNK ? size : -1;
+        }
+        return -1;
+    }
+
+    private static boolean executable(ZipArchiveEntry e) {
+        return e.getPlatform() == ZipArchiveEntry.PLATFORM_UNIX && (e.getUnixMode() & UNIX_EXECUTABLE) != 0;
+    }
+
+    /** Checks an entry's local header: it must exist and name the entry as the central directory does. */
+    private boolean localHeaderMatches(byte[] data, ZipArchiveEntry e, String path) {
+        long off = e.getLocalHeaderOffset();
+        if (off < 0 || off > data.length - LOCAL_HEADER || data[(int) off] != 'P' || data[(int) off + 1] != 'K'
+                || data[(int) off + 2] != 3 || data[(int) off + 3] != 4) {
+            session.unreadable(path, "zip entry has no local header at offset " + off + "; the entry is not read");
+            return false;
+        }
+        int at = (int) off;
+        int nameLength = u16(data, at + 26);
+        byte[] central = e.getRawName();
+        if (at + LOCAL_HEADER + nameLength > data.length) {
+            session.unreadable(path, "zip local header is truncated; the entry is not read");
+            return false;
+        }
+        byte[] local = Arrays.copyOfRange(data, at + LOCAL_HEADER, at + LOCAL_HEADER + nameLength);
+        if (central != null && !Arrays.equals(central, local)) {
+            session.diagnose(DiagnosticCode.UNSAFE_PATH, path, "zip local header names the entry '"
+                    + EntryPath.printable(new String(local, java.nio.charset.StandardCharsets.UTF_8))
+                    + "' but the central directory names it '" + EntryPath.printable(e.getName())
+                    + "'; scanned under the central directory's name, as pip reads it");
+        }
+        return true;
+    }
+
+    /**
+     * Entries whose compressed data runs past the start of the next local header (in offset order), like
+     * Python's zipfile "Overlapped entries" check: the construction of non-recursive zip bombs.
+     */
+    private static Set<ZipArchiveEntry> overlapping(List<ZipArchiveEntry> list, byte[] data) {
+        Set<ZipArchiveEntry> out = Collections.newSetFromMap(new IdentityHashMap<>());
+        List<ZipArchiveEntry> byOffset = new ArrayList<>(list);
+        byOffset.sort(Comparator.comparingLong(ZipArchiveEntry::getLocalHeaderOffset));
+        for (int i = 0; i + 1 < byOffset.size(); i++) {
+            ZipArchiveEntry e = byOffset.get(i);
+            long off = e.getLocalHeaderOffset();
+            if (e.isDirectory() && e.getCompressedSize() <= 0 || off < 0 || off > data.length - LOCAL_HEADER) {
+                continue;
+            }
+            long dataStart = off + LOCAL_HEADER + u16(data, (int) off + 26) + u16(data, (int) off + 28);
+            long dataEnd = dataStart + Math.max(0, e.getCompressedSize());
+            if (dataEnd > byOffset.get(i + 1).getLocalHeaderOffset()) {
+                out.add(e);
+            }
+        }
+        return out;
+    }
+
+    private static int countCentralRecords(byte[] data) {
+        int count = 0;
+        for (int i = 0; i + 3 < data.length; i++) {
+            if (data[i] == 'P' && data[i + 1] == 'K' && data[i + 2] == 1 && data[i + 3] == 2) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    private static int u16(byte[] b, int at) {
+        return (b[at] & 0xff) | (b[at + 1] & 0xff) << 8;
+    }
+}

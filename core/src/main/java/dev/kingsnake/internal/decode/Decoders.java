@@ -1,0 +1,581 @@
+package dev.kingsnake.internal.decode;
+
+import dev.kingsnake.internal.decode.marshal.MarshalReader;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The library functions and methods the {@link Evaluator} knows: each maps known argument values to a
+ * result value, adding its step name to the trace when it decodes something.
+ */
+final class Decoders {
+    private static final Set<String> B64 = Set.of("base64.b64decode", "base64.standard_b64decode",
+            "base64.decodebytes", "base64.decodestring", "binascii.a2b_base64");
+    private static final Set<String> HEX = Set.of("binascii.unhexlify", "binascii.a2b_hex", "bytes.fromhex",
+            "bytearray.fromhex");
+    private static final Set<String> KNOWN = Set.of("base64.urlsafe_b64decode", "base64.b32decode",
+            "base64.b16decode", "base64.b85decode", "base64.a85decode", "codecs.decode", "codecs.encode",
+            "zlib.decompress", "gzip.decompress", "bz2.decompress", "lzma.decompress", "marshal.loads",
+            "cryptography.fernet.Fernet", "itertools.cycle", "str.maketrans", "bytes.maketrans",
+            "importlib.import_module");
+
+    private Decoders() {
+    }
+
+    static boolean isKnown(String qualified) {
+        return B64.contains(qualified) || HEX.contains(qualified) || KNOWN.contains(qualified);
+    }
+
+    /** True for functions whose result is a decoded payload (used to find payloads without a sink). */
+    static boolean isDecoder(String qualified) {
+        String q = Evaluator.normalise(qualified);
+        return B64.contains(q) || HEX.contains(q) || q.startsWith("base64.") && q.endsWith("decode")
+                || q.equals("codecs.decode") || q.endsWith(".decompress") || q.equals("marshal.loads");
+    }
+
+    static Value builtin(Evaluator ev, String name, List<Value> args, Map<String, Value> kw) {
+        Value a0 = arg(args, kw, 0, "s");
+        if (B64.contains(name)) {
+            Value alt = arg(args, kw, 1, "altchars");
+            if (alt instanceof Value.Data d && d.bytes().length == 2) {
+                byte[] ab = d.bytes();
+                return decode(ev, a0, "base64", (in, b) -> BaseN.b64(in, ab[0], ab[1], b));
+            }
+            return decode(ev, a0, "base64", BaseN::b64);
+        }
+        if (HEX.contains(name)) {
+            return decode(ev, a0, "hex", BaseN::hex);
+        }
+        switch (name) {
+            case "base64.urlsafe_b64decode":
+                return decode(ev, a0, "base64", BaseN::b64Urlsafe);
+            case "base64.b32decode":
+                return decode(ev, a0, "base32", (in, b) -> BaseN.b32(in, isTrue(arg(args, kw, 1, "casefold")), b));
+            case "base64.b16decode":
+                return decode(ev, a0, "base16", (in, b) -> BaseN.b16(in, isTrue(arg(args, kw, 1, "casefold")), b));
+            case "base64.b85decode":
+                return decode(ev, a0, "base85", BaseN::b85);
+            case "base64.a85decode":
+                return decode(ev, a0, "ascii85", BaseN::a85);
+            case "zlib.decompress": {
+                Value w = arg(args, kw, 1, "wbits");
+                int wbits = w instanceof Value.Int i ? (int) i.value() : 15;
+                return decode(ev, a0, "zlib", (in, b) -> Decompression.zlib(in, wbits, b));
+            }
+            case "gzip.decompress":
+                return decode(ev, a0, "gzip", Decompression::gzip);
+            case "bz2.decompress":
+                return decode(ev, a0, "bz2", Decompression::bz2);
+            case "lzma.decompress":
+                return decode(ev, a0, "lzma", Decompression::lzma);
+            case "codecs.decode":
+            case "codecs.encode": {
+                Value enc = arg(args, kw, 1, "encoding");
+                return enc instanceof Value.Str e ? codec(ev, a0, e.value(), name.endsWith("encode")) : null;
+            }
+            case "marshal.loads":
+                return marshal(ev, a0);
+            case "itertools.cycle": {
+                List<Value> items = ev.iterate(a0);
+                return items == null || items.isEmpty() ? null : new Value.Cycle(items);
+            }
+            case "str.maketrans":
+            case "bytes.maketrans":
+                return maketrans(args);
+            case "__import__":
+            case "importlib.import_module":
+                return a0 instanceof Value.Str s ? new Value.Module(s.value()) : null;
+            case "getattr": {
+                Value attr = args.size() > 1 ? args.get(1) : null;
+                if (!(attr instanceof Value.Str s)) {
+                    return null;
+                }
+                if (a0 instanceof Value.Module m) {
+                    return new Value.Builtin(m.name() + "." + s.value());
+                }
+                if (a0 instanceof Value.Builtin b) {
+                    return new Value.Builtin(b.name() + "." + s.value());
+                }
+                return a0 == null ? null : new Value.Method(a0, s.value());
+            }
+            case "compile":
+                return a0;
+            case "chr": {
+                if (a0 instanceof Value.Int i && i.value() >= 0 && i.value() <= 0x10ffff) {
+                    Value.Trace t = i.trace();
+                    return new Value.Str(new String(Character.toChars((int) i.value())),
+                            t.chain().contains("chr") ? t : t.then("chr"));
+                }
+                return null;
+            }
+            case "ord": {
+                if (a0 instanceof Value.Str s && s.value().codePointCount(0, s.value().length()) == 1) {
+                    return new Value.Int(s.value().codePointAt(0), s.trace());
+                }
+                if (a0 instanceof Value.Bytes b && b.value().length == 1) {
+                    return new Value.Int(b.value()[0] & 0xff, b.trace());
+                }
+                return null;
+            }
+            case "bytes":
+            case "bytearray":
+                return bytesOf(ev, a0, arg(args, kw, 1, "encoding"));
+            case "str":
+                if (a0 instanceof Value.Bytes b && args.size() > 1) {
+                    return new Value.Str(Evaluator.text(b.value()), b.trace());
+                }
+                return a0 instanceof Value.Str ? a0 : null;
+            case "int": {
+                Value base = arg(args, kw, 1, "base");
+                if (a0 instanceof Value.Str s) {
+                    try {
+                        int radix = base instanceof Value.Int bi ? (int) bi.value() : 10;
+                        return new Value.Int(Long.parseLong(s.value().strip().replace("_", ""), radix == 0 ? 10 : radix),
+                                s.trace());
+                    } catch (NumberFormatException e) {
+                        return null;
+                    }
+                }
+                return a0 instanceof Value.Int ? a0 : null;
+            }
+            case "len": {
+                List<Value> items = a0 instanceof Value.Str s ? null : ev.iterate(a0);
+                if (a0 instanceof Value.Str s) {
+                    return new Value.Int(s.value().codePointCount(0, s.value().length()), Value.Trace.NONE);
+                }
+                return items == null ? null : new Value.Int(items.size(), Value.Trace.NONE);
+            }
+            case "list":
+            case "tuple": {
+                List<Value> items = ev.iterate(a0);
+                return items == null ? null : new Value.Seq(items, Evaluator.traceOf(a0));
+            }
+            case "reversed": {
+                if (a0 instanceof Value.Str || a0 instanceof Value.Bytes || a0 instanceof Value.Seq) {
+                    Value r = Slicing.slice(a0, null, null, -1);
+                    return a0 instanceof Value.Seq ? r : r == null ? null : new Value.Seq(ev.iterate(r),
+                            Evaluator.traceOf(r));
+                }
+                return null;
+            }
+            case "map":
+                return map(ev, args);
+            case "zip":
+                return zip(ev, args);
+            case "enumerate": {
+                List<Value> items = ev.iterate(a0);
+                if (items == null) {
+                    return null;
+                }
+                List<Value> out = new ArrayList<>(items.size());
+                for (int i = 0; i < items.size(); i++) {
+                    out.add(new Value.Seq(List.of(new Value.Int(i, Value.Trace.NONE), items.get(i)), Value.Trace.NONE));
+                }
+                return new Value.Seq(out, Evaluator.traceOf(a0));
+            }
+            case "range":
+                return range(ev, args);
+            default:
+                break;
+        }
+        if (name.endsWith(".Fernet") || name.equals("Fernet")) {
+            return a0 instanceof Value.Data d ? new Value.FernetKey(d.bytes(), d.trace()) : null;
+        }
+        if (name.endsWith("AES.new")) {
+            return aes(args, kw);
+        }
+        if (name.endsWith("unpad")) {
+            return a0 instanceof Value.Bytes b ? ev.step(bound -> {
+                Value size = arg(args, kw, 1, "block_size");
+                byte[] out = Ciphers.unpad(b.value(), size instanceof Value.Int i ? (int) i.value() : 16);
+                return new Value.Bytes(out, b.trace());
+            }) : null;
+        }
+        return null;
+    }
+
+    static Value method(Evaluator ev, Value self, String name, List<Value> args, Map<String, Value> kw) {
+        Value a0 = args.isEmpty() ? null : args.get(0);
+        if (self instanceof Value.FernetKey k && name.equals("decrypt")) {
+            return a0 instanceof Value.Data t ? ev.step(b -> new Value.Bytes(Ciphers.fernet(k.key(), t.bytes(), b),
+                    t.trace().then("fernet"))) : null;
+        }
+        if (self instanceof Value.AesCipher c && (name.equals("decrypt") || name.equals("decrypt_and_verify"))) {
+            return a0 instanceof Value.Bytes t ? ev.step(b -> new Value.Bytes(Ciphers.aes(c.key(), c.mode(), c.iv(),
+                    t.value(), b), t.trace().then("aes-" + c.mode().name().toLowerCase(java.util.Locale.ROOT))))
+                    : null;
+        }
+        if (self instanceof Value.Str s) {
+            return strMethod(ev, s, name, args, kw);
+        }
+        if (self instanceof Value.Bytes b) {
+            return bytesMethod(ev, b, name, args, kw);
+        }
+        if (self instanceof Value.Dict d && name.equals("get") && a0 != null) {
+            Value v = ev.lookup(d, a0);
+            return v != null ? v : args.size() > 1 ? args.get(1) : new Value.NoneValue();
+        }
+        return null;
+    }
+
+    private static Value strMethod(Evaluator ev, Value.Str s, String name, List<Value> args, Map<String, Value> kw) {
+        Value a0 = args.isEmpty() ? null : args.get(0);
+        switch (name) {
+            case "encode":
+                if (a0 instanceof Value.Str enc && isRot13(enc.value())) {
+                    return new Value.Str(TextTransforms.rot13(s.value()), s.trace().then("rot13"));
+                }
+                return new Value.Bytes(a0 instanceof Value.Str enc && Evaluator.lower(enc.value()).startsWith("latin")
+                        ? s.latin1() : s.bytes(), s.trace());
+            case "decode": {
+                // Python 2: "...".decode("base64" / "hex" / "zlib" / "rot13")
+                Value enc = arg(args, kw, 0, "encoding");
+                return enc instanceof Value.Str e ? codec(ev, s, e.value(), false) : s;
+            }
+            case "join": {
+                List<Value> items = ev.iterate(a0);
+                if (items == null) {
+                    return null;
+                }
+                StringBuilder sb = new StringBuilder();
+                Value.Trace t = s.trace().merge(Evaluator.traceOf(a0));
+                for (Value item : items) {
+                    if (!(item instanceof Value.Str part)) {
+                        return null;
+                    }
+                    if (sb.length() > 0 && !s.value().isEmpty()) {
+                        sb.append(s.value());
+                    }
+                    sb.append(part.value());
+                    if (sb.length() > ev.bound().perStep()) {
+                        return null;
+                    }
+                    t = t.merge(part.trace());
+                }
+                return new Value.Str(sb.toString(), t);
+            }
+            case "replace":
+                if (a0 instanceof Value.Str from && args.size() > 1 && args.get(1) instanceof Value.Str to) {
+                    if (from.value().isEmpty()) {
+                        return null;
+                    }
+                    return new Value.Str(s.value().replace(from.value(), to.value()), s.trace().then("replace"));
+                }
+                return null;
+            case "translate":
+                return a0 instanceof Value.Table t
+                        ? new Value.Str(TextTransforms.translate(s.value(), t.table()), s.trace().then("translate"))
+                        : null;
+            case "strip":
+            case "lstrip":
+            case "rstrip":
+                if (a0 == null) {
+                    String v = name.equals("strip") ? s.value().strip()
+                            : name.equals("lstrip") ? s.value().stripLeading() : s.value().stripTrailing();
+                    return new Value.Str(v, s.trace());
+                }
+                return null;
+            case "upper":
+                return new Value.Str(s.value().toUpperCase(java.util.Locale.ROOT), s.trace());
+            case "lower":
+                return new Value.Str(s.value().toLowerCase(java.util.Locale.ROOT), s.trace());
+            case "split": {
+                if (a0 instanceof Value.Str sep && !sep.value().isEmpty()) {
+                    List<Value> out = new ArrayList<>();
+                    for (String part : s.value().split(java.util.regex.Pattern.quote(sep.value()), -1)) {
+                        out.add(new Value.Str(part, s.trace()));
+                    }
+                    return new Value.Seq(out, Value.Trace.NONE);
+                }
+                return null;
+            }
+            case "format":
+                return args.isEmpty() && kw.isEmpty() ? s : null;
+            case "zfill":
+                return null;
+            default:
+                return null;
+        }
+    }
+
+    private static Value bytesMethod(Evaluator ev, Value.Bytes b, String name, List<Value> args,
+                                     Map<String, Value> kw) {
+        Value a0 = args.isEmpty() ? null : args.get(0);
+        switch (name) {
+            case "decode": {
+                Value enc = arg(args, kw, 0, "encoding");
+                if (enc instanceof Value.Str e && !isTextEncoding(e.value())) {
+                    return codec(ev, b, e.value(), false);
+                }
+                boolean latin = enc instanceof Value.Str e && Evaluator.lower(e.value()).startsWith("latin");
+                return new Value.Str(latin ? new String(b.value(), StandardCharsets.ISO_8859_1)
+                        : Evaluator.text(b.value()), b.trace());
+            }
+            case "join": {
+                List<Value> items = ev.iterate(a0);
+                if (items == null) {
+                    return null;
+                }
+                java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+                Value.Trace t = b.trace().merge(Evaluator.traceOf(a0));
+                boolean first = true;
+                for (Value item : items) {
+                    if (!(item instanceof Value.Bytes part)) {
+                        return null;
+                    }
+                    if (!first) {
+                        out.writeBytes(b.value());
+                    }
+                    first = false;
+                    out.writeBytes(part.value());
+                    t = t.merge(part.trace());
+                }
+                return new Value.Bytes(out.toByteArray(), t);
+            }
+            case "replace":
+                if (a0 instanceof Value.Bytes from && args.size() > 1 && args.get(1) instanceof Value.Bytes to
+                        && from.value().length > 0) {
+                    String r = new String(b.value(), StandardCharsets.ISO_8859_1).replace(
+                            new String(from.value(), StandardCharsets.ISO_8859_1),
+                            new String(to.value(), StandardCharsets.ISO_8859_1));
+                    return new Value.Bytes(r.getBytes(StandardCharsets.ISO_8859_1), b.trace().then("replace"));
+                }
+                return null;
+            case "strip":
+                return a0 == null ? new Value.Bytes(new String(b.value(), StandardCharsets.ISO_8859_1).strip()
+                        .getBytes(StandardCharsets.ISO_8859_1), b.trace()) : null;
+            default:
+                return null;
+        }
+    }
+
+    private static boolean isTextEncoding(String enc) {
+        String e = Evaluator.lower(enc);
+        return e.startsWith("utf") || e.startsWith("latin") || e.equals("ascii") || e.startsWith("iso")
+                || e.startsWith("cp") || e.equals("u8") || e.equals("8859");
+    }
+
+    private static boolean isRot13(String enc) {
+        String e = Evaluator.lower(enc);
+        return e.equals("rot13") || e.equals("rot_13");
+    }
+
+    /** {@code codecs.decode(x, enc)} / Python 2 {@code x.decode(enc)}: the bytes-to-bytes and rot13 codecs. */
+    private static Value codec(Evaluator ev, Value in, String encoding, boolean encode) {
+        String e = Evaluator.lower(encoding);
+        if (isRot13(e)) {
+            return in instanceof Value.Str s ? new Value.Str(TextTransforms.rot13(s.value()), s.trace().then("rot13"))
+                    : null;
+        }
+        if (encode) {
+            return null;
+        }
+        switch (e) {
+            case "base64", "base_64", "base64_codec":
+                return decode(ev, in, "base64", BaseN::b64);
+            case "hex", "hex_codec":
+                return decode(ev, in, "hex", BaseN::hex);
+            case "zlib", "zip", "zlib_codec":
+                return decode(ev, in, "zlib", (x, b) -> Decompression.zlib(x, 15, b));
+            case "bz2", "bz2_codec":
+                return decode(ev, in, "bz2", Decompression::bz2);
+            default:
+                break;
+        }
+        if (isTextEncoding(e)) {
+            if (in instanceof Value.Bytes b) {
+                return new Value.Str(Evaluator.text(b.value()), b.trace());
+            }
+            return in instanceof Value.Str ? in : null;
+        }
+        return null;
+    }
+
+    @FunctionalInterface
+    private interface ByteDecoder {
+        byte[] decode(byte[] in, OutputBound bound) throws DecodeException;
+    }
+
+    /** Applies a bytes decoder to a str (its characters as Latin-1) or bytes value, recording the step. */
+    private static Value decode(Evaluator ev, Value in, String step, ByteDecoder d) {
+        if (!(in instanceof Value.Data data)) {
+            return null;
+        }
+        byte[] raw = data instanceof Value.Str s ? s.latin1() : data.bytes();
+        return ev.step(b -> new Value.Bytes(d.decode(raw, b), data.trace().then(step)));
+    }
+
+    private static Value marshal(Evaluator ev, Value in) {
+        if (!(in instanceof Value.Bytes b)) {
+            return null;
+        }
+        Optional<MarshalReader.Read> r = ev.marshal(b.value());
+        if (r.isEmpty()) {
+            ev.step(x -> {
+                throw DecodeException.invalid("marshal data of no supported Python version");
+            });
+            return null;
+        }
+        return new Value.Code(r.get().object(), r.get().format().versions(), b.trace().then("marshal"));
+    }
+
+    private static Value bytesOf(Evaluator ev, Value a0, Value encoding) {
+        if (a0 instanceof Value.Str s) {
+            return new Value.Bytes(encoding instanceof Value.Str e && Evaluator.lower(e.value()).startsWith("latin")
+                    ? s.latin1() : s.bytes(), s.trace());
+        }
+        if (a0 instanceof Value.Bytes) {
+            return a0;
+        }
+        List<Value> items = ev.iterate(a0);
+        if (items == null) {
+            return null;
+        }
+        byte[] out = new byte[items.size()];
+        Value.Trace t = Evaluator.traceOf(a0);
+        for (int i = 0; i < out.length; i++) {
+            if (!(items.get(i) instanceof Value.Int n) || n.value() < 0 || n.value() > 255) {
+                return null;
+            }
+            out[i] = (byte) n.value();
+            t = t.merge(n.trace());
+        }
+        return new Value.Bytes(out, t.chain().isEmpty() && t.origin().isPresent() ? t.then("int-list") : t);
+    }
+
+    private static Value maketrans(List<Value> args) {
+        try {
+            if (args.size() >= 2 && args.get(0) instanceof Value.Data a && args.get(1) instanceof Value.Data b) {
+                String del = args.size() > 2 && args.get(2) instanceof Value.Data c ? latin(c) : "";
+                return new Value.Table(TextTransforms.maketrans(latin(a), latin(b), del));
+            }
+        } catch (DecodeException e) {
+            return null;
+        }
+        return null;
+    }
+
+    private static String latin(Value.Data d) {
+        return d instanceof Value.Str s ? s.value() : new String(d.bytes(), StandardCharsets.ISO_8859_1);
+    }
+
+    private static Value map(Evaluator ev, List<Value> args) {
+        if (args.size() < 2 || args.get(0) == null) {
+            return null;
+        }
+        List<List<Value>> lists = new ArrayList<>();
+        for (Value a : args.subList(1, args.size())) {
+            List<Value> items = ev.iterate(a);
+            if (items == null) {
+                return null;
+            }
+            lists.add(items);
+        }
+        int n = lists.stream().mapToInt(List::size).min().orElse(0);
+        List<Value> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            List<Value> callArgs = new ArrayList<>();
+            for (List<Value> l : lists) {
+                callArgs.add(l.get(i));
+            }
+            Value v = ev.apply(args.get(0), callArgs, Map.of(), 0);
+            if (v == null) {
+                return null;
+            }
+            out.add(v);
+        }
+        return new Value.Seq(out, Evaluator.traceOf(args.get(1)));
+    }
+
+    private static Value zip(Evaluator ev, List<Value> args) {
+        List<List<Value>> lists = new ArrayList<>();
+        int n = Integer.MAX_VALUE;
+        Value.Trace t = Value.Trace.NONE;
+        for (Value a : args) {
+            if (a instanceof Value.Cycle c) {
+                lists.add(c.items());
+                continue;
+            }
+            List<Value> items = ev.iterate(a);
+            if (items == null) {
+                return null;
+            }
+            lists.add(items);
+            n = Math.min(n, items.size());
+            t = t.merge(Evaluator.traceOf(a));
+        }
+        if (n == Integer.MAX_VALUE) {
+            return null;
+        }
+        List<Value> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            List<Value> tuple = new ArrayList<>(lists.size());
+            for (List<Value> l : lists) {
+                tuple.add(l.get(i % l.size()));
+            }
+            out.add(new Value.Seq(tuple, Value.Trace.NONE));
+        }
+        return new Value.Seq(out, t);
+    }
+
+    private static Value range(Evaluator ev, List<Value> args) {
+        long[] p = new long[args.size()];
+        for (int i = 0; i < p.length; i++) {
+            if (!(args.get(i) instanceof Value.Int n)) {
+                return null;
+            }
+            p[i] = n.value();
+        }
+        long start = p.length > 1 ? p[0] : 0;
+        long stop = p.length == 1 ? p[0] : p.length > 1 ? p[1] : 0;
+        long step = p.length > 2 ? p[2] : 1;
+        if (step == 0 || p.length == 0) {
+            return null;
+        }
+        List<Value> out = new ArrayList<>();
+        for (long i = start; step > 0 ? i < stop : i > stop; i += step) {
+            if (out.size() > ev.bound().perStep()) {
+                return null;
+            }
+            out.add(new Value.Int(i, Value.Trace.NONE));
+        }
+        return new Value.Seq(out, Value.Trace.NONE);
+    }
+
+    private static Value aes(List<Value> args, Map<String, Value> kw) {
+        Value key = arg(args, kw, 0, "key");
+        Value mode = arg(args, kw, 1, "mode");
+        Value iv = arg(args, kw, 2, "iv");
+        if (iv == null) {
+            iv = kw.get("nonce");
+        }
+        if (!(key instanceof Value.Data k) || !(mode instanceof Value.Int m)) {
+            return null;
+        }
+        Optional<Ciphers.AesMode> am = Ciphers.AesMode.of((int) m.value());
+        if (am.isEmpty()) {
+            return null;
+        }
+        byte[] ivBytes = iv instanceof Value.Data d ? d.bytes() : new byte[0];
+        if (iv == null && am.get() != Ciphers.AesMode.ECB) {
+            return null;
+        }
+        return new Value.AesCipher(k.bytes(), am.get(), ivBytes, k.trace());
+    }
+
+    private static Value arg(List<Value> args, Map<String, Value> kw, int index, String name) {
+        if (index < args.size()) {
+            return args.get(index);
+        }
+        return kw.get(name);
+    }
+
+    private static boolean isTrue(Value v) {
+        return Boolean.TRUE.equals(Evaluator.truth(v));
+    }
+}

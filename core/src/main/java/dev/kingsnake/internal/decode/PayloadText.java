@@ -1,0 +1,106 @@
+package dev.kingsnake.internal.decode;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
+
+/** What a decoded payload looks like: Python source, printable text, or an encoded blob still. */
+public final class PayloadText {
+    private static final Pattern PY_LINE = Pattern.compile(
+            "^(?:(?:import|from|def|class|if|elif|else|for|while|try|except|finally|with|return|print|exec|eval|"
+                    + "lambda|global|pass|raise|async|await|del|assert)\\b|@\\w|[A-Za-z_][\\w.]*(?:\\[[^\\]]*])?"
+                    + "\\s*(?:=|\\+=|-=|\\()|[A-Za-z_]\\w*\\s*,\\s*[A-Za-z_]\\w*\\s*=|#|'''|\"\"\")");
+    private static final int SAMPLE_LINES = 60;
+
+    private PayloadText() {
+    }
+
+    /** The bytes as UTF-8 text, or null when they are not valid UTF-8 or contain control characters. */
+    static String asText(byte[] b) {
+        CharsetDecoder d = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        String s;
+        try {
+            s = d.decode(ByteBuffer.wrap(b)).toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+        int bad = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f' || c == 0x7f) {
+                bad++;
+            }
+        }
+        return bad * 50 > s.length() ? null : s;
+    }
+
+    /** Printable text (valid UTF-8, almost no control characters). */
+    public static boolean isPrintable(byte[] b) {
+        return b.length > 0 && asText(b) != null;
+    }
+
+    /** Python source by the look of its lines: at least half of the first lines read like statements. */
+    public static boolean looksLikePython(byte[] b) {
+        String s = asText(b);
+        if (s == null || s.isBlank()) {
+            return false;
+        }
+        int lines = 0;
+        int python = 0;
+        boolean inString = false;
+        for (String line : s.split("\r\n|\r|\n", SAMPLE_LINES * 4)) {
+            String t = line.strip();
+            if (t.isEmpty()) {
+                continue;
+            }
+            if (t.startsWith("\"\"\"") || t.startsWith("'''")) {
+                inString = !inString || t.length() > 3 && (t.endsWith("\"\"\"") || t.endsWith("'''"));
+                continue;
+            }
+            if (inString) {
+                continue;
+            }
+            lines++;
+            if (PY_LINE.matcher(t).find() || t.endsWith(":") || t.startsWith(")") || t.startsWith("]")
+                    || t.startsWith("}")) {
+                python++;
+            }
+            if (lines >= SAMPLE_LINES) {
+                break;
+            }
+        }
+        return lines > 0 && python * 2 >= lines && python > 0;
+    }
+
+    /**
+     * True when the payload is still an encoded blob: (almost) nothing but base64/hex characters apart
+     * from line breaks, or bytes that are not text at all (compressed or encrypted data).
+     */
+    public static boolean looksEncoded(byte[] b) {
+        String s = asText(b);
+        if (s == null) {
+            return true;
+        }
+        int alphabet = 0;
+        int spaces = 0;
+        int n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\n' || c == '\r') {
+                continue;
+            }
+            n++;
+            if (c == ' ' || c == '\t') {
+                spaces++;
+            } else if (c < 128 && (Character.isLetterOrDigit(c) || c == '+' || c == '/' || c == '=' || c == '-'
+                    || c == '_')) {
+                alphabet++;
+            }
+        }
+        return n >= 64 && alphabet * 100 >= n * 98 && spaces * 100 < n;
+    }
+}

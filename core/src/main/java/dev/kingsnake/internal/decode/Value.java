@@ -1,0 +1,139 @@
+package dev.kingsnake.internal.decode;
+
+import dev.kingsnake.internal.decode.marshal.PyObject;
+import dev.kingsnake.spi.python.Expr;
+import dev.kingsnake.spi.python.Node;
+import dev.kingsnake.spi.python.Stmt;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What the {@link Evaluator} knows about an expression: a string, bytes, a number, a list, a function, a
+ * module, a cipher object... Data values carry a {@link Trace}: the decoding steps applied so far and the
+ * literal they came from.
+ */
+sealed interface Value {
+
+    /** Decoding steps applied so far (outer literal inwards) and the largest literal the data came from. */
+    record Trace(List<String> chain, Optional<Node> origin, int originSize) {
+        static final Trace NONE = new Trace(List.of(), Optional.empty(), 0);
+
+        public Trace {
+            chain = List.copyOf(chain);
+        }
+
+        static Trace of(Node literal, int size) {
+            return new Trace(List.of(), Optional.ofNullable(literal), literal == null ? 0 : size);
+        }
+
+        Trace then(String step) {
+            List<String> c = new ArrayList<>(chain);
+            c.add(step);
+            return new Trace(c, origin, originSize);
+        }
+
+        /** For values built from several parts: the part with the larger literal wins. */
+        Trace merge(Trace other) {
+            Trace big = other.originSize > originSize ? other : this;
+            Trace longer = other.chain.size() > chain.size() ? other : this;
+            return new Trace(longer.chain, big.origin, big.originSize);
+        }
+    }
+
+    /** A data value (str or bytes) with its trace. */
+    sealed interface Data extends Value {
+        Trace trace();
+
+        byte[] bytes();
+    }
+
+    record Str(String value, Trace trace) implements Data {
+        @Override
+        public byte[] bytes() {
+            return value.getBytes(StandardCharsets.UTF_8);
+        }
+
+        /** The characters as bytes, for decoders that take ASCII str (Latin-1 keeps non-ASCII visible). */
+        byte[] latin1() {
+            return value.getBytes(StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    record Bytes(byte[] value, Trace trace) implements Data {
+        @Override
+        public byte[] bytes() {
+            return value;
+        }
+    }
+
+    /** An integer; the trace is that of the data it was taken from (a byte of a payload, say). */
+    record Int(long value, Trace trace) implements Value {
+    }
+
+    record Bool(boolean value) implements Value {
+    }
+
+    record NoneValue() implements Value {
+    }
+
+    /** A list or tuple. */
+    record Seq(List<Value> items, Trace trace) implements Value {
+        public Seq {
+            items = List.copyOf(items);
+        }
+    }
+
+    record Dict(Map<Value, Value> entries) implements Value {
+        public Dict {
+            entries = Map.copyOf(entries);
+        }
+    }
+
+    /** {@code itertools.cycle(x)}: only meaningful inside zip. */
+    record Cycle(List<Value> items) implements Value {
+    }
+
+    /** A module object ({@code __import__('zlib')}, {@code import base64 as b}). */
+    record Module(String name) implements Value {
+    }
+
+    /** A library function or class by qualified name ({@code base64.b64decode}, {@code exec}). */
+    record Builtin(String name) implements Value {
+    }
+
+    /** A method looked up on a value ({@code key.decrypt}, {@code ''.join}). */
+    record Method(Value self, String name) implements Value {
+    }
+
+    record Lambda(Expr.Lambda lambda, Map<String, Value> closure) implements Value {
+    }
+
+    record Function(Stmt.FunctionDef def) implements Value {
+    }
+
+    record FernetKey(byte[] key, Trace trace) implements Value {
+    }
+
+    record AesCipher(byte[] key, Ciphers.AesMode mode, byte[] iv, Trace trace) implements Value {
+    }
+
+    /** The result of {@code marshal.loads}. */
+    record Code(PyObject object, String format, Trace trace) implements Value {
+    }
+
+    /** A str being built with {@code +=} in a loop; read back as a {@link Str}. */
+    record Growing(StringBuilder text, Trace trace) implements Value {
+    }
+
+    /** A name whose value is known to be unknowable (assigned from something we cannot evaluate). */
+    record Opaque() implements Value {
+    }
+
+    /** {@code str.maketrans(...)}. */
+    record Table(Map<Integer, Integer> table) implements Value {
+    }
+}

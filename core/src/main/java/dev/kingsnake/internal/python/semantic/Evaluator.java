@@ -1,0 +1,743 @@
+package dev.kingsnake.internal.python.semantic;
+
+import dev.kingsnake.spi.python.Const;
+import dev.kingsnake.spi.python.Expr;
+import dev.kingsnake.spi.python.Node;
+import dev.kingsnake.spi.python.SeqKind;
+import dev.kingsnake.spi.python.Stmt;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Static evaluation over one file's symbol table: which qualified name an expression refers to, and
+ * which constant it folds to. Both are lazy and memoized per node (identity, never structural
+ * equality). Evaluation is recursive but bounded by {@link #MAX_DEPTH}; long {@code +} chains are
+ * flattened iteratively. Not thread-safe: the owner serialises calls.
+ */
+final class Evaluator {
+    /** How deeply names, calls and operands are followed; beyond it an expression is simply not decided. */
+    static final int MAX_DEPTH = 40;
+    /** Names with more bindings than this are not followed. */
+    private static final int MAX_BINDINGS = 256;
+    /** Items a comprehension or map() may produce during folding. */
+    private static final int MAX_ITEMS = 1 << 20;
+
+    private static final Optional<String> NO_NAME = Optional.empty();
+
+    private final SymbolTable table;
+    private final ConstOps ops;
+    private final Map<Expr, Optional<Const>> constMemo = new IdentityHashMap<>();
+    private final Map<Expr, Optional<String>> nameMemo = new IdentityHashMap<>();
+    /** Bindings being followed right now: a name defined through itself is not constant. */
+    private final Set<Binding> active = Collections.newSetFromMap(new IdentityHashMap<>());
+
+    Evaluator(SymbolTable table, long maxConstLength) {
+        this.table = table;
+        this.ops = new ConstOps(maxConstLength);
+    }
+
+    /** Loop variables of comprehensions and lambda parameters being folded; a tiny persistent list. */
+    private record Env(String name, Const value, Env next) {
+        Const lookup(String id) {
+            for (Env e = this; e != null; e = e.next) {
+                if (e.name.equals(id)) {
+                    return e.value;
+                }
+            }
+            return null;
+        }
+    }
+
+    // ================================================================ qualified names
+
+    Optional<String> qualifiedName(Expr e) {
+        return Optional.ofNullable(qname(e, 0));
+    }
+
+    private String qname(Expr e, int depth) {
+        if (depth > MAX_DEPTH) {
+            return null;
+        }
+        Optional<String> memo = nameMemo.get(e);
+        if (memo != null) {
+            return memo.orElse(null);
+        }
+        String r = computeQname(e, depth);
+        if (r != null || depth == 0) {
+            nameMemo.put(e, Optional.ofNullable(r));
+        }
+        return r;
+    }
+
+    private String computeQname(Expr e, int depth) {
+        if (e instanceof Expr.Name n) {
+            return resolveName(n.id(), n, scopeOf(n), depth);
+        }
+        if (e instanceof Expr.Attribute a) {
+            // iterate down the chain so long dotted names cost no stack
+            Deque<String> attrs = new ArrayDeque<>();
+            Expr cur = a;
+            while (cur instanceof Expr.Attribute x) {
+                attrs.push(x.attr());
+                cur = x.value();
+            }
+            String base = qname(cur, depth + 1);
+            if (base == null) {
+                return null;
+            }
+            for (String attr : attrs) {
+                base = Builtins.join(base, attr);
+            }
+            return base;
+        }
+        if (e instanceof Expr.Call c) {
+            return callQname(c, depth);
+        }
+        if (e instanceof Expr.Subscript s) {
+            return subscriptQname(s, depth);
+        }
+        if (e instanceof Expr.NamedExpr n) {
+            return qname(n.value(), depth + 1);
+        }
+        return null;
+    }
+
+    /** {@code __import__('os')}, {@code importlib.import_module('os')}, {@code getattr(os, 'system')}. */
+    private String callQname(Expr.Call c, int depth) {
+        String callee = qname(c.callee(), depth + 1);
+        if (callee == null) {
+            return null;
+        }
+        switch (callee) {
+            case "__import__", "importlib.__import__": {
+                String module = constText(c.arg(0).orElse(null), depth);
+                if (module == null || module.isEmpty()) {
+                    return null;
+                }
+                Expr fromList = c.args().size() > 3 ? c.args().get(3) : c.keyword("fromlist").orElse(null);
+                Const level = c.args().size() > 4 ? fold(c.args().get(4), null, depth + 1)
+                        : c.keyword("level").map(l -> fold(l, null, depth + 1)).orElse(null);
+                if (level != null && ConstOps.truthy(level) != Boolean.FALSE) {
+                    return null;
+                }
+                boolean wantsLeaf = false;
+                if (fromList != null) {
+                    Const fl = fold(fromList, null, depth + 1);
+                    if (fl == null) {
+                        return null;
+                    }
+                    wantsLeaf = ConstOps.truthy(fl) == Boolean.TRUE;
+                }
+                int dot = module.indexOf('.');
+                // without a fromlist, __import__('a.b') returns the top-level package a
+                return wantsLeaf || dot < 0 ? module : module.substring(0, dot);
+            }
+            case "importlib.import_module": {
+                String module = constText(c.arg(0).orElse(c.keyword("name").orElse(null)), depth);
+                return module == null || module.isEmpty() ? null : Builtins.normalize(module);
+            }
+            case "getattr": {
+                if (c.args().size() < 2 || c.args().size() > 3) {
+                    return null;
+                }
+                String attr = constText(c.args().get(1), depth);
+                String base = qname(c.args().get(0), depth + 1);
+                return attr == null || base == null || attr.isEmpty() ? null : Builtins.join(base, attr);
+            }
+            default:
+                return null;
+        }
+    }
+
+    /** {@code globals()['exec']}, {@code vars(os)['system']}, {@code os.__dict__['system']}, {@code sys.modules['os']}. */
+    private String subscriptQname(Expr.Subscript s, int depth) {
+        String key = constText(s.index(), depth);
+        if (key == null || key.isEmpty()) {
+            return null;
+        }
+        if (s.value() instanceof Expr.Call call) {
+            String fn = qname(call.callee(), depth + 1);
+            if ("globals".equals(fn) && call.args().isEmpty()) {
+                return resolveName(key, null, table.module, depth);
+            }
+            if (("locals".equals(fn) || "vars".equals(fn)) && call.args().isEmpty()) {
+                return resolveName(key, null, scopeOf(call), depth);
+            }
+            if ("vars".equals(fn) && call.args().size() == 1) {
+                String base = qname(call.args().get(0), depth + 1);
+                return base == null ? null : Builtins.join(base, key);
+            }
+        }
+        String base = qname(s.value(), depth + 1);
+        if (base == null) {
+            return null;
+        }
+        if (base.endsWith(".__dict__")) {
+            return Builtins.join(base.substring(0, base.length() - ".__dict__".length()), key);
+        }
+        if (base.equals("__dict__")) {
+            // builtins.__dict__ was folded to __dict__ by the join
+            return key;
+        }
+        if (Builtins.isBuiltinsModule(base)) {
+            // in imported modules __builtins__ is the builtins dict
+            return key;
+        }
+        if (base.equals("sys.modules")) {
+            return key;
+        }
+        return null;
+    }
+
+    /**
+     * What {@code id} refers to when read at {@code at} (null: from an inner scope, all bindings count).
+     */
+    private String resolveName(String id, Node at, Scope from, int depth) {
+        List<Binding> visible = visibleBindings(id, at, from);
+        if (visible == null) {
+            if (Builtins.isBuiltin(id)) {
+                return id;
+            }
+            if (id.equals("__builtins__")) {
+                return "builtins";
+            }
+            List<String> stars = table.module.starImports;
+            return stars.size() == 1 && !stars.get(0).startsWith(".") ? stars.get(0) + "." + id : null;
+        }
+        if (visible.size() > MAX_BINDINGS) {
+            return null;
+        }
+        String result = null;
+        for (Binding b : visible) {
+            String q;
+            if (b instanceof Binding.Import i) {
+                q = i.target();
+            } else if (b instanceof Binding.Value v && active.add(v)) {
+                try {
+                    q = qname(v.value(), depth + 1);
+                } finally {
+                    active.remove(v);
+                }
+            } else {
+                return null;
+            }
+            if (q == null || result != null && !result.equals(q)) {
+                return null;
+            }
+            result = q;
+        }
+        return result;
+    }
+
+    /**
+     * The bindings of {@code id} that a read at {@code at} in scope {@code from} can see, or null
+     * when no scope binds it (a global from elsewhere, or a builtin). Reads in the scope that binds
+     * the name see the bindings before them; reads from nested scopes see all of them.
+     */
+    List<Binding> visibleBindings(String id, Node at, Scope from) {
+        boolean origin = true;
+        for (Scope s = from; s != null; s = s.parent) {
+            if (s.kind == Scope.Kind.CLASS && !origin) {
+                continue;
+            }
+            if (s.globals.contains(id) && s != table.module) {
+                return table.module.bindings.get(id);
+            }
+            List<Binding> bs = s.bindings.get(id);
+            if (bs != null) {
+                if (origin && at != null) {
+                    List<Binding> before = before(bs, at);
+                    if (!before.isEmpty()) {
+                        return before;
+                    }
+                }
+                return bs;
+            }
+            origin = false;
+        }
+        return null;
+    }
+
+    private static List<Binding> before(List<Binding> bs, Node at) {
+        int n = 0;
+        while (n < bs.size() && isBefore(bs.get(n).site(), at)) {
+            n++;
+        }
+        return n == bs.size() ? bs : bs.subList(0, n);
+    }
+
+    private static boolean isBefore(Node a, Node b) {
+        return a.line() < b.line() || a.line() == b.line() && a.column() < b.column();
+    }
+
+    Scope scopeOf(Node n) {
+        Scope.Ctx ctx = table.ctx(n);
+        return ctx == null ? table.module : ctx.scope();
+    }
+
+    private String constText(Expr e, int depth) {
+        if (e == null) {
+            return null;
+        }
+        Const c = fold(e, null, depth + 1);
+        return c instanceof Const.Str s ? s.value() : null;
+    }
+
+    // ================================================================ constants
+
+    Optional<Const> constant(Expr e) {
+        return Optional.ofNullable(fold(e, null, 0));
+    }
+
+    private Const fold(Expr e, Env env, int depth) {
+        if (depth > MAX_DEPTH) {
+            return null;
+        }
+        if (e instanceof Expr.Literal l) {
+            return l.value();
+        }
+        if (env == null) {
+            Optional<Const> memo = constMemo.get(e);
+            if (memo != null) {
+                return memo.orElse(null);
+            }
+        }
+        Const r;
+        try {
+            r = computeFold(e, env, depth);
+        } catch (ArithmeticException | IllegalArgumentException | IndexOutOfBoundsException e1) {
+            r = null;
+        }
+        if (env == null && (r != null || depth == 0)) {
+            constMemo.put(e, Optional.ofNullable(r));
+        }
+        return r;
+    }
+
+    private Const computeFold(Expr e, Env env, int depth) {
+        if (e instanceof Expr.Name n) {
+            Const bound = env == null ? null : env.lookup(n.id());
+            return bound != null ? bound : foldName(n, depth);
+        }
+        if (e instanceof Expr.BinOp b) {
+            return b.op().equals("+") ? foldSum(b, env, depth) : binary(b, env, depth);
+        }
+        if (e instanceof Expr.UnaryOp u) {
+            Const v = fold(u.operand(), env, depth + 1);
+            return v == null ? null : ops.unary(u.op(), v);
+        }
+        if (e instanceof Expr.FString f) {
+            return foldFString(f, env, depth);
+        }
+        if (e instanceof Expr.Sequence s) {
+            return foldSequence(s, env, depth);
+        }
+        if (e instanceof Expr.Subscript s) {
+            return foldSubscript(s, env, depth);
+        }
+        if (e instanceof Expr.Call c) {
+            return foldCall(c, env, depth);
+        }
+        if (e instanceof Expr.Comprehension c) {
+            return foldComprehension(c, env, depth);
+        }
+        if (e instanceof Expr.Conditional c) {
+            Const test = fold(c.test(), env, depth + 1);
+            Boolean t = test == null ? null : ConstOps.truthy(test);
+            return t == null ? null : fold(t ? c.body() : c.orElse(), env, depth + 1);
+        }
+        if (e instanceof Expr.NamedExpr n) {
+            return fold(n.value(), env, depth + 1);
+        }
+        return null;
+    }
+
+    private Const binary(Expr.BinOp b, Env env, int depth) {
+        Const l = fold(b.left(), env, depth + 1);
+        if (l == null) {
+            return null;
+        }
+        Const r = fold(b.right(), env, depth + 1);
+        return r == null ? null : ops.binary(l, b.op(), r);
+    }
+
+    /** A chain of {@code +} of any shape, flattened without recursion and added left to right. */
+    private Const foldSum(Expr.BinOp root, Env env, int depth) {
+        List<Expr> operands = new ArrayList<>();
+        Deque<Expr> stack = new ArrayDeque<>();
+        stack.push(root);
+        while (!stack.isEmpty()) {
+            Expr x = stack.pop();
+            if (x instanceof Expr.BinOp b && b.op().equals("+")) {
+                stack.push(b.right());
+                stack.push(b.left());
+            } else {
+                operands.add(x);
+            }
+        }
+        // strings and bytes are built in one buffer: adding pairwise would copy quadratically
+        Const first = fold(operands.get(0), env, depth + 1);
+        if (first instanceof Const.Str || first instanceof Const.Bytes) {
+            return concat(first, operands, env, depth);
+        }
+        Const acc = first;
+        for (int i = 1; i < operands.size() && acc != null; i++) {
+            Const next = fold(operands.get(i), env, depth + 1);
+            acc = next == null ? null : ops.add(acc, next);
+        }
+        return acc;
+    }
+
+    private Const concat(Const first, List<Expr> operands, Env env, int depth) {
+        boolean text = first instanceof Const.Str;
+        StringBuilder sb = new StringBuilder(first.asText());
+        for (int i = 1; i < operands.size(); i++) {
+            Const next = fold(operands.get(i), env, depth + 1);
+            if (next == null || (text ? !(next instanceof Const.Str) : !(next instanceof Const.Bytes))) {
+                return null;
+            }
+            sb.append(next.asText());
+            if (!ops.fits(sb.length())) {
+                return null;
+            }
+        }
+        return text ? new Const.Str(sb.toString())
+                : new Const.Bytes(sb.toString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+    }
+
+    private Const foldFString(Expr.FString f, Env env, int depth) {
+        StringBuilder sb = new StringBuilder();
+        for (Expr part : f.parts()) {
+            Const c = fold(part, env, depth + 1);
+            String text = c == null ? null : ConstOps.text(c);
+            if (text == null) {
+                return null;
+            }
+            sb.append(text);
+            if (!ops.fits(sb.length())) {
+                return null;
+            }
+        }
+        return new Const.Str(sb.toString());
+    }
+
+    private Const foldSequence(Expr.Sequence s, Env env, int depth) {
+        if (s.kind() == SeqKind.DICT || s.kind() == SeqKind.GENERATOR || !ops.fits(s.elements().size())) {
+            return null;
+        }
+        List<Const> out = new ArrayList<>(s.elements().size());
+        for (Expr x : s.elements()) {
+            Const c = x instanceof Expr.Starred ? null : fold(x, env, depth + 1);
+            if (c == null) {
+                return null;
+            }
+            out.add(c);
+        }
+        return new Const.Seq(s.kind(), out);
+    }
+
+    private Const foldSubscript(Expr.Subscript s, Env env, int depth) {
+        Const v = fold(s.value(), env, depth + 1);
+        if (v == null) {
+            return null;
+        }
+        if (s.index() instanceof Expr.Slice sl) {
+            Const lo = sl.lower().isPresent() ? fold(sl.lower().get(), env, depth + 1) : null;
+            Const hi = sl.upper().isPresent() ? fold(sl.upper().get(), env, depth + 1) : null;
+            Const st = sl.step().isPresent() ? fold(sl.step().get(), env, depth + 1) : null;
+            if (sl.lower().isPresent() && lo == null || sl.upper().isPresent() && hi == null
+                    || sl.step().isPresent() && st == null) {
+                return null;
+            }
+            return ConstOps.slice(v, lo, hi, st);
+        }
+        Const i = fold(s.index(), env, depth + 1);
+        return i == null ? null : ConstOps.index(v, i);
+    }
+
+    /**
+     * A name's value: the single plain assignment it gets in its scope, followed by augmented
+     * assignments in the same statement list ({@code x = 'a'; x += 'b'}).
+     */
+    private Const foldName(Expr.Name n, int depth) {
+        List<Binding> visible = visibleBindings(n.id(), n, scopeOf(n));
+        if (visible == null || visible.isEmpty() || visible.size() > MAX_BINDINGS
+                || !(visible.get(0) instanceof Binding.Value first)) {
+            return null;
+        }
+        for (int i = 1; i < visible.size(); i++) {
+            if (!(visible.get(i) instanceof Binding.Augmented aug) || first.block() == null
+                    || aug.block() != first.block()) {
+                return null;
+            }
+        }
+        if (!active.add(first)) {
+            return null;
+        }
+        try {
+            Const acc = fold(first.value(), null, depth + 1);
+            for (int i = 1; i < visible.size() && acc != null; i++) {
+                Binding.Augmented aug = (Binding.Augmented) visible.get(i);
+                Const v = fold(aug.value(), null, depth + 1);
+                acc = v == null ? null : ops.binary(acc, aug.op(), v);
+            }
+            return acc;
+        } finally {
+            active.remove(first);
+        }
+    }
+
+    private Const foldComprehension(Expr.Comprehension c, Env env, int depth) {
+        if (c.kind() != SeqKind.LIST && c.kind() != SeqKind.GENERATOR && c.kind() != SeqKind.TUPLE) {
+            return null;
+        }
+        List<Const> out = new ArrayList<>();
+        if (!expand(c, 0, env, depth, out)) {
+            return null;
+        }
+        return new Const.Seq(SeqKind.LIST, out);
+    }
+
+    /** Runs generator {@code g} of a comprehension and the ones after it, appending produced elements. */
+    private boolean expand(Expr.Comprehension c, int g, Env env, int depth, List<Const> out) {
+        if (g == c.generators().size()) {
+            Const v = fold(c.element(), env, depth + 1);
+            if (v == null || out.size() >= MAX_ITEMS) {
+                return false;
+            }
+            out.add(v);
+            return true;
+        }
+        if (depth + g > MAX_DEPTH) {
+            return false;
+        }
+        Expr.ComprehensionFor gen = c.generators().get(g);
+        if (gen.async()) {
+            return false;
+        }
+        Const iter = fold(gen.iter(), env, depth + 1);
+        List<Const> items = iter == null ? null : ConstOps.items(iter);
+        if (items == null) {
+            return false;
+        }
+        for (Const item : items) {
+            Env inner = bindLoopTarget(gen.target(), item, env);
+            if (inner == null) {
+                return false;
+            }
+            boolean keep = true;
+            for (Expr cond : gen.conditions()) {
+                Const t = fold(cond, inner, depth + 1);
+                Boolean b = t == null ? null : ConstOps.truthy(t);
+                if (b == null) {
+                    return false;
+                }
+                keep &= b;
+            }
+            if (keep && !expand(c, g + 1, inner, depth, out)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Env bindLoopTarget(Expr target, Const item, Env env) {
+        if (target instanceof Expr.Name n) {
+            return new Env(n.id(), item, env);
+        }
+        if (target instanceof Expr.Sequence s) {
+            List<Const> parts = ConstOps.items(item);
+            if (parts == null || parts.size() != s.elements().size()) {
+                return null;
+            }
+            Env out = env;
+            for (int i = 0; i < parts.size(); i++) {
+                out = bindLoopTarget(s.elements().get(i), parts.get(i), out);
+                if (out == null) {
+                    return null;
+                }
+            }
+            return out;
+        }
+        return null;
+    }
+
+    private Const foldCall(Expr.Call c, Env env, int depth) {
+        for (Expr a : c.args()) {
+            if (a instanceof Expr.Starred) {
+                return null;
+            }
+        }
+        if (c.callee() instanceof Expr.Attribute a) {
+            Const recv = fold(a.value(), env, depth + 1);
+            if (recv != null) {
+                List<Const> args = foldArgs(c.args(), env, depth);
+                Map<String, Const> kw = foldKeywords(c, env, depth);
+                return args == null || kw == null ? null : ops.method(recv, a.attr(), args, kw);
+            }
+        }
+        String fn = qname(c.callee(), depth + 1);
+        if (fn == null) {
+            return null;
+        }
+        if (fn.equals("map")) {
+            return foldMap(c, env, depth);
+        }
+        List<Const> args = foldArgs(c.args(), env, depth);
+        Map<String, Const> kw = foldKeywords(c, env, depth);
+        if (args == null || kw == null) {
+            return null;
+        }
+        return builtin(fn, args, kw);
+    }
+
+    private Const builtin(String fn, List<Const> args, Map<String, Const> kw) {
+        int n = args.size();
+        Const a0 = n > 0 ? args.get(0) : null;
+        boolean noKw = kw.isEmpty();
+        switch (fn) {
+            case "chr", "unichr":
+                return n == 1 && noKw ? ConstOps.chr(a0) : null;
+            case "ord":
+                return n == 1 && noKw ? ConstOps.ord(a0) : null;
+            case "str", "unicode":
+                if (n == 0 && noKw) {
+                    return new Const.Str("");
+                }
+                if (n == 1 && noKw) {
+                    return ConstOps.toStr(a0);
+                }
+                if (a0 instanceof Const.Bytes b && n <= 2) {
+                    Const enc = n > 1 ? args.get(1) : kw.get("encoding");
+                    java.nio.charset.Charset cs = ConstOps.charset(enc);
+                    return cs == null ? null : ConstOps.decode(b.value(), cs);
+                }
+                return null;
+            case "int", "long":
+                if (n == 0 || n > 2) {
+                    return null;
+                }
+                return ConstOps.toInt(a0, n == 2 ? args.get(1) : kw.get("base"));
+            case "bytes", "bytearray":
+                if (n == 0 && noKw) {
+                    return new Const.Bytes(new byte[0]);
+                }
+                if (a0 instanceof Const.Str s) {
+                    Const enc = n > 1 ? args.get(1) : kw.get("encoding");
+                    java.nio.charset.Charset cs = ConstOps.charset(enc);
+                    return cs == null ? null : ConstOps.encode(s.value(), cs);
+                }
+                return n == 1 && noKw ? ops.toBytes(a0) : null;
+            case "bytes.fromhex", "bytearray.fromhex":
+                return n == 1 && noKw ? ConstOps.fromHex(a0) : null;
+            case "list", "tuple": {
+                if (n == 0 && noKw) {
+                    return new Const.Seq(fn.equals("list") ? SeqKind.LIST : SeqKind.TUPLE, List.of());
+                }
+                List<Const> items = n == 1 && noKw ? ConstOps.items(a0) : null;
+                return items == null ? null : new Const.Seq(fn.equals("list") ? SeqKind.LIST : SeqKind.TUPLE, items);
+            }
+            case "reversed": {
+                List<Const> items = n == 1 && noKw ? ConstOps.items(a0) : null;
+                if (items == null) {
+                    return null;
+                }
+                List<Const> out = new ArrayList<>(items);
+                Collections.reverse(out);
+                return new Const.Seq(SeqKind.LIST, out);
+            }
+            case "len":
+                return n == 1 && noKw ? ConstOps.len(a0) : null;
+            case "hex":
+                return n == 1 && noKw ? ConstOps.hex(a0) : null;
+            case "range", "xrange":
+                return noKw ? ops.range(args) : null;
+            case "str.join":
+                return n == 2 && noKw && a0 instanceof Const.Str ? ops.join(a0, args.get(1)) : null;
+            case "bytes.decode":
+                return n >= 1 && a0 instanceof Const.Bytes
+                        ? ops.method(a0, "decode", args.subList(1, n), kw) : null;
+            case "str.encode":
+                return n >= 1 && a0 instanceof Const.Str
+                        ? ops.method(a0, "encode", args.subList(1, n), kw) : null;
+            default:
+                return null;
+        }
+    }
+
+    /** {@code map(f, items)} for builtin conversions and one-parameter lambdas. */
+    private Const foldMap(Expr.Call c, Env env, int depth) {
+        if (c.args().size() != 2 || !c.keywords().isEmpty()) {
+            return null;
+        }
+        Const iter = fold(c.args().get(1), env, depth + 1);
+        List<Const> items = iter == null ? null : ConstOps.items(iter);
+        if (items == null || items.size() > MAX_ITEMS) {
+            return null;
+        }
+        Expr f = c.args().get(0);
+        List<Const> out = new ArrayList<>(items.size());
+        if (f instanceof Expr.Lambda l) {
+            if (l.params().size() != 1 || l.params().get(0).kind() != Stmt.ParamKind.POSITIONAL) {
+                return null;
+            }
+            String p = l.params().get(0).name();
+            for (Const item : items) {
+                Const v = fold(l.body(), new Env(p, item, env), depth + 1);
+                if (v == null) {
+                    return null;
+                }
+                out.add(v);
+            }
+            return new Const.Seq(SeqKind.LIST, out);
+        }
+        String fn = qname(f, depth + 1);
+        if (fn == null) {
+            return null;
+        }
+        for (Const item : items) {
+            Const v = builtin(fn, List.of(item), Map.of());
+            if (v == null) {
+                return null;
+            }
+            out.add(v);
+        }
+        return new Const.Seq(SeqKind.LIST, out);
+    }
+
+    private List<Const> foldArgs(List<Expr> args, Env env, int depth) {
+        List<Const> out = new ArrayList<>(args.size());
+        for (Expr a : args) {
+            Const c = fold(a, env, depth + 1);
+            if (c == null) {
+                return null;
+            }
+            out.add(c);
+        }
+        return out;
+    }
+
+    private Map<String, Const> foldKeywords(Expr.Call call, Env env, int depth) {
+        if (call.keywords().isEmpty()) {
+            return Map.of();
+        }
+        Map<String, Const> out = new HashMap<>();
+        for (Expr.Keyword k : call.keywords()) {
+            Const c = k.name().equals("**") ? null : fold(k.value(), env, depth + 1);
+            if (c == null) {
+                return null;
+            }
+            out.put(k.name(), c);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,314 @@
+package dev.kingsnake.internal.python.semantic;
+
+import dev.kingsnake.spi.python.Const;
+import dev.kingsnake.spi.python.Expr;
+import dev.kingsnake.spi.python.Module;
+import dev.kingsnake.spi.python.Node;
+import dev.kingsnake.spi.python.Stmt;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Scopes, bindings and the context of every node, built in one iterative pre-order pass over the
+ * module (source order, so each name's bindings are in source order too).
+ */
+final class SymbolTable {
+    private static final Pattern IDENTIFIER = Pattern.compile("(?<![.\\w])([A-Za-z_]\\w*)(?![\\w.(=])");
+
+    final Scope module;
+    final List<Scope> scopes = new ArrayList<>();
+    final List<Expr.Call> calls = new ArrayList<>();
+    final List<Stmt> imports = new ArrayList<>();
+    final List<Scope> classes = new ArrayList<>();
+    private final Map<Node, Scope.Ctx> ctxOf = new IdentityHashMap<>();
+
+    private record Frame(Node node, Scope.Ctx ctx, List<Stmt> block) {
+    }
+
+    private SymbolTable(Module m) {
+        this.module = newScope(Scope.Kind.MODULE, m, null);
+        walk(m);
+    }
+
+    static SymbolTable build(Module m) {
+        return new SymbolTable(m);
+    }
+
+    /** The context of a node of this module, or null for a node from elsewhere. */
+    Scope.Ctx ctx(Node n) {
+        return ctxOf.get(n);
+    }
+
+    private Scope newScope(Scope.Kind kind, Node node, Scope.Ctx definedIn) {
+        Scope s = new Scope(kind, node, definedIn, scopes.size());
+        scopes.add(s);
+        return s;
+    }
+
+    private void walk(Module m) {
+        ctxOf.put(m, module.ctx);
+        Deque<Frame> stack = new ArrayDeque<>();
+        List<Frame> kids = new ArrayList<>();
+        pushStatements(kids, m.body(), module.ctx);
+        pushAll(stack, kids);
+        while (!stack.isEmpty()) {
+            Frame f = stack.pop();
+            kids.clear();
+            ctxOf.put(f.node, f.ctx);
+            visit(f, kids);
+            pushAll(stack, kids);
+        }
+    }
+
+    private static void pushAll(Deque<Frame> stack, List<Frame> kids) {
+        for (int i = kids.size() - 1; i >= 0; i--) {
+            stack.push(kids.get(i));
+        }
+    }
+
+    private static void pushStatements(List<Frame> out, List<Stmt> body, Scope.Ctx ctx) {
+        for (Stmt s : body) {
+            out.add(new Frame(s, ctx, body));
+        }
+    }
+
+    /** Records what the node binds and lists its children, in source order, each with its context. */
+    private void visit(Frame f, List<Frame> out) {
+        Scope.Ctx ctx = f.ctx;
+        Scope scope = ctx.scope();
+        if (f.node instanceof Stmt.FunctionDef d) {
+            bind(scope, d.name(), new Binding.Definition(d, d));
+            Scope inner = newScope(Scope.Kind.FUNCTION, d, ctx);
+            addExprs(out, d.decorators(), ctx, f.block);
+            addParams(out, d.params(), ctx, inner);
+            pushStatements(out, d.body(), inner.ctx);
+        } else if (f.node instanceof Stmt.ClassDef c) {
+            bind(scope, c.name(), new Binding.Definition(c, c));
+            Scope inner = newScope(Scope.Kind.CLASS, c, ctx);
+            classes.add(inner);
+            addExprs(out, c.decorators(), ctx, f.block);
+            addExprs(out, c.bases(), ctx, f.block);
+            for (Expr.Keyword k : c.keywords()) {
+                out.add(new Frame(k, ctx, f.block));
+            }
+            pushStatements(out, c.body(), inner.ctx);
+        } else if (f.node instanceof Expr.Lambda l) {
+            Scope inner = newScope(Scope.Kind.LAMBDA, l, ctx);
+            addParams(out, l.params(), ctx, inner);
+            out.add(new Frame(l.body(), inner.ctx, f.block));
+        } else if (f.node instanceof Expr.Comprehension c) {
+            Scope inner = newScope(Scope.Kind.COMPREHENSION, c, ctx);
+            out.add(new Frame(c.element(), inner.ctx, f.block));
+            c.value().ifPresent(v -> out.add(new Frame(v, inner.ctx, f.block)));
+            boolean first = true;
+            for (Expr.ComprehensionFor g : c.generators()) {
+                bindTarget(inner, g.target(), null, f.block);
+                ctxOf.put(g, inner.ctx);
+                out.add(new Frame(g.target(), inner.ctx, f.block));
+                // the first iterable is evaluated in the enclosing scope
+                out.add(new Frame(g.iter(), first ? ctx : inner.ctx, f.block));
+                addExprs(out, g.conditions(), inner.ctx, f.block);
+                first = false;
+            }
+        } else if (f.node instanceof Stmt.Import i) {
+            imports.add(i);
+            for (Stmt.Alias a : i.names()) {
+                if (a.asName().isPresent()) {
+                    bind(scope, a.asName().get(), new Binding.Import(Builtins.normalize(a.name()), a));
+                } else {
+                    int dot = a.name().indexOf('.');
+                    String top = dot < 0 ? a.name() : a.name().substring(0, dot);
+                    bind(scope, top, new Binding.Import(top, a));
+                }
+            }
+            addChildren(out, i, ctx, f.block);
+        } else if (f.node instanceof Stmt.ImportFrom i) {
+            imports.add(i);
+            String base = ".".repeat(Math.max(0, i.level())) + i.module();
+            for (Stmt.Alias a : i.names()) {
+                if (a.name().equals("*")) {
+                    scope.starImports.add(base);
+                    continue;
+                }
+                String target = base.isEmpty() || base.endsWith(".") ? base + a.name() : base + "." + a.name();
+                bind(scope, a.asName().orElse(a.name()), new Binding.Import(Builtins.normalize(target), a));
+            }
+            addChildren(out, i, ctx, f.block);
+        } else if (f.node instanceof Stmt.Assign a) {
+            if (a.augOp().isPresent() && a.value().isPresent()) {
+                String op = a.augOp().get();
+                op = op.endsWith("=") ? op.substring(0, op.length() - 1) : op;
+                for (Expr t : a.targets()) {
+                    if (t instanceof Expr.Name n) {
+                        bind(scope, n.id(), new Binding.Augmented(op, a.value().get(), n, f.block));
+                    }
+                }
+            } else if (a.value().isPresent()) {
+                for (Expr t : a.targets()) {
+                    bindTarget(scope, t, a.value().get(), f.block);
+                }
+            }
+            addChildren(out, a, ctx, f.block);
+        } else if (f.node instanceof Stmt.For s) {
+            bindTarget(scope, s.target(), null, f.block);
+            out.add(new Frame(s.target(), ctx, f.block));
+            out.add(new Frame(s.iter(), ctx, f.block));
+            pushStatements(out, s.body(), ctx);
+            pushStatements(out, s.orElse(), ctx);
+        } else if (f.node instanceof Stmt.While s) {
+            out.add(new Frame(s.test(), ctx, f.block));
+            pushStatements(out, s.body(), ctx);
+            pushStatements(out, s.orElse(), ctx);
+        } else if (f.node instanceof Stmt.If s) {
+            out.add(new Frame(s.test(), ctx, f.block));
+            boolean guard = scope.kind == Scope.Kind.MODULE && isMainGuard(s.test());
+            pushStatements(out, s.body(), guard ? scope.mainGuardCtx : ctx);
+            pushStatements(out, s.orElse(), ctx);
+        } else if (f.node instanceof Stmt.With s) {
+            for (Stmt.WithItem item : s.items()) {
+                item.target().ifPresent(t -> bindTarget(scope, t, null, f.block));
+                out.add(new Frame(item, ctx, f.block));
+            }
+            pushStatements(out, s.body(), ctx);
+        } else if (f.node instanceof Stmt.Try s) {
+            pushStatements(out, s.body(), ctx);
+            for (Stmt.Handler h : s.handlers()) {
+                out.add(new Frame(h, ctx, f.block));
+            }
+            pushStatements(out, s.orElse(), ctx);
+            pushStatements(out, s.finalBody(), ctx);
+        } else if (f.node instanceof Stmt.Handler h) {
+            h.name().ifPresent(n -> bind(scope, n, new Binding.Opaque(h)));
+            h.type().ifPresent(t -> out.add(new Frame(t, ctx, f.block)));
+            pushStatements(out, h.body(), ctx);
+        } else if (f.node instanceof Stmt.Match m) {
+            out.add(new Frame(m.subject(), ctx, f.block));
+            for (Stmt.MatchCase c : m.cases()) {
+                out.add(new Frame(c, ctx, f.block));
+            }
+        } else if (f.node instanceof Stmt.MatchCase c) {
+            bindPatternCaptures(scope, c);
+            c.guard().ifPresent(g -> out.add(new Frame(g, ctx, f.block)));
+            pushStatements(out, c.body(), ctx);
+        } else if (f.node instanceof Stmt.Global g) {
+            (g.nonlocal() ? scope.nonlocals : scope.globals).addAll(g.names());
+        } else if (f.node instanceof Stmt.Delete d) {
+            for (Expr t : d.targets()) {
+                if (t instanceof Expr.Name n) {
+                    bind(scope, n.id(), new Binding.Opaque(n));
+                }
+            }
+            addChildren(out, d, ctx, f.block);
+        } else if (f.node instanceof Expr.NamedExpr n) {
+            if (n.target() instanceof Expr.Name name) {
+                Scope s = scope;
+                while (s.kind == Scope.Kind.COMPREHENSION && s.parent != null) {
+                    s = s.parent;
+                }
+                bind(s, name.id(), new Binding.Value(n.value(), name, null));
+            }
+            addChildren(out, n, ctx, f.block);
+        } else if (f.node instanceof Expr.Call c) {
+            calls.add(c);
+            addChildren(out, c, ctx, f.block);
+        } else {
+            addChildren(out, f.node, ctx, f.block);
+        }
+    }
+
+    private static void addChildren(List<Frame> out, Node n, Scope.Ctx ctx, List<Stmt> block) {
+        for (Node k : n.children()) {
+            out.add(new Frame(k, ctx, block));
+        }
+    }
+
+    private static void addExprs(List<Frame> out, List<? extends Node> nodes, Scope.Ctx ctx, List<Stmt> block) {
+        for (Node k : nodes) {
+            out.add(new Frame(k, ctx, block));
+        }
+    }
+
+    /** Parameters belong to the new scope; their defaults are evaluated where the def stands. */
+    private void addParams(List<Frame> out, List<Stmt.Param> params, Scope.Ctx outer, Scope inner) {
+        for (Stmt.Param p : params) {
+            bind(inner, p.name(), new Binding.Opaque(p));
+            ctxOf.put(p, inner.ctx);
+            p.defaultValue().ifPresent(d -> out.add(new Frame(d, outer, null)));
+        }
+    }
+
+    /** Binds assignment targets; {@code value} is null when the value is not known (loops, with, except). */
+    private void bindTarget(Scope scope, Expr target, Expr value, List<Stmt> block) {
+        Deque<Expr[]> work = new ArrayDeque<>();
+        work.push(new Expr[] {target, value});
+        while (!work.isEmpty()) {
+            Expr[] pair = work.pop();
+            Expr t = pair[0];
+            Expr v = pair[1];
+            if (t instanceof Expr.Name n) {
+                bind(scope, n.id(), v == null ? new Binding.Opaque(n) : new Binding.Value(v, n, block));
+            } else if (t instanceof Expr.Starred s) {
+                work.push(new Expr[] {s.value(), null});
+            } else if (t instanceof Expr.Sequence s) {
+                List<Expr> values = v instanceof Expr.Sequence vs && vs.elements().size() == s.elements().size()
+                        && vs.elements().stream().noneMatch(e -> e instanceof Expr.Starred)
+                        ? vs.elements() : null;
+                for (int i = 0; i < s.elements().size(); i++) {
+                    work.push(new Expr[] {s.elements().get(i), values == null ? null : values.get(i)});
+                }
+            }
+        }
+    }
+
+    private void bind(Scope scope, String name, Binding b) {
+        if (scope.globals.contains(name)) {
+            module.bind(name, b);
+            return;
+        }
+        if (scope.nonlocals.contains(name)) {
+            for (Scope s = scope.parent; s != null && s.kind != Scope.Kind.MODULE; s = s.parent) {
+                if (s.kind != Scope.Kind.CLASS && s.bindings.containsKey(name)) {
+                    s.bind(name, new Binding.Opaque(b.site()));
+                    return;
+                }
+            }
+            return;
+        }
+        scope.bind(name, b);
+    }
+
+    /** Capture names of a match pattern (kept as text by the model): over-approximated, never resolved. */
+    private void bindPatternCaptures(Scope scope, Stmt.MatchCase c) {
+        Matcher m = IDENTIFIER.matcher(c.pattern());
+        while (m.find()) {
+            String id = m.group(1);
+            if (!id.equals("_") && !id.equals("None") && !id.equals("True") && !id.equals("False")) {
+                bind(scope, id, new Binding.Opaque(c));
+            }
+        }
+    }
+
+    static boolean isMainGuard(Expr test) {
+        if (test instanceof Expr.Compare c && c.ops().size() == 1 && c.ops().get(0).equals("==")) {
+            Expr a = c.left();
+            Expr b = c.comparators().get(0);
+            return isNameDunder(a) && isMainLiteral(b) || isNameDunder(b) && isMainLiteral(a);
+        }
+        return false;
+    }
+
+    private static boolean isNameDunder(Expr e) {
+        return e instanceof Expr.Name n && n.id().equals("__name__");
+    }
+
+    private static boolean isMainLiteral(Expr e) {
+        return e instanceof Expr.Literal l && l.value() instanceof Const.Str s && s.value().equals("__main__");
+    }
+}

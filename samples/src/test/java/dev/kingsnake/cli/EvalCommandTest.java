@@ -1,0 +1,58 @@
+package dev.kingsnake.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class EvalCommandTest {
+
+    @Test
+    void countsEveryPackageOnceAndWritesFiguresAsJson(@TempDir Path dir) throws IOException {
+        Path mal = Files.createDirectories(dir.resolve("mal"));
+        Path ben = Files.createDirectories(dir.resolve("ben"));
+        Files.writeString(mal.resolve("one.py"), "print('a')\n");
+        Files.writeString(Files.createDirectories(mal.resolve("two")).resolve("two.py"), "print('b')\n");
+        Files.writeString(ben.resolve("three.py"), "x = 1\n");
+        Files.writeString(dir.resolve("labels.tsv"), "path\tcampaign\none.py\tc1\ntwo/two.py\tc1\n");
+        Path json = dir.resolve("eval.json");
+
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        StringWriter err = new StringWriter();
+        int code = KingsnakeCommand.commandLine(out, new PrintWriter(err, true)).execute("eval",
+                "--malicious", mal.toString(), "--labels", dir.resolve("labels.tsv").toString(),
+                "--benign", ben.toString(), "--json", json.toString(), "--sweep", "--jobs", "1");
+
+        assertEquals(0, code, err.toString());
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("per-campaign recall"), text);
+        assertTrue(text.contains("| threshold |"), text);
+        JsonNode doc = new ObjectMapper().readTree(json.toFile());
+        assertEquals(3, doc.get("packages").asInt());
+        assertEquals(2, doc.at("/figures/recall/total").asInt());
+        assertEquals(1, doc.at("/figures/campaigns").asInt());
+        assertEquals(1, doc.at("/figures/falsePositiveRate/total").asInt());
+        assertEquals(19, doc.get("sweep").size());
+    }
+
+    @Test
+    void missingDirectoryIsAUsageErrorWithoutStackTrace(@TempDir Path dir) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        StringWriter err = new StringWriter();
+        int code = KingsnakeCommand.commandLine(out, new PrintWriter(err, true)).execute("eval",
+                "--malicious", dir.resolve("nope").toString(), "--benign", dir.toString());
+        assertEquals(2, code);
+        assertTrue(err.toString().startsWith("kingsnake: no such file or directory"), err.toString());
+    }
+}
