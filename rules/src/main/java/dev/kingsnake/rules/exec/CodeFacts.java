@@ -51,7 +51,7 @@ public final class CodeFacts {
             "base64.urlsafe_b64decode", "base64.standard_b64decode", "base64.decodebytes", "base64.decodestring",
             "base64.b32hexdecode", "base64.decode", "zlib.decompress", "gzip.decompress", "bz2.decompress",
             "lzma.decompress", "binascii.unhexlify", "binascii.a2b_hex", "binascii.a2b_base64",
-            "binascii.a2b_uu", "bytes.fromhex", "bytearray.fromhex", "codecs.decode", "marshal.loads",
+            "binascii.a2b_uu", "bytes.fromhex", "bytearray.fromhex", "codecs.decode",
             "zlib.decompressobj", "lzma.LZMADecompressor", "bz2.BZ2Decompressor");
     static final Set<String> DECODE_METHODS = Set.of(
             "b64decode", "b32decode", "b16decode", "b85decode", "a85decode", "urlsafe_b64decode",

@@ -23,7 +23,7 @@ public final class DecodedCodeExecutionRule implements PythonFileRule {
             Set.of(Tags.EXECUTE, Tags.DECODE, Tags.OBFUSCATION, Tags.STRONG),
             "exec(base64.b64decode('cHJpbnQoMSk='))",
             "Benign packages rarely hide source code they run. pickle.loads of decoded data (session/cache "
-                    + "tokens) is reported at MEDIUM/MEDIUM only; text decodes such as .decode('utf-8') do "
+                    + "tokens, signed caches) is reported at LOW/LOW only; text decodes such as .decode('utf-8') do "
                     + "not count as decoding.");
 
     @Override
@@ -47,7 +47,7 @@ public final class DecodedCodeExecutionRule implements PythonFileRule {
                 }
                 if (u.pickle()) {
                     sink.report(Location.of(file, c), u.sink() + "() unpickles decoded data", ev,
-                            Severity.MEDIUM, Confidence.MEDIUM);
+                            Severity.LOW, Confidence.LOW);
                 } else {
                     sink.report(Location.of(file, c), u.sink() + "() runs decoded/decompressed data", ev);
                 }

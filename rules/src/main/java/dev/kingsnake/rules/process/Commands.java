@@ -92,7 +92,8 @@ public final class Commands {
             Pattern.compile("\\bdisown\\b", F),
             Pattern.compile("[^&]&\\s*$", F),
             Pattern.compile("(^|[\\s\"'\\\\/])pythonw(\\.exe)?(\\s|$|[\"'])", F),
-            Pattern.compile("\\bwscript(\\.exe)?\\b.*\\.vbs", F));
+            Pattern.compile("\\bwscript(\\.exe)?\\b.*\\.vbs", F),
+            Pattern.compile("\\battrib(\\.exe)?\\s+.*\\+[sh]\\b", F));
     static final Pattern INTERACTIVE = Pattern.compile(
             "^\\s*(\\S*/)?(ba|da|z|k|c)?sh(\\.exe)?(\\s+-i)?\\s*$|^\\s*cmd(\\.exe)?\\s*$|\\s-i\\s*$|"
                     + "^\\s*(\\S*/)?(ba|da|z)?sh\\s+-i\\b|powershell(\\.exe)?\\s*$", F);
@@ -101,12 +102,17 @@ public final class Commands {
                     + "invoke-webrequest)(\\.exe)?(\\s|$)", F);
 
     /** A process-starting call and the command it runs. */
-    public record Command(Expr.Call call, String sink, String text, boolean constant, boolean shell) {
+    public record Command(Expr.Call call, String sink, String text, boolean constant, boolean shell,
+                          Set<CodeFacts.Taint> taint) {
         /** The first word of the command, lower-case, without directory or {@code .exe}. */
         public String tool() {
             String t = text.strip();
-            int sp = t.indexOf(' ');
-            String first = sp < 0 ? t : t.substring(0, sp);
+            int sp = 0;
+            while (sp < t.length() && !Character.isWhitespace(t.charAt(sp))
+                    && (t.charAt(sp) != UNKNOWN.charAt(0) || sp == 0)) {
+                sp++;
+            }
+            String first = t.substring(0, sp);
             first = first.replace('\\', '/');
             first = first.substring(first.lastIndexOf('/') + 1).toLowerCase(Locale.ROOT);
             if (first.endsWith(".exe")) {
@@ -145,6 +151,11 @@ public final class Commands {
 
         public boolean interactive() {
             return "pty.spawn".equals(sink) ? true : INTERACTIVE.matcher(text).find();
+        }
+
+        /** True when nothing of the command is known statically. */
+        public boolean computed() {
+            return text.replace(UNKNOWN, "").isBlank();
         }
 
         public boolean networkTool() {
@@ -194,7 +205,11 @@ public final class Commands {
                 || n.equals("asyncio.create_subprocess_shell")
                 || call.keyword("shell").flatMap(f::constant).map(c -> c instanceof Const.Bool b && b.value())
                 .orElse(false);
-        return Optional.of(new Command(call, n, sb.toString(), constant[0], shell));
+        Set<CodeFacts.Taint> taint = java.util.EnumSet.noneOf(CodeFacts.Taint.class);
+        for (int i = from; i < args.size(); i++) {
+            taint.addAll(facts.taint(args.get(i)));
+        }
+        return Optional.of(new Command(call, n, sb.toString(), constant[0], shell, taint));
     }
 
     /** Constant text of an expression, with {@link #UNKNOWN} for the parts that are not constant. */
@@ -208,7 +223,12 @@ public final class Commands {
             return UNKNOWN;
         }
         if (e instanceof Expr.BinOp b && "+".equals(b.op())) {
-            return text(facts, f, b.left(), depth + 1, constant) + text(facts, f, b.right(), depth + 1, constant);
+            String l = text(facts, f, b.left(), depth + 1, constant);
+            String r = text(facts, f, b.right(), depth + 1, constant);
+            boolean list = b.left() instanceof Expr.Sequence || b.right() instanceof Expr.Sequence
+                    || f.constant(b.left()).map(q -> q instanceof Const.Seq).orElse(false)
+                    || f.constant(b.right()).map(q -> q instanceof Const.Seq).orElse(false);
+            return list ? l + " " + r : l + r;
         }
         if (e instanceof Expr.BinOp b && "%".equals(b.op())) {
             String template = text(facts, f, b.left(), depth + 1, constant);
@@ -259,8 +279,18 @@ public final class Commands {
             String q = f.qualifiedName(e).orElse("");
             if ("sys.executable".equals(q)) {
                 constant[0] = false;
-                return "python";
+                return "python.exe";
             }
+        }
+        if (e instanceof Expr.Call c && c.callee() instanceof Expr.Attribute a && "replace".equals(a.attr())
+                && c.args().size() == 2) {
+            String recv = text(facts, f, a.value(), depth + 1, constant);
+            Optional<Const> from = f.constant(c.args().get(0));
+            Optional<Const> to = f.constant(c.args().get(1));
+            if (from.isPresent() && to.isPresent() && !from.get().asText().isEmpty()) {
+                return recv.replace(from.get().asText(), to.get().asText());
+            }
+            return recv;
         }
         if (e instanceof Expr.Name nm) {
             Optional<Expr> v = facts.assignedValue(nm.id());

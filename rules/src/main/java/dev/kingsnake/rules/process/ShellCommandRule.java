@@ -49,7 +49,7 @@ public final class ShellCommandRule implements PythonFileRule {
                 } else if (cmd.networkTool()) {
                     sink.report(at, cmd.sink() + "() runs a network tool", cmd.evidence(),
                             Severity.MEDIUM, Confidence.HIGH);
-                } else if (cmd.text().contains(Commands.UNKNOWN) && cmd.text().strip().length() <= 1) {
+                } else if (cmd.computed()) {
                     sink.report(at, cmd.sink() + "() runs a command computed at run time", cmd.evidence(),
                             Severity.LOW, Confidence.LOW);
                 } else {
