@@ -12,7 +12,13 @@ import dev.kingsnake.spi.RuleContext;
 import dev.kingsnake.spi.RuleInfo;
 import dev.kingsnake.spi.Tags;
 import dev.kingsnake.spi.python.Expr;
+import dev.kingsnake.spi.python.Node;
+import dev.kingsnake.spi.python.Stmt;
 
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.Optional;
 import java.util.Set;
 
 /** Network access or process start at module level of a package's {@code __init__.py} (runs on import). */
@@ -30,6 +36,23 @@ public final class InitImportActivityRule implements PythonFileRule {
         return INFO;
     }
 
+    /** Names of functions called by bare name from module-level code (outside def/class bodies). */
+    static Set<String> calledAtModuleLevel(PythonFile file) {
+        Set<String> out = new HashSet<>();
+        Deque<Node> stack = new ArrayDeque<>(file.module().body());
+        while (!stack.isEmpty()) {
+            Node n = stack.pop();
+            if (n instanceof Stmt.FunctionDef || n instanceof Stmt.ClassDef || n instanceof Expr.Lambda) {
+                continue;
+            }
+            if (n instanceof Expr.Call c && c.callee() instanceof Expr.Name nm) {
+                out.add(nm.id());
+            }
+            stack.addAll(n.children());
+        }
+        return out;
+    }
+
     static boolean isInit(PythonFile f) {
         String p = f.path();
         int hash = p.indexOf('#');
@@ -45,9 +68,19 @@ public final class InitImportActivityRule implements PythonFileRule {
             return;
         }
         CodeFacts facts = null;
+        Set<String> calledAtTop = null;
         for (Expr.Call c : file.calls()) {
             if (Activity.reach(file, c) != Reach.IMPORT_TIME) {
                 continue;
+            }
+            Optional<Stmt.FunctionDef> fn = file.enclosingFunction(c);
+            if (fn.isPresent()) {
+                if (calledAtTop == null) {
+                    calledAtTop = calledAtModuleLevel(file);
+                }
+                if (!calledAtTop.contains(fn.get().name())) {
+                    continue; // only functions this module itself calls while it is imported
+                }
             }
             if (facts == null) {
                 facts = CodeFacts.of(file);
@@ -58,9 +91,10 @@ public final class InitImportActivityRule implements PythonFileRule {
             } else {
                 var cmd = Activity.process(facts, c);
                 if (cmd.isPresent()) {
+                    boolean computed = cmd.get().computed();
                     sink.report(Location.of(file, c), cmd.get().sink() + "() runs '" + cmd.get().tool()
-                            + "' when the package is imported", cmd.get().evidence(), Severity.MEDIUM,
-                            Confidence.MEDIUM);
+                            + "' when the package is imported", cmd.get().evidence(),
+                            computed ? Severity.LOW : Severity.MEDIUM, Confidence.MEDIUM);
                 }
             }
         }

@@ -21,7 +21,7 @@ public final class InstallProcessRule implements PythonFileRule {
             "Starts a process other than a build or version-probing tool while the package is being installed",
             Severity.MEDIUM, Confidence.MEDIUM, Set.of(Tags.PROCESS),
             "os.system('touch /tmp/x')  # at setup.py module level",
-            "Compilers, git, pkg-config, cmake, twine and sys.executable invocations with constant commands are not reported (compiler probing, version lookup, the 'upload' command template).");
+            "Compilers, git, pkg-config, cmake, twine and sys.executable invocations with constant commands are not reported (compiler probing, version lookup, the 'upload' command template, sh of an in-tree *.sh script); commands computed at run time are LOW.");
 
     @Override
     public RuleInfo info() {
@@ -38,8 +38,15 @@ public final class InstallProcessRule implements PythonFileRule {
             if (Activity.reach(file, c) != Reach.INSTALL_TIME) {
                 continue;
             }
-                Activity.process(facts, c).ifPresent(cmd -> sink.report(Location.of(file, c),
-                        cmd.sink() + "() runs '" + cmd.tool() + "' at install time", cmd.evidence()));
+                Activity.process(facts, c).ifPresent(cmd -> {
+                    if (cmd.computed()) {
+                        sink.report(Location.of(file, c), cmd.sink() + "() runs a command computed at install time",
+                                file.line(c.line()).strip(), Severity.LOW, Confidence.MEDIUM);
+                    } else {
+                        sink.report(Location.of(file, c), cmd.sink() + "() runs '" + cmd.tool() + "' at install time",
+                                cmd.evidence());
+                    }
+                });
         }
     }
 }

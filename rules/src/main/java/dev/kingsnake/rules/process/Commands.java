@@ -97,6 +97,9 @@ public final class Commands {
     static final Pattern INTERACTIVE = Pattern.compile(
             "^\\s*(\\S*/)?(ba|da|z|k|c)?sh(\\.exe)?(\\s+-i)?\\s*$|^\\s*cmd(\\.exe)?\\s*$|\\s-i\\s*$|"
                     + "^\\s*(\\S*/)?(ba|da|z)?sh\\s+-i\\b|powershell(\\.exe)?\\s*$", F);
+    /** sh/bash running a script of the source tree (autogen.sh, configure helpers). */
+    static final Pattern IN_TREE_SCRIPT = Pattern.compile(
+            "^\\s*(\\S*/)?(ba)?sh\\s+(\\./)?[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*\\.sh(\\s+[-\\w=./]*)*\\s*$");
     static final Pattern NETWORK_TOOL = Pattern.compile(
             "(^|[\\s;&|\"'(])(curl|wget|nc|ncat|netcat|socat|telnet|tftp|ftp|scp|powershell|pwsh|iwr|"
                     + "invoke-webrequest)(\\.exe)?(\\s|$)", F);
@@ -146,6 +149,9 @@ public final class Commands {
                 return false;
             }
             String tool = tool();
+            if (IN_TREE_SCRIPT.matcher(text).find()) {
+                return true;
+            }
             return !tool.isEmpty() && !tool.equals(UNKNOWN) && BENIGN_TOOLS.contains(tool);
         }
 
@@ -205,9 +211,13 @@ public final class Commands {
                 || n.equals("asyncio.create_subprocess_shell")
                 || call.keyword("shell").flatMap(f::constant).map(c -> c instanceof Const.Bool b && b.value())
                 .orElse(false);
+        // where the command string itself comes from; a list whose items include a downloaded file's
+        // path (installers unpacking what they fetched) is the dropper rules' business, not ours
         Set<CodeFacts.Taint> taint = java.util.EnumSet.noneOf(CodeFacts.Taint.class);
-        for (int i = from; i < args.size(); i++) {
-            taint.addAll(facts.taint(args.get(i)));
+        if (from < args.size() && !(args.get(from) instanceof Expr.Sequence)
+                && !(args.get(from) instanceof Expr.Name nm0 && facts.assignedValue(nm0.id())
+                .map(v -> v instanceof Expr.Sequence).orElse(false))) {
+            taint.addAll(facts.taint(args.get(from)));
         }
         return Optional.of(new Command(call, n, sb.toString(), constant[0], shell, taint));
     }
