@@ -16,11 +16,7 @@ final class JsonReportWriter implements ReportWriter {
     private boolean started;
 
     JsonReportWriter(OutputStream out, ReportSettings settings) {
-        try {
-            this.gen = ResultJson.MAPPER.getFactory().createGenerator(out).useDefaultPrettyPrinter();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        this.gen = ResultJson.prettyGenerator(out);
         this.settings = settings;
     }
 

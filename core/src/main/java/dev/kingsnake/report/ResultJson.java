@@ -1,13 +1,20 @@
 package dev.kingsnake.report;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.StreamWriteFeature;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kingsnake.Diagnostic;
 import dev.kingsnake.Finding;
 import dev.kingsnake.ScanResult;
 import dev.kingsnake.ScanStats;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 
 /**
  * The JSON form of a {@link ScanResult}: one JSON Lines record, and each element of the JSON report's
@@ -23,10 +30,27 @@ import dev.kingsnake.ScanStats;
  * </pre>
  */
 public final class ResultJson {
-    /** Shared, thread-safe; generators it creates never close the stream they write to. */
-    static final ObjectMapper MAPPER = new ObjectMapper().disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+    /**
+     * Shared, thread-safe; generators it creates never close the stream they write to. Output is pure ASCII
+     * (every other character escaped as {@code \\uXXXX}): evidence from hostile packages may hold U+2028,
+     * U+0085 and the like, which line-splitting consumers (e.g. Python's {@code str.splitlines}) would
+     * otherwise take for line breaks inside one JSON Lines record.
+     */
+    static final ObjectMapper MAPPER = JsonMapper.builder()
+            .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
+            .enable(JsonWriteFeature.ESCAPE_NON_ASCII)
+            .build();
 
     private ResultJson() {
+    }
+
+    /** A pretty-printing generator on {@code out} that leaves {@code out} open when closed. */
+    static JsonGenerator prettyGenerator(OutputStream out) {
+        try {
+            return MAPPER.getFactory().createGenerator(out).useDefaultPrettyPrinter();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public static ObjectNode toJson(ScanResult r) {

@@ -39,11 +39,7 @@ final class SarifReportWriter implements ReportWriter {
     private boolean started;
 
     SarifReportWriter(OutputStream out, ReportSettings settings) {
-        try {
-            this.gen = ResultJson.MAPPER.getFactory().createGenerator(out).useDefaultPrettyPrinter();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        this.gen = ResultJson.prettyGenerator(out);
         this.settings = settings;
         for (int i = 0; i < settings.rules().size(); i++) {
             ruleIndex.put(settings.rules().get(i).id(), i);

@@ -40,7 +40,8 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
  *       {@code fixture-<rule-id>-1.0.tar.gz} with every file under {@code fixture-1.0/}.
  *       {@code FIXTURE.properties} may set {@code archive=<file name>} (the extension picks the format:
  *       {@code .whl}/{@code .egg}/{@code .zip} zip, else tar.gz) and {@code root=<dir>} (the sdist's top
- *       directory; empty for none). FIXTURE.properties itself is not packed.</li>
+ *       directory; empty for none). Files that cannot hold a marker (binary files) get their whole-file
+ *       expectations there: {@code expect-file.<path>=KS-A[, KS-B]}. FIXTURE.properties itself is not packed.</li>
  *   <li>{@code # expect: KS-A[, KS-B]} at the end of a line: those rules report on that line.
  *       {@code # expect-file: KS-X}: KS-X reports at line 0 (the file or package as a whole) in this file.
  *       {@code # expect-decoded: KS-X}: KS-X reports somewhere in a decoded layer of this file
@@ -97,6 +98,18 @@ final class Fixture {
                     wheel = true;
                 }
                 entries.put(rel, prepare(rel, Files.readAllBytes(p)));
+            }
+        }
+        for (String key : props.stringPropertyNames()) {
+            if (key.startsWith("expect-file.")) {
+                String file = key.substring("expect-file.".length());
+                if (!entries.containsKey(file)) {
+                    problems.add(PROPERTIES + ": " + key + " names no file of the fixture");
+                }
+                for (String id : props.getProperty(key).strip().split("\\s*,\\s*")) {
+                    rules.add(id);
+                    expected(id, file).add(0);
+                }
             }
         }
         String name = props.getProperty("archive", "").strip();

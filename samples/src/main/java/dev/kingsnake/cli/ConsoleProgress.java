@@ -14,9 +14,21 @@ import java.io.PrintStream;
  * never interleave.
  */
 abstract class ConsoleProgress implements AutoCloseable {
+    /** A bar that steps aside for output written through {@link #print(Runnable)}. */
     static ConsoleProgress open(boolean wanted) {
-        return wanted && System.console() != null ? new Bar(System.err) : new None();
+        return open(wanted, true);
     }
+
+    /**
+     * @param wanted           false with --quiet
+     * @param reportOnTerminal whether the report goes to standard output (then the bar steps aside for it)
+     */
+    static ConsoleProgress open(boolean wanted, boolean reportOnTerminal) {
+        return wanted && System.console() != null ? new Bar(System.err, reportOnTerminal) : new None();
+    }
+
+    /** Whether a bar is shown (so that counting the inputs ahead is worth it). */
+    abstract boolean shown();
 
     /** Runs {@code output} (which writes a finished result) and counts one package done. */
     abstract void print(Runnable output);
@@ -42,6 +54,11 @@ abstract class ConsoleProgress implements AutoCloseable {
         }
 
         @Override
+        boolean shown() {
+            return false;
+        }
+
+        @Override
         void total(long packages) {
         }
 
@@ -55,10 +72,12 @@ abstract class ConsoleProgress implements AutoCloseable {
         private final Object lock = new Object();
         private final PrintStream err;
         private final ProgressBar bar;
+        private final boolean reportOnTerminal;
         private String shown = "";
 
-        Bar(PrintStream err) {
+        Bar(PrintStream err, boolean reportOnTerminal) {
             this.err = err;
+            this.reportOnTerminal = reportOnTerminal;
             this.bar = new ProgressBarBuilder()
                     .setTaskName("Scanning")
                     .setUnit(" packages", 1)
@@ -85,8 +104,17 @@ abstract class ConsoleProgress implements AutoCloseable {
         }
 
         @Override
+        boolean shown() {
+            return true;
+        }
+
+        @Override
         void print(Runnable output) {
-            message(output);
+            if (reportOnTerminal) {
+                message(output);
+            } else {
+                output.run();
+            }
             bar.step();
         }
 

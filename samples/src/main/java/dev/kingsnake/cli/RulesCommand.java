@@ -2,9 +2,7 @@ package dev.kingsnake.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.kingsnake.Scanner;
-import dev.kingsnake.report.RuleTable;
-import dev.kingsnake.spi.Rule;
+import dev.kingsnake.rules.RuleCatalogue;
 import dev.kingsnake.spi.RuleInfo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -32,10 +30,10 @@ final class RulesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        List<RuleInfo> rules = Scanner.loadRules().stream().map(Rule::info).toList();
+        List<RuleInfo> rules = RuleCatalogue.registered();
         OutputStream out = parent.out();
         String text = switch (format) {
-            case MARKDOWN -> RuleTable.markdown(rules);
+            case MARKDOWN -> RuleCatalogue.markdownTable(rules);
             case JSON -> new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
                     .writeValueAsString(rules) + "\n";
             case TEXT -> text(rules);

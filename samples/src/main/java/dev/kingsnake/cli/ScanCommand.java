@@ -25,6 +25,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /** {@code kingsnake scan}: scans packages and writes a report. */
 @Command(name = "scan", mixinStandardHelpOptions = true, sortOptions = false,
@@ -111,7 +113,10 @@ final class ScanCommand implements Callable<Integer> {
         ScanSummary.Tally tally = new ScanSummary.Tally();
         boolean[] failed = new boolean[1];
         try (ReportWriter writer = format.writer(out, settings);
-             ConsoleProgress progress = ConsoleProgress.open(!quiet)) {
+             ConsoleProgress progress = ConsoleProgress.open(!quiet, output == null)) {
+            if (progress.shown()) {
+                countInBackground(progress);
+            }
             BatchScanner.Builder batchBuilder = BatchScanner.builder(scanner).jobs(jobs)
                     .order(ordered ? BatchScanner.Order.INPUT : BatchScanner.Order.COMPLETION);
             try (BatchScanner batch = batchBuilder.start(r -> {
@@ -130,7 +135,7 @@ final class ScanCommand implements Callable<Integer> {
                 long submitted = 0;
                 for (Path root : paths) {
                     long[] count = {0};
-                    Inputs.expand(root, p -> {
+                    expand(root, p -> {
                         try {
                             batch.submit(p);
                             count[0]++;
@@ -150,19 +155,62 @@ final class ScanCommand implements Callable<Integer> {
             }
             writer.finish(tally.summary());
         } catch (UncheckedIOException e) {
-            err.println("kingsnake: cannot write the report: " + KingsnakeCommand.message(e.getCause()));
-            return KingsnakeCommand.EXIT_ERROR;
-        } finally {
+            return reportFailed(err, e.getCause(), out);
+        } catch (IOException e) {
+            return reportFailed(err, e, out);
+        }
+        try {
             if (output != null) {
                 out.close();
             } else {
                 out.flush();
             }
+        } catch (IOException e) {
+            return reportFailed(err, e, out);
         }
         if (failed[0]) {
             return KingsnakeCommand.EXIT_MALICIOUS;
         }
         return unreadable.get() ? KingsnakeCommand.EXIT_ERROR : KingsnakeCommand.EXIT_CLEAN;
+    }
+
+    /** {@link Inputs#expand}, with a root that vanished or cannot be read reported like an unreadable directory. */
+    private static void expand(Path root, Consumer<Path> packages, BiConsumer<Path, IOException> errors) {
+        try {
+            Inputs.expand(root, packages, errors);
+        } catch (IOException e) {
+            errors.accept(root, e);
+        }
+    }
+
+    /** The report could not be written (full disk, closed pipe): one message, exit code 2. */
+    private int reportFailed(PrintWriter err, IOException e, OutputStream out) {
+        err.println("kingsnake: cannot write the report: " + KingsnakeCommand.message(e));
+        if (output != null) {
+            try {
+                out.close();
+            } catch (IOException ignored) {
+                // already reported
+            }
+        }
+        return KingsnakeCommand.EXIT_ERROR;
+    }
+
+    /** A second, cheap walk of the inputs gives the bar its total while the scan streams. */
+    private void countInBackground(ConsoleProgress progress) {
+        Thread counter = new Thread(() -> {
+            long[] n = {0};
+            try {
+                for (Path root : paths) {
+                    Inputs.expand(root, p -> n[0]++, (dir, e) -> { });
+                }
+                progress.total(n[0]);
+            } catch (IOException | RuntimeException e) {
+                // the bar stays open-ended; the scan itself reports unreadable inputs
+            }
+        }, "kingsnake-count");
+        counter.setDaemon(true);
+        counter.start();
     }
 
     private boolean reaches(Verdict v) {

@@ -52,6 +52,10 @@ public final class ArchiveReader {
             if (Files.isDirectory(path)) {
                 return readDirectory(session, path);
             }
+            if (!Files.isRegularFile(path)) {
+                session.diagnose(DiagnosticCode.IO_ERROR, "", path + " is not a regular file, a directory or readable");
+                return session.result(PackageKind.UNKNOWN, 0, false);
+            }
             long size = Files.size(path);
             String name = path.getFileName() == null ? path.toString() : path.getFileName().toString();
             if (size <= inMemoryLimit()) {
@@ -138,7 +142,8 @@ public final class ArchiveReader {
                 return session.result(PackageKind.SDIST, size, clean);
             }
             case GZIP, BZIP2, XZ -> {
-                Format inner = readers.readCompressed(in, format, name, "", 0);
+                ContainerReaders.Decompressed d = readers.readCompressed(in, format, name, "", 0);
+                Format inner = d.inner();
                 PackageKind kind = inner == null ? PackageKind.UNKNOWN : switch (inner) {
                     case TAR, ZIP -> PackageKind.SDIST;
                     case TEXT, EMPTY -> PackageKind.SOURCE_FILE;
@@ -148,7 +153,7 @@ public final class ArchiveReader {
                     session.unreadable("", format.label() + " stream holds " + inner.label() + ", not a tar or zip"
                             + " archive; kept as a single file");
                 }
-                return session.result(kind, size, inner != null && kind != PackageKind.UNKNOWN);
+                return session.result(kind, size, d.clean() && kind != PackageKind.UNKNOWN);
             }
             case ZSTD -> {
                 session.unreadable("", "zstd-compressed input is not supported");

@@ -13,7 +13,6 @@ import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
 import org.apache.commons.compress.utils.InputStreamStatistics;
 import org.apache.commons.compress.utils.SeekableInMemoryByteChannel;
 
-import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -70,14 +69,18 @@ final class ContainerReaders {
 
     // ------------------------------------------------------------------ compressed streams
 
+    /** What a compressed stream held, and whether it was read without damage. */
+    record Decompressed(Format inner, boolean clean) {
+    }
+
     /**
      * Decompresses a gzip/bzip2/xz stream and reads what it holds: a tar is read as a stream; anything else
      * (a zip, text, another compressed stream, data) becomes one entry named after the stream without its
      * suffix, which is opened in turn if it is an archive.
      *
-     * @return the format found inside, or null if the stream could not be opened
+     * @return what the stream held (null if it could not be decompressed at all) and whether it was clean
      */
-    Format readCompressed(InputStream in, Format format, String name, String prefix, int depth) {
+    Decompressed readCompressed(InputStream in, Format format, String name, String prefix, int depth) {
         String where = containerFile(prefix);
         CountingInputStream raw = new CountingInputStream(in);
         Format inner = null;
@@ -88,27 +91,24 @@ final class ContainerReaders {
                 case XZ -> new XZCompressorInputStream(raw, true, XZ_MEMORY_LIMIT_KIB);
                 default -> throw new IllegalArgumentException("not a compressed format: " + format);
             };
-            BufferedInputStream out = new BufferedInputStream(new DecompressedStream(decoder, raw, session, where),
-                    Unpacking.CHUNK);
-            out.mark(Format.SNIFF_BYTES);
-            byte[] head = out.readNBytes(Format.SNIFF_BYTES);
-            out.reset();
+            DecompressedStream out = new DecompressedStream(decoder, raw, session, where);
+            byte[] head = out.peek(Format.SNIFF_BYTES);
             inner = Format.sniff(head, head.length);
             if (inner == Format.TAR) {
-                return readTar(out, raw::count, false, prefix, depth, format.label() + "-compressed tar")
-                        ? inner : null;
+                boolean clean = readTar(out, raw::count, false, prefix, depth, format.label() + "-compressed tar");
+                return new Decompressed(inner, clean);
             }
             String path = session.entryPath(prefix, Unpacking.withoutCompressionSuffix(name), depth);
             Unpacking.Content c = session.readContent(out, path, -1, false, raw::count, false);
             session.addFile(path, prefix + Unpacking.withoutCompressionSuffix(name), c.bytes(), false, depth);
-            return c.stop() == Unpacking.Stop.BROKEN ? null : inner;
+            return new Decompressed(inner, c.stop() != Unpacking.Stop.BROKEN);
         } catch (IOException | RuntimeException e) {
             if (LimitReached.in(e) == null) {
                 session.unreadable(where, format.label() + " stream is corrupt or truncated: "
                         + Unpacking.describe(e));
-                return null;
+                return new Decompressed(inner, false);
             }
-            return inner;
+            return new Decompressed(inner, true);
         }
     }
 

@@ -2,26 +2,60 @@ package dev.kingsnake.internal.archive;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Arrays;
 
 /**
- * The output of a decompressor, metered: every byte it produces counts against the package's total
- * ({@code maxTotalBytes}, including data skipped between entries), the deadline is checked on each read, and
- * the stream as a whole stops once its ratio to the compressed bytes consumed passes
- * {@code maxCompressionRatio}.
+ * The output of a decompressor, metered as it is handed to the reader above: every byte counts against the
+ * package's total ({@code maxTotalBytes}, including data skipped between entries), the deadline is checked on
+ * each read, and the stream as a whole stops once its ratio to the compressed bytes consumed passes
+ * {@code maxCompressionRatio}. {@link #peek} looks at the first bytes (to judge the format) without
+ * consuming them.
  */
 final class DecompressedStream extends InputStream {
+    /**
+     * Reads from the decoder in small steps: a decoder that meets the end of truncated input throws away
+     * what it decoded in that same call, so small calls keep all but the last few KiB before the damage.
+     */
+    private static final int DECODER_STEP = 4096;
+
     private final InputStream in;
     private final CountingInputStream compressed;
     private final Unpacking session;
     private final String where;
     private long produced;
     private LimitReached tripped;
+    private byte[] pending = new byte[0];
+    private int pendingPos;
+    private IOException deferred;
 
     DecompressedStream(InputStream in, CountingInputStream compressed, Unpacking session, String where) {
         this.in = in;
         this.compressed = compressed;
         this.session = session;
         this.where = where;
+    }
+
+    /** Up to {@code n} first bytes, which later reads return again; damage after some bytes is deferred. */
+    byte[] peek(int n) throws IOException {
+        byte[] head = new byte[n];
+        int got = 0;
+        try {
+            while (got < n) {
+                int r = in.read(head, got, Math.min(n - got, DECODER_STEP));
+                if (r < 0) {
+                    break;
+                }
+                got += r;
+            }
+        } catch (IOException e) {
+            if (got == 0) {
+                throw e;
+            }
+            deferred = e;
+        }
+        pending = Arrays.copyOf(head, got);
+        pendingPos = 0;
+        return pending;
     }
 
     @Override
@@ -42,13 +76,22 @@ final class DecompressedStream extends InputStream {
         session.checkDeadline(where);
         long allowance = session.allowance();
         if (allowance <= 0) {
-            int probe = in.read();
-            if (probe < 0) {
+            if (pendingPos == pending.length && deferred == null && in.read() < 0) {
                 return -1;
             }
             throw trip(session.stopForTotal(where));
         }
-        int n = in.read(b, off, (int) Math.min(len, allowance));
+        int want = (int) Math.min(Math.min(len, DECODER_STEP), allowance);
+        int n;
+        if (pendingPos < pending.length) {
+            n = Math.min(want, pending.length - pendingPos);
+            System.arraycopy(pending, pendingPos, b, off, n);
+            pendingPos += n;
+        } else if (deferred != null) {
+            throw deferred;
+        } else {
+            n = in.read(b, off, want);
+        }
         if (n > 0) {
             produced += n;
             session.consume(n);

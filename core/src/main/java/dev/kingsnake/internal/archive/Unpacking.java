@@ -31,6 +31,11 @@ final class Unpacking {
     static final int CHUNK = 64 * 1024;
     private static final int MAX_ARRAY = Integer.MAX_VALUE - 16;
     private static final int MAX_MESSAGE = 300;
+    /**
+     * Diagnostics listed per code; the rest are counted in one summary line. A benign wheel can hold hundreds
+     * of hard links (dateutil's zoneinfo tarball), a hostile one tens of thousands of unsafe paths.
+     */
+    static final int LISTED_PER_CODE = 25;
 
     /** How reading an entry ended, and what the container reading it must do next. */
     enum Stop {
@@ -53,6 +58,7 @@ final class Unpacking {
     private final List<ArchiveEntry> entries = new ArrayList<>();
     private final List<Diagnostic> diagnostics = new ArrayList<>();
     private final Set<String> seenPaths = new HashSet<>();
+    private final java.util.EnumMap<DiagnosticCode, Integer> perCode = new java.util.EnumMap<>(DiagnosticCode.class);
     private long processed;
     private long kept;
     private int entryHeaders;
@@ -93,6 +99,13 @@ final class Unpacking {
     }
 
     UnpackedPackage result(PackageKind kind, long compressedBytes, boolean clean) {
+        perCode.forEach((code, count) -> {
+            if (count > LISTED_PER_CODE) {
+                diagnostics.add(new Diagnostic(code, "", (count - LISTED_PER_CODE) + " more " + code
+                        + " diagnostics of this package are not listed"));
+            }
+        });
+        perCode.clear();
         boolean readable = !entries.isEmpty() || clean && !stopped;
         return new UnpackedPackage(readable ? kind : PackageKind.UNKNOWN, entries, diagnostics, compressedBytes,
                 kept, readable);
@@ -144,15 +157,18 @@ final class Unpacking {
     private LimitReached stopPackage(String where, String message) {
         if (!stopped) {
             stopped = true;
-            limit(where, message);
+            diagnostics.add(new Diagnostic(DiagnosticCode.LIMIT_EXCEEDED, where, message));
         }
         return new LimitReached(message, true);
     }
 
     // ------------------------------------------------------------------ diagnostics
 
+    /** Records a diagnostic; beyond {@link #LISTED_PER_CODE} of one code they are only counted. */
     void diagnose(DiagnosticCode code, String file, String message) {
-        diagnostics.add(new Diagnostic(code, file, message));
+        if (perCode.merge(code, 1, Integer::sum) <= LISTED_PER_CODE) {
+            diagnostics.add(new Diagnostic(code, file, message));
+        }
     }
 
     void limit(String file, String message) {

@@ -1,14 +1,21 @@
 package dev.kingsnake.internal.engine;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import dev.kingsnake.PackageKind;
 import dev.kingsnake.spi.FileKind;
 import dev.kingsnake.spi.PackageInfo;
+import dev.kingsnake.spi.PythonFile;
 import dev.kingsnake.spi.SourceFile;
+import dev.kingsnake.spi.python.Const;
+import dev.kingsnake.spi.python.Expr;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -17,6 +24,9 @@ final class MetadataReader {
     private static final Pattern WHEEL = Pattern.compile("^([^-]+)-([^-]+)(-.*)?\\.(whl|egg)$");
     private static final Pattern SDIST =
             Pattern.compile("^(.+?)-(\\d[^-]*?)(\\.tar\\.gz|\\.tgz|\\.tar\\.bz2|\\.tar\\.xz|\\.tar|\\.zip)$");
+
+    private static final String[] NONE = {"", ""};
+    private static final TomlMapper TOML = new TomlMapper();
 
     private MetadataReader() {
     }
@@ -31,12 +41,66 @@ final class MetadataReader {
         Map<String, List<String>> headers = meta == null ? Map.of() : parseHeaders(meta.text());
         String name = first(headers, "Name");
         String version = first(headers, "Version");
-        if (name.isEmpty() || version.isEmpty()) {
-            String[] guess = guessFromFileName(fileName);
+        for (String[] guess : new String[][] {fromPyproject(files), fromSetupPy(files), guessFromFileName(fileName)}) {
+            if (!name.isEmpty() && !version.isEmpty()) {
+                break;
+            }
             name = name.isEmpty() ? guess[0] : name;
             version = version.isEmpty() ? guess[1] : version;
         }
+        if (name.isEmpty() && kind == PackageKind.DIRECTORY) {
+            name = fileName;
+        }
         return new PackageInfo(fileName, kind, name, version, headers, meta == null ? "" : meta.path());
+    }
+
+    /** {@code [project] name/version} of the top-most pyproject.toml. */
+    private static String[] fromPyproject(List<SourceFile> files) {
+        SourceFile top = topMost(files, FileKind.PYPROJECT);
+        if (top == null) {
+            return NONE;
+        }
+        try {
+            JsonNode project = TOML.readTree(top.text()).path("project");
+            return new String[] {project.path("name").asText(""), project.path("version").asText("")};
+        } catch (IOException | RuntimeException e) {
+            return NONE;
+        }
+    }
+
+    /** Constant {@code name=} and {@code version=} of the {@code setup(...)} call in the top-most setup.py. */
+    private static String[] fromSetupPy(List<SourceFile> files) {
+        SourceFile top = null;
+        for (SourceFile f : files) {
+            if (f instanceof PythonFile && f.decodeChain().isEmpty() && FileClassifier.baseName(f.path()).equals("setup.py")
+                    && (top == null || depth(f.path()) < depth(top.path()))) {
+                top = f;
+            }
+        }
+        if (!(top instanceof PythonFile py)) {
+            return NONE;
+        }
+        for (Expr.Call call : py.calls()) {
+            String callee = py.calleeName(call).orElse("");
+            if (callee.equals("setup") || callee.endsWith(".setup")) {
+                return new String[] {constantText(py, call.keyword("name")), constantText(py, call.keyword("version"))};
+            }
+        }
+        return NONE;
+    }
+
+    private static String constantText(PythonFile py, Optional<Expr> e) {
+        return e.flatMap(py::constant).filter(c -> c instanceof Const.Str).map(Const::asText).orElse("");
+    }
+
+    private static SourceFile topMost(List<SourceFile> files, FileKind kind) {
+        SourceFile top = null;
+        for (SourceFile f : files) {
+            if (f.kind() == kind && (top == null || depth(f.path()) < depth(top.path()))) {
+                top = f;
+            }
+        }
+        return top;
     }
 
     /** Headers up to the first blank line; continuation lines (leading whitespace) are joined. */

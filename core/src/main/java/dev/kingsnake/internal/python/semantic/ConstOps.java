@@ -32,10 +32,6 @@ final class ConstOps {
         this.maxLength = maxLength;
     }
 
-    long maxLength() {
-        return maxLength;
-    }
-
     static Const str(String s) {
         return new Const.Str(s);
     }
@@ -86,10 +82,20 @@ final class ConstOps {
         return null;
     }
 
-    /** The items iterating over a constant yields, or null (sets are skipped: their order is not defined). */
+    /** Items a str or bytes may be split into for iteration. */
+    static final int MAX_ITEMS = 1 << 20;
+
+    /**
+     * The items iterating over a constant yields, or null (sets are skipped: their order is not
+     * defined; strings longer than {@link #MAX_ITEMS} are not expanded into one object per character).
+     */
     static List<Const> items(Const c) {
         if (c instanceof Const.Seq s && s.kind() != SeqKind.SET && s.kind() != SeqKind.DICT) {
             return s.elements();
+        }
+        if (c.isStringLike() && (c instanceof Const.Str s ? s.value().length() : ((Const.Bytes) c).value().length)
+                > MAX_ITEMS) {
+            return null;
         }
         if (c instanceof Const.Str s) {
             int[] cps = s.value().codePoints().toArray();
@@ -279,9 +285,9 @@ final class ConstOps {
             return null;
         }
         if (v instanceof Const.Str s) {
-            int[] cps = s.value().codePoints().toArray();
-            int k = i < 0 ? i + cps.length : i;
-            return k >= 0 && k < cps.length ? str(new String(Character.toChars(cps[k]))) : null;
+            CodePoints cps = new CodePoints(s.value());
+            int k = i < 0 ? i + cps.length() : i;
+            return k >= 0 && k < cps.length() ? str(new String(Character.toChars(cps.at(k)))) : null;
         }
         if (v instanceof Const.Bytes b) {
             int k = i < 0 ? i + b.value().length : i;
@@ -294,6 +300,25 @@ final class ConstOps {
         return null;
     }
 
+    /** Python indexes strings by code point; only strings with surrogate pairs need the expanded form. */
+    private static final class CodePoints {
+        private final String s;
+        private final int[] expanded;
+
+        CodePoints(String s) {
+            this.s = s;
+            this.expanded = s.codePointCount(0, s.length()) == s.length() ? null : s.codePoints().toArray();
+        }
+
+        int length() {
+            return expanded == null ? s.length() : expanded.length;
+        }
+
+        int at(int k) {
+            return expanded == null ? s.charAt(k) : expanded[k];
+        }
+    }
+
     /** {@code v[lower:upper:step]}; a null bound is an omitted one. */
     static Const slice(Const v, Const lower, Const upper, Const step) {
         Integer st = step == null || step instanceof Const.None ? Integer.valueOf(1) : smallInt(step);
@@ -301,44 +326,50 @@ final class ConstOps {
             return null;
         }
         if (v instanceof Const.Str s) {
-            int[] cps = s.value().codePoints().toArray();
-            int[] picked = pick(cps.length, lower, upper, st);
-            if (picked == null) {
+            CodePoints cps = new CodePoints(s.value());
+            Range r = range(cps.length(), lower, upper, st);
+            if (r == null) {
                 return null;
             }
-            StringBuilder sb = new StringBuilder(picked.length);
-            for (int k : picked) {
-                sb.appendCodePoint(cps[k]);
+            StringBuilder sb = new StringBuilder(r.count);
+            for (int k = 0; k < r.count; k++) {
+                sb.appendCodePoint(cps.at(r.index(k)));
             }
             return str(sb.toString());
         }
         if (v instanceof Const.Bytes b) {
-            int[] picked = pick(b.value().length, lower, upper, st);
-            if (picked == null) {
+            Range r = range(b.value().length, lower, upper, st);
+            if (r == null) {
                 return null;
             }
-            byte[] out = new byte[picked.length];
-            for (int k = 0; k < picked.length; k++) {
-                out[k] = b.value()[picked[k]];
+            byte[] out = new byte[r.count];
+            for (int k = 0; k < r.count; k++) {
+                out[k] = b.value()[r.index(k)];
             }
             return new Const.Bytes(out);
         }
         if (v instanceof Const.Seq s && (s.kind() == SeqKind.LIST || s.kind() == SeqKind.TUPLE)) {
-            int[] picked = pick(s.elements().size(), lower, upper, st);
-            if (picked == null) {
+            Range r = range(s.elements().size(), lower, upper, st);
+            if (r == null) {
                 return null;
             }
-            List<Const> out = new ArrayList<>(picked.length);
-            for (int k : picked) {
-                out.add(s.elements().get(k));
+            List<Const> out = new ArrayList<>(r.count);
+            for (int k = 0; k < r.count; k++) {
+                out.add(s.elements().get(r.index(k)));
             }
             return new Const.Seq(s.kind(), out);
         }
         return null;
     }
 
+    private record Range(long start, int step, int count) {
+        int index(int k) {
+            return (int) (start + (long) k * step);
+        }
+    }
+
     /** The indices a slice selects, following CPython's PySlice_AdjustIndices. */
-    private static int[] pick(int length, Const lower, Const upper, int step) {
+    private static Range range(int length, Const lower, Const upper, int step) {
         Integer lo = bound(lower);
         Integer hi = bound(upper);
         if (lo == null || hi == null) {
@@ -355,11 +386,7 @@ final class ConstOps {
         }
         long count = step > 0 ? (stop > start ? (stop - start + step - 1) / step : 0)
                 : (start > stop ? (start - stop - step - 1) / -step : 0);
-        int[] out = new int[(int) count];
-        for (int k = 0; k < out.length; k++) {
-            out[k] = (int) (start + (long) k * step);
-        }
-        return out;
+        return new Range(start, step, (int) count);
     }
 
     private static Integer bound(Const c) {

@@ -28,10 +28,12 @@ final class Evaluator {
     static final int MAX_DEPTH = 40;
     /** Names with more bindings than this are not followed. */
     private static final int MAX_BINDINGS = 256;
+    /** Augmented assignments followed to fold one name. */
+    private static final int MAX_AUGMENTED = 1 << 20;
     /** Items a comprehension or map() may produce during folding. */
-    private static final int MAX_ITEMS = 1 << 20;
-
-    private static final Optional<String> NO_NAME = Optional.empty();
+    private static final int MAX_ITEMS = ConstOps.MAX_ITEMS;
+    /** Results at least this large count against the file's folding budget. */
+    private static final int LARGE = 4096;
 
     private final SymbolTable table;
     private final ConstOps ops;
@@ -39,10 +41,16 @@ final class Evaluator {
     private final Map<Expr, Optional<String>> nameMemo = new IdentityHashMap<>();
     /** Bindings being followed right now: a name defined through itself is not constant. */
     private final Set<Binding> active = Collections.newSetFromMap(new IdentityHashMap<>());
+    /**
+     * Large values folding may still produce for this file: `'A' * 10**7` on a thousand lines must
+     * not add up to gigabytes.
+     */
+    private long largeBudget;
 
     Evaluator(SymbolTable table, long maxConstLength) {
         this.table = table;
         this.ops = new ConstOps(maxConstLength);
+        this.largeBudget = 8 * maxConstLength;
     }
 
     /** Loop variables of comprehensions and lambda parameters being folded; a tiny persistent list. */
@@ -317,10 +325,28 @@ final class Evaluator {
         } catch (ArithmeticException | IllegalArgumentException | IndexOutOfBoundsException e1) {
             r = null;
         }
+        long size = r == null ? 0 : size(r);
+        if (size >= LARGE) {
+            if (size > largeBudget) {
+                r = null;
+            } else {
+                largeBudget -= size;
+            }
+        }
         if (env == null && (r != null || depth == 0)) {
             constMemo.put(e, Optional.ofNullable(r));
         }
         return r;
+    }
+
+    private static long size(Const c) {
+        if (c instanceof Const.Str s) {
+            return s.value().length();
+        }
+        if (c instanceof Const.Bytes b) {
+            return b.value().length;
+        }
+        return c instanceof Const.Seq s ? s.elements().size() : 0;
     }
 
     private Const computeFold(Expr e, Env env, int depth) {
@@ -470,7 +496,7 @@ final class Evaluator {
      */
     private Const foldName(Expr.Name n, int depth) {
         List<Binding> visible = visibleBindings(n.id(), n, scopeOf(n));
-        if (visible == null || visible.isEmpty() || visible.size() > MAX_BINDINGS
+        if (visible == null || visible.isEmpty() || visible.size() > MAX_AUGMENTED
                 || !(visible.get(0) instanceof Binding.Value first)) {
             return null;
         }
@@ -485,12 +511,31 @@ final class Evaluator {
         }
         try {
             Const acc = fold(first.value(), null, depth + 1);
+            // payloads are often built with hundreds of `x += '...'`: append text in one buffer
+            StringBuilder text = null;
             for (int i = 1; i < visible.size() && acc != null; i++) {
                 Binding.Augmented aug = (Binding.Augmented) visible.get(i);
                 Const v = fold(aug.value(), null, depth + 1);
-                acc = v == null ? null : ops.binary(acc, aug.op(), v);
+                if (v == null) {
+                    return null;
+                }
+                if (aug.op().equals("+") && acc instanceof Const.Str && v instanceof Const.Str) {
+                    if (text == null) {
+                        text = new StringBuilder(acc.asText());
+                    }
+                    text.append(v.asText());
+                    if (!ops.fits(text.length())) {
+                        return null;
+                    }
+                    continue;
+                }
+                if (text != null) {
+                    acc = new Const.Str(text.toString());
+                    text = null;
+                }
+                acc = ops.binary(acc, aug.op(), v);
             }
-            return acc;
+            return text != null ? new Const.Str(text.toString()) : acc;
         } finally {
             active.remove(first);
         }

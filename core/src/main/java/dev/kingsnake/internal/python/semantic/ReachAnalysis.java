@@ -117,10 +117,8 @@ final class ReachAnalysis {
         }
     }
 
+    /** {@code setuptools.setup}, {@code distutils.core.setup}, {@code numpy.distutils.core.setup}, ... */
     private static boolean isSetupFunction(String fn) {
-        if (!fn.endsWith("setup")) {
-            return false;
-        }
         int dot = fn.indexOf('.');
         return dot > 0 && fn.endsWith(".setup") && BUILD_TOOLS.contains(fn.substring(0, dot));
     }
@@ -213,6 +211,13 @@ final class ReachAnalysis {
                 callsByOwner.computeIfAbsent(owner(ctx.scope()), k -> new ArrayList<>()).add(c);
             }
         }
+        // @atexit.register runs the function when the interpreter exits: within the reach of its def
+        Map<Scope, List<Scope>> atExitByOwner = new IdentityHashMap<>();
+        for (Scope s : table.scopes) {
+            if (s.node instanceof Stmt.FunctionDef f && registersAtExit(f)) {
+                atExitByOwner.computeIfAbsent(owner(s.parent), k -> new ArrayList<>()).add(s);
+            }
+        }
         Deque<Scope> work = new ArrayDeque<>();
         for (Scope s : table.scopes) {
             if (s.kind == Scope.Kind.MODULE || s.kind == Scope.Kind.FUNCTION) {
@@ -224,17 +229,30 @@ final class ReachAnalysis {
             Scope s = work.poll();
             for (Expr.Call call : callsByOwner.getOrDefault(s, List.of())) {
                 Reach r = compute(table.ctx(call));
-                if (r != Reach.INSTALL_TIME && r != Reach.IMPORT_TIME) {
-                    continue;
-                }
                 for (Scope target : callTargets(call)) {
-                    if (rank(r) > rank(compute(target.ctx))) {
-                        promoted.put(target, r);
-                        work.add(target);
-                    }
+                    promote(target, r, work);
                 }
             }
+            for (Scope f : atExitByOwner.getOrDefault(s, List.of())) {
+                promote(f, compute(f.definedIn), work);
+            }
         }
+    }
+
+    private void promote(Scope function, Reach r, Deque<Scope> work) {
+        if ((r == Reach.INSTALL_TIME || r == Reach.IMPORT_TIME) && rank(r) > rank(compute(function.ctx))) {
+            promoted.put(function, r);
+            work.add(function);
+        }
+    }
+
+    private boolean registersAtExit(Stmt.FunctionDef f) {
+        for (Expr d : f.decorators()) {
+            if (eval.qualifiedName(d).filter("atexit.register"::equals).isPresent()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The scope whose reach decides a call's: comprehensions and class bodies defer to where they stand. */

@@ -64,7 +64,8 @@ public final class SemanticModel implements PythonFile {
         this.origin = origin.orElseGet(() -> Location.file(this, Reach.UNKNOWN));
         this.layerReach = decodeChain.isEmpty() ? Optional.empty()
                 : origin.map(Location::reach).filter(r -> r != Reach.UNKNOWN);
-        this.table = SymbolTable.build(module);
+        // the CPython stdlib averages one model node per 14 characters; minified code is denser
+        this.table = SymbolTable.build(module, text.length() / 8);
         this.calls = Collections.unmodifiableList(table.calls);
         this.imports = Collections.unmodifiableList(table.imports);
         this.evaluator = new Evaluator(table, maxConstantLength);

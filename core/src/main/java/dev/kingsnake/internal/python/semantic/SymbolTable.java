@@ -27,18 +27,23 @@ final class SymbolTable {
     final List<Expr.Call> calls = new ArrayList<>();
     final List<Stmt> imports = new ArrayList<>();
     final List<Scope> classes = new ArrayList<>();
-    private final Map<Node, Scope.Ctx> ctxOf = new IdentityHashMap<>();
+    private final Map<Node, Scope.Ctx> ctxOf;
 
     private record Frame(Node node, Scope.Ctx ctx, List<Stmt> block) {
     }
 
-    private SymbolTable(Module m) {
+    private SymbolTable(Module m, int expectedNodes) {
+        this.ctxOf = new IdentityHashMap<>(Math.max(32, expectedNodes));
         this.module = newScope(Scope.Kind.MODULE, m, null);
         walk(m);
     }
 
-    static SymbolTable build(Module m) {
-        return new SymbolTable(m);
+    /**
+     * @param expectedNodes a guess of the node count (the map of contexts is sized once instead of
+     *                      rehashed a dozen times on big files)
+     */
+    static SymbolTable build(Module m, int expectedNodes) {
+        return new SymbolTable(m, expectedNodes);
     }
 
     /** The context of a node of this module, or null for a node from elsewhere. */

@@ -1,0 +1,80 @@
+package dev.kingsnake.rules.pkg;
+
+import dev.kingsnake.PackageKind;
+import dev.kingsnake.spi.RuleContext;
+import dev.kingsnake.spi.SourceFile;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Facts about how a package's archive is laid out, shared by the integrity rules. */
+final class ArchiveLayout {
+    private static final Pattern WHEEL_NAME =
+            Pattern.compile("^([^-]+)-([^-]+)(?:-([^-]+))?-([^-]+)-([^-]+)-([^-]+)\\.whl$", Pattern.CASE_INSENSITIVE);
+    private static final List<String> NATIVE_SOURCES = List.of(".c", ".cc", ".cpp", ".cxx", ".c++", ".h", ".hh",
+            ".hpp", ".hxx", ".pyx", ".pxd", ".rs", ".go", ".f", ".f90", ".f95", ".for", ".cu", ".m", ".mm", ".swift",
+            ".zig", ".s", ".asm", ".d", ".java", ".cs");
+    private static final List<String> BUILD_FILES = List.of("cmakelists.txt", "meson.build", "makefile",
+            "cargo.toml", "build.zig", "configure", "setup.py");
+
+    private ArchiveLayout() {
+    }
+
+    /** Files read from the archive itself: no decoded layers, no members of nested archives. */
+    static List<SourceFile> realFiles(RuleContext ctx) {
+        List<SourceFile> out = new ArrayList<>();
+        for (SourceFile f : ctx.files()) {
+            if (f.decodeChain().isEmpty() && !f.path().contains("#") && !f.path().contains("!/")) {
+                out.add(f);
+            }
+        }
+        return out;
+    }
+
+    /** The platform tag of a wheel's file name ({@code any} for pure wheels), if the name follows PEP 427. */
+    static Optional<String> wheelPlatform(RuleContext ctx) {
+        if (ctx.packageInfo().kind() != PackageKind.WHEEL) {
+            return Optional.empty();
+        }
+        Matcher m = WHEEL_NAME.matcher(ctx.packageInfo().fileName());
+        return m.matches() ? Optional.of(m.group(6).toLowerCase(Locale.ROOT)) : Optional.empty();
+    }
+
+    /** Top-level {@code *.dist-info} directories of a wheel, sorted. */
+    static TreeSet<String> topDistInfoDirs(List<SourceFile> files) {
+        TreeSet<String> out = new TreeSet<>();
+        for (SourceFile f : files) {
+            int slash = f.path().indexOf('/');
+            if (slash > 0 && f.path().substring(0, slash).endsWith(".dist-info")) {
+                out.add(f.path().substring(0, slash));
+            }
+        }
+        return out;
+    }
+
+    /** True when the package ships sources or build files for native code. */
+    static boolean hasNativeSources(List<SourceFile> files) {
+        for (SourceFile f : files) {
+            String name = baseName(f.path()).toLowerCase(Locale.ROOT);
+            if (BUILD_FILES.contains(name) && !name.equals("setup.py")) {
+                return true;
+            }
+            for (String ext : NATIVE_SOURCES) {
+                if (name.endsWith(ext)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    static String baseName(String path) {
+        int slash = path.lastIndexOf('/');
+        return slash < 0 ? path : path.substring(slash + 1);
+    }
+}

@@ -1,0 +1,223 @@
+package dev.kingsnake.rules.pkg;
+
+import dev.kingsnake.Confidence;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Finds the popular package a name imitates. Targets are the {@value #TARGETS} most popular names; a name
+ * that is itself anywhere in the popular list is never a typosquat (popular packages legitimately close to
+ * each other, like {@code pymysql}/{@code pymssql}, do not flag each other). Thresholds were chosen by
+ * measurement (see {@code TyposquatMeasurementTest}): leave-one-out over the whole list flags under 1% at
+ * HIGH confidence.
+ */
+final class TyposquatMatcher {
+    static final int TARGETS = 3000;
+    /** Shortest target (separators and trailing digits removed) compared at edit distance 1. */
+    private static final int MIN_LENGTH_ONE_EDIT = 5;
+    /** Below this length an edit distance of 1 needs a swap, a neighbouring key or a doubled letter. */
+    private static final int SHORT = 6;
+    /** Shortest target compared at edit distance 2 (every edit must look like a slip). */
+    private static final int MIN_LENGTH_TWO_EDITS = 9;
+    /** Below this length an edit of the first letter is a different name (cattrs, ujson), not a typo. */
+    private static final int FIRST_LETTER_EDIT = 8;
+    private static final Pattern TRAILING_DIGITS = Pattern.compile("\\d+$");
+    private static final String[] PREFIXES = {"python3-", "python-", "py-", "py"};
+    private static final String[] SUFFIXES = {"-python3", "-python", "-py", "python", "py"};
+
+    /** What the name imitates and how. */
+    record Match(String target, int rank, String how, Confidence confidence) {
+    }
+
+    private final PopularPackages popular;
+    private final Map<String, String> bySquashed = new HashMap<>();
+    private final Map<String, String> byGlyphs = new HashMap<>();
+    private final Map<String, Set<String>> oneDeletion = new HashMap<>();
+    private final Map<String, Set<String>> twoDeletions = new HashMap<>();
+
+    TyposquatMatcher(PopularPackages popular) {
+        this.popular = popular;
+        List<String> names = popular.names();
+        for (String t : names.subList(0, Math.min(TARGETS, names.size()))) {
+            String squashed = PackageNames.squash(t);
+            bySquashed.putIfAbsent(squashed, t);
+            byGlyphs.putIfAbsent(glyphs(squashed), t);
+            String root = root(t);
+            for (String d : deletions(root)) {
+                oneDeletion.computeIfAbsent(d, k -> new HashSet<>()).add(t);
+            }
+            if (root.length() >= MIN_LENGTH_TWO_EDITS) {
+                for (String d : deletions(root)) {
+                    for (String dd : deletions(d)) {
+                        twoDeletions.computeIfAbsent(dd, k -> new HashSet<>()).add(t);
+                    }
+                }
+            }
+        }
+    }
+
+    /** The popular package {@code rawName} imitates, if any. */
+    Optional<Match> match(String rawName) {
+        return match(rawName, false);
+    }
+
+    /**
+     * Like {@link #match(String)}, but with {@code leaveOut} true the name is treated as if it were not in the
+     * popular list at all (neither exempt nor a target): how the rule would judge an unknown package of that name.
+     */
+    Optional<Match> match(String rawName, boolean leaveOut) {
+        String c = PackageNames.normalise(rawName);
+        if (c.isEmpty() || !leaveOut && popular.contains(c)) {
+            return Optional.empty();
+        }
+        return find(c);
+    }
+
+    private Optional<Match> find(String c) {
+        String squashed = PackageNames.squash(c);
+        String t = bySquashed.get(squashed);
+        if (t != null && !t.equals(c) && !tokenExtension(c, t)) {
+            return found(t, "differs only in '-', '_' or '.'", Confidence.MEDIUM);
+        }
+        t = byGlyphs.get(glyphs(squashed));
+        if (t != null && !t.equals(c)) {
+            return found(t, "uses look-alike characters (rn/m, vv/w, 1/l, 0/o)", Confidence.HIGH);
+        }
+        for (String p : PREFIXES) {
+            if (c.startsWith(p) && c.length() - p.length() >= 5) {
+                t = bySquashed.get(PackageNames.squash(c.substring(p.length())));
+                if (t != null && !t.equals(c)) {
+                    return found(t, "adds the prefix '" + p + "'", Confidence.MEDIUM);
+                }
+            }
+        }
+        for (String s : SUFFIXES) {
+            if (c.endsWith(s) && c.length() - s.length() >= 5) {
+                t = bySquashed.get(PackageNames.squash(c.substring(0, c.length() - s.length())));
+                if (t != null && !t.equals(c)) {
+                    return found(t, "adds the suffix '" + s + "'", Confidence.MEDIUM);
+                }
+            }
+        }
+        String root = root(c);
+        Optional<Match> one = closest(c, root, candidates(oneDeletion, root, false), 1);
+        if (one.isPresent() || root.length() < MIN_LENGTH_TWO_EDITS) {
+            return one;
+        }
+        return closest(c, root, candidates(twoDeletions, root, true), 2);
+    }
+
+    private Optional<Match> closest(String c, String root, Set<String> targets, int distance) {
+        Match best = null;
+        for (String t : targets) {
+            int rank = popular.rank(t);
+            if (best != null && rank >= best.rank()) {
+                continue;
+            }
+            String troot = root(t);
+            if (t.equals(c) || troot.equals(root) || troot.length() < (distance == 1 ? MIN_LENGTH_ONE_EDIT : MIN_LENGTH_TWO_EDITS)) {
+                continue;
+            }
+            List<TypoDistance.Edit> edits = TypoDistance.edits(root, troot, distance);
+            if (edits == null || edits.size() != distance || tokenExtension(c, t) || !editedTokensLongEnough(c, t)
+                    || plural(root, troot)) {
+                continue;
+            }
+            boolean ok = true;
+            for (TypoDistance.Edit e : edits) {
+                boolean firstLetter = e.at() <= 0;
+                ok &= !(firstLetter && (distance > 1 || troot.length() < FIRST_LETTER_EDIT))
+                        && (distance == 1 ? troot.length() >= SHORT || e.strongTypo() : e.typoLike());
+            }
+            if (ok) {
+                String how = edits.stream().map(TypoDistance.Edit::describe).reduce((a, b) -> a + ", " + b).orElse("");
+                best = new Match(t, rank, how, distance == 1 ? Confidence.HIGH : Confidence.MEDIUM);
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+
+    private Optional<Match> found(String target, String how, Confidence confidence) {
+        return Optional.of(new Match(target, popular.rank(target), how, confidence));
+    }
+
+    private static Set<String> candidates(Map<String, Set<String>> index, String root, boolean two) {
+        Set<String> out = new HashSet<>();
+        for (String d : deletions(root)) {
+            out.addAll(index.getOrDefault(d, Set.of()));
+            if (two) {
+                for (String dd : deletions(d)) {
+                    out.addAll(index.getOrDefault(dd, Set.of()));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The string and every string with one character deleted. */
+    private static Set<String> deletions(String s) {
+        Set<String> out = new HashSet<>();
+        out.add(s);
+        for (int i = 0; i < s.length(); i++) {
+            out.add(s.substring(0, i) + s.substring(i + 1));
+        }
+        return out;
+    }
+
+    /** Squashed name without trailing digits: {@code beautifulsoup4} and {@code beautifulsoup} share a root. */
+    static String root(String normalised) {
+        String squashed = PackageNames.squash(normalised);
+        String r = TRAILING_DIGITS.matcher(squashed).replaceAll("");
+        return r.isEmpty() ? squashed : r;
+    }
+
+    private static String glyphs(String squashed) {
+        return squashed.replace("rn", "m").replace("vv", "w").replace('1', 'l').replace('0', 'o');
+    }
+
+    /** {@code tree-sitter-c} extends {@code tree-sitter} by a whole token: a plugin's name, not a typo. */
+    private static boolean tokenExtension(String c, String t) {
+        String[] a = c.split("-");
+        String[] b = t.split("-");
+        if (a.length == b.length) {
+            return false;
+        }
+        String[] shorter = a.length < b.length ? a : b;
+        String[] longer = a.length < b.length ? b : a;
+        int k = shorter.length;
+        boolean head = true;
+        boolean tail = true;
+        for (int i = 0; i < k; i++) {
+            head &= longer[i].equals(shorter[i]);
+            tail &= longer[longer.length - k + i].equals(shorter[i]);
+        }
+        return head || tail;
+    }
+
+    /** In families like {@code mypy-boto3-rds}/{@code mypy-boto3-sqs} a short differing token is a sibling. */
+    private static boolean editedTokensLongEnough(String c, String t) {
+        String[] a = c.split("-");
+        String[] b = t.split("-");
+        if (a.length != b.length || b.length < 2) {
+            return true;
+        }
+        for (int i = 0; i < b.length; i++) {
+            if (!a[i].equals(b[i]) && TRAILING_DIGITS.matcher(b[i]).replaceAll("").length() < 5) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@code future}/{@code futures}: a plural is a different word, but {@code ipaddres} drops a letter of "ss". */
+    private static boolean plural(String root, String troot) {
+        return root.equals(troot + "s") && !troot.endsWith("s") || troot.equals(root + "s") && !root.endsWith("s");
+    }
+}
