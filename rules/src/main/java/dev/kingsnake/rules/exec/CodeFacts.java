@@ -1,0 +1,268 @@
+package dev.kingsnake.rules.exec;
+
+import dev.kingsnake.spi.PythonFile;
+import dev.kingsnake.spi.python.Const;
+import dev.kingsnake.spi.python.Expr;
+import dev.kingsnake.spi.python.Node;
+import dev.kingsnake.spi.python.Nodes;
+import dev.kingsnake.spi.python.Stmt;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.WeakHashMap;
+
+/**
+ * Facts about one Python file shared by the execution, process, install and obfuscation rules: the
+ * normalised name of every call, and where data comes from (network, decoding, file reads), tracked
+ * through simple assignments. Computed once per file and cached while the file is alive.
+ */
+public final class CodeFacts {
+
+    /** Where a value comes from. */
+    public enum Taint { NETWORK, DECODE, FILE_READ }
+
+    /** Calls that fetch data from the network. */
+    public static final Set<String> NETWORK_CALLS = Set.of(
+            "requests.get", "requests.post", "requests.put", "requests.request", "requests.head",
+            "requests.patch", "requests.Session", "requests.session", "requests.api.get", "requests.api.post",
+            "urllib.request.urlopen", "urllib.request.urlretrieve", "urllib.request.Request",
+            "urllib.urlopen", "urllib.urlretrieve", "urllib2.urlopen", "urllib2.Request",
+            "urllib.request.build_opener", "urllib3.PoolManager", "urllib3.request",
+            "http.client.HTTPConnection", "http.client.HTTPSConnection", "httplib.HTTPConnection",
+            "httplib.HTTPSConnection", "httpx.get", "httpx.post", "httpx.Client", "httpx.AsyncClient",
+            "aiohttp.ClientSession", "socket.socket", "socket.create_connection", "ftplib.FTP",
+            "smtplib.SMTP", "smtplib.SMTP_SSL", "telnetlib.Telnet", "pycurl.Curl", "wget.download",
+            "dns.resolver.resolve", "dns.resolver.query", "websocket.create_connection");
+    /** Method names that only network objects have, used when the receiver cannot be resolved. */
+    static final Set<String> NETWORK_METHODS = Set.of("urlopen", "urlretrieve", "recv", "recvfrom", "recv_into");
+    /** Calls that decode, decompress or decrypt. */
+    static final Set<String> DECODE_CALLS = Set.of(
+            "base64.b64decode", "base64.b32decode", "base64.b16decode", "base64.b85decode", "base64.a85decode",
+            "base64.urlsafe_b64decode", "base64.standard_b64decode", "base64.decodebytes", "base64.decodestring",
+            "base64.b32hexdecode", "base64.decode", "zlib.decompress", "gzip.decompress", "bz2.decompress",
+            "lzma.decompress", "binascii.unhexlify", "binascii.a2b_hex", "binascii.a2b_base64",
+            "binascii.a2b_uu", "bytes.fromhex", "bytearray.fromhex", "codecs.decode",
+            "zlib.decompressobj", "lzma.LZMADecompressor", "bz2.BZ2Decompressor");
+    static final Set<String> DECODE_METHODS = Set.of(
+            "b64decode", "b32decode", "b16decode", "b85decode", "a85decode", "urlsafe_b64decode",
+            "decodebytes", "decodestring", "decompress", "unhexlify", "fromhex", "decrypt", "a2b_base64",
+            "a2b_hex");
+    /** Codec names that {@code .decode(name)} / {@code codecs.decode(x, name)} undo. */
+    static final Set<String> DECODE_CODECS = Set.of("base64", "base_64", "base-64", "hex", "hex_codec", "zlib",
+            "zip", "zlib_codec", "bz2", "rot13", "rot_13", "rot-13", "uu", "base64_codec");
+
+    private static final int MAX_WALK = 20_000;
+    private static final Map<PythonFile, CodeFacts> CACHE = Collections.synchronizedMap(new WeakHashMap<>());
+
+    private final PythonFile file;
+    private final Map<Expr.Call, String> names = new IdentityHashMap<>();
+    private final Map<String, Set<Taint>> nameTaint = new HashMap<>();
+    private final Map<String, Expr> assigned = new HashMap<>();
+    private final List<Stmt.Assign> assigns = new ArrayList<>();
+
+    private CodeFacts(PythonFile file) {
+        this.file = file;
+        for (Expr.Call c : file.calls()) {
+            names.put(c, resolve(file, c));
+        }
+        List<Stmt.WithItem> withs = new ArrayList<>();
+        Nodes.walk(file.module(), n -> {
+            if (n instanceof Stmt.Assign a) {
+                assigns.add(a);
+            } else if (n instanceof Stmt.WithItem w) {
+                withs.add(w);
+            }
+        });
+        for (Stmt.Assign a : assigns) {
+            if (a.value().isPresent() && a.augOp().isEmpty()) {
+                for (Expr t : a.targets()) {
+                    if (t instanceof Expr.Name nm) {
+                        assigned.put(nm.id(), a.value().get());
+                    }
+                }
+            }
+        }
+        // two rounds propagate taint through one level of copies in any order
+        for (int round = 0; round < 2; round++) {
+            for (Stmt.Assign a : assigns) {
+                if (a.value().isEmpty()) {
+                    continue;
+                }
+                Set<Taint> t = taint(a.value().get());
+                if (t.isEmpty()) {
+                    continue;
+                }
+                for (Expr target : a.targets()) {
+                    bind(target, t);
+                }
+            }
+            for (Stmt.WithItem w : withs) {
+                if (w.target().isPresent()) {
+                    Set<Taint> t = taint(w.context());
+                    if (!t.isEmpty()) {
+                        bind(w.target().get(), t);
+                    }
+                }
+            }
+        }
+    }
+
+    private void bind(Expr target, Set<Taint> t) {
+        if (target instanceof Expr.Name nm) {
+            nameTaint.computeIfAbsent(nm.id(), k -> EnumSet.noneOf(Taint.class)).addAll(t);
+        } else if (target instanceof Expr.Sequence s) {
+            for (Expr e : s.elements()) {
+                bind(e, t);
+            }
+        }
+    }
+
+    public static CodeFacts of(PythonFile file) {
+        CodeFacts f = CACHE.get(file);
+        if (f == null) {
+            f = new CodeFacts(file);
+            CACHE.put(file, f);
+        }
+        return f;
+    }
+
+    public PythonFile file() {
+        return file;
+    }
+
+    /** The call's callee as a normalised qualified name ({@code builtins.exec} → {@code exec}), or "". */
+    public String name(Expr.Call c) {
+        String n = names.get(c);
+        return n != null ? n : resolve(file, c);
+    }
+
+    /** The last attribute of the callee ({@code x.y.decrypt(...)} → {@code decrypt}), or the bare name. */
+    public static String method(Expr.Call c) {
+        if (c.callee() instanceof Expr.Attribute a) {
+            return a.attr();
+        }
+        if (c.callee() instanceof Expr.Name n) {
+            return n.id();
+        }
+        return "";
+    }
+
+    static String resolve(PythonFile file, Expr.Call c) {
+        String n = file.calleeName(c).orElseGet(() -> Nodes.dottedName(c.callee()));
+        return normalise(n);
+    }
+
+    public static String normalise(String n) {
+        for (String p : new String[] {"builtins.", "__builtin__.", "__builtins__."}) {
+            if (n.startsWith(p)) {
+                return n.substring(p.length());
+            }
+        }
+        return n;
+    }
+
+    /** The value last assigned to a simple name anywhere in the file, if any. */
+    public Optional<Expr> assignedValue(String name) {
+        return Optional.ofNullable(assigned.get(name));
+    }
+
+    public List<Stmt.Assign> assigns() {
+        return assigns;
+    }
+
+    /** Where the value of {@code e} may come from. */
+    public Set<Taint> taint(Expr e) {
+        Set<Taint> out = EnumSet.noneOf(Taint.class);
+        Deque<Node> stack = new ArrayDeque<>();
+        stack.push(e);
+        int seen = 0;
+        while (!stack.isEmpty() && seen++ < MAX_WALK) {
+            Node n = stack.pop();
+            if (n instanceof Expr.Call c) {
+                classifyCall(c, out);
+            } else if (n instanceof Expr.Name nm) {
+                Set<Taint> t = nameTaint.get(nm.id());
+                if (t != null) {
+                    out.addAll(t);
+                }
+                if ("chr".equals(nm.id())) {
+                    out.add(Taint.DECODE);
+                }
+            } else if (n instanceof Expr.Slice s && s.step().isPresent() && isMinusOne(s.step().get())) {
+                out.add(Taint.DECODE);
+            } else if (n instanceof Expr.Lambda || n instanceof Expr.Literal) {
+                continue;
+            }
+            List<? extends Node> kids = n.children();
+            for (int i = kids.size() - 1; i >= 0; i--) {
+                stack.push(kids.get(i));
+            }
+        }
+        return out;
+    }
+
+    private void classifyCall(Expr.Call c, Set<Taint> out) {
+        String n = name(c);
+        String m = method(c);
+        if (NETWORK_CALLS.contains(n) || NETWORK_METHODS.contains(m) || n.startsWith("requests.")
+                && (m.equals("get") || m.equals("post") || m.equals("request"))) {
+            out.add(Taint.NETWORK);
+        }
+        if (DECODE_CALLS.contains(n) || DECODE_METHODS.contains(m)) {
+            out.add(Taint.DECODE);
+        }
+        if (("decode".equals(m) || "encode".equals(m) || "codecs.decode".equals(n) || "codecs.encode".equals(n))
+                && codecArg(c)) {
+            out.add(Taint.DECODE);
+        }
+        if (("bytes".equals(n) || "bytearray".equals(n)) && c.arg(0).isPresent()
+                && (c.arg(0).get() instanceof Expr.Sequence || c.arg(0).get() instanceof Expr.Comprehension)) {
+            out.add(Taint.DECODE);
+        }
+        if ("read".equals(m) || "read_text".equals(m) || "read_bytes".equals(m) || "readlines".equals(m)) {
+            if (c.callee() instanceof Expr.Attribute a && a.value() instanceof Expr.Call inner) {
+                String in = name(inner);
+                if ("open".equals(in) || "io.open".equals(in) || "codecs.open".equals(in)) {
+                    out.add(Taint.FILE_READ);
+                }
+            } else if (c.callee() instanceof Expr.Attribute a && a.value() instanceof Expr.Name nm
+                    && !nameTaint.containsKey(nm.id())) {
+                out.add(Taint.FILE_READ);
+            }
+        }
+    }
+
+    private boolean codecArg(Expr.Call c) {
+        for (Expr a : c.args()) {
+            Optional<Const> k = file.constant(a);
+            if (k.isPresent() && DECODE_CODECS.contains(k.get().asText().toLowerCase(Locale.ROOT))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean isMinusOne(Expr e) {
+        Optional<Const> k = file.constant(e);
+        if (k.isPresent() && k.get() instanceof Const.Int i) {
+            return i.value().intValue() == -1;
+        }
+        return e instanceof Expr.UnaryOp u && "-".equals(u.op()) && u.operand() instanceof Expr.Literal l
+                && l.value() instanceof Const.Int i2 && i2.value().intValue() == 1;
+    }
+
+    /** True when the expression is a plain literal (not something folding computed). */
+    public static boolean isLiteral(Expr e) {
+        return e instanceof Expr.Literal;
+    }
+}

@@ -1,0 +1,84 @@
+package dev.kingsnake.rules.exec;
+
+import dev.kingsnake.Confidence;
+import dev.kingsnake.Severity;
+import dev.kingsnake.spi.FindingSink;
+import dev.kingsnake.spi.Location;
+import dev.kingsnake.spi.PythonFile;
+import dev.kingsnake.spi.PythonFileRule;
+import dev.kingsnake.spi.RuleContext;
+import dev.kingsnake.spi.RuleInfo;
+import dev.kingsnake.spi.Tags;
+import dev.kingsnake.spi.python.Const;
+import dev.kingsnake.spi.python.Expr;
+
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * {@code __import__}/{@code importlib.import_module}/{@code getattr} whose name is computed (folded
+ * from pieces, decoded, reversed) rather than written: a way to hide which module or function is used.
+ */
+public final class ComputedImportRule implements PythonFileRule {
+    static final RuleInfo INFO = new RuleInfo("KS-EXEC-COMPUTED-IMPORT",
+            "Hides a module or builtin name: __import__/import_module/getattr with a name computed from "
+                    + "pieces, decoded or reversed",
+            Severity.MEDIUM, Confidence.HIGH, Set.of(Tags.OBFUSCATION),
+            "__import__('o' + 's').system(cmd); getattr(builtins, 'ex' + 'ec')(code)",
+            "Plugin loaders import names held in variables or built from a package prefix: only computed "
+                    + "names of system/network/codec modules (os, subprocess, socket, base64, ...) or names "
+                    + "that are decoded are reported, and getattr only when the recovered name is a "
+                    + "code/process/network primitive.");
+
+    static final Set<String> IMPORTERS = Set.of("__import__", "importlib.import_module", "importlib.__import__");
+    /** Modules whose use malware hides; computed names of other modules are plugin loading. */
+    static final Set<String> SENSITIVE_MODULES = Set.of("os", "subprocess", "socket", "base64", "zlib", "marshal",
+            "builtins", "__builtin__", "ctypes", "urllib", "urllib2", "urllib3", "requests", "httpx", "http", "pty",
+            "shutil", "sys", "codecs", "binascii", "pickle", "lzma", "bz2", "gzip", "platform", "getpass",
+            "webbrowser", "winreg", "_winreg", "importlib", "runpy", "cryptography", "Crypto", "telnetlib",
+            "ftplib", "smtplib", "tempfile", "commands", "posix", "nt");
+    static final Set<String> DANGEROUS_ATTRS = Set.of("exec", "eval", "compile", "__import__", "system", "popen",
+            "Popen", "call", "run", "check_output", "spawn", "b64decode", "decompress", "loads", "urlopen",
+            "get", "post", "execfile", "getattr", "startfile", "remove", "rmtree", "write");
+
+    @Override
+    public RuleInfo info() {
+        return INFO;
+    }
+
+    @Override
+    public void check(PythonFile file, RuleContext ctx, FindingSink sink) {
+        CodeFacts facts = CodeFacts.of(file);
+        for (Expr.Call c : file.calls()) {
+            String n = facts.name(c);
+            if (IMPORTERS.contains(n)) {
+                Optional<Expr> arg = c.arg(0).or(() -> c.keyword("name"));
+                if (arg.isEmpty() || CodeFacts.isLiteral(arg.get())) {
+                    continue;
+                }
+                Optional<Const> k = file.constant(arg.get());
+                boolean decoded = facts.taint(arg.get()).contains(CodeFacts.Taint.DECODE);
+                boolean sensitive = k.isPresent() && k.get().isStringLike()
+                        && SENSITIVE_MODULES.contains(k.get().asText().split("\\.", 2)[0]);
+                if (sensitive || decoded) {
+                    String name = k.map(Const::asText).orElse("?");
+                    sink.report(Location.of(file, c), n + "() of a computed module name '" + name + "'",
+                            ExecSinks.snippet(file.line(c.line())));
+                }
+            } else if ("getattr".equals(n) && c.args().size() >= 2) {
+                Expr attr = c.args().get(1);
+                if (CodeFacts.isLiteral(attr)) {
+                    continue;
+                }
+                Optional<Const> k = file.constant(attr);
+                if (k.isPresent() && DANGEROUS_ATTRS.contains(k.get().asText())) {
+                    sink.report(Location.of(file, c), "getattr() with a computed name '" + k.get().asText() + "'",
+                            ExecSinks.snippet(file.line(c.line())));
+                } else if (k.isEmpty() && facts.taint(attr).contains(CodeFacts.Taint.DECODE)) {
+                    sink.report(Location.of(file, c), "getattr() with a decoded name",
+                            ExecSinks.snippet(file.line(c.line())), Severity.MEDIUM, Confidence.MEDIUM);
+                }
+            }
+        }
+    }
+}

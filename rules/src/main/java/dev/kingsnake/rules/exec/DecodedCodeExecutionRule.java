@@ -1,0 +1,57 @@
+package dev.kingsnake.rules.exec;
+
+import dev.kingsnake.Confidence;
+import dev.kingsnake.Severity;
+import dev.kingsnake.spi.FindingSink;
+import dev.kingsnake.spi.Location;
+import dev.kingsnake.spi.PythonFile;
+import dev.kingsnake.spi.PythonFileRule;
+import dev.kingsnake.spi.RuleContext;
+import dev.kingsnake.spi.RuleInfo;
+import dev.kingsnake.spi.Tags;
+import dev.kingsnake.spi.python.Const;
+import dev.kingsnake.spi.python.Expr;
+
+import java.util.Set;
+
+/** exec/eval/compile/marshal of decoded, decompressed, decrypted or reversed data. */
+public final class DecodedCodeExecutionRule implements PythonFileRule {
+    static final RuleInfo INFO = new RuleInfo("KS-EXEC-DECODED-CODE",
+            "Runs code that is first decoded, decompressed, decrypted or reversed (exec of base64/zlib/"
+                    + "marshal/Fernet/chr-join/[::-1] data)",
+            Severity.HIGH, Confidence.HIGH,
+            Set.of(Tags.EXECUTE, Tags.DECODE, Tags.OBFUSCATION, Tags.STRONG),
+            "exec(base64.b64decode('cHJpbnQoMSk='))",
+            "Benign packages rarely hide source code they run. pickle.loads of decoded data (session/cache "
+                    + "tokens, signed caches) is reported at LOW/LOW only; text decodes such as .decode('utf-8') do "
+                    + "not count as decoding.");
+
+    @Override
+    public RuleInfo info() {
+        return INFO;
+    }
+
+    @Override
+    public void check(PythonFile file, RuleContext ctx, FindingSink sink) {
+        CodeFacts facts = CodeFacts.of(file);
+        for (Expr.Call c : file.calls()) {
+            ExecSinks.of(facts, c).ifPresent(u -> {
+                String ev = ExecSinks.snippet(file.line(c.line()));
+                if ("marshal.loads".equals(u.sink()) && file.constant(u.input()).isPresent()
+                        && file.constant(u.input()).get() instanceof Const.Bytes) {
+                    sink.report(Location.of(file, c), "marshal.loads() of embedded bytecode", ev);
+                    return;
+                }
+                if (!u.taint().contains(CodeFacts.Taint.DECODE) || u.taint().contains(CodeFacts.Taint.NETWORK)) {
+                    return;
+                }
+                if (u.pickle()) {
+                    sink.report(Location.of(file, c), u.sink() + "() unpickles decoded data", ev,
+                            Severity.LOW, Confidence.LOW);
+                } else {
+                    sink.report(Location.of(file, c), u.sink() + "() runs decoded/decompressed data", ev);
+                }
+            });
+        }
+    }
+}

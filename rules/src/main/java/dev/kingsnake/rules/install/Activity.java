@@ -1,0 +1,130 @@
+package dev.kingsnake.rules.install;
+
+import dev.kingsnake.rules.exec.CodeFacts;
+import dev.kingsnake.rules.process.Commands;
+import dev.kingsnake.spi.python.Const;
+import dev.kingsnake.spi.python.Expr;
+import dev.kingsnake.spi.python.Node;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/** What a single call does to the outside world: network, processes, files outside the build tree. */
+public final class Activity {
+    private Activity() {
+    }
+
+    static final Set<String> NETWORK_PREFIXES = Set.of("requests.", "urllib.request.", "urllib2.", "httpx.",
+            "http.client.", "httplib.", "aiohttp.", "urllib3.", "pycurl.", "ftplib.", "smtplib.", "telnetlib.",
+            "paramiko.", "websocket.", "websockets.", "dns.resolver.");
+    static final Set<String> NETWORK_EXACT = Set.of("urllib.urlopen", "urllib.urlretrieve", "socket.socket",
+            "socket.create_connection", "socket.gethostbyname", "socket.getaddrinfo", "wget.download",
+            "webbrowser.open", "webbrowser.open_new", "webbrowser.open_new_tab");
+    static final Set<String> NETWORK_SKIP = Set.of("requests.exceptions.RequestException", "urllib.request.pathname2url",
+            "urllib.request.url2pathname", "requests.utils.quote", "requests.compat.urljoin");
+
+    /** True when the call talks to the network. */
+    public static boolean network(CodeFacts facts, Expr.Call c) {
+        String n = facts.name(c);
+        if (NETWORK_EXACT.contains(n) || CodeFacts.NETWORK_CALLS.contains(n)) {
+            return true;
+        }
+        if (NETWORK_SKIP.contains(n)) {
+            return false;
+        }
+        for (String p : NETWORK_PREFIXES) {
+            if (n.startsWith(p) && !n.contains(".exceptions.") && !n.contains(".parse.")) {
+                return true;
+            }
+        }
+        String m = CodeFacts.method(c);
+        return "urlopen".equals(m) || "urlretrieve".equals(m);
+    }
+
+    /** The command the call starts when it is not a benign build/probe command. */
+    public static Optional<Commands.Command> process(CodeFacts facts, Expr.Call c) {
+        return Commands.of(facts, c).filter(cmd -> !cmd.benign());
+    }
+
+    static final Set<String> WRITE_OPENERS = Set.of("open", "io.open", "codecs.open", "os.open");
+    static final Set<String> COPIERS = Set.of("shutil.copy", "shutil.copy2", "shutil.copyfile", "shutil.move",
+            "shutil.copytree", "os.rename", "os.replace", "urllib.request.urlretrieve", "urllib.urlretrieve",
+            "os.symlink", "os.link");
+    static final Set<String> OUTSIDE_CALLS = Set.of("os.path.expanduser", "os.getenv", "os.environ.get",
+            "pathlib.Path.home", "Path.home", "tempfile.gettempdir", "tempfile.mkdtemp", "tempfile.mkstemp",
+            "os.path.expandvars", "getpass.getuser", "site.getusersitepackages", "site.getsitepackages");
+
+    /** The written path when the call writes a file outside the package's build tree, else empty. */
+    public static Optional<String> writeOutside(CodeFacts facts, Expr.Call c) {
+        String n = facts.name(c);
+        String m = CodeFacts.method(c);
+        Expr target = null;
+        if (WRITE_OPENERS.contains(n) && c.arg(0).isPresent()) {
+            Optional<Expr> mode = c.arg(1).or(() -> c.keyword("mode"));
+            String md = mode.flatMap(facts.file()::constant).map(Const::asText).orElse("");
+            if ("os.open".equals(n) ? mode.isPresent() : md.matches(".*[wax].*")) {
+                target = c.arg(0).get();
+            }
+        } else if (COPIERS.contains(n) && c.args().size() >= 2) {
+            target = c.args().get(1);
+        } else if (("write_text".equals(m) || "write_bytes".equals(m)) && c.callee() instanceof Expr.Attribute a) {
+            target = a.value();
+        }
+        if (target == null) {
+            return Optional.empty();
+        }
+        return outside(facts, target, 0) ? Optional.of(Commands.text(facts, facts.file(), target, 0,
+                new boolean[] {true})) : Optional.empty();
+    }
+
+    private static boolean outside(CodeFacts facts, Expr e, int depth) {
+        Deque<Node> stack = new ArrayDeque<>();
+        stack.push(e);
+        int seen = 0;
+        while (!stack.isEmpty() && seen++ < 2000) {
+            Node n = stack.pop();
+            if (n instanceof Expr.Call call) {
+                String cn = facts.name(call);
+                if (OUTSIDE_CALLS.contains(cn) || cn.endsWith(".home") || cn.endsWith("expanduser")) {
+                    return true;
+                }
+            } else if (n instanceof Expr.Subscript s && dotted(s.value()).equals("os.environ")) {
+                return true;
+            } else if (n instanceof Expr.Literal l && l.value().isStringLike()) {
+                String t = l.value().asText().toLowerCase(Locale.ROOT);
+                if (t.startsWith("/") && !t.startsWith("/.") || t.startsWith("~") || t.matches("^[a-z]:[\\\\/].*")
+                        || t.startsWith("%") || t.contains("appdata") || t.contains(".bashrc")
+                        || t.contains(".profile") || t.contains("\\startup")) {
+                    return true;
+                }
+            } else if (n instanceof Expr.Name nm && depth < 2) {
+                Optional<Expr> v = facts.assignedValue(nm.id());
+                if (v.isPresent() && v.get() != e && outside(facts, v.get(), depth + 1)) {
+                    return true;
+                }
+            }
+            List<? extends Node> kids = n.children();
+            for (int i = kids.size() - 1; i >= 0; i--) {
+                stack.push(kids.get(i));
+            }
+        }
+        return false;
+    }
+
+    private static String dotted(Expr e) {
+        return dev.kingsnake.spi.python.Nodes.dottedName(e);
+    }
+
+    /** When the code at {@code n} runs; a decoded layer runs when its outer literal's code runs. */
+    public static dev.kingsnake.Reach reach(dev.kingsnake.spi.PythonFile f, Node n) {
+        dev.kingsnake.Reach r = f.reach(n);
+        if (r == dev.kingsnake.Reach.UNKNOWN && !f.decodeChain().isEmpty()) {
+            return f.origin().reach();
+        }
+        return r;
+    }
+}

@@ -1,0 +1,52 @@
+package dev.kingsnake.rules.install;
+
+import dev.kingsnake.Confidence;
+import dev.kingsnake.Reach;
+import dev.kingsnake.Severity;
+import dev.kingsnake.rules.exec.CodeFacts;
+import dev.kingsnake.spi.FindingSink;
+import dev.kingsnake.spi.Location;
+import dev.kingsnake.spi.PythonFile;
+import dev.kingsnake.spi.PythonFileRule;
+import dev.kingsnake.spi.RuleContext;
+import dev.kingsnake.spi.RuleInfo;
+import dev.kingsnake.spi.Tags;
+import dev.kingsnake.spi.python.Expr;
+
+import java.util.Set;
+
+/** Starts a process other than a build or version-probing tool while the package is being installed. */
+public final class InstallProcessRule implements PythonFileRule {
+    static final RuleInfo INFO = new RuleInfo("KS-INSTALL-PROCESS",
+            "Starts a process other than a build or version-probing tool while the package is being installed",
+            Severity.MEDIUM, Confidence.MEDIUM, Set.of(Tags.PROCESS),
+            "os.system('touch /tmp/x')  # at setup.py module level",
+            "Compilers, git, pkg-config, cmake, twine and sys.executable invocations with constant commands are not reported (compiler probing, version lookup, the 'upload' command template, sh of an in-tree *.sh script); commands computed at run time are LOW.");
+
+    @Override
+    public RuleInfo info() {
+        return INFO;
+    }
+
+    @Override
+    public void check(PythonFile file, RuleContext ctx, FindingSink sink) {
+        if (file.calls().stream().noneMatch(c -> Activity.reach(file, c) == Reach.INSTALL_TIME)) {
+            return;
+        }
+        CodeFacts facts = CodeFacts.of(file);
+        for (Expr.Call c : file.calls()) {
+            if (Activity.reach(file, c) != Reach.INSTALL_TIME) {
+                continue;
+            }
+                Activity.process(facts, c).ifPresent(cmd -> {
+                    if (cmd.computed()) {
+                        sink.report(Location.of(file, c), cmd.sink() + "() runs a command computed at install time",
+                                file.line(c.line()).strip(), Severity.LOW, Confidence.MEDIUM);
+                    } else {
+                        sink.report(Location.of(file, c), cmd.sink() + "() runs '" + cmd.tool() + "' at install time",
+                                cmd.evidence());
+                    }
+                });
+        }
+    }
+}

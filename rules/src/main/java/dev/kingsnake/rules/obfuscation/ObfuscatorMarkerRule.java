@@ -1,0 +1,112 @@
+package dev.kingsnake.rules.obfuscation;
+
+import dev.kingsnake.Confidence;
+import dev.kingsnake.Severity;
+import dev.kingsnake.spi.FindingSink;
+import dev.kingsnake.spi.PythonFile;
+import dev.kingsnake.spi.PythonFileRule;
+import dev.kingsnake.spi.RuleContext;
+import dev.kingsnake.spi.RuleInfo;
+import dev.kingsnake.spi.Tags;
+
+import java.util.HashSet;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Output of code obfuscators: runtime markers of protectors (PyArmor), self-declared obfuscation
+ * banners, and identifier renaming to confusable shapes (IlIlIl, O0O0O, ____) that renamers produce.
+ */
+public final class ObfuscatorMarkerRule implements PythonFileRule {
+    static final RuleInfo INFO = new RuleInfo("KS-OBF-OBFUSCATOR-MARKER",
+            "Code produced by an obfuscator: protector runtime markers (PyArmor), 'obfuscated with/by' "
+                    + "banners, or many identifiers renamed to confusable shapes (lIlIl1, O0O0O, ____)",
+            Severity.MEDIUM, Confidence.HIGH, Set.of(Tags.OBFUSCATION),
+            "from pytransform import pyarmor_runtime; pyarmor_runtime()",
+            "Some commercial packages ship PyArmor-protected code; they are reported but only MEDIUM. "
+                    + "Confusable names need at least 8 distinct ones in a file.");
+
+    static final Pattern MARKER = Pattern.compile(
+            "__pyarmor__|pyarmor_runtime|from\\s+pytransform\\s+import|__armor_enter__|__armor_exit__"
+                    + "|(?i:obfuscated\\s+(with|by|using)\\s+\\S+)");
+    static final Pattern IDENT = Pattern.compile("\\b[A-Za-z_][A-Za-z0-9_]*\\b");
+    static final int MIN_CONFUSABLE = 8;
+
+    @Override
+    public RuleInfo info() {
+        return INFO;
+    }
+
+    @Override
+    public void check(PythonFile file, RuleContext ctx, FindingSink sink) {
+        String t = file.text();
+        Matcher m = MARKER.matcher(t);
+        while (m.find()) {
+            SourceRegions r = SourceRegions.of(file);
+            boolean banner = m.group().regionMatches(true, 0, "obfuscated", 0, 10);
+            if (banner && r.kind(m.start()) != SourceRegions.COMMENT) {
+                continue; // prose in a docstring, not a tool's banner
+            }
+            int line = r.lineOf(m.start());
+            sink.report(Obf.at(file, line, m.start() - r.lineStart(line) + 1), "obfuscator marker '"
+                    + Obf.clip(m.group(), 60) + "'", Obf.clip(file.line(line).strip(), 120));
+            break;
+        }
+        Set<String> confusable = new HashSet<>();
+        int firstOffset = -1;
+        Matcher id = IDENT.matcher(t);
+        SourceRegions r = null;
+        while (id.find()) {
+            String s = id.group();
+            if (s.length() >= 6 && confusableShape(s)) {
+                if (r == null) {
+                    r = SourceRegions.of(file);
+                }
+                if (r.kind(id.start()) != SourceRegions.CODE) {
+                    continue;
+                }
+                if (confusable.add(s) && firstOffset < 0) {
+                    firstOffset = id.start();
+                }
+                if (confusable.size() >= 200) {
+                    break;
+                }
+            }
+        }
+        if (confusable.size() >= MIN_CONFUSABLE) {
+            int line = r.lineOf(firstOffset);
+            sink.report(Obf.at(file, line, firstOffset - r.lineStart(line) + 1), confusable.size()
+                    + " identifiers renamed to confusable shapes, e.g. " + confusable.iterator().next(),
+                    Obf.clip(file.line(line).strip(), 120));
+        }
+    }
+
+    /** Only I/l/1, only O/0/o, or only underscores (with at least one mix, so '______' alone counts too). */
+    static boolean confusableShape(String s) {
+        boolean il = true;
+        boolean oo = true;
+        boolean us = true;
+        int kinds = 0;
+        boolean upperI = false;
+        boolean lowerL = false;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            il &= c == 'I' || c == 'l' || c == '1' || c == '_';
+            oo &= c == 'O' || c == '0' || c == 'o' || c == '_';
+            us &= c == '_';
+            upperI |= c == 'I';
+            lowerL |= c == 'l';
+        }
+        if (il && upperI && lowerL) {
+            kinds++;
+        }
+        if (oo && s.indexOf('O') >= 0 && s.indexOf('0') >= 0) {
+            kinds++;
+        }
+        if (us && s.length() >= 6) {
+            kinds++;
+        }
+        return kinds > 0;
+    }
+}

@@ -1,0 +1,125 @@
+package dev.kingsnake.rules.obfuscation;
+
+import dev.kingsnake.Confidence;
+import dev.kingsnake.Severity;
+import dev.kingsnake.spi.FindingSink;
+import dev.kingsnake.spi.PythonFile;
+import dev.kingsnake.spi.PythonFileRule;
+import dev.kingsnake.spi.RuleContext;
+import dev.kingsnake.spi.RuleInfo;
+import dev.kingsnake.spi.Tags;
+
+import java.text.Normalizer;
+import java.util.Set;
+
+/**
+ * Identifiers that look like something else: invisible characters in code, letters that Python's NFKC
+ * normalisation folds to ASCII ({@code ｅｘｅｃ} runs {@code exec}), and Latin mixed with Cyrillic or
+ * other look-alike scripts in one name.
+ */
+public final class UnicodeIdentifierRule implements PythonFileRule {
+    static final RuleInfo INFO = new RuleInfo("KS-OBF-UNICODE-IDENTIFIER",
+            "Deceptive identifiers: invisible (zero-width) characters in code, names that normalise to "
+                    + "different ASCII names (fullwidth/mathematical letters), Latin mixed with Cyrillic look-alikes",
+            Severity.HIGH, Confidence.HIGH, Set.of(Tags.OBFUSCATION),
+            "\\uff45\\uff58\\uff45\\uff43(code)  # fullwidth 'exec'",
+            "Names written wholly in one non-Latin script (Chinese, Russian, Greek variable names) are "
+                    + "normal and not reported; Latin mixed with Greek is allowed for maths (Δt, σ_x).");
+
+    static final int MAX_REPORTS = 10;
+    /** Cyrillic/Armenian/Cherokee letters that look like Latin ones. */
+    static final String LOOKALIKES = "\u0430\u0432\u0435\u043a\u043c\u043d\u043e\u0440\u0441\u0442\u0443\u0445"
+            + "\u0410\u0412\u0415\u041a\u041c\u041d\u041e\u0420\u0421\u0422\u0425\u0456\u0458\u0455\u0501"
+            + "\u051b\u051d\u0475\u04bb\u0261\u0585\u0578\u057d\u0570\u13aa\u13a1\u13a2\u13c0";
+
+    @Override
+    public RuleInfo info() {
+        return INFO;
+    }
+
+    @Override
+    public void check(PythonFile file, RuleContext ctx, FindingSink sink) {
+        String t = file.text();
+        boolean nonAscii = false;
+        for (int i = 0; i < t.length(); i++) {
+            if (t.charAt(i) > 0x7f) {
+                nonAscii = true;
+                break;
+            }
+        }
+        if (!nonAscii) {
+            return;
+        }
+        SourceRegions r = SourceRegions.of(file);
+        int reports = 0;
+        int i = 0;
+        int n = t.length();
+        while (i < n && reports < MAX_REPORTS) {
+            int cp = t.codePointAt(i);
+            if (r.kind(i) != SourceRegions.CODE || !(Character.isUnicodeIdentifierPart(cp) || isInvisible(cp))) {
+                i += Character.charCount(cp);
+                continue;
+            }
+            int start = i;
+            boolean ascii = true;
+            while (i < n && r.kind(i) == SourceRegions.CODE) {
+                int c = t.codePointAt(i);
+                if (!(Character.isUnicodeIdentifierPart(c) || isInvisible(c))) {
+                    break;
+                }
+                ascii &= c < 0x80;
+                i += Character.charCount(c);
+            }
+            if (ascii) {
+                continue;
+            }
+            String id = t.substring(start, i);
+            String why = judge(id);
+            if (why != null) {
+                int line = r.lineOf(start);
+                reports++;
+                sink.report(Obf.at(file, line, start - r.lineStart(line) + 1), why,
+                        Obf.clip(file.line(line).strip(), 120));
+            }
+        }
+    }
+
+    static boolean isInvisible(int cp) {
+        return Character.getType(cp) == Character.FORMAT && cp != 0xFEFF
+                || cp == 0x3164 || cp == 0x115F || cp == 0x1160 || cp == 0xFFA0; // Hangul fillers
+    }
+
+    static String judge(String id) {
+        boolean latin = false;
+        boolean lookalike = false;
+        for (int k = 0; k < id.length(); ) {
+            int c = id.codePointAt(k);
+            k += Character.charCount(c);
+            if (isInvisible(c)) {
+                return String.format("invisible character U+%04X in code", c);
+            }
+            if (c < 0x80) {
+                latin |= Character.isLetter(c);
+                continue;
+            }
+            Character.UnicodeScript s = Character.UnicodeScript.of(c);
+            if (s == Character.UnicodeScript.LATIN) {
+                latin = true;
+            } else if (s == Character.UnicodeScript.CYRILLIC || s == Character.UnicodeScript.ARMENIAN
+                    || s == Character.UnicodeScript.CHEROKEE) {
+                if (LOOKALIKES.indexOf(c) < 0) {
+                    return null; // a real word of that script, not a disguise
+                }
+                lookalike = true;
+            }
+        }
+        String norm = Normalizer.normalize(id, Normalizer.Form.NFKC);
+        if (!norm.equals(id) && norm.length() >= 2 && norm.chars().allMatch(ch -> ch < 0x80)) {
+            return "identifier '" + id + "' runs as '" + norm + "' (Unicode normalisation)";
+        }
+        if (latin && lookalike) {
+            return "identifier '" + id + "' mixes Latin with look-alike letters of another script";
+        }
+        return null;
+    }
+}

@@ -1,0 +1,48 @@
+package dev.kingsnake.rules.process;
+
+import dev.kingsnake.Confidence;
+import dev.kingsnake.Severity;
+import dev.kingsnake.rules.exec.CodeFacts;
+import dev.kingsnake.spi.FindingSink;
+import dev.kingsnake.spi.Location;
+import dev.kingsnake.spi.PythonFile;
+import dev.kingsnake.spi.PythonFileRule;
+import dev.kingsnake.spi.RuleContext;
+import dev.kingsnake.spi.RuleInfo;
+import dev.kingsnake.spi.Tags;
+import dev.kingsnake.spi.python.Expr;
+
+import java.util.Set;
+
+/** A command whose real content is encoded: powershell -EncodedCommand, echo ...|base64 -d|sh, python -c exec(b64). */
+public final class EncodedCommandRule implements PythonFileRule {
+    static final RuleInfo INFO = new RuleInfo("KS-PROCESS-ENCODED-COMMAND",
+            "Starts a command whose content is encoded (powershell -EncodedCommand, base64 -d | sh, "
+                    + "python -c with b64decode/exec, a command string decoded in Python first)",
+            Severity.HIGH, Confidence.HIGH,
+            Set.of(Tags.PROCESS, Tags.DECODE, Tags.OBFUSCATION, Tags.STRONG),
+            "os.system('echo ZWNobyBoaQ== | base64 -d | sh')",
+            "Legitimate tools have no reason to hide the commands they run from the reader.");
+
+    @Override
+    public RuleInfo info() {
+        return INFO;
+    }
+
+    @Override
+    public void check(PythonFile file, RuleContext ctx, FindingSink sink) {
+        CodeFacts facts = CodeFacts.of(file);
+        for (Expr.Call c : file.calls()) {
+            Commands.of(facts, c).ifPresent(cmd -> {
+                String m = cmd.find(Commands.ENCODED);
+                if (m != null) {
+                    sink.report(Location.of(file, c), cmd.sink() + "() runs an encoded command: "
+                            + (m.length() > 80 ? m.substring(0, 80) + Commands.UNKNOWN : m), cmd.evidence());
+                } else if (cmd.taint().contains(CodeFacts.Taint.DECODE)) {
+                    sink.report(Location.of(file, c), cmd.sink() + "() runs a command that is decoded first",
+                            file.line(c.line()).strip());
+                }
+            });
+        }
+    }
+}
