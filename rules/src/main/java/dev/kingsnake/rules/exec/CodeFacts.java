@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.WeakHashMap;
+import java.lang.ref.WeakReference;
 
 /**
  * Facts about one Python file shared by the execution, process, install and obfuscation rules: the
@@ -64,14 +65,15 @@ public final class CodeFacts {
     private static final int MAX_WALK = 20_000;
     private static final Map<PythonFile, CodeFacts> CACHE = Collections.synchronizedMap(new WeakHashMap<>());
 
-    private final PythonFile file;
+    /** Weak: the cache's values must not keep its keys alive, or no file would ever be collected. */
+    private final WeakReference<PythonFile> fileRef;
     private final Map<Expr.Call, String> names = new IdentityHashMap<>();
     private final Map<String, Set<Taint>> nameTaint = new HashMap<>();
     private final Map<String, Expr> assigned = new HashMap<>();
     private final List<Stmt.Assign> assigns = new ArrayList<>();
 
     private CodeFacts(PythonFile file) {
-        this.file = file;
+        this.fileRef = new WeakReference<>(file);
         for (Expr.Call c : file.calls()) {
             names.put(c, resolve(file, c));
         }
@@ -136,14 +138,15 @@ public final class CodeFacts {
         return f;
     }
 
+    /** The file these facts describe (callers hold it, so it is alive while they use the facts). */
     public PythonFile file() {
-        return file;
+        return fileRef.get();
     }
 
     /** The call's callee as a normalised qualified name ({@code builtins.exec} → {@code exec}), or "". */
     public String name(Expr.Call c) {
         String n = names.get(c);
-        return n != null ? n : resolve(file, c);
+        return n != null ? n : resolve(file(), c);
     }
 
     /** The last attribute of the callee ({@code x.y.decrypt(...)} → {@code decrypt}), or the bare name. */
@@ -244,7 +247,7 @@ public final class CodeFacts {
 
     private boolean codecArg(Expr.Call c) {
         for (Expr a : c.args()) {
-            Optional<Const> k = file.constant(a);
+            Optional<Const> k = file().constant(a);
             if (k.isPresent() && DECODE_CODECS.contains(k.get().asText().toLowerCase(Locale.ROOT))) {
                 return true;
             }
@@ -253,7 +256,7 @@ public final class CodeFacts {
     }
 
     private boolean isMinusOne(Expr e) {
-        Optional<Const> k = file.constant(e);
+        Optional<Const> k = file().constant(e);
         if (k.isPresent() && k.get() instanceof Const.Int i) {
             return i.value().intValue() == -1;
         }
