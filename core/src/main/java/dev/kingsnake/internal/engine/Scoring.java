@@ -13,12 +13,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Turns findings into a 0–10 score (see README "Scoring").
  * <ol>
- *   <li>Each finding weighs severity × confidence × reach (install/import time ×1.4) × place (tests/docs/examples
- *       ×0.3).</li>
+ *   <li>Each finding weighs severity × confidence × reach (install/import time ×1.4) × place (tests, docs,
+ *       examples, demos, benchmarks ×0.3); all findings in such non-shipped code together add at most
+ *       {@link #NON_SHIPPED_CAP}.</li>
  *   <li>Each rule contributes once: its heaviest finding, plus 10% per further finding, at most +50%.</li>
  *   <li>Behaviours that only make sense together (decode + execute, credentials + network, download + run,
  *       persistence + payload ...) add a bonus, but only when two <em>different</em> rules carry the two tags
@@ -35,6 +37,18 @@ public final class Scoring {
     static final double TAG_GATE = 0.5;
     /** Most that metadata-only rules add together; below the default MALICIOUS threshold of 5.0. */
     static final double METADATA_CAP = 3.0;
+    /**
+     * Most that findings in code that is not shipped for use (tests, docs, examples, demos, benchmarks) add
+     * together: below SUSPICIOUS on their own. Real projects' test suites and demos legitimately spawn shells,
+     * read key files and talk to servers; measured on real sdists, they were the main source of false alarms.
+     */
+    static final double NON_SHIPPED_CAP = 2.0;
+    private static final Pattern NON_SHIPPED = Pattern.compile(
+            "(^|.*/)(tests?|testing|docs?|examples?|demos?|benchmarks?)/.*"
+                    + "|(^|.*/)(test_[^/]*|[^/]*_test|conftest)\\.py(#.*)?");
+
+    /** Per-rule keys of findings in non-shipped code, kept apart from the same rule's shipped findings. */
+    private static final String NON_SHIPPED_KEY = "non-shipped:";
 
     private record Combo(String a, Set<String> b, double bonus) {
     }
@@ -55,8 +69,9 @@ public final class Scoring {
         Map<String, Set<String>> rulesByTag = new HashMap<>();
         for (Finding f : findings) {
             double w = weight(f);
-            perRule.merge(f.ruleId(), w, Math::max);
-            counts.merge(f.ruleId(), 1, Integer::sum);
+            String key = isTestOrDocs(f.file()) ? NON_SHIPPED_KEY + f.ruleId() : f.ruleId();
+            perRule.merge(key, w, Math::max);
+            counts.merge(key, 1, Integer::sum);
             RuleInfo info = rules.get(f.ruleId());
             if (info != null && w >= TAG_GATE && !isMetadata(info) && !isTestOrDocs(f.file())) {
                 for (String t : info.tags()) {
@@ -66,16 +81,21 @@ public final class Scoring {
         }
         double code = 0;
         double metadata = 0;
+        double nonShipped = 0;
         for (Map.Entry<String, Double> e : perRule.entrySet()) {
             int n = counts.get(e.getKey());
             double contribution = e.getValue() * (1 + Math.min(0.5, 0.1 * (n - 1)));
-            if (isMetadata(rules.get(e.getKey()))) {
+            String ruleId = e.getKey();
+            if (ruleId.startsWith(NON_SHIPPED_KEY)) {
+                nonShipped += contribution;
+            } else if (isMetadata(rules.get(ruleId))) {
                 metadata += contribution;
             } else {
                 code += contribution;
             }
         }
-        double sum = code + combinationBonus(rulesByTag) + Math.min(METADATA_CAP, metadata);
+        double sum = code + combinationBonus(rulesByTag) + Math.min(METADATA_CAP, metadata)
+                + Math.min(NON_SHIPPED_CAP, nonShipped);
         return Math.min(10.0, Math.round(sum * 100.0) / 100.0);
     }
 
@@ -124,10 +144,9 @@ public final class Scoring {
         return bonus;
     }
 
+    /** Tests, docs, examples, demos and benchmarks: code a project does not ship for use. */
     static boolean isTestOrDocs(String path) {
-        String p = "/" + path.toLowerCase(Locale.ROOT);
-        return p.contains("/tests/") || p.contains("/test/") || p.contains("/testing/") || p.contains("/docs/")
-                || p.contains("/doc/") || p.contains("/examples/") || p.matches(".*/test_[^/]*\\.py(#.*)?$");
+        return NON_SHIPPED.matcher(path.toLowerCase(Locale.ROOT)).matches();
     }
 
     /** Ordering of findings in results: most serious first. */

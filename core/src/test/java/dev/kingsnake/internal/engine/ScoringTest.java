@@ -81,7 +81,7 @@ class ScoringTest {
         rule("KS-T-NET", Severity.HIGH, Confidence.HIGH, Tags.NETWORK);
         double s = score(finding("KS-T-CRED", Severity.HIGH, Confidence.HIGH, "pkg/tests/test_env.py", Reach.CALLED),
                 finding("KS-T-NET", Severity.HIGH, Confidence.HIGH, "pkg/tests/test_env.py", Reach.CALLED));
-        assertEquals(2 * 3.5 * 0.3, s, 0.01);
+        assertEquals(Math.min(Scoring.NON_SHIPPED_CAP, 2 * 3.5 * 0.3), s, 0.01, "no combination bonus");
     }
 
     @Test
@@ -152,5 +152,36 @@ class ScoringTest {
         rule("KS-T-B", Severity.CRITICAL, Confidence.HIGH, Tags.DOWNLOAD);
         assertEquals(10.0, score(finding("KS-T-A", Severity.CRITICAL, Confidence.HIGH),
                 finding("KS-T-B", Severity.CRITICAL, Confidence.HIGH)), 1e-9);
+    }
+
+    @Test
+    void nonShippedCodeTogetherStaysBelowSuspiciousAndApartFromShippedFindings() {
+        for (String id : List.of("KS-T-A", "KS-T-B", "KS-T-C", "KS-T-D")) {
+            rule(id, Severity.CRITICAL, Confidence.HIGH, Tags.BACKDOOR);
+        }
+        double tests = score(finding("KS-T-A", Severity.CRITICAL, Confidence.HIGH, "p/tests/t.py", Reach.CALLED),
+                finding("KS-T-B", Severity.CRITICAL, Confidence.HIGH, "p/demos/d.py", Reach.CALLED),
+                finding("KS-T-C", Severity.CRITICAL, Confidence.HIGH, "p/benchmark/b.py", Reach.CALLED),
+                finding("KS-T-D", Severity.CRITICAL, Confidence.HIGH, "docs/conf.py", Reach.CALLED));
+        assertEquals(Scoring.NON_SHIPPED_CAP, tests, 1e-9);
+        assertTrue(tests < SUSPICIOUS);
+
+        double shipped = score(finding("KS-T-A", Severity.CRITICAL, Confidence.HIGH));
+        double both = score(finding("KS-T-A", Severity.CRITICAL, Confidence.HIGH),
+                finding("KS-T-A", Severity.CRITICAL, Confidence.HIGH, "p/tests/t.py", Reach.CALLED));
+        assertEquals(shipped + 6.0 * 0.3, both, 1e-9, "a test finding neither raises nor repeats the shipped one");
+    }
+
+    @Test
+    void nonShippedPathsAreRecognisedBySegmentNotSubstring() {
+        assertTrue(Scoring.isTestOrDocs("pkg-1.0/tests/x.py"));
+        assertTrue(Scoring.isTestOrDocs("tests/x.py"));
+        assertTrue(Scoring.isTestOrDocs("pkg/demo/x.py"));
+        assertTrue(Scoring.isTestOrDocs("pkg/benchmarks/x.py"));
+        assertTrue(Scoring.isTestOrDocs("pkg/x_test.py"));
+        assertTrue(Scoring.isTestOrDocs("conftest.py"));
+        assertTrue(!Scoring.isTestOrDocs("pytestx/__init__.py"));
+        assertTrue(!Scoring.isTestOrDocs("pkg/latest/x.py"));
+        assertTrue(!Scoring.isTestOrDocs("setup.py"));
     }
 }
