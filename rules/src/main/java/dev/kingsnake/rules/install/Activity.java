@@ -7,6 +7,7 @@ import dev.kingsnake.spi.python.Expr;
 import dev.kingsnake.spi.python.Node;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
@@ -117,6 +118,17 @@ public final class Activity {
 
     private static String dotted(Expr e) {
         return dev.kingsnake.spi.python.Nodes.dottedName(e);
+    }
+
+    /** The calls of a file that run at install time, in source order (one reach lookup per call). */
+    public static List<Expr.Call> installTimeCalls(dev.kingsnake.spi.PythonFile f) {
+        List<Expr.Call> out = new ArrayList<>();
+        for (Expr.Call c : f.calls()) {
+            if (reach(f, c) == dev.kingsnake.Reach.INSTALL_TIME) {
+                out.add(c);
+            }
+        }
+        return out;
     }
 
     /** When the code at {@code n} runs; a decoded layer runs when its outer literal's code runs. */

@@ -1,7 +1,6 @@
 package dev.kingsnake.rules.install;
 
 import dev.kingsnake.Confidence;
-import dev.kingsnake.Reach;
 import dev.kingsnake.Severity;
 import dev.kingsnake.rules.exec.CodeFacts;
 import dev.kingsnake.spi.FindingSink;
@@ -13,6 +12,7 @@ import dev.kingsnake.spi.RuleInfo;
 import dev.kingsnake.spi.Tags;
 import dev.kingsnake.spi.python.Expr;
 
+import java.util.List;
 import java.util.Set;
 
 /** Writes files outside the build tree (home, temp, absolute or environment-derived paths) while the package is being installed. */
@@ -30,16 +30,14 @@ public final class InstallFileWriteRule implements PythonFileRule {
 
     @Override
     public void check(PythonFile file, RuleContext ctx, FindingSink sink) {
-        if (file.calls().stream().noneMatch(c -> Activity.reach(file, c) == Reach.INSTALL_TIME)) {
+        List<Expr.Call> installTime = Activity.installTimeCalls(file);
+        if (installTime.isEmpty()) {
             return;
         }
         CodeFacts facts = CodeFacts.of(file);
-        for (Expr.Call c : file.calls()) {
-            if (Activity.reach(file, c) != Reach.INSTALL_TIME) {
-                continue;
-            }
-                Activity.writeOutside(facts, c).ifPresent(p -> sink.report(Location.of(file, c),
-                        "writes outside the build tree at install time: " + p, file.line(c.line()).strip()));
+        for (Expr.Call c : installTime) {
+            Activity.writeOutside(facts, c).ifPresent(p -> sink.report(Location.of(file, c),
+                    "writes outside the build tree at install time: " + p, file.line(c.line()).strip()));
         }
     }
 }

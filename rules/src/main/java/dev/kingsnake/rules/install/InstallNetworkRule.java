@@ -1,7 +1,6 @@
 package dev.kingsnake.rules.install;
 
 import dev.kingsnake.Confidence;
-import dev.kingsnake.Reach;
 import dev.kingsnake.Severity;
 import dev.kingsnake.rules.exec.CodeFacts;
 import dev.kingsnake.spi.FindingSink;
@@ -13,6 +12,7 @@ import dev.kingsnake.spi.RuleInfo;
 import dev.kingsnake.spi.Tags;
 import dev.kingsnake.spi.python.Expr;
 
+import java.util.List;
 import java.util.Set;
 
 /** Talks to the network while the package is being installed or built (setup.py module level, cmdclass overrides). */
@@ -30,17 +30,15 @@ public final class InstallNetworkRule implements PythonFileRule {
 
     @Override
     public void check(PythonFile file, RuleContext ctx, FindingSink sink) {
-        if (file.calls().stream().noneMatch(c -> Activity.reach(file, c) == Reach.INSTALL_TIME)) {
+        List<Expr.Call> installTime = Activity.installTimeCalls(file);
+        if (installTime.isEmpty()) {
             return;
         }
         CodeFacts facts = CodeFacts.of(file);
-        for (Expr.Call c : file.calls()) {
-            if (Activity.reach(file, c) != Reach.INSTALL_TIME) {
-                continue;
+        for (Expr.Call c : installTime) {
+            if (Activity.network(facts, c)) {
+                sink.report(Location.of(file, c), facts.name(c) + "() at install time", file.line(c.line()).strip());
             }
-                if (Activity.network(facts, c)) {
-                    sink.report(Location.of(file, c), facts.name(c) + "() at install time", file.line(c.line()).strip());
-                }
         }
     }
 }

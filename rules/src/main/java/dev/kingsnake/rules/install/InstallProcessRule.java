@@ -1,7 +1,6 @@
 package dev.kingsnake.rules.install;
 
 import dev.kingsnake.Confidence;
-import dev.kingsnake.Reach;
 import dev.kingsnake.Severity;
 import dev.kingsnake.rules.exec.CodeFacts;
 import dev.kingsnake.spi.FindingSink;
@@ -13,6 +12,7 @@ import dev.kingsnake.spi.RuleInfo;
 import dev.kingsnake.spi.Tags;
 import dev.kingsnake.spi.python.Expr;
 
+import java.util.List;
 import java.util.Set;
 
 /** Starts a process other than a build or version-probing tool while the package is being installed. */
@@ -30,23 +30,21 @@ public final class InstallProcessRule implements PythonFileRule {
 
     @Override
     public void check(PythonFile file, RuleContext ctx, FindingSink sink) {
-        if (file.calls().stream().noneMatch(c -> Activity.reach(file, c) == Reach.INSTALL_TIME)) {
+        List<Expr.Call> installTime = Activity.installTimeCalls(file);
+        if (installTime.isEmpty()) {
             return;
         }
         CodeFacts facts = CodeFacts.of(file);
-        for (Expr.Call c : file.calls()) {
-            if (Activity.reach(file, c) != Reach.INSTALL_TIME) {
-                continue;
-            }
-                Activity.process(facts, c).ifPresent(cmd -> {
-                    if (cmd.computed()) {
-                        sink.report(Location.of(file, c), cmd.sink() + "() runs a command computed at install time",
-                                file.line(c.line()).strip(), Severity.LOW, Confidence.MEDIUM);
-                    } else {
-                        sink.report(Location.of(file, c), cmd.sink() + "() runs '" + cmd.tool() + "' at install time",
-                                cmd.evidence());
-                    }
-                });
+        for (Expr.Call c : installTime) {
+            Activity.process(facts, c).ifPresent(cmd -> {
+                if (cmd.computed()) {
+                    sink.report(Location.of(file, c), cmd.sink() + "() runs a command computed at install time",
+                            file.line(c.line()).strip(), Severity.LOW, Confidence.MEDIUM);
+                } else {
+                    sink.report(Location.of(file, c), cmd.sink() + "() runs '" + cmd.tool() + "' at install time",
+                            cmd.evidence());
+                }
+            });
         }
     }
 }
