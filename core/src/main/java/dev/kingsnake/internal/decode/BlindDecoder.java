@@ -53,6 +53,12 @@ final class BlindDecoder {
             } else if (cur.length > 6 && (cur[0] & 0xff) == 0xfd && cur[1] == '7' && cur[2] == 'z') {
                 return next(Decompression.lzma(cur, bound), "lzma", bound, steps, depth);
             }
+            if (isBase32(cur)) {
+                Optional<Outcome> o = next(BaseN.b32(cur, false, bound), "base32", bound, steps, depth);
+                if (o.isPresent()) {
+                    return o;
+                }
+            }
             boolean hex = isHex(cur);
             if (!hex && !isBase64(cur)) {
                 return Optional.empty();
@@ -98,6 +104,21 @@ final class BlindDecoder {
             n++;
         }
         return n >= MIN_BLOB && n % 2 == 0;
+    }
+
+    /** Upper-case letters and 2-7 only, padded to a multiple of 8 (base32 text is valid base64 text too). */
+    static boolean isBase32(byte[] b) {
+        int n = 0;
+        for (byte x : b) {
+            if (BaseN.isSpace(x)) {
+                continue;
+            }
+            if (!(x >= 'A' && x <= 'Z' || x >= '2' && x <= '7' || x == '=')) {
+                return false;
+            }
+            n++;
+        }
+        return n >= MIN_BLOB && n % 8 == 0;
     }
 
     static boolean isBase64(byte[] b) {

@@ -237,6 +237,10 @@ public final class Deobfuscator {
                         || !PayloadText.looksLikePython(content)) {
                     return;
                 }
+                if (ev.foldsEval(call, v)) {
+                    // eval('codecs.decode(x, k)'): an expression the evaluator already follows, not a payload
+                    return;
+                }
                 t = t.then("string");
             }
             add(content, t, call);
