@@ -23,12 +23,18 @@ final class BlindDecoder {
     private BlindDecoder() {
     }
 
-    static Optional<Outcome> peel(byte[] blob, OutputBound bound) {
+    /**
+     * The blob decoded as far as it goes; empty when it is not a payload.
+     *
+     * @throws DecodeException only for a cut-off ({@link DecodeException#isLimit()}), which callers report
+     */
+    static Optional<Outcome> peel(byte[] blob, OutputBound bound) throws DecodeException {
         return peel(blob, bound, new ArrayList<>(), 0);
     }
 
     /** Depth-first: each text layer is tried as it is, then reversed (obfuscators reverse before encoding). */
-    private static Optional<Outcome> peel(byte[] cur, OutputBound bound, List<String> steps, int depth) {
+    private static Optional<Outcome> peel(byte[] cur, OutputBound bound, List<String> steps, int depth)
+            throws DecodeException {
         if (depth > 0 && PayloadText.looksLikePython(cur)) {
             return Optional.of(new Outcome(cur, Optional.empty(), List.copyOf(steps)));
         }
@@ -77,11 +83,15 @@ final class BlindDecoder {
             }
             return Optional.empty();
         } catch (DecodeException e) {
+            if (e.isLimit()) {
+                throw e;
+            }
             return Optional.empty();
         }
     }
 
-    private static Optional<Outcome> next(byte[] out, String step, OutputBound bound, List<String> steps, int depth) {
+    private static Optional<Outcome> next(byte[] out, String step, OutputBound bound, List<String> steps, int depth)
+            throws DecodeException {
         List<String> s = new ArrayList<>(steps);
         s.add(step + "?");
         return peel(out, bound, s, depth + 1);

@@ -96,15 +96,17 @@ public final class Deobfuscator {
             Location at = Location.file(file, file.origin().reach());
             List<DecodedLayer> layers = new ArrayList<>();
             layers.add(new DecodedLayer(listing, chain, at, false));
+            List<Diagnostic> cutOffs = new ArrayList<>();
             for (BlindDecoder.Outcome o : constantPayloads(r.object(), new OutputBound(limits.maxDecodedBytesPerLayer(),
-                    budget))) {
+                    budget), e -> cutOffs.add(new Diagnostic(DiagnosticCode.LIMIT_EXCEEDED, file.path(),
+                    "bytecode constant not decoded: " + e.getMessage())))) {
                 List<String> inner = new ArrayList<>(chain);
                 inner.addAll(o.steps());
                 byte[] content = o.code().map(code -> CodeListing.of(code).getBytes(StandardCharsets.UTF_8))
                         .orElse(o.content());
                 layers.add(new DecodedLayer(content, inner, at, o.code().isEmpty()));
             }
-            return new Result(layers, List.of());
+            return new Result(layers, cutOffs.stream().distinct().toList());
         } catch (DecodeException e) {
             return new Result(List.of(), List.of(new Diagnostic(e.isLimit() ? DiagnosticCode.LIMIT_EXCEEDED
                     : DiagnosticCode.DECODE_INCOMPLETE, file.path(), "bytecode not read: " + e.getMessage())));
@@ -112,7 +114,8 @@ public final class Deobfuscator {
     }
 
     /** Payloads hidden in the string constants of a code object tree (a loader's encoded second stage). */
-    static List<BlindDecoder.Outcome> constantPayloads(PyObject root, OutputBound bound) {
+    static List<BlindDecoder.Outcome> constantPayloads(PyObject root, OutputBound bound,
+                                                       java.util.function.Consumer<DecodeException> cutOff) {
         List<BlindDecoder.Outcome> out = new ArrayList<>();
         java.util.Deque<PyObject> work = new java.util.ArrayDeque<>();
         work.add(root);
@@ -127,7 +130,11 @@ public final class Deobfuscator {
                 byte[] raw = o instanceof PyObject.Str s ? s.value().getBytes(StandardCharsets.ISO_8859_1)
                         : ((PyObject.Bytes) o).value();
                 if (raw.length >= MIN_LITERAL) {
-                    BlindDecoder.peel(raw, bound).ifPresent(out::add);
+                    try {
+                        BlindDecoder.peel(raw, bound).ifPresent(out::add);
+                    } catch (DecodeException e) {
+                        cutOff.accept(e);
+                    }
                 }
             }
         }
@@ -266,7 +273,9 @@ public final class Deobfuscator {
             PyObject cur = code;
             Value.Trace trace = t;
             for (int round = 0; round < MAX_WRAPPER_ROUNDS; round++) {
-                List<BlindDecoder.Outcome> inner = constantPayloads(cur, bound);
+                List<BlindDecoder.Outcome> inner = constantPayloads(cur, bound, e -> diagnostic(
+                        DiagnosticCode.LIMIT_EXCEEDED, call == null ? 0 : call.line(),
+                        "payload in a code object constant not decoded: " + e.getMessage()));
                 if (inner.size() == 1 && inner.get(0).code().isPresent()) {
                     cur = inner.get(0).code().get();
                     trace = withSteps(trace, inner.get(0).steps());
@@ -313,7 +322,14 @@ public final class Deobfuscator {
                         && lit.value().asText().length() >= BLIND_MIN_LITERAL) {
                     byte[] raw = lit.value() instanceof Const.Bytes b ? b.value()
                             : lit.value().asText().getBytes(StandardCharsets.ISO_8859_1);
-                    BlindDecoder.peel(raw, bound).ifPresent(o -> {
+                    Optional<BlindDecoder.Outcome> peeled;
+                    try {
+                        peeled = BlindDecoder.peel(raw, bound);
+                    } catch (DecodeException e) {
+                        diagnostic(DiagnosticCode.LIMIT_EXCEEDED, lit.line(), "literal not decoded: " + e.getMessage());
+                        return;
+                    }
+                    peeled.ifPresent(o -> {
                         Value.Trace t = Value.Trace.of(lit, raw.length);
                         for (String step : o.steps()) {
                             t = t.then(step);
