@@ -270,30 +270,40 @@ public final class Deobfuscator {
          */
         private void addCodeTree(PyObject code, Value.Trace t, Expr.Call call) {
             addLayer(CodeListing.of(code).getBytes(StandardCharsets.UTF_8), t, call, false);
-            PyObject cur = code;
-            Value.Trace trace = t;
-            for (int round = 0; round < MAX_WRAPPER_ROUNDS; round++) {
-                List<BlindDecoder.Outcome> inner = constantPayloads(cur, bound, e -> diagnostic(
+            record Pending(PyObject code, Value.Trace trace, boolean listed) {
+            }
+            java.util.Deque<Pending> work = new java.util.ArrayDeque<>();
+            work.add(new Pending(code, t, true));
+            int rounds = 0;
+            while (!work.isEmpty()) {
+                if (++rounds > MAX_WRAPPER_ROUNDS) {
+                    diagnostic(DiagnosticCode.LIMIT_EXCEEDED, call == null ? 0 : call.line(),
+                            "more than " + MAX_WRAPPER_ROUNDS + " nested code-object wrappers");
+                    return;
+                }
+                Pending p = work.poll();
+                List<BlindDecoder.Outcome> inner = constantPayloads(p.code(), bound, e -> diagnostic(
                         DiagnosticCode.LIMIT_EXCEEDED, call == null ? 0 : call.line(),
                         "payload in a code object constant not decoded: " + e.getMessage()));
                 if (inner.size() == 1 && inner.get(0).code().isPresent()) {
-                    cur = inner.get(0).code().get();
-                    trace = withSteps(trace, inner.get(0).steps());
+                    // a wrapper that only holds the next round: walked through without a layer of its own
+                    work.addFirst(new Pending(inner.get(0).code().get(), withSteps(p.trace(), inner.get(0).steps()),
+                            false));
                     continue;
                 }
-                if (cur != code) {
-                    addLayer(CodeListing.of(cur).getBytes(StandardCharsets.UTF_8), trace, call, false);
+                if (!p.listed()) {
+                    addLayer(CodeListing.of(p.code()).getBytes(StandardCharsets.UTF_8), p.trace(), call, false);
                 }
                 for (BlindDecoder.Outcome o : inner) {
-                    Value.Trace it = withSteps(trace, o.steps());
-                    byte[] content = o.code().map(c -> CodeListing.of(c).getBytes(StandardCharsets.UTF_8))
-                            .orElse(o.content());
-                    addLayer(content, it, call, o.code().isEmpty());
+                    Value.Trace it = withSteps(p.trace(), o.steps());
+                    if (o.code().isPresent()) {
+                        // several payloads in one code object: each is listed and peeled in turn
+                        work.add(new Pending(o.code().get(), it, false));
+                    } else {
+                        addLayer(o.content(), it, call, true);
+                    }
                 }
-                return;
             }
-            diagnostic(DiagnosticCode.LIMIT_EXCEEDED, call == null ? 0 : call.line(),
-                    "more than " + MAX_WRAPPER_ROUNDS + " nested code-object wrappers");
         }
 
         /** Appends decoding steps, folding a repeat of the previous round into a count ({@code ×3}). */
