@@ -85,3 +85,14 @@ inner = base64.b32encode(payload('b32_in_code').encode()).decode()
 code = compile(f"import base64\nexec(base64.b32decode({inner!r}))\n", '<loader>', 'exec')
 write("b32_in_code", "import marshal, base64\n"
       f"exec(marshal.loads(base64.b16decode('{base64.b16encode(marshal.dumps(code)).decode()}')))\n")
+
+# A code object holding two payloads (a harmless decoy and the real loader): both are followed.
+decoy = base64.b32encode(marshal.dumps(compile("x = 1\n", '<decoy>', 'exec'))).decode()
+real = marshal.dumps(compile("import base64\nexec(base64.b64decode("
+                             f"{base64.b64encode(payload('two_payloads_in_code').encode()).decode()!r}))\n",
+                             '<real>', 'exec')).hex()
+outer = compile("import marshal, base64, binascii\n"
+                f"exec(marshal.loads(base64.b32decode({decoy!r})))\n"
+                f"exec(marshal.loads(binascii.unhexlify({real!r})))\n", '<loader>', 'exec')
+write("two_payloads_in_code", "import marshal, base64\n"
+      f"exec(marshal.loads(base64.b16decode('{base64.b16encode(marshal.dumps(outer)).decode()}')))\n")

@@ -78,6 +78,7 @@ class DecodeFixturesTest {
             "key_table; base64 xor",
             "eval_names; rot13 base64",
             "b32_in_code; base16 marshal@3.11-3.13 base32?",
+            "two_payloads_in_code; base16 marshal@3.11-3.13 hex? marshal@3.11-3.13 base64?",
     })
     void innermostLayer(String name, String chain) throws IOException {
         Peeled p = peelAll("layer_" + name + ".py", resource("layer_" + name + ".py"));
