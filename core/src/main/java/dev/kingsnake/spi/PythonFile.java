@@ -48,4 +48,13 @@ public interface PythonFile extends SourceFile {
 
     /** True when the file did not parse whole (see its PARSE_ERROR diagnostic). */
     boolean hasParseErrors();
+
+    /**
+     * Traces of public obfuscators and protectors in this file (PyArmor runtime markers, pyobfuscate-style
+     * decoder lambdas, Kramer-style exec classes, builtins looked up by computed names, confusable renaming),
+     * recognised whether or not the payload can be decoded. Computed on each call.
+     */
+    default List<ObfuscationSignal> obfuscationSignals() {
+        return dev.kingsnake.internal.decode.ObfuscationSignals.detect(this);
+    }
 }

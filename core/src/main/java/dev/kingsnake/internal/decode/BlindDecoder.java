@@ -23,12 +23,18 @@ final class BlindDecoder {
     private BlindDecoder() {
     }
 
-    static Optional<Outcome> peel(byte[] blob, OutputBound bound) {
+    /**
+     * The blob decoded as far as it goes; empty when it is not a payload.
+     *
+     * @throws DecodeException only for a cut-off ({@link DecodeException#isLimit()}), which callers report
+     */
+    static Optional<Outcome> peel(byte[] blob, OutputBound bound) throws DecodeException {
         return peel(blob, bound, new ArrayList<>(), 0);
     }
 
     /** Depth-first: each text layer is tried as it is, then reversed (obfuscators reverse before encoding). */
-    private static Optional<Outcome> peel(byte[] cur, OutputBound bound, List<String> steps, int depth) {
+    private static Optional<Outcome> peel(byte[] cur, OutputBound bound, List<String> steps, int depth)
+            throws DecodeException {
         if (depth > 0 && PayloadText.looksLikePython(cur)) {
             return Optional.of(new Outcome(cur, Optional.empty(), List.copyOf(steps)));
         }
@@ -53,6 +59,12 @@ final class BlindDecoder {
             } else if (cur.length > 6 && (cur[0] & 0xff) == 0xfd && cur[1] == '7' && cur[2] == 'z') {
                 return next(Decompression.lzma(cur, bound), "lzma", bound, steps, depth);
             }
+            if (isBase32(cur)) {
+                Optional<Outcome> o = next(BaseN.b32(cur, false, bound), "base32", bound, steps, depth);
+                if (o.isPresent()) {
+                    return o;
+                }
+            }
             boolean hex = isHex(cur);
             if (!hex && !isBase64(cur)) {
                 return Optional.empty();
@@ -71,11 +83,15 @@ final class BlindDecoder {
             }
             return Optional.empty();
         } catch (DecodeException e) {
+            if (e.isLimit()) {
+                throw e;
+            }
             return Optional.empty();
         }
     }
 
-    private static Optional<Outcome> next(byte[] out, String step, OutputBound bound, List<String> steps, int depth) {
+    private static Optional<Outcome> next(byte[] out, String step, OutputBound bound, List<String> steps, int depth)
+            throws DecodeException {
         List<String> s = new ArrayList<>(steps);
         s.add(step + "?");
         return peel(out, bound, s, depth + 1);
@@ -98,6 +114,21 @@ final class BlindDecoder {
             n++;
         }
         return n >= MIN_BLOB && n % 2 == 0;
+    }
+
+    /** Upper-case letters and 2-7 only, padded to a multiple of 8 (base32 text is valid base64 text too). */
+    static boolean isBase32(byte[] b) {
+        int n = 0;
+        for (byte x : b) {
+            if (BaseN.isSpace(x)) {
+                continue;
+            }
+            if (!(x >= 'A' && x <= 'Z' || x >= '2' && x <= '7' || x == '=')) {
+                return false;
+            }
+            n++;
+        }
+        return n >= MIN_BLOB && n % 8 == 0;
     }
 
     static boolean isBase64(byte[] b) {

@@ -152,6 +152,9 @@ final class Decoders {
             }
             case "list":
             case "tuple": {
+                if (args.isEmpty() && kw.isEmpty()) {
+                    return new Value.Seq(List.of(), Value.Trace.NONE);
+                }
                 List<Value> items = ev.iterate(a0);
                 return items == null ? null : new Value.Seq(items, Evaluator.traceOf(a0));
             }
@@ -287,6 +290,12 @@ final class Decoders {
                     return new Value.Str(v, s.trace());
                 }
                 return null;
+            case "swapcase": {
+                StringBuilder sb = new StringBuilder(s.value().length());
+                s.value().codePoints().forEach(cp -> sb.appendCodePoint(Character.isUpperCase(cp)
+                        ? Character.toLowerCase(cp) : Character.isLowerCase(cp) ? Character.toUpperCase(cp) : cp));
+                return new Value.Str(sb.toString(), s.trace());
+            }
             case "upper":
                 return new Value.Str(s.value().toUpperCase(java.util.Locale.ROOT), s.trace());
             case "lower":

@@ -96,15 +96,17 @@ public final class Deobfuscator {
             Location at = Location.file(file, file.origin().reach());
             List<DecodedLayer> layers = new ArrayList<>();
             layers.add(new DecodedLayer(listing, chain, at, false));
+            List<Diagnostic> cutOffs = new ArrayList<>();
             for (BlindDecoder.Outcome o : constantPayloads(r.object(), new OutputBound(limits.maxDecodedBytesPerLayer(),
-                    budget))) {
+                    budget), e -> cutOffs.add(new Diagnostic(DiagnosticCode.LIMIT_EXCEEDED, file.path(),
+                    "bytecode constant not decoded: " + e.getMessage())))) {
                 List<String> inner = new ArrayList<>(chain);
                 inner.addAll(o.steps());
                 byte[] content = o.code().map(code -> CodeListing.of(code).getBytes(StandardCharsets.UTF_8))
                         .orElse(o.content());
                 layers.add(new DecodedLayer(content, inner, at, o.code().isEmpty()));
             }
-            return new Result(layers, List.of());
+            return new Result(layers, cutOffs.stream().distinct().toList());
         } catch (DecodeException e) {
             return new Result(List.of(), List.of(new Diagnostic(e.isLimit() ? DiagnosticCode.LIMIT_EXCEEDED
                     : DiagnosticCode.DECODE_INCOMPLETE, file.path(), "bytecode not read: " + e.getMessage())));
@@ -112,7 +114,8 @@ public final class Deobfuscator {
     }
 
     /** Payloads hidden in the string constants of a code object tree (a loader's encoded second stage). */
-    static List<BlindDecoder.Outcome> constantPayloads(PyObject root, OutputBound bound) {
+    static List<BlindDecoder.Outcome> constantPayloads(PyObject root, OutputBound bound,
+                                                       java.util.function.Consumer<DecodeException> cutOff) {
         List<BlindDecoder.Outcome> out = new ArrayList<>();
         java.util.Deque<PyObject> work = new java.util.ArrayDeque<>();
         work.add(root);
@@ -127,7 +130,11 @@ public final class Deobfuscator {
                 byte[] raw = o instanceof PyObject.Str s ? s.value().getBytes(StandardCharsets.ISO_8859_1)
                         : ((PyObject.Bytes) o).value();
                 if (raw.length >= MIN_LITERAL) {
-                    BlindDecoder.peel(raw, bound).ifPresent(out::add);
+                    try {
+                        BlindDecoder.peel(raw, bound).ifPresent(out::add);
+                    } catch (DecodeException e) {
+                        cutOff.accept(e);
+                    }
                 }
             }
         }
@@ -237,6 +244,10 @@ public final class Deobfuscator {
                         || !PayloadText.looksLikePython(content)) {
                     return;
                 }
+                if (ev.foldsEval(call, v)) {
+                    // eval('codecs.decode(x, k)'): an expression the evaluator already follows, not a payload
+                    return;
+                }
                 t = t.then("string");
             }
             add(content, t, call);
@@ -259,28 +270,40 @@ public final class Deobfuscator {
          */
         private void addCodeTree(PyObject code, Value.Trace t, Expr.Call call) {
             addLayer(CodeListing.of(code).getBytes(StandardCharsets.UTF_8), t, call, false);
-            PyObject cur = code;
-            Value.Trace trace = t;
-            for (int round = 0; round < MAX_WRAPPER_ROUNDS; round++) {
-                List<BlindDecoder.Outcome> inner = constantPayloads(cur, bound);
+            record Pending(PyObject code, Value.Trace trace, boolean listed) {
+            }
+            java.util.Deque<Pending> work = new java.util.ArrayDeque<>();
+            work.add(new Pending(code, t, true));
+            int rounds = 0;
+            while (!work.isEmpty()) {
+                if (++rounds > MAX_WRAPPER_ROUNDS) {
+                    diagnostic(DiagnosticCode.LIMIT_EXCEEDED, call == null ? 0 : call.line(),
+                            "more than " + MAX_WRAPPER_ROUNDS + " nested code-object wrappers");
+                    return;
+                }
+                Pending p = work.poll();
+                List<BlindDecoder.Outcome> inner = constantPayloads(p.code(), bound, e -> diagnostic(
+                        DiagnosticCode.LIMIT_EXCEEDED, call == null ? 0 : call.line(),
+                        "payload in a code object constant not decoded: " + e.getMessage()));
                 if (inner.size() == 1 && inner.get(0).code().isPresent()) {
-                    cur = inner.get(0).code().get();
-                    trace = withSteps(trace, inner.get(0).steps());
+                    // a wrapper that only holds the next round: walked through without a layer of its own
+                    work.addFirst(new Pending(inner.get(0).code().get(), withSteps(p.trace(), inner.get(0).steps()),
+                            false));
                     continue;
                 }
-                if (cur != code) {
-                    addLayer(CodeListing.of(cur).getBytes(StandardCharsets.UTF_8), trace, call, false);
+                if (!p.listed()) {
+                    addLayer(CodeListing.of(p.code()).getBytes(StandardCharsets.UTF_8), p.trace(), call, false);
                 }
                 for (BlindDecoder.Outcome o : inner) {
-                    Value.Trace it = withSteps(trace, o.steps());
-                    byte[] content = o.code().map(c -> CodeListing.of(c).getBytes(StandardCharsets.UTF_8))
-                            .orElse(o.content());
-                    addLayer(content, it, call, o.code().isEmpty());
+                    Value.Trace it = withSteps(p.trace(), o.steps());
+                    if (o.code().isPresent()) {
+                        // several payloads in one code object: each is listed and peeled in turn
+                        work.add(new Pending(o.code().get(), it, false));
+                    } else {
+                        addLayer(o.content(), it, call, true);
+                    }
                 }
-                return;
             }
-            diagnostic(DiagnosticCode.LIMIT_EXCEEDED, call == null ? 0 : call.line(),
-                    "more than " + MAX_WRAPPER_ROUNDS + " nested code-object wrappers");
         }
 
         /** Appends decoding steps, folding a repeat of the previous round into a count ({@code ×3}). */
@@ -309,7 +332,14 @@ public final class Deobfuscator {
                         && lit.value().asText().length() >= BLIND_MIN_LITERAL) {
                     byte[] raw = lit.value() instanceof Const.Bytes b ? b.value()
                             : lit.value().asText().getBytes(StandardCharsets.ISO_8859_1);
-                    BlindDecoder.peel(raw, bound).ifPresent(o -> {
+                    Optional<BlindDecoder.Outcome> peeled;
+                    try {
+                        peeled = BlindDecoder.peel(raw, bound);
+                    } catch (DecodeException e) {
+                        diagnostic(DiagnosticCode.LIMIT_EXCEEDED, lit.line(), "literal not decoded: " + e.getMessage());
+                        return;
+                    }
+                    peeled.ifPresent(o -> {
                         Value.Trace t = Value.Trace.of(lit, raw.length);
                         for (String step : o.steps()) {
                             t = t.then(step);

@@ -1,6 +1,9 @@
 package dev.kingsnake.internal.decode;
 
+import dev.kingsnake.Limits;
 import dev.kingsnake.internal.decode.marshal.MarshalReader;
+import dev.kingsnake.internal.python.ParseOutcome;
+import dev.kingsnake.internal.python.PythonParser;
 import dev.kingsnake.spi.PythonFile;
 import dev.kingsnake.spi.python.Const;
 import dev.kingsnake.spi.python.Expr;
@@ -30,6 +33,9 @@ import java.util.Set;
  */
 final class Evaluator {
     private static final int MAX_DEPTH = 200;
+    /** Longest string {@code eval}'d as an expression; longer ones are code payloads, left to the sinks. */
+    private static final int MAX_EVAL_SOURCE = 4096;
+    private static final PythonParser EXPRESSION_PARSER = new PythonParser(Limits.defaults());
     private static final Set<String> BUILTINS = Set.of("chr", "ord", "bytes", "bytearray", "str", "int", "len",
             "list", "tuple", "reversed", "map", "zip", "range", "enumerate", "exec", "eval", "compile",
             "__import__", "getattr", "open", "sorted", "print", "globals", "locals", "vars", "type", "hex",
@@ -201,6 +207,10 @@ final class Evaluator {
             return local instanceof Value.Opaque ? null : local;
         }
         List<Bindings.Binding> bs = bindings.at(id, line);
+        if (!bs.isEmpty() && resolving.contains(bs.get(0)) && bs.get(0).line() > 1) {
+            // x = f(x): the right-hand side reads the value x had before this binding
+            bs = bindings.at(id, bs.get(0).line() - 1);
+        }
         if (!bs.isEmpty()) {
             return bound(id, bs);
         }
@@ -345,10 +355,48 @@ final class Evaluator {
         if (callee instanceof Value.Method m) {
             return Decoders.method(this, m.self(), m.name(), args, kw);
         }
+        if (callee instanceof Value.Builtin b && normalise(b.name()).equals("eval") && args.size() == 1
+                && args.get(0) instanceof Value.Str src) {
+            return evalSource(src, line);
+        }
         if (callee instanceof Value.Builtin b) {
             return Decoders.builtin(this, normalise(b.name()), args, kw);
         }
         return null;
+    }
+
+    /**
+     * {@code eval('<expression>')} on a short known string: the expression is parsed and evaluated here, with
+     * the file's globals (obfuscators spell names and whole decoding calls as escaped strings this way).
+     */
+    private Value evalSource(Value.Str src, int line) {
+        if (src.value().length() > MAX_EVAL_SOURCE || src.value().indexOf('\n') >= 0) {
+            return null;
+        }
+        ParseOutcome parsed = EXPRESSION_PARSER.parse("<eval>", src.value().strip().getBytes(StandardCharsets.UTF_8));
+        List<Stmt> body = parsed.module().body();
+        if (body.size() != 1 || !(body.get(0) instanceof Stmt.ExprStmt es)) {
+            return null;
+        }
+        return eval(es.value(), Map.of(), line);
+    }
+
+    /**
+     * True when {@code call} is {@code eval} of the string {@code arg} and that string is an expression this
+     * evaluator follows to a value: the string is a step of the decoding, not a payload of its own.
+     */
+    boolean foldsEval(Expr.Call call, Value arg) {
+        if (!(arg instanceof Value.Str src) || !(call.callee() instanceof Expr.Name n)
+                || !Bindings.id(n.id()).equals("eval") || call.args().size() != 1) {
+            return false;
+        }
+        try {
+            return evalSource(src, call.line()) != null;
+        } catch (StepLimit e) {
+            return false;
+        } finally {
+            failures.clear();
+        }
     }
 
     static String normalise(String name) {
@@ -449,7 +497,8 @@ final class Evaluator {
             }
             return Flow.NEXT;
         } else if (s instanceof Stmt.Simple || s instanceof Stmt.Global || s instanceof Stmt.Import
-                || s instanceof Stmt.ImportFrom) {
+                || s instanceof Stmt.ImportFrom || s instanceof Stmt.FunctionDef) {
+            // nested helper functions are found by name through the bindings
             return Flow.NEXT;
         }
         return null;
@@ -481,6 +530,30 @@ final class Evaluator {
                 frame.put(n.id(), r == null ? new Value.Opaque() : r);
             } else {
                 frame.put(n.id(), v == null ? new Value.Opaque() : v);
+            }
+        } else if (target instanceof Expr.Subscript sub && augOp.isEmpty() && sub.value() instanceof Expr.Name tn
+                && !(sub.index() instanceof Expr.Slice)) {
+            // table[i] = x on a local list or dict (key tables rebuilt in order)
+            String id = Bindings.id(tn.id());
+            Value container = frame.get(id);
+            Value k = eval(sub.index(), frame, sub.line());
+            if (container instanceof Value.Seq seq && k instanceof Value.Int i) {
+                int n = seq.items().size();
+                long j = i.value() < 0 ? i.value() + n : i.value();
+                List<Value> items = new ArrayList<>(seq.items());
+                if (j >= 0 && j < n) {
+                    items.set((int) j, v == null ? new Value.Opaque() : v);
+                    frame.put(id, new Value.Seq(items, seq.trace()));
+                    return;
+                }
+            } else if (container instanceof Value.Dict d && k != null && v != null) {
+                Map<Value, Value> m = new LinkedHashMap<>(d.entries());
+                m.put(key(k), v);
+                frame.put(id, new Value.Dict(m));
+                return;
+            }
+            if (container != null) {
+                frame.put(id, new Value.Opaque());
             }
         } else if (target instanceof Expr.Sequence seq) {
             List<Value> items = v instanceof Value.Seq s && s.items().size() == seq.elements().size() ? s.items() : null;
@@ -826,6 +899,14 @@ final class Evaluator {
                 items.addAll(b.items());
                 return new Value.Seq(items, a.trace().merge(b.trace()));
             }
+        }
+        if (op.equals("*") && l instanceof Value.Seq a && r instanceof Value.Int n && n.value() >= 0) {
+            checkSize(a.items().size() * n.value());
+            List<Value> items = new ArrayList<>();
+            for (long i = 0; i < n.value(); i++) {
+                items.addAll(a.items());
+            }
+            return new Value.Seq(items, a.trace());
         }
         if (op.equals("*") && l instanceof Value.Str a && r instanceof Value.Int n && n.value() >= 0) {
             checkSize(a.value().length() * n.value());

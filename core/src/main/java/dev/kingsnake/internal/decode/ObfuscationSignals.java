@@ -1,5 +1,7 @@
 package dev.kingsnake.internal.decode;
 
+import dev.kingsnake.spi.ObfuscationSignal;
+import dev.kingsnake.spi.ObfuscationSignal.Kind;
 import dev.kingsnake.spi.PythonFile;
 import dev.kingsnake.spi.python.Expr;
 import dev.kingsnake.spi.python.Nodes;
@@ -15,29 +17,10 @@ import java.util.regex.Pattern;
 /**
  * Recognises the output of public Python obfuscators, whether or not the payload can be decoded. Each
  * signal names the technique (not a sample): a runtime marker a tool leaves, or a code shape only such tools
- * produce. Pure function of the file's model and text; rules can call it per file.
+ * produce. Pure function of the file's model and text; rules reach it through
+ * {@link PythonFile#obfuscationSignals()}.
  */
 public final class ObfuscationSignals {
-    /** What was recognised. */
-    public enum Kind {
-        /** PyArmor: {@code __pyarmor__(...)}, {@code pyarmor_runtime}, {@code pytransform}, a PYARMOR blob. */
-        PYARMOR,
-        /** A tool's self-declaration: {@code __obfuscator__ = ...}, {@code __VareObfuscator__}, "Obfuscated with". */
-        DECLARED_OBFUSCATOR,
-        /** pyobfuscate-style {@code _ = lambda __: __import__('zlib').decompress(...)} decoder lambdas. */
-        DECODER_LAMBDA,
-        /** Identifiers made only of look-alike characters (IlIl..., O0O0..., ______) used in bulk. */
-        CONFUSABLE_NAMES,
-        /** Builtins fetched by computed names: {@code getattr(__builtins__, ''.join(chr(...)))}, {@code eval("\x65..")}. */
-        HIDDEN_BUILTINS,
-        /** Kramer-style class whose methods are annotated {@code -> exec}. */
-        EXEC_ANNOTATED_CLASS
-    }
-
-    /** One recognised marker with the line where it is (0 for the file as a whole). */
-    public record Signal(Kind kind, int line, String evidence) {
-    }
-
     private static final Pattern DECLARED = Pattern.compile(
             "(?im)^\\s*#.*\\bobfuscated (?:with|by)\\b.*$|^\\s*(__obfuscator__|__\\w*Obfuscator\\w*__)\\s*=");
     private static final Pattern CONFUSABLE = Pattern.compile("^(?:[Il1]{6,}|[O0o]{6,}|_{4,}|[IJL]{8,}|[MNW]{8,}|[XW]{8,})$");
@@ -51,25 +34,26 @@ public final class ObfuscationSignals {
     private ObfuscationSignals() {
     }
 
-    public static List<Signal> detect(PythonFile file) {
-        List<Signal> out = new ArrayList<>();
+    public static List<ObfuscationSignal> detect(PythonFile file) {
+        List<ObfuscationSignal> out = new ArrayList<>();
         String text = file.text();
         if (text.contains("__pyarmor__") || text.contains("pyarmor_runtime") || text.contains("__armor_enter__")
                 || text.contains("PYARMOR")) {
-            out.add(new Signal(Kind.PYARMOR, lineOf(text, firstOf(text, "__pyarmor__", "pyarmor_runtime",
+            out.add(new ObfuscationSignal(Kind.PYARMOR, lineOf(text, firstOf(text, "__pyarmor__", "pyarmor_runtime",
                     "__armor_enter__", "PYARMOR")), "PyArmor runtime"));
         }
         Matcher m = DECLARED.matcher(text);
         if (m.find()) {
-            out.add(new Signal(Kind.DECLARED_OBFUSCATOR, lineOf(text, m.start()), m.group().strip()));
+            out.add(new ObfuscationSignal(Kind.DECLARED_OBFUSCATOR, lineOf(text, m.start()), m.group().strip()));
         }
         Set<String> confusable = new HashSet<>();
         int[] firstConfusable = {0};
         boolean[] hidden = {false};
+        Evaluator[] ev = {null};
         Nodes.walk(file.module(), n -> {
             if (n instanceof Stmt.Assign a && a.value().isPresent() && a.value().get() instanceof Expr.Lambda l
                     && importsDecoder(l.body())) {
-                out.add(new Signal(Kind.DECODER_LAMBDA, a.line(), "lambda calling __import__ of a decoder module"));
+                out.add(new ObfuscationSignal(Kind.DECODER_LAMBDA, a.line(), "lambda calling __import__ of a decoder module"));
             }
             String name = n instanceof Expr.Name nm ? nm.id() : n instanceof Stmt.FunctionDef f ? f.name()
                     : n instanceof Stmt.Param p ? p.name() : null;
@@ -77,17 +61,17 @@ public final class ObfuscationSignals {
                     && confusable.size() == CONFUSABLE_MIN) {
                 firstConfusable[0] = n.line();
             }
-            if (!hidden[0] && n instanceof Expr.Call c && hidesBuiltin(file, c)) {
+            if (!hidden[0] && n instanceof Expr.Call c && hidesBuiltin(file, c, ev)) {
                 hidden[0] = true;
-                out.add(new Signal(Kind.HIDDEN_BUILTINS, c.line(), "builtin looked up by a computed name"));
+                out.add(new ObfuscationSignal(Kind.HIDDEN_BUILTINS, c.line(), "builtin looked up by a computed name"));
             }
             if (n instanceof Stmt.ClassDef cd && annotatedExec(file, cd)) {
-                out.add(new Signal(Kind.EXEC_ANNOTATED_CLASS, cd.line(), "class " + cd.name()
+                out.add(new ObfuscationSignal(Kind.EXEC_ANNOTATED_CLASS, cd.line(), "class " + cd.name()
                         + " with methods annotated -> exec"));
             }
         });
         if (confusable.size() >= CONFUSABLE_MIN) {
-            out.add(new Signal(Kind.CONFUSABLE_NAMES, firstConfusable[0], confusable.size()
+            out.add(new ObfuscationSignal(Kind.CONFUSABLE_NAMES, firstConfusable[0], confusable.size()
                     + " look-alike identifiers"));
         }
         return out;
@@ -105,7 +89,7 @@ public final class ObfuscationSignals {
     }
 
     /** {@code getattr(x, <computed>)} / {@code eval(<computed>)} where the computed string is a builtin's name. */
-    private static boolean hidesBuiltin(PythonFile file, Expr.Call c) {
+    private static boolean hidesBuiltin(PythonFile file, Expr.Call c, Evaluator[] shared) {
         String callee = c.callee() instanceof Expr.Name nm ? nm.id() : "";
         int index = callee.equals("getattr") ? 1 : callee.equals("eval") || callee.equals("__import__") ? 0 : -1;
         if (index < 0 || index >= c.args().size()) {
@@ -117,7 +101,11 @@ public final class ObfuscationSignals {
             String src = file.line(lit.line());
             return HIDDEN.contains(lit.value().asText()) && (src.contains("\\x") || src.contains("\\1"));
         }
-        Evaluator ev = new Evaluator(file, new Bindings(file.module()), OutputBound.of(1 << 16), 10_000);
+        if (shared[0] == null) {
+            // one evaluator (and one pass over the bindings) per file; its step budget bounds all lookups together
+            shared[0] = new Evaluator(file, new Bindings(file.module()), OutputBound.of(1 << 16), 200_000);
+        }
+        Evaluator ev = shared[0];
         return ev.evaluate(arg, c.line()).filter(v -> v instanceof Value.Str s && HIDDEN.contains(s.value()))
                 .isPresent();
     }

@@ -36,11 +36,16 @@ sealed interface Value {
             return new Trace(c, origin, originSize);
         }
 
-        /** For values built from several parts: the part with the larger literal wins. */
+        /**
+         * For values built from several parts: the part with the larger literal wins, with its own chain when
+         * it has one (a payload XORed with a key keeps the payload's steps, not the key's), else the longer one.
+         */
         Trace merge(Trace other) {
             Trace big = other.originSize > originSize ? other : this;
             Trace longer = other.chain.size() > chain.size() ? other : this;
-            return new Trace(longer.chain, big.origin, big.originSize);
+            boolean ownChain = !big.chain.isEmpty() && big.origin.isPresent()
+                    && (other.origin.isEmpty() || origin.isEmpty() || other.originSize != originSize);
+            return new Trace(ownChain ? big.chain : longer.chain, big.origin, big.originSize);
         }
     }
 

@@ -72,6 +72,13 @@ class DecodeFixturesTest {
             "marshal36; base64 marshal@3.0-3.7",
             "marshal38; base64 marshal@3.8-3.10",
             "marshal311; base64 marshal@3.11-3.13",
+            // loader shapes (make_loader_fixtures.py)
+            "class_rebind; chr",
+            "class_method; base64 xor",
+            "key_table; base64 xor",
+            "eval_names; rot13 base64",
+            "b32_in_code; base16 marshal@3.11-3.13 base32?",
+            "two_payloads_in_code; base16 marshal@3.11-3.13 hex? marshal@3.11-3.13 base64?",
     })
     void innermostLayer(String name, String chain) throws IOException {
         Peeled p = peelAll("layer_" + name + ".py", resource("layer_" + name + ".py"));

