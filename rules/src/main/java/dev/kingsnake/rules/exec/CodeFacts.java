@@ -13,6 +13,7 @@ import java.util.Collections;
 import java.util.Deque;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -71,6 +72,7 @@ public final class CodeFacts {
     private final Map<String, Set<Taint>> nameTaint = new HashMap<>();
     private final Map<String, Expr> assigned = new HashMap<>();
     private final List<Stmt.Assign> assigns = new ArrayList<>();
+    private final Set<String> localDecoders = new HashSet<>();
 
     private CodeFacts(PythonFile file) {
         this.fileRef = new WeakReference<>(file);
@@ -94,6 +96,15 @@ public final class CodeFacts {
                 }
             }
         }
+        propagate(withs);
+        // a function that returns decoded data is a decoder: calls of it decode too (one more pass lets a
+        // helper built on another helper count)
+        for (int pass = 0; pass < 2 && findLocalDecoders(file); pass++) {
+            propagate(withs);
+        }
+    }
+
+    private void propagate(List<Stmt.WithItem> withs) {
         // two rounds propagate taint through one level of copies in any order
         for (int round = 0; round < 2; round++) {
             for (Stmt.Assign a : assigns) {
@@ -117,6 +128,57 @@ public final class CodeFacts {
                 }
             }
         }
+    }
+
+    /** Adds the functions whose returned value is decoded data; true when one was added. */
+    private boolean findLocalDecoders(PythonFile file) {
+        boolean added = false;
+        List<Stmt.FunctionDef> defs = new ArrayList<>();
+        Nodes.walk(file.module(), n -> {
+            if (n instanceof Stmt.FunctionDef fd) {
+                defs.add(fd);
+            }
+        });
+        for (Stmt.FunctionDef fd : defs) {
+            if (localDecoders.contains(fd.name())) {
+                continue;
+            }
+            List<Stmt.Return> returns = new ArrayList<>();
+            for (Stmt st : fd.body()) {
+                Nodes.walk(st, n -> {
+                    if (n instanceof Stmt.Return r) {
+                        returns.add(r);
+                    }
+                });
+            }
+            for (Stmt.Return r : returns) {
+                if (r.value().isPresent() && taint(r.value().get()).contains(Taint.DECODE)) {
+                    localDecoders.add(fd.name());
+                    added = true;
+                    break;
+                }
+            }
+        }
+        return added;
+    }
+
+    /**
+     * True when the call is a decoder: a library decode/decompress call, or a function of this file that
+     * returns decoded data, called by bare name or on {@code self}/{@code cls}.
+     */
+    public boolean isDecoderCall(Expr.Call c) {
+        return DECODE_CALLS.contains(name(c)) || DECODE_METHODS.contains(method(c)) || isLocalDecoder(c);
+    }
+
+    private boolean isLocalDecoder(Expr.Call c) {
+        if (localDecoders.isEmpty()) {
+            return false;
+        }
+        if (c.callee() instanceof Expr.Name n) {
+            return localDecoders.contains(n.id());
+        }
+        return c.callee() instanceof Expr.Attribute a && a.value() instanceof Expr.Name recv
+                && ("self".equals(recv.id()) || "cls".equals(recv.id())) && localDecoders.contains(a.attr());
     }
 
     private void bind(Expr target, Set<Taint> t) {
@@ -221,7 +283,7 @@ public final class CodeFacts {
                 && (m.equals("get") || m.equals("post") || m.equals("request"))) {
             out.add(Taint.NETWORK);
         }
-        if (DECODE_CALLS.contains(n) || DECODE_METHODS.contains(m)) {
+        if (DECODE_CALLS.contains(n) || DECODE_METHODS.contains(m) || isLocalDecoder(c)) {
             out.add(Taint.DECODE);
         }
         if (("decode".equals(m) || "encode".equals(m) || "codecs.decode".equals(n) || "codecs.encode".equals(n))

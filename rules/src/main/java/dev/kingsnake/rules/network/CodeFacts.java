@@ -50,6 +50,7 @@ public final class CodeFacts {
     private final WeakReference<PythonFile> fileRef;
     private final List<CallFact> calls = new ArrayList<>();
     private final List<StringFact> strings = new ArrayList<>();
+    private final Set<StringFact> decoded = Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     private final List<EnumSet<Capability>> scopeCaps = new ArrayList<>();
     private final EnumSet<Capability> fileCaps = EnumSet.noneOf(Capability.class);
 
@@ -57,6 +58,7 @@ public final class CodeFacts {
         this.fileRef = new WeakReference<>(file);
         scopeCaps.add(EnumSet.noneOf(Capability.class));
         collect(file);
+        addDecodedStrings();
     }
 
     /** The facts of a file, computed once per file object. */
@@ -80,6 +82,11 @@ public final class CodeFacts {
 
     public List<StringFact> strings() {
         return strings;
+    }
+
+    /** True when the string is the decoded text of a base64/hex literal (see {@link #strings()}). */
+    public boolean isDecoded(StringFact s) {
+        return decoded.contains(s);
     }
 
     /** Capabilities of the code directly in this scope (nested functions not included). */
@@ -136,6 +143,45 @@ public final class CodeFacts {
             for (int i = kids.size() - 1; i >= 0; i--) {
                 stack.push(new Item(kids.get(i), childScope));
             }
+        }
+    }
+
+    /** Calls whose presence means the file decodes base64 or hex somewhere. */
+    private static final Set<String> DECODERS = Set.of("b64decode", "urlsafe_b64decode", "standard_b64decode",
+            "decodebytes", "decodestring", "a2b_base64", "unhexlify", "a2b_hex", "fromhex");
+
+    /**
+     * When the file decodes base64 or hex somewhere, the readable text that its encoded literals decode to
+     * joins {@link #strings()} (same node and scope), so every indicator sees a URL, path or command that
+     * was hidden by encoding. Which literal feeds which decoder is not tracked: helpers, lists and
+     * variables in between are the usual way such strings are used.
+     */
+    private void addDecodedStrings() {
+        boolean decodes = false;
+        for (CallFact c : calls) {
+            String last = c.qualifiedName().substring(c.qualifiedName().lastIndexOf('.') + 1);
+            if (DECODERS.contains(c.method()) || DECODERS.contains(last) || ("decode".equals(c.method()) || "codecs.decode".equals(c.qualifiedName()))
+                    && textsWithin(c.call()).stream().anyMatch(t -> t.equalsIgnoreCase("base64")
+                    || t.equalsIgnoreCase("hex") || t.equalsIgnoreCase("base64_codec"))) {
+                decodes = true;
+                break;
+            }
+        }
+        if (!decodes) {
+            return;
+        }
+        List<StringFact> plain = List.copyOf(strings);
+        for (StringFact s : plain) {
+            if (!(s.node() instanceof Expr.Literal)) {
+                continue;
+            }
+            EncodedText.decode(s.text()).ifPresent(t -> {
+                int before = strings.size();
+                addString(s.node(), t, s.scope());
+                if (strings.size() > before) {
+                    decoded.add(strings.get(strings.size() - 1));
+                }
+            });
         }
     }
 

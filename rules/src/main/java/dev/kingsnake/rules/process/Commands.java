@@ -1,6 +1,7 @@
 package dev.kingsnake.rules.process;
 
 import dev.kingsnake.rules.exec.CodeFacts;
+import dev.kingsnake.rules.network.EncodedText;
 import dev.kingsnake.spi.PythonFile;
 import dev.kingsnake.spi.python.Const;
 import dev.kingsnake.spi.python.Expr;
@@ -75,6 +76,7 @@ public final class Commands {
             Pattern.compile("\\bregsvr32(\\.exe)?\\b.*/i:\\s*[\"']?https?:", F),
             Pattern.compile("\\brundll32(\\.exe)?\\b.*(javascript:|https?://|url\\.dll|shell32\\.dll,\\s*shellexec)", F),
             Pattern.compile("/dev/tcp/", F),
+            Pattern.compile("\\b(python[0-9.]*|perl|ruby|php)\\b.*\\s-[ce]\\s.*socket.*connect.*(dup2|pty\\.spawn|/bin/(ba)?sh|cmd\\.exe)", F),
             Pattern.compile("\\b(nc|ncat|netcat)\\b.*\\s-[a-z]*e\\s", F));
     static final List<Pattern> ENCODED = List.of(
             Pattern.compile("\\bpowershell(\\.exe)?\\b.*\\s[-/]e(c|n|nc|nco|ncod|ncode|ncoded|ncodedcommand)?\\s+[A-Za-z0-9+/=]{8,}", F),
@@ -218,6 +220,14 @@ public final class Commands {
                 && !(args.get(from) instanceof Expr.Name nm0 && facts.assignedValue(nm0.id())
                 .map(v -> v instanceof Expr.Sequence).orElse(false))) {
             taint.addAll(facts.taint(args.get(from)));
+        } else if (from < args.size()) {
+            // an argv list: a program name that is decoded first is still a hidden command
+            Expr list = args.get(from) instanceof Expr.Name nm1 ? facts.assignedValue(nm1.id()).orElse(args.get(from))
+                    : args.get(from);
+            if (list instanceof Expr.Sequence seq && !seq.elements().isEmpty()
+                    && facts.taint(seq.elements().get(0)).contains(CodeFacts.Taint.DECODE)) {
+                taint.add(CodeFacts.Taint.DECODE);
+            }
         }
         return Optional.of(new Command(call, n, sb.toString(), constant[0], shell, taint));
     }
@@ -231,6 +241,11 @@ public final class Commands {
         if (depth > 4) {
             constant[0] = false;
             return UNKNOWN;
+        }
+        Optional<String> decoded = decodedConstant(facts, f, e);
+        if (decoded.isPresent()) {
+            constant[0] = false;
+            return decoded.get();
         }
         if (e instanceof Expr.BinOp b && "+".equals(b.op())) {
             String l = text(facts, f, b.left(), depth + 1, constant);
@@ -313,6 +328,26 @@ public final class Commands {
         }
         constant[0] = false;
         return UNKNOWN;
+    }
+
+    /**
+     * The text of a decoder call on a constant ({@code b64decode('Y3VybCAuLi4=')}, a local helper that
+     * decodes, optionally followed by {@code .decode()}): what the command really is.
+     */
+    static Optional<String> decodedConstant(CodeFacts facts, PythonFile f, Expr e) {
+        Expr x = e;
+        if (x instanceof Expr.Call outer && outer.callee() instanceof Expr.Attribute a && "decode".equals(a.attr())
+                && a.value() instanceof Expr.Call) {
+            x = a.value();
+        }
+        if (!(x instanceof Expr.Call c) || !facts.isDecoderCall(c) || c.arg(0).isEmpty()) {
+            return Optional.empty();
+        }
+        Expr in = c.arg(0).get();
+        if (in instanceof Expr.Call enc && enc.callee() instanceof Expr.Attribute ea && "encode".equals(ea.attr())) {
+            in = ea.value();
+        }
+        return f.constant(in).filter(Const::isStringLike).flatMap(k -> EncodedText.decode(k.asText()));
     }
 
     private static final Pattern PERCENT = Pattern.compile("%[-#0 +]*[0-9]*(\\.[0-9]+)?[sdrifxXc]");
