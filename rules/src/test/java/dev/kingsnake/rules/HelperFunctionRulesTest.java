@@ -8,6 +8,7 @@ import dev.kingsnake.internal.python.PythonParser;
 import dev.kingsnake.internal.python.semantic.SemanticModel;
 import dev.kingsnake.rules.exfil.KeyMaterialSendRule;
 import dev.kingsnake.rules.network.DownloadRule;
+import dev.kingsnake.rules.obfuscation.ObfuscatorMarkerRule;
 import dev.kingsnake.rules.persistence.DropperRule;
 import dev.kingsnake.rules.process.EncodedCommandRule;
 import dev.kingsnake.rules.process.ShellCommandRule;
@@ -36,9 +37,13 @@ class HelperFunctionRulesTest {
     }
 
     private static List<Reported> run(PythonFileRule rule, String source) {
+        return run(rule, "pkg/mod.py", source);
+    }
+
+    private static List<Reported> run(PythonFileRule rule, String path, String source) {
         byte[] bytes = source.getBytes(StandardCharsets.UTF_8);
-        ParseOutcome out = PARSER.parse("pkg/mod.py", bytes);
-        PythonFile f = new SemanticModel("pkg/mod.py", bytes, out.text(), out.module(), false, List.of(),
+        ParseOutcome out = PARSER.parse(path, bytes);
+        PythonFile f = new SemanticModel(path, bytes, out.text(), out.module(), false, List.of(),
                 Optional.empty());
         List<Reported> found = new ArrayList<>();
         rule.check(f, null, new FindingSink() {
@@ -137,5 +142,15 @@ class HelperFunctionRulesTest {
         List<Reported> r = run(new KeyMaterialSendRule(), seed);
         assertEquals(1, r.size(), r.toString());
         assertTrue(r.get(0).message().contains("seed_phrase"), r.toString());
+    }
+
+    @Test
+    void anObfuscatedInstallScriptIsHighAnObfuscatedModuleMedium() {
+        String src = "from pytransform import pyarmor_runtime\npyarmor_runtime()\n__pyarmor__(__name__, __file__, b'x')\n";
+        List<Reported> setup = run(new ObfuscatorMarkerRule(), "setup.py", src);
+        assertEquals(1, setup.size(), setup.toString());
+        assertEquals(Severity.HIGH, setup.get(0).severity());
+        List<Reported> module = run(new ObfuscatorMarkerRule(), "pkg/core.py", src);
+        assertEquals(Severity.MEDIUM, module.get(0).severity(), module.toString());
     }
 }
