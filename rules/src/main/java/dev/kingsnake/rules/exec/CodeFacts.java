@@ -1,5 +1,6 @@
 package dev.kingsnake.rules.exec;
 
+import dev.kingsnake.rules.LocalFunctions;
 import dev.kingsnake.spi.PythonFile;
 import dev.kingsnake.spi.python.Const;
 import dev.kingsnake.spi.python.Expr;
@@ -73,6 +74,11 @@ public final class CodeFacts {
     private final Map<String, Expr> assigned = new HashMap<>();
     private final List<Stmt.Assign> assigns = new ArrayList<>();
     private final Set<String> localDecoders = new HashSet<>();
+    private final Map<Stmt.FunctionDef, Set<Taint>> returnTaint = new IdentityHashMap<>();
+    private int returnDepth;
+    private static final int MAX_RETURN_DEPTH = 6;
+    /** Helpers longer than this are not followed: their result is not simply "the decoded input". */
+    private static final int MAX_HELPER_STATEMENTS = 12;
 
     private CodeFacts(PythonFile file) {
         this.fileRef = new WeakReference<>(file);
@@ -107,6 +113,7 @@ public final class CodeFacts {
     private void propagate(List<Stmt.WithItem> withs) {
         // two rounds propagate taint through one level of copies in any order
         for (int round = 0; round < 2; round++) {
+            returnTaint.clear(); // helpers' results depend on the name taint found so far
             for (Stmt.Assign a : assigns) {
                 if (a.value().isEmpty()) {
                     continue;
@@ -128,6 +135,7 @@ public final class CodeFacts {
                 }
             }
         }
+        returnTaint.clear();
     }
 
     /** Adds the functions whose returned value is decoded data; true when one was added. */
@@ -279,6 +287,7 @@ public final class CodeFacts {
     private void classifyCall(Expr.Call c, Set<Taint> out) {
         String n = name(c);
         String m = method(c);
+        LocalFunctions.of(file()).target(c).ifPresent(def -> out.addAll(returnTaint(def)));
         if (NETWORK_CALLS.contains(n) || NETWORK_METHODS.contains(m) || n.startsWith("requests.")
                 && (m.equals("get") || m.equals("post") || m.equals("request"))) {
             out.add(Taint.NETWORK);
@@ -305,6 +314,128 @@ public final class CodeFacts {
                 out.add(Taint.FILE_READ);
             }
         }
+    }
+
+    /**
+     * Where the values a local function returns come from ({@code def b64d(s): return base64.b64decode(s)}
+     * makes every {@code b64d(...)} decoded data). Helpers calling helpers are followed a few levels deep.
+     */
+    private Set<Taint> returnTaint(Stmt.FunctionDef def) {
+        Set<Taint> known = returnTaint.get(def);
+        if (known != null) {
+            return known;
+        }
+        if (returnDepth >= MAX_RETURN_DEPTH) {
+            return Set.of();
+        }
+        returnTaint.put(def, EnumSet.noneOf(Taint.class)); // recursion guard
+        if (def.params().isEmpty() && !fetches(def) || statements(def) > MAX_HELPER_STATEMENTS) {
+            return Set.of();
+        }
+        returnDepth++;
+        try {
+            Set<Taint> out = EnumSet.noneOf(Taint.class);
+            Deque<Node> stack = new ArrayDeque<>(def.body());
+            int seen = 0;
+            while (!stack.isEmpty() && seen++ < MAX_WALK) {
+                Node n = stack.pop();
+                if (n instanceof Stmt.FunctionDef || n instanceof Stmt.ClassDef) {
+                    continue;
+                }
+                if (n instanceof Stmt.Return r) {
+                    r.value().ifPresent(v -> out.addAll(taint(v)));
+                    continue;
+                }
+                if (!(n instanceof Expr)) {
+                    for (Node k : n.children()) {
+                        stack.push(k);
+                    }
+                }
+            }
+            if (out.contains(Taint.DECODE) && !decodesParameter(def)) {
+                out.remove(Taint.DECODE);
+            }
+            returnTaint.put(def, out);
+            return out;
+        } finally {
+            returnDepth--;
+        }
+    }
+
+    private static int statements(Stmt.FunctionDef def) {
+        int[] n = {0};
+        for (Stmt st : def.body()) {
+            Nodes.walk(st, x -> {
+                if (x instanceof Stmt) {
+                    n[0]++;
+                }
+            });
+        }
+        return n[0];
+    }
+
+    private boolean fetches(Stmt.FunctionDef def) {
+        boolean[] found = {false};
+        Nodes.walk(def, x -> {
+            if (!found[0] && x instanceof Expr.Call c) {
+                String n = name(c);
+                if (NETWORK_CALLS.contains(n) || NETWORK_METHODS.contains(method(c))) {
+                    found[0] = true;
+                }
+            }
+        });
+        return found[0];
+    }
+
+    /**
+     * True when a decoding call in the helper works on its parameters (directly or through local names
+     * assigned from them): a decoder helper, not a function that happens to decode something of its own.
+     */
+    private boolean decodesParameter(Stmt.FunctionDef def) {
+        Set<String> derived = new java.util.HashSet<>();
+        for (Stmt.Param p : def.params()) {
+            derived.add(p.name());
+        }
+        List<Stmt.Assign> local = new ArrayList<>();
+        List<Expr.Call> calls = new ArrayList<>();
+        Nodes.walk(def, x -> {
+            if (x instanceof Stmt.Assign a) {
+                local.add(a);
+            } else if (x instanceof Expr.Call c) {
+                calls.add(c);
+            }
+        });
+        for (int round = 0; round < 3; round++) {
+            for (Stmt.Assign a : local) {
+                if (a.value().isPresent() && mentions(a.value().get(), derived)) {
+                    for (Expr t : a.targets()) {
+                        if (t instanceof Expr.Name nm) {
+                            derived.add(nm.id());
+                        }
+                    }
+                }
+            }
+        }
+        for (Expr.Call c : calls) {
+            String n = name(c);
+            String m = method(c);
+            boolean decodes = DECODE_CALLS.contains(n) || DECODE_METHODS.contains(m)
+                    || ("decode".equals(m) || "codecs.decode".equals(n)) && codecArg(c);
+            if (decodes && mentions(c, derived)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean mentions(Node root, Set<String> names) {
+        boolean[] found = {false};
+        Nodes.walk(root, x -> {
+            if (x instanceof Expr.Name nm && names.contains(nm.id())) {
+                found[0] = true;
+            }
+        });
+        return found[0];
     }
 
     private boolean codecArg(Expr.Call c) {

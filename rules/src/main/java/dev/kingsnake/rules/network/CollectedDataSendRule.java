@@ -56,10 +56,9 @@ public final class CollectedDataSendRule implements PythonFileRule {
             String how;
             if (c.is(Capability.SEND)) {
                 how = "sends";
-            } else if (c.is(Capability.DNS) && c.call().arg(0).isPresent()
-                    && DnsExfilRule.dataUnderFixedDomain(facts, c.call().arg(0).get())) {
+            } else if (c.is(Capability.DNS) && DnsExfilRule.lookedUpName(facts, c).isPresent()) {
                 how = "encodes into a DNS lookup";
-            } else if (c.is(Capability.FETCH) && builtAtRunTime(facts, c.call())) {
+            } else if (c.is(Capability.FETCH) && builtAtRunTime(facts, c.call(), c.scope())) {
                 how = "puts into a request URL";
             } else {
                 continue;
@@ -71,15 +70,38 @@ public final class CollectedDataSendRule implements PythonFileRule {
         }
     }
 
+    /** True when a request in this scope carries data in a URL assembled at run time. */
+    public static boolean requestsBuiltUrl(CodeFacts facts, int scope) {
+        for (CodeFacts.CallFact c : facts.calls()) {
+            if (c.scope() == scope && c.is(Capability.FETCH) && builtAtRunTime(facts, c.call(), scope)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * True when the first argument is assembled right there from constant parts and other values (a bare
      * variable is not enough: resolving or fetching a name held in a variable is what every client does).
      */
-    static boolean builtAtRunTime(CodeFacts facts, Expr.Call call) {
+    public static boolean builtAtRunTime(CodeFacts facts, Expr.Call call, int scope) {
         Expr a = call.arg(0).orElse(call.keyword("url").orElse(call.keyword("host").orElse(null)));
         if (a == null) {
             return false;
         }
+        if (a instanceof Expr.Name n) {
+            // url = f"https://...?h={host}"; urlopen(url) — assembled in this function just before
+            for (Expr v : facts.assignedIn(scope, n.id())) {
+                if (assembled(facts, v)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        return assembled(facts, a);
+    }
+
+    private static boolean assembled(CodeFacts facts, Expr a) {
         if (a instanceof Expr.FString || a instanceof Expr.BinOp) {
             return facts.file().constant(a).isEmpty();
         }

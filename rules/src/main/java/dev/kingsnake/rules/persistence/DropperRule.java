@@ -61,6 +61,7 @@ public final class DropperRule implements PythonFileRule {
         if (dropScopes.isEmpty()) {
             return;
         }
+        Set<Integer> orchestrated = orchestrated(facts, dropScopes);
         Set<Integer> lines = new HashSet<>();
         for (CodeFacts.CallFact c : facts.calls()) {
             if (!runsOrMarksExecutable(facts, c) || !lines.add(c.call().line())) {
@@ -70,12 +71,60 @@ public final class DropperRule implements PythonFileRule {
             if (dropScopes.contains(c.scope())) {
                 sink.report(Location.of(file, c.call()), "downloads a file, saves it and runs it or makes it executable",
                         ev);
+            } else if (orchestrated.contains(c.scope()) && computedProgram(facts, c)) {
+                sink.report(Location.of(file, c.call()), "runs or marks executable a file that helper functions "
+                        + "called from the same place download and save", ev, Severity.HIGH, Confidence.MEDIUM);
             } else {
                 sink.report(Location.of(file, c.call()),
                         "runs or marks executable a file in a module that downloads and saves files", ev,
                         Severity.MEDIUM, Confidence.MEDIUM);
             }
         }
+    }
+
+    /**
+     * Scopes that run as part of the same call tree as a download-and-save: {@code main()} calling
+     * {@code download(url, path)} and then {@code run(path)} makes {@code run}'s body part of a dropper.
+     */
+    private static Set<Integer> orchestrated(CodeFacts facts, Set<Integer> dropScopes) {
+        Set<Integer> out = new HashSet<>();
+        java.util.Map<Integer, List<CodeFacts.CallFact>> localCalls = new java.util.HashMap<>();
+        for (CodeFacts.CallFact c : facts.calls()) {
+            if (facts.calleeScope(c.call()) >= 0) {
+                localCalls.computeIfAbsent(c.scope(), k -> new java.util.ArrayList<>()).add(c);
+            }
+        }
+        for (List<CodeFacts.CallFact> calls : localCalls.values()) {
+            for (CodeFacts.CallFact fetch : calls) {
+                int d = facts.calleeScope(fetch.call());
+                if (java.util.Collections.disjoint(facts.reachable(d), dropScopes)) {
+                    continue;
+                }
+                for (CodeFacts.CallFact run : calls) {
+                    int r = facts.calleeScope(run.call());
+                    if (r != d && sharesArgument(facts, fetch.call(), run.call())) {
+                        out.addAll(facts.reachable(r));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The same variable or the same constant text handed to both calls (the saved file's path). */
+    private static boolean sharesArgument(CodeFacts facts, Expr.Call a, Expr.Call b) {
+        for (Expr x : a.args()) {
+            for (Expr y : b.args()) {
+                if (x instanceof Expr.Name nx && y instanceof Expr.Name ny && nx.id().equals(ny.id())) {
+                    return true;
+                }
+                Optional<String> tx = facts.text(x);
+                if (tx.isPresent() && tx.get().length() >= 3 && tx.equals(facts.text(y))) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static boolean runsOrMarksExecutable(CodeFacts facts, CodeFacts.CallFact c) {
@@ -104,6 +153,28 @@ public final class DropperRule implements PythonFileRule {
             return !words[0].isEmpty() && !BUILD_TOOLS.contains(words[0].toLowerCase(Locale.ROOT));
         }
         return head instanceof Expr.Name || head instanceof Expr.FString || head instanceof Expr.BinOp
-                || head instanceof Expr.Subscript;
+                || head instanceof Expr.Subscript || isPathOf(facts, head);
+    }
+
+    /** The program run is a path computed at run time (not a named tool). */
+    private static boolean computedProgram(CodeFacts facts, CodeFacts.CallFact c) {
+        if (c.is(Capability.CHMOD)) {
+            return true;
+        }
+        if (c.call().args().isEmpty()) {
+            return false;
+        }
+        Expr a0 = c.call().args().get(0);
+        Expr head = a0 instanceof Expr.Sequence seq && !seq.elements().isEmpty() ? seq.elements().get(0) : a0;
+        return facts.file().constant(head).isEmpty() && (head instanceof Expr.Name || isPathOf(facts, head));
+    }
+
+    /** {@code os.path.abspath(p)}, {@code os.path.join(d, name)}, {@code Path(p)}: a path computed from values. */
+    private static boolean isPathOf(CodeFacts facts, Expr e) {
+        if (!(e instanceof Expr.Call c) || facts.file().constant(e).isPresent()) {
+            return false;
+        }
+        String qn = facts.file().calleeName(c).orElse("");
+        return qn.startsWith("os.path.") || qn.equals("pathlib.Path") || qn.equals("str");
     }
 }

@@ -1,10 +1,13 @@
 package dev.kingsnake.rules.process;
 
+import dev.kingsnake.rules.LocalFunctions;
 import dev.kingsnake.rules.exec.CodeFacts;
 import dev.kingsnake.rules.network.EncodedText;
 import dev.kingsnake.spi.PythonFile;
 import dev.kingsnake.spi.python.Const;
 import dev.kingsnake.spi.python.Expr;
+import dev.kingsnake.spi.python.Nodes;
+import dev.kingsnake.spi.python.Stmt;
 
 import java.util.List;
 import java.util.Locale;
@@ -181,7 +184,7 @@ public final class Commands {
         String n = facts.name(call);
         Integer first = SINKS.get(n);
         if (first == null) {
-            return Optional.empty();
+            return throughWrapper(facts, call);
         }
         PythonFile f = facts.file();
         StringBuilder sb = new StringBuilder();
@@ -208,11 +211,7 @@ public final class Commands {
         if (args.isEmpty()) {
             call.keyword("args").ifPresent(a -> sb.append(text(facts, f, a, 0, constant)));
         }
-        boolean shell = n.equals("os.system") || n.startsWith("os.popen") || n.startsWith("commands.")
-                || n.equals("subprocess.getoutput") || n.equals("subprocess.getstatusoutput")
-                || n.equals("asyncio.create_subprocess_shell")
-                || call.keyword("shell").flatMap(f::constant).map(c -> c instanceof Const.Bool b && b.value())
-                .orElse(false);
+        boolean shell = shell(f, n, call);
         // where the command string itself comes from; a list whose items include a downloaded file's
         // path (installers unpacking what they fetched) is the dropper rules' business, not ours
         Set<CodeFacts.Taint> taint = java.util.EnumSet.noneOf(CodeFacts.Taint.class);
@@ -230,6 +229,75 @@ public final class Commands {
             }
         }
         return Optional.of(new Command(call, n, sb.toString(), constant[0], shell, taint));
+    }
+
+    private static boolean shell(PythonFile f, String n, Expr.Call call) {
+        return n.equals("os.system") || n.startsWith("os.popen") || n.startsWith("commands.")
+                || n.equals("subprocess.getoutput") || n.equals("subprocess.getstatusoutput")
+                || n.equals("asyncio.create_subprocess_shell")
+                || call.keyword("shell").flatMap(f::constant).map(c -> c instanceof Const.Bool b && b.value())
+                .orElse(false);
+    }
+
+    /**
+     * A call of a helper defined in the same file that passes one of its parameters straight to a
+     * process call ({@code def run(cmd): subprocess.Popen(cmd, shell=True)}): the command is the
+     * argument given at this call site. One level only; the helper's own process call is reported too.
+     */
+    private static Optional<Command> throughWrapper(CodeFacts facts, Expr.Call call) {
+        PythonFile f = facts.file();
+        Optional<Stmt.FunctionDef> def = LocalFunctions.of(f).target(call);
+        if (def.isEmpty() || call.args().stream().anyMatch(a -> a instanceof Expr.Starred)) {
+            return Optional.empty();
+        }
+        boolean methodCall = call.callee() instanceof Expr.Attribute;
+        Command[] found = {null};
+        Nodes.walk(def.get(), node -> {
+            if (found[0] != null || !(node instanceof Expr.Call inner) || node == call) {
+                return;
+            }
+            String in = facts.name(inner);
+            if (!Integer.valueOf(0).equals(SINKS.get(in)) || in.startsWith("os.exec") || in.startsWith("os.spawn")
+                    || in.startsWith("os.posix_spawn") || inner.args().isEmpty()) {
+                return;
+            }
+            Expr cmdArg = inner.args().get(0);
+            List<Expr> parts = cmdArg instanceof Expr.Sequence s ? s.elements() : List.of(cmdArg);
+            StringBuilder sb = new StringBuilder();
+            boolean[] constant = {true};
+            Expr passed = null;
+            for (Expr part : parts) {
+                if (sb.length() > 0) {
+                    sb.append(' ');
+                }
+                if (part instanceof Expr.Name nm) {
+                    int idx = LocalFunctions.paramIndex(def.get(), nm.id(), methodCall);
+                    Optional<Expr> outer = idx < 0 ? call.keyword(nm.id()) : call.arg(idx).or(() -> call.keyword(nm.id()));
+                    if (outer.isPresent()) {
+                        passed = outer.get();
+                        sb.append(text(facts, f, passed, 0, constant));
+                        continue;
+                    }
+                }
+                if (f.constant(part).isEmpty()) {
+                    return; // the command is not (only) what the caller passes
+                }
+                sb.append(text(facts, f, part, 0, constant));
+            }
+            if (passed == null) {
+                return;
+            }
+            Set<CodeFacts.Taint> taint = java.util.EnumSet.noneOf(CodeFacts.Taint.class);
+            if (!(cmdArg instanceof Expr.Sequence) && !(passed instanceof Expr.Sequence)) {
+                taint.addAll(facts.taint(passed));
+            }
+            if (!constant[0] && taint.isEmpty()) {
+                return; // a computed command adds nothing to what the helper's own call reports
+            }
+            found[0] = new Command(call, def.get().name() + "() \u2192 " + in, sb.toString(), constant[0],
+                    shell(f, in, inner), taint);
+        });
+        return Optional.ofNullable(found[0]);
     }
 
     /** Constant text of an expression, with {@link #UNKNOWN} for the parts that are not constant. */
