@@ -14,9 +14,11 @@ import dev.kingsnake.spi.Tags;
 import dev.kingsnake.spi.python.Const;
 import dev.kingsnake.spi.python.Expr;
 
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -35,6 +37,9 @@ public final class DropperRule implements PythonFileRule {
     private static final Set<String> BUILD_TOOLS = Set.of("tar", "make", "cmake", "unzip", "gzip", "git", "pip",
             "pip3", "python", "python3", "sys.executable", "gcc", "cc", "g++", "configure", "./configure", "ninja",
             "meson", "cargo", "npm", "yarn", "patch", "7z", "bzip2", "xz", "unxz", "sh", "bash");
+    private static final Set<String> INTERPRETERS = Set.of("python", "python3", "python2", "pythonw", "py", "sh",
+            "bash", "zsh", "node", "powershell", "pwsh", "cscript", "wscript", "perl", "ruby");
+    private static final Set<String> OPENERS = Set.of("open", "io.open", "codecs.open", "builtins.open");
     private static final Pattern CHMOD_EXEC = Pattern.compile("(?i)chmod\\s+(\\+x|[+ugoa]*\\+[rw]*x|[0-7]?[157][0-7]{2})");
 
     @Override
@@ -58,13 +63,21 @@ public final class DropperRule implements PythonFileRule {
                 dropScopes.add(c.scope());
             }
         }
+        Map<Integer, Set<String>> written = new HashMap<>();
+        for (CodeFacts.CallFact c : facts.calls()) {
+            if (dropScopes.contains(c.scope())) {
+                writtenPath(facts, c).ifPresent(k -> written.computeIfAbsent(c.scope(), x -> new HashSet<>()).add(k));
+            }
+        }
         if (dropScopes.isEmpty()) {
             return;
         }
         Set<Integer> orchestrated = orchestrated(facts, dropScopes);
         Set<Integer> lines = new HashSet<>();
         for (CodeFacts.CallFact c : facts.calls()) {
-            if (!runsOrMarksExecutable(facts, c) || !lines.add(c.call().line())) {
+            boolean runsWritten = dropScopes.contains(c.scope()) && c.is(Capability.PROCESS)
+                    && interpreterRuns(facts, c, written.getOrDefault(c.scope(), Set.of()));
+            if (!(runsWritten || runsOrMarksExecutable(facts, c)) || !lines.add(c.call().line())) {
                 continue;
             }
             String ev = file.line(c.call().line());
@@ -125,6 +138,79 @@ public final class DropperRule implements PythonFileRule {
             }
         }
         return false;
+    }
+
+    /**
+     * The path a call writes, as a key comparable with a later command's arguments: the constant text or the
+     * variable name of open()'s first argument (write mode) or of urlretrieve()'s second.
+     */
+    private static Optional<String> writtenPath(CodeFacts facts, CodeFacts.CallFact c) {
+        Optional<Expr> target = c.is(Capability.DOWNLOAD_TO_FILE) ? c.call().arg(1)
+                : c.is(Capability.FILE_WRITE) && OPENERS.contains(c.qualifiedName()) ? c.call().arg(0)
+                : Optional.empty();
+        return target.flatMap(t -> pathKey(facts, t));
+    }
+
+    private static Optional<String> pathKey(CodeFacts facts, Expr e) {
+        if (e instanceof Expr.Name n) {
+            return Optional.of("name:" + n.id());
+        }
+        return facts.file().constant(e).filter(Const::isStringLike).map(k -> "text:" + k.asText().strip());
+    }
+
+    /**
+     * An interpreter (python, sys.executable, sh, bash ...) started on the very file this function has just
+     * downloaded and written: {@code [sys.executable, 'x.py']} or {@code "python x.py"} after
+     * {@code open('x.py', 'wb').write(response.content)}. Build scripts run interpreters on their own files,
+     * never on the file they fetched.
+     */
+    private static boolean interpreterRuns(CodeFacts facts, CodeFacts.CallFact c, Set<String> written) {
+        if (written.isEmpty() || c.call().args().isEmpty()) {
+            return false;
+        }
+        Expr a0 = c.call().args().get(0);
+        if (a0 instanceof Expr.Sequence seq && seq.elements().size() >= 2) {
+            if (!isInterpreter(facts, seq.elements().get(0))) {
+                return false;
+            }
+            for (Expr arg : seq.elements().subList(1, seq.elements().size())) {
+                if (pathKey(facts, arg).map(written::contains).orElse(false)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        Optional<String> t = facts.file().constant(a0).filter(Const::isStringLike).map(Const::asText);
+        if (t.isEmpty()) {
+            return false;
+        }
+        String[] words = t.get().strip().split("\\s+");
+        if (words.length < 2 || !INTERPRETERS.contains(baseName(words[0]))) {
+            return false;
+        }
+        for (int i = 1; i < words.length; i++) {
+            if (written.contains("text:" + words[i].replaceAll("^['\"]|['\"]$", ""))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+        }
+        return false;
+    }
+
+    /**
+    private static boolean isInterpreter(CodeFacts facts, Expr head) {
+        if (facts.file().qualifiedName(head).map("sys.executable"::equals).orElse(false)) {
+            return true;
+        }
+        return facts.text(head).map(t -> INTERPRETERS.contains(baseName(t.strip()))).orElse(false);
+    }
+
+    private static String baseName(String word) {
+        String w = word.toLowerCase(Locale.ROOT);
+        return w.substring(Math.max(w.lastIndexOf('/'), w.lastIndexOf('\\')) + 1).replaceAll("\\.exe$", "");
     }
 
     private static boolean runsOrMarksExecutable(CodeFacts facts, CodeFacts.CallFact c) {
