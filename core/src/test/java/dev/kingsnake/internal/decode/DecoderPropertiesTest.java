@@ -69,8 +69,12 @@ class DecoderPropertiesTest {
                     // not marshal data of that version
                 }
             }
-            BlindDecoder.peel(data, OutputBound.of(BOUND))
-                    .ifPresent(o -> assertTrue(o.content().length <= BOUND, "blind peel: " + o.content().length));
+            try {
+                BlindDecoder.peel(data, OutputBound.of(BOUND))
+                        .ifPresent(o -> assertTrue(o.content().length <= BOUND, "blind peel: " + o.content().length));
+            } catch (DecodeException cut) {
+                // the bound was reached: reported as a limit, which is what the bound is for
+            }
         } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
             fail("marshal/blind decoding threw " + e, e);
         }
