@@ -196,11 +196,6 @@ public final class DropperRule implements PythonFileRule {
         return false;
     }
 
-        }
-        return false;
-    }
-
-    /**
     private static boolean isInterpreter(CodeFacts facts, Expr head) {
         if (facts.file().qualifiedName(head).map("sys.executable"::equals).orElse(false)) {
             return true;
