@@ -73,7 +73,6 @@ public final class CodeFacts {
     private final Map<String, Set<Taint>> nameTaint = new HashMap<>();
     private final Map<String, Expr> assigned = new HashMap<>();
     private final List<Stmt.Assign> assigns = new ArrayList<>();
-    private final Set<String> localDecoders = new HashSet<>();
     private final Map<Stmt.FunctionDef, Set<Taint>> returnTaint = new IdentityHashMap<>();
     private int returnDepth;
     private static final int MAX_RETURN_DEPTH = 6;
@@ -103,11 +102,6 @@ public final class CodeFacts {
             }
         }
         propagate(withs);
-        // a function that returns decoded data is a decoder: calls of it decode too (one more pass lets a
-        // helper built on another helper count)
-        for (int pass = 0; pass < 2 && findLocalDecoders(file); pass++) {
-            propagate(withs);
-        }
     }
 
     private void propagate(List<Stmt.WithItem> withs) {
@@ -138,38 +132,6 @@ public final class CodeFacts {
         returnTaint.clear();
     }
 
-    /** Adds the functions whose returned value is decoded data; true when one was added. */
-    private boolean findLocalDecoders(PythonFile file) {
-        boolean added = false;
-        List<Stmt.FunctionDef> defs = new ArrayList<>();
-        Nodes.walk(file.module(), n -> {
-            if (n instanceof Stmt.FunctionDef fd) {
-                defs.add(fd);
-            }
-        });
-        for (Stmt.FunctionDef fd : defs) {
-            if (localDecoders.contains(fd.name())) {
-                continue;
-            }
-            List<Stmt.Return> returns = new ArrayList<>();
-            for (Stmt st : fd.body()) {
-                Nodes.walk(st, n -> {
-                    if (n instanceof Stmt.Return r) {
-                        returns.add(r);
-                    }
-                });
-            }
-            for (Stmt.Return r : returns) {
-                if (r.value().isPresent() && taint(r.value().get()).contains(Taint.DECODE)) {
-                    localDecoders.add(fd.name());
-                    added = true;
-                    break;
-                }
-            }
-        }
-        return added;
-    }
-
     /**
      * True when the call is a decoder: a library decode/decompress call, or a function of this file that
      * returns decoded data, called by bare name or on {@code self}/{@code cls}.
@@ -178,15 +140,9 @@ public final class CodeFacts {
         return DECODE_CALLS.contains(name(c)) || DECODE_METHODS.contains(method(c)) || isLocalDecoder(c);
     }
 
+    /** A function of this file that decodes its argument and returns the result (see {@link #returnTaint}). */
     private boolean isLocalDecoder(Expr.Call c) {
-        if (localDecoders.isEmpty()) {
-            return false;
-        }
-        if (c.callee() instanceof Expr.Name n) {
-            return localDecoders.contains(n.id());
-        }
-        return c.callee() instanceof Expr.Attribute a && a.value() instanceof Expr.Name recv
-                && ("self".equals(recv.id()) || "cls".equals(recv.id())) && localDecoders.contains(a.attr());
+        return LocalFunctions.of(file()).target(c).map(def -> returnTaint(def).contains(Taint.DECODE)).orElse(false);
     }
 
     private void bind(Expr target, Set<Taint> t) {
