@@ -38,8 +38,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * decoding function (b64decode &amp; co, unhexlify, fromhex, decompress, Fernet, marshal.loads, chr) and
  * some sink (exec, eval, compile, marshal/pickle loads, __import__, os.system, subprocess, popen). The payload is
  * "recovered" when the engine's peeling produced a layer from that file whose innermost layer is not itself an
- * encoded blob ({@link PayloadText#looksEncoded}). A package counts as recovered when all its files with
- * encoded payloads are.
+ * encoded blob ({@link PayloadText#looksEncoded}) and no layer was dropped for being deeper than
+ * {@code maxDecodeLayers} (the engine drops those, so what lies beyond is not reached). A package counts as
+ * recovered when all its files with encoded payloads are.
  */
 class CorpusDecodeMeasurement {
     private static final Path CORPUS = Path.of("..", "shared", "corpus", "malicious-dev");
@@ -185,12 +186,14 @@ class CorpusDecodeMeasurement {
         DecodedLayer deepest = null;
         List<String> problems = new ArrayList<>();
         int n = 0;
+        boolean tooDeep = false;
         while (!work.isEmpty()) {
             PythonFile f = work.poll();
             Deobfuscator.Result r = deob.peel(f, callers.getOrDefault(f, List.of()), budget);
             r.diagnostics().forEach(d -> problems.add(d.code() + " " + d.message()));
             for (DecodedLayer l : r.layers()) {
                 if (l.chain().size() > limits.maxDecodeLayers()) {
+                    tooDeep = true; // the engine drops it: whatever lies further in is not reached
                     continue;
                 }
                 if (deepest == null || l.chain().size() >= deepest.chain().size()) {
@@ -205,6 +208,9 @@ class CorpusDecodeMeasurement {
         }
         if (deepest == null) {
             return new Outcome(false, problems.isEmpty() ? "no layer" : "no layer: " + problems.get(0));
+        }
+        if (tooDeep) {
+            return new Outcome(false, "a layer is deeper than maxDecodeLayers " + limits.maxDecodeLayers());
         }
         if (PayloadText.looksEncoded(deepest.content())) {
             return new Outcome(false, "innermost still encoded after " + deepest.chain());
