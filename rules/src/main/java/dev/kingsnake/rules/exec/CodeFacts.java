@@ -104,6 +104,44 @@ public final class CodeFacts {
         propagate(withs);
     }
 
+    /**
+     * {@link #taint} of the value a code or process sink receives, plus DECODE when it is (or is a variable
+     * assigned from) a call of a local decoding helper. Kept to sinks: the helpers' results flow into
+     * ordinary names too, and a file-wide taint by name would reach unrelated code.
+     */
+    public Set<Taint> taintAtSink(Expr e) {
+        Set<Taint> t = taint(e);
+        if (!t.contains(Taint.DECODE) && callsLocalDecoder(e, 0)) {
+            t.add(Taint.DECODE);
+        }
+        return t;
+    }
+
+    private boolean callsLocalDecoder(Expr e, int depth) {
+        Deque<Node> stack = new ArrayDeque<>();
+        stack.push(e);
+        int seen = 0;
+        while (!stack.isEmpty() && seen++ < 500) {
+            Node n = stack.pop();
+            if (n instanceof Expr.Call c && isLocalDecoder(c)) {
+                return true;
+            }
+            if (n instanceof Expr.Name nm && depth < 2) {
+                Expr v = assigned.get(nm.id());
+                if (v != null && v != e && callsLocalDecoder(v, depth + 1)) {
+                    return true;
+                }
+            }
+            if (n instanceof Expr.Lambda) {
+                continue;
+            }
+            for (Node k : n.children()) {
+                stack.push(k);
+            }
+        }
+        return false;
+    }
+
     private void propagate(List<Stmt.WithItem> withs) {
         // two rounds propagate taint through one level of copies in any order
         for (int round = 0; round < 2; round++) {
@@ -130,6 +168,58 @@ public final class CodeFacts {
             }
         }
         returnTaint.clear();
+    }
+
+    /** Library calls that undo base64/hex/compression: what a decoding helper wraps. */
+    private static final Set<String> DATA_DECODE_METHODS = Set.of("b64decode", "b32decode", "b85decode",
+            "a85decode", "urlsafe_b64decode", "standard_b64decode", "decodebytes", "decodestring", "a2b_base64",
+            "unhexlify", "a2b_hex", "fromhex", "decompress");
+
+    /**
+     * True when the expression's value comes from a base64/hex/compression decode (directly, through the
+     * variables it is built from, or through another local decoder): the strong decodes only, not chr(),
+     * reversal or decrypt(), which ordinary helpers use for other ends.
+     */
+    private boolean decodesData(Expr e, int depth) {
+        Deque<Node> stack = new ArrayDeque<>();
+        stack.push(e);
+        int seen = 0;
+        while (!stack.isEmpty() && seen++ < 2000) {
+            Node n = stack.pop();
+            if (n instanceof Expr.Call c) {
+                String nm = name(c);
+                String last = nm.substring(nm.lastIndexOf('.') + 1);
+                if (DATA_DECODE_METHODS.contains(method(c)) || DATA_DECODE_METHODS.contains(last)
+                        || isLocalDecoder(c)
+                        || ("codecs.decode".equals(nm) || "decode".equals(method(c))) && base64OrHexCodec(c)) {
+                    return true;
+                }
+            } else if (n instanceof Expr.Name nm && depth < 3) {
+                Expr v = assigned.get(nm.id());
+                if (v != null && v != e && decodesData(v, depth + 1)) {
+                    return true;
+                }
+            } else if (n instanceof Expr.Lambda) {
+                continue;
+            }
+            for (Node k : n.children()) {
+                stack.push(k);
+            }
+        }
+        return false;
+    }
+
+    private boolean base64OrHexCodec(Expr.Call c) {
+        for (Expr a : c.args()) {
+            Optional<Const> k = file().constant(a);
+            if (k.isPresent() && k.get().isStringLike()) {
+                String codec = k.get().asText().toLowerCase(Locale.ROOT);
+                if (codec.startsWith("base64") || codec.startsWith("hex") || codec.startsWith("zlib")) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /**
@@ -248,7 +338,7 @@ public final class CodeFacts {
                 && (m.equals("get") || m.equals("post") || m.equals("request"))) {
             out.add(Taint.NETWORK);
         }
-        if (DECODE_CALLS.contains(n) || DECODE_METHODS.contains(m) || isLocalDecoder(c)) {
+        if (DECODE_CALLS.contains(n) || DECODE_METHODS.contains(m)) {
             out.add(Taint.DECODE);
         }
         if (("decode".equals(m) || "encode".equals(m) || "codecs.decode".equals(n) || "codecs.encode".equals(n))

@@ -218,13 +218,13 @@ public final class Commands {
         if (from < args.size() && !(args.get(from) instanceof Expr.Sequence)
                 && !(args.get(from) instanceof Expr.Name nm0 && facts.assignedValue(nm0.id())
                 .map(v -> v instanceof Expr.Sequence).orElse(false))) {
-            taint.addAll(facts.taint(args.get(from)));
+            taint.addAll(facts.taintAtSink(args.get(from)));
         } else if (from < args.size()) {
             // an argv list: a program name that is decoded first is still a hidden command
             Expr list = args.get(from) instanceof Expr.Name nm1 ? facts.assignedValue(nm1.id()).orElse(args.get(from))
                     : args.get(from);
             if (list instanceof Expr.Sequence seq && !seq.elements().isEmpty()
-                    && facts.taint(seq.elements().get(0)).contains(CodeFacts.Taint.DECODE)) {
+                    && facts.taintAtSink(seq.elements().get(0)).contains(CodeFacts.Taint.DECODE)) {
                 taint.add(CodeFacts.Taint.DECODE);
             }
         }
