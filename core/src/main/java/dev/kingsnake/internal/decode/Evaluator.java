@@ -410,7 +410,9 @@ final class Evaluator {
             Value v;
             switch (p.kind()) {
                 case VARARGS -> {
-                    v = new Value.Seq(args.subList(Math.min(i, args.size()), args.size()), Value.Trace.NONE);
+                    List<Value> rest = args.subList(Math.min(i, args.size()), args.size());
+                    // an argument whose value is unknown (null) makes the whole *args tuple unknown
+                    v = rest.contains(null) ? null : new Value.Seq(rest, Value.Trace.NONE);
                     i = args.size();
                 }
                 case KWARGS -> v = new Value.Dict(Map.of());

@@ -208,6 +208,20 @@ public final class ScanEngine {
     }
 
     /** Peels payloads breadth-first; each Python layer is parsed and peeled again, up to the layer limit. */
+    /**
+     * Runs one file's decoding so that a failure in it (a decoder bug, a too-deep payload) costs only that
+     * file's layers: the failure becomes a DECODE_INCOMPLETE diagnostic and the other files are still decoded.
+     */
+    private static Deobfuscator.Result isolated(String path, List<Diagnostic> diags,
+                                                java.util.function.Supplier<Deobfuscator.Result> peel) {
+        try {
+            return peel.get();
+        } catch (RuntimeException | StackOverflowError e) {
+            diags.add(new Diagnostic(DiagnosticCode.DECODE_INCOMPLETE, path, "decoding stopped: " + e));
+            return new Deobfuscator.Result(List.of(), List.of());
+        }
+    }
+
     private void decodeLayers(List<PythonFile> pythonFiles, List<SourceFile> files, List<Diagnostic> diags,
                               Deadline deadline) {
         DecodeBudget budget = new DecodeBudget(limits.maxDecodedBytesPerPackage());
@@ -217,7 +231,7 @@ public final class ScanEngine {
         Map<PythonFile, List<PythonFile>> enclosing = new java.util.IdentityHashMap<>();
         for (SourceFile bytecode : List.copyOf(files)) {
             if (bytecode.kind() == FileKind.BYTECODE) {
-                Deobfuscator.Result r = deobfuscator.peelBytecode(bytecode, budget);
+                Deobfuscator.Result r = isolated(bytecode.path(), diags, () -> deobfuscator.peelBytecode(bytecode, budget));
                 diags.addAll(r.diagnostics());
                 for (DecodedLayer layer : r.layers()) {
                     int n = layerCounter.merge(bytecode.path(), 1, Integer::sum);
@@ -231,7 +245,8 @@ public final class ScanEngine {
                 return;
             }
             PythonFile f = work.poll();
-            Deobfuscator.Result r = deobfuscator.peel(f, enclosing.getOrDefault(f, List.of()), budget);
+            List<PythonFile> callers = enclosing.getOrDefault(f, List.of());
+            Deobfuscator.Result r = isolated(f.path(), diags, () -> deobfuscator.peel(f, callers, budget));
             diags.addAll(r.diagnostics());
             for (DecodedLayer layer : r.layers()) {
                 if (layer.chain().size() > limits.maxDecodeLayers()) {

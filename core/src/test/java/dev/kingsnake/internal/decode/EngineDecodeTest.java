@@ -85,4 +85,23 @@ class EngineDecodeTest {
         assertTrue(r.diagnostics().stream().anyMatch(d -> d.file().equals("demo/x.pyc")
                 && d.code() == dev.kingsnake.DiagnosticCode.DECODE_INCOMPLETE), r.diagnostics().toString());
     }
+
+    /** *args holding a value the evaluator cannot know (a call result) is unknown, not a crash of decoding. */
+    @Test
+    void varargsWithAnUnknownArgumentDoNotStopTheAnalysis() {
+        String src = "import base64, os\n"
+                + "def pick(*parts):\n"
+                + "    return parts[-1]\n"
+                + "class Loader:\n"
+                + "    def blob(self):\n"
+                + "        return pick(os.getcwd(), 'aW1wb3J0IG9zCg==')\n"
+                + "    def code(self):\n"
+                + "        return base64.b64decode(self.blob())\n"
+                + "exec(Loader().code())\n"
+                + "exec(base64.b64decode(pick('aW1wb3J0IG9zCg==')))\n";
+        Scanner scanner = Scanner.builder().rules(List.of(new ProbeRule())).build();
+        ScanResult r = scanner.scan("loader.py", new ByteArrayInputStream(src.getBytes()));
+        assertTrue(r.diagnostics().stream().noneMatch(d -> d.message().contains("Exception")), r.diagnostics().toString());
+        assertTrue(r.findings().stream().noneMatch(f -> f.ruleId().equals("RULE_FAILED")), r.toString());
+    }
 }
