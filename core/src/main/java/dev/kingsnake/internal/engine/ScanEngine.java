@@ -245,8 +245,8 @@ public final class ScanEngine {
                 return;
             }
             PythonFile f = work.poll();
-            List<PythonFile> callers = enclosing.getOrDefault(f, List.of());
-            Deobfuscator.Result r = isolated(f.path(), diags, () -> deobfuscator.peel(f, callers, budget));
+            List<PythonFile> outer = enclosing.getOrDefault(f, List.of());
+            Deobfuscator.Result r = isolated(f.path(), diags, () -> deobfuscator.peel(f, outer, budget));
             diags.addAll(r.diagnostics());
             for (DecodedLayer layer : r.layers()) {
                 if (layer.chain().size() > limits.maxDecodeLayers()) {
