@@ -300,7 +300,14 @@ final class SymbolTable {
         }
     }
 
+    /**
+     * {@code __name__ == '__main__'}, alone or as one operand of an {@code and} ({@code sys.platform != 'win32'
+     * and __name__ == '__main__'}): the block only runs when the file is run as a script.
+     */
     static boolean isMainGuard(Expr test) {
+        if (test instanceof Expr.BoolOp b && b.op().equals("and")) {
+            return b.values().stream().anyMatch(SymbolTable::isMainGuard);
+        }
         if (test instanceof Expr.Compare c && c.ops().size() == 1 && c.ops().get(0).equals("==")) {
             Expr a = c.left();
             Expr b = c.comparators().get(0);

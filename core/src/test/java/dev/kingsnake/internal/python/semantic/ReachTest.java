@@ -71,6 +71,20 @@ class ReachTest {
     }
 
     @Test
+    void aMainGuardInsideAnAndStillGuards() {
+        Expr.Call guarded = call("pty.spawn", name("argv"));
+        Expr platform = new Expr.Compare(name("platform"), List.of("!="), List.of(str("win32")), 1, 1);
+        Expr test = new Expr.BoolOp("and", List.of(platform, eq(name("__name__"), str("__main__"))), 1, 1);
+        SemanticModel m = model("pkg/ansi.py", new Stmt.If(test, List.of(expr(guarded)), List.of(), 5, 1));
+        assertEquals(Reach.CALLED, m.reach(guarded));
+        // an "or" runs the block on import whenever the other side holds
+        Expr.Call loose = call("pty.spawn", name("argv"));
+        Expr either = new Expr.BoolOp("or", List.of(platform, eq(name("__name__"), str("__main__"))), 1, 1);
+        SemanticModel n = model("pkg/ansi2.py", new Stmt.If(either, List.of(expr(loose)), List.of(), 5, 1));
+        assertEquals(Reach.IMPORT_TIME, n.reach(loose));
+    }
+
+    @Test
     void cmdclassCommandsRunAtInstallTime() {
         Expr.Call payload = call("os.system", str("curl example.invalid"));
         Expr.Call helper = call("os.system", str("id"));
