@@ -34,7 +34,7 @@ final class MetadataReader {
     static PackageInfo read(String fileName, PackageKind kind, List<SourceFile> files) {
         SourceFile meta = null;
         for (SourceFile f : files) {
-            if (f.kind() == FileKind.METADATA && (meta == null || depth(f.path()) < depth(meta.path()))) {
+            if (f.kind() == FileKind.METADATA && ownFile(f) && (meta == null || depth(f.path()) < depth(meta.path()))) {
                 meta = f;
             }
         }
@@ -73,7 +73,7 @@ final class MetadataReader {
         SourceFile top = null;
         for (SourceFile f : files) {
             if (f instanceof PythonFile && f.decodeChain().isEmpty() && FileClassifier.baseName(f.path()).equals("setup.py")
-                    && (top == null || depth(f.path()) < depth(top.path()))) {
+                    && ownFile(f) && (top == null || depth(f.path()) < depth(top.path()))) {
                 top = f;
             }
         }
@@ -96,7 +96,7 @@ final class MetadataReader {
     private static SourceFile topMost(List<SourceFile> files, FileKind kind) {
         SourceFile top = null;
         for (SourceFile f : files) {
-            if (f.kind() == kind && (top == null || depth(f.path()) < depth(top.path()))) {
+            if (f.kind() == kind && ownFile(f) && (top == null || depth(f.path()) < depth(top.path()))) {
                 top = f;
             }
         }
@@ -141,6 +141,14 @@ final class MetadataReader {
     private static String first(Map<String, List<String>> h, String key) {
         List<String> v = h.get(key);
         return v == null || v.isEmpty() ? "" : v.get(0);
+    }
+
+    /**
+     * Packaging files of the package itself, not of the test data, docs or examples it carries (pip's
+     * {@code tests/data/packages/*}/PKG-INFO would otherwise name a repository snapshot that has no PKG-INFO).
+     */
+    private static boolean ownFile(SourceFile f) {
+        return !Scoring.isTestOrDocs(f.path());
     }
 
     private static int depth(String path) {

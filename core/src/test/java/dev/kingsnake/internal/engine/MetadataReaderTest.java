@@ -57,4 +57,16 @@ class MetadataReaderTest {
         Files.writeString(project.resolve("main.py"), "print('hi')\n");
         assertEquals("plainproj", scanner.scan(project).name());
     }
+
+    /** A repository snapshot has no PKG-INFO of its own; the one in its test data is another package's. */
+    @Test
+    void packagingFilesInTestDataDoNotNameThePackage(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("pyproject.toml"), "[project]\nname = \"realpkg\"\nversion = \"1.0\"\n");
+        Path data = Files.createDirectories(dir.resolve("tests/data/packages/dummy"));
+        Files.writeString(data.resolve("PKG-INFO"), "Metadata-Version: 2.1\nName: dummy-backend\nVersion: 0.1\n");
+        Files.writeString(data.resolve("setup.py"), "from setuptools import setup\nsetup(name='dummy', version='0.2')\n");
+        ScanResult r = scanner.scan(dir);
+        assertEquals("realpkg", r.name());
+        assertEquals("1.0", r.version());
+    }
 }
