@@ -119,7 +119,9 @@ public final class BatchScanner implements AutoCloseable {
     private ScanResult scanOne(Path input) {
         try {
             return scanner.scan(input);
-        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+        } catch (RuntimeException | Error e) {
+            // any Error, not only OOM/SOE: a worker that died here would never release its window
+            // permit, and finish() would wait forever
             return new ScanResult(input.toString(), "", "", PackageKind.UNKNOWN, Verdict.ERROR, 0, List.of(),
                     List.of(Diagnostic.of(DiagnosticCode.SCAN_FAILED, "scanner failed: " + e)), ScanStats.EMPTY);
         }

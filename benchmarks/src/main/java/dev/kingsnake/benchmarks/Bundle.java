@@ -50,9 +50,22 @@ public final class Bundle {
 
     /**
      * Loads a named bundle: {@code malicious-N} (the first N archives of malicious-dev by path),
-     * {@code benign-N} (the first N wheels of benign-dev), {@code mixed-N} (N/2 of each).
+     * {@code benign-N} (the first N wheels of benign-dev), {@code mixed-N} (N/2 of each). A suffix
+     * {@code xR} ({@code malicious-50x4}) repeats the same archives R times: with {@code -prof gc}, a
+     * scanner that keeps nothing from one scan to the next allocates exactly R times as much per
+     * operation as for the plain bundle, whatever the archives hold.
      */
     public static Bundle load(String spec) {
+        int x = spec.lastIndexOf('x');
+        if (x > spec.lastIndexOf('-')) {
+            int times = Integer.parseInt(spec.substring(x + 1));
+            Bundle once = load(spec.substring(0, x));
+            List<Archive> all = new ArrayList<>();
+            for (int i = 0; i < times; i++) {
+                all.addAll(once.archives());
+            }
+            return new Bundle(spec, all);
+        }
         int dash = spec.lastIndexOf('-');
         String kind = spec.substring(0, dash);
         int n = Integer.parseInt(spec.substring(dash + 1));

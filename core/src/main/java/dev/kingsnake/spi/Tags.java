@@ -35,6 +35,12 @@ public final class Tags {
     public static final String BINARY = "binary";
     /** Who the package pretends to be: name, metadata, archive integrity. */
     public static final String METADATA = "metadata";
+    /**
+     * Who the package pretends to be (a {@link #METADATA} rule): typosquatting, dependency-confusion versions,
+     * throw-away author addresses, borrowed repositories or command names. Combined with install-time code by the
+     * scoring; archive-integrity findings (RECORD, layout, names) do not carry it.
+     */
+    public static final String IDENTITY = "identity";
     /** A finding that alone is a strong sign of malice. */
     public static final String STRONG = "strong";
 }

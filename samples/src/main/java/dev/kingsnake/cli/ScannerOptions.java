@@ -7,7 +7,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
+import dev.kingsnake.spi.Rule;
+
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Options that configure a {@link Scanner}: threshold and every {@link Limits} bound. A picocli mixin, so
@@ -23,6 +30,10 @@ public final class ScannerOptions {
     @Option(names = "--threshold", paramLabel = "N",
             description = "Score (0-10] at and above which a package is MALICIOUS; half of it is SUSPICIOUS. Default: ${DEFAULT-VALUE}.")
     double threshold = Scanner.DEFAULT_THRESHOLD;
+
+    @Option(names = "--disable-rule", paramLabel = "RULE-ID", split = ",",
+            description = "Do not run this rule (repeatable or comma-separated ids, see `kingsnake rules`).")
+    List<String> disabledRules = new ArrayList<>();
 
     @Option(names = "--limit-total-bytes", paramLabel = "SIZE", converter = SizeConverter.class,
             description = "Uncompressed bytes read from one package, nested archives included. Default: ${DEFAULT-VALUE}.")
@@ -98,14 +109,32 @@ public final class ScannerOptions {
         return threshold;
     }
 
-    /** A scanner with these limits and threshold and every rule on the class path. */
+    /** A scanner with these limits and threshold and every rule on the class path but the disabled ones. */
     public Scanner scanner() {
         Scanner.Builder builder = Scanner.builder().limits(limits());
+        if (!disabledRules.isEmpty()) {
+            builder.rules(enabledRules());
+        }
         try {
             builder.threshold(threshold);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "Invalid --threshold: " + e.getMessage());
         }
         return builder.build();
+    }
+
+    private List<Rule> enabledRules() {
+        Set<String> disabled = new LinkedHashSet<>();
+        disabledRules.forEach(id -> disabled.add(id.trim().toUpperCase(java.util.Locale.ROOT)));
+        List<Rule> all = Scanner.loadRules();
+        Set<String> known = new TreeSet<>();
+        all.forEach(r -> known.add(r.info().id()));
+        for (String id : disabled) {
+            if (!known.contains(id)) {
+                throw new ParameterException(spec.commandLine(),
+                        "Unknown rule id for --disable-rule: " + id + " (`kingsnake rules` lists them)");
+            }
+        }
+        return all.stream().filter(r -> !disabled.contains(r.info().id())).toList();
     }
 }

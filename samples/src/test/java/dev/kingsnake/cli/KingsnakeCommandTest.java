@@ -183,6 +183,20 @@ class KingsnakeCommandTest {
     }
 
     @Test
+    void disableRuleTakesARuleOutOfTheScan() throws IOException {
+        Path evil = write("evil.py", "run()  # " + TestRules.Marker.MARKER + "\n");
+        Run on = run("scan", "--format", "jsonl", evil.toString());
+        assertEquals("KS-TEST-MARKER", on.jsonl().get(0).get("findings").get(0).get("rule").asText());
+        Run off = run("scan", "--format", "jsonl", "--disable-rule", "ks-test-marker", evil.toString());
+        assertEquals(0, off.jsonl().get(0).get("findings").size(), off.out());
+        assertEquals(0, off.code(), off.err());
+        Run unknown = run("scan", "--disable-rule", "KS-NO-SUCH-RULE", evil.toString());
+        assertEquals(2, unknown.code());
+        assertTrue(unknown.err().contains("Unknown rule id for --disable-rule: KS-NO-SUCH-RULE"), unknown.err());
+        unknown.assertNoStackTrace();
+    }
+
+    @Test
     void missingPathIsAClearErrorWithExitCodeTwo() {
         Run r = run("scan", tmp.resolve("does-not-exist.tar.gz").toString());
         assertEquals(2, r.code());

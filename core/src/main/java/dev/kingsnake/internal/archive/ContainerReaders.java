@@ -95,7 +95,10 @@ final class ContainerReaders {
             byte[] head = out.peek(Format.SNIFF_BYTES);
             inner = Format.sniff(head, head.length);
             if (inner == Format.TAR) {
-                boolean clean = readTar(out, raw::count, false, prefix, depth, format.label() + "-compressed tar");
+                // Each layer checks its own ratio: this stream checks the compressor's over the whole stream, the tar
+                // reader checks each entry against the tar bytes it consumed (a sparse entry expands from nothing).
+                // Against raw compressed bytes a single entry's share is not measurable: the decoder reads ahead.
+                boolean clean = readTar(out, out::produced, false, prefix, depth, format.label() + "-compressed tar");
                 return new Decompressed(inner, clean);
             }
             String path = session.entryPath(prefix, Unpacking.withoutCompressionSuffix(name), depth);

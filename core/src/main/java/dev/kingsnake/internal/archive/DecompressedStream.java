@@ -103,6 +103,11 @@ final class DecompressedStream extends InputStream {
         return n;
     }
 
+    /** Decompressed bytes handed out so far: the input position of the container read from this stream. */
+    long produced() {
+        return produced;
+    }
+
     private LimitReached trip(LimitReached e) {
         tripped = e;
         return e;

@@ -273,7 +273,8 @@ final class Unpacking {
      *                       -1 when unknown or not trusted; it never bounds what is read
      * @param countHere      whether these bytes count against maxTotalBytes here (false when a metered
      *                       decompressor below already counts them)
-     * @param compressedPos  compressed bytes consumed so far, for the ratio
+     * @param compressedPos  bytes of this container's own input consumed so far, for the entry's ratio (for a tar
+     *                       inside a compressor: the tar bytes, since the compressor's ratio is checked below)
      * @param drainAfterCut  whether the rest of a cut entry must be read through to reach the next entry
      *                       (stream containers); the rest is metered and checked like everything else
      */

@@ -5,6 +5,7 @@ import dev.kingsnake.Diagnostic;
 import dev.kingsnake.DiagnosticCode;
 import dev.kingsnake.Finding;
 import dev.kingsnake.Limits;
+import dev.kingsnake.PackageKind;
 import dev.kingsnake.ScanResult;
 import dev.kingsnake.ScanStats;
 import dev.kingsnake.Severity;
@@ -76,16 +77,42 @@ public final class ScanEngine {
 
     public ScanResult scan(Path path) {
         long start = System.nanoTime();
-        UnpackedPackage pkg = archiveReader.read(path);
-        return analyse(path.toString(), path.getFileName() == null ? path.toString()
-                : path.getFileName().toString(), pkg, start);
+        try {
+            UnpackedPackage pkg = archiveReader.read(path);
+            return analyse(path.toString(), path.getFileName() == null ? path.toString()
+                    : path.getFileName().toString(), pkg, start);
+        } catch (RuntimeException | Error e) {
+            return failed(path.toString(), e, start);
+        }
     }
 
     public ScanResult scan(String name, InputStream in) {
         long start = System.nanoTime();
-        UnpackedPackage pkg = archiveReader.read(name, in);
-        String fileName = name.contains("/") ? name.substring(name.lastIndexOf('/') + 1) : name;
-        return analyse(name, fileName, pkg, start);
+        try {
+            UnpackedPackage pkg = archiveReader.read(name, in);
+            String fileName = name.contains("/") ? name.substring(name.lastIndexOf('/') + 1) : name;
+            return analyse(name, fileName, pkg, start);
+        } catch (RuntimeException | Error e) {
+            return failed(name, e, start);
+        }
+    }
+
+    /**
+     * The result of a scan that failed outside the per-rule isolation (a bug, or the JVM ran out of
+     * memory or stack): verdict ERROR with a SCAN_FAILED diagnostic, so a batch still gets one result
+     * per input and goes on with the next one.
+     */
+    private static ScanResult failed(String input, Throwable e, long start) {
+        long elapsed = (System.nanoTime() - start) / 1_000_000;
+        return new ScanResult(input, "", "", PackageKind.UNKNOWN, Verdict.ERROR, 0, List.of(),
+                List.of(Diagnostic.of(DiagnosticCode.SCAN_FAILED, "scanner failed: " + describe(e))),
+                new ScanStats(0, 0, 0, 0, 0, elapsed));
+    }
+
+    /** The throwable's class and message; a StackOverflowError's stack trace is never formatted. */
+    static String describe(Throwable e) {
+        String m = e.getMessage();
+        return e.getClass().getName() + (m == null ? "" : ": " + (m.length() > 200 ? m.substring(0, 200) + "…" : m));
     }
 
     private ScanResult analyse(String input, String fileName, UnpackedPackage pkg, long start) {
@@ -245,9 +272,11 @@ public final class ScanEngine {
             try {
                 rule.check(ctx, new Sink(info, mine));
                 findings.addAll(mine);
-            } catch (RuntimeException | StackOverflowError e) {
-                diags.add(new Diagnostic(DiagnosticCode.RULE_FAILED, "",
-                        info.id() + " failed: " + e));
+            } catch (RuntimeException | Error e) {
+                // Errors too: a rule that runs out of stack or heap (e.g. on input built to exhaust it)
+                // or trips over a linkage problem loses only its own findings; its garbage is
+                // unreachable once the stack unwinds, and every other rule still runs.
+                diags.add(new Diagnostic(DiagnosticCode.RULE_FAILED, "", info.id() + " failed: " + describe(e)));
             }
         }
         return findings;

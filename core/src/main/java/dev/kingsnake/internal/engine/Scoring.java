@@ -29,6 +29,8 @@ import java.util.regex.Pattern;
  *   <li>Package-level findings (rules tagged {@link Tags#METADATA}: name, metadata, archive integrity) add at
  *       most {@link #METADATA_CAP}, which is below the default MALICIOUS threshold: who a package pretends to
  *       be makes it suspicious; only what its code does makes it malicious.</li>
+ *   <li>A false identity ({@link Tags#IDENTITY}) together with install-time action adds
+ *       {@link #IDENTITY_INSTALL_BONUS}.</li>
  * </ol>
  */
 public final class Scoring {
@@ -43,9 +45,26 @@ public final class Scoring {
      * read key files and talk to servers; measured on real sdists, they were the main source of false alarms.
      */
     static final double NON_SHIPPED_CAP = 2.0;
+    /**
+     * Tests, docs, examples, samples, demos, benchmarks at any depth; hidden directories ({@code .github/},
+     * {@code .ci/}, {@code .agents/}: not importable, never installed); and the maintainers' tooling directories at
+     * the top of an sdist ({@code name-1.0/tools/}, {@code devscripts/}, {@code maint/}, {@code misc/},
+     * {@code admin/}, {@code winbuild/}), which setup.py does not install.
+     */
     private static final Pattern NON_SHIPPED = Pattern.compile(
-            "(^|.*/)(tests?|testing|docs?|examples?|demos?|benchmarks?)/.*"
-                    + "|(^|.*/)(test_[^/]*|[^/]*_test|conftest)\\.py(#.*)?");
+            "(^|.*/)(tests?|testing|docs?|examples?|samples?|demos?|benchmarks?|\\.[^/]+)/.*"
+                    + "|(^|.*/)(test_[^/]*|[^/]*_test|conftest)\\.py(#.*)?"
+                    + "|[^/]+-[0-9][^/]*/(tools|devscripts|maint|misc|admin|winbuild)/.*");
+
+    /**
+     * Bonus when a package that misrepresents who it is ({@link Tags#IDENTITY}: typosquat, dependency-confusion
+     * version, throw-away address ...) also acts at install time (network, process, execution, download, file
+     * writes): the dependency-confusion and typosquatting attack in one package. Real projects with install-time
+     * work have no such identity findings; identity alone stays below MALICIOUS ({@link #METADATA_CAP}).
+     */
+    static final double IDENTITY_INSTALL_BONUS = 1.5;
+    private static final Set<String> INSTALL_ACTIONS = Set.of(Tags.NETWORK, Tags.PROCESS, Tags.EXECUTE,
+            Tags.DOWNLOAD, Tags.FILE_WRITE);
 
     /** Per-rule keys of findings in non-shipped code, kept apart from the same rule's shipped findings. */
     private static final String NON_SHIPPED_KEY = "non-shipped:";
@@ -67,8 +86,16 @@ public final class Scoring {
         Map<String, Double> perRule = new HashMap<>();
         Map<String, Integer> counts = new HashMap<>();
         Map<String, Set<String>> rulesByTag = new HashMap<>();
+        boolean identity = false;
+        boolean installAction = false;
         for (Finding f : findings) {
             double w = weight(f);
+            RuleInfo ri = rules.get(f.ruleId());
+            if (ri != null && w >= TAG_GATE && !isTestOrDocs(f.file())) {
+                identity |= isMetadata(ri) && ri.tags().contains(Tags.IDENTITY);
+                installAction |= !isMetadata(ri) && f.reach() == Reach.INSTALL_TIME
+                        && ri.tags().stream().anyMatch(INSTALL_ACTIONS::contains);
+            }
             String key = isTestOrDocs(f.file()) ? NON_SHIPPED_KEY + f.ruleId() : f.ruleId();
             perRule.merge(key, w, Math::max);
             counts.merge(key, 1, Integer::sum);
@@ -94,7 +121,8 @@ public final class Scoring {
                 code += contribution;
             }
         }
-        double sum = code + combinationBonus(rulesByTag) + Math.min(METADATA_CAP, metadata)
+        double sum = code + combinationBonus(rulesByTag) + (identity && installAction ? IDENTITY_INSTALL_BONUS : 0)
+                + Math.min(METADATA_CAP, metadata)
                 + Math.min(NON_SHIPPED_CAP, nonShipped);
         return Math.min(10.0, Math.round(sum * 100.0) / 100.0);
     }
@@ -144,7 +172,7 @@ public final class Scoring {
         return bonus;
     }
 
-    /** Tests, docs, examples, demos and benchmarks: code a project does not ship for use. */
+    /** Tests, docs, examples, demos, benchmarks, hidden and tooling directories: code not shipped for use. */
     static boolean isTestOrDocs(String path) {
         return NON_SHIPPED.matcher(path.toLowerCase(Locale.ROOT)).matches();
     }

@@ -184,4 +184,41 @@ class ScoringTest {
         assertTrue(!Scoring.isTestOrDocs("pkg/latest/x.py"));
         assertTrue(!Scoring.isTestOrDocs("setup.py"));
     }
+
+    @Test
+    void aFalseIdentityWithInstallTimeActionEarnsTheIdentityBonus() {
+        rule("KS-T-CONFUSION", Severity.MEDIUM, Confidence.MEDIUM, Tags.METADATA, Tags.IDENTITY);
+        rule("KS-T-NET", Severity.HIGH, Confidence.MEDIUM, Tags.NETWORK);
+        Finding identity = finding("KS-T-CONFUSION", Severity.MEDIUM, Confidence.MEDIUM, "PKG-INFO", Reach.UNKNOWN);
+        Finding atInstall = finding("KS-T-NET", Severity.HIGH, Confidence.MEDIUM, "setup.py", Reach.INSTALL_TIME);
+        Finding whenCalled = finding("KS-T-NET", Severity.HIGH, Confidence.MEDIUM, "pkg/net.py", Reach.CALLED);
+        double apart = score(identity) + score(atInstall);
+        double both = score(identity, atInstall);
+        assertEquals(apart + Scoring.IDENTITY_INSTALL_BONUS, both, 1e-9);
+        assertTrue(apart < MALICIOUS && both >= MALICIOUS, apart + " / " + both);
+        assertEquals(score(identity) + score(whenCalled), score(identity, whenCalled), 1e-9,
+                "code that only runs when called does not complete it");
+    }
+
+    @Test
+    void integrityFindingsWithoutTheIdentityTagDoNotEarnTheIdentityBonus() {
+        rule("KS-T-MISMATCH", Severity.MEDIUM, Confidence.HIGH, Tags.METADATA);
+        rule("KS-T-PROC", Severity.MEDIUM, Confidence.MEDIUM, Tags.PROCESS);
+        Finding mismatch = finding("KS-T-MISMATCH", Severity.MEDIUM, Confidence.HIGH, "PKG-INFO", Reach.UNKNOWN);
+        Finding proc = finding("KS-T-PROC", Severity.MEDIUM, Confidence.MEDIUM, "setup.py", Reach.INSTALL_TIME);
+        assertEquals(score(mismatch) + score(proc), score(mismatch, proc), 1e-9);
+    }
+
+    @Test
+    void hiddenAndTopLevelToolingDirectoriesAreNotShipped() {
+        assertTrue(Scoring.isTestOrDocs("pkg-1.0/.github/workflows/get-libs.py"));
+        assertTrue(Scoring.isTestOrDocs("pkg-1.0/.ci/download.py"));
+        assertTrue(Scoring.isTestOrDocs("pkg-1.0/devscripts/release.py"));
+        assertTrue(Scoring.isTestOrDocs("pkg-1.0/tools/vendor.py"));
+        assertTrue(Scoring.isTestOrDocs("pkg/samples/get.py"));
+        assertTrue(!Scoring.isTestOrDocs("pkg-1.0/pkg/tools/net.py"), "a package's own tools module is shipped");
+        assertTrue(!Scoring.isTestOrDocs("pkg/tools/net.py"), "a wheel's top-level package is shipped");
+        assertTrue(!Scoring.isTestOrDocs("pkg-1.0/setup.py"));
+        assertTrue(!Scoring.isTestOrDocs("pkg-1.0.dist-info/METADATA"));
+    }
 }

@@ -1,5 +1,6 @@
 package dev.kingsnake.rules.exec;
 
+import dev.kingsnake.rules.LocalFunctions;
 import dev.kingsnake.spi.PythonFile;
 import dev.kingsnake.spi.python.Const;
 import dev.kingsnake.spi.python.Expr;
@@ -13,6 +14,7 @@ import java.util.Collections;
 import java.util.Deque;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -71,6 +73,11 @@ public final class CodeFacts {
     private final Map<String, Set<Taint>> nameTaint = new HashMap<>();
     private final Map<String, Expr> assigned = new HashMap<>();
     private final List<Stmt.Assign> assigns = new ArrayList<>();
+    private final Map<Stmt.FunctionDef, Set<Taint>> returnTaint = new IdentityHashMap<>();
+    private int returnDepth;
+    private static final int MAX_RETURN_DEPTH = 6;
+    /** Helpers longer than this are not followed: their result is not simply "the decoded input". */
+    private static final int MAX_HELPER_STATEMENTS = 12;
 
     private CodeFacts(PythonFile file) {
         this.fileRef = new WeakReference<>(file);
@@ -94,8 +101,51 @@ public final class CodeFacts {
                 }
             }
         }
+        propagate(withs);
+    }
+
+    /**
+     * {@link #taint} of the value a code or process sink receives, plus DECODE when it is (or is a variable
+     * assigned from) a call of a local decoding helper. Kept to sinks: the helpers' results flow into
+     * ordinary names too, and a file-wide taint by name would reach unrelated code.
+     */
+    public Set<Taint> taintAtSink(Expr e) {
+        Set<Taint> t = taint(e);
+        if (!t.contains(Taint.DECODE) && callsLocalDecoder(e, 0)) {
+            t.add(Taint.DECODE);
+        }
+        return t;
+    }
+
+    private boolean callsLocalDecoder(Expr e, int depth) {
+        Deque<Node> stack = new ArrayDeque<>();
+        stack.push(e);
+        int seen = 0;
+        while (!stack.isEmpty() && seen++ < 500) {
+            Node n = stack.pop();
+            if (n instanceof Expr.Call c && isLocalDecoder(c)) {
+                return true;
+            }
+            if (n instanceof Expr.Name nm && depth < 2) {
+                Expr v = assigned.get(nm.id());
+                if (v != null && v != e && callsLocalDecoder(v, depth + 1)) {
+                    return true;
+                }
+            }
+            if (n instanceof Expr.Lambda) {
+                continue;
+            }
+            for (Node k : n.children()) {
+                stack.push(k);
+            }
+        }
+        return false;
+    }
+
+    private void propagate(List<Stmt.WithItem> withs) {
         // two rounds propagate taint through one level of copies in any order
         for (int round = 0; round < 2; round++) {
+            returnTaint.clear(); // helpers' results depend on the name taint found so far
             for (Stmt.Assign a : assigns) {
                 if (a.value().isEmpty()) {
                     continue;
@@ -117,6 +167,72 @@ public final class CodeFacts {
                 }
             }
         }
+        returnTaint.clear();
+    }
+
+    /** Library calls that undo base64/hex/compression: what a decoding helper wraps. */
+    private static final Set<String> DATA_DECODE_METHODS = Set.of("b64decode", "b32decode", "b85decode",
+            "a85decode", "urlsafe_b64decode", "standard_b64decode", "decodebytes", "decodestring", "a2b_base64",
+            "unhexlify", "a2b_hex", "fromhex", "decompress");
+
+    /**
+     * True when the expression's value comes from a base64/hex/compression decode (directly, through the
+     * variables it is built from, or through another local decoder): the strong decodes only, not chr(),
+     * reversal or decrypt(), which ordinary helpers use for other ends.
+     */
+    private boolean decodesData(Expr e, int depth) {
+        Deque<Node> stack = new ArrayDeque<>();
+        stack.push(e);
+        int seen = 0;
+        while (!stack.isEmpty() && seen++ < 2000) {
+            Node n = stack.pop();
+            if (n instanceof Expr.Call c) {
+                String nm = name(c);
+                String last = nm.substring(nm.lastIndexOf('.') + 1);
+                if (DATA_DECODE_METHODS.contains(method(c)) || DATA_DECODE_METHODS.contains(last)
+                        || isLocalDecoder(c)
+                        || ("codecs.decode".equals(nm) || "decode".equals(method(c))) && base64OrHexCodec(c)) {
+                    return true;
+                }
+            } else if (n instanceof Expr.Name nm && depth < 3) {
+                Expr v = assigned.get(nm.id());
+                if (v != null && v != e && decodesData(v, depth + 1)) {
+                    return true;
+                }
+            } else if (n instanceof Expr.Lambda) {
+                continue;
+            }
+            for (Node k : n.children()) {
+                stack.push(k);
+            }
+        }
+        return false;
+    }
+
+    private boolean base64OrHexCodec(Expr.Call c) {
+        for (Expr a : c.args()) {
+            Optional<Const> k = file().constant(a);
+            if (k.isPresent() && k.get().isStringLike()) {
+                String codec = k.get().asText().toLowerCase(Locale.ROOT);
+                if (codec.startsWith("base64") || codec.startsWith("hex") || codec.startsWith("zlib")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * True when the call is a decoder: a library decode/decompress call, or a function of this file that
+     * returns decoded data, called by bare name or on {@code self}/{@code cls}.
+     */
+    public boolean isDecoderCall(Expr.Call c) {
+        return DECODE_CALLS.contains(name(c)) || DECODE_METHODS.contains(method(c)) || isLocalDecoder(c);
+    }
+
+    /** A function of this file that decodes its argument and returns the result (see {@link #returnTaint}). */
+    private boolean isLocalDecoder(Expr.Call c) {
+        return LocalFunctions.of(file()).target(c).map(def -> returnTaint(def).contains(Taint.DECODE)).orElse(false);
     }
 
     private void bind(Expr target, Set<Taint> t) {
@@ -217,6 +333,7 @@ public final class CodeFacts {
     private void classifyCall(Expr.Call c, Set<Taint> out) {
         String n = name(c);
         String m = method(c);
+        LocalFunctions.of(file()).target(c).ifPresent(def -> out.addAll(returnTaint(def)));
         if (NETWORK_CALLS.contains(n) || NETWORK_METHODS.contains(m) || n.startsWith("requests.")
                 && (m.equals("get") || m.equals("post") || m.equals("request"))) {
             out.add(Taint.NETWORK);
@@ -243,6 +360,128 @@ public final class CodeFacts {
                 out.add(Taint.FILE_READ);
             }
         }
+    }
+
+    /**
+     * Where the values a local function returns come from ({@code def b64d(s): return base64.b64decode(s)}
+     * makes every {@code b64d(...)} decoded data). Helpers calling helpers are followed a few levels deep.
+     */
+    private Set<Taint> returnTaint(Stmt.FunctionDef def) {
+        Set<Taint> known = returnTaint.get(def);
+        if (known != null) {
+            return known;
+        }
+        if (returnDepth >= MAX_RETURN_DEPTH) {
+            return Set.of();
+        }
+        returnTaint.put(def, EnumSet.noneOf(Taint.class)); // recursion guard
+        if (def.params().isEmpty() && !fetches(def) || statements(def) > MAX_HELPER_STATEMENTS) {
+            return Set.of();
+        }
+        returnDepth++;
+        try {
+            Set<Taint> out = EnumSet.noneOf(Taint.class);
+            Deque<Node> stack = new ArrayDeque<>(def.body());
+            int seen = 0;
+            while (!stack.isEmpty() && seen++ < MAX_WALK) {
+                Node n = stack.pop();
+                if (n instanceof Stmt.FunctionDef || n instanceof Stmt.ClassDef) {
+                    continue;
+                }
+                if (n instanceof Stmt.Return r) {
+                    r.value().ifPresent(v -> out.addAll(taint(v)));
+                    continue;
+                }
+                if (!(n instanceof Expr)) {
+                    for (Node k : n.children()) {
+                        stack.push(k);
+                    }
+                }
+            }
+            if (out.contains(Taint.DECODE) && !decodesParameter(def)) {
+                out.remove(Taint.DECODE);
+            }
+            returnTaint.put(def, out);
+            return out;
+        } finally {
+            returnDepth--;
+        }
+    }
+
+    private static int statements(Stmt.FunctionDef def) {
+        int[] n = {0};
+        for (Stmt st : def.body()) {
+            Nodes.walk(st, x -> {
+                if (x instanceof Stmt) {
+                    n[0]++;
+                }
+            });
+        }
+        return n[0];
+    }
+
+    private boolean fetches(Stmt.FunctionDef def) {
+        boolean[] found = {false};
+        Nodes.walk(def, x -> {
+            if (!found[0] && x instanceof Expr.Call c) {
+                String n = name(c);
+                if (NETWORK_CALLS.contains(n) || NETWORK_METHODS.contains(method(c))) {
+                    found[0] = true;
+                }
+            }
+        });
+        return found[0];
+    }
+
+    /**
+     * True when a decoding call in the helper works on its parameters (directly or through local names
+     * assigned from them): a decoder helper, not a function that happens to decode something of its own.
+     */
+    private boolean decodesParameter(Stmt.FunctionDef def) {
+        Set<String> derived = new java.util.HashSet<>();
+        for (Stmt.Param p : def.params()) {
+            derived.add(p.name());
+        }
+        List<Stmt.Assign> local = new ArrayList<>();
+        List<Expr.Call> calls = new ArrayList<>();
+        Nodes.walk(def, x -> {
+            if (x instanceof Stmt.Assign a) {
+                local.add(a);
+            } else if (x instanceof Expr.Call c) {
+                calls.add(c);
+            }
+        });
+        for (int round = 0; round < 3; round++) {
+            for (Stmt.Assign a : local) {
+                if (a.value().isPresent() && mentions(a.value().get(), derived)) {
+                    for (Expr t : a.targets()) {
+                        if (t instanceof Expr.Name nm) {
+                            derived.add(nm.id());
+                        }
+                    }
+                }
+            }
+        }
+        for (Expr.Call c : calls) {
+            String n = name(c);
+            String m = method(c);
+            boolean decodes = DECODE_CALLS.contains(n) || DECODE_METHODS.contains(m)
+                    || ("decode".equals(m) || "codecs.decode".equals(n)) && codecArg(c);
+            if (decodes && mentions(c, derived)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean mentions(Node root, Set<String> names) {
+        boolean[] found = {false};
+        Nodes.walk(root, x -> {
+            if (x instanceof Expr.Name nm && names.contains(nm.id())) {
+                found[0] = true;
+            }
+        });
+        return found[0];
     }
 
     private boolean codecArg(Expr.Call c) {

@@ -36,7 +36,7 @@ public final class ExecSinks {
         if (in.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new Use(c, n, in.get(), facts.taint(in.get())));
+        return Optional.of(new Use(c, n, in.get(), facts.taintAtSink(in.get())));
     }
 
     static String snippet(String line) {

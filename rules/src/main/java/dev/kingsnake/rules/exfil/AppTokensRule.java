@@ -16,8 +16,8 @@ import java.util.Set;
 public final class AppTokensRule extends IndicatorRule {
 
     private static final RuleInfo INFO = new RuleInfo("KS-EXFIL-APP-TOKENS",
-            "Harvests app session tokens: Discord token stores and token regexes, Telegram Desktop tdata, "
-                    + "game-platform session cookies",
+            "Harvests app session tokens: Discord token stores and token regexes, Telegram Desktop tdata and "
+                    + "client .session files, game-platform session cookies and launcher account files",
             Severity.HIGH, Confidence.HIGH, Set.of(Tags.CREDENTIALS),
             "for f in os.listdir(roaming + '\\\\discord\\\\Local Storage\\\\leveldb'): re.findall(r'[\\w-]{24}\\.[\\w-]{6}\\.[\\w-]{27}', ...)",
             "Discord bot frameworks handle their own bot token but never read the desktop client's leveldb or scan "
@@ -33,6 +33,9 @@ public final class AppTokensRule extends IndicatorRule {
             Indicator.weak("Telegram session directory", "(^|/)tdata/?$"),
             Indicator.strong("Roblox session cookie", "\\.roblosecurity"),
             Indicator.strong("Steam login files", "steam/(config/loginusers\\.vdf|ssfn)"),
+            Indicator.weak("Telegram client session file", "^\\.session$|/[\\w-]+\\.session$"),
+            Indicator.weak("Minecraft launcher accounts", "(^|/)launcher_accounts(_microsoft_store)?\\.json$"),
+            Indicator.weak("Minecraft mod-client accounts", "(^|/)microsoft_accounts\\.json$|(^|/)\\.lunarclient(/|$)"),
             Indicator.weak("Chromium Local Storage", "local storage/leveldb"),
             Indicator.weak("Discord client directory", "/discord(canary|ptb)?/?$"),
             Indicator.weak("Discord user API", "discord(app)?\\.com/api/v\\d+/users/@me"));
@@ -50,6 +53,11 @@ public final class AppTokensRule extends IndicatorRule {
     @Override
     protected Set<Capability> companions() {
         return EnumSet.of(Capability.SEND);
+    }
+
+    @Override
+    protected boolean secretStore() {
+        return true;
     }
 
     @Override

@@ -78,6 +78,11 @@ public final class BrowserDataRule extends IndicatorRule {
     }
 
     @Override
+    protected boolean secretStore() {
+        return true;
+    }
+
+    @Override
     protected String message(String label) {
         return "names a browser credential store (" + label + ")";
     }

@@ -4,6 +4,7 @@ import dev.kingsnake.Confidence;
 import dev.kingsnake.Severity;
 import dev.kingsnake.rules.network.Capability;
 import dev.kingsnake.rules.network.CodeFacts;
+import dev.kingsnake.rules.network.CollectedDataSendRule;
 import dev.kingsnake.spi.FindingSink;
 import dev.kingsnake.spi.Location;
 import dev.kingsnake.spi.PythonFile;
@@ -43,7 +44,8 @@ public final class EnvHarvestRule implements PythonFileRule {
             if (!lines.add(c.call().line())) {
                 continue;
             }
-            if (direct || facts.scopeHas(c.scope(), Capability.SEND)) {
+            if (direct || facts.scopeHas(c.scope(), Capability.SEND)
+                    || CollectedDataSendRule.requestsBuiltUrl(facts, c.scope())) {
                 sink.report(Location.of(file, c.call()), "the whole environment is collected where data is sent out",
                         file.line(c.call().line()));
             }

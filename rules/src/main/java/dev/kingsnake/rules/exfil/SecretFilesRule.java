@@ -57,6 +57,11 @@ public final class SecretFilesRule extends IndicatorRule {
     }
 
     @Override
+    protected boolean secretStore() {
+        return true;
+    }
+
+    @Override
     protected String message(String label) {
         return "names a credential store (" + label + ")";
     }

@@ -55,6 +55,11 @@ public final class WalletFilesRule extends IndicatorRule {
     }
 
     @Override
+    protected boolean secretStore() {
+        return true;
+    }
+
+    @Override
     protected String message(String label) {
         return "names a cryptocurrency wallet store (" + label + ")";
     }

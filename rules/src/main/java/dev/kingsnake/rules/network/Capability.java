@@ -4,6 +4,7 @@ import dev.kingsnake.spi.python.Expr;
 
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -129,6 +130,11 @@ public enum Capability {
                 "_winreg.CreateKey");
     }
 
+    /** The capabilities of a library callable by qualified name, or null when it has none. */
+    static Set<Capability> byName(String qualifiedName) {
+        return BY_NAME.get(qualifiedName);
+    }
+
     private static final Set<String> FINGERPRINT_ENV = Set.of("USERNAME", "COMPUTERNAME", "USER", "HOSTNAME",
             "USERDOMAIN", "LOGNAME", "USERPROFILE");
     private static final Pattern SECRET_ENV = Pattern.compile(
@@ -183,12 +189,46 @@ public enum Capability {
                     caps.add(NETWORK);
                 }
             }
+            dnsTool(caps, facts, c);
         }
         if (known == null && c.callee() instanceof Expr.Attribute) {
             byMethod(caps, facts, c, method);
         }
         return caps;
     }
+
+    /**
+     * A DNS lookup tool run as a process ({@code dig}, {@code nslookup}, {@code host}, {@code ping}...)
+     * on a name assembled from values under a fixed domain: data leaves in the query.
+     */
+    private static void dnsTool(EnumSet<Capability> caps, CodeFacts facts, Expr.Call c) {
+        List<Expr> parts = commandParts(c);
+        if (parts.isEmpty()) {
+            return;
+        }
+        String head = facts.text(parts.get(0)).orElse("").strip();
+        if (!DNS_TOOL.matcher(head).find()) {
+            return;
+        }
+        for (Expr p : parts) {
+            if (!(p instanceof Expr.Literal) && DnsExfilRule.dataUnderFixedDomain(facts, p)) {
+                caps.addAll(EnumSet.of(NETWORK, DNS, SEND));
+                return;
+            }
+        }
+    }
+
+    /** The pieces of a process call's command: the items of a list argument, or the single string. */
+    static List<Expr> commandParts(Expr.Call c) {
+        Optional<Expr> a = c.arg(0).or(() -> c.keyword("args"));
+        if (a.isEmpty()) {
+            return List.of();
+        }
+        return a.get() instanceof Expr.Sequence s ? s.elements() : List.of(a.get());
+    }
+
+    private static final Pattern DNS_TOOL = Pattern.compile(
+            "(?i)^(\\S*[/\\\\])?(dig|nslookup|host|ping|ping6|drill|kdig|resolvectl|getent)(\\.exe)?(\\s|$)");
 
     private static void envName(EnumSet<Capability> caps, String name) {
         String n = name.toUpperCase(Locale.ROOT);

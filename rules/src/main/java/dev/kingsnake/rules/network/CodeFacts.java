@@ -1,5 +1,6 @@
 package dev.kingsnake.rules.network;
 
+import dev.kingsnake.rules.LocalFunctions;
 import dev.kingsnake.spi.PythonFile;
 import dev.kingsnake.spi.python.Const;
 import dev.kingsnake.spi.python.Expr;
@@ -11,6 +12,10 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
@@ -50,13 +55,27 @@ public final class CodeFacts {
     private final WeakReference<PythonFile> fileRef;
     private final List<CallFact> calls = new ArrayList<>();
     private final List<StringFact> strings = new ArrayList<>();
+    private final Set<StringFact> decoded = Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     private final List<EnumSet<Capability>> scopeCaps = new ArrayList<>();
     private final EnumSet<Capability> fileCaps = EnumSet.noneOf(Capability.class);
+    /** Per scope: the scopes of the local functions it calls or hands on as callbacks. */
+    private final List<Set<Integer>> callees = new ArrayList<>();
+    /** Calls of local functions → the called function's scope. */
+    private final Map<Expr.Call, Integer> calleeScopes = new IdentityHashMap<>();
+    /** Per scope: simple assignments {@code name = value} made directly in it. */
+    private final Map<Integer, Map<String, List<Expr>>> scopeAssigns = new HashMap<>();
+    /** Capabilities that a local-function call graph walk visits at most this many scopes for. */
+    private static final int MAX_REACHABLE = 256;
+    /** Capabilities a function has when it is handed on rather than called (callbacks, thread targets). */
+    private static final Set<Capability> REFERENCE_CAPS = EnumSet.of(Capability.FINGERPRINT,
+            Capability.CLIPBOARD_READ, Capability.SCREENSHOT, Capability.ENV_ALL);
 
     private CodeFacts(PythonFile file) {
         this.fileRef = new WeakReference<>(file);
         scopeCaps.add(EnumSet.noneOf(Capability.class));
+        callees.add(new HashSet<>());
         collect(file);
+        addDecodedStrings();
     }
 
     /** The facts of a file, computed once per file object. */
@@ -82,6 +101,11 @@ public final class CodeFacts {
         return strings;
     }
 
+    /** True when the string is the decoded text of a base64/hex literal (see {@link #strings()}). */
+    public boolean isDecoded(StringFact s) {
+        return decoded.contains(s);
+    }
+
     /** Capabilities of the code directly in this scope (nested functions not included). */
     public Set<Capability> scope(int scope) {
         return scopeCaps.get(scope);
@@ -103,6 +127,8 @@ public final class CodeFacts {
     private void collect(PythonFile file) {
         Deque<Item> stack = new ArrayDeque<>();
         stack.push(new Item(file.module(), 0));
+        Map<Stmt.FunctionDef, Integer> defScopes = new IdentityHashMap<>();
+        List<Item> callSites = new ArrayList<>();
         while (!stack.isEmpty()) {
             Item it = stack.pop();
             Node n = it.node();
@@ -111,12 +137,25 @@ public final class CodeFacts {
             if (n instanceof Stmt.FunctionDef || n instanceof Expr.Lambda) {
                 childScope = scopeCaps.size();
                 scopeCaps.add(EnumSet.noneOf(Capability.class));
+                callees.add(new HashSet<>());
+                if (n instanceof Stmt.FunctionDef d) {
+                    defScopes.put(d, childScope);
+                }
             }
             if (n instanceof Stmt.ExprStmt es && es.value() instanceof Expr.Literal) {
                 continue; // a docstring or a string used as a comment: documentation, not behaviour
             }
+            if (n instanceof Stmt.Assign a && a.value().isPresent() && a.augOp().isEmpty()) {
+                for (Expr t : a.targets()) {
+                    if (t instanceof Expr.Name nm) {
+                        scopeAssigns.computeIfAbsent(scope, k -> new HashMap<>())
+                                .computeIfAbsent(nm.id(), k -> new ArrayList<>()).add(a.value().get());
+                    }
+                }
+            }
             if (n instanceof Expr.Call c) {
                 addCall(file, c, scope);
+                callSites.add(it);
             } else if (n instanceof Expr.Literal l && l.value().isStringLike()) {
                 addString(n, l.value().asText(), scope);
             } else if (n instanceof Expr.FString fs) {
@@ -136,6 +175,130 @@ public final class CodeFacts {
             for (int i = kids.size() - 1; i >= 0; i--) {
                 stack.push(new Item(kids.get(i), childScope));
             }
+        }
+        linkCalls(file, defScopes, callSites);
+    }
+
+    /** Links each scope to the local functions it calls or passes on, once every function has its scope. */
+    private void linkCalls(PythonFile file, Map<Stmt.FunctionDef, Integer> defScopes, List<Item> callSites) {
+        LocalFunctions locals = LocalFunctions.of(file);
+        for (Item it : callSites) {
+            Expr.Call c = (Expr.Call) it.node();
+            List<Expr> refs = new ArrayList<>(c.args().size() + c.keywords().size() + 1);
+            refs.add(c.callee());
+            refs.addAll(c.args());
+            for (Expr.Keyword k : c.keywords()) {
+                refs.add(k.value());
+            }
+            for (int i = 0; i < refs.size(); i++) {
+                Expr r = refs.get(i);
+                if (!(r instanceof Expr.Name || r instanceof Expr.Attribute)) {
+                    continue;
+                }
+                Optional<Stmt.FunctionDef> def = locals.referredBy(r);
+                Integer target = def.map(defScopes::get).orElse(null);
+                if (target != null) {
+                    callees.get(it.scope()).add(target);
+                    if (i == 0) {
+                        calleeScopes.put(c, target);
+                    }
+                } else if (i > 0) {
+                    // a library function handed on as a value (try_call(socket.gethostname), Thread(target=...))
+                    String qn = file.qualifiedName(r).orElse("");
+                    Set<Capability> known = qn.isEmpty() ? null : Capability.byName(qn);
+                    if (known != null) {
+                        for (Capability cap : known) {
+                            if (REFERENCE_CAPS.contains(cap)) {
+                                scopeCaps.get(it.scope()).add(cap);
+                                fileCaps.add(cap);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** The scope of the local function this call calls, or -1. */
+    public int calleeScope(Expr.Call c) {
+        return calleeScopes.getOrDefault(c, -1);
+    }
+
+    /** How many scopes the file has (the module is 0). */
+    public int scopeCount() {
+        return scopeCaps.size();
+    }
+
+    /** The values assigned to {@code name} directly in {@code scope}. */
+    public List<Expr> assignedIn(int scope, String name) {
+        return scopeAssigns.getOrDefault(scope, Map.of()).getOrDefault(name, List.of());
+    }
+
+    /**
+     * The scope and every scope it reaches by calling (or handing on) functions defined in this file,
+     * transitively: what runs when this code runs.
+     */
+    public Set<Integer> reachable(int scope) {
+        Set<Integer> seen = new LinkedHashSet<>();
+        Deque<Integer> todo = new ArrayDeque<>();
+        todo.push(scope);
+        while (!todo.isEmpty() && seen.size() < MAX_REACHABLE) {
+            int s = todo.pop();
+            if (seen.add(s)) {
+                for (int t : callees.get(s)) {
+                    todo.push(t);
+                }
+            }
+        }
+        return seen;
+    }
+
+    /** True when the scope or a local function it reaches has the capability. */
+    public boolean reachHas(int scope, Capability c) {
+        for (int s : reachable(scope)) {
+            if (scopeCaps.get(s).contains(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Calls whose presence means the file decodes base64 or hex somewhere. */
+    private static final Set<String> DECODERS = Set.of("b64decode", "urlsafe_b64decode", "standard_b64decode",
+            "decodebytes", "decodestring", "a2b_base64", "unhexlify", "a2b_hex", "fromhex");
+
+    /**
+     * When the file decodes base64 or hex somewhere, the readable text that its encoded literals decode to
+     * joins {@link #strings()} (same node and scope), so every indicator sees a URL, path or command that
+     * was hidden by encoding. Which literal feeds which decoder is not tracked: helpers, lists and
+     * variables in between are the usual way such strings are used.
+     */
+    private void addDecodedStrings() {
+        boolean decodes = false;
+        for (CallFact c : calls) {
+            String last = c.qualifiedName().substring(c.qualifiedName().lastIndexOf('.') + 1);
+            if (DECODERS.contains(c.method()) || DECODERS.contains(last) || ("decode".equals(c.method()) || "codecs.decode".equals(c.qualifiedName()))
+                    && textsWithin(c.call()).stream().anyMatch(t -> t.equalsIgnoreCase("base64")
+                    || t.equalsIgnoreCase("hex") || t.equalsIgnoreCase("base64_codec"))) {
+                decodes = true;
+                break;
+            }
+        }
+        if (!decodes) {
+            return;
+        }
+        List<StringFact> plain = List.copyOf(strings);
+        for (StringFact s : plain) {
+            if (!(s.node() instanceof Expr.Literal)) {
+                continue;
+            }
+            EncodedText.decode(s.text()).ifPresent(t -> {
+                int before = strings.size();
+                addString(s.node(), t, s.scope());
+                if (strings.size() > before) {
+                    decoded.add(strings.get(strings.size() - 1));
+                }
+            });
         }
     }
 

