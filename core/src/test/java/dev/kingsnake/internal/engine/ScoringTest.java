@@ -183,6 +183,8 @@ class ScoringTest {
         assertTrue(!Scoring.isTestOrDocs("pytestx/__init__.py"));
         assertTrue(!Scoring.isTestOrDocs("pkg/latest/x.py"));
         assertTrue(!Scoring.isTestOrDocs("setup.py"));
+        assertTrue(Scoring.isTestOrDocs("venv-1.0/src/venv/embed/pip-26.0-py3-none-any.whl!/pip/_vendor/x.py"));
+        assertTrue(!Scoring.isTestOrDocs("venv-1.0/src/venv/embed/notes!.py"));
     }
 
     @Test
