@@ -26,6 +26,14 @@ final class ReachAnalysis {
             "sdist", "bdist", "bdist_wheel", "bdist_egg", "bdist_rpm", "install_lib", "install_scripts",
             "install_data", "install_headers", "install_egg_info", "easy_install", "editable_wheel", "dist_info",
             "Command");
+    /**
+     * Outside setup.py a command class runs at install time only when it overrides a command that pip's build
+     * runs; a generic {@code Command} or an {@code sdist}/{@code bdist_rpm} there is a command the project offers
+     * its users (cx_Freeze's {@code bdist_appimage}), which runs when someone asks for it.
+     */
+    private static final Set<String> PIP_RUN_COMMANDS = COMMANDS.stream()
+            .filter(c -> !Set.of("Command", "sdist", "bdist", "bdist_rpm").contains(c))
+            .collect(java.util.stream.Collectors.toUnmodifiableSet());
     private static final Set<String> BUILD_TOOLS = Set.of("setuptools", "distutils", "wheel", "numpy", "skbuild");
 
     private final SymbolTable table;
@@ -131,7 +139,7 @@ final class ReachAnalysis {
                 int first = name.indexOf('.');
                 int last = name.lastIndexOf('.');
                 if (first > 0 && BUILD_TOOLS.contains(name.substring(0, first))
-                        && COMMANDS.contains(name.substring(last + 1))) {
+                        && (setupScript ? COMMANDS : PIP_RUN_COMMANDS).contains(name.substring(last + 1))) {
                     return true;
                 }
             }

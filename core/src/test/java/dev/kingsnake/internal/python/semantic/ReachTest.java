@@ -133,6 +133,16 @@ class ReachTest {
                 def("run", List.of("self"), expr(notPayload)));
         SemanticModel m2 = model("pkg/worker.py", imp("threading"), e);
         assertEquals(Reach.CALLED, m2.reach(notPayload));
+        // a generic Command outside setup.py is a command the project offers its users, run on request;
+        // in setup.py it stays install time
+        Expr.Call offered = call("os.system", str("id"));
+        SemanticModel m3 = model("pkg/command/bdist_custom.py", from("setuptools", "Command"),
+                cls("bdist_custom", List.of(name("Command")), def("run", List.of("self"), expr(offered))));
+        assertEquals(Reach.CALLED, m3.reach(offered));
+        Expr.Call inSetup = call("os.system", str("id"));
+        SemanticModel m4 = model("setup.py", from("setuptools", "Command"),
+                cls("custom", List.of(name("Command")), def("run", List.of("self"), expr(inSetup))));
+        assertEquals(Reach.INSTALL_TIME, m4.reach(inSetup));
     }
 
     @Test
