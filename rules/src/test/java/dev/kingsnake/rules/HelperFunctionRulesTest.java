@@ -12,7 +12,7 @@ import dev.kingsnake.rules.obfuscation.ObfuscatorMarkerRule;
 import dev.kingsnake.rules.persistence.DropperRule;
 import dev.kingsnake.rules.process.EncodedCommandRule;
 import dev.kingsnake.rules.process.ShellCommandRule;
-import dev.kingsnake.spi.FindingSink;
+import dev.kingsnake.rules.RecordingSink.Reported;
 import dev.kingsnake.spi.Location;
 import dev.kingsnake.spi.PythonFile;
 import dev.kingsnake.spi.PythonFileRule;
@@ -33,8 +33,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class HelperFunctionRulesTest {
     private static final PythonParser PARSER = new PythonParser(Limits.defaults());
 
-    private record Reported(int line, Severity severity, Confidence confidence, String message) {
-    }
 
     private static List<Reported> run(PythonFileRule rule, String source) {
         return run(rule, "pkg/mod.py", source);
@@ -45,19 +43,7 @@ class HelperFunctionRulesTest {
         ParseOutcome out = PARSER.parse(path, bytes);
         PythonFile f = new SemanticModel(path, bytes, out.text(), out.module(), false, List.of(),
                 Optional.empty());
-        List<Reported> found = new ArrayList<>();
-        rule.check(f, null, new FindingSink() {
-            @Override
-            public void report(Location at, String message, String evidence) {
-                report(at, message, evidence, rule.info().severity(), rule.info().confidence());
-            }
-
-            @Override
-            public void report(Location at, String message, String evidence, Severity s, Confidence c) {
-                found.add(new Reported(at.line(), s, c, message));
-            }
-        });
-        return found;
+        return RecordingSink.run(rule, f);
     }
 
     @Test

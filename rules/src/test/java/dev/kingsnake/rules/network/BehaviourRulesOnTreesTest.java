@@ -5,7 +5,8 @@ import dev.kingsnake.Severity;
 import dev.kingsnake.internal.python.semantic.SemanticModel;
 import dev.kingsnake.rules.backdoor.ReverseShellRule;
 import dev.kingsnake.rules.persistence.DropperRule;
-import dev.kingsnake.spi.FindingSink;
+import dev.kingsnake.rules.RecordingSink;
+import dev.kingsnake.rules.RecordingSink.Reported;
 import dev.kingsnake.spi.Location;
 import dev.kingsnake.spi.PythonFile;
 import dev.kingsnake.spi.PythonFileRule;
@@ -31,25 +32,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class BehaviourRulesOnTreesTest {
     private int line = 1;
 
-    private record Reported(int line, Severity severity, Confidence confidence, String message) {
-    }
 
     private List<Reported> run(PythonFileRule rule, Stmt... body) {
         PythonFile f = new SemanticModel("pkg/mod.py", new byte[0], "", new Module(List.of(body)), false, List.of(),
                 Optional.empty());
-        List<Reported> out = new ArrayList<>();
-        rule.check(f, null, new FindingSink() {
-            @Override
-            public void report(Location at, String message, String evidence) {
-                report(at, message, evidence, rule.info().severity(), rule.info().confidence());
-            }
-
-            @Override
-            public void report(Location at, String message, String evidence, Severity s, Confidence c) {
-                out.add(new Reported(at.line(), s, c, message));
-            }
-        });
-        return out;
+        return RecordingSink.run(rule, f);
     }
 
     @Test
