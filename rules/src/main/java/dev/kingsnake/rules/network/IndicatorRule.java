@@ -43,6 +43,9 @@ public abstract class IndicatorRule implements PythonFileRule {
             if (prev != null && prev.indicator().strong()) {
                 continue;
             }
+            if (isProse(s.text())) {
+                continue;
+            }
             Optional<Indicator> ind = Indicator.first(indicators(), s);
             if (ind.isPresent() && (prev == null || ind.get().strong())) {
                 hits.put(line, new Hit(s, ind.get()));
@@ -57,6 +60,32 @@ public abstract class IndicatorRule implements PythonFileRule {
                         file.line(h.string().node().line()), g.severity(), g.confidence());
             }
         }
+    }
+
+    /**
+     * Documentation text: several lines of mostly words with little code punctuation (ansible's module
+     * {@code DOCUMENTATION} strings name {@code ~/.ssh/id_rsa} as an option's default). A script kept in a string
+     * to be written out and run is code, full of brackets, '=' and ';', and is still looked at.
+     */
+    static boolean isProse(String text) {
+        if (text.length() < 200 || text.indexOf('\n') < 0) {
+            return false;
+        }
+        int words = 0;
+        int code = 0;
+        boolean inWord = false;
+        for (int i = 0; i < text.length(); i++) {
+            char ch = text.charAt(i);
+            boolean letter = Character.isLetter(ch);
+            if (letter && !inWord) {
+                words++;
+            }
+            inWord = letter;
+            if (ch == '(' || ch == '=' || ch == ';' || ch == '{' || ch == '[' || ch == '$' || ch == '|') {
+                code++;
+            }
+        }
+        return words >= 40 && code * 10 < words;
     }
 
     /**
