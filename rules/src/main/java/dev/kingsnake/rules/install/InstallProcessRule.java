@@ -6,45 +6,34 @@ import dev.kingsnake.rules.exec.CodeFacts;
 import dev.kingsnake.spi.FindingSink;
 import dev.kingsnake.spi.Location;
 import dev.kingsnake.spi.PythonFile;
-import dev.kingsnake.spi.PythonFileRule;
-import dev.kingsnake.spi.RuleContext;
 import dev.kingsnake.spi.RuleInfo;
 import dev.kingsnake.spi.Tags;
 import dev.kingsnake.spi.python.Expr;
 
-import java.util.List;
 import java.util.Set;
 
 /** Starts a process other than a build or version-probing tool while the package is being installed. */
-public final class InstallProcessRule implements PythonFileRule {
+public final class InstallProcessRule extends InstallTimeCallRule {
     static final RuleInfo INFO = new RuleInfo("KS-INSTALL-PROCESS",
             "Starts a process other than a build or version-probing tool while the package is being installed",
             Severity.MEDIUM, Confidence.MEDIUM, Set.of(Tags.PROCESS),
             "os.system('touch /tmp/x')  # at setup.py module level",
             "Compilers, git, pkg-config, cmake, twine and sys.executable invocations with constant commands are not reported (compiler probing, version lookup, the 'upload' command template, sh of an in-tree *.sh script); commands computed at run time are LOW.");
 
-    @Override
-    public RuleInfo info() {
-        return INFO;
+    public InstallProcessRule() {
+        super(INFO);
     }
 
     @Override
-    public void check(PythonFile file, RuleContext ctx, FindingSink sink) {
-        List<Expr.Call> installTime = Activity.installTimeCalls(file);
-        if (installTime.isEmpty()) {
-            return;
-        }
-        CodeFacts facts = CodeFacts.of(file);
-        for (Expr.Call c : installTime) {
-            Activity.process(facts, c).ifPresent(cmd -> {
-                if (cmd.computed()) {
-                    sink.report(Location.of(file, c), cmd.sink() + "() runs a command computed at install time",
-                            file.line(c.line()).strip(), Severity.LOW, Confidence.MEDIUM);
-                } else {
-                    sink.report(Location.of(file, c), cmd.sink() + "() runs '" + cmd.tool() + "' at install time",
-                            cmd.evidence());
-                }
-            });
-        }
+    void checkCall(PythonFile file, CodeFacts facts, Expr.Call c, FindingSink sink) {
+        Activity.process(facts, c).ifPresent(cmd -> {
+            if (cmd.computed()) {
+                sink.report(Location.of(file, c), cmd.sink() + "() runs a command computed at install time",
+                        file.line(c.line()).strip(), Severity.LOW, Confidence.MEDIUM);
+            } else {
+                sink.report(Location.of(file, c), cmd.sink() + "() runs '" + cmd.tool() + "' at install time",
+                        cmd.evidence());
+            }
+        });
     }
 }
