@@ -88,6 +88,7 @@ public final class Deobfuscator {
         try {
             MarshalReader.Read r = Pyc.read(file.bytes());
             byte[] listing = CodeListing.of(r.object()).getBytes(StandardCharsets.UTF_8);
+            listing = cut(listing, limits.maxDecodedBytesPerLayer());
             if (!budget.take(listing.length)) {
                 return new Result(List.of(), List.of(new Diagnostic(DiagnosticCode.LIMIT_EXCEEDED, file.path(),
                         "package decode budget exhausted")));
@@ -104,13 +105,22 @@ public final class Deobfuscator {
                 inner.addAll(o.steps());
                 byte[] content = o.code().map(code -> CodeListing.of(code).getBytes(StandardCharsets.UTF_8))
                         .orElse(o.content());
-                layers.add(new DecodedLayer(content, inner, at, o.code().isEmpty()));
+                layers.add(new DecodedLayer(cut(content, limits.maxDecodedBytesPerLayer()), inner, at,
+                        o.code().isEmpty()));
             }
             return new Result(layers, cutOffs.stream().distinct().toList());
         } catch (DecodeException e) {
             return new Result(List.of(), List.of(new Diagnostic(e.isLimit() ? DiagnosticCode.LIMIT_EXCEEDED
                     : DiagnosticCode.DECODE_INCOMPLETE, file.path(), "bytecode not read: " + e.getMessage())));
         }
+    }
+
+    /**
+     * A layer never holds more than the per-layer bound, even where a step widened its input after claiming it
+     * (invalid UTF-8 decoded to U+FFFD, the listing of a code object): it keeps its first bytes.
+     */
+    private static byte[] cut(byte[] content, long max) {
+        return content.length > max ? java.util.Arrays.copyOf(content, (int) max) : content;
     }
 
     /** Payloads hidden in the string constants of a code object tree (a loader's encoded second stage). */
@@ -372,6 +382,11 @@ public final class Deobfuscator {
             } else {
                 Node at = t.origin().orElse(call);
                 origin = at == null ? Location.file(file, file.origin().reach()) : Location.of(file, at);
+            }
+            if (content.length > bound.perStep()) {
+                diagnostic(DiagnosticCode.LIMIT_EXCEEDED, call == null ? 0 : call.line(),
+                        "decoded layer cut at " + bound.perStep() + " bytes");
+                content = cut(content, bound.perStep());
             }
             layers.add(new DecodedLayer(content, chain, origin, python));
         }

@@ -117,4 +117,19 @@ class DecodeLimitsTest {
         assertEquals(1, r.layers().size(), r.layers()::toString);
         assertEquals(List.of("rot13", "base64"), r.layers().get(0).chain());
     }
+
+    @Test
+    void aLayerWidenedAfterItsBoundIsCutToTheBound() {
+        // 400 hex digits decode to 200 bytes (within the bound); each invalid UTF-8 byte becomes U+FFFD (three
+        // bytes) when .decode() turns them into text, so the layer would be 600 bytes
+        int bound = 512;
+        String hex = "ff".repeat(200);
+        byte[] src = ("x = '" + hex + "'\nexec(bytes.fromhex(x).decode('utf-8', 'replace'))\n")
+                .getBytes(StandardCharsets.UTF_8);
+        PythonFile f = DecodeFixturesTest.model("wide.py", src, List.of(), Optional.empty());
+        Deobfuscator.Result r = new Deobfuscator(Limits.builder().maxDecodedBytesPerLayer(bound).build())
+                .peel(f, new DecodeBudget(1 << 26));
+        assertTrue(r.layers().stream().allMatch(l -> l.content().length <= bound), r.layers()::toString);
+        assertTrue(limit(r.diagnostics(), "cut at " + bound + " bytes"), r.diagnostics()::toString);
+    }
 }
