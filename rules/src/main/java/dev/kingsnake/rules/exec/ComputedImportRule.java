@@ -12,6 +12,8 @@ import dev.kingsnake.spi.Tags;
 import dev.kingsnake.spi.python.Const;
 import dev.kingsnake.spi.python.Expr;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -46,9 +48,29 @@ public final class ComputedImportRule implements PythonFileRule {
         return INFO;
     }
 
+    /**
+     * The name is assembled where it is used ({@code 'ex' + 'ec'}, {@code ''.join(chr(c) for c in [...])},
+     * {@code 'cexe'[::-1]}), directly or in the one assignment of the variable handed over; not a loop variable
+     * or parameter that happens to take such a value ({@code for meth in ('get', 'post'): getattr(h, meth)}).
+     */
+    private static boolean builtInPlace(CodeFacts facts, Expr e, int depth) {
+        if (e instanceof Expr.Name n) {
+            return depth == 0 && facts.assignedValue(n.id()).map(v -> builtInPlace(facts, v, depth + 1)).orElse(false)
+                    && facts.assigns().stream().filter(a -> a.targets().stream()
+                    .anyMatch(t -> t instanceof Expr.Name tn && tn.id().equals(n.id()))).count() == 1;
+        }
+        return e instanceof Expr.BinOp || e instanceof Expr.Call || e instanceof Expr.Subscript
+                || e instanceof Expr.FString;
+    }
+
+    /** One computed name found in the file, reported once the whole file is seen. */
+    private record Hidden(Expr.Call call, String message, String name, boolean weak) {
+    }
+
     @Override
     public void check(PythonFile file, RuleContext ctx, FindingSink sink) {
         CodeFacts facts = CodeFacts.of(file);
+        List<Hidden> found = new ArrayList<>();
         for (Expr.Call c : file.calls()) {
             String n = facts.name(c);
             if (IMPORTERS.contains(n)) {
@@ -62,8 +84,7 @@ public final class ComputedImportRule implements PythonFileRule {
                         && SENSITIVE_MODULES.contains(k.get().asText().split("\\.", 2)[0]);
                 if (sensitive || decoded) {
                     String name = k.map(Const::asText).orElse("?");
-                    sink.report(Location.of(file, c), n + "() of a computed module name '" + name + "'",
-                            ExecSinks.snippet(file.line(c.line())));
+                    found.add(new Hidden(c, n + "() of a computed module name '" + name + "'", name, false));
                 }
             } else if ("getattr".equals(n) && c.args().size() >= 2) {
                 Expr attr = c.args().get(1);
@@ -71,13 +92,26 @@ public final class ComputedImportRule implements PythonFileRule {
                     continue;
                 }
                 Optional<Const> k = file.constant(attr);
-                if (k.isPresent() && DANGEROUS_ATTRS.contains(k.get().asText())) {
-                    sink.report(Location.of(file, c), "getattr() with a computed name '" + k.get().asText() + "'",
-                            ExecSinks.snippet(file.line(c.line())));
+                if (k.isPresent() && DANGEROUS_ATTRS.contains(k.get().asText()) && builtInPlace(facts, attr, 0)) {
+                    found.add(new Hidden(c, "getattr() with a computed name '" + k.get().asText() + "'",
+                            k.get().asText(), false));
                 } else if (k.isEmpty() && facts.taint(attr).contains(CodeFacts.Taint.DECODE)) {
-                    sink.report(Location.of(file, c), "getattr() with a decoded name",
-                            ExecSinks.snippet(file.line(c.line())), Severity.MEDIUM, Confidence.MEDIUM);
+                    found.add(new Hidden(c, "getattr() with a decoded name", "?", true));
                 }
+            }
+        }
+        // One hidden name can be a compatibility shim; a file hiding several different primitives (getattr and
+        // __import__, os and exec ...) is built to keep a reader from seeing what it runs.
+        long distinct = found.stream().filter(h -> !h.weak()).map(Hidden::name).distinct().count();
+        for (Hidden h : found) {
+            String ev = ExecSinks.snippet(file.line(h.call().line()));
+            if (h.weak()) {
+                sink.report(Location.of(file, h.call()), h.message(), ev, Severity.MEDIUM, Confidence.MEDIUM);
+            } else if (distinct >= 2) {
+                sink.report(Location.of(file, h.call()), h.message() + " (" + distinct
+                        + " different names hidden in this file)", ev, Severity.HIGH, Confidence.HIGH);
+            } else {
+                sink.report(Location.of(file, h.call()), h.message(), ev);
             }
         }
     }

@@ -24,7 +24,7 @@ public final class DownloadedCodeExecutionRule implements PythonFileRule {
             Set.of(Tags.EXECUTE, Tags.DOWNLOAD, Tags.NETWORK, Tags.STRONG),
             "exec(requests.get('https://example.invalid/p.txt').text)",
             "Benign code almost never executes what it downloads; plugin systems that do so are rare and "
-                    + "should be reviewed. pickle.loads of socket data (IPC in network tools) is LOW/MEDIUM. Data is followed through simple assignments and with-blocks only.");
+                    + "should be reviewed. pickle.loads of socket data (IPC in network tools) is LOW/MEDIUM; code received on a socket (remote-execution and IPC frameworks) is HIGH/MEDIUM, fetched from a URL CRITICAL. Data is followed through simple assignments and with-blocks only.");
 
     /** A call of exec/eval with an argument, and a network fetch, inside a string literal. */
     static final Pattern STAGER_EXEC = Pattern.compile("\\b(exec|eval)\\s*\\(\\s*[^)\\s]");
@@ -57,9 +57,14 @@ public final class DownloadedCodeExecutionRule implements PythonFileRule {
                     // pickle over sockets is (unsafe) IPC far more often than a loader
                     sink.report(Location.of(file, c), u.sink() + "() unpickles data received from the network",
                             ExecSinks.snippet(file.line(c.line())), Severity.LOW, Confidence.MEDIUM);
-                } else {
+                } else if (u.taint().contains(CodeFacts.Taint.FETCHED)) {
                     sink.report(Location.of(file, c), u.sink() + "() runs data fetched from the network",
                             ExecSinks.snippet(file.line(c.line())));
+                } else {
+                    // received on a connection the program holds: remote-execution and IPC frameworks do this by
+                    // design; a backdoor's receive-and-run loop is KS-BACKDOOR-REMOTE-EXEC's
+                    sink.report(Location.of(file, c), u.sink() + "() runs data received over a network connection",
+                            ExecSinks.snippet(file.line(c.line())), Severity.HIGH, Confidence.MEDIUM);
                 }
             });
         }

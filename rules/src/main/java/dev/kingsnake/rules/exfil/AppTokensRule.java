@@ -28,6 +28,7 @@ public final class AppTokensRule extends IndicatorRule {
             Indicator.strong("Discord client token store", "discord(canary|ptb|development)?/local storage/leveldb"),
             Indicator.strongExact("Discord token regex",
                     "(?i)\\[[^\\]]{1,24}\\]\\{2[3-6](,\\d*)?\\}\\\\?\\.\\[[^\\]]{1,24}\\]\\{6(,\\d*)?\\}"
+                            + "|\\{6(,\\d*)?\\}\\\\?\\.\\[[^\\]]{1,24}\\]\\{(27|38)(,\\d*)?\\}"
                             + "|mfa\\\\?\\.\\[[^\\]]{1,24}\\]\\{84\\}|dqw4w9wgxcq:"),
             Indicator.strong("Telegram Desktop session", "telegram desktop/tdata"),
             Indicator.weak("Telegram session directory", "(^|/)tdata/?$"),

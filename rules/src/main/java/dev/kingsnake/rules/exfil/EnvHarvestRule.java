@@ -44,7 +44,7 @@ public final class EnvHarvestRule implements PythonFileRule {
             if (!lines.add(c.call().line())) {
                 continue;
             }
-            if (direct || facts.scopeHas(c.scope(), Capability.SEND)
+            if (direct || facts.scopeOrReadersHave(c.scope(), Capability.SEND)
                     || CollectedDataSendRule.requestsBuiltUrl(facts, c.scope())) {
                 sink.report(Location.of(file, c.call()), "the whole environment is collected where data is sent out",
                         file.line(c.call().line()));

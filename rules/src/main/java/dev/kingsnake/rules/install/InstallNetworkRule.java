@@ -3,14 +3,19 @@ package dev.kingsnake.rules.install;
 import dev.kingsnake.Confidence;
 import dev.kingsnake.Severity;
 import dev.kingsnake.rules.exec.CodeFacts;
+import dev.kingsnake.rules.process.Commands;
 import dev.kingsnake.spi.FindingSink;
 import dev.kingsnake.spi.Location;
 import dev.kingsnake.spi.PythonFile;
 import dev.kingsnake.spi.RuleInfo;
 import dev.kingsnake.spi.Tags;
 import dev.kingsnake.spi.python.Expr;
+import dev.kingsnake.spi.python.Nodes;
 
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /** Talks to the network while the package is being installed or built (setup.py module level, cmdclass overrides). */
 public final class InstallNetworkRule extends InstallTimeCallRule {
@@ -24,10 +29,71 @@ public final class InstallNetworkRule extends InstallTimeCallRule {
         super(INFO);
     }
 
+    /** Cloud instance-metadata services: where a build machine's cloud credentials are served. */
+    static final Pattern CLOUD_METADATA = Pattern.compile(
+            "169\\.254\\.169\\.254|metadata\\.google\\.internal|100\\.100\\.100\\.200|fd00:ec2::254");
+    private static final Set<String> SENDING_METHODS = Set.of("post", "put", "patch", "send", "sendall", "sendto");
+    /** Network code handed to another interpreter on its command line ({@code python3 -c "import requests ..."}). */
+    private static final Pattern INLINE_NETWORK = Pattern.compile("requests\\.(get|post)\\(|urlopen\\(|socket\\.socket\\(");
+
     @Override
     void checkCall(PythonFile file, CodeFacts facts, Expr.Call c, FindingSink sink) {
+        Location at = Location.of(file, c);
         if (Activity.network(facts, c)) {
-            sink.report(Location.of(file, c), facts.name(c) + "() at install time", file.line(c.line()).strip());
+            String ev = file.line(c.line()).strip();
+            if (mentionsCloudMetadata(facts, c)) {
+                sink.report(at, facts.name(c) + "() queries a cloud instance-metadata address at install time", ev,
+                        Severity.CRITICAL, Confidence.HIGH);
+            } else if (sendsData(facts, c)) {
+                sink.report(at, facts.name(c) + "() sends data out at install time", ev, Severity.HIGH,
+                        Confidence.HIGH);
+            } else {
+                sink.report(at, facts.name(c) + "() at install time", ev);
+            }
+            return;
         }
+        // not Activity.process: 'python3 -c "...requests.get(...)"' is a benign-looking interpreter call
+        Commands.of(facts, c)
+                .filter(cmd -> cmd.networkTool() || INLINE_NETWORK.matcher(cmd.text()).find())
+                .ifPresent(cmd -> {
+                    boolean metadata = CLOUD_METADATA.matcher(cmd.text()).find();
+                    sink.report(at, (metadata ? "queries a cloud instance-metadata address" : "runs a network tool")
+                                    + " through " + cmd.sink() + "() at install time", cmd.evidence(),
+                            metadata ? Severity.CRITICAL : Severity.HIGH, metadata ? Confidence.HIGH : Confidence.MEDIUM);
+                });
+    }
+
+    /** The request carries data: a body keyword, a sending method, or urlopen's data argument. */
+    private static boolean sendsData(CodeFacts facts, Expr.Call c) {
+        for (String k : List.of("data", "json", "files")) {
+            Optional<Expr> v = c.keyword(k);
+            if (v.isPresent() && !(v.get() instanceof Expr.Name n && n.id().equals("None"))) {
+                return true;
+            }
+        }
+        String m = CodeFacts.method(c);
+        return SENDING_METHODS.contains(m) || ("urlopen".equals(m) || facts.name(c).endsWith("urlopen"))
+                && c.args().size() >= 2;
+    }
+
+    /** A literal of the call, or of a variable it is given (one assignment deep), names a metadata service. */
+    private static boolean mentionsCloudMetadata(CodeFacts facts, Expr.Call c) {
+        boolean[] found = {false};
+        Nodes.walk(c, n -> {
+            if (found[0]) {
+                return;
+            }
+            if (n instanceof Expr.Literal l && l.value().isStringLike()) {
+                found[0] = CLOUD_METADATA.matcher(l.value().asText()).find();
+            } else if (n instanceof Expr.Name nm) {
+                facts.assignedValue(nm.id()).ifPresent(v -> Nodes.walk(v, x -> {
+                    if (x instanceof Expr.Literal l && l.value().isStringLike()
+                            && CLOUD_METADATA.matcher(l.value().asText()).find()) {
+                        found[0] = true;
+                    }
+                }));
+            }
+        });
+        return found[0];
     }
 }

@@ -175,7 +175,7 @@ public enum Capability {
             default -> {
             }
         }
-        if (ENV_WHOLE.contains(qn)) {
+        if (ENV_WHOLE.contains(qn) || readsProcEnviron(facts, c, qn)) {
             caps.add(ENV_ALL);
         }
         if (ENV_SERIALISERS.contains(qn) && c.arg(0).isPresent()
@@ -195,6 +195,38 @@ public enum Capability {
             byMethod(caps, facts, c, method);
         }
         return caps;
+    }
+
+    private static final Pattern PROC_ENVIRON = Pattern.compile("^/?proc/(self|\\d+|\\{})/environ$");
+
+    /**
+     * {@code open('/proc/self/environ')}, {@code open(Path('/', 'proc', 'self', 'environ'))}: a process's whole
+     * environment read as a file.
+     */
+    private static boolean readsProcEnviron(CodeFacts facts, Expr.Call c, String qn) {
+        if (qn.endsWith("Path")) {
+            return PROC_ENVIRON.matcher(joinedPath(facts, c)).find();
+        }
+        if (!qn.equals("open") && !qn.equals("io.open") && !qn.equals("builtins.open") || c.arg(0).isEmpty()) {
+            return false;
+        }
+        Expr p = c.arg(0).get();
+        if (p instanceof Expr.Call inner && inner.callee() instanceof Expr.Attribute a && a.attr().equals("absolute")
+                && a.value() instanceof Expr.Call base) {
+            p = base; // Path(...).absolute()
+        }
+        String text = p instanceof Expr.Call pathCall && facts.file().calleeName(pathCall).orElse("").endsWith("Path")
+                ? joinedPath(facts, pathCall) : facts.text(p).orElse("");
+        return PROC_ENVIRON.matcher(text.strip()).find();
+    }
+
+    /** The path a {@code Path('/', 'proc', 'self', 'environ')} call builds, unknown parts as {@code {}}. */
+    private static String joinedPath(CodeFacts facts, Expr.Call pathCall) {
+        StringBuilder sb = new StringBuilder();
+        for (Expr part : pathCall.args()) {
+            sb.append('/').append(facts.text(part).orElse("{}"));
+        }
+        return sb.toString().replaceAll("/+", "/");
     }
 
     /**

@@ -5,6 +5,7 @@ import dev.kingsnake.spi.PythonFile;
 import dev.kingsnake.spi.python.Const;
 import dev.kingsnake.spi.python.Expr;
 import dev.kingsnake.spi.python.Node;
+import dev.kingsnake.spi.python.Nodes;
 import dev.kingsnake.spi.python.Stmt;
 
 import java.lang.ref.WeakReference;
@@ -177,6 +178,69 @@ public final class CodeFacts {
             }
         }
         linkCalls(file, defScopes, callSites);
+        linkAttributes(file, defScopes);
+    }
+
+    /** Per method scope: the methods of the same class that read an attribute of {@code self} it assigns. */
+    private final Map<Integer, Set<Integer>> attributeReaders = new HashMap<>();
+
+    /**
+     * Links the methods of each class through the attributes of {@code self} they share: {@code __init__}
+     * storing {@code self.data = dict(os.environ)} and {@code run()} sending {@code self.data} are one flow.
+     */
+    private void linkAttributes(PythonFile file, Map<Stmt.FunctionDef, Integer> defScopes) {
+        Nodes.walk(file.module(), n -> {
+            if (!(n instanceof Stmt.ClassDef cls)) {
+                return;
+            }
+            Map<String, Set<Integer>> writers = new HashMap<>();
+            Map<String, Set<Integer>> readers = new HashMap<>();
+            for (Stmt st : cls.body()) {
+                if (!(st instanceof Stmt.FunctionDef def) || def.params().isEmpty() || !defScopes.containsKey(def)) {
+                    continue;
+                }
+                int scope = defScopes.get(def);
+                String self = def.params().get(0).name();
+                Nodes.walk(def, x -> {
+                    if (x instanceof Stmt.Assign a && a.value().isPresent()) {
+                        for (Expr t : a.targets()) {
+                            if (t instanceof Expr.Attribute at && at.value() instanceof Expr.Name nm
+                                    && nm.id().equals(self)) {
+                                writers.computeIfAbsent(at.attr(), k -> new HashSet<>()).add(scope);
+                            }
+                        }
+                    } else if (x instanceof Expr.Attribute at && at.value() instanceof Expr.Name nm
+                            && nm.id().equals(self)) {
+                        readers.computeIfAbsent(at.attr(), k -> new HashSet<>()).add(scope);
+                    }
+                });
+            }
+            writers.forEach((attr, ws) -> {
+                for (int w : ws) {
+                    for (int r : readers.getOrDefault(attr, Set.of())) {
+                        if (r != w) {
+                            attributeReaders.computeIfAbsent(w, k -> new HashSet<>()).add(r);
+                        }
+                    }
+                }
+            });
+        });
+    }
+
+    /**
+     * True when the scope has the capability, or another method of its class that reads an attribute this
+     * scope stores on {@code self} has it (the data kept in {@code self.x} goes there).
+     */
+    public boolean scopeOrReadersHave(int scope, Capability c) {
+        if (scopeCaps.get(scope).contains(c)) {
+            return true;
+        }
+        for (int r : attributeReaders.getOrDefault(scope, Set.of())) {
+            if (scopeCaps.get(r).contains(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Links each scope to the local functions it calls or passes on, once every function has its scope. */

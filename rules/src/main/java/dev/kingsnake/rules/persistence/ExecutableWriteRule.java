@@ -14,6 +14,7 @@ import dev.kingsnake.spi.Tags;
 import dev.kingsnake.spi.python.Expr;
 
 import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -52,6 +53,11 @@ public final class ExecutableWriteRule implements PythonFileRule {
             if (c.call().callee() instanceof Expr.Attribute a && ("write_bytes".equals(a.attr())
                     || "write_text".equals(a.attr()))) {
                 target = Optional.of(a.value());
+            }
+            if (target.isPresent() && target.get() instanceof Expr.Name n) {
+                // path = os.path.join(tempfile.gettempdir(), name + '.exe'); open(path, 'wb')
+                List<Expr> values = facts.assignedIn(c.scope(), n.id());
+                target = values.size() == 1 ? Optional.of(values.get(0)) : target;
             }
             if (target.isEmpty() || !namesExecutable(facts, target.get()) || !lines.add(c.call().line())) {
                 continue;

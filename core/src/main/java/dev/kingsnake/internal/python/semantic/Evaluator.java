@@ -119,7 +119,10 @@ final class Evaluator {
         return null;
     }
 
-    /** {@code __import__('os')}, {@code importlib.import_module('os')}, {@code getattr(os, 'system')}. */
+    /**
+     * {@code __import__('os')}, {@code importlib.import_module('os')}, {@code getattr(os, 'system')},
+     * {@code eval('os.system')}.
+     */
     private String callQname(Expr.Call c, int depth) {
         String callee = qname(c.callee(), depth + 1);
         if (callee == null) {
@@ -161,10 +164,26 @@ final class Evaluator {
                 String base = qname(c.args().get(0), depth + 1);
                 return attr == null || base == null || attr.isEmpty() ? null : Builtins.join(base, attr);
             }
+            case "eval": {
+                // eval('os.system') is os.system: a dotted name hidden in a (computed) string
+                String text = c.args().size() == 1 ? constText(c.args().get(0), depth) : null;
+                if (text == null || !DOTTED_NAME.matcher(text.strip()).matches()) {
+                    return null;
+                }
+                String[] parts = text.strip().split("\\.");
+                String base = resolveName(parts[0], null, scopeOf(c), depth + 1);
+                for (int i = 1; base != null && i < parts.length; i++) {
+                    base = Builtins.join(base, parts[i]);
+                }
+                return base;
+            }
             default:
                 return null;
         }
     }
+
+    private static final java.util.regex.Pattern DOTTED_NAME =
+            java.util.regex.Pattern.compile("[A-Za-z_]\\w*(\\.[A-Za-z_]\\w*){0,8}");
 
     /** {@code globals()['exec']}, {@code vars(os)['system']}, {@code os.__dict__['system']}, {@code sys.modules['os']}. */
     private String subscriptQname(Expr.Subscript s, int depth) {

@@ -40,6 +40,7 @@ final class ReachAnalysis {
     private final Evaluator eval;
     private final Reach moduleReach;
     private final boolean setupScript;
+    private final boolean builtOnInstall;
     private final Set<Scope> commandClasses = setOf();
     private final Map<Scope, Reach> promoted = new IdentityHashMap<>();
     private final Map<Scope.Ctx, Reach> byCtx = new IdentityHashMap<>();
@@ -49,9 +50,19 @@ final class ReachAnalysis {
      * @param originReach for decoded layers, the reach of the literal they were decoded from
      */
     ReachAnalysis(SymbolTable table, Evaluator eval, boolean setupScript, Optional<Reach> originReach) {
+        this(table, eval, setupScript, originReach, true);
+    }
+
+    /**
+     * @param builtOnInstall the package is built when installed (an sdist): setuptools command classes outside
+     *                       setup.py can run then. In a wheel or egg nothing but setup.py itself could.
+     */
+    ReachAnalysis(SymbolTable table, Evaluator eval, boolean setupScript, Optional<Reach> originReach,
+                  boolean builtOnInstall) {
         this.table = table;
         this.eval = eval;
         this.setupScript = setupScript;
+        this.builtOnInstall = builtOnInstall;
         this.moduleReach = originReach.orElse(setupScript ? Reach.INSTALL_TIME : Reach.IMPORT_TIME);
         findCommandClasses();
         propagateThroughCalls();
@@ -138,7 +149,7 @@ final class ReachAnalysis {
                 String name = q.get();
                 int first = name.indexOf('.');
                 int last = name.lastIndexOf('.');
-                if (first > 0 && BUILD_TOOLS.contains(name.substring(0, first))
+                if (first > 0 && BUILD_TOOLS.contains(name.substring(0, first)) && (setupScript || builtOnInstall)
                         && (setupScript ? COMMANDS : PIP_RUN_COMMANDS).contains(name.substring(last + 1))) {
                     return true;
                 }

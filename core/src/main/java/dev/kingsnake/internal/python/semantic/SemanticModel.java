@@ -38,6 +38,7 @@ public final class SemanticModel implements PythonFile {
     private final SymbolTable table;
     private final Evaluator evaluator;
     private final Optional<Reach> layerReach;
+    private final boolean builtOnInstall;
     private ReachAnalysis reach;
     private String[] lines;
 
@@ -55,6 +56,18 @@ public final class SemanticModel implements PythonFile {
      */
     public SemanticModel(String path, byte[] bytes, String text, Module module, boolean parseErrors,
                          List<String> decodeChain, Optional<Location> origin, long maxConstantLength) {
+        this(path, bytes, text, module, parseErrors, decodeChain, origin, maxConstantLength, true);
+    }
+
+    /**
+     * @param builtOnInstall the file's package is built when installed (an sdist, a directory): setuptools
+     *                       command classes outside setup.py may run at install time; in a wheel or egg they
+     *                       cannot
+     */
+    public SemanticModel(String path, byte[] bytes, String text, Module module, boolean parseErrors,
+                         List<String> decodeChain, Optional<Location> origin, long maxConstantLength,
+                         boolean builtOnInstall) {
+        this.builtOnInstall = builtOnInstall;
         this.path = path;
         this.bytes = bytes;
         this.text = text;
@@ -149,7 +162,7 @@ public final class SemanticModel implements PythonFile {
             return Reach.UNKNOWN;
         }
         if (reach == null) {
-            reach = new ReachAnalysis(table, evaluator, isSetupScript(path), layerReach);
+            reach = new ReachAnalysis(table, evaluator, isSetupScript(path), layerReach, builtOnInstall);
         }
         return reach.reach(ctx);
     }

@@ -39,6 +39,15 @@ class NameResolutionTest {
         assertEquals(want, callee(call(sub(dotted("os.__dict__"), str("system"))), imp("os")));
         assertEquals(want, callee(call(attr(sub(dotted("sys.modules"), str("os")), "system")), imp("sys")));
         assertEquals(want, callee(call("system"), from("os", "*")));
+        assertEquals(want, callee(call(call("eval", add(str("os.sy"), str("stem")))), imp("os")));
+        assertEquals(want, callee(call("s"), imp("os"), assign("s", call("eval", str("os.system")))));
+    }
+
+    @Test
+    void evalOfAnythingButAConstantDottedNameIsNotAName() {
+        assertEquals(Optional.empty(), callee(call(call("eval", name("x"))), imp("os")));
+        assertEquals(Optional.empty(), callee(call(call("eval", str("os.system('id')"))), imp("os")));
+        assertEquals(Optional.empty(), callee(call(call("eval", str("os.system"), name("g"))), imp("os")));
     }
 
     @Test

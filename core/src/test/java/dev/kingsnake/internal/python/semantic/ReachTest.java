@@ -146,6 +146,21 @@ class ReachTest {
     }
 
     @Test
+    void inAWheelOnlySetupPyItselfCouldRunAtInstallTime() {
+        // numpy's wheel ships numpy/distutils/command/build_ext.py: a build_ext subclass nobody runs on install
+        Expr.Call payload = call("os.system", str("id"));
+        Stmt.ClassDef cmd = cls("build_ext", List.of(name("old_build_ext")),
+                def("run", List.of("self"), expr(payload)));
+        Stmt[] body = {from("distutils.command.build_ext", "build_ext as old_build_ext"), cmd};
+        SemanticModel inSdist = new SemanticModel("pkg/distutils/command/build_ext.py", new byte[0], "", module(body),
+                false, List.of(), Optional.empty(), 1 << 20, true);
+        assertEquals(Reach.INSTALL_TIME, inSdist.reach(payload));
+        SemanticModel inWheel = new SemanticModel("pkg/distutils/command/build_ext.py", new byte[0], "", module(body),
+                false, List.of(), Optional.empty(), 1 << 20, false);
+        assertEquals(Reach.CALLED, inWheel.reach(payload));
+    }
+
+    @Test
     void functionsCalledFromModuleLevelInheritItsReach() {
         Expr.Call payload = call("os.system", str("id"));
         Expr.Call deeper = call("exec", str("1"));
