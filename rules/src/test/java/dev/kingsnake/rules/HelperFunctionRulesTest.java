@@ -7,6 +7,7 @@ import dev.kingsnake.internal.python.ParseOutcome;
 import dev.kingsnake.internal.python.PythonParser;
 import dev.kingsnake.internal.python.semantic.SemanticModel;
 import dev.kingsnake.rules.exec.ComputedImportRule;
+import dev.kingsnake.rules.exec.DecodedCodeExecutionRule;
 import dev.kingsnake.rules.exec.DownloadedCodeExecutionRule;
 import dev.kingsnake.rules.exfil.KeyMaterialSendRule;
 import dev.kingsnake.rules.network.DownloadRule;
@@ -135,6 +136,25 @@ class HelperFunctionRulesTest {
         assertEquals(Severity.CRITICAL, r.get(0).severity());
         assertEquals(Severity.HIGH, r.get(1).severity());
         assertEquals(Confidence.MEDIUM, r.get(1).confidence());
+    }
+
+    @Test
+    void decodingWhatAParentPipesInIsIpcNotAHiddenPayload() {
+        String src = "import base64, marshal, sys, subprocess, pickle\n"
+                + "def worker():\n"
+                + "    line = sys.stdin.readline()\n"
+                + "    exec(marshal.loads(base64.b64decode(line.strip())))\n"
+                + "    cmd, kw = pickle.loads(base64.b64decode(sys.stdin.readline()))\n"
+                + "    subprocess.Popen(cmd, **kw)\n"
+                + "BLOB = 'cHJpbnQoMSk='\n"
+                + "exec(base64.b64decode(BLOB))\n";
+        List<Reported> code = run(new DecodedCodeExecutionRule(), src);
+        assertEquals(List.of(4, 4, 5, 8), code.stream().map(Reported::line).toList(), code.toString());
+        assertTrue(code.stream().filter(x -> x.line() < 8).allMatch(x -> x.severity() == Severity.LOW), code.toString());
+        assertEquals(Severity.HIGH, code.get(3).severity());
+        List<Reported> cmd = run(new EncodedCommandRule(), src);
+        assertEquals(1, cmd.size(), cmd.toString());
+        assertEquals(Severity.LOW, cmd.get(0).severity());
     }
 
     @Test

@@ -43,6 +43,46 @@ public final class RemoteCommandRule implements PythonFileRule {
         }
     }
 
+    /**
+     * The command or code run is what was received (directly, or through a few assignments in the same
+     * function: {@code cmd = sock.recv(1024).decode(); subprocess.getoutput(cmd)}); a server that runs a fixed
+     * program and feeds it the request (a CGI handler) does not run what it receives.
+     */
+    private static boolean runsReceived(CodeFacts facts, CodeFacts.CallFact run) {
+        Set<Expr.Call> received = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (CodeFacts.CallFact c : facts.calls()) {
+            if (c.scope() == run.scope() && c.is(Capability.RECV)) {
+                received.add(c.call());
+            }
+        }
+        for (Expr a : run.call().args()) {
+            if (mentions(facts, run.scope(), a, received, 0)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean mentions(CodeFacts facts, int scope, Expr e, Set<Expr.Call> received, int depth) {
+        boolean[] found = {false};
+        dev.kingsnake.spi.python.Nodes.walk(e, n -> {
+            if (found[0]) {
+                return;
+            }
+            if (n instanceof Expr.Call c && received.contains(c)) {
+                found[0] = true;
+            } else if (n instanceof Expr.Name nm && depth < 4) {
+                for (Expr v : facts.assignedIn(scope, nm.id())) {
+                    if (v != e && mentions(facts, scope, v, received, depth + 1)) {
+                        found[0] = true;
+                        return;
+                    }
+                }
+            }
+        });
+        return found[0];
+    }
+
     @Override
     public RuleInfo info() {
         return INFO;
@@ -65,7 +105,7 @@ public final class RemoteCommandRule implements PythonFileRule {
                 continue;
             }
             Set<Capability> scope = facts.scope(c.scope());
-            if (scope.contains(Capability.RECV) && lines.add(c.call().line())) {
+            if (scope.contains(Capability.RECV) && runsReceived(facts, c) && lines.add(c.call().line())) {
                 sink.report(Location.of(file, c.call()), "runs what it receives from a socket",
                         file.line(c.call().line()));
             } else if (scope.contains(Capability.LISTEN) && scope.contains(Capability.SOCKET)

@@ -37,7 +37,11 @@ public final class CodeFacts {
      * fetched from a URL (HTTP, FTP, a download tool) rather than received on a socket the program holds (IPC,
      * RPC and remote-execution frameworks exchange code that way by design).
      */
-    public enum Taint { NETWORK, FETCHED, DECODE, FILE_READ }
+    public enum Taint { NETWORK, FETCHED, DECODE, FILE_READ, STDIN }
+
+    /** Reads of standard input: what a parent process pipes to a worker it started (IPC). */
+    private static final Set<String> STDIN_READS = Set.of("sys.stdin.read", "sys.stdin.readline",
+            "sys.stdin.readlines", "sys.stdin.buffer.read", "sys.stdin.buffer.readline", "sys.stdin.buffer.raw.read");
 
     /** Network sources that receive on a connection rather than fetch a URL. */
     private static final Set<String> RECEIVING_CALLS = Set.of("socket.socket", "socket.create_connection",
@@ -487,6 +491,10 @@ public final class CodeFacts {
         }
         if (DECODE_CALLS.contains(n) || DECODE_METHODS.contains(m)) {
             out.add(Taint.DECODE);
+        }
+        if (STDIN_READS.contains(n) || "os.read".equals(n) && c.arg(0).flatMap(file()::constant)
+                .map(k -> k instanceof Const.Int i && i.value().intValue() == 0).orElse(false)) {
+            out.add(Taint.STDIN);
         }
         if (("decode".equals(m) || "encode".equals(m) || "codecs.decode".equals(n) || "codecs.encode".equals(n))
                 && codecArg(c)) {

@@ -24,7 +24,8 @@ public final class DecodedCodeExecutionRule implements PythonFileRule {
             "exec(base64.b64decode('cHJpbnQoMSk='))",
             "Benign packages rarely hide source code they run. pickle.loads of decoded data (session/cache "
                     + "tokens, signed caches) is reported at LOW/LOW only; text decodes such as .decode('utf-8') do "
-                    + "not count as decoding.");
+                    + "not count as decoding. Workers that decode and run what their parent process pipes to "
+                    + "standard input (build tools, SSH tunnels) are LOW/MEDIUM.");
 
     @Override
     public RuleInfo info() {
@@ -48,6 +49,10 @@ public final class DecodedCodeExecutionRule implements PythonFileRule {
                 if (u.pickle()) {
                     sink.report(Location.of(file, c), u.sink() + "() unpickles decoded data", ev,
                             Severity.LOW, Confidence.LOW);
+                } else if (u.taint().contains(CodeFacts.Taint.STDIN)) {
+                    // a worker running code its parent pipes in (build tools, SSH tunnels, freezers): IPC
+                    sink.report(Location.of(file, c), u.sink() + "() runs decoded data read from standard input", ev,
+                            Severity.LOW, Confidence.MEDIUM);
                 } else {
                     sink.report(Location.of(file, c), u.sink() + "() runs decoded/decompressed data", ev);
                 }

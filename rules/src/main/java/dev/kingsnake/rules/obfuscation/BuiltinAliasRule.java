@@ -49,7 +49,8 @@ public final class BuiltinAliasRule implements PythonFileRule {
                 return;
             }
             Expr v = a.value().get();
-            if (v instanceof Expr.Sequence s) {
+            if (v instanceof Expr.Sequence s && a.targets().stream().anyMatch(t -> t instanceof Expr.Sequence)) {
+                // Math, Add, Run = exec, str, globals: unpacked into new names (a set of builtins is data)
                 int builtins = 0;
                 String runner = null;
                 for (Expr e : s.elements()) {

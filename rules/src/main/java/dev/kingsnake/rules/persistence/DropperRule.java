@@ -245,8 +245,10 @@ public final class DropperRule implements PythonFileRule {
         if (c.call().args().isEmpty()) {
             return false;
         }
-        Expr a0 = c.call().args().get(0);
-        Expr head = a0 instanceof Expr.Sequence seq && !seq.elements().isEmpty() ? seq.elements().get(0) : a0;
+        Expr head = programOf(facts, c.scope(), c.call().args().get(0));
+        if (head instanceof Expr.Call found && LOOKED_UP_TOOLS.contains(facts.file().calleeName(found).orElse(""))) {
+            return false; // a tool found on PATH (shutil.which('sftp')), not a file the code wrote
+        }
         Optional<String> t = facts.text(head);
         if (t.isPresent() && !t.get().startsWith("{}")) {
             String[] words = t.get().strip().split("\\s+");
@@ -254,6 +256,27 @@ public final class DropperRule implements PythonFileRule {
         }
         return head instanceof Expr.Name || head instanceof Expr.FString || head instanceof Expr.BinOp
                 || head instanceof Expr.Subscript || isPathOf(facts, head);
+    }
+
+    private static final Set<String> LOOKED_UP_TOOLS = Set.of("shutil.which", "distutils.spawn.find_executable",
+            "which");
+
+    /**
+     * The program a command starts: the first element of a list, following a variable to its one assignment in
+     * the same function ({@code command = [sftp, ...]; subprocess.run(command)}), at most a few steps.
+     */
+    private static Expr programOf(CodeFacts facts, int scope, Expr command) {
+        Expr e = command;
+        for (int i = 0; i < 4; i++) {
+            if (e instanceof Expr.Sequence seq && !seq.elements().isEmpty()) {
+                e = seq.elements().get(0);
+            } else if (e instanceof Expr.Name n && facts.assignedIn(scope, n.id()).size() == 1) {
+                e = facts.assignedIn(scope, n.id()).get(0);
+            } else {
+                break;
+            }
+        }
+        return e;
     }
 
     /** The program run is a path computed at run time (not a named tool). */

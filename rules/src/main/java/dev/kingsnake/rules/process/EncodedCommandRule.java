@@ -22,7 +22,8 @@ public final class EncodedCommandRule implements PythonFileRule {
             Severity.HIGH, Confidence.HIGH,
             Set.of(Tags.PROCESS, Tags.DECODE, Tags.OBFUSCATION, Tags.STRONG),
             "os.system('echo ZWNobyBoaQ== | base64 -d | sh')",
-            "Legitimate tools have no reason to hide the commands they run from the reader.");
+            "Legitimate tools have no reason to hide the commands they run from the reader. Workers that decode "
+                    + "commands their parent process pipes to standard input (build tools) are LOW/MEDIUM.");
 
     @Override
     public RuleInfo info() {
@@ -38,6 +39,10 @@ public final class EncodedCommandRule implements PythonFileRule {
                 if (m != null) {
                     sink.report(Location.of(file, c), cmd.sink() + "() runs an encoded command: "
                             + (m.length() > 80 ? m.substring(0, 80) + Commands.UNKNOWN : m), cmd.evidence());
+                } else if (cmd.taint().contains(CodeFacts.Taint.DECODE) && cmd.taint().contains(CodeFacts.Taint.STDIN)) {
+                    // a worker decoding the commands its parent pipes in (waf's processor, test runners): IPC
+                    sink.report(Location.of(file, c), cmd.sink() + "() runs a command decoded from standard input",
+                            file.line(c.line()).strip(), Severity.LOW, Confidence.MEDIUM);
                 } else if (cmd.taint().contains(CodeFacts.Taint.DECODE)) {
                     sink.report(Location.of(file, c), cmd.sink() + "() runs a command that is decoded first",
                             file.line(c.line()).strip());
