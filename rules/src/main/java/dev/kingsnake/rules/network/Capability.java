@@ -151,6 +151,16 @@ public enum Capability {
     private static final Pattern SHELL_WORDS = Pattern.compile(
             "(?i)(^|[/\\\\\\s'\"])(sh|bash|zsh|dash|cmd(\\.exe)?|powershell(\\.exe)?|pwsh)($|[\\s'\"])");
 
+    /** A command text that uploads or posts data with curl/wget ({@code -F}, {@code -d}, {@code --data} ...). */
+    static boolean uploadsWithTool(List<String> texts) {
+        for (String t : texts) {
+            if (CURL_SEND.matcher(t).find()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     static EnumSet<Capability> classify(CodeFacts facts, Expr.Call c, String qn, String method) {
         EnumSet<Capability> caps = EnumSet.noneOf(Capability.class);
         Set<Capability> known = BY_NAME.get(qn);

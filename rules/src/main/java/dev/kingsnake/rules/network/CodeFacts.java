@@ -379,6 +379,19 @@ public final class CodeFacts {
         String method = c.callee() instanceof Expr.Attribute a ? a.attr()
                 : c.callee() instanceof Expr.Name nm ? nm.id() : "";
         EnumSet<Capability> caps = Capability.classify(this, c, qn, method);
+        if (caps.contains(Capability.PROCESS) && !caps.contains(Capability.SEND)) {
+            // cmd = f'curl -F "file=@{archive}" https://...'; os.system(cmd): the command held in a variable
+            for (Expr a : c.args()) {
+                if (a instanceof Expr.Name n) {
+                    for (Expr v : assignedIn(scope, n.id())) {
+                        if (Capability.uploadsWithTool(textsWithin(v))) {
+                            caps.add(Capability.SEND);
+                            caps.add(Capability.NETWORK);
+                        }
+                    }
+                }
+            }
+        }
         CallFact fact = new CallFact(c, qn, method, scope, caps);
         calls.add(fact);
         scopeCaps.get(scope).addAll(caps);
