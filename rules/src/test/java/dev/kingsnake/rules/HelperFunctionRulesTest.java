@@ -141,17 +141,22 @@ class HelperFunctionRulesTest {
 
     @Test
     void decodingWhatAParentPipesInIsIpcNotAHiddenPayload() {
-        String src = "import base64, marshal, sys, subprocess, pickle\n"
+        String src = "import base64, marshal, os, sys, subprocess, pickle\n"
                 + "def worker():\n"
                 + "    line = sys.stdin.readline()\n"
                 + "    exec(marshal.loads(base64.b64decode(line.strip())))\n"
                 + "    cmd, kw = pickle.loads(base64.b64decode(sys.stdin.readline()))\n"
                 + "    subprocess.Popen(cmd, **kw)\n"
                 + "BLOB = 'cHJpbnQoMSk='\n"
-                + "exec(base64.b64decode(BLOB))\n";
+                + "exec(base64.b64decode(BLOB))\n"
+                + "def child(fd):\n"
+                + "    with os.fdopen(fd, 'r') as pipe:\n"
+                + "        first = pipe.readline()\n"
+                + "    exec(marshal.loads(base64.b64decode(first.strip())))\n";
         List<Reported> code = run(new DecodedCodeExecutionRule(), src);
-        assertEquals(List.of(4, 4, 5, 8), code.stream().map(Reported::line).toList(), code.toString());
-        assertTrue(code.stream().filter(x -> x.line() < 8).allMatch(x -> x.severity() == Severity.LOW), code.toString());
+        assertEquals(List.of(4, 4, 5, 8, 12, 12), code.stream().map(Reported::line).toList(), code.toString());
+        assertTrue(code.stream().filter(x -> x.line() != 8).allMatch(x -> x.severity() == Severity.LOW),
+                code.toString());
         assertEquals(Severity.HIGH, code.get(3).severity());
         List<Reported> cmd = run(new EncodedCommandRule(), src);
         assertEquals(1, cmd.size(), cmd.toString());

@@ -39,7 +39,10 @@ public final class CodeFacts {
      */
     public enum Taint { NETWORK, FETCHED, DECODE, FILE_READ, STDIN }
 
-    /** Reads of standard input: what a parent process pipes to a worker it started (IPC). */
+    /**
+     * Reads of standard input, and pipes opened from an inherited file descriptor ({@code os.fdopen}): what a
+     * parent process sends to a worker it started (IPC).
+     */
     private static final Set<String> STDIN_READS = Set.of("sys.stdin.read", "sys.stdin.readline",
             "sys.stdin.readlines", "sys.stdin.buffer.read", "sys.stdin.buffer.readline", "sys.stdin.buffer.raw.read");
 
@@ -492,7 +495,7 @@ public final class CodeFacts {
         if (DECODE_CALLS.contains(n) || DECODE_METHODS.contains(m)) {
             out.add(Taint.DECODE);
         }
-        if (STDIN_READS.contains(n) || "os.read".equals(n) && c.arg(0).flatMap(file()::constant)
+        if (STDIN_READS.contains(n) || "os.fdopen".equals(n) || "os.read".equals(n) && c.arg(0).flatMap(file()::constant)
                 .map(k -> k instanceof Const.Int i && i.value().intValue() == 0).orElse(false)) {
             out.add(Taint.STDIN);
         }

@@ -105,6 +105,13 @@ public final class Commands {
     /** sh/bash running a script of the source tree (autogen.sh, configure helpers). */
     static final Pattern IN_TREE_SCRIPT = Pattern.compile(
             "^\\s*(\\S*/)?(ba)?sh\\s+(\\./)?[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*\\.sh(\\s+[-\\w=./]*)*\\s*$");
+    /**
+     * A compiler whose name is found at run time, asked only what it knows ({@code [cc, '-xc', '-E', '-', '-v']},
+     * {@code [cc, '--version']}): setup.py scripts probe include paths and versions this way.
+     */
+    static final Pattern COMPILER_PROBE = Pattern.compile(
+            "^\\s*\u2026\\s+((-x\\s*c(\\+\\+)?|-E|-v|-|--version|-dumpversion|-dumpmachine|-print-search-dirs"
+                    + "|-print-file-name=\\S+|-print-prog-name=\\S+)\\s*)+$");
     static final Pattern NETWORK_TOOL = Pattern.compile(
             "(^|[\\s;&|\"'(])(curl|wget|nc|ncat|netcat|socat|telnet|tftp|ftp|scp|powershell|pwsh|iwr|"
                     + "invoke-webrequest)(\\.exe)?(\\s|$)", F);
@@ -154,7 +161,7 @@ public final class Commands {
                 return false;
             }
             String tool = tool();
-            if (IN_TREE_SCRIPT.matcher(text).find()) {
+            if (IN_TREE_SCRIPT.matcher(text).find() || COMPILER_PROBE.matcher(text).matches()) {
                 return true;
             }
             return !tool.isEmpty() && !tool.equals(UNKNOWN) && BENIGN_TOOLS.contains(tool);
