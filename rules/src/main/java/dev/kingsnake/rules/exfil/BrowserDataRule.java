@@ -28,7 +28,7 @@ public final class BrowserDataRule extends IndicatorRule {
             "Cookie-import libraries (browser_cookie3 and the like) and browser automation read these on purpose; "
                     + "expect findings there. Profile directories and the os_crypt/encrypted_key names "
                     + "(also used by crypto libraries) are only reported next to code that sends or copies data, or "
-                    + "together with another browser store; the password/cookie databases always are.");
+                    + "together with another browser store; the password/cookie databases always are, at half weight where the file sends nothing.");
 
     private static final List<Indicator> INDICATORS = List.of(
             Indicator.strong("Chromium saved passwords", "(^|/)login data( for account)?$|/login data\\b"),
@@ -75,6 +75,19 @@ public final class BrowserDataRule extends IndicatorRule {
     @Override
     protected Set<Capability> companions() {
         return EnumSet.of(Capability.SEND, Capability.FILE_WRITE);
+    }
+
+    /**
+     * Stores named where nothing in the file sends data weigh half: cookie-import libraries (browser_cookie3,
+     * yt-dlp's cookie reader) name every store and copy the databases to read them, but send nothing.
+     */
+    @Override
+    protected Grade grade(CodeFacts facts, Hit h, boolean several) {
+        Grade g = super.grade(facts, h, several);
+        if (g != null && !facts.fileCaps().contains(Capability.SEND) && g.severity().compareTo(Severity.MEDIUM) > 0) {
+            return new Grade(lower(g.severity()), Confidence.MEDIUM);
+        }
+        return g;
     }
 
     @Override
