@@ -141,7 +141,7 @@ class HelperFunctionRulesTest {
 
     @Test
     void decodingWhatAParentPipesInIsIpcNotAHiddenPayload() {
-        String src = "import base64, marshal, os, sys, subprocess, pickle\n"
+        String src = "import base64, marshal, os, sys, subprocess, pickle, zlib\n"
                 + "def worker():\n"
                 + "    line = sys.stdin.readline()\n"
                 + "    exec(marshal.loads(base64.b64decode(line.strip())))\n"
@@ -152,9 +152,11 @@ class HelperFunctionRulesTest {
                 + "def child(fd):\n"
                 + "    with os.fdopen(fd, 'r') as pipe:\n"
                 + "        first = pipe.readline()\n"
-                + "    exec(marshal.loads(base64.b64decode(first.strip())))\n";
+                + "    exec(marshal.loads(base64.b64decode(first.strip())))\n"
+                + "def assemble(stdin):\n"
+                + "    exec(compile(zlib.decompress(stdin.read(4096)), 'm', 'exec'))\n";
         List<Reported> code = run(new DecodedCodeExecutionRule(), src);
-        assertEquals(List.of(4, 4, 5, 8, 12, 12), code.stream().map(Reported::line).toList(), code.toString());
+        assertEquals(List.of(4, 4, 5, 8, 12, 12, 14, 14), code.stream().map(Reported::line).toList(), code.toString());
         assertTrue(code.stream().filter(x -> x.line() != 8).allMatch(x -> x.severity() == Severity.LOW),
                 code.toString());
         assertEquals(Severity.HIGH, code.get(3).severity());

@@ -495,7 +495,7 @@ public final class CodeFacts {
         if (DECODE_CALLS.contains(n) || DECODE_METHODS.contains(m)) {
             out.add(Taint.DECODE);
         }
-        if (STDIN_READS.contains(n) || "os.fdopen".equals(n) || "os.read".equals(n) && c.arg(0).flatMap(file()::constant)
+        if (STDIN_READS.contains(n) || "os.fdopen".equals(n) || readsNamedStdin(c, m) || "os.read".equals(n) && c.arg(0).flatMap(file()::constant)
                 .map(k -> k instanceof Const.Int i && i.value().intValue() == 0).orElse(false)) {
             out.add(Taint.STDIN);
         }
@@ -522,6 +522,16 @@ public final class CodeFacts {
                 out.add(Taint.FILE_READ);
             }
         }
+    }
+
+    /** {@code stdin.read(n)}, {@code self.stdin.readline()}: a read on something named stdin (a pipe handed in). */
+    private static boolean readsNamedStdin(Expr.Call c, String m) {
+        if (!("read".equals(m) || "readline".equals(m) || "readlines".equals(m))
+                || !(c.callee() instanceof Expr.Attribute a)) {
+            return false;
+        }
+        String receiver = Nodes.dottedName(a.value());
+        return receiver.equals("stdin") || receiver.endsWith(".stdin") || receiver.endsWith(".stdin.buffer");
     }
 
     /**
