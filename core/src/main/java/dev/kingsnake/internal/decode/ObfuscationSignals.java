@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  * {@link PythonFile#obfuscationSignals()}.
  */
 public final class ObfuscationSignals {
-    private static final Pattern DECLARED = Pattern.compile(
+    static final Pattern DECLARED = Pattern.compile(
             "(?im)^\\s*#.*\\bobfuscated (?:with|by)\\b.*$|^\\s*(__obfuscator__|__\\w*Obfuscator\\w*__)\\s*=");
     private static final Pattern CONFUSABLE = Pattern.compile("^(?:[Il1]{6,}|[O0o]{6,}|_{4,}|[IJL]{8,}|[MNW]{8,}|[XW]{8,})$");
     private static final Set<String> DECODER_MODULES = Set.of("zlib", "base64", "marshal", "lzma", "bz2", "gzip",
@@ -42,8 +42,8 @@ public final class ObfuscationSignals {
             out.add(new ObfuscationSignal(Kind.PYARMOR, lineOf(text, firstOf(text, "__pyarmor__", "pyarmor_runtime",
                     "__armor_enter__", "PYARMOR")), "PyArmor runtime"));
         }
-        Matcher m = DECLARED.matcher(text);
-        if (m.find()) {
+        Matcher m = mentionsObfuscator(text) ? DECLARED.matcher(text) : null;
+        if (m != null && m.find()) {
             out.add(new ObfuscationSignal(Kind.DECLARED_OBFUSCATOR, lineOf(text, m.start()), m.group().strip()));
         }
         Set<String> confusable = new HashSet<>();
@@ -75,6 +75,17 @@ public final class ObfuscationSignals {
                     + " look-alike identifiers"));
         }
         return out;
+    }
+
+    /** Every match of {@link #DECLARED} holds 'obfuscat' in some ASCII case; most files hold none. */
+    static boolean mentionsObfuscator(String text) {
+        for (int i = 0, last = text.length() - 8; i <= last; i++) {
+            char c = text.charAt(i);
+            if ((c | 0x20) == 'o' && text.regionMatches(true, i, "obfuscat", 0, 8)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean importsDecoder(Expr body) {

@@ -44,8 +44,8 @@ public final class ObfuscatorMarkerRule implements PythonFileRule {
     @Override
     public void check(PythonFile file, RuleContext ctx, FindingSink sink) {
         String t = file.text();
-        Matcher m = MARKER.matcher(mayHoldMarker(t) ? t : "");
-        while (m.find()) {
+        Matcher m = mayHoldMarker(t) ? MARKER.matcher(t) : null;
+        while (m != null && m.find()) {
             SourceRegions r = SourceRegions.of(file);
             boolean banner = m.group().regionMatches(true, 0, "obfuscated", 0, 10);
             if (banner && r.kind(m.start()) != SourceRegions.COMMENT) {
@@ -127,21 +127,30 @@ public final class ObfuscatorMarkerRule implements PythonFileRule {
 
     /**
      * False only when no identifier of the file can have a {@link #confusableShape}: that needs six or more
-     * characters in a row, all of them from I, l, 1, O, 0, o and '_'.
+     * characters in a row from I, l, 1, O, 0, o and '_', at the start of an {@link #IDENT} (not a digit, not
+     * after an ASCII word character; numbers like 1000000 do not count).
      */
     static boolean hasConfusableRun(String t) {
         int run = 0;
+        boolean identStart = false;
         for (int i = 0; i < t.length(); i++) {
-            switch (t.charAt(i)) {
-                case 'I', 'l', '1', 'O', '0', 'o', '_' -> {
-                    if (++run >= 6) {
-                        return true;
-                    }
+            char c = t.charAt(i);
+            if (c == 'I' || c == 'l' || c == '1' || c == 'O' || c == '0' || c == 'o' || c == '_') {
+                if (run++ == 0) {
+                    identStart = c != '1' && c != '0' && (i == 0 || !asciiWord(t.charAt(i - 1)));
                 }
-                default -> run = 0;
+                if (identStart && run >= 6) {
+                    return true;
+                }
+            } else {
+                run = 0;
             }
         }
         return false;
+    }
+
+    private static boolean asciiWord(char c) {
+        return c < 128 && (Character.isLetterOrDigit(c) || c == '_');
     }
 
     /** Only I/l/1, only O/0/o, or only underscores (with at least one mix, so '______' alone counts too). */

@@ -20,8 +20,8 @@ class ObfuscatorMarkerPrefilterTest {
         Arbitrary<String> piece = Arbitraries.oneOf(
                 Arbitraries.of("__pyarmor__", "pyarmor_runtime", "from  pytransform\timport", "__armor_enter__",
                         "__armor_exit__", "Obfuscated By x", "OBFUSCATED using", "obfuscated with", "obfuscat",
-                        "pyarmo", "__armor", "IlIlIl", "lIl1Il", "O0O0o0", "______", "_O0_", "é", " ", "\n", "(", "#"),
-                Arbitraries.strings().withChars("Il1O0o_ abcdBY").ofMinLength(1).ofMaxLength(12));
+                        "pyarmo", "__armor", "IlIlIl", "lIl1Il", "O0O0o0", "______", "_O0_", "1000000", "x", "9", "é", " ", "\n", "(", "#"),
+                Arbitraries.strings().withChars("Il1O0o_ abcdBY9é").ofMinLength(1).ofMaxLength(12));
         return piece.list().ofMaxSize(12).map(l -> String.join("", l));
     }
 
@@ -49,5 +49,6 @@ class ObfuscatorMarkerPrefilterTest {
         assertFalse(ObfuscatorMarkerRule.hasConfusableRun(code));
         assertTrue(ObfuscatorMarkerRule.mayHoldMarker("# ObFuScAtEd by tool"));
         assertTrue(ObfuscatorMarkerRule.hasConfusableRun("x = IlIlIl"));
+        assertFalse(ObfuscatorMarkerRule.hasConfusableRun("n = 1000000 + x0000000 + 1_000_000"));
     }
 }
