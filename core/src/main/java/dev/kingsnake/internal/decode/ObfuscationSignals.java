@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
 public final class ObfuscationSignals {
     static final Pattern DECLARED = Pattern.compile(
             "(?im)^\\s*#.*\\bobfuscated (?:with|by)\\b.*$|^\\s*(__obfuscator__|__\\w*Obfuscator\\w*__)\\s*=");
-    private static final Pattern CONFUSABLE = Pattern.compile("^(?:[Il1]{6,}|[O0o]{6,}|_{4,}|[IJL]{8,}|[MNW]{8,}|[XW]{8,})$");
+    static final Pattern CONFUSABLE = Pattern.compile("^(?:[Il1]{6,}|[O0o]{6,}|_{4,}|[IJL]{8,}|[MNW]{8,}|[XW]{8,})$");
     private static final Set<String> DECODER_MODULES = Set.of("zlib", "base64", "marshal", "lzma", "bz2", "gzip",
             "codecs", "binascii");
     private static final Set<String> HIDDEN = Set.of("exec", "eval", "compile", "__import__", "getattr",
@@ -57,7 +57,7 @@ public final class ObfuscationSignals {
             }
             String name = n instanceof Expr.Name nm ? nm.id() : n instanceof Stmt.FunctionDef f ? f.name()
                     : n instanceof Stmt.Param p ? p.name() : null;
-            if (name != null && CONFUSABLE.matcher(name).matches() && confusable.add(name)
+            if (name != null && mayBeConfusable(name) && CONFUSABLE.matcher(name).matches() && confusable.add(name)
                     && confusable.size() == CONFUSABLE_MIN) {
                 firstConfusable[0] = n.line();
             }
@@ -75,6 +75,11 @@ public final class ObfuscationSignals {
                     + " look-alike identifiers"));
         }
         return out;
+    }
+
+    /** Every {@link #CONFUSABLE} name has four or more characters and starts with one of its classes' letters. */
+    static boolean mayBeConfusable(String name) {
+        return name.length() >= 4 && "Il1O0o_JLMNWX".indexOf(name.charAt(0)) >= 0;
     }
 
     /** Every match of {@link #DECLARED} holds 'obfuscat' in some ASCII case; most files hold none. */

@@ -31,6 +31,19 @@ class FastPathPropertiesTest {
         }
     }
 
+    @Provide
+    Arbitrary<String> names() {
+        return Arbitraries.of("Il1", "O0o", "_", "IJL", "MNW", "XW", "Il1O0o_JLMNWXa")
+                .flatMap(cls -> Arbitraries.strings().withChars(cls).ofMinLength(1).ofMaxLength(12));
+    }
+
+    @Property(tries = 5000)
+    void confusablePrefilterNeverSkipsAConfusableName(@ForAll("names") String name) {
+        if (ObfuscationSignals.CONFUSABLE.matcher(name).matches()) {
+            assertTrue(ObfuscationSignals.mayBeConfusable(name), name);
+        }
+    }
+
     /** Any bytes, base64-encoded, with junk Python discards mixed in, decode back to themselves. */
     @Property(tries = 2000)
     void base64DecodesWhatJavaEncodes(@ForAll byte[] data, @ForAll("junk") String junk, @ForAll boolean unpadded)
