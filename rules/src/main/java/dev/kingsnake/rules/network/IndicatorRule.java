@@ -26,6 +26,9 @@ public abstract class IndicatorRule implements PythonFileRule {
 
     protected abstract List<Indicator> indicators();
 
+    /** {@link #indicators()} in one automaton, built on first use. */
+    private volatile IndicatorSet matcher;
+
     /** Capabilities that turn a weak indicator into evidence when they are in the same function. */
     protected abstract Set<Capability> companions();
 
@@ -34,6 +37,11 @@ public abstract class IndicatorRule implements PythonFileRule {
 
     @Override
     public void check(PythonFile file, RuleContext ctx, FindingSink sink) {
+        IndicatorSet set = matcher;
+        if (set == null) {
+            set = new IndicatorSet(indicators());
+            matcher = set;
+        }
         CodeFacts facts = CodeFacts.of(file);
         Map<Integer, Hit> hits = new LinkedHashMap<>();
         Set<String> labels = new HashSet<>();
@@ -46,7 +54,7 @@ public abstract class IndicatorRule implements PythonFileRule {
             if (isProse(s.text())) {
                 continue;
             }
-            Optional<Indicator> ind = Indicator.first(indicators(), s);
+            Optional<Indicator> ind = set.first(s);
             if (ind.isPresent() && (prev == null || ind.get().strong())) {
                 hits.put(line, new Hit(s, ind.get()));
                 labels.add(ind.get().label());

@@ -41,11 +41,12 @@ class RequiredLiteralsTest {
     private static final List<String> FILLERS = List.of("", "/", "\\", ".", " ", "-", "_", ":", "{}", "[x]", "0",
             "1234567", "1234567890", "abcdefghijklmnopqrstuvwxyz0123456789_-AB", "\n", "?", "+", "=", "é", "K");
 
-    static List<Indicator> ruleIndicators() {
-        List<Indicator> out = new ArrayList<>();
+    /** Every list of indicators the rules hold: an indicator rule's, and those in static fields. */
+    static List<List<Indicator>> ruleIndicatorLists() {
+        List<List<Indicator>> out = new ArrayList<>();
         for (Rule r : ServiceLoader.load(Rule.class)) {
             if (r instanceof IndicatorRule ir) {
-                out.addAll(ir.indicators());
+                out.add(ir.indicators());
             }
             for (Field f : r.getClass().getDeclaredFields()) {
                 if (!Modifier.isStatic(f.getModifiers())) {
@@ -58,14 +59,19 @@ class RequiredLiteralsTest {
                 } catch (IllegalAccessException e) {
                     throw new AssertionError(e);
                 }
-                if (v instanceof Indicator i) {
-                    out.add(i);
-                } else if (v instanceof List<?> l) {
-                    l.stream().filter(Indicator.class::isInstance).map(Indicator.class::cast).forEach(out::add);
+                if (v instanceof IndicatorSet set) {
+                    out.add(set.indicators());
+                } else if (v instanceof List<?> l && !l.isEmpty() && l.stream().allMatch(Indicator.class::isInstance)) {
+                    out.add(l.stream().map(Indicator.class::cast).toList());
                 }
             }
         }
-        List<Indicator> distinct = new ArrayList<>(new LinkedHashSet<>(out));
+        return out;
+    }
+
+    static List<Indicator> ruleIndicators() {
+        List<Indicator> distinct = new ArrayList<>(new LinkedHashSet<>(
+                ruleIndicatorLists().stream().flatMap(List::stream).toList()));
         assertTrue(distinct.size() > 50, "the rules' indicators were found: " + distinct.size());
         return distinct;
     }
@@ -197,6 +203,54 @@ class RequiredLiteralsTest {
             }
             assertTrue(matched > 0, "no generated string matches " + i.pattern());
             assertTrue(filtered > 0, "the prefilter of " + i.pattern() + " never skipped a string");
+        }
+    }
+
+    /** One pass through a list's automaton says what the indicators one by one say, on strings made for any of them. */
+    @Test
+    void indicatorSetSaysWhatTheListSays() {
+        Random rnd = new Random(7);
+        List<List<Indicator>> lists = new ArrayList<>(ruleIndicatorLists());
+        List<Indicator> shapes = new ArrayList<>();
+        for (String shape : SHAPES) {
+            shapes.add(rnd.nextBoolean() ? Indicator.strong("shape", shape) : Indicator.weakExact("shape", shape));
+        }
+        lists.add(shapes);
+        assertTrue(lists.size() >= 9, "indicator lists found: " + lists.size());
+        for (List<Indicator> list : lists) {
+            IndicatorSet set = new IndicatorSet(list);
+            int hits = 0;
+            for (int k = 0; k < 30000; k++) {
+                Indicator source = list.get(rnd.nextInt(list.size()));
+                CodeFacts.StringFact s = fact(generate(source.pattern().pattern(), rnd)
+                        + (rnd.nextInt(4) == 0 ? generate(list.get(rnd.nextInt(list.size())).pattern().pattern(), rnd) : ""));
+                Optional<Indicator> expected = Indicator.first(list, s);
+                assertEquals(expected, set.first(s), () -> s.text());
+                hits += expected.isPresent() ? 1 : 0;
+            }
+            assertTrue(hits > 100, "few strings matched the list of " + list.get(0).label());
+        }
+    }
+
+    @Test
+    void automatonFindsEveryLiteralThatOccurs() {
+        List<String> literals = List.of("he", "she", "his", "hers", "a", "aab", ".com/api/", "/");
+        List<Long> masks = new ArrayList<>();
+        for (int i = 0; i < literals.size(); i++) {
+            masks.add(1L << i);
+        }
+        IndicatorSet.Automaton a = new IndicatorSet.Automaton(literals, masks);
+        Random rnd = new Random(3);
+        for (int k = 0; k < 20000; k++) {
+            StringBuilder sb = new StringBuilder();
+            for (int j = rnd.nextInt(12); j > 0; j--) {
+                sb.append("hesiraabc./mpé".charAt(rnd.nextInt(14)));
+            }
+            long expected = 0;
+            for (int i = 0; i < literals.size(); i++) {
+                expected |= sb.indexOf(literals.get(i)) >= 0 ? masks.get(i) : 0;
+            }
+            assertEquals(expected, a.scan(sb.toString()), sb.toString());
         }
     }
 
