@@ -45,6 +45,11 @@ public final class BrowserDataRule extends IndicatorRule {
                             + "|mozilla/firefox/profiles|library/application support/google/chrome"
                             + "|\\.config/(google-chrome|chromium|bravesoftware)"));
 
+    public BrowserDataRule() {
+        super(INFO, INDICATORS, EnumSet.of(Capability.SEND, Capability.FILE_WRITE), true,
+                "names a browser credential store");
+    }
+
     @Override
     public void check(PythonFile file, RuleContext ctx, FindingSink sink) {
         super.check(file, ctx, sink);
@@ -60,30 +65,5 @@ public final class BrowserDataRule extends IndicatorRule {
                         sends ? Severity.HIGH : Severity.MEDIUM, sends ? Confidence.HIGH : Confidence.MEDIUM);
             }
         }
-    }
-
-    @Override
-    public RuleInfo info() {
-        return INFO;
-    }
-
-    @Override
-    protected List<Indicator> indicators() {
-        return INDICATORS;
-    }
-
-    @Override
-    protected Set<Capability> companions() {
-        return EnumSet.of(Capability.SEND, Capability.FILE_WRITE);
-    }
-
-    @Override
-    protected boolean secretStore() {
-        return true;
-    }
-
-    @Override
-    protected String message(String label) {
-        return "names a browser credential store (" + label + ")";
     }
 }
