@@ -2,6 +2,7 @@ package dev.kingsnake.rules.network;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.function.IntPredicate;
 import java.util.regex.Pattern;
 
 /**
@@ -45,14 +46,20 @@ public record Indicator(String label, Pattern pattern, boolean strong, boolean c
 
     /** The first indicator of the list that matches, strong ones first. */
     public static Optional<Indicator> first(List<Indicator> list, CodeFacts.StringFact s) {
+        return first(list, s, i -> true);
+    }
+
+    /** {@link #first(List, CodeFacts.StringFact)} among the indicators whose index {@code candidate} accepts. */
+    static Optional<Indicator> first(List<Indicator> list, CodeFacts.StringFact s, IntPredicate candidate) {
         Indicator weakHit = null;
-        for (Indicator i : list) {
-            if (i.matches(s)) {
-                if (i.strong()) {
-                    return Optional.of(i);
+        for (int i = 0; i < list.size(); i++) {
+            Indicator ind = list.get(i);
+            if (candidate.test(i) && ind.matches(s)) {
+                if (ind.strong()) {
+                    return Optional.of(ind);
                 }
                 if (weakHit == null) {
-                    weakHit = i;
+                    weakHit = ind;
                 }
             }
         }

@@ -64,22 +64,8 @@ public final class IndicatorSet {
         if (candidates == 0 && indicators.size() <= MAX_INDICATORS) {
             return Optional.empty();
         }
-        Indicator weakHit = null;
-        for (int i = 0; i < indicators.size(); i++) {
-            Indicator ind = indicators.get(i);
-            if (i < MAX_INDICATORS && (candidates & (1L << i)) == 0) {
-                continue;
-            }
-            if (ind.matches(s)) {
-                if (ind.strong()) {
-                    return Optional.of(ind);
-                }
-                if (weakHit == null) {
-                    weakHit = ind;
-                }
-            }
-        }
-        return Optional.ofNullable(weakHit);
+        long found = candidates;
+        return Indicator.first(indicators, s, i -> i >= MAX_INDICATORS || (found & (1L << i)) != 0);
     }
 
     private static boolean ascii(String s) {
