@@ -1,6 +1,7 @@
 package dev.kingsnake.internal.decode;
 
 import java.io.ByteArrayOutputStream;
+import java.util.Arrays;
 
 /**
  * The decoders of Python's {@code base64}, {@code binascii} and {@code bytes.fromhex}, with Python's
@@ -12,6 +13,16 @@ public final class BaseN {
     private static final String B32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
     private static final String B85 =
             "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz!#$%&()*+-;<=>?@^_`{|}~";
+
+    /** {@code B64.indexOf(c)} for every ASCII character c. */
+    private static final byte[] B64_INDEX = new byte[128];
+
+    static {
+        Arrays.fill(B64_INDEX, (byte) -1);
+        for (int i = 0; i < B64.length(); i++) {
+            B64_INDEX[B64.charAt(i)] = (byte) i;
+        }
+    }
 
     private BaseN() {
     }
@@ -35,7 +46,8 @@ public final class BaseN {
     /** {@code base64.b64decode(s, altchars)} with the two alternative characters given. */
     public static byte[] b64(byte[] in, byte plus, byte slash, OutputBound bound) throws DecodeException {
         bound.claim(in.length / 4 * 3 + 3L);
-        ByteArrayOutputStream out = new ByteArrayOutputStream(in.length / 4 * 3 + 3);
+        byte[] out = new byte[in.length / 4 * 3 + 3];
+        int size = 0;
         int acc = 0;
         int quad = 0;
         int pads = 0;
@@ -52,7 +64,7 @@ public final class BaseN {
             } else if (b == slash || b == '/') {
                 v = 63;
             } else {
-                v = b >= 0 ? B64.indexOf(b) : -1;
+                v = b >= 0 ? B64_INDEX[b] : -1;
                 if (v < 0 || v >= 62) {
                     continue;
                 }
@@ -61,23 +73,23 @@ public final class BaseN {
             acc = (acc << 6) | v;
             quad++;
             if (quad == 4) {
-                out.write(acc >> 16);
-                out.write(acc >> 8);
-                out.write(acc);
+                out[size++] = (byte) (acc >> 16);
+                out[size++] = (byte) (acc >> 8);
+                out[size++] = (byte) acc;
                 acc = 0;
                 quad = 0;
             }
         }
         if (quad == 2) {
-            out.write(acc >> 4);
+            out[size++] = (byte) (acc >> 4);
         } else if (quad == 3) {
-            out.write(acc >> 10);
-            out.write(acc >> 2);
+            out[size++] = (byte) (acc >> 10);
+            out[size++] = (byte) (acc >> 2);
         }
         if (used == 0 && in.length > 0) {
             throw DecodeException.invalid("no base64 characters");
         }
-        return out.toByteArray();
+        return Arrays.copyOf(out, size);
     }
 
     /** {@code base64.b32decode(s, casefold)}; whitespace is skipped, missing padding tolerated. */

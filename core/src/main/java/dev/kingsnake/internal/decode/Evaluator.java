@@ -616,6 +616,8 @@ final class Evaluator {
         final boolean[] invariant;
         final Map<Integer, List<Value>> cached = new HashMap<>();
         final Map<Integer, Map<Value, List<Value>>> indexes = new HashMap<>();
+        /** Per generator: the join's {inner, outer} sides, or an empty array when it is not a join. */
+        final Map<Integer, Expr[]> joinSides = new HashMap<>();
         Value.Trace trace = Value.Trace.NONE;
 
         Generation(Expr.Comprehension c, int line, List<Value> out, Map<Value, Value> dict, boolean[] invariant) {
@@ -718,20 +720,12 @@ final class Evaluator {
      */
     private Optional<List<Value>> lookupJoin(Generation g, int index, Expr.ComprehensionFor gen, Expr.Compare cmp,
                                              List<Value> items, Map<String, Value> frame) {
-        Set<String> targets = names(gen.target());
-        Expr left = cmp.left();
-        Expr right = cmp.comparators().get(0);
-        Expr inner;
-        Expr outer;
-        if (targets.containsAll(names(right)) && !names(right).isEmpty() && disjoint(names(left), targets)) {
-            inner = right;
-            outer = left;
-        } else if (targets.containsAll(names(left)) && !names(left).isEmpty() && disjoint(names(right), targets)) {
-            inner = left;
-            outer = right;
-        } else {
+        Expr[] sides = g.joinSides.computeIfAbsent(index, k -> joinSides(gen, cmp));
+        if (sides.length == 0) {
             return Optional.empty();
         }
+        Expr inner = sides[0];
+        Expr outer = sides[1];
         Map<Value, List<Value>> idx = g.indexes.get(index);
         if (idx == null) {
             idx = new HashMap<>();
@@ -751,6 +745,25 @@ final class Evaluator {
             return Optional.empty();
         }
         return Optional.of(idx.getOrDefault(key(probe), List.of()));
+    }
+
+    /**
+     * The sides of {@code cmp} as {inner, outer}: inner only about the generator's target, outer not about it
+     * at all; an empty array when the comparison is not of that shape. Depends on the syntax alone, so a
+     * comprehension works it out once per generator, not once per item of the generators around it.
+     */
+    private static Expr[] joinSides(Expr.ComprehensionFor gen, Expr.Compare cmp) {
+        Set<String> targets = names(gen.target());
+        Expr left = cmp.left();
+        Expr right = cmp.comparators().get(0);
+        Set<String> leftNames = names(left);
+        Set<String> rightNames = names(right);
+        if (targets.containsAll(rightNames) && !rightNames.isEmpty() && disjoint(leftNames, targets)) {
+            return new Expr[] {right, left};
+        } else if (targets.containsAll(leftNames) && !leftNames.isEmpty() && disjoint(rightNames, targets)) {
+            return new Expr[] {left, right};
+        }
+        return new Expr[0];
     }
 
     /** Names an expression reads from outside, leaving out those its own comprehensions and lambdas bind. */

@@ -21,9 +21,9 @@ import java.util.regex.Pattern;
  * {@link PythonFile#obfuscationSignals()}.
  */
 public final class ObfuscationSignals {
-    private static final Pattern DECLARED = Pattern.compile(
+    static final Pattern DECLARED = Pattern.compile(
             "(?im)^\\s*#.*\\bobfuscated (?:with|by)\\b.*$|^\\s*(__obfuscator__|__\\w*Obfuscator\\w*__)\\s*=");
-    private static final Pattern CONFUSABLE = Pattern.compile(
+    static final Pattern CONFUSABLE = Pattern.compile(
             "^(?:[Il1]{6,}|[O0o]{6,}|_{4,}|[IJLjli1]{8,}|[MNWmnw]{8,}|[XWxw]{8,}|[OoD0Q]{8,}|[S2s5Z]{8,}|[vVwWuU]{8,})$");
     private static final Set<String> DECODER_MODULES = Set.of("zlib", "base64", "marshal", "lzma", "bz2", "gzip",
             "codecs", "binascii");
@@ -44,8 +44,8 @@ public final class ObfuscationSignals {
             out.add(new ObfuscationSignal(Kind.PYARMOR, lineOf(text, firstOf(text, "__pyarmor__", "pyarmor_runtime",
                     "__armor_enter__", "PYARMOR")), "PyArmor runtime"));
         }
-        Matcher m = DECLARED.matcher(text);
-        if (m.find()) {
+        Matcher m = mentionsObfuscator(text) ? DECLARED.matcher(text) : null;
+        if (m != null && m.find()) {
             out.add(new ObfuscationSignal(Kind.DECLARED_OBFUSCATOR, lineOf(text, m.start()), m.group().strip()));
         }
         Set<String> confusable = new HashSet<>();
@@ -59,7 +59,7 @@ public final class ObfuscationSignals {
             }
             String name = n instanceof Expr.Name nm ? nm.id() : n instanceof Stmt.FunctionDef f ? f.name()
                     : n instanceof Stmt.Param p ? p.name() : null;
-            if (name != null && CONFUSABLE.matcher(name).matches() && confusable.add(name)
+            if (name != null && mayBeConfusable(name) && CONFUSABLE.matcher(name).matches() && confusable.add(name)
                     && confusable.size() == CONFUSABLE_MIN) {
                 firstConfusable[0] = n.line();
             }
@@ -81,6 +81,22 @@ public final class ObfuscationSignals {
                     + " look-alike identifiers"));
         }
         return out;
+    }
+
+    /** Every {@link #CONFUSABLE} name has four or more characters and starts with one of its classes' letters. */
+    static boolean mayBeConfusable(String name) {
+        return name.length() >= 4 && "Il1O0o_JLjiMNWmnwXxDQS2s5ZvVuU".indexOf(name.charAt(0)) >= 0;
+    }
+
+    /** Every match of {@link #DECLARED} holds 'obfuscat' in some ASCII case; most files hold none. */
+    static boolean mentionsObfuscator(String text) {
+        for (int i = 0, last = text.length() - 8; i <= last; i++) {
+            char c = text.charAt(i);
+            if ((c | 0x20) == 'o' && text.regionMatches(true, i, "obfuscat", 0, 8)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean importsDecoder(Expr body) {

@@ -5,6 +5,7 @@ import dev.kingsnake.Severity;
 import dev.kingsnake.rules.network.Capability;
 import dev.kingsnake.rules.network.CodeFacts;
 import dev.kingsnake.rules.network.Indicator;
+import dev.kingsnake.rules.network.IndicatorSet;
 import dev.kingsnake.spi.FindingSink;
 import dev.kingsnake.spi.Location;
 import dev.kingsnake.spi.PythonFile;
@@ -30,13 +31,13 @@ public final class ReverseShellRule implements PythonFileRule {
             "Terminal emulators and test harnesses use os.dup2 and pty without sockets; the rule needs a socket in "
                     + "the same function. Pentest tool packages that generate shell one-liners as text will match.");
 
-    private static final List<Indicator> ONE_LINERS = List.of(
+    private static final IndicatorSet ONE_LINERS = new IndicatorSet(List.of(
             Indicator.strong("bash /dev/tcp redirection", "/dev/(tcp|udp)/[^/\\s]+/\\d+|/dev/tcp/\\{\\}"),
             Indicator.strong("netcat with -e/-c", "\\b(nc|ncat|netcat)(\\.exe)?\\b[^|;]*\\s-[a-z]*[ec]\\s*\\S*(sh|cmd)"),
             Indicator.strong("interactive shell redirected to a socket", "\\b(ba)?sh -i\\s*[<>]&|0<&\\d+|>&\\s*/dev/tcp"),
             Indicator.strong("socat exec", "socat\\b.*exec:"),
             Indicator.strong("named-pipe netcat shell", "mkfifo\\b.*\\bsh\\b.*\\b(nc|ncat|netcat)\\b"),
-            Indicator.strong("PowerShell TCP client shell", "net\\.sockets\\.tcpclient.*(iex|invoke-expression|getstream)"));
+            Indicator.strong("PowerShell TCP client shell", "net\\.sockets\\.tcpclient.*(iex|invoke-expression|getstream)")));
 
     @Override
     public RuleInfo info() {
@@ -68,7 +69,7 @@ public final class ReverseShellRule implements PythonFileRule {
             }
         }
         for (CodeFacts.StringFact s : facts.strings()) {
-            Optional<Indicator> hit = Indicator.first(ONE_LINERS, s);
+            Optional<Indicator> hit = ONE_LINERS.first(s);
             if (hit.isPresent() && lines.add(s.node().line())) {
                 sink.report(Location.of(file, s.node()), "reverse-shell command (" + hit.get().label() + ")",
                         file.line(s.node().line()), Severity.HIGH, Confidence.HIGH);

@@ -41,28 +41,7 @@ public final class AppTokensRule extends IndicatorRule {
             Indicator.weak("Discord client directory", "/discord(canary|ptb)?/?$"),
             Indicator.weak("Discord user API", "discord(app)?\\.com/api/v\\d+/users/@me"));
 
-    @Override
-    public RuleInfo info() {
-        return INFO;
-    }
-
-    @Override
-    protected List<Indicator> indicators() {
-        return INDICATORS;
-    }
-
-    @Override
-    protected Set<Capability> companions() {
-        return EnumSet.of(Capability.SEND);
-    }
-
-    @Override
-    protected boolean secretStore() {
-        return true;
-    }
-
-    @Override
-    protected String message(String label) {
-        return "names an app session-token store (" + label + ")";
+    public AppTokensRule() {
+        super(INFO, INDICATORS, EnumSet.of(Capability.SEND), true, "names an app session-token store");
     }
 }

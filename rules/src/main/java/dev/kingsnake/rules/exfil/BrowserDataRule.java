@@ -45,6 +45,11 @@ public final class BrowserDataRule extends IndicatorRule {
                             + "|mozilla/firefox/profiles|library/application support/google/chrome"
                             + "|\\.config/(google-chrome|chromium|bravesoftware)"));
 
+    public BrowserDataRule() {
+        super(INFO, INDICATORS, EnumSet.of(Capability.SEND, Capability.FILE_WRITE), true,
+                "names a browser credential store");
+    }
+
     @Override
     public void check(PythonFile file, RuleContext ctx, FindingSink sink) {
         super.check(file, ctx, sink);
@@ -62,21 +67,6 @@ public final class BrowserDataRule extends IndicatorRule {
         }
     }
 
-    @Override
-    public RuleInfo info() {
-        return INFO;
-    }
-
-    @Override
-    protected List<Indicator> indicators() {
-        return INDICATORS;
-    }
-
-    @Override
-    protected Set<Capability> companions() {
-        return EnumSet.of(Capability.SEND, Capability.FILE_WRITE);
-    }
-
     /**
      * Stores named where nothing in the file sends data weigh half: cookie-import libraries (browser_cookie3,
      * yt-dlp's cookie reader) name every store and copy the databases to read them, but send nothing.
@@ -88,15 +78,5 @@ public final class BrowserDataRule extends IndicatorRule {
             return new Grade(lower(g.severity()), Confidence.MEDIUM);
         }
         return g;
-    }
-
-    @Override
-    protected boolean secretStore() {
-        return true;
-    }
-
-    @Override
-    protected String message(String label) {
-        return "names a browser credential store (" + label + ")";
     }
 }

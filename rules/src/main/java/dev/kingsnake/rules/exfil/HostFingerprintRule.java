@@ -5,6 +5,7 @@ import dev.kingsnake.Severity;
 import dev.kingsnake.rules.network.Capability;
 import dev.kingsnake.rules.network.CodeFacts;
 import dev.kingsnake.rules.network.Indicator;
+import dev.kingsnake.rules.network.IndicatorSet;
 import dev.kingsnake.spi.FindingSink;
 import dev.kingsnake.spi.Location;
 import dev.kingsnake.spi.PythonFile;
@@ -29,11 +30,11 @@ public final class HostFingerprintRule implements PythonFileRule {
                     + "reported when the same function talks to the network (medium) or the file sends data (low). "
                     + "Public-IP lookup services are reported whenever the file uses the network.");
 
-    private static final List<Indicator> IP_LOOKUP = List.of(Indicator.strong("public IP lookup service",
+    private static final IndicatorSet IP_LOOKUP = new IndicatorSet(List.of(Indicator.strong("public IP lookup service",
             "(api[46]?\\.ipify\\.org|ipinfo\\.io|ifconfig\\.(me|co)|icanhazip\\.com|checkip\\.amazonaws\\.com"
                     + "|checkip\\.dyndns\\.org|ip-api\\.com|ipapi\\.co|ipwho\\.is|api\\.myip\\.com|ident\\.me"
                     + "|ipecho\\.net|wtfismyip\\.com|myexternalip\\.com|httpbin\\.org/ip|geolocation-db\\.com"
-                    + "|api\\.ipgeolocation\\.io|ip\\.seeip\\.org|freegeoip\\.app|extreme-ip-lookup\\.com)"));
+                    + "|api\\.ipgeolocation\\.io|ip\\.seeip\\.org|freegeoip\\.app|extreme-ip-lookup\\.com)")));
 
     @Override
     public RuleInfo info() {
@@ -64,7 +65,7 @@ public final class HostFingerprintRule implements PythonFileRule {
             return;
         }
         for (CodeFacts.StringFact s : facts.strings()) {
-            Optional<Indicator> hit = Indicator.first(IP_LOOKUP, s);
+            Optional<Indicator> hit = IP_LOOKUP.first(s);
             if (hit.isPresent() && lines.add(s.node().line())) {
                 sink.report(Location.of(file, s.node()), "looks up the machine's public IP address",
                         file.line(s.node().line()));

@@ -41,28 +41,7 @@ public final class SecretFilesRule extends IndicatorRule {
             Indicator.weak("system password hashes", "^/etc/shadow$"),
             Indicator.weak("system account list", "^/etc/passwd$"));
 
-    @Override
-    public RuleInfo info() {
-        return INFO;
-    }
-
-    @Override
-    protected List<Indicator> indicators() {
-        return INDICATORS;
-    }
-
-    @Override
-    protected Set<Capability> companions() {
-        return EnumSet.of(Capability.SEND);
-    }
-
-    @Override
-    protected boolean secretStore() {
-        return true;
-    }
-
-    @Override
-    protected String message(String label) {
-        return "names a credential store (" + label + ")";
+    public SecretFilesRule() {
+        super(INFO, INDICATORS, EnumSet.of(Capability.SEND), true, "names a credential store");
     }
 }

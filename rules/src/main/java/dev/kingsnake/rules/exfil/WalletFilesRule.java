@@ -39,28 +39,8 @@ public final class WalletFilesRule extends IndicatorRule {
             Indicator.weak("Ethereum keystore", "ethereum/keystore"),
             Indicator.weak("Bitcoin/Litecoin/Monero wallet directory", "(bitcoin|litecoin|dogecoin|monero)/wallets?"));
 
-    @Override
-    public RuleInfo info() {
-        return INFO;
-    }
-
-    @Override
-    protected List<Indicator> indicators() {
-        return INDICATORS;
-    }
-
-    @Override
-    protected Set<Capability> companions() {
-        return EnumSet.of(Capability.SEND, Capability.FILE_WRITE);
-    }
-
-    @Override
-    protected boolean secretStore() {
-        return true;
-    }
-
-    @Override
-    protected String message(String label) {
-        return "names a cryptocurrency wallet store (" + label + ")";
+    public WalletFilesRule() {
+        super(INFO, INDICATORS, EnumSet.of(Capability.SEND, Capability.FILE_WRITE), true,
+                "names a cryptocurrency wallet store");
     }
 }

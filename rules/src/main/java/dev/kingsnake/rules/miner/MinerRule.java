@@ -36,23 +36,8 @@ public final class MinerRule extends IndicatorRule {
             Indicator.weak("mining algorithm flag", "(^|\\s)(-a|--algo)[ =](rx/0|randomx|cryptonight|kawpow|ethash|"
                     + "autolykos2?|etchash)\\b|--coin[ =](monero|xmr)"));
 
-    @Override
-    public RuleInfo info() {
-        return INFO;
-    }
-
-    @Override
-    protected List<Indicator> indicators() {
-        return INDICATORS;
-    }
-
-    @Override
-    protected Set<Capability> companions() {
-        return EnumSet.of(Capability.PROCESS, Capability.NETWORK, Capability.DOWNLOAD_TO_FILE);
-    }
-
-    @Override
-    protected String message(String label) {
-        return "cryptocurrency miner (" + label + ")";
+    public MinerRule() {
+        super(INFO, INDICATORS, EnumSet.of(Capability.PROCESS, Capability.NETWORK, Capability.DOWNLOAD_TO_FILE), false,
+                "cryptocurrency miner");
     }
 }

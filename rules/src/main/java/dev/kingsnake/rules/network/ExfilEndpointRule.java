@@ -48,19 +48,9 @@ public final class ExfilEndpointRule extends IndicatorRule {
             Indicator.weak("tunnel service", "(\\.ngrok(-free)?\\.(io|app|dev)|ngrok\\.io|\\.trycloudflare\\.com"
                     + "|serveo\\.net|\\.loca\\.lt|localhost\\.run|\\.pagekite\\.me|\\.localto\\.net|portmap\\.io)"));
 
-    @Override
-    public RuleInfo info() {
-        return INFO;
-    }
-
-    @Override
-    protected List<Indicator> indicators() {
-        return INDICATORS;
-    }
-
-    @Override
-    protected Set<Capability> companions() {
-        return EnumSet.of(Capability.NETWORK, Capability.PROCESS);
+    public ExfilEndpointRule() {
+        super(INFO, INDICATORS, EnumSet.of(Capability.NETWORK, Capability.PROCESS), false,
+                "names a data-drop endpoint");
     }
 
     @Override
@@ -91,10 +81,5 @@ public final class ExfilEndpointRule extends IndicatorRule {
         int host = t.indexOf("://");
         return (h.string().node() instanceof Expr.FString || h.string().node() instanceof Expr.BinOp)
                 && t.indexOf("{}", host < 0 ? 0 : host + 3) > 0;
-    }
-
-    @Override
-    protected String message(String label) {
-        return "names a data-drop endpoint (" + label + ")";
     }
 }

@@ -7,6 +7,7 @@ import dev.kingsnake.spi.Location;
 import dev.kingsnake.spi.PythonFile;
 import dev.kingsnake.spi.PythonFileRule;
 import dev.kingsnake.spi.RuleContext;
+import dev.kingsnake.spi.RuleInfo;
 
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -24,13 +25,40 @@ import java.util.Set;
  */
 public abstract class IndicatorRule implements PythonFileRule {
 
-    protected abstract List<Indicator> indicators();
+    private final RuleInfo info;
+    /** The rule's indicators in one automaton. */
+    private final IndicatorSet matcher;
+    private final Set<Capability> companions;
+    private final boolean secretStore;
+    private final String message;
 
-    /** Capabilities that turn a weak indicator into evidence when they are in the same function. */
-    protected abstract Set<Capability> companions();
+    /**
+     * @param companions capabilities that turn a weak indicator into evidence when they are in the same function
+     * @param secretStore true when the indicators name stores of secrets: a hit in the same function as a file
+     *                    upload (the store read and sent in one place) is then CRITICAL
+     * @param message     what a finding says; the indicator's label follows in brackets
+     */
+    protected IndicatorRule(RuleInfo info, List<Indicator> indicators, Set<Capability> companions,
+                            boolean secretStore, String message) {
+        this.info = info;
+        this.matcher = new IndicatorSet(indicators);
+        this.companions = Set.copyOf(companions);
+        this.secretStore = secretStore;
+        this.message = message;
+    }
 
-    /** What the finding says, given the indicator's label. */
-    protected abstract String message(String label);
+    @Override
+    public final RuleInfo info() {
+        return info;
+    }
+
+    protected final List<Indicator> indicators() {
+        return matcher.indicators();
+    }
+
+    protected final Set<Capability> companions() {
+        return companions;
+    }
 
     @Override
     public void check(PythonFile file, RuleContext ctx, FindingSink sink) {
@@ -46,7 +74,7 @@ public abstract class IndicatorRule implements PythonFileRule {
             if (isProse(s.text())) {
                 continue;
             }
-            Optional<Indicator> ind = Indicator.first(indicators(), s);
+            Optional<Indicator> ind = matcher.first(s);
             if (ind.isPresent() && (prev == null || ind.get().strong())) {
                 hits.put(line, new Hit(s, ind.get()));
                 labels.add(ind.get().label());
@@ -56,7 +84,7 @@ public abstract class IndicatorRule implements PythonFileRule {
         for (Hit h : hits.values()) {
             Grade g = grade(facts, h, several);
             if (g != null) {
-                sink.report(Location.of(file, h.string().node()), message(h.indicator().label()),
+                sink.report(Location.of(file, h.string().node()), message + " (" + h.indicator().label() + ")",
                         file.line(h.string().node().line()), g.severity(), g.confidence());
             }
         }
@@ -88,18 +116,10 @@ public abstract class IndicatorRule implements PythonFileRule {
         return words >= 40 && code * 10 < words;
     }
 
-    /**
-     * True for rules whose indicators name stores of secrets: a hit in the same function as a file upload
-     * (the store read and sent in one place) is then CRITICAL.
-     */
-    protected boolean secretStore() {
-        return false;
-    }
-
     /** The severity/confidence of a hit, or null to drop it. */
     protected Grade grade(CodeFacts facts, Hit h, boolean several) {
         boolean inScope = hasAny(facts.scope(h.string().scope()), companions());
-        if (secretStore() && info().severity() == Severity.HIGH && uploadsFile(facts, h.string().scope())) {
+        if (secretStore && info().severity() == Severity.HIGH && uploadsFile(facts, h.string().scope())) {
             return new Grade(Severity.CRITICAL, Confidence.HIGH);
         }
         boolean inFile = hasAny(facts.fileCaps(), companions());

@@ -44,8 +44,8 @@ public final class ObfuscatorMarkerRule implements PythonFileRule {
     @Override
     public void check(PythonFile file, RuleContext ctx, FindingSink sink) {
         String t = file.text();
-        Matcher m = MARKER.matcher(t);
-        while (m.find()) {
+        Matcher m = mayHoldMarker(t) ? MARKER.matcher(t) : null;
+        while (m != null && m.find()) {
             SourceRegions r = SourceRegions.of(file);
             boolean banner = m.group().regionMatches(true, 0, "obfuscated", 0, 10);
             if (banner && r.kind(m.start()) != SourceRegions.COMMENT) {
@@ -56,13 +56,19 @@ public final class ObfuscatorMarkerRule implements PythonFileRule {
                     + Obf.clip(m.group(), 60) + "'", Obf.clip(file.line(line).strip(), 120));
             break;
         }
+        if (!hasConfusableRun(t)) {
+            return;
+        }
         Set<String> confusable = new HashSet<>();
         int firstOffset = -1;
         Matcher id = IDENT.matcher(t);
         SourceRegions r = null;
         while (id.find()) {
+            if (id.end() - id.start() < 6) {
+                continue;
+            }
             String s = id.group();
-            if (s.length() >= 6 && confusableShape(s)) {
+            if (confusableShape(s)) {
                 if (r == null) {
                     r = SourceRegions.of(file);
                 }
@@ -95,6 +101,56 @@ public final class ObfuscatorMarkerRule implements PythonFileRule {
         } else {
             sink.report(at, message, evidence);
         }
+    }
+
+    /**
+     * False only when no {@link #MARKER} can be in the text: each of its branches holds one of these
+     * literals ('obfuscated' in any ASCII case).
+     */
+    static boolean mayHoldMarker(String t) {
+        return t.contains("pyarmor") || t.contains("pytransform") || t.contains("__armor_")
+                || containsIgnoreAsciiCase(t, "obfuscated");
+    }
+
+    /** True when the text holds {@code lower} (lower case ASCII) with any of its letters in either case. */
+    static boolean containsIgnoreAsciiCase(String t, String lower) {
+        char first = lower.charAt(0);
+        char firstUpper = Character.toUpperCase(first);
+        for (int i = 0, last = t.length() - lower.length(); i <= last; i++) {
+            char c = t.charAt(i);
+            if ((c == first || c == firstUpper) && t.regionMatches(true, i, lower, 0, lower.length())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * False only when no identifier of the file can have a {@link #confusableShape}: that needs six or more
+     * characters in a row from I, l, 1, O, 0, o and '_', at the start of an {@link #IDENT} (not a digit, not
+     * after an ASCII word character; numbers like 1000000 do not count).
+     */
+    static boolean hasConfusableRun(String t) {
+        int run = 0;
+        boolean identStart = false;
+        for (int i = 0; i < t.length(); i++) {
+            char c = t.charAt(i);
+            if (c == 'I' || c == 'l' || c == '1' || c == 'O' || c == '0' || c == 'o' || c == '_') {
+                if (run++ == 0) {
+                    identStart = c != '1' && c != '0' && (i == 0 || !asciiWord(t.charAt(i - 1)));
+                }
+                if (identStart && run >= 6) {
+                    return true;
+                }
+            } else {
+                run = 0;
+            }
+        }
+        return false;
+    }
+
+    private static boolean asciiWord(char c) {
+        return c < 128 && (Character.isLetterOrDigit(c) || c == '_');
     }
 
     /** Only I/l/1, only O/0/o, or only underscores (with at least one mix, so '______' alone counts too). */

@@ -44,19 +44,9 @@ public final class AutostartRule extends IndicatorRule {
             Indicator.weak("browser started with a side-loaded extension", "--load-extension"),
             Indicator.weak("launchd agent", "library/(launchagents|launchdaemons)|launchctl\\s+(load|bootstrap)"));
 
-    @Override
-    public RuleInfo info() {
-        return INFO;
-    }
-
-    @Override
-    protected List<Indicator> indicators() {
-        return INDICATORS;
-    }
-
-    @Override
-    protected Set<Capability> companions() {
-        return EnumSet.of(Capability.FILE_WRITE, Capability.PROCESS, Capability.REGISTRY_WRITE);
+    public AutostartRule() {
+        super(INFO, INDICATORS, EnumSet.of(Capability.FILE_WRITE, Capability.PROCESS, Capability.REGISTRY_WRITE), false,
+                "installs an autostart entry");
     }
 
     /** Shell-completion and PATH installers edit shell profiles too: never more than medium. */
@@ -67,10 +57,5 @@ public final class AutostartRule extends IndicatorRule {
             return new Grade(Severity.MEDIUM, g.confidence() == Confidence.HIGH ? Confidence.MEDIUM : Confidence.LOW);
         }
         return g;
-    }
-
-    @Override
-    protected String message(String label) {
-        return "installs an autostart entry (" + label + ")";
     }
 }

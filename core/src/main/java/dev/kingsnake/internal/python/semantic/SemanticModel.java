@@ -10,6 +10,7 @@ import dev.kingsnake.spi.python.Module;
 import dev.kingsnake.spi.python.Node;
 import dev.kingsnake.spi.python.Stmt;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
@@ -176,9 +177,27 @@ public final class SemanticModel implements PythonFile {
     @Override
     public synchronized String line(int line) {
         if (lines == null) {
-            lines = text.split("\r\n|\r|\n", -1);
+            lines = splitLines(text);
         }
         return line >= 1 && line <= lines.length ? lines[line - 1] : "";
+    }
+
+    /** {@code text.split("\r\n|\r|\n", -1)} without a regex: every piece between line ends, the last one too. */
+    static String[] splitLines(String text) {
+        List<String> out = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\n' || c == '\r') {
+                out.add(text.substring(start, i));
+                if (c == '\r' && i + 1 < text.length() && text.charAt(i + 1) == '\n') {
+                    i++;
+                }
+                start = i + 1;
+            }
+        }
+        out.add(text.substring(start));
+        return out.toArray(new String[0]);
     }
 
     @Override
