@@ -86,24 +86,34 @@ public final class Scoring {
             new Combo(Tags.MINER, Set.of(Tags.PROCESS, Tags.DOWNLOAD, Tags.NETWORK), 2.0));
 
     public double score(List<Finding> findings, Map<String, RuleInfo> rules) {
+        return score(findings, rules, Set.of());
+    }
+
+    /**
+     * @param importedTests files under test directories that shipped code imports ({@link ImportedTests}): they
+     *                      run when the package is used, so they weigh as shipped code
+     */
+    public double score(List<Finding> findings, Map<String, RuleInfo> rules, Set<String> importedTests) {
+        java.util.function.Predicate<String> notShipped = p -> isTestOrDocs(p)
+                && !importedTests.contains(p.indexOf('#') < 0 ? p : p.substring(0, p.indexOf('#')));
         Map<String, Double> perRule = new HashMap<>();
         Map<String, Integer> counts = new HashMap<>();
         Map<String, Set<String>> rulesByTag = new HashMap<>();
         boolean identity = false;
         boolean installAction = false;
         for (Finding f : findings) {
-            double w = weight(f);
+            double w = weight(f, notShipped);
             RuleInfo ri = rules.get(f.ruleId());
-            if (ri != null && w >= TAG_GATE && !isTestOrDocs(f.file())) {
+            if (ri != null && w >= TAG_GATE && !notShipped.test(f.file())) {
                 identity |= isMetadata(ri) && ri.tags().contains(Tags.IDENTITY);
                 installAction |= !isMetadata(ri) && f.reach() == Reach.INSTALL_TIME
                         && ri.tags().stream().anyMatch(INSTALL_ACTIONS::contains);
             }
-            String key = isTestOrDocs(f.file()) ? NON_SHIPPED_KEY + f.ruleId() : f.ruleId();
+            String key = notShipped.test(f.file()) ? NON_SHIPPED_KEY + f.ruleId() : f.ruleId();
             perRule.merge(key, w, Math::max);
             counts.merge(key, 1, Integer::sum);
             RuleInfo info = rules.get(f.ruleId());
-            if (info != null && w >= TAG_GATE && !isMetadata(info) && !isTestOrDocs(f.file())) {
+            if (info != null && w >= TAG_GATE && !isMetadata(info) && !notShipped.test(f.file())) {
                 for (String t : info.tags()) {
                     rulesByTag.computeIfAbsent(t, k -> new HashSet<>()).add(f.ruleId());
                 }
@@ -135,6 +145,10 @@ public final class Scoring {
     }
 
     static double weight(Finding f) {
+        return weight(f, Scoring::isTestOrDocs);
+    }
+
+    static double weight(Finding f, java.util.function.Predicate<String> nonShipped) {
         double base = switch (f.severity()) {
             case CRITICAL -> 6.0;
             case HIGH -> 3.5;
@@ -148,7 +162,7 @@ public final class Scoring {
             case LOW -> 0.4;
         };
         double reach = f.reach() == Reach.INSTALL_TIME || f.reach() == Reach.IMPORT_TIME ? 1.4 : 1.0;
-        double place = isTestOrDocs(f.file()) ? 0.3 : 1.0;
+        double place = nonShipped.test(f.file()) ? 0.3 : 1.0;
         return base * conf * reach * place;
     }
 
