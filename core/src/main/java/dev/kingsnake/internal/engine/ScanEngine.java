@@ -173,8 +173,12 @@ public final class ScanEngine {
                 }
             }
             decodeLayers(pythonFiles, files, diags, deadline, built);
-        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
-            diags.add(Diagnostic.of(DiagnosticCode.LIMIT_EXCEEDED, "analysis stopped: " + e));
+        } catch (StackOverflowError | OutOfMemoryError e) {
+            // too deep or too big for this JVM: a limit, reached where no configured bound caught it first
+            diags.add(Diagnostic.of(DiagnosticCode.LIMIT_EXCEEDED, "analysis stopped: " + describe(e)));
+        } catch (RuntimeException e) {
+            // a defect of the scanner on this input; the files read so far are still checked by the rules
+            diags.add(Diagnostic.of(DiagnosticCode.SCAN_FAILED, "analysis stopped: " + describe(e)));
         }
         PackageInfo info = MetadataReader.read(fileName, pkg.kind(), files);
         PackageContext ctx = new PackageContext(info, files, pythonFiles, limits, popularPackages);
