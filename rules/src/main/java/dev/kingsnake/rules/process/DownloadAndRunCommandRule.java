@@ -40,7 +40,9 @@ public final class DownloadAndRunCommandRule implements PythonFileRule {
                 String m = cmd.find(Commands.DOWNLOAD_EXEC);
                 if (m != null) {
                     sink.report(Location.of(file, c), cmd.sink() + "() downloads and runs: " + m, cmd.evidence());
-                } else if (cmd.taint().contains(CodeFacts.Taint.NETWORK) && !cmd.benign()) {
+                } else if (cmd.taint().contains(CodeFacts.Taint.FETCHED) && !cmd.benign()) {
+                    // fetched from a URL; values from a socket the program holds (its own port, a peer's reply)
+                    // are the remote-command rule's to judge
                     sink.report(Location.of(file, c), cmd.sink() + "() runs a command or program fetched from the "
                             + "network", file.line(c.line()).strip(), Severity.HIGH, Confidence.MEDIUM);
                 }
