@@ -154,9 +154,11 @@ class HelperFunctionRulesTest {
                 + "        first = pipe.readline()\n"
                 + "    exec(marshal.loads(base64.b64decode(first.strip())))\n"
                 + "def assemble(stdin):\n"
-                + "    exec(compile(zlib.decompress(stdin.read(4096)), 'm', 'exec'))\n";
+                + "    exec(compile(zlib.decompress(stdin.read(4096)), 'm', 'exec'))\n"
+                + "def run_next(read_fh):\n"
+                + "    exec(marshal.loads(base64.b64decode(read_fh.readline().strip())))\n";
         List<Reported> code = run(new DecodedCodeExecutionRule(), src);
-        assertEquals(List.of(4, 4, 5, 8, 12, 12, 14, 14), code.stream().map(Reported::line).toList(), code.toString());
+        assertEquals(List.of(4, 4, 5, 8, 12, 12, 14, 14, 16, 16), code.stream().map(Reported::line).toList(), code.toString());
         assertTrue(code.stream().filter(x -> x.line() != 8).allMatch(x -> x.severity() == Severity.LOW),
                 code.toString());
         assertEquals(Severity.HIGH, code.get(3).severity());

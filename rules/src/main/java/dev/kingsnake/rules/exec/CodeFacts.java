@@ -495,7 +495,8 @@ public final class CodeFacts {
         if (DECODE_CALLS.contains(n) || DECODE_METHODS.contains(m)) {
             out.add(Taint.DECODE);
         }
-        if (STDIN_READS.contains(n) || "os.fdopen".equals(n) || readsNamedStdin(c, m) || "os.read".equals(n) && c.arg(0).flatMap(file()::constant)
+        if (STDIN_READS.contains(n) || "os.fdopen".equals(n) || readsNamedStdin(c, m) || readsHandedStream(c, m)
+                || "os.read".equals(n) && c.arg(0).flatMap(file()::constant)
                 .map(k -> k instanceof Const.Int i && i.value().intValue() == 0).orElse(false)) {
             out.add(Taint.STDIN);
         }
@@ -522,6 +523,19 @@ public final class CodeFacts {
                 out.add(Taint.FILE_READ);
             }
         }
+    }
+
+    /**
+     * {@code read_fh.readline()} where {@code read_fh} is a parameter of the enclosing function: a stream the
+     * caller hands over (the pipe a worker talks to its parent through), not a payload the file carries.
+     */
+    private boolean readsHandedStream(Expr.Call c, String m) {
+        if (!("read".equals(m) || "readline".equals(m) || "readlines".equals(m))
+                || !(c.callee() instanceof Expr.Attribute a) || !(a.value() instanceof Expr.Name recv)) {
+            return false;
+        }
+        return file().enclosingFunction(c).map(def -> def.params().stream()
+                .anyMatch(p -> p.name().equals(recv.id()) && !p.name().equals("self"))).orElse(false);
     }
 
     /** {@code stdin.read(n)}, {@code self.stdin.readline()}: a read on something named stdin (a pipe handed in). */
