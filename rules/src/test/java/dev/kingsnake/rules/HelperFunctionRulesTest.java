@@ -165,6 +165,12 @@ class HelperFunctionRulesTest {
         List<Reported> cmd = run(new EncodedCommandRule(), src);
         assertEquals(1, cmd.size(), cmd.toString());
         assertEquals(Severity.LOW, cmd.get(0).severity());
+        String runner = "import subprocess, sys\n"
+                + "subprocess.Popen([sys.executable, '-c', 'import sys; script = sys.stdin.read(); exec(script)'])\n"
+                + "subprocess.Popen(['python', '-c', 'import base64; exec(base64.b64decode(sys.stdin.read()))'])\n";
+        List<Reported> runners = run(new EncodedCommandRule(), runner);
+        assertEquals(List.of(Severity.LOW, Severity.HIGH), runners.stream().map(Reported::severity).toList(),
+                runners.toString());
     }
 
     @Test

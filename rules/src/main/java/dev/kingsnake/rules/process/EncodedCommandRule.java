@@ -30,13 +30,20 @@ public final class EncodedCommandRule implements PythonFileRule {
         return INFO;
     }
 
+    private static final java.util.regex.Pattern DECODING =
+            java.util.regex.Pattern.compile("b64decode|decompress|marshal|fromhex|unhexlify|frombase64string");
+
     @Override
     public void check(PythonFile file, RuleContext ctx, FindingSink sink) {
         CodeFacts facts = CodeFacts.of(file);
         for (Expr.Call c : file.calls()) {
             Commands.of(facts, c).ifPresent(cmd -> {
                 String m = cmd.find(Commands.ENCODED);
-                if (m != null) {
+                if (m != null && cmd.text().contains("stdin.read") && !DECODING.matcher(cmd.text()).find()) {
+                    // python -c "script = sys.stdin.read(); exec(script)": a runner for code its parent pipes in
+                    sink.report(Location.of(file, c), cmd.sink() + "() starts an interpreter that runs code piped "
+                            + "to its standard input", cmd.evidence(), Severity.LOW, Confidence.MEDIUM);
+                } else if (m != null) {
                     sink.report(Location.of(file, c), cmd.sink() + "() runs an encoded command: "
                             + (m.length() > 80 ? m.substring(0, 80) + Commands.UNKNOWN : m), cmd.evidence());
                 } else if (cmd.taint().contains(CodeFacts.Taint.DECODE) && cmd.taint().contains(CodeFacts.Taint.STDIN)) {
