@@ -28,13 +28,17 @@ public final class Activity {
     static final Set<String> NETWORK_SKIP = Set.of("requests.exceptions.RequestException", "urllib.request.pathname2url",
             "urllib.request.url2pathname", "requests.utils.quote", "requests.compat.urljoin");
 
+    /** Calls of network libraries that only configure them ({@code requests.packages.urllib3.disable_warnings()}). */
+    static final Set<String> CONFIGURATION = Set.of("disable_warnings", "add_stderr_logger", "mount",
+            "set_debuglevel", "install_opener", "getproxies", "quote", "unquote", "urlencode");
+
     /** True when the call talks to the network. */
     public static boolean network(CodeFacts facts, Expr.Call c) {
         String n = facts.name(c);
         if (NETWORK_EXACT.contains(n) || CodeFacts.NETWORK_CALLS.contains(n)) {
             return true;
         }
-        if (NETWORK_SKIP.contains(n)) {
+        if (NETWORK_SKIP.contains(n) || CONFIGURATION.contains(CodeFacts.method(c))) {
             return false;
         }
         for (String p : NETWORK_PREFIXES) {
