@@ -15,8 +15,6 @@ import picocli.CommandLine.ParentCommand;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -105,6 +103,7 @@ final class EvalCommand implements Callable<Integer> {
                     eval.add(Evaluation.sample(r, campaign, isMalicious, TOP_FINDINGS));
                     bytes[0] += r.stats().compressedBytes();
                     bytes[1] += r.stats().uncompressedBytes();
+                    observeHeap();
                     progress.print(() -> { });
                 })) {
                     List<Path> inputs = Inputs.expandAll(isMalicious ? malicious : benign);
@@ -195,21 +194,24 @@ final class EvalCommand implements Callable<Integer> {
         return out;
     }
 
+    /**
+     * The most heap in use seen after any package's result (garbage not yet collected included). The memory
+     * pools' own peaks cannot be added up: each pool peaks at a different moment, and their sum exceeded -Xmx.
+     */
+    private static final java.util.concurrent.atomic.AtomicLong PEAK_HEAP = new java.util.concurrent.atomic.AtomicLong();
+
     private static void resetPeakHeap() {
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) {
-                pool.resetPeakUsage();
-            }
-        }
+        PEAK_HEAP.set(0);
+        observeHeap();
+    }
+
+    private static void observeHeap() {
+        long used = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+        PEAK_HEAP.accumulateAndGet(used, Math::max);
     }
 
     private static long peakHeap() {
-        long sum = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) {
-                sum += pool.getPeakUsage().getUsed();
-            }
-        }
-        return sum;
+        observeHeap();
+        return PEAK_HEAP.get();
     }
 }
