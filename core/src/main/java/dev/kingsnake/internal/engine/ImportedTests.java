@@ -28,8 +28,8 @@ final class ImportedTests {
     static Set<String> of(List<PythonFile> files) {
         Set<String> paths = new HashSet<>();
         for (PythonFile f : files) {
-            if (f.decodeChain().isEmpty()) {
-                paths.add(f.path());
+            if (f.decodeChain().isEmpty() && !f.path().contains("!/")) {
+                paths.add(f.path()); // code inside nested archives is data to this package
             }
         }
         Set<String> promoted = new HashSet<>();
@@ -37,7 +37,7 @@ final class ImportedTests {
             boolean changed = false;
             for (PythonFile f : files) {
                 String base = basePath(f.path());
-                if (Scoring.isTestOrDocs(base) && !promoted.contains(base)) {
+                if (!paths.contains(base) || Scoring.isTestOrDocs(base) && !promoted.contains(base)) {
                     continue; // only shipped code (or tests it already imports) makes an import count
                 }
                 for (String target : targets(f, base, paths)) {
@@ -66,7 +66,7 @@ final class ImportedTests {
         for (Stmt s : f.imports()) {
             if (s instanceof Stmt.Import imp) {
                 for (Stmt.Alias a : imp.names()) {
-                    bySuffix(a.name(), paths, out);
+                    absolute(a.name(), base, paths, out);
                 }
             } else if (s instanceof Stmt.ImportFrom from) {
                 String module = from.module() == null ? "" : from.module();
@@ -81,9 +81,9 @@ final class ImportedTests {
                         addModule(prefix + "/" + a.name(), paths, out);
                     }
                 } else if (!module.isEmpty()) {
-                    bySuffix(module, paths, out);
+                    absolute(module, base, paths, out);
                     for (Stmt.Alias a : from.names()) {
-                        bySuffix(module + "." + a.name(), paths, out);
+                        absolute(module + "." + a.name(), base, paths, out);
                     }
                 }
             }
@@ -99,12 +99,17 @@ final class ImportedTests {
         }
     }
 
-    private static void bySuffix(String dotted, Set<String> paths, List<String> out) {
-        String rel = dotted.replace('.', '/');
-        for (String p : paths) {
-            if (p.endsWith("/" + rel + ".py") || p.endsWith("/" + rel + "/__init__.py") || p.equals(rel + ".py")) {
-                out.add(p);
-            }
+    /**
+     * An absolute import of the package's own modules ({@code import pkg.tests.helper} from a file inside
+     * {@code pkg/}): resolved under the directory that holds the importing file's top package. Imports of other
+     * distributions (setuptools, a vendored copy in test data) are not this package's code.
+     */
+    private static void absolute(String dotted, String importer, Set<String> paths, List<String> out) {
+        String top = dotted.contains(".") ? dotted.substring(0, dotted.indexOf('.')) : dotted;
+        int at = importer.startsWith(top + "/") ? 0 : importer.indexOf("/" + top + "/") + 1;
+        if (at < 0 || at == 0 && !importer.startsWith(top + "/")) {
+            return;
         }
+        addModule(importer.substring(0, at) + dotted.replace('.', '/'), paths, out);
     }
 }

@@ -49,6 +49,16 @@ class ImportedTestsTest {
     }
 
     @Test
+    void importsOfOtherDistributionsDoNotReachCopiesInTestData() {
+        // pip's tests/data holds copies of setuptools and virtualenv; pip's own `import setuptools` is not them
+        List<PythonFile> files = List.of(
+                file("pip-1.0/src/pip/__init__.py", "import setuptools\nfrom virtualenv import create\n"),
+                file("pip-1.0/tests/data/src/setuptools/__init__.py", "x = 1\n"),
+                file("pip-1.0/tests/data/virtualenv-1.10.tar.gz!/virtualenv-1.10/virtualenv.py", "x = 2\n"));
+        assertTrue(ImportedTests.of(files).isEmpty());
+    }
+
+    @Test
     void aTestImportingAnotherTestPromotesNothing() {
         List<PythonFile> files = List.of(
                 file("widget-1.0/widget/__init__.py", "x = 1\n"),
