@@ -120,8 +120,7 @@ public final class ObfuscationSignals {
         Expr arg = c.args().get(index);
         if (arg instanceof Expr.Literal lit) {
             // a plain literal is only hiding something when its source spelling is escaped
-            String src = file.line(lit.line());
-            return HIDDEN.contains(lit.value().asText()) && (src.contains("\\x") || src.contains("\\1"));
+            return HIDDEN.contains(lit.value().asText()) && spelledEscaped(file, lit);
         }
         if (shared[0] == null) {
             // one evaluator (and one pass over the bindings) per file; its step budget bounds all lookups together
@@ -142,6 +141,11 @@ public final class ObfuscationSignals {
         if (!ns.equals("globals") && !ns.equals("vars") && !ns.equals("locals") && !ns.equals("__builtins__")) {
             return false;
         }
+        return spelledEscaped(file, lit);
+    }
+
+    /** The literal's line spells characters as hex or octal escapes ({@code '\\x65\\x76\\x61\\x6c'}). */
+    private static boolean spelledEscaped(PythonFile file, Expr.Literal lit) {
         String src = file.line(lit.line());
         return src.contains("\\x") || src.contains("\\1");
     }

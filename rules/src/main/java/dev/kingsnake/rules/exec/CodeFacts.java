@@ -146,6 +146,8 @@ public final class CodeFacts {
     private static final Set<String> TEMP_FILES = Set.of("tempfile.NamedTemporaryFile",
             "tempfile.TemporaryFile", "tempfile.SpooledTemporaryFile");
     private static final Set<String> OPENERS = Set.of("open", "io.open", "codecs.open");
+    /** Methods that read from a stream (a pipe or file object). */
+    private static final Set<String> STREAM_READS = Set.of("read", "readline", "readlines");
     /** Handle name -> keys of the path it was opened on ({@code name:p}, {@code text:/tmp/x}, {@code attr:h}). */
     private final Map<String, Set<String>> handles = new HashMap<>();
     /** Keys of the paths this file writes downloaded data to. */
@@ -515,7 +517,7 @@ public final class CodeFacts {
             }
             if (c.callee() instanceof Expr.Attribute a && a.value() instanceof Expr.Call inner) {
                 String in = name(inner);
-                if ("open".equals(in) || "io.open".equals(in) || "codecs.open".equals(in)) {
+                if (OPENERS.contains(in)) {
                     out.add(Taint.FILE_READ);
                 }
             } else if (c.callee() instanceof Expr.Attribute a && a.value() instanceof Expr.Name nm
@@ -530,8 +532,8 @@ public final class CodeFacts {
      * caller hands over (the pipe a worker talks to its parent through), not a payload the file carries.
      */
     private boolean readsHandedStream(Expr.Call c, String m) {
-        if (!("read".equals(m) || "readline".equals(m) || "readlines".equals(m))
-                || !(c.callee() instanceof Expr.Attribute a) || !(a.value() instanceof Expr.Name recv)) {
+        if (!STREAM_READS.contains(m) || !(c.callee() instanceof Expr.Attribute a)
+                || !(a.value() instanceof Expr.Name recv)) {
             return false;
         }
         return file().enclosingFunction(c).map(def -> def.params().stream()
@@ -540,8 +542,7 @@ public final class CodeFacts {
 
     /** {@code stdin.read(n)}, {@code self.stdin.readline()}: a read on something named stdin (a pipe handed in). */
     private static boolean readsNamedStdin(Expr.Call c, String m) {
-        if (!("read".equals(m) || "readline".equals(m) || "readlines".equals(m))
-                || !(c.callee() instanceof Expr.Attribute a)) {
+        if (!STREAM_READS.contains(m) || !(c.callee() instanceof Expr.Attribute a)) {
             return false;
         }
         String receiver = Nodes.dottedName(a.value());

@@ -60,10 +60,11 @@ public final class ExecSinks {
             in = c.keyword("args").filter(a -> a instanceof Expr.Sequence).map(a -> ((Expr.Sequence) a).elements())
                     .filter(l -> !l.isEmpty()).map(l -> l.get(0));
         } else if (SUBMITTERS.contains(CodeFacts.method(c))) {
-            boolean executor = CodeFacts.method(c).equals("run_in_executor");
+            String method = CodeFacts.method(c);
+            boolean executor = method.equals("run_in_executor");
             fn = c.arg(executor ? 1 : 0);
             in = c.arg(executor ? 2 : 1);
-            if (in.isPresent() && CodeFacts.method(c).equals("apply_async") && in.get() instanceof Expr.Sequence s) {
+            if (in.isPresent() && method.equals("apply_async") && in.get() instanceof Expr.Sequence s) {
                 in = s.elements().isEmpty() ? Optional.empty() : Optional.of(s.elements().get(0));
             }
         } else {

@@ -299,6 +299,19 @@ public final class CodeFacts {
     }
 
     /**
+     * The value a variable holds when it is assigned exactly once in the scope
+     * ({@code d = user + '.collect.example.invalid'; gethostbyname(d)} gives the concatenation); any other
+     * expression, or a name assigned elsewhere or several times, is returned as it is.
+     */
+    public Expr valueOf(int scope, Expr e) {
+        if (e instanceof Expr.Name n) {
+            List<Expr> values = assignedIn(scope, n.id());
+            return values.size() == 1 ? values.get(0) : e;
+        }
+        return e;
+    }
+
+    /**
      * The scope and every scope it reaches by calling (or handing on) functions defined in this file,
      * transitively: what runs when this code runs.
      */

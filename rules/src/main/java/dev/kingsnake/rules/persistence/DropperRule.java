@@ -268,13 +268,12 @@ public final class DropperRule implements PythonFileRule {
     private static Expr programOf(CodeFacts facts, int scope, Expr command) {
         Expr e = command;
         for (int i = 0; i < 4; i++) {
-            if (e instanceof Expr.Sequence seq && !seq.elements().isEmpty()) {
-                e = seq.elements().get(0);
-            } else if (e instanceof Expr.Name n && facts.assignedIn(scope, n.id()).size() == 1) {
-                e = facts.assignedIn(scope, n.id()).get(0);
-            } else {
+            Expr next = e instanceof Expr.Sequence seq && !seq.elements().isEmpty() ? seq.elements().get(0)
+                    : facts.valueOf(scope, e);
+            if (next == e) {
                 break;
             }
+            e = next;
         }
         return e;
     }

@@ -14,7 +14,6 @@ import dev.kingsnake.spi.Tags;
 import dev.kingsnake.spi.python.Expr;
 
 import java.util.HashSet;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -54,11 +53,8 @@ public final class ExecutableWriteRule implements PythonFileRule {
                     || "write_text".equals(a.attr()))) {
                 target = Optional.of(a.value());
             }
-            if (target.isPresent() && target.get() instanceof Expr.Name n) {
-                // path = os.path.join(tempfile.gettempdir(), name + '.exe'); open(path, 'wb')
-                List<Expr> values = facts.assignedIn(c.scope(), n.id());
-                target = values.size() == 1 ? Optional.of(values.get(0)) : target;
-            }
+            // path = os.path.join(tempfile.gettempdir(), name + '.exe'); open(path, 'wb')
+            target = target.map(t -> facts.valueOf(c.scope(), t));
             if (target.isEmpty() || !namesExecutable(facts, target.get()) || !lines.add(c.call().line())) {
                 continue;
             }
