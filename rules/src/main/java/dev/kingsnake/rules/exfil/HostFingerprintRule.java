@@ -13,6 +13,9 @@ import dev.kingsnake.spi.PythonFileRule;
 import dev.kingsnake.spi.RuleContext;
 import dev.kingsnake.spi.RuleInfo;
 import dev.kingsnake.spi.Tags;
+import dev.kingsnake.spi.python.Const;
+import dev.kingsnake.spi.python.Expr;
+import dev.kingsnake.spi.python.Nodes;
 
 import java.util.HashSet;
 import java.util.List;
@@ -36,6 +39,30 @@ public final class HostFingerprintRule implements PythonFileRule {
                     + "|ipecho\\.net|wtfismyip\\.com|myexternalip\\.com|httpbin\\.org/ip|geolocation-db\\.com"
                     + "|api\\.ipgeolocation\\.io|ip\\.seeip\\.org|freegeoip\\.app|extreme-ip-lookup\\.com)")));
 
+    private static final Set<String> UNAME = Set.of("os.uname", "platform.uname");
+    /** Fields of {@code uname()} that name the platform, not the host or its user. */
+    private static final Set<String> PLATFORM_FIELDS = Set.of("sysname", "system", "release", "version",
+            "machine", "processor");
+
+    /**
+     * {@code uname()} calls that only read the platform ({@code os.uname()[4]}, {@code os.uname().machine}):
+     * architecture and kernel checks, not the host name.
+     */
+    private static Set<Expr.Call> platformChecks(PythonFile file) {
+        Set<Expr.Call> out = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        Nodes.walk(file.module(), n -> {
+            if (n instanceof Expr.Attribute a && a.value() instanceof Expr.Call c && PLATFORM_FIELDS.contains(a.attr())) {
+                out.add(c);
+            } else if (n instanceof Expr.Subscript s && s.value() instanceof Expr.Call c) {
+                Optional<Const> i = file.constant(s.index());
+                if (i.isPresent() && i.get() instanceof Const.Int k && !k.value().equals(java.math.BigInteger.ONE)) {
+                    out.add(c);
+                }
+            }
+        });
+        return out;
+    }
+
     @Override
     public RuleInfo info() {
         return INFO;
@@ -47,8 +74,20 @@ public final class HostFingerprintRule implements PythonFileRule {
         Set<Integer> lines = new HashSet<>();
         boolean fileNet = facts.fileCaps().contains(Capability.NETWORK);
         boolean fileSend = facts.fileCaps().contains(Capability.SEND);
+        Set<Expr.Call> platformChecks = null;
         for (CodeFacts.CallFact c : facts.calls()) {
-            if (!c.is(Capability.FINGERPRINT) || !lines.add(c.call().line())) {
+            if (!c.is(Capability.FINGERPRINT)) {
+                continue;
+            }
+            if (UNAME.contains(c.qualifiedName())) {
+                if (platformChecks == null) {
+                    platformChecks = platformChecks(file);
+                }
+                if (platformChecks.contains(c.call())) {
+                    continue;
+                }
+            }
+            if (!lines.add(c.call().line())) {
                 continue;
             }
             String what = c.qualifiedName().isEmpty() ? c.method() : c.qualifiedName();
