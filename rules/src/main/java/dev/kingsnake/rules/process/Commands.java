@@ -107,10 +107,11 @@ public final class Commands {
             "^\\s*(\\S*/)?(ba)?sh\\s+(\\./)?[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*\\.sh(\\s+[-\\w=./]*)*\\s*$");
     /**
      * A compiler whose name is found at run time, asked only what it knows ({@code [cc, '-xc', '-E', '-', '-v']},
-     * {@code [cc, '--version']}): setup.py scripts probe include paths and versions this way.
+     * {@code [cc, '--version']}, {@code [tool, '-help']}): setup.py scripts and platform layers probe include
+     * paths, versions and features this way.
      */
     static final Pattern COMPILER_PROBE = Pattern.compile(
-            "^\\s*\u2026\\s+((-x\\s*c(\\+\\+)?|-E|-v|-|--version|-dumpversion|-dumpmachine|-print-search-dirs"
+            "^\\s*\u2026\\s+((-x\\s*c(\\+\\+)?|-E|-v|-V|-|--?version|--?help|-h|-dumpversion|-dumpmachine|-print-search-dirs"
                     + "|-print-file-name=\\S+|-print-prog-name=\\S+)\\s*)+$");
     static final Pattern NETWORK_TOOL = Pattern.compile(
             "(^|[\\s;&|\"'(])(curl|wget|nc|ncat|netcat|socat|telnet|tftp|ftp|scp|powershell|pwsh|iwr|"
