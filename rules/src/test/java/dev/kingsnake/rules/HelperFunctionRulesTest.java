@@ -175,6 +175,27 @@ class HelperFunctionRulesTest {
     }
 
     @Test
+    void oneLineOfALineProtocolIsIpcAWholeNamedFileIsNot() {
+        String src = "import base64, marshal, os, sys\n"
+                + "read_fd = int(sys.argv[1])\n"
+                + "with open(read_fd, 'rb') as read_fh:\n"
+                + "    sys.path = marshal.loads(base64.b64decode(read_fh.readline()))\n"
+                + "class Child:\n"
+                + "    def __enter__(self):\n"
+                + "        self._read_handle = os.fdopen(int(sys.argv[2]), 'rb')\n"
+                + "    def call(self):\n"
+                + "        return marshal.loads(base64.b64decode(self._read_handle.readline()))\n"
+                + "with open('payload.txt') as fh:\n"
+                + "    exec(base64.b64decode(fh.readline()))\n"
+                + "blob = open('stage.bin').read()\n"
+                + "exec(base64.b64decode(blob))\n";
+        List<Reported> r = run(new DecodedCodeExecutionRule(), src);
+        assertEquals(List.of(4, 9, 11, 13), r.stream().map(Reported::line).toList(), r.toString());
+        assertEquals(List.of(Severity.LOW, Severity.LOW, Severity.HIGH, Severity.HIGH),
+                r.stream().map(Reported::severity).toList(), r.toString());
+    }
+
+    @Test
     void severalCredentialStoresWeighFullyOnlyWhereTheFileSendsData() {
         String src = "import os\n"
                 + "PASSWD = '/etc/passwd'\n"

@@ -498,6 +498,7 @@ public final class CodeFacts {
             out.add(Taint.DECODE);
         }
         if (STDIN_READS.contains(n) || "os.fdopen".equals(n) || readsNamedStdin(c, m) || readsHandedStream(c, m)
+                || readsLineProtocol(c, m)
                 || "os.read".equals(n) && c.arg(0).flatMap(file()::constant)
                 .map(k -> k instanceof Const.Int i && i.value().intValue() == 0).orElse(false)) {
             out.add(Taint.STDIN);
@@ -538,6 +539,31 @@ public final class CodeFacts {
         }
         return file().enclosingFunction(c).map(def -> def.params().stream()
                 .anyMatch(p -> p.name().equals(recv.id()) && !p.name().equals("self"))).orElse(false);
+    }
+
+    /**
+     * {@code fh.readline()} / {@code self._read_handle.readline()} on a stream that did not come from the network
+     * nor from opening a named file: one line of a line-based exchange with another process (a worker and its
+     * parent passing marshalled calls back and forth), not a payload the package carries. Payloads are read
+     * whole, from a file the code names or from a URL.
+     */
+    private boolean readsLineProtocol(Expr.Call c, String m) {
+        if (!"readline".equals(m) || !(c.callee() instanceof Expr.Attribute a)) {
+            return false;
+        }
+        if (a.value() instanceof Expr.Name recv) {
+            Set<Taint> t = nameTaint(recv);
+            return (t == null || !t.contains(Taint.NETWORK) && !t.contains(Taint.FILE_READ))
+                    && !openedOnNamedPath(recv);
+        }
+        return a.value() instanceof Expr.Attribute self && self.value() instanceof Expr.Name owner
+                && owner.id().equals("self");
+    }
+
+    /** A handle opened on a path written in the file ({@code with open('payload.txt') as fh}). */
+    private boolean openedOnNamedPath(Expr.Name handle) {
+        Set<String> paths = handles.get(handle.id());
+        return paths != null && paths.stream().anyMatch(k -> k.startsWith("text:"));
     }
 
     /** {@code stdin.read(n)}, {@code self.stdin.readline()}: a read on something named stdin (a pipe handed in). */
