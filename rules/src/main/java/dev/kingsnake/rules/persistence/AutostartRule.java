@@ -49,9 +49,21 @@ public final class AutostartRule extends IndicatorRule {
                 "installs an autostart entry");
     }
 
+    /**
+     * Shell text that reads a profile ({@code . ~/.bashrc}, {@code source ~/.zshrc}, {@code [ -e ~/.bashrc ] && ...}):
+     * an rc file for a sub-shell that loads the user's own profile first, not a write into it. Appending to a
+     * profile ({@code echo ... >> ~/.bashrc}) still counts.
+     */
+    private static final java.util.regex.Pattern SOURCES_PROFILE = java.util.regex.Pattern.compile(
+            "(^|[;&|]\\s*|\\s)(\\.|source)\\s+\\S*\\.(bashrc|bash_profile|zshrc|zprofile|profile|bash_login)\\s*$");
+
     /** Shell-completion and PATH installers edit shell profiles too: never more than medium. */
     @Override
     protected Grade grade(CodeFacts facts, Hit h, boolean several) {
+        if (h.indicator() == SHELL_PROFILE && SOURCES_PROFILE.matcher(h.string().text()).find()
+                && !h.string().text().contains(">")) {
+            return null;
+        }
         Grade g = super.grade(facts, h, several);
         if (g != null && h.indicator() == SHELL_PROFILE) {
             return new Grade(Severity.MEDIUM, g.confidence() == Confidence.HIGH ? Confidence.MEDIUM : Confidence.LOW);
