@@ -13,6 +13,7 @@ import dev.kingsnake.spi.python.Expr;
 
 import java.util.EnumSet;
 import java.util.HashSet;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -135,6 +136,8 @@ public final class CollectedDataSendRule implements PythonFileRule {
 
     private static final Pattern SCHEME = Pattern.compile("(?i)[a-z][a-z0-9+.-]*://");
     private static final Pattern SCHEME_THEN_FIELD = Pattern.compile("(?i)[a-z][a-z0-9+.-]*://\\{([^}!:]*)");
+    private static final Pattern WHOLE_HOST = Pattern.compile(
+            "(?i)[a-z][a-z0-9+.-]*://(\\{[^}]*\\}|%[sr])([:/?#]|$)");
     private static final Pattern SCHEME_THEN_PERCENT = Pattern.compile("(?i)[a-z][a-z0-9+.-]*://%[sr]");
 
     /**
@@ -165,18 +168,23 @@ public final class CollectedDataSendRule implements PythonFileRule {
                         : field.chars().allMatch(Character::isDigit) ? c.arg(Integer.parseInt(field)).orElse(null)
                         : c.keyword(field).orElse(null);
             }
-        } else if (a instanceof Expr.BinOp b && "+".equals(b.op()) && b.left() instanceof Expr.BinOp inner
-                && "+".equals(inner.op())) {
-            return hostFromRunTime(facts, inner);
         } else if (a instanceof Expr.BinOp b && "+".equals(b.op())) {
-            if (facts.text(b.left()).filter(t -> SCHEME.matcher(t).matches()).isPresent()) {
-                host = b.right();
+            Expr.BinOp first = b;
+            while (first.left() instanceof Expr.BinOp inner && "+".equals(inner.op())) {
+                first = inner;
+            }
+            if (facts.text(first.left()).filter(t -> SCHEME.matcher(t).matches()).isPresent()) {
+                host = first.right();
             }
         } else if (a instanceof Expr.BinOp b && "%".equals(b.op())
                 && facts.text(b.left()).filter(t -> SCHEME_THEN_PERCENT.matcher(t).lookingAt()).isPresent()) {
             host = b.right() instanceof Expr.Sequence seq && !seq.elements().isEmpty() ? seq.elements().get(0)
                     : b.right();
         }
-        return host != null && facts.file().constant(host).isEmpty();
+        // the placeholder must be the whole host: "http://" + name + ".collector.example/" names a fixed domain
+        Optional<String> template = a instanceof Expr.Call c && c.callee() instanceof Expr.Attribute at
+                ? facts.text(at.value()) : facts.text(a);
+        return host != null && facts.file().constant(host).isEmpty()
+                && template.filter(t -> WHOLE_HOST.matcher(t).lookingAt()).isPresent();
     }
 }
