@@ -106,9 +106,9 @@ public final class Scoring {
      *                      modules (a CLI that spawns a shell here, an SSH client that reads ~/.ssh there) are the
      *                      texture of the project, not one behaviour: the code part of the score is the worst
      *                      file's own score (its rules and combinations) plus {@value #SPREAD_WEIGHT} of what the
-     *                      other files add (rules the worst file does not have, combinations only completed across
-     *                      files). A payload injected into a copy of a large project sits in one file and keeps
-     *                      its full weight.
+     *                      other files add (rules the worst file does not have); combinations count only within a
+     *                      file. A payload injected into a copy of a large project sits in one file and keeps its
+     *                      full weight.
      */
     public double score(List<Finding> findings, Map<String, RuleInfo> rules, Set<String> importedTests,
                         int pythonFiles) {
@@ -220,9 +220,7 @@ public final class Scoring {
                 others.add(f);
             }
         }
-        double acrossFiles = Math.max(0, combinationBonus(rulesByTag(code, rules, notShipped))
-                - combinationBonus(rulesByTag(inWorst, rules, notShipped)));
-        return best + SPREAD_WEIGHT * (ruleSum(others, notShipped) + acrossFiles);
+        return best + SPREAD_WEIGHT * ruleSum(others, notShipped);
     }
 
     /** The archive file a finding is in ({@code setup.py#layer2} is in {@code setup.py}). */
