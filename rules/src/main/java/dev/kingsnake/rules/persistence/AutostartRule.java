@@ -8,6 +8,7 @@ import dev.kingsnake.rules.network.Indicator;
 import dev.kingsnake.rules.network.IndicatorRule;
 import dev.kingsnake.spi.RuleInfo;
 import dev.kingsnake.spi.Tags;
+import dev.kingsnake.spi.python.Expr;
 
 import java.util.EnumSet;
 import java.util.List;
@@ -57,11 +58,37 @@ public final class AutostartRule extends IndicatorRule {
     private static final java.util.regex.Pattern SOURCES_PROFILE = java.util.regex.Pattern.compile(
             "(^|[;&|]\\s*|\\s)(\\.|source)\\s+\\S*\\.(bashrc|bash_profile|zshrc|zprofile|profile|bash_login)\\s*$");
 
+    private static final Set<String> TEMP_DIRS = Set.of("tempfile.TemporaryDirectory", "tempfile.mkdtemp",
+            "tempfile.gettempdir");
+
+    /**
+     * A profile's file name joined to a temporary directory ({@code os.path.join(tmpdir.name, '.zshrc')} with
+     * {@code tmpdir = tempfile.TemporaryDirectory()}): the rc file of a sub-shell started with {@code ZDOTDIR}
+     * pointing there, gone when the directory is; not the user's profile.
+     */
+    private static boolean inTemporaryDirectory(CodeFacts facts, CodeFacts.StringFact s) {
+        for (CodeFacts.CallFact c : facts.calls()) {
+            if (!"os.path.join".equals(c.qualifiedName()) || c.call().args().size() < 2
+                    || c.call().args().stream().noneMatch(a -> a == s.node())) {
+                continue;
+            }
+            Expr dir = c.call().args().get(0);
+            if (dir instanceof Expr.Attribute a && "name".equals(a.attr())) {
+                dir = a.value();
+            }
+            Expr value = facts.valueOf(c.scope(), dir);
+            if (value instanceof Expr.Call made && facts.file().calleeName(made).filter(TEMP_DIRS::contains).isPresent()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Shell-completion and PATH installers edit shell profiles too: never more than medium. */
     @Override
     protected Grade grade(CodeFacts facts, Hit h, boolean several) {
-        if (h.indicator() == SHELL_PROFILE && SOURCES_PROFILE.matcher(h.string().text()).find()
-                && !h.string().text().contains(">")) {
+        if (h.indicator() == SHELL_PROFILE && (SOURCES_PROFILE.matcher(h.string().text()).find()
+                && !h.string().text().contains(">") || inTemporaryDirectory(facts, h.string()))) {
             return null;
         }
         Grade g = super.grade(facts, h, several);
