@@ -24,7 +24,7 @@ public final class InstallFileWriteRule extends InstallTimeCallRule {
 
     /** Names of files that run: programs, libraries, scripts (or a name not known statically). */
     private static final java.util.regex.Pattern RUNNABLE = java.util.regex.Pattern.compile(
-            "(?i)(\\.(exe|dll|scr|com|bat|cmd|ps1|vbs|vbe|js|jse|wsf|hta|lnk|py|pyw|pyc|sh|bash|so|dylib|jar|bin|elf|"
+            "(?i)(\\.(exe|dll|scr|com|bat|cmd|ps1|vbs|vbe|js|jse|wsf|hta|lnk|py|pyw|pyc|sh|bash|zsh|so|dylib|jar|bin|elf|php|phtml|asp|aspx|jsp|pl|rb|cgi|"
                     + "app|msi|desktop|service|plist)|\u2026)$");
 
     public InstallFileWriteRule() {
