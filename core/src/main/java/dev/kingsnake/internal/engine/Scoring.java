@@ -31,7 +31,8 @@ import java.util.regex.Pattern;
  *       most {@link #METADATA_CAP}, which is below the default MALICIOUS threshold: who a package pretends to
  *       be makes it suspicious; only what its code does makes it malicious.</li>
  *   <li>A false identity ({@link Tags#IDENTITY}) together with install-time action adds
- *       {@link #IDENTITY_INSTALL_BONUS}.</li>
+ *       {@link #IDENTITY_INSTALL_BONUS}; a package that says nothing about itself ({@link Tags#ANONYMOUS}) and
+ *       talks to the network while it installs adds {@link #ANONYMOUS_NETWORK_BONUS}.</li>
  * </ol>
  */
 public final class Scoring {
@@ -67,6 +68,12 @@ public final class Scoring {
      * work have no such identity findings; identity alone stays below MALICIOUS ({@link #METADATA_CAP}).
      */
     static final double IDENTITY_INSTALL_BONUS = 1.5;
+    /**
+     * Bonus when a package that says nothing about itself ({@link Tags#ANONYMOUS}: no description, author or home
+     * page) talks to the network while it installs: the shape of dependency-confusion probes and throw-away test
+     * uploads. Projects that download during their build describe themselves.
+     */
+    static final double ANONYMOUS_NETWORK_BONUS = 1.5;
     private static final Set<String> INSTALL_ACTIONS = Set.of(Tags.NETWORK, Tags.PROCESS, Tags.EXECUTE,
             Tags.DOWNLOAD, Tags.FILE_WRITE);
 
@@ -119,14 +126,19 @@ public final class Scoring {
         List<Finding> code = new ArrayList<>();
         boolean identity = false;
         boolean installAction = false;
+        boolean anonymous = false;
+        boolean installNetwork = false;
         for (Finding f : findings) {
             double w = weight(f, notShipped);
             RuleInfo ri = rules.get(f.ruleId());
             boolean shipped = !notShipped.test(f.file());
+            anonymous |= ri != null && isMetadata(ri) && ri.tags().contains(Tags.ANONYMOUS);
             if (ri != null && w >= TAG_GATE && shipped) {
                 identity |= isMetadata(ri) && ri.tags().contains(Tags.IDENTITY);
                 installAction |= !isMetadata(ri) && f.reach() == Reach.INSTALL_TIME
                         && ri.tags().stream().anyMatch(INSTALL_ACTIONS::contains);
+                installNetwork |= !isMetadata(ri) && f.reach() == Reach.INSTALL_TIME
+                        && ri.tags().contains(Tags.NETWORK);
             }
             if (shipped && !isMetadata(ri)) {
                 code.add(f);
@@ -149,6 +161,7 @@ public final class Scoring {
         double codeScore = pythonFiles >= LARGE_PACKAGE_FILES ? spreadScore(code, rules, notShipped)
                 : codeScore(code, rules, notShipped);
         double sum = codeScore + (identity && installAction ? IDENTITY_INSTALL_BONUS : 0)
+                + (anonymous && installNetwork ? ANONYMOUS_NETWORK_BONUS : 0)
                 + Math.min(METADATA_CAP, metadata)
                 + Math.min(NON_SHIPPED_CAP, nonShipped);
         return Math.min(10.0, Math.round(sum * 100.0) / 100.0);

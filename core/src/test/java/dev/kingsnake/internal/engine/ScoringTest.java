@@ -66,6 +66,24 @@ class ScoringTest {
     }
 
     @Test
+    void aPackageThatSaysNothingAboutItselfAndCallsOutWhileInstallingCombines() {
+        rule("KS-T-ANON", Severity.LOW, Confidence.LOW, Tags.METADATA, Tags.ANONYMOUS);
+        rule("KS-T-INET", Severity.HIGH, Confidence.MEDIUM, Tags.NETWORK);
+        rule("KS-T-IPROC", Severity.MEDIUM, Confidence.MEDIUM, Tags.PROCESS);
+        Finding anon = finding("KS-T-ANON", Severity.LOW, Confidence.LOW, "PKG-INFO", Reach.UNKNOWN);
+        Finding net = finding("KS-T-INET", Severity.HIGH, Confidence.MEDIUM, "setup.py", Reach.INSTALL_TIME);
+        Finding proc = finding("KS-T-IPROC", Severity.MEDIUM, Confidence.MEDIUM, "setup.py", Reach.INSTALL_TIME);
+        double alone = score(anon, net);
+        assertEquals(Scoring.weight(anon) + Scoring.weight(net) + Scoring.ANONYMOUS_NETWORK_BONUS, alone, 0.01);
+        // network called later, or a process at install time, does not complete it
+        Finding later = finding("KS-T-INET", Severity.HIGH, Confidence.MEDIUM, "pkg/client.py", Reach.CALLED);
+        assertEquals(Scoring.weight(anon) + Scoring.weight(later), score(anon, later), 0.01);
+        assertEquals(Scoring.weight(anon) + Scoring.weight(proc), score(anon, proc), 0.01);
+        // a described package with the same install-time request gets no bonus
+        assertEquals(Scoring.weight(net), score(net), 0.01);
+    }
+
+    @Test
     void aCapabilityAloneStaysBenign() {
         rule("KS-T-SHELL", Severity.LOW, Confidence.MEDIUM, Tags.PROCESS);
         assertTrue(score(finding("KS-T-SHELL", Severity.LOW, Confidence.MEDIUM)) < SUSPICIOUS);

@@ -26,10 +26,11 @@ public final class MetadataMissingRule implements Rule {
     private static final RuleInfo INFO = new RuleInfo("KS-PKG-METADATA-MISSING",
             "An sdist with install-time code (setup.py) has no PKG-INFO, or its PKG-INFO lacks at least three of"
                     + " summary, description, author and home page.",
-            Severity.LOW, Confidence.LOW, Set.of(Tags.METADATA),
+            Severity.LOW, Confidence.LOW, Set.of(Tags.METADATA, Tags.ANONYMOUS),
             "setup.py\nPKG-INFO:  Name: x / Version: 0.1  (no Summary, Author, Home-page, description)",
             "Many small honest projects have sparse metadata, so this is LOW/LOW: it adds a little to install-time"
-                    + " code findings and never flags a package alone. Wheels are not checked (they run no code at"
+                    + " code findings and never flags a package alone; with install-time network code the scoring"
+                    + " adds a bonus (a throw-away upload calling out while it installs). Wheels are not checked (they run no code at"
                     + " install); 'UNKNOWN' counts as missing.");
 
     @Override
