@@ -38,6 +38,12 @@ class GradingOnFixturesTest {
     }
 
     @Test
+    void openingADesktopApplicationAtInstallTimeIsHighAnyOtherCommandMedium() throws IOException {
+        assertEquals(Severity.HIGH, at("KS-INSTALL-PROCESS", "setup.py", "subprocess.Popen(\"calc.exe\")").severity());
+        assertEquals(Severity.MEDIUM, at("KS-INSTALL-PROCESS", "setup.py", "touch /tmp/installed").severity());
+    }
+
+    @Test
     void anOastUrlCarryingRunTimeValuesIsSendingEvenOverGet() throws IOException {
         assertEquals(Severity.CRITICAL, at("KS-NET-EXFIL-ENDPOINT", "hooks.py", "oast.fun/c?d={data}").severity());
         assertEquals(Severity.HIGH, at("KS-NET-EXFIL-ENDPOINT", "hooks.py", "CALLBACK = ").severity(),
