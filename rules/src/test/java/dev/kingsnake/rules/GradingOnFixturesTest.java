@@ -38,6 +38,12 @@ class GradingOnFixturesTest {
     }
 
     @Test
+    void anAliasWrittenIntoAShellProfileIsHighTheProfileAloneMedium() throws IOException {
+        assertEquals(Severity.HIGH, at("KS-PERSIST-AUTOSTART", "shellrc.py", "line = \"alias neofetch=").severity());
+        assertEquals(Severity.MEDIUM, at("KS-PERSIST-AUTOSTART", "shellrc.py", "os.system(\"echo 'alias ls=ls'").severity());
+    }
+
+    @Test
     void openingADesktopApplicationAtInstallTimeIsHighAnyOtherCommandMedium() throws IOException {
         assertEquals(Severity.HIGH, at("KS-INSTALL-PROCESS", "setup.py", "subprocess.Popen(\"calc.exe\")").severity());
         assertEquals(Severity.MEDIUM, at("KS-INSTALL-PROCESS", "setup.py", "touch /tmp/installed").severity());

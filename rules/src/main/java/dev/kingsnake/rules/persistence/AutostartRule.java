@@ -31,6 +31,13 @@ public final class AutostartRule extends IndicatorRule {
     private static final Indicator SHELL_PROFILE = Indicator.weak("shell profile",
             "(^|[~/}])\\.(bashrc|bash_profile|zshrc|zprofile|profile|bash_login)$");
 
+    /**
+     * A shell alias definition ({@code alias neofetch='python ~/.x/.n.py'}): written into a profile it hijacks
+     * a command the user types. Only counted in a file that also names a shell profile.
+     */
+    private static final Indicator ALIAS = Indicator.weak("command alias written to a shell profile",
+            "^\\s*alias\\s+[\\w.{}-]+=");
+
     private static final List<Indicator> INDICATORS = List.of(
             Indicator.weak("Windows Startup folder", "start menu/programs/startup|shell:(common )?startup"),
             Indicator.weak("Run/RunOnce registry key",
@@ -41,6 +48,7 @@ public final class AutostartRule extends IndicatorRule {
             Indicator.weak("systemd unit", "/etc/systemd/system|\\.config/systemd/user|systemctl\\s+(--user\\s+)?enable"),
             Indicator.weak("init script", "/etc/rc\\.local|/etc/init\\.d/|/etc/profile\\.d/"),
             SHELL_PROFILE,
+            ALIAS,
             Indicator.weak("XDG autostart", "\\.config/autostart"),
             Indicator.weak("browser started with a side-loaded extension", "--load-extension"),
             Indicator.weak("launchd agent", "library/(launchagents|launchdaemons)|launchctl\\s+(load|bootstrap)"));
@@ -89,6 +97,9 @@ public final class AutostartRule extends IndicatorRule {
     protected Grade grade(CodeFacts facts, Hit h, boolean several) {
         if (h.indicator() == SHELL_PROFILE && (SOURCES_PROFILE.matcher(h.string().text()).find()
                 && !h.string().text().contains(">") || inTemporaryDirectory(facts, h.string()))) {
+            return null;
+        }
+        if (h.indicator() == ALIAS && (!several || facts.strings().stream().noneMatch(SHELL_PROFILE::matches))) {
             return null;
         }
         Grade g = super.grade(facts, h, several);
