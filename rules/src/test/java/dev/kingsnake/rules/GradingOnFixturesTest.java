@@ -41,6 +41,8 @@ class GradingOnFixturesTest {
     void anAliasWrittenIntoAShellProfileIsHighTheProfileAloneMedium() throws IOException {
         assertEquals(Severity.HIGH, at("KS-PERSIST-AUTOSTART", "shellrc.py", "line = \"alias neofetch=").severity());
         assertEquals(Severity.MEDIUM, at("KS-PERSIST-AUTOSTART", "shellrc.py", "os.system(\"echo 'alias ls=ls'").severity());
+        assertEquals(Severity.HIGH, at("KS-PERSIST-AUTOSTART", "profile_payload.py", "~/.zshrc").severity(),
+                "a profile next to a download-and-run command");
     }
 
     @Test

@@ -92,7 +92,19 @@ public final class AutostartRule extends IndicatorRule {
         return false;
     }
 
-    /** Shell-completion and PATH installers edit shell profiles too: never more than medium. */
+    /**
+     * The file holds a shell command that downloads and runs something ({@code wget ... && chmod +x ... && ...}):
+     * a profile written next to it gets a payload launcher that runs at every login, not a PATH entry.
+     */
+    private static boolean downloadAndRunInFile(CodeFacts facts) {
+        return facts.strings().stream().anyMatch(s -> s.text().length() < 20_000
+                && dev.kingsnake.rules.process.Commands.downloadsAndRuns(s.text()));
+    }
+
+    /**
+     * Shell-completion and PATH installers edit shell profiles too: never more than medium, unless the file
+     * also holds a download-and-run command.
+     */
     @Override
     protected Grade grade(CodeFacts facts, Hit h, boolean several) {
         if (h.indicator() == SHELL_PROFILE && (SOURCES_PROFILE.matcher(h.string().text()).find()
@@ -103,7 +115,7 @@ public final class AutostartRule extends IndicatorRule {
             return null;
         }
         Grade g = super.grade(facts, h, several);
-        if (g != null && h.indicator() == SHELL_PROFILE) {
+        if (g != null && h.indicator() == SHELL_PROFILE && !downloadAndRunInFile(facts)) {
             return new Grade(Severity.MEDIUM, g.confidence() == Confidence.HIGH ? Confidence.MEDIUM : Confidence.LOW);
         }
         return g;

@@ -117,6 +117,16 @@ public final class Commands {
             "(^|[\\s;&|\"'(])(curl|wget|nc|ncat|netcat|socat|telnet|tftp|ftp|scp|powershell|pwsh|iwr|"
                     + "invoke-webrequest)(\\.exe)?(\\s|$)", F);
 
+    /** True when shell text downloads something and runs it ({@code curl ... | sh}, {@code wget ... && chmod +x}). */
+    public static boolean downloadsAndRuns(String text) {
+        for (Pattern p : DOWNLOAD_EXEC) {
+            if (p.matcher(text).find()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** A process-starting call and the command it runs. */
     public record Command(Expr.Call call, String sink, String text, boolean constant, boolean shell,
                           Set<CodeFacts.Taint> taint) {
