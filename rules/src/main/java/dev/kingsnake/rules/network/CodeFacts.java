@@ -189,7 +189,7 @@ public final class CodeFacts {
      * storing {@code self.data = dict(os.environ)} and {@code run()} sending {@code self.data} are one flow.
      */
     private void linkAttributes(PythonFile file, Map<Stmt.FunctionDef, Integer> defScopes) {
-        Nodes.walk(file.module(), n -> {
+        file.nodes().forEach(n -> {
             if (!(n instanceof Stmt.ClassDef cls)) {
                 return;
             }
