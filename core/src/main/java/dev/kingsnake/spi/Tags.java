@@ -41,6 +41,12 @@ public final class Tags {
      * scoring; archive-integrity findings (RECORD, layout, names) do not carry it.
      */
     public static final String IDENTITY = "identity";
+    /**
+     * The package says next to nothing about itself (a {@link #METADATA} rule: no description, author or home
+     * page): a throw-away upload. Combined by the scoring with install-time network code, the shape of
+     * dependency-confusion probes.
+     */
+    public static final String ANONYMOUS = "anonymous";
     /** A finding that alone is a strong sign of malice. */
     public static final String STRONG = "strong";
 }

@@ -38,6 +38,18 @@ class GradingOnFixturesTest {
     }
 
     @Test
+    void anAliasWrittenIntoAShellProfileIsHighTheProfileAloneMedium() throws IOException {
+        assertEquals(Severity.HIGH, at("KS-PERSIST-AUTOSTART", "shellrc.py", "line = \"alias neofetch=").severity());
+        assertEquals(Severity.MEDIUM, at("KS-PERSIST-AUTOSTART", "shellrc.py", "os.system(\"echo 'alias ls=ls'").severity());
+    }
+
+    @Test
+    void openingADesktopApplicationAtInstallTimeIsHighAnyOtherCommandMedium() throws IOException {
+        assertEquals(Severity.HIGH, at("KS-INSTALL-PROCESS", "setup.py", "subprocess.Popen(\"calc.exe\")").severity());
+        assertEquals(Severity.MEDIUM, at("KS-INSTALL-PROCESS", "setup.py", "touch /tmp/installed").severity());
+    }
+
+    @Test
     void anOastUrlCarryingRunTimeValuesIsSendingEvenOverGet() throws IOException {
         assertEquals(Severity.CRITICAL, at("KS-NET-EXFIL-ENDPOINT", "hooks.py", "oast.fun/c?d={data}").severity());
         assertEquals(Severity.HIGH, at("KS-NET-EXFIL-ENDPOINT", "hooks.py", "CALLBACK = ").severity(),

@@ -196,6 +196,24 @@ class HelperFunctionRulesTest {
     }
 
     @Test
+    void buildScratchFilesInTheTemporaryDirectoryAreLowProgramsThereAreNot() {
+        String src = "import os, shutil, tempfile\n"
+                + "from pathlib import Path\n"
+                + "version_file = Path(tempfile.gettempdir(), 'pkg.version.txt')\n"
+                + "version_file.write_text('1.0')\n"
+                + "shutil.copyfile('LICENSE', os.path.join(tempfile.gettempdir(), 'License.txt'))\n"
+                + "shutil.copy('agent.bin', os.path.join(tempfile.gettempdir(), 'agent.exe'))\n"
+                + "open(os.path.join(tempfile.mkdtemp(), 'shell.php'), 'w').write(data)\n"
+                + "open(os.path.join(tempfile.gettempdir(), name), 'w').write(data)\n"
+                + "open(os.path.join(os.path.expanduser('~'), 'notes.txt'), 'w').write(data)\n";
+        List<Reported> r = run(new dev.kingsnake.rules.install.InstallFileWriteRule(), "setup.py", src);
+        assertEquals(List.of(4, 5, 6, 7, 8, 9), r.stream().map(Reported::line).toList(), r.toString());
+        assertEquals(List.of(Severity.LOW, Severity.LOW, Severity.MEDIUM, Severity.MEDIUM, Severity.MEDIUM,
+                        Severity.MEDIUM),
+                r.stream().map(Reported::severity).toList(), r.toString());
+    }
+
+    @Test
     void severalCredentialStoresWeighFullyOnlyWhereTheFileSendsData() {
         String src = "import os\n"
                 + "PASSWD = '/etc/passwd'\n"

@@ -121,7 +121,8 @@ public final class ScanEngine {
         List<Diagnostic> diags = new ArrayList<>(prepared.diagnostics);
         List<Finding> findings = runRules(prepared.context, diags, deadline);
         findings.sort(Scoring::compare);
-        double score = scoring.score(findings, infos, ImportedTests.of(prepared.context.pythonFiles()));
+        double score = scoring.score(findings, infos, ImportedTests.of(prepared.context.pythonFiles()),
+                prepared.pythonFiles);
         Verdict verdict = !pkg.readable() ? Verdict.ERROR
                 : score >= threshold ? Verdict.MALICIOUS
                 : score >= suspiciousThreshold ? Verdict.SUSPICIOUS : Verdict.BENIGN;

@@ -7,6 +7,7 @@ import dev.kingsnake.Severity;
 import dev.kingsnake.spi.RuleInfo;
 import dev.kingsnake.spi.Tags;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -30,7 +31,8 @@ import java.util.regex.Pattern;
  *       most {@link #METADATA_CAP}, which is below the default MALICIOUS threshold: who a package pretends to
  *       be makes it suspicious; only what its code does makes it malicious.</li>
  *   <li>A false identity ({@link Tags#IDENTITY}) together with install-time action adds
- *       {@link #IDENTITY_INSTALL_BONUS}.</li>
+ *       {@link #IDENTITY_INSTALL_BONUS}; a package that says nothing about itself ({@link Tags#ANONYMOUS}) and
+ *       talks to the network while it installs adds {@link #ANONYMOUS_NETWORK_BONUS}.</li>
  * </ol>
  */
 public final class Scoring {
@@ -66,6 +68,12 @@ public final class Scoring {
      * work have no such identity findings; identity alone stays below MALICIOUS ({@link #METADATA_CAP}).
      */
     static final double IDENTITY_INSTALL_BONUS = 1.5;
+    /**
+     * Bonus when a package that says nothing about itself ({@link Tags#ANONYMOUS}: no description, author or home
+     * page) talks to the network while it installs: the shape of dependency-confusion probes and throw-away test
+     * uploads. Projects that download during their build describe themselves.
+     */
+    static final double ANONYMOUS_NETWORK_BONUS = 1.5;
     private static final Set<String> INSTALL_ACTIONS = Set.of(Tags.NETWORK, Tags.PROCESS, Tags.EXECUTE,
             Tags.DOWNLOAD, Tags.FILE_WRITE);
 
@@ -85,59 +93,153 @@ public final class Scoring {
             new Combo(Tags.OBFUSCATION, Set.of(Tags.EXECUTE, Tags.NETWORK), 1.5),
             new Combo(Tags.MINER, Set.of(Tags.PROCESS, Tags.DOWNLOAD, Tags.NETWORK), 2.0));
 
+    /**
+     * Packages with at least this many Python files are large code bases: there a score is that of the worst
+     * file plus {@link #SPREAD_WEIGHT} of what the other files add (see {@link #score(List, Map, Set, int)}).
+     */
+    static final int LARGE_PACKAGE_FILES = 50;
+    /** How much the files other than the worst one add to a large package's score. */
+    static final double SPREAD_WEIGHT = 0.3;
+
     public double score(List<Finding> findings, Map<String, RuleInfo> rules) {
-        return score(findings, rules, Set.of());
+        return score(findings, rules, Set.of(), 0);
     }
 
     /**
      * @param importedTests files under test directories that shipped code imports ({@link ImportedTests}): they
      *                      run when the package is used, so they weigh as shipped code
+     * @param pythonFiles   the package's Python files (decoded layers not counted). In a large code base
+     *                      ({@value #LARGE_PACKAGE_FILES} files or more) weak findings scattered over unrelated
+     *                      modules (a CLI that spawns a shell here, an SSH client that reads ~/.ssh there) are the
+     *                      texture of the project, not one behaviour: the code part of the score is the worst
+     *                      file's own score (its rules and combinations) plus {@value #SPREAD_WEIGHT} of what the
+     *                      other files add (rules the worst file does not have); combinations count only within a
+     *                      file. A payload injected into a copy of a large project sits in one file and keeps its
+     *                      full weight.
      */
-    public double score(List<Finding> findings, Map<String, RuleInfo> rules, Set<String> importedTests) {
+    public double score(List<Finding> findings, Map<String, RuleInfo> rules, Set<String> importedTests,
+                        int pythonFiles) {
         java.util.function.Predicate<String> notShipped = p -> isTestOrDocs(p)
-                && !importedTests.contains(p.indexOf('#') < 0 ? p : p.substring(0, p.indexOf('#')));
-        Map<String, Double> perRule = new HashMap<>();
-        Map<String, Integer> counts = new HashMap<>();
-        Map<String, Set<String>> rulesByTag = new HashMap<>();
+                && !importedTests.contains(baseFile(p));
+        Map<String, Double> metaOrTests = new HashMap<>();
+        Map<String, Integer> metaOrTestsCounts = new HashMap<>();
+        List<Finding> code = new ArrayList<>();
         boolean identity = false;
         boolean installAction = false;
+        boolean anonymous = false;
+        boolean installNetwork = false;
         for (Finding f : findings) {
             double w = weight(f, notShipped);
             RuleInfo ri = rules.get(f.ruleId());
-            if (ri != null && w >= TAG_GATE && !notShipped.test(f.file())) {
+            boolean shipped = !notShipped.test(f.file());
+            anonymous |= ri != null && isMetadata(ri) && ri.tags().contains(Tags.ANONYMOUS);
+            if (ri != null && w >= TAG_GATE && shipped) {
                 identity |= isMetadata(ri) && ri.tags().contains(Tags.IDENTITY);
                 installAction |= !isMetadata(ri) && f.reach() == Reach.INSTALL_TIME
                         && ri.tags().stream().anyMatch(INSTALL_ACTIONS::contains);
+                installNetwork |= !isMetadata(ri) && f.reach() == Reach.INSTALL_TIME
+                        && ri.tags().contains(Tags.NETWORK);
             }
-            String key = notShipped.test(f.file()) ? NON_SHIPPED_KEY + f.ruleId() : f.ruleId();
-            perRule.merge(key, w, Math::max);
-            counts.merge(key, 1, Integer::sum);
+            if (shipped && !isMetadata(ri)) {
+                code.add(f);
+            } else {
+                String key = shipped ? f.ruleId() : NON_SHIPPED_KEY + f.ruleId();
+                metaOrTests.merge(key, w, Math::max);
+                metaOrTestsCounts.merge(key, 1, Integer::sum);
+            }
+        }
+        double metadata = 0;
+        double nonShipped = 0;
+        for (Map.Entry<String, Double> e : metaOrTests.entrySet()) {
+            double contribution = withRepeats(e.getValue(), metaOrTestsCounts.get(e.getKey()));
+            if (e.getKey().startsWith(NON_SHIPPED_KEY)) {
+                nonShipped += contribution;
+            } else {
+                metadata += contribution;
+            }
+        }
+        double codeScore = pythonFiles >= LARGE_PACKAGE_FILES ? spreadScore(code, rules, notShipped)
+                : codeScore(code, rules, notShipped);
+        double sum = codeScore + (identity && installAction ? IDENTITY_INSTALL_BONUS : 0)
+                + (anonymous && installNetwork ? ANONYMOUS_NETWORK_BONUS : 0)
+                + Math.min(METADATA_CAP, metadata)
+                + Math.min(NON_SHIPPED_CAP, nonShipped);
+        return Math.min(10.0, Math.round(sum * 100.0) / 100.0);
+    }
+
+    /** Each rule's heaviest finding plus 10% per repeat (at most +50%), plus the combinations completed. */
+    private static double codeScore(List<Finding> code, Map<String, RuleInfo> rules,
+                                    java.util.function.Predicate<String> notShipped) {
+        return ruleSum(code, notShipped) + combinationBonus(rulesByTag(code, rules, notShipped));
+    }
+
+    private static double ruleSum(List<Finding> code, java.util.function.Predicate<String> notShipped) {
+        Map<String, Double> perRule = new HashMap<>();
+        Map<String, Integer> counts = new HashMap<>();
+        for (Finding f : code) {
+            perRule.merge(f.ruleId(), weight(f, notShipped), Math::max);
+            counts.merge(f.ruleId(), 1, Integer::sum);
+        }
+        double sum = 0;
+        for (Map.Entry<String, Double> e : perRule.entrySet()) {
+            sum += withRepeats(e.getValue(), counts.get(e.getKey()));
+        }
+        return sum;
+    }
+
+    private static double withRepeats(double heaviest, int n) {
+        return heaviest * (1 + Math.min(0.5, 0.1 * (n - 1)));
+    }
+
+    private static Map<String, Set<String>> rulesByTag(List<Finding> code, Map<String, RuleInfo> rules,
+                                                       java.util.function.Predicate<String> notShipped) {
+        Map<String, Set<String>> rulesByTag = new HashMap<>();
+        for (Finding f : code) {
             RuleInfo info = rules.get(f.ruleId());
-            if (info != null && w >= TAG_GATE && !isMetadata(info) && !notShipped.test(f.file())) {
+            if (info != null && weight(f, notShipped) >= TAG_GATE) {
                 for (String t : info.tags()) {
                     rulesByTag.computeIfAbsent(t, k -> new HashSet<>()).add(f.ruleId());
                 }
             }
         }
-        double code = 0;
-        double metadata = 0;
-        double nonShipped = 0;
-        for (Map.Entry<String, Double> e : perRule.entrySet()) {
-            int n = counts.get(e.getKey());
-            double contribution = e.getValue() * (1 + Math.min(0.5, 0.1 * (n - 1)));
-            String ruleId = e.getKey();
-            if (ruleId.startsWith(NON_SHIPPED_KEY)) {
-                nonShipped += contribution;
-            } else if (isMetadata(rules.get(ruleId))) {
-                metadata += contribution;
-            } else {
-                code += contribution;
+        return rulesByTag;
+    }
+
+    /** A large package's code score: its worst file, plus {@link #SPREAD_WEIGHT} of what the rest adds. */
+    private static double spreadScore(List<Finding> code, Map<String, RuleInfo> rules,
+                                      java.util.function.Predicate<String> notShipped) {
+        Map<String, List<Finding>> byFile = new java.util.TreeMap<>();
+        for (Finding f : code) {
+            byFile.computeIfAbsent(baseFile(f.file()), k -> new ArrayList<>()).add(f);
+        }
+        String worst = null;
+        double best = 0;
+        for (Map.Entry<String, List<Finding>> e : byFile.entrySet()) {
+            double s = codeScore(e.getValue(), rules, notShipped);
+            if (s > best) {
+                best = s;
+                worst = e.getKey();
             }
         }
-        double sum = code + combinationBonus(rulesByTag) + (identity && installAction ? IDENTITY_INSTALL_BONUS : 0)
-                + Math.min(METADATA_CAP, metadata)
-                + Math.min(NON_SHIPPED_CAP, nonShipped);
-        return Math.min(10.0, Math.round(sum * 100.0) / 100.0);
+        if (worst == null) {
+            return 0;
+        }
+        List<Finding> inWorst = byFile.get(worst);
+        Set<String> worstRules = new HashSet<>();
+        inWorst.forEach(f -> worstRules.add(f.ruleId()));
+        List<Finding> others = new ArrayList<>();
+        for (Finding f : code) {
+            if (!baseFile(f.file()).equals(worst) && !worstRules.contains(f.ruleId())) {
+                others.add(f);
+            }
+        }
+        return best + SPREAD_WEIGHT * ruleSum(others, notShipped);
+    }
+
+    /** The archive file a finding is in ({@code setup.py#layer2} is in {@code setup.py}). */
+    private static String baseFile(String path) {
+        int hash = path.indexOf('#');
+        return hash < 0 ? path : path.substring(0, hash);
     }
 
     static boolean isMetadata(RuleInfo info) {

@@ -75,7 +75,7 @@ class ImportedTestsTest {
                 1, "m", "e", Reach.IMPORT_TIME, List.of()));
         Scoring scoring = new Scoring();
         double asTest = scoring.score(f, rules);
-        double asShipped = scoring.score(f, rules, Set.of("widget/tests/helper_test.py"));
+        double asShipped = scoring.score(f, rules, Set.of("widget/tests/helper_test.py"), 0);
         assertTrue(asShipped > asTest * 2, asTest + " vs " + asShipped);
     }
 }

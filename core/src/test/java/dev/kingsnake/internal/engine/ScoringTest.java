@@ -41,6 +41,49 @@ class ScoringTest {
     }
 
     @Test
+    void inALargeCodeBaseScatteredFindingsWeighLessThanOneFileDoingItAll() {
+        rule("KS-T-SHELL", Severity.MEDIUM, Confidence.HIGH, Tags.PROCESS);
+        rule("KS-T-CRED", Severity.MEDIUM, Confidence.MEDIUM, Tags.CREDENTIALS);
+        rule("KS-T-NET", Severity.MEDIUM, Confidence.HIGH, Tags.NETWORK);
+        List<Finding> scattered = List.of(
+                finding("KS-T-SHELL", Severity.MEDIUM, Confidence.HIGH, "pkg/cli.py", Reach.CALLED),
+                finding("KS-T-CRED", Severity.MEDIUM, Confidence.MEDIUM, "pkg/ssh/client.py", Reach.CALLED),
+                finding("KS-T-NET", Severity.MEDIUM, Confidence.HIGH, "pkg/web/server.py", Reach.CALLED));
+        double small = scoring.score(scattered, rules, Set.of(), 5);
+        assertEquals(1.5 + 1.05 + 1.5 + 3.0, small, 1e-9, "a small package adds everything");
+        double large = scoring.score(scattered, rules, Set.of(), Scoring.LARGE_PACKAGE_FILES);
+        // worst file (1.5) + 0.3 x the other two files' rules (1.05 + 1.5); no combination across files
+        assertEquals(1.5 + 0.3 * (1.05 + 1.5), large, 0.01);
+        assertTrue(large < MALICIOUS && small >= MALICIOUS, small + " / " + large);
+
+        // the same behaviours in one file of a large package keep their full weight
+        List<Finding> together = scattered.stream().map(f -> finding(f.ruleId(), f.severity(), f.confidence(),
+                "pkg/payload.py", Reach.CALLED)).toList();
+        List<Finding> withNoise = new ArrayList<>(together);
+        withNoise.add(finding("KS-T-SHELL", Severity.MEDIUM, Confidence.HIGH, "pkg/other.py", Reach.CALLED));
+        assertEquals(small, scoring.score(together, rules, Set.of(), 500), 1e-9);
+        assertTrue(scoring.score(withNoise, rules, Set.of(), 500) >= small);
+    }
+
+    @Test
+    void aPackageThatSaysNothingAboutItselfAndCallsOutWhileInstallingCombines() {
+        rule("KS-T-ANON", Severity.LOW, Confidence.LOW, Tags.METADATA, Tags.ANONYMOUS);
+        rule("KS-T-INET", Severity.HIGH, Confidence.MEDIUM, Tags.NETWORK);
+        rule("KS-T-IPROC", Severity.MEDIUM, Confidence.MEDIUM, Tags.PROCESS);
+        Finding anon = finding("KS-T-ANON", Severity.LOW, Confidence.LOW, "PKG-INFO", Reach.UNKNOWN);
+        Finding net = finding("KS-T-INET", Severity.HIGH, Confidence.MEDIUM, "setup.py", Reach.INSTALL_TIME);
+        Finding proc = finding("KS-T-IPROC", Severity.MEDIUM, Confidence.MEDIUM, "setup.py", Reach.INSTALL_TIME);
+        double alone = score(anon, net);
+        assertEquals(Scoring.weight(anon) + Scoring.weight(net) + Scoring.ANONYMOUS_NETWORK_BONUS, alone, 0.01);
+        // network called later, or a process at install time, does not complete it
+        Finding later = finding("KS-T-INET", Severity.HIGH, Confidence.MEDIUM, "pkg/client.py", Reach.CALLED);
+        assertEquals(Scoring.weight(anon) + Scoring.weight(later), score(anon, later), 0.01);
+        assertEquals(Scoring.weight(anon) + Scoring.weight(proc), score(anon, proc), 0.01);
+        // a described package with the same install-time request gets no bonus
+        assertEquals(Scoring.weight(net), score(net), 0.01);
+    }
+
+    @Test
     void aCapabilityAloneStaysBenign() {
         rule("KS-T-SHELL", Severity.LOW, Confidence.MEDIUM, Tags.PROCESS);
         assertTrue(score(finding("KS-T-SHELL", Severity.LOW, Confidence.MEDIUM)) < SUSPICIOUS);

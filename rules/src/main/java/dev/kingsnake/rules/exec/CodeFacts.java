@@ -448,9 +448,38 @@ public final class CodeFacts {
         return "";
     }
 
-    static String resolve(PythonFile file, Expr.Call c) {
-        String n = file.calleeName(c).orElseGet(() -> Nodes.dottedName(c.callee()));
-        return normalise(n);
+    private String resolve(PythonFile file, Expr.Call c) {
+        Optional<String> q = file.calleeName(c);
+        if (q.isEmpty() && c.callee() instanceof Expr.Name n && moduleDefinitions(file).contains(n.id())) {
+            return ""; // soupsieve's own compile(): a module-level def shadows the builtin
+        }
+        return normalise(q.orElseGet(() -> Nodes.dottedName(c.callee())));
+    }
+
+    private Set<String> moduleDefinitions;
+
+    /** Functions and classes defined at module level (inside top-level if/try blocks too). */
+    private Set<String> moduleDefinitions(PythonFile file) {
+        if (moduleDefinitions == null) {
+            Set<String> out = new HashSet<>();
+            Deque<Node> stack = new ArrayDeque<>(file.module().body());
+            while (!stack.isEmpty()) {
+                Node n = stack.pop();
+                if (n instanceof Stmt.FunctionDef f) {
+                    out.add(f.name());
+                } else if (n instanceof Stmt.ClassDef k) {
+                    out.add(k.name());
+                } else if (n instanceof Stmt) {
+                    for (Node kid : n.children()) {
+                        if (kid instanceof Stmt) {
+                            stack.push(kid);
+                        }
+                    }
+                }
+            }
+            moduleDefinitions = out;
+        }
+        return moduleDefinitions;
     }
 
     public static String normalise(String n) {

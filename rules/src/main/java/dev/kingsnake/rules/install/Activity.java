@@ -65,6 +65,18 @@ public final class Activity {
 
     /** The written path when the call writes a file outside the package's build tree, else empty. */
     public static Optional<String> writeOutside(CodeFacts facts, Expr.Call c) {
+        return outsideWrite(facts, c).map(OutsideWrite::path);
+    }
+
+    /**
+     * A write outside the build tree: the path as far as it is known, and whether the only thing that puts it
+     * outside is the temporary directory (build scratch space, as opposed to home, AppData, startup folders,
+     * absolute or environment-derived paths).
+     */
+    public record OutsideWrite(String path, boolean temporaryOnly) {
+    }
+
+    public static Optional<OutsideWrite> outsideWrite(CodeFacts facts, Expr.Call c) {
         String n = facts.name(c);
         String m = CodeFacts.method(c);
         Expr target = null;
@@ -82,11 +94,34 @@ public final class Activity {
         if (target == null) {
             return Optional.empty();
         }
-        return outside(facts, target, 0) ? Optional.of(Commands.text(facts, facts.file(), target, 0,
-                new boolean[] {true})) : Optional.empty();
+        Place place = outside(facts, target, 0);
+        Expr shown = target instanceof Expr.Name nm ? facts.assignedValue(nm.id()).orElse(target) : target;
+        return place == Place.BUILD_TREE ? Optional.empty()
+                : Optional.of(new OutsideWrite(pathText(facts, shown), place == Place.TEMPORARY));
     }
 
-    private static boolean outside(CodeFacts facts, Expr e, int depth) {
+    private static final Set<String> PATH_BUILDERS = Set.of("os.path.join", "pathlib.Path", "Path",
+            "pathlib.PurePath", "posixpath.join", "ntpath.join");
+
+    /** The path as far as it is known; {@code Path(a, 'b.txt')} and {@code os.path.join} read as {@code a/b.txt}. */
+    private static String pathText(CodeFacts facts, Expr e) {
+        if (e instanceof Expr.Call c && PATH_BUILDERS.contains(facts.name(c)) && !c.args().isEmpty()) {
+            List<String> parts = new ArrayList<>();
+            for (Expr a : c.args()) {
+                parts.add(Commands.text(facts, facts.file(), a, 0, new boolean[] {true}));
+            }
+            return String.join("/", parts);
+        }
+        return Commands.text(facts, facts.file(), e, 0, new boolean[] {true});
+    }
+
+    private enum Place { BUILD_TREE, TEMPORARY, ELSEWHERE }
+
+    private static final Set<String> TEMP_CALLS = Set.of("tempfile.gettempdir", "tempfile.mkdtemp",
+            "tempfile.mkstemp");
+
+    private static Place outside(CodeFacts facts, Expr e, int depth) {
+        Place found = Place.BUILD_TREE;
         Deque<Node> stack = new ArrayDeque<>();
         stack.push(e);
         int seen = 0;
@@ -94,22 +129,30 @@ public final class Activity {
             Node n = stack.pop();
             if (n instanceof Expr.Call call) {
                 String cn = facts.name(call);
-                if (OUTSIDE_CALLS.contains(cn) || cn.endsWith(".home") || cn.endsWith("expanduser")) {
-                    return true;
+                if (TEMP_CALLS.contains(cn)) {
+                    found = Place.TEMPORARY;
+                } else if (OUTSIDE_CALLS.contains(cn) || cn.endsWith(".home") || cn.endsWith("expanduser")) {
+                    return Place.ELSEWHERE;
                 }
             } else if (n instanceof Expr.Subscript s && dotted(s.value()).equals("os.environ")) {
-                return true;
+                return Place.ELSEWHERE;
             } else if (n instanceof Expr.Literal l && l.value().isStringLike()) {
                 String t = l.value().asText().toLowerCase(Locale.ROOT);
                 if (t.startsWith("/") && !t.startsWith("/.") || t.startsWith("~") || t.matches("^[a-z]:[\\\\/].*")
                         || t.startsWith("%") || t.contains("appdata") || t.contains(".bashrc")
                         || t.contains(".profile") || t.contains("\\startup")) {
-                    return true;
+                    return Place.ELSEWHERE;
                 }
             } else if (n instanceof Expr.Name nm && depth < 2) {
                 Optional<Expr> v = facts.assignedValue(nm.id());
-                if (v.isPresent() && v.get() != e && outside(facts, v.get(), depth + 1)) {
-                    return true;
+                if (v.isPresent() && v.get() != e) {
+                    Place p = outside(facts, v.get(), depth + 1);
+                    if (p == Place.ELSEWHERE) {
+                        return p;
+                    }
+                    if (p == Place.TEMPORARY) {
+                        found = p;
+                    }
                 }
             }
             List<? extends Node> kids = n.children();
@@ -117,7 +160,7 @@ public final class Activity {
                 stack.push(kids.get(i));
             }
         }
-        return false;
+        return found;
     }
 
     private static String dotted(Expr e) {

@@ -18,7 +18,14 @@ public final class InstallFileWriteRule extends InstallTimeCallRule {
             "Writes files outside the build tree (home, temp, absolute or environment-derived paths) while the package is being installed",
             Severity.MEDIUM, Confidence.MEDIUM, Set.of(Tags.FILE_WRITE),
             "open(os.path.expanduser('~/.bashrc'), 'a').write(line)",
-            "Writes to relative paths (generated version files, build outputs) are not reported.");
+            "Writes to relative paths (generated version files, build outputs) are not reported; a file whose name "
+                    + "is not that of a program or script written into the temporary directory (build scratch "
+                    + "space) is low.");
+
+    /** Names of files that run: programs, libraries, scripts (or a name not known statically). */
+    private static final java.util.regex.Pattern RUNNABLE = java.util.regex.Pattern.compile(
+            "(?i)(\\.(exe|dll|scr|com|bat|cmd|ps1|vbs|vbe|js|jse|wsf|hta|lnk|py|pyw|pyc|sh|bash|zsh|so|dylib|jar|bin|elf|php|phtml|asp|aspx|jsp|pl|rb|cgi|"
+                    + "app|msi|desktop|service|plist)|\u2026)$");
 
     public InstallFileWriteRule() {
         super(INFO);
@@ -26,7 +33,14 @@ public final class InstallFileWriteRule extends InstallTimeCallRule {
 
     @Override
     void checkCall(PythonFile file, CodeFacts facts, Expr.Call c, FindingSink sink) {
-        Activity.writeOutside(facts, c).ifPresent(p -> sink.report(Location.of(file, c),
-                "writes outside the build tree at install time: " + p, file.line(c.line()).strip()));
+        Activity.outsideWrite(facts, c).ifPresent(w -> {
+            if (w.temporaryOnly() && !RUNNABLE.matcher(w.path()).find()) {
+                sink.report(Location.of(file, c), "writes into the temporary directory at install time: " + w.path(),
+                        file.line(c.line()).strip(), Severity.LOW, Confidence.MEDIUM);
+            } else {
+                sink.report(Location.of(file, c), "writes outside the build tree at install time: " + w.path(),
+                        file.line(c.line()).strip());
+            }
+        });
     }
 }

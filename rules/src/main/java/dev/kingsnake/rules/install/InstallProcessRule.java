@@ -18,7 +18,14 @@ public final class InstallProcessRule extends InstallTimeCallRule {
             "Starts a process other than a build or version-probing tool while the package is being installed",
             Severity.MEDIUM, Confidence.MEDIUM, Set.of(Tags.PROCESS),
             "os.system('touch /tmp/x')  # at setup.py module level",
-            "Compilers, git, pkg-config, cmake, twine and sys.executable invocations with constant commands are not reported (compiler probing, version lookup, the 'upload' command template, sh of an in-tree *.sh script); commands computed at run time are LOW.");
+            "Compilers, git, pkg-config, cmake, twine and sys.executable invocations with constant commands are not reported (compiler probing, version lookup, the 'upload' command template, sh of an in-tree *.sh script); commands computed at run time are LOW. Opening a desktop application (calc, notepad, mspaint, xcalc ...) is HIGH: no build does that.");
+
+    /**
+     * Desktop applications that no build needs: installing a package that opens a calculator or an editor is
+     * running arbitrary code on the installer's machine to show that it can (or to distract while it does).
+     */
+    static final Set<String> DESKTOP_APPS = Set.of("calc", "notepad", "mspaint", "wordpad", "write",
+            "xcalc", "gnome-calculator", "kcalc", "gedit", "xeyes", "xclock", "charmap", "magnify", "osk");
 
     public InstallProcessRule() {
         super(INFO);
@@ -30,6 +37,10 @@ public final class InstallProcessRule extends InstallTimeCallRule {
             if (cmd.computed()) {
                 sink.report(Location.of(file, c), cmd.sink() + "() runs a command computed at install time",
                         file.line(c.line()).strip(), Severity.LOW, Confidence.MEDIUM);
+            } else if (DESKTOP_APPS.contains(cmd.tool())) {
+                sink.report(Location.of(file, c), cmd.sink() + "() opens the desktop application '" + cmd.tool()
+                        + "' at install time (a code-execution proof or a lure)", cmd.evidence(),
+                        Severity.HIGH, Confidence.HIGH);
             } else {
                 sink.report(Location.of(file, c), cmd.sink() + "() runs '" + cmd.tool() + "' at install time",
                         cmd.evidence());

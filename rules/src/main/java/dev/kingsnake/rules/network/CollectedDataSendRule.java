@@ -13,6 +13,7 @@ import dev.kingsnake.spi.python.Expr;
 
 import java.util.EnumSet;
 import java.util.HashSet;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -120,6 +121,9 @@ public final class CollectedDataSendRule implements PythonFileRule {
     }
 
     private static boolean assembled(CodeFacts facts, Expr a) {
+        if (hostFromRunTime(facts, a)) {
+            return false;
+        }
         if (a instanceof Expr.FString || a instanceof Expr.BinOp) {
             return facts.file().constant(a).isEmpty();
         }
@@ -128,5 +132,59 @@ public final class CollectedDataSendRule implements PythonFileRule {
             return true;
         }
         return false;
+    }
+
+    private static final Pattern SCHEME = Pattern.compile("(?i)[a-z][a-z0-9+.-]*://");
+    private static final Pattern SCHEME_THEN_FIELD = Pattern.compile("(?i)[a-z][a-z0-9+.-]*://\\{([^}!:]*)");
+    private static final Pattern WHOLE_HOST = Pattern.compile(
+            "(?i)[a-z][a-z0-9+.-]*://(\\{[^}]*\\}|%[sr])([:/?#]|$)");
+    private static final Pattern SCHEME_THEN_PERCENT = Pattern.compile("(?i)[a-z][a-z0-9+.-]*://%[sr]");
+
+    /**
+     * True when the URL's host is filled in at run time from a value that is not a constant
+     * ({@code "https://{}:{}/api/v1/pods/{}".format(os.getenv("KUBERNETES_SERVICE_HOST"), ...)}): the request goes
+     * wherever the environment or the caller points it, as service discovery does. Collection servers are
+     * written into the code; a host held in a constant ({@code "http://{}/?u={}".format(C2, user)}) still counts.
+     */
+    static boolean hostFromRunTime(CodeFacts facts, Expr a) {
+        Expr host = null;
+        if (a instanceof Expr.FString fs) {
+            StringBuilder literal = new StringBuilder();
+            for (Expr part : fs.parts()) {
+                if (part instanceof Expr.Literal l && l.value().isStringLike()) {
+                    literal.append(l.value().asText());
+                    continue;
+                }
+                if (SCHEME.matcher(literal).matches()) {
+                    host = part;
+                }
+                break;
+            }
+        } else if (a instanceof Expr.Call c && c.callee() instanceof Expr.Attribute at && "format".equals(at.attr())) {
+            java.util.regex.Matcher m = facts.text(at.value()).map(SCHEME_THEN_FIELD::matcher).orElse(null);
+            if (m != null && m.lookingAt()) {
+                String field = m.group(1);
+                host = field.isEmpty() ? c.arg(0).orElse(null)
+                        : field.chars().allMatch(Character::isDigit) ? c.arg(Integer.parseInt(field)).orElse(null)
+                        : c.keyword(field).orElse(null);
+            }
+        } else if (a instanceof Expr.BinOp b && "+".equals(b.op())) {
+            Expr.BinOp first = b;
+            while (first.left() instanceof Expr.BinOp inner && "+".equals(inner.op())) {
+                first = inner;
+            }
+            if (facts.text(first.left()).filter(t -> SCHEME.matcher(t).matches()).isPresent()) {
+                host = first.right();
+            }
+        } else if (a instanceof Expr.BinOp b && "%".equals(b.op())
+                && facts.text(b.left()).filter(t -> SCHEME_THEN_PERCENT.matcher(t).lookingAt()).isPresent()) {
+            host = b.right() instanceof Expr.Sequence seq && !seq.elements().isEmpty() ? seq.elements().get(0)
+                    : b.right();
+        }
+        // the placeholder must be the whole host: "http://" + name + ".collector.example/" names a fixed domain
+        Optional<String> template = a instanceof Expr.Call c && c.callee() instanceof Expr.Attribute at
+                ? facts.text(at.value()) : facts.text(a);
+        return host != null && facts.file().constant(host).isEmpty()
+                && template.filter(t -> WHOLE_HOST.matcher(t).lookingAt()).isPresent();
     }
 }

@@ -25,14 +25,15 @@ public final class RawIpEndpointRule implements PythonFileRule {
             "urllib.request.urlopen('http://203.0.113.7:8080/stage2')",
             "Private, loopback, link-local and benchmark ranges are ignored (documentation ranges are not, so fixtures can use them); public DNS resolvers (8.8.8.8, "
                     + "1.1.1.1) without a URL scheme are not URLs, and a socket connected to one only to read its own "
-                    + "address back (getsockname) is not reported. Only reported where the function (medium/high) or "
+                    + "address back (getsockname) or to check connectivity (nothing sent) is not reported. Only reported where the function (medium/high) or "
                     + "file (medium/medium) uses the network.");
 
     private static final Pattern URL_IP = Pattern.compile(
             "^(?:(?:https?|ftp|tcp|udp|wss?)://)(?:[^/@\\s]*@)?(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})(?::\\d+)?(?:[/?#]|$)");
     /**
      * Public DNS resolvers: a datagram socket "connected" to one of them and asked for {@code getsockname()}
-     * is the usual way to learn the machine's own outgoing address; nothing is sent.
+     * is the usual way to learn the machine's own outgoing address, and a connection opened and closed again is
+     * the usual connectivity check; neither sends anything.
      */
     private static final Set<String> PUBLIC_RESOLVERS = Set.of("8.8.8.8", "8.8.4.4", "1.1.1.1", "1.0.0.1",
             "9.9.9.9", "208.67.222.222", "4.2.2.2");
@@ -76,7 +77,8 @@ public final class RawIpEndpointRule implements PythonFileRule {
             if (!hit) {
                 Matcher b = BARE_IP.matcher(t);
                 hit = connectTargets.contains(s.node().line()) && b.find() && isPublic(b)
-                        && !(PUBLIC_RESOLVERS.contains(t) && localAddressScopes.contains(s.scope()));
+                        && !(PUBLIC_RESOLVERS.contains(t) && (localAddressScopes.contains(s.scope())
+                        || !facts.scopeHas(s.scope(), Capability.SEND)));
             }
             if (!hit || !lines.add(s.node().line())) {
                 continue;

@@ -8,6 +8,7 @@ import dev.kingsnake.rules.network.Indicator;
 import dev.kingsnake.rules.network.IndicatorRule;
 import dev.kingsnake.spi.RuleInfo;
 import dev.kingsnake.spi.Tags;
+import dev.kingsnake.spi.python.Expr;
 
 import java.util.EnumSet;
 import java.util.List;
@@ -30,6 +31,13 @@ public final class AutostartRule extends IndicatorRule {
     private static final Indicator SHELL_PROFILE = Indicator.weak("shell profile",
             "(^|[~/}])\\.(bashrc|bash_profile|zshrc|zprofile|profile|bash_login)$");
 
+    /**
+     * A shell alias definition ({@code alias neofetch='python ~/.x/.n.py'}): written into a profile it hijacks
+     * a command the user types. Only counted in a file that also names a shell profile.
+     */
+    private static final Indicator ALIAS = Indicator.weak("command alias written to a shell profile",
+            "^\\s*alias\\s+[\\w.{}-]+=");
+
     private static final List<Indicator> INDICATORS = List.of(
             Indicator.weak("Windows Startup folder", "start menu/programs/startup|shell:(common )?startup"),
             Indicator.weak("Run/RunOnce registry key",
@@ -40,6 +48,7 @@ public final class AutostartRule extends IndicatorRule {
             Indicator.weak("systemd unit", "/etc/systemd/system|\\.config/systemd/user|systemctl\\s+(--user\\s+)?enable"),
             Indicator.weak("init script", "/etc/rc\\.local|/etc/init\\.d/|/etc/profile\\.d/"),
             SHELL_PROFILE,
+            ALIAS,
             Indicator.weak("XDG autostart", "\\.config/autostart"),
             Indicator.weak("browser started with a side-loaded extension", "--load-extension"),
             Indicator.weak("launchd agent", "library/(launchagents|launchdaemons)|launchctl\\s+(load|bootstrap)"));
@@ -49,9 +58,50 @@ public final class AutostartRule extends IndicatorRule {
                 "installs an autostart entry");
     }
 
+    /**
+     * Shell text that reads a profile ({@code . ~/.bashrc}, {@code source ~/.zshrc}, {@code [ -e ~/.bashrc ] && ...}):
+     * an rc file for a sub-shell that loads the user's own profile first, not a write into it. Appending to a
+     * profile ({@code echo ... >> ~/.bashrc}) still counts.
+     */
+    private static final java.util.regex.Pattern SOURCES_PROFILE = java.util.regex.Pattern.compile(
+            "(^|[;&|]\\s*|\\s)(\\.|source)\\s+\\S*\\.(bashrc|bash_profile|zshrc|zprofile|profile|bash_login)\\s*$");
+
+    private static final Set<String> TEMP_DIRS = Set.of("tempfile.TemporaryDirectory", "tempfile.mkdtemp",
+            "tempfile.gettempdir");
+
+    /**
+     * A profile's file name joined to a temporary directory ({@code os.path.join(tmpdir.name, '.zshrc')} with
+     * {@code tmpdir = tempfile.TemporaryDirectory()}): the rc file of a sub-shell started with {@code ZDOTDIR}
+     * pointing there, gone when the directory is; not the user's profile.
+     */
+    private static boolean inTemporaryDirectory(CodeFacts facts, CodeFacts.StringFact s) {
+        for (CodeFacts.CallFact c : facts.calls()) {
+            if (!"os.path.join".equals(c.qualifiedName()) || c.call().args().size() < 2
+                    || c.call().args().stream().noneMatch(a -> a == s.node())) {
+                continue;
+            }
+            Expr dir = c.call().args().get(0);
+            if (dir instanceof Expr.Attribute a && "name".equals(a.attr())) {
+                dir = a.value();
+            }
+            Expr value = facts.valueOf(c.scope(), dir);
+            if (value instanceof Expr.Call made && facts.file().calleeName(made).filter(TEMP_DIRS::contains).isPresent()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Shell-completion and PATH installers edit shell profiles too: never more than medium. */
     @Override
     protected Grade grade(CodeFacts facts, Hit h, boolean several) {
+        if (h.indicator() == SHELL_PROFILE && (SOURCES_PROFILE.matcher(h.string().text()).find()
+                && !h.string().text().contains(">") || inTemporaryDirectory(facts, h.string()))) {
+            return null;
+        }
+        if (h.indicator() == ALIAS && (!several || facts.strings().stream().noneMatch(SHELL_PROFILE::matches))) {
+            return null;
+        }
         Grade g = super.grade(facts, h, several);
         if (g != null && h.indicator() == SHELL_PROFILE) {
             return new Grade(Severity.MEDIUM, g.confidence() == Confidence.HIGH ? Confidence.MEDIUM : Confidence.LOW);

@@ -26,11 +26,13 @@ public final class MetadataMissingRule implements Rule {
     private static final RuleInfo INFO = new RuleInfo("KS-PKG-METADATA-MISSING",
             "An sdist with install-time code (setup.py) has no PKG-INFO, or its PKG-INFO lacks at least three of"
                     + " summary, description, author and home page.",
-            Severity.LOW, Confidence.LOW, Set.of(Tags.METADATA),
+            Severity.LOW, Confidence.LOW, Set.of(Tags.METADATA, Tags.ANONYMOUS),
             "setup.py\nPKG-INFO:  Name: x / Version: 0.1  (no Summary, Author, Home-page, description)",
             "Many small honest projects have sparse metadata, so this is LOW/LOW: it adds a little to install-time"
-                    + " code findings and never flags a package alone. Wheels are not checked (they run no code at"
-                    + " install); 'UNKNOWN' counts as missing.");
+                    + " code findings and never flags a package alone; with install-time network code the scoring"
+                    + " adds a bonus (a throw-away upload calling out while it installs). Wheels are not checked (they run no code at"
+                    + " install); 'UNKNOWN', 'TODO', 'test', setup.py template defaults (\"My short description for my"
+                    + " project.\", \"Awesome Soul\", \"Your Name\") and example.com addresses count as missing.");
 
     @Override
     public RuleInfo info() {
@@ -74,9 +76,26 @@ public final class MetadataMissingRule implements Rule {
     }
 
     private static boolean absent(PackageInfo info, String header) {
-        return info.header(header).map(String::strip).filter(v -> !v.isEmpty() && !v.equalsIgnoreCase("UNKNOWN"))
-                .isEmpty();
+        return info.header(header).map(String::strip).filter(v -> !placeholder(v)).isEmpty();
     }
+
+    /**
+     * Template values that say nothing: empty, {@code UNKNOWN}, {@code TODO}, {@code test}, the defaults of
+     * well-known setup.py templates ("My short description for my project.", "Awesome Soul",
+     * "A small example package", "Your Name") and the RFC 2606 example domains ({@code me@example.com},
+     * {@code https://example.com}).
+     */
+    static boolean placeholder(String value) {
+        String v = value.strip();
+        return v.isEmpty() || PLACEHOLDER.matcher(v).matches() || EXAMPLE_DOMAIN.matcher(v).find();
+    }
+
+    private static final java.util.regex.Pattern PLACEHOLDER = java.util.regex.Pattern.compile(
+            "(?i)unknown|none|null|n/?a|-+|\\.+|todo|tbd|test(ing)?|description|short description|summary|"
+                    + "my short description for my project\\.?|a small example package|"
+                    + "add a short description here!?|awesome soul|your name|author( name)?|name|me");
+    private static final java.util.regex.Pattern EXAMPLE_DOMAIN = java.util.regex.Pattern.compile(
+            "(?i)(@|//|^)(www\\.)?example\\.(com|org|net)\\b");
 
     /** setup.py at the archive root or in the sdist's single top directory. */
     static boolean isTopLevelSetupPy(String path) {

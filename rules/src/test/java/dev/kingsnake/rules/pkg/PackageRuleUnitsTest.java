@@ -54,6 +54,15 @@ class PackageRuleUnitsTest {
     }
 
     @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {"UNKNOWN|true", "|true", "Test|true", "My short description for my project.|true",
+            "Awesome Soul|true", "me@example.com|true", "Your Name <you@example.org>|true", "https://example.com|true",
+            "TODO|true", "Requests made simple|false", "Kenneth Reitz|false", "me@kennethreitz.org|false",
+            "https://github.com/psf/requests|false", "A test runner for Python|false", "examples.com.au shop|false"})
+    void placeholderMetadataSaysNothing(String value, boolean placeholder) {
+        assertEquals(placeholder, MetadataMissingRule.placeholder(value == null ? "" : value), value);
+    }
+
+    @ParameterizedTest
     @CsvSource({"pip3.12,pip3", "PIP.exe,pip", "python3.11,python3", "pip,pip", "python,python", "git,git",
             "pipx,pipx"})
     void commandNamesFold(String script, String command) {

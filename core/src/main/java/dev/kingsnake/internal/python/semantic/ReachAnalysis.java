@@ -304,6 +304,9 @@ final class ReachAnalysis {
                 addMethod(out, method.parent, a.attr());
             }
         }
+        if (registers(call)) {
+            return out;
+        }
         for (Expr arg : call.args()) {
             addFunction(out, arg);
         }
@@ -311,6 +314,21 @@ final class ReachAnalysis {
             addFunction(out, k.value());
         }
         return out;
+    }
+
+    /**
+     * Methods that store a function for later rather than run it: {@code cli.add_command(stack)},
+     * {@code registry.register(handler)}, {@code signal_.connect(slot)}, {@code handlers.append(f)}. A function
+     * handed to one of them keeps its own reach; one handed to anything else (a thread, an executor,
+     * {@code map}, {@code atexit.register}) is taken to run within the caller's reach.
+     */
+    private static final java.util.regex.Pattern REGISTRATION = java.util.regex.Pattern.compile(
+            "add_\\w+|register\\w*|connect|bind|route|set_defaults|subscribe|append|extend|insert|setdefault");
+
+    private boolean registers(Expr.Call call) {
+        return call.callee() instanceof Expr.Attribute a && REGISTRATION.matcher(a.attr()).matches()
+                // atexit.register(f) runs f when this interpreter exits: still within this reach
+                && eval.qualifiedName(call.callee()).filter("atexit.register"::equals).isEmpty();
     }
 
     private void addFunction(List<Scope> out, Expr e) {

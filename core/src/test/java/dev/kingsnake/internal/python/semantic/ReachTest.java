@@ -179,6 +179,19 @@ class ReachTest {
         SemanticModel lib = model("pkg/__init__.py", imp("os"), imp("atexit"), hook,
                 expr(call("atexit.register", name("hook"))));
         assertEquals(Reach.IMPORT_TIME, lib.reach(cb));
+        // ... and a thread target; but a function stored for later (a CLI command, a signal slot) keeps its reach
+        Expr.Call threaded = call("os.system", str("id"));
+        Expr.Call command = call("os.system", str("id"));
+        Expr.Call slot = call("os.system", str("id"));
+        SemanticModel reg = model("pkg/__init__.py", imp("os"), imp("threading"), imp("click"),
+                def("steal", List.of(), expr(threaded)), def("stack", List.of(), expr(command)),
+                def("on_close", List.of(), expr(slot)),
+                expr(call(attr(callKw(dotted("threading.Thread"), List.of(), kw("target", name("steal"))), "start"))),
+                expr(call(attr(name("cli"), "add_command"), name("stack"))),
+                expr(call(attr(name("closed"), "connect"), name("on_close"))));
+        assertEquals(Reach.IMPORT_TIME, reg.reach(threaded));
+        assertEquals(Reach.CALLED, reg.reach(command));
+        assertEquals(Reach.CALLED, reg.reach(slot));
 
         // called only from a main guard: stays CALLED outside setup.py
         Expr.Call guardedPayload = call("os.system", str("id"));
