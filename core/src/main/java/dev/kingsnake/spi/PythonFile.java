@@ -22,6 +22,17 @@ public interface PythonFile extends SourceFile {
     List<Stmt> imports();
 
     /**
+     * The module and every node below it, in pre-order: the nodes, in the order, that
+     * {@code Nodes.walk(module(), visitor)} visits. Files built by the scanner compute the list once and keep it,
+     * so that the many passes over a whole file do not each walk the tree again.
+     */
+    default List<Node> nodes() {
+        List<Node> out = new java.util.ArrayList<>();
+        dev.kingsnake.spi.python.Nodes.walk(module(), out::add);
+        return java.util.Collections.unmodifiableList(out);
+    }
+
+    /**
      * The fully qualified name an expression refers to, through imports, aliases, {@code __import__},
      * {@code importlib.import_module}, {@code getattr} with constant names and simple assignments:
      * {@code b.b64decode} after {@code import base64 as b} is {@code base64.b64decode}; builtins

@@ -31,7 +31,7 @@ public final class LocalFunctions {
     private LocalFunctions(PythonFile file) {
         this.fileRef = new WeakReference<>(file);
         Set<String> ambiguous = new HashSet<>();
-        Nodes.walk(file.module(), n -> {
+        file.nodes().forEach(n -> {
             if (n instanceof Stmt.FunctionDef f) {
                 if (byName.put(f.name(), f) != null) {
                     ambiguous.add(f.name());

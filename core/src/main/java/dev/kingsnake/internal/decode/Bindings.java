@@ -1,5 +1,6 @@
 package dev.kingsnake.internal.decode;
 
+import dev.kingsnake.spi.PythonFile;
 import dev.kingsnake.spi.python.Expr;
 import dev.kingsnake.spi.python.Module;
 import dev.kingsnake.spi.python.Node;
@@ -52,8 +53,24 @@ final class Bindings {
     }
 
     Bindings(Module module, Bindings outer) {
+        this(preOrder(module), outer);
+    }
+
+    /** The bindings of a file, read from its cached node list ({@link PythonFile#nodes()}). */
+    Bindings(PythonFile file, Bindings outer) {
+        this(file.nodes(), outer);
+    }
+
+    private static List<Node> preOrder(Module module) {
+        List<Node> out = new ArrayList<>();
+        Nodes.walk(module, out::add);
+        return out;
+    }
+
+    /** @param nodes the module and every node below it, in pre-order */
+    private Bindings(List<Node> nodes, Bindings outer) {
         this.outer = outer;
-        Nodes.walk(module, n -> {
+        nodes.forEach(n -> {
             if (n instanceof Stmt.For f && !loops.containsKey(f)) {
                 Nodes.walk(f, inner -> {
                     if (inner != f && inner instanceof Stmt.Assign) {
@@ -62,7 +79,7 @@ final class Bindings {
                 });
             }
         });
-        Nodes.walk(module, n -> {
+        nodes.forEach(n -> {
             if (n instanceof Stmt.Assign a && a.value().isPresent()) {
                 for (Expr t : a.targets()) {
                     bind(t, a.value().get(), a.augOp(), a.line(), Optional.ofNullable(loops.get(a)));

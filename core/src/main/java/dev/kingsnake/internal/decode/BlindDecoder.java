@@ -102,48 +102,59 @@ final class BlindDecoder {
                 && (b[0] & 0xff) >> 4 <= 7;
     }
 
-    static boolean isHex(byte[] b) {
+    /** Per byte value: {@link #SPACE}, or the alphabets it belongs to (bit set). */
+    private static final byte[] CLASS = new byte[256];
+    private static final byte SPACE = 1;
+    private static final byte HEX = 2;
+    private static final byte B32 = 4;
+    private static final byte B64 = 8;
+
+    static {
+        for (int c = 0; c < 256; c++) {
+            byte k = 0;
+            if (BaseN.isSpace((byte) c)) {
+                k |= SPACE;
+            }
+            if (Character.digit(c, 16) >= 0) {
+                k |= HEX;
+            }
+            if (c >= 'A' && c <= 'Z' || c >= '2' && c <= '7' || c == '=') {
+                k |= B32;
+            }
+            if (c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '/'
+                    || c == '-' || c == '_' || c == '=') {
+                k |= B64;
+            }
+            CLASS[c] = k;
+        }
+    }
+
+    /** The number of non-space bytes when every one is in the alphabet, else -1. */
+    private static int count(byte[] b, byte alphabet) {
         int n = 0;
         for (byte x : b) {
-            if (BaseN.isSpace(x)) {
-                continue;
+            byte k = CLASS[x & 0xff];
+            if ((k & alphabet) != 0) {
+                n++;
+            } else if (k != SPACE) {
+                return -1;
             }
-            if (Character.digit(x & 0xff, 16) < 0) {
-                return false;
-            }
-            n++;
         }
+        return n;
+    }
+
+    static boolean isHex(byte[] b) {
+        int n = count(b, HEX);
         return n >= MIN_BLOB && n % 2 == 0;
     }
 
     /** Upper-case letters and 2-7 only, padded to a multiple of 8 (base32 text is valid base64 text too). */
     static boolean isBase32(byte[] b) {
-        int n = 0;
-        for (byte x : b) {
-            if (BaseN.isSpace(x)) {
-                continue;
-            }
-            if (!(x >= 'A' && x <= 'Z' || x >= '2' && x <= '7' || x == '=')) {
-                return false;
-            }
-            n++;
-        }
+        int n = count(b, B32);
         return n >= MIN_BLOB && n % 8 == 0;
     }
 
     static boolean isBase64(byte[] b) {
-        int n = 0;
-        for (byte x : b) {
-            if (BaseN.isSpace(x)) {
-                continue;
-            }
-            boolean ok = x >= 'A' && x <= 'Z' || x >= 'a' && x <= 'z' || x >= '0' && x <= '9' || x == '+' || x == '/'
-                    || x == '-' || x == '_' || x == '=';
-            if (!ok) {
-                return false;
-            }
-            n++;
-        }
-        return n >= MIN_BLOB;
+        return count(b, B64) >= MIN_BLOB;
     }
 }

@@ -69,9 +69,9 @@ public final class Deobfuscator {
     public Result peel(PythonFile file, List<PythonFile> enclosing, DecodeBudget budget) {
         Bindings outer = null;
         for (int i = enclosing.size() - 1; i >= 0; i--) {
-            outer = new Bindings(enclosing.get(i).module(), outer);
+            outer = new Bindings(enclosing.get(i), outer);
         }
-        Run run = new Run(file, new Bindings(file.module(), outer),
+        Run run = new Run(file, new Bindings(file, outer),
                 new OutputBound(limits.maxDecodedBytesPerLayer(), budget), limits.maxDecodeLayers());
         try {
             run.sinks();
@@ -337,7 +337,7 @@ public final class Deobfuscator {
             if (!hasCodeSink) {
                 return;
             }
-            Nodes.walk(file.module(), n -> {
+            file.nodes().forEach(n -> {
                 if (n instanceof Expr.Literal lit && lit.value().isStringLike() && !origins.contains(lit)
                         && lit.value().asText().length() >= BLIND_MIN_LITERAL) {
                     byte[] raw = lit.value() instanceof Const.Bytes b ? b.value()

@@ -52,7 +52,7 @@ public final class ObfuscationSignals {
         int[] firstConfusable = {0};
         boolean[] hidden = {false};
         Evaluator[] ev = {null};
-        Nodes.walk(file.module(), n -> {
+        file.nodes().forEach(n -> {
             if (n instanceof Stmt.Assign a && a.value().isPresent() && a.value().get() instanceof Expr.Lambda l
                     && importsDecoder(l.body())) {
                 out.add(new ObfuscationSignal(Kind.DECODER_LAMBDA, a.line(), "lambda calling __import__ of a decoder module"));
@@ -124,7 +124,7 @@ public final class ObfuscationSignals {
         }
         if (shared[0] == null) {
             // one evaluator (and one pass over the bindings) per file; its step budget bounds all lookups together
-            shared[0] = new Evaluator(file, new Bindings(file.module()), OutputBound.of(1 << 16), 200_000);
+            shared[0] = new Evaluator(file, new Bindings(file, null), OutputBound.of(1 << 16), 200_000);
         }
         Evaluator ev = shared[0];
         return ev.evaluate(arg, c.line()).filter(v -> v instanceof Value.Str s && HIDDEN.contains(s.value()))

@@ -20,6 +20,16 @@ public final class PayloadText {
 
     /** The bytes as UTF-8 text, or null when they are not valid UTF-8 or contain control characters. */
     static String asText(byte[] b) {
+        // Each ASCII control byte is one control character of the text if the bytes decode at all (an ASCII
+        // byte is never part of a multi-byte sequence), and the text has at most as many characters as there
+        // are bytes: too many such bytes reject the blob (compressed or marshalled data) before decoding it.
+        int badBytes = 0;
+        for (byte x : b) {
+            if (x >= 0 && (x < 0x20 && x != '\n' && x != '\r' && x != '\t' && x != '\f' || x == 0x7f)
+                    && ++badBytes * 50 > b.length) {
+                return null;
+            }
+        }
         CharsetDecoder d = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
         String s;

@@ -30,11 +30,7 @@ public sealed interface Expr extends Node {
 
         @Override
         public List<Node> children() {
-            List<Node> out = new ArrayList<>(1 + args.size() + keywords.size());
-            out.add(callee);
-            out.addAll(args);
-            out.addAll(keywords);
-            return out;
+            return Children.of(callee, args, keywords);
         }
 
         /** The keyword argument with this name, if given. */
@@ -121,10 +117,7 @@ public sealed interface Expr extends Node {
 
         @Override
         public List<Node> children() {
-            List<Node> out = new ArrayList<>(comparators.size() + 1);
-            out.add(left);
-            out.addAll(comparators);
-            return out;
+            return Children.of(left, comparators);
         }
     }
 

@@ -85,10 +85,7 @@ public sealed interface Stmt extends Node {
 
         @Override
         public List<Node> children() {
-            List<Node> out = new ArrayList<>(decorators);
-            out.addAll(params);
-            out.addAll(body);
-            return out;
+            return Children.of(decorators, params, body);
         }
     }
 
@@ -103,11 +100,7 @@ public sealed interface Stmt extends Node {
 
         @Override
         public List<Node> children() {
-            List<Node> out = new ArrayList<>(decorators);
-            out.addAll(bases);
-            out.addAll(keywords);
-            out.addAll(body);
-            return out;
+            return Children.of(decorators, bases, keywords, body);
         }
     }
 
@@ -120,11 +113,7 @@ public sealed interface Stmt extends Node {
 
         @Override
         public List<Node> children() {
-            List<Node> out = new ArrayList<>();
-            out.add(test);
-            out.addAll(body);
-            out.addAll(orElse);
-            return out;
+            return Children.of(test, body, orElse);
         }
     }
 
@@ -137,12 +126,7 @@ public sealed interface Stmt extends Node {
 
         @Override
         public List<Node> children() {
-            List<Node> out = new ArrayList<>();
-            out.add(target);
-            out.add(iter);
-            out.addAll(body);
-            out.addAll(orElse);
-            return out;
+            return Children.of(target, iter, body, orElse);
         }
     }
 
@@ -154,11 +138,7 @@ public sealed interface Stmt extends Node {
 
         @Override
         public List<Node> children() {
-            List<Node> out = new ArrayList<>();
-            out.add(test);
-            out.addAll(body);
-            out.addAll(orElse);
-            return out;
+            return Children.of(test, body, orElse);
         }
     }
 
@@ -188,11 +168,7 @@ public sealed interface Stmt extends Node {
 
         @Override
         public List<Node> children() {
-            List<Node> out = new ArrayList<>(body);
-            out.addAll(handlers);
-            out.addAll(orElse);
-            out.addAll(finalBody);
-            return out;
+            return Children.of(body, handlers, orElse, finalBody);
         }
     }
 

@@ -111,7 +111,7 @@ public final class CodeFacts {
             names.put(c, resolve(file, c));
         }
         List<Stmt.WithItem> withs = new ArrayList<>();
-        Nodes.walk(file.module(), n -> {
+        file.nodes().forEach(n -> {
             if (n instanceof Stmt.Assign a) {
                 assigns.add(a);
             } else if (n instanceof Stmt.WithItem w) {
@@ -129,13 +129,31 @@ public final class CodeFacts {
         for (Stmt.WithItem w : withs) {
             w.target().ifPresent(this::local);
         }
-        Nodes.walk(file.module(), n -> {
+        file.nodes().forEach(n -> {
             if (n instanceof Stmt.FunctionDef def) {
                 for (Stmt.Param p : def.params()) {
                     localNames.add(scopeId(def) + ":" + p.name());
                 }
             }
         });
+        this.withs = withs;
+    }
+
+    /** With-statement items of the file, kept for the taint propagation. */
+    private final List<Stmt.WithItem> withs;
+    /** True once the name taint has been propagated (or is being propagated right now). */
+    private boolean propagated;
+
+    /**
+     * Propagates taint through the file's assignments on the first question that needs it: most files are
+     * never asked (no rule finds a sink in them), and for the others the result is the same as if it had
+     * been computed up front.
+     */
+    private void ensurePropagated() {
+        if (propagated) {
+            return;
+        }
+        propagated = true;
         propagate(withs);
         if (downloadedFiles(withs)) {
             propagate(withs); // what is read back from those files is downloaded data too
@@ -238,6 +256,7 @@ public final class CodeFacts {
      * ordinary names too, and a file-wide taint by name would reach unrelated code.
      */
     public Set<Taint> taintAtSink(Expr e) {
+        ensurePropagated();
         Set<Taint> t = taint(e);
         if (!t.contains(Taint.DECODE) && callsLocalDecoder(e, 0)) {
             t.add(Taint.DECODE);
@@ -355,6 +374,7 @@ public final class CodeFacts {
      * returns decoded data, called by bare name or on {@code self}/{@code cls}.
      */
     public boolean isDecoderCall(Expr.Call c) {
+        ensurePropagated();
         return DECODE_CALLS.contains(name(c)) || DECODE_METHODS.contains(method(c)) || isLocalDecoder(c);
     }
 
@@ -482,6 +502,7 @@ public final class CodeFacts {
 
     /** Where the value of {@code e} may come from. */
     public Set<Taint> taint(Expr e) {
+        ensurePropagated();
         Set<Taint> out = EnumSet.noneOf(Taint.class);
         Deque<Node> stack = new ArrayDeque<>();
         stack.push(e);

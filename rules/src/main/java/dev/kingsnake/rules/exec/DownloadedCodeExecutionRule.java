@@ -38,7 +38,7 @@ public final class DownloadedCodeExecutionRule implements PythonFileRule {
     @Override
     public void check(PythonFile file, RuleContext ctx, FindingSink sink) {
         CodeFacts facts = CodeFacts.of(file);
-        Nodes.walk(file.module(), n -> {
+        file.nodes().forEach(n -> {
             if (n instanceof Expr.Literal l && l.value().isStringLike()) {
                 String t = l.value().asText();
                 if (t.length() >= 30 && t.length() < 1_000_000 && (t.contains("exec") || t.contains("eval"))

@@ -50,7 +50,7 @@ public final class HostFingerprintRule implements PythonFileRule {
      */
     private static Set<Expr.Call> platformChecks(PythonFile file) {
         Set<Expr.Call> out = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        Nodes.walk(file.module(), n -> {
+        file.nodes().forEach(n -> {
             if (n instanceof Expr.Attribute a && a.value() instanceof Expr.Call c && PLATFORM_FIELDS.contains(a.attr())) {
                 out.add(c);
             } else if (n instanceof Expr.Subscript s && s.value() instanceof Expr.Call c) {

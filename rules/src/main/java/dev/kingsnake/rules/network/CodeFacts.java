@@ -178,18 +178,32 @@ public final class CodeFacts {
             }
         }
         linkCalls(file, defScopes, callSites);
-        linkAttributes(file, defScopes);
+        this.defScopes = defScopes;
     }
 
-    /** Per method scope: the methods of the same class that read an attribute of {@code self} it assigns. */
-    private final Map<Integer, Set<Integer>> attributeReaders = new HashMap<>();
+    /** The scope of each function definition, for {@link #linkAttributes}. */
+    private Map<Stmt.FunctionDef, Integer> defScopes;
+
+    /**
+     * Per method scope: the methods of the same class that read an attribute of {@code self} it assigns. Built
+     * on first use (a pure function of the syntax tree): few files are ever asked.
+     */
+    private Map<Integer, Set<Integer>> attributeReaders;
 
     /**
      * Links the methods of each class through the attributes of {@code self} they share: {@code __init__}
      * storing {@code self.data = dict(os.environ)} and {@code run()} sending {@code self.data} are one flow.
      */
+    private Map<Integer, Set<Integer>> attributeReaders() {
+        if (attributeReaders == null) {
+            attributeReaders = new HashMap<>();
+            linkAttributes(file(), defScopes);
+        }
+        return attributeReaders;
+    }
+
     private void linkAttributes(PythonFile file, Map<Stmt.FunctionDef, Integer> defScopes) {
-        Nodes.walk(file.module(), n -> {
+        file.nodes().forEach(n -> {
             if (!(n instanceof Stmt.ClassDef cls)) {
                 return;
             }
@@ -235,7 +249,7 @@ public final class CodeFacts {
         if (scopeCaps.get(scope).contains(c)) {
             return true;
         }
-        for (int r : attributeReaders.getOrDefault(scope, Set.of())) {
+        for (int r : attributeReaders().getOrDefault(scope, Set.of())) {
             if (scopeCaps.get(r).contains(c)) {
                 return true;
             }

@@ -44,7 +44,7 @@ public final class BuiltinAliasRule implements PythonFileRule {
 
     @Override
     public void check(PythonFile file, RuleContext ctx, FindingSink sink) {
-        Nodes.walk(file.module(), n -> {
+        file.nodes().forEach(n -> {
             if (!(n instanceof Stmt.Assign a) || a.value().isEmpty() || a.augOp().isPresent()) {
                 return;
             }

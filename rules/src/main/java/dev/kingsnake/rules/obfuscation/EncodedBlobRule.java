@@ -40,7 +40,7 @@ public final class EncodedBlobRule implements PythonFileRule {
     @Override
     public void check(PythonFile file, RuleContext ctx, FindingSink sink) {
         List<Expr.Literal> hits = new ArrayList<>();
-        Nodes.walk(file.module(), n -> {
+        file.nodes().forEach(n -> {
             if (hits.size() < MAX_REPORTS && n instanceof Expr.Literal l && l.value().isStringLike()) {
                 if (blob(l.value())) {
                     hits.add(l);

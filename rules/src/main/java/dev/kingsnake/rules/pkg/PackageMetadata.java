@@ -54,9 +54,12 @@ final class PackageMetadata {
             return List.of();
         }
         List<Header> out = new ArrayList<>();
-        String[] lines = meta.get().text().split("\r\n|\n|\r", -1);
-        for (int i = 0; i < lines.length; i++) {
-            String l = lines[i];
+        String text = meta.get().text();
+        int pos = 0;
+        for (int i = 0; pos >= 0; i++) {
+            int end = lineEnd(text, pos);
+            String l = text.substring(pos, end);
+            pos = nextLine(text, end);
             if (l.isEmpty()) {
                 break;
             }
@@ -86,9 +89,11 @@ final class PackageMetadata {
 
     /** 1-based line of the first header {@code name:} (case-insensitive) before the body, or 0. */
     static int headerLine(String text, String name) {
-        String[] lines = text.split("\r\n|\n|\r", -1);
-        for (int i = 0; i < lines.length; i++) {
-            String l = lines[i];
+        int pos = 0;
+        for (int i = 0; pos >= 0; i++) {
+            int end = lineEnd(text, pos);
+            String l = text.substring(pos, end);
+            pos = nextLine(text, end);
             if (l.isEmpty()) {
                 return 0;
             }
@@ -98,5 +103,28 @@ final class PackageMetadata {
             }
         }
         return 0;
+    }
+
+    /**
+     * Where the line starting at {@code from} ends (its line break, or the end of the text). Lines are read one by
+     * one up to the blank line that ends the headers, as {@code split("\r\n|\n|\r", -1)} would cut them, without
+     * splitting the long description after it.
+     */
+    private static int lineEnd(String text, int from) {
+        for (int i = from; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\n' || c == '\r') {
+                return i;
+            }
+        }
+        return text.length();
+    }
+
+    /** The start of the line after the one ending at {@code end}, or -1 when that was the last line. */
+    private static int nextLine(String text, int end) {
+        if (end >= text.length()) {
+            return -1;
+        }
+        return text.startsWith("\r\n", end) ? end + 2 : end + 1;
     }
 }

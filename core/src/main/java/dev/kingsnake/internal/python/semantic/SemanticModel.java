@@ -42,6 +42,7 @@ public final class SemanticModel implements PythonFile {
     private final boolean builtOnInstall;
     private ReachAnalysis reach;
     private String[] lines;
+    private List<Node> nodes;
 
     /**
      * @param origin for decoded layers, where the outer literal is; empty for real files
@@ -141,6 +142,16 @@ public final class SemanticModel implements PythonFile {
     @Override
     public List<Stmt> imports() {
         return imports;
+    }
+
+    @Override
+    public synchronized List<Node> nodes() {
+        if (nodes == null) {
+            List<Node> out = new ArrayList<>(table.size());
+            dev.kingsnake.spi.python.Nodes.walk(module, out::add);
+            nodes = Collections.unmodifiableList(out);
+        }
+        return nodes;
     }
 
     @Override

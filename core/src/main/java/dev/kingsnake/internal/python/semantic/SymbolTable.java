@@ -46,6 +46,11 @@ final class SymbolTable {
         return new SymbolTable(m, expectedNodes);
     }
 
+    /** Nodes that have a context (about the number of nodes in the module). */
+    int size() {
+        return ctxOf.size();
+    }
+
     /** The context of a node of this module, or null for a node from elsewhere. */
     Scope.Ctx ctx(Node n) {
         return ctxOf.get(n);
