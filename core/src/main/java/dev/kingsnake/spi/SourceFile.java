@@ -24,4 +24,15 @@ public interface SourceFile {
 
     /** For decoded layers, where the outermost encoded literal is; for real files, this file at line 0. */
     Location origin();
+
+    /** The archive entry this file is, or was decoded from: {@code pkg/setup.py#layer2} is {@code pkg/setup.py}. */
+    default String entryPath() {
+        return entryPath(path());
+    }
+
+    /** The archive entry part of a file path: {@code pkg/setup.py#layer2} is {@code pkg/setup.py}. */
+    static String entryPath(String path) {
+        int hash = path.indexOf('#');
+        return hash < 0 ? path : path.substring(0, hash);
+    }
 }

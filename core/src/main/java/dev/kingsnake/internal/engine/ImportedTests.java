@@ -36,7 +36,7 @@ final class ImportedTests {
         for (int round = 0; round < MAX_ROUNDS; round++) {
             boolean changed = false;
             for (PythonFile f : files) {
-                String base = basePath(f.path());
+                String base = f.entryPath();
                 if (!paths.contains(base) || Scoring.isTestOrDocs(base) && !promoted.contains(base)) {
                     continue; // only shipped code (or tests it already imports) makes an import count
                 }
@@ -52,11 +52,6 @@ final class ImportedTests {
             }
         }
         return promoted;
-    }
-
-    private static String basePath(String path) {
-        int hash = path.indexOf('#');
-        return hash < 0 ? path : path.substring(0, hash);
     }
 
     /** The package's files that the file's imports name (relative imports from its directory, absolute by suffix). */

@@ -261,9 +261,7 @@ public final class ScanEngine {
                             "more than " + limits.maxDecodeLayers() + " decoding layers"));
                     continue;
                 }
-                String base = layer.origin().file().path();
-                int hash = base.indexOf('#');
-                String root = hash < 0 ? base : base.substring(0, hash);
+                String root = SourceFile.entryPath(layer.origin().file().path());
                 int n = layerCounter.merge(root, 1, Integer::sum);
                 String path = root + "#layer" + n;
                 if (layer.python()) {

@@ -5,6 +5,7 @@ import dev.kingsnake.Finding;
 import dev.kingsnake.Reach;
 import dev.kingsnake.Severity;
 import dev.kingsnake.spi.RuleInfo;
+import dev.kingsnake.spi.SourceFile;
 import dev.kingsnake.spi.Tags;
 
 import java.util.ArrayList;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
@@ -119,8 +121,8 @@ public final class Scoring {
      */
     public double score(List<Finding> findings, Map<String, RuleInfo> rules, Set<String> importedTests,
                         int pythonFiles) {
-        java.util.function.Predicate<String> notShipped = p -> isTestOrDocs(p)
-                && !importedTests.contains(baseFile(p));
+        Predicate<String> notShipped = p -> isTestOrDocs(p)
+                && !importedTests.contains(SourceFile.entryPath(p));
         Map<String, Double> metaOrTests = new HashMap<>();
         Map<String, Integer> metaOrTestsCounts = new HashMap<>();
         List<Finding> code = new ArrayList<>();
@@ -169,11 +171,11 @@ public final class Scoring {
 
     /** Each rule's heaviest finding plus 10% per repeat (at most +50%), plus the combinations completed. */
     private static double codeScore(List<Finding> code, Map<String, RuleInfo> rules,
-                                    java.util.function.Predicate<String> notShipped) {
+                                    Predicate<String> notShipped) {
         return ruleSum(code, notShipped) + combinationBonus(rulesByTag(code, rules, notShipped));
     }
 
-    private static double ruleSum(List<Finding> code, java.util.function.Predicate<String> notShipped) {
+    private static double ruleSum(List<Finding> code, Predicate<String> notShipped) {
         Map<String, Double> perRule = new HashMap<>();
         Map<String, Integer> counts = new HashMap<>();
         for (Finding f : code) {
@@ -192,7 +194,7 @@ public final class Scoring {
     }
 
     private static Map<String, Set<String>> rulesByTag(List<Finding> code, Map<String, RuleInfo> rules,
-                                                       java.util.function.Predicate<String> notShipped) {
+                                                       Predicate<String> notShipped) {
         Map<String, Set<String>> rulesByTag = new HashMap<>();
         for (Finding f : code) {
             RuleInfo info = rules.get(f.ruleId());
@@ -207,10 +209,10 @@ public final class Scoring {
 
     /** A large package's code score: its worst file, plus {@link #SPREAD_WEIGHT} of what the rest adds. */
     private static double spreadScore(List<Finding> code, Map<String, RuleInfo> rules,
-                                      java.util.function.Predicate<String> notShipped) {
+                                      Predicate<String> notShipped) {
         Map<String, List<Finding>> byFile = new java.util.TreeMap<>();
         for (Finding f : code) {
-            byFile.computeIfAbsent(baseFile(f.file()), k -> new ArrayList<>()).add(f);
+            byFile.computeIfAbsent(SourceFile.entryPath(f.file()), k -> new ArrayList<>()).add(f);
         }
         String worst = null;
         double best = 0;
@@ -229,17 +231,11 @@ public final class Scoring {
         inWorst.forEach(f -> worstRules.add(f.ruleId()));
         List<Finding> others = new ArrayList<>();
         for (Finding f : code) {
-            if (!baseFile(f.file()).equals(worst) && !worstRules.contains(f.ruleId())) {
+            if (!SourceFile.entryPath(f.file()).equals(worst) && !worstRules.contains(f.ruleId())) {
                 others.add(f);
             }
         }
         return best + SPREAD_WEIGHT * ruleSum(others, notShipped);
-    }
-
-    /** The archive file a finding is in ({@code setup.py#layer2} is in {@code setup.py}). */
-    private static String baseFile(String path) {
-        int hash = path.indexOf('#');
-        return hash < 0 ? path : path.substring(0, hash);
     }
 
     static boolean isMetadata(RuleInfo info) {
@@ -250,7 +246,7 @@ public final class Scoring {
         return weight(f, Scoring::isTestOrDocs);
     }
 
-    static double weight(Finding f, java.util.function.Predicate<String> nonShipped) {
+    static double weight(Finding f, Predicate<String> nonShipped) {
         double base = switch (f.severity()) {
             case CRITICAL -> 6.0;
             case HIGH -> 3.5;

@@ -59,9 +59,12 @@ public final class Activity {
     static final Set<String> COPIERS = Set.of("shutil.copy", "shutil.copy2", "shutil.copyfile", "shutil.move",
             "shutil.copytree", "os.rename", "os.replace", "urllib.request.urlretrieve", "urllib.urlretrieve",
             "os.symlink", "os.link");
+    /** Calls that put a path outside the build tree: home, environment, site-packages. */
     static final Set<String> OUTSIDE_CALLS = Set.of("os.path.expanduser", "os.getenv", "os.environ.get",
-            "pathlib.Path.home", "Path.home", "tempfile.gettempdir", "tempfile.mkdtemp", "tempfile.mkstemp",
-            "os.path.expandvars", "getpass.getuser", "site.getusersitepackages", "site.getsitepackages");
+            "pathlib.Path.home", "Path.home", "os.path.expandvars", "getpass.getuser", "site.getusersitepackages",
+            "site.getsitepackages");
+    /** Calls that put a path into the temporary directory: outside the build tree, but scratch space. */
+    static final Set<String> TEMP_CALLS = Set.of("tempfile.gettempdir", "tempfile.mkdtemp", "tempfile.mkstemp");
 
     /** The written path when the call writes a file outside the package's build tree, else empty. */
     public static Optional<String> writeOutside(CodeFacts facts, Expr.Call c) {
@@ -116,9 +119,6 @@ public final class Activity {
     }
 
     private enum Place { BUILD_TREE, TEMPORARY, ELSEWHERE }
-
-    private static final Set<String> TEMP_CALLS = Set.of("tempfile.gettempdir", "tempfile.mkdtemp",
-            "tempfile.mkstemp");
 
     private static Place outside(CodeFacts facts, Expr e, int depth) {
         Place found = Place.BUILD_TREE;

@@ -77,10 +77,7 @@ public final class InTreeBuildBackendRule implements Rule {
                 candidates.add(prefix + mod + "/__init__.py");
             }
             for (PythonFile pf : ctx.pythonFiles()) {
-                String p = pf.path();
-                int hash = p.indexOf('#');
-                String real = hash >= 0 ? p.substring(0, hash) : p;
-                if (candidates.contains(real)) {
+                if (candidates.contains(pf.entryPath())) {
                     inspect(pf, backend, sink);
                 }
             }

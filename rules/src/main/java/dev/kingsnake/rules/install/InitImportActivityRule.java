@@ -54,11 +54,7 @@ public final class InitImportActivityRule implements PythonFileRule {
     }
 
     static boolean isInit(PythonFile f) {
-        String p = f.path();
-        int hash = p.indexOf('#');
-        if (hash >= 0) {
-            p = p.substring(0, hash);
-        }
+        String p = f.entryPath();
         return p.equals("__init__.py") || p.endsWith("/__init__.py");
     }
 

@@ -4,6 +4,7 @@ import dev.kingsnake.Reach;
 import dev.kingsnake.spi.FileKind;
 import dev.kingsnake.spi.Location;
 import dev.kingsnake.spi.PythonFile;
+import dev.kingsnake.spi.SourceFile;
 import dev.kingsnake.spi.python.Const;
 import dev.kingsnake.spi.python.Expr;
 import dev.kingsnake.spi.python.Module;
@@ -88,8 +89,7 @@ public final class SemanticModel implements PythonFile {
 
     /** {@code setup.py}, also as the base of a decoded layer's path ({@code pkg/setup.py#layer1}). */
     static boolean isSetupScript(String path) {
-        int hash = path.indexOf('#');
-        String p = hash < 0 ? path : path.substring(0, hash);
+        String p = SourceFile.entryPath(path);
         int slash = Math.max(p.lastIndexOf('/'), p.lastIndexOf('\\'));
         return p.substring(slash + 1).equals("setup.py");
     }
