@@ -42,6 +42,10 @@ public final class Deobfuscator {
     static final int BLIND_MIN_LITERAL = 200;
     /** Code-object wrappers walked through below one marshal payload. */
     private static final int MAX_WRAPPER_ROUNDS = 500;
+    /** Shortest {@code python -c} program taken as a layer. */
+    private static final int INLINE_MIN = 16;
+    private static final java.util.regex.Pattern PYTHON =
+            java.util.regex.Pattern.compile("(?i)(.*[/\\\\])?python[0-9.]*w?(\\.exe)?");
     /** Most payloads guessed in the constants of one code object tree. */
     private static final int MAX_CONSTANT_PAYLOADS = 16;
     /** Evaluation steps one file may use (each step is one expression node or statement). */
@@ -231,6 +235,14 @@ public final class Deobfuscator {
                 return;
             }
             if (v instanceof Value.Seq s && kind == Sinks.Kind.PROCESS) {
+                Optional<Value.Str> inline = inlinePython(s.items());
+                if (inline.isPresent()) {
+                    Value.Str code = inline.get();
+                    if (!alreadyPeeled(code.trace()) && !code.trace().origin().isEmpty()) {
+                        add(code.value().getBytes(StandardCharsets.UTF_8), code.trace().then("python -c"), call);
+                    }
+                    return;
+                }
                 StringBuilder sb = new StringBuilder();
                 Value.Trace t = Value.Trace.NONE;
                 for (Value item : s.items()) {
@@ -261,6 +273,26 @@ public final class Deobfuscator {
                 t = t.then("string");
             }
             add(content, t, call);
+        }
+
+        /**
+         * The program of {@code [sys.executable | "python3", "-c", "<program>"]}: Python source handed to a new
+         * interpreter, which the parser saw only as a string (a post-install script, a detached second stage).
+         */
+        private static Optional<Value.Str> inlinePython(List<Value> argv) {
+            if (argv.size() < 3 || argv.get(0) instanceof Value.Str first && !PYTHON.matcher(first.value()).matches()) {
+                return Optional.empty();
+            }
+            for (int i = 1; i + 1 < argv.size(); i++) {
+                if (argv.get(i) instanceof Value.Str flag && flag.value().equals("-c")) {
+                    if (argv.get(i + 1) instanceof Value.Str code && code.value().strip().length() >= INLINE_MIN
+                            && PayloadText.looksLikePython(code.value().getBytes(StandardCharsets.UTF_8))) {
+                        return Optional.of(code);
+                    }
+                    return Optional.empty();
+                }
+            }
+            return Optional.empty();
         }
 
         private boolean alreadyPeeled(Value.Trace t) {

@@ -69,6 +69,7 @@ class DecodeFixturesTest {
             "one_expression; base32 zlib reversed base64 bz2",
             "six_layers; base85 lzma rot13 hex reversed base64 zlib base64",
             "trojan_source; base64",
+            "python_c; python@-c",
             "marshal27; base64 marshal@2.7",
             "marshal36; base64 marshal@3.0-3.7",
             "marshal38; base64 marshal@3.8-3.10",
