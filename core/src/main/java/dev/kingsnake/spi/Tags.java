@@ -47,6 +47,10 @@ public final class Tags {
      * dependency-confusion probes.
      */
     public static final String ANONYMOUS = "anonymous";
+    /**
+     * What the package makes pip install besides itself: a declared dependency that is not what it claims to be.
+     */
+    public static final String DEPENDENCY = "dependency";
     /** A finding that alone is a strong sign of malice. */
     public static final String STRONG = "strong";
 }

@@ -46,6 +46,14 @@ class GradingOnFixturesTest {
     }
 
     @Test
+    void aLookAlikeDependencyInThePackagesOwnFamilyIsCriticalAnUnrelatedOneMedium() throws IOException {
+        assertEquals(Severity.CRITICAL, at("KS-PKG-TYPOSQUAT-DEPENDENCY", "setup.py", "\"reqeusts>=2.0\"").severity(),
+                "requests-oauthlib is declared too: the author knows the requests family");
+        assertEquals(Severity.MEDIUM, at("KS-PKG-TYPOSQUAT-DEPENDENCY", "setup.py", "api-google-core").severity(),
+                "google/api/core are filler words: nothing ties google-api-core to this package");
+    }
+
+    @Test
     void openingADesktopApplicationAtInstallTimeIsHighAnyOtherCommandMedium() throws IOException {
         assertEquals(Severity.HIGH, at("KS-INSTALL-PROCESS", "setup.py", "subprocess.Popen(\"calc.exe\")").severity());
         assertEquals(Severity.MEDIUM, at("KS-INSTALL-PROCESS", "setup.py", "touch /tmp/installed").severity());

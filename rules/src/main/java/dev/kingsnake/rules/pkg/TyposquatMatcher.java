@@ -39,6 +39,7 @@ final class TyposquatMatcher {
     private final PopularPackages popular;
     private final Map<String, String> bySquashed = new HashMap<>();
     private final Map<String, String> byGlyphs = new HashMap<>();
+    private final Map<String, String> byWords = new HashMap<>();
     private final Map<String, Set<String>> oneDeletion = new HashMap<>();
     private final Map<String, Set<String>> twoDeletions = new HashMap<>();
 
@@ -49,6 +50,9 @@ final class TyposquatMatcher {
             String squashed = PackageNames.squash(t);
             bySquashed.putIfAbsent(squashed, t);
             byGlyphs.putIfAbsent(glyphs(squashed), t);
+            if (t.split("-").length >= 2) {
+                byWords.putIfAbsent(words(t), t);
+            }
             String root = root(t);
             for (String d : deletions(root)) {
                 oneDeletion.computeIfAbsent(d, k -> new HashSet<>()).add(t);
@@ -89,6 +93,11 @@ final class TyposquatMatcher {
         t = byGlyphs.get(glyphs(squashed));
         if (t != null && !t.equals(c)) {
             return found(t, "uses look-alike characters (rn/m, vv/w, 1/l, 0/o)", Confidence.HIGH);
+        }
+        t = byWords.get(words(c));
+        if (t != null && !t.equals(c)) {
+            return found(t, "puts the same words in another order",
+                    c.split("-").length >= 3 ? Confidence.HIGH : Confidence.MEDIUM);
         }
         for (String p : PREFIXES) {
             if (c.startsWith(p) && c.length() - p.length() >= 5) {
@@ -176,6 +185,13 @@ final class TyposquatMatcher {
         String squashed = PackageNames.squash(normalised);
         String r = TRAILING_DIGITS.matcher(squashed).replaceAll("");
         return r.isEmpty() ? squashed : r;
+    }
+
+    /** The name's words in sorted order: {@code python-aliyun-sdk-core} and {@code aliyun-python-sdk-core} agree. */
+    private static String words(String normalised) {
+        String[] w = normalised.split("-");
+        java.util.Arrays.sort(w);
+        return String.join("-", w);
     }
 
     private static String glyphs(String squashed) {

@@ -14,15 +14,15 @@ import java.util.Set;
 public final class TyposquatRule implements Rule {
     private static final RuleInfo INFO = new RuleInfo("KS-PKG-TYPOSQUAT",
             "The package name is a slip away from a top-" + TyposquatMatcher.TARGETS + " PyPI package's name"
-                    + " (swapped, doubled, missing or neighbouring-key letters, look-alike characters, '-'/'_'/'.'"
-                    + " confusion, python-/py prefixes and suffixes) but is not itself a popular package.",
+                    + " (swapped, doubled, missing or neighbouring-key letters, look-alike characters, the same"
+                    + " words reordered, '-'/'_'/'.' confusion, python-/py prefixes and suffixes) but is not itself a popular package.",
             Severity.HIGH, Confidence.HIGH, Set.of(Tags.METADATA, Tags.IDENTITY),
             "Name: reqeusts      (imitates requests)",
             "Names anywhere in the popular list (15,000 names) are never flagged, so popular packages that are"
                     + " one edit apart do not flag each other. Plugin names that add a whole token (tree-sitter-c),"
                     + " plurals (future/futures), trailing version digits (pypdf2) and first-letter changes of"
-                    + " short names (attrs/cattrs) are not typos. Separator, prefix/suffix and two-edit matches"
-                    + " are MEDIUM confidence: alone they stay below SUSPICIOUS. Alone, a typosquat is at most"
+                    + " short names (attrs/cattrs) are not typos. Separator, prefix/suffix, two-edit and"
+                    + " two-word reorder matches are MEDIUM confidence: alone they stay below SUSPICIOUS. Alone, a typosquat is at most"
                     + " SUSPICIOUS; code findings make it MALICIOUS.");
 
     @Override

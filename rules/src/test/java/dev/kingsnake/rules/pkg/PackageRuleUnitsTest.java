@@ -23,7 +23,8 @@ class PackageRuleUnitsTest {
     @ParameterizedTest
     @CsvSource({"reqeusts,requests,HIGH", "requestss,requests,HIGH", "Reqests,requests,HIGH", "numpyy,numpy,HIGH",
             "beautifulsoop,beautifulsoup4,HIGH", "djang0,django,HIGH", "python-numpy,numpy,MEDIUM",
-            "py-requests,requests,MEDIUM", "fake_user_agent,fake-useragent,MEDIUM"})
+            "py-requests,requests,MEDIUM", "fake_user_agent,fake-useragent,MEDIUM",
+            "aliababcloud_tea_openapi,alibabacloud-tea-openapi,MEDIUM", "python-aliyun-sdk-core,aliyun-python-sdk-core,HIGH"})
     void typosquatsAreFound(String name, String target, Confidence confidence) {
         Optional<TyposquatMatcher.Match> m = MATCHER.match(name);
         assertTrue(m.isPresent(), name);
