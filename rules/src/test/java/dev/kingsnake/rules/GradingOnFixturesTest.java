@@ -54,6 +54,13 @@ class GradingOnFixturesTest {
     }
 
     @Test
+    void runningThePathADownloadingHelperReturnedIsCritical() throws IOException {
+        assertEquals(Severity.CRITICAL, at("KS-PERSIST-DROPPER", "drop_returned_path.py",
+                "subprocess.Popen([sys.executable, path, payload]").severity(),
+                "the helper returns the very path it saved the download to (through a module-level Session)");
+    }
+
+    @Test
     void openingADesktopApplicationAtInstallTimeIsHighAnyOtherCommandMedium() throws IOException {
         assertEquals(Severity.HIGH, at("KS-INSTALL-PROCESS", "setup.py", "subprocess.Popen(\"calc.exe\")").severity());
         assertEquals(Severity.MEDIUM, at("KS-INSTALL-PROCESS", "setup.py", "touch /tmp/installed").severity());

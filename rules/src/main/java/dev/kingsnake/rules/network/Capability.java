@@ -161,6 +161,11 @@ public enum Capability {
         return false;
     }
 
+    /** The capabilities a call of this qualified name has by its name alone; empty when unknown. */
+    static Set<Capability> named(String qn) {
+        return BY_NAME.getOrDefault(qn, Set.of());
+    }
+
     static EnumSet<Capability> classify(CodeFacts facts, Expr.Call c, String qn, String method) {
         EnumSet<Capability> caps = EnumSet.noneOf(Capability.class);
         Set<Capability> known = BY_NAME.get(qn);

@@ -177,8 +177,45 @@ public final class CodeFacts {
                 stack.push(new Item(kids.get(i), childScope));
             }
         }
+        clientCalls(file);
         linkCalls(file, defScopes, callSites);
         this.defScopes = defScopes;
+    }
+
+    /** Methods of an HTTP client object that fetch, and those that send. */
+    private static final Set<String> CLIENT_FETCH = Set.of("get", "head", "request", "stream", "open");
+    private static final Set<String> CLIENT_SEND = Set.of("post", "put", "patch");
+
+    /**
+     * {@code session.get(url)} where {@code session = requests.Session()} (httpx.Client, aiohttp.ClientSession,
+     * urllib3.PoolManager ...) is assigned once, in the calling function or at module level: the client was made
+     * for that call, which fetches or sends like {@code requests.get}/{@code requests.post} does. The model names no
+     * callee for a method of a call's result, so this is decided here once every assignment is known.
+     */
+    private void clientCalls(PythonFile file) {
+        for (CallFact f : calls) {
+            if (!f.qualifiedName().isEmpty() || !(f.call().callee() instanceof Expr.Attribute a)
+                    || !(a.value() instanceof Expr.Name client)
+                    || !CLIENT_FETCH.contains(a.attr()) && !CLIENT_SEND.contains(a.attr())) {
+                continue;
+            }
+            List<Expr> values = assignedIn(f.scope(), client.id());
+            if (values.isEmpty()) {
+                values = assignedIn(0, client.id());
+            }
+            if (values.size() != 1 || !(values.get(0) instanceof Expr.Call made)) {
+                continue;
+            }
+            Set<Capability> maker = Capability.named(file.calleeName(made).orElse(""));
+            if (!maker.contains(Capability.FETCH) || maker.contains(Capability.SEND)) {
+                continue;
+            }
+            EnumSet<Capability> caps = CLIENT_SEND.contains(a.attr())
+                    ? EnumSet.of(Capability.NETWORK, Capability.SEND) : EnumSet.of(Capability.NETWORK, Capability.FETCH);
+            f.caps().addAll(caps);
+            scopeCaps.get(f.scope()).addAll(caps);
+            fileCaps.addAll(caps);
+        }
     }
 
     /** The scope of each function definition, for {@link #linkAttributes}. */

@@ -13,6 +13,7 @@ import dev.kingsnake.spi.RuleInfo;
 import dev.kingsnake.spi.Tags;
 import dev.kingsnake.spi.python.Const;
 import dev.kingsnake.spi.python.Expr;
+import dev.kingsnake.spi.python.Stmt;
 
 import java.util.HashMap;
 import java.util.HashSet;
@@ -34,7 +35,11 @@ public final class DropperRule implements PythonFileRule {
                     + "pip); those process calls are not counted. Binary-tool installers (drivers, CLIs) that download "
                     + "and chmod a file match at medium weight when the run happens elsewhere in the file; helpers of the "
                     + "same file count as one function (HIGH/MEDIUM) only when one caller hands the same path or "
-                    + "variable to the downloading helper and to the helper that runs a computed program.");
+                    + "variable to the downloading helper and to the helper that runs a computed program. Running "
+                    + "the value a downloading helper returned (path = fetch(); Popen([sys.executable, path])) is "
+                    + "CRITICAL when the helper returns the path it wrote, else HIGH. Methods of an HTTP client "
+                    + "object (session = requests.Session() in the function or at module level) fetch and send "
+                    + "like requests.get/post.");
 
     private static final Set<String> BUILD_TOOLS = Set.of("tar", "make", "cmake", "unzip", "gzip", "git", "pip",
             "pip3", "python", "python3", "sys.executable", "gcc", "cc", "g++", "configure", "./configure", "ninja",
@@ -77,6 +82,17 @@ public final class DropperRule implements PythonFileRule {
         Set<Integer> orchestrated = orchestrated(facts, dropScopes);
         Set<Integer> lines = new HashSet<>();
         for (CodeFacts.CallFact c : facts.calls()) {
+            Optional<String> helper = runsHelperDownload(facts, c, dropScopes);
+            if (helper.isPresent() && lines.add(c.call().line())) {
+                boolean savedPath = returnsWrittenPath(file, helper.get(), written.values());
+                sink.report(Location.of(file, c.call()), savedPath
+                                ? "runs the file whose path the helper " + helper.get() + "() returns after"
+                                + " downloading and saving it"
+                                : "runs what the helper " + helper.get() + "() returns, and that helper downloads"
+                                + " and saves a file",
+                        file.line(c.call().line()), savedPath ? Severity.CRITICAL : Severity.HIGH, Confidence.HIGH);
+                continue;
+            }
             boolean runsWritten = dropScopes.contains(c.scope()) && c.is(Capability.PROCESS)
                     && interpreterRuns(facts, c, written.getOrDefault(c.scope(), Set.of()));
             if (!(runsWritten || runsOrMarksExecutable(facts, c)) || !lines.add(c.call().line())) {
@@ -98,6 +114,50 @@ public final class DropperRule implements PythonFileRule {
                         Severity.MEDIUM, Confidence.MEDIUM);
             }
         }
+    }
+
+    /**
+     * {@code path = fetch(); subprocess.Popen([sys.executable, path])}, where {@code fetch} is a function of this
+     * file that downloads and saves a file (itself or through the helpers it calls): the program, or the script an
+     * interpreter is started on, is the value the downloading helper returned. Returns the helper's name.
+     */
+    private static Optional<String> runsHelperDownload(CodeFacts facts, CodeFacts.CallFact c, Set<Integer> dropScopes) {
+        if (!c.is(Capability.PROCESS) || dropScopes.contains(c.scope()) || c.call().args().isEmpty()) {
+            return Optional.empty();
+        }
+        Expr a0 = c.call().args().get(0);
+        List<Expr> argv = a0 instanceof Expr.Sequence seq ? seq.elements() : List.of(a0);
+        for (int i = 0; i < argv.size() && i < 2; i++) {
+            if (i == 1 && !isInterpreter(facts, argv.get(0)) || !(argv.get(i) instanceof Expr.Name n)) {
+                continue;
+            }
+            List<Expr> values = facts.assignedIn(c.scope(), n.id());
+            if (values.size() == 1 && values.get(0) instanceof Expr.Call made) {
+                int helper = facts.calleeScope(made);
+                if (helper >= 0 && !java.util.Collections.disjoint(facts.reachable(helper), dropScopes)
+                        && made.callee() instanceof Expr.Name name) {
+                    return Optional.of(name.id());
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The file's function {@code name} returns a variable that a download-and-save scope wrote to. */
+    private static boolean returnsWrittenPath(PythonFile file, String name, java.util.Collection<Set<String>> written) {
+        Set<String> paths = new HashSet<>();
+        written.forEach(paths::addAll);
+        boolean[] found = {false};
+        file.nodes().forEach(n -> {
+            if (n instanceof Stmt.FunctionDef def && def.name().equals(name)) {
+                for (Stmt st : def.body()) {
+                    dev.kingsnake.spi.python.Nodes.walk(st, x -> found[0] |= x instanceof Stmt.Return r
+                            && r.value().isPresent() && r.value().get() instanceof Expr.Name v
+                            && paths.contains("name:" + v.id()));
+                }
+            }
+        });
+        return found[0];
     }
 
     /**
