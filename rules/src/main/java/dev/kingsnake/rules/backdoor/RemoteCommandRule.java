@@ -12,6 +12,7 @@ import dev.kingsnake.spi.RuleContext;
 import dev.kingsnake.spi.RuleInfo;
 import dev.kingsnake.spi.Tags;
 import dev.kingsnake.spi.python.Expr;
+import dev.kingsnake.spi.python.Node;
 
 import java.util.HashSet;
 import java.util.Set;
@@ -21,11 +22,15 @@ public final class RemoteCommandRule implements PythonFileRule {
 
     private static final RuleInfo INFO = new RuleInfo("KS-BACKDOOR-REMOTE-EXEC",
             "Runs commands or code received over a socket (recv then subprocess/os.system/exec), listens for "
-                    + "connections and runs what arrives (bind shell), or runs commands in a chat-bot-driven program",
+                    + "connections and runs what arrives (bind shell), runs the command a web request sent (web"
+                    + " shell: flask/bottle request.args, Django request.GET ...), or runs commands in a"
+                    + " chat-bot-driven program",
             Severity.HIGH, Confidence.HIGH, Set.of(Tags.BACKDOOR, Tags.NETWORK, Tags.EXECUTE),
             "while True: cmd = s.recv(1024).decode(); out = subprocess.getoutput(cmd); s.send(out.encode())",
             "Remote-execution frameworks (RPC servers, remote debuggers, distributed workers) do this by design and "
-                    + "will match; the rule needs the receive and the run in the same function. Chat bots that run "
+                    + "will match; the rule needs the receive and the run in the same function. A web handler is a"
+                    + " web shell only when the whole command or code is the request value (CRITICAL); a fixed"
+                    + " program given a request value as an argument is not reported. Chat bots that run "
                     + "variable shell commands are reported at medium confidence (admin bots do this on purpose).");
 
     /** A chat bot in the file and, inside a function, a shell command built from values: remote control. */
@@ -64,16 +69,22 @@ public final class RemoteCommandRule implements PythonFileRule {
     }
 
     private static boolean mentions(CodeFacts facts, int scope, Expr e, Set<Expr.Call> received, int depth) {
+        return mentions(facts, scope, e, n -> n instanceof Expr.Call c && received.contains(c), depth);
+    }
+
+    /** {@code e} holds a node {@code source} accepts, directly or through a few assignments in the scope. */
+    private static boolean mentions(CodeFacts facts, int scope, Expr e, java.util.function.Predicate<Node> source,
+                                    int depth) {
         boolean[] found = {false};
         dev.kingsnake.spi.python.Nodes.walk(e, n -> {
             if (found[0]) {
                 return;
             }
-            if (n instanceof Expr.Call c && received.contains(c)) {
+            if (source.test(n)) {
                 found[0] = true;
             } else if (n instanceof Expr.Name nm && depth < 4) {
                 for (Expr v : facts.assignedIn(scope, nm.id())) {
-                    if (v != e && mentions(facts, scope, v, received, depth + 1)) {
+                    if (v != e && mentions(facts, scope, v, source, depth + 1)) {
                         found[0] = true;
                         return;
                     }
@@ -81,6 +92,50 @@ public final class RemoteCommandRule implements PythonFileRule {
             }
         });
         return found[0];
+    }
+
+    /** Web frameworks' request objects: what a client sent in the query, form, body or headers. */
+    private static final Set<String> WEB_REQUESTS = Set.of("flask.request", "bottle.request", "quart.request",
+            "sanic.request", "werkzeug.local.request");
+    private static final Set<String> REQUEST_PARTS = Set.of("args", "form", "values", "json", "data", "get_json",
+            "get_data", "headers", "cookies", "query", "forms", "params", "GET", "POST", "body", "query_params");
+
+    /**
+     * A value the client of a web handler chose: {@code flask.request.args.get('cmd')}, {@code request.form['c']}
+     * (bottle, quart), or {@code request.GET['c']} where {@code request} is the handler's parameter (Django).
+     */
+    private static boolean webRequestValue(PythonFile file, Node n) {
+        if (!(n instanceof Expr.Attribute a) || !REQUEST_PARTS.contains(a.attr())) {
+            return false;
+        }
+        String base = file.qualifiedName(a.value()).orElse("");
+        if (WEB_REQUESTS.contains(base)) {
+            return true;
+        }
+        return a.value() instanceof Expr.Name nm && nm.id().equals("request") && base.isEmpty()
+                && file.enclosingFunction(a).map(f -> f.params().stream().anyMatch(p -> p.name().equals("request")))
+                .orElse(false);
+    }
+
+    /**
+     * The command or code a process/exec call runs (its first argument, or {@code args=}/{@code cmd=}) is what the
+     * client of a web handler sent: a web shell. A fixed program given a request value as one of its arguments is
+     * not (that is at most an injection bug).
+     */
+    private static void webShell(PythonFile file, CodeFacts facts, Set<Integer> lines, FindingSink sink) {
+        for (CodeFacts.CallFact c : facts.calls()) {
+            if (!(c.is(Capability.PROCESS) || c.is(Capability.EXEC))) {
+                continue;
+            }
+            java.util.Optional<Expr> command = c.call().arg(0).or(() -> c.call().keyword("args"))
+                    .or(() -> c.call().keyword("cmd"));
+            if (command.isPresent() && !(command.get() instanceof Expr.Sequence)
+                    && mentions(facts, c.scope(), command.get(), n -> webRequestValue(file, n), 0)
+                    && lines.add(c.call().line())) {
+                sink.report(Location.of(file, c.call()), "runs a command or code sent in a web request (a web shell)",
+                        file.line(c.call().line()), Severity.CRITICAL, Confidence.HIGH);
+            }
+        }
     }
 
     @Override
@@ -95,11 +150,14 @@ public final class RemoteCommandRule implements PythonFileRule {
         if (fc.contains(Capability.CHAT_BOT)) {
             chatBotCommands(file, facts, sink);
         }
+        Set<Integer> lines = new HashSet<>();
+        if (fc.contains(Capability.PROCESS) || fc.contains(Capability.EXEC)) {
+            webShell(file, facts, lines, sink);
+        }
         if (!(fc.contains(Capability.RECV) || fc.contains(Capability.LISTEN))
                 || !(fc.contains(Capability.PROCESS) || fc.contains(Capability.EXEC))) {
             return;
         }
-        Set<Integer> lines = new HashSet<>();
         for (CodeFacts.CallFact c : facts.calls()) {
             if (!(c.is(Capability.PROCESS) || c.is(Capability.EXEC))) {
                 continue;

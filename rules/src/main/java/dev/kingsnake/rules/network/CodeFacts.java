@@ -210,8 +210,8 @@ public final class CodeFacts {
             if (!maker.contains(Capability.FETCH) || maker.contains(Capability.SEND)) {
                 continue;
             }
-            EnumSet<Capability> caps = CLIENT_SEND.contains(a.attr())
-                    ? EnumSet.of(Capability.NETWORK, Capability.SEND) : EnumSet.of(Capability.NETWORK, Capability.FETCH);
+            EnumSet<Capability> caps = EnumSet.of(Capability.NETWORK,
+                    CLIENT_SEND.contains(a.attr()) ? Capability.SEND : Capability.FETCH);
             f.caps().addAll(caps);
             scopeCaps.get(f.scope()).addAll(caps);
             fileCaps.addAll(caps);
