@@ -61,6 +61,14 @@ class GradingOnFixturesTest {
     }
 
     @Test
+    void aHardCodedWalletAddressPutIntoTheClipboardIsCritical() throws IOException {
+        assertEquals(Severity.CRITICAL, at("KS-EXFIL-SPY", "clipper.py", "pyperclip.copy(PAYEE)").severity(),
+                "a constant payee swapped into a clipboard the file reads");
+        assertEquals(Severity.HIGH, at("KS-EXFIL-SPY", "spy.py", "pyperclip.copy(\"bc1qexample").severity(),
+                "a placeholder-like address next to a wallet regex stays high");
+    }
+
+    @Test
     void openingADesktopApplicationAtInstallTimeIsHighAnyOtherCommandMedium() throws IOException {
         assertEquals(Severity.HIGH, at("KS-INSTALL-PROCESS", "setup.py", "subprocess.Popen(\"calc.exe\")").severity());
         assertEquals(Severity.MEDIUM, at("KS-INSTALL-PROCESS", "setup.py", "touch /tmp/installed").severity());

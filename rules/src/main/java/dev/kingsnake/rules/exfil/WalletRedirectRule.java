@@ -19,7 +19,6 @@ import java.util.HashSet;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * A function that is handed a destination (recipient, dest, to ...) but sends to a hard-coded wallet address: the
@@ -42,16 +41,6 @@ public final class WalletRedirectRule implements PythonFileRule {
     private static final Set<String> DESTINATIONS = Set.of("dest", "destination", "recipient", "receiver", "to",
             "toaddress", "toaddr", "destaddress", "destaddr", "destinationaddress", "recipientaddress",
             "receiveraddress", "payee", "payto", "targetaddress", "towallet", "destwallet", "recipientwallet");
-    private static final Pattern ADDRESS = Pattern.compile(
-            "0x[0-9a-fA-F]{40}"                                    // Ethereum and EVM chains
-                    + "|bc1[02-9ac-hj-np-z]{38,58}|[13][1-9A-HJ-NP-Za-km-z]{25,33}"  // Bitcoin
-                    + "|[1-9A-HJ-NP-Za-km-z]{47,48}"                 // Substrate SS58 (Polkadot, Bittensor ...)
-                    + "|T[1-9A-HJ-NP-Za-km-z]{33}"                   // Tron
-                    + "|[1-9A-HJ-NP-Za-km-z]{32,44}"                 // Solana
-                    + "|[48][0-9AB][1-9A-HJ-NP-Za-km-z]{93}");       // Monero
-    /** Fewer distinct characters than this is a placeholder or burn address, not a payee. */
-    private static final int MIN_DISTINCT = 12;
-
     @Override
     public RuleInfo info() {
         return INFO;
@@ -113,17 +102,7 @@ public final class WalletRedirectRule implements PythonFileRule {
             return Optional.empty();
         }
         String s = file.constant(v).filter(c -> c instanceof Const.Str).map(Const::asText).orElse("").strip();
-        if (!ADDRESS.matcher(s).matches() || s.chars().distinct().count() < MIN_DISTINCT
-                || !s.startsWith("0x") && !s.startsWith("bc1") && !mixed(s)) {
-            return Optional.empty();
-        }
-        return Optional.of(s);
-    }
-
-    /** Base58 addresses mix digits, upper and lower case; identifiers and words rarely do all three. */
-    private static boolean mixed(String s) {
-        return s.chars().anyMatch(Character::isUpperCase) && s.chars().anyMatch(Character::isLowerCase)
-                && s.chars().anyMatch(Character::isDigit);
+        return WalletAddresses.isAddress(s) ? Optional.of(s) : Optional.empty();
     }
 
     private static String squash(String name) {
