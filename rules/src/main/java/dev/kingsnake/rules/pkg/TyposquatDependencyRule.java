@@ -47,8 +47,11 @@ public final class TyposquatDependencyRule implements Rule {
                     + " dependency for a look-alike): that author knows the real name. A near name from an unrelated"
                     + " project is MEDIUM with one step less confidence: real projects depend on small packages"
                     + " named close to popular ones (h5netcdf on pyfive ~ pyhive, imagecodecs on zopflipy ~ zopfli).");
+    private static final Pattern QUOTED = Pattern.compile("\"([^\"]*)\"|'([^']*)'");
     private static final Pattern REQUIREMENT = Pattern.compile("^\\s*([A-Za-z0-9][A-Za-z0-9._-]*)");
     private static final TomlMapper TOML = new TomlMapper();
+    /** Dependencies judged per package; real packages declare a few dozen, a hostile one could list millions. */
+    static final int MAX_DEPENDENCIES = 1_000;
     /** Words too common in package names to tie a dependency to the package's family. */
     private static final Set<String> FILLER = Set.of("python", "core", "client", "tools", "tool", "utils", "util",
             "common", "plugin", "plugins", "extension", "extensions", "extra", "extras", "types", "stubs", "test",
@@ -115,16 +118,22 @@ public final class TyposquatDependencyRule implements Rule {
         } catch (IOException | RuntimeException e) {
             return;
         }
+        // the line of each quoted string, found in one pass: deps are located without a search per dependency
+        Map<String, Integer> quotedAt = new HashMap<>();
         String[] lines = f.text().split("\r\n|\n|\r", -1);
-        for (JsonNode d : deps) {
-            String spec = d.asText();
-            int line = 0;
-            for (int i = 0; i < lines.length && line == 0; i++) {
-                if (lines[i].contains(spec)) {
-                    line = i + 1;
-                }
+        for (int i = 0; i < lines.length; i++) {
+            Matcher q = QUOTED.matcher(lines[i]);
+            while (q.find()) {
+                quotedAt.putIfAbsent(q.group(1) != null ? q.group(1) : q.group(2), i + 1);
             }
-            judge.requirement(f, line, spec);
+        }
+        int judged = 0;
+        for (JsonNode d : deps) {
+            if (++judged > MAX_DEPENDENCIES) {
+                return;
+            }
+            String spec = d.asText();
+            judge.requirement(f, quotedAt.getOrDefault(spec, 0), spec);
         }
     }
 
@@ -172,6 +181,9 @@ public final class TyposquatDependencyRule implements Rule {
         }
 
         void requirement(SourceFile f, int line, String requirement) {
+            if (declared.size() >= MAX_DEPENDENCIES) {
+                return;
+            }
             name(requirement).filter(dep -> !dep.equals(own) && !declared.containsKey(dep)).ifPresent(dep -> {
                 declared.put(dep, Location.of(f, line, line == 0 ? 0 : 1, Reach.INSTALL_TIME));
                 evidence.put(dep, requirement.strip());

@@ -39,6 +39,21 @@ class PackageRuleUnitsTest {
         assertEquals(Optional.empty(), MATCHER.match(name), name);
     }
 
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {"requests>=2.0|requests", "Flask_SQLAlchemy ; python_version>'3'|flask-sqlalchemy",
+            "  numpy[extra]==1.2|numpy", "pkg @ https://example.invalid/pkg.zip|pkg", "-r requirements.txt|",
+            "# comment|", "https://example.invalid/x.tar.gz|", "zope.interface|zope-interface"})
+    void requirementNames(String requirement, String name) {
+        assertEquals(Optional.ofNullable(name), TyposquatDependencyRule.name(requirement), requirement);
+    }
+
+    @Test
+    void dependencyFamiliesIgnoreFillerWords() {
+        assertEquals(java.util.Set.of("aliyun"), TyposquatDependencyRule.words("python-aliyun-sdk-core"));
+        assertEquals(java.util.Set.of("requests"), TyposquatDependencyRule.words("requests-api2"));
+        assertEquals(java.util.Set.of(), TyposquatDependencyRule.words("google-api-core"));
+    }
+
     @Test
     void aConfiguredListReplacesTheBundledOne() {
         TyposquatMatcher own = new PopularPackages(List.of("acme-widgets", "requests")).typosquats();
