@@ -649,6 +649,16 @@ final class Evaluator {
                 return args == null || kw == null ? null : ops.method(recv, a.attr(), args, kw);
             }
         }
+        Expr.Attribute bound = c.callee() instanceof Expr.Name nm ? boundMethod(nm) : null;
+        if (bound != null) {
+            // _ = ''.join; _(parts): a method of a constant kept under a short name, as obfuscators write it
+            Const recv = fold(bound.value(), env, depth + 1);
+            if (recv != null) {
+                List<Const> args = foldArgs(c.args(), env, depth);
+                Map<String, Const> kw = foldKeywords(c, env, depth);
+                return args == null || kw == null ? null : ops.method(recv, bound.attr(), args, kw);
+            }
+        }
         String fn = qname(c.callee(), depth + 1);
         if (fn == null) {
             return null;
@@ -662,6 +672,13 @@ final class Evaluator {
             return null;
         }
         return builtin(fn, args, kw);
+    }
+
+    /** The attribute a name is bound to once ({@code _ = "".join}), or null. */
+    private Expr.Attribute boundMethod(Expr.Name n) {
+        List<Binding> bs = visibleBindings(n.id(), n, scopeOf(n));
+        return bs != null && bs.size() == 1 && bs.get(0) instanceof Binding.Value v
+                && v.value() instanceof Expr.Attribute a && a.value() instanceof Expr.Literal ? a : null;
     }
 
     private Const builtin(String fn, List<Const> args, Map<String, Const> kw) {

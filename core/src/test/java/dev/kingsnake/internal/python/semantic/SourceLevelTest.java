@@ -157,6 +157,8 @@ class SourceLevelTest {
         "def f():\n    return 1\nP = 'curl'\ndef g():\n    use(P)",
         "use('abcurlxyz'[2:6])",
         "use(''.join(reversed('lruc')))",
+        "_ = ''.join\nuse(_([chr(x) for x in [99, 117, 114, 108]]))",
+        "j = '-'.join\nuse(j(['cu', 'rl']).replace('-', ''))",
     })
     void everySpellingFoldsToTheSameString(String source) {
         SemanticModel m = parse("pkg/mod.py", source);
