@@ -11,7 +11,6 @@ import dev.kingsnake.spi.PythonFileRule;
 import dev.kingsnake.spi.RuleContext;
 import dev.kingsnake.spi.RuleInfo;
 import dev.kingsnake.spi.Tags;
-import dev.kingsnake.spi.python.Const;
 
 import java.util.HashSet;
 import java.util.Optional;
@@ -64,8 +63,7 @@ public final class SpywareRule implements PythonFileRule {
             Location at = Location.of(file, c.call());
             String ev = file.line(c.call().line());
             if (c.is(Capability.CLIPBOARD_WRITE)) {
-                Optional<String> planted = c.call().arg(0).flatMap(file::constant).filter(k -> k instanceof Const.Str)
-                        .map(Const::asText).map(String::strip).filter(WalletAddresses::isAddress);
+                Optional<String> planted = c.call().arg(0).flatMap(a -> WalletAddresses.constant(file, a));
                 if (planted.isPresent() && facts.scopeHas(c.scope(), Capability.CLIPBOARD_READ)) {
                     sink.report(at, "puts the hard-coded wallet address " + planted.get() + " into the clipboard it"
                             + " has just read (a clipper)", ev, Severity.CRITICAL, Confidence.HIGH);

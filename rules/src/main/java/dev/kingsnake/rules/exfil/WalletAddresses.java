@@ -1,5 +1,10 @@
 package dev.kingsnake.rules.exfil;
 
+import dev.kingsnake.spi.PythonFile;
+import dev.kingsnake.spi.python.Const;
+import dev.kingsnake.spi.python.Expr;
+
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /** Shapes of cryptocurrency addresses that someone is paid at (not burn or placeholder addresses). */
@@ -24,6 +29,12 @@ final class WalletAddresses {
     static boolean isAddress(String s) {
         return ADDRESS.matcher(s).matches() && s.chars().distinct().count() >= MIN_DISTINCT
                 && (s.startsWith("0x") || s.startsWith("bc1") || mixed(s));
+    }
+
+    /** The wallet address an expression folds to (a string constant, stripped), if it is one. */
+    static Optional<String> constant(PythonFile file, Expr e) {
+        return file.constant(e).filter(c -> c instanceof Const.Str).map(c -> c.asText().strip())
+                .filter(WalletAddresses::isAddress);
     }
 
     private static boolean mixed(String s) {

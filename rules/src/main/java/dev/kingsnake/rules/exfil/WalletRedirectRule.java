@@ -98,11 +98,7 @@ public final class WalletRedirectRule implements PythonFileRule {
     }
 
     private static Optional<String> address(PythonFile file, Expr v) {
-        if (!(v instanceof Expr.Literal)) {
-            return Optional.empty();
-        }
-        String s = file.constant(v).filter(c -> c instanceof Const.Str).map(Const::asText).orElse("").strip();
-        return WalletAddresses.isAddress(s) ? Optional.of(s) : Optional.empty();
+        return v instanceof Expr.Literal ? WalletAddresses.constant(file, v) : Optional.empty();
     }
 
     private static String squash(String name) {

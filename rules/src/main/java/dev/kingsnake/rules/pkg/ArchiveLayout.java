@@ -36,6 +36,12 @@ final class ArchiveLayout {
         return out;
     }
 
+    /** A file at the top of the archive or in its single top directory ({@code name-1.0/setup.py}). */
+    static boolean topLevel(String path) {
+        int slash = path.indexOf('/');
+        return slash < 0 || path.indexOf('/', slash + 1) < 0;
+    }
+
     /** The platform tag of a wheel's file name ({@code any} for pure wheels), if the name follows PEP 427. */
     static Optional<String> wheelPlatform(RuleContext ctx) {
         if (ctx.packageInfo().kind() != PackageKind.WHEEL) {

@@ -1,7 +1,6 @@
 package dev.kingsnake.rules.pkg;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import dev.kingsnake.Reach;
 import dev.kingsnake.spi.FileKind;
 import dev.kingsnake.spi.FindingSink;
@@ -17,7 +16,6 @@ import dev.kingsnake.spi.Tags;
 import dev.kingsnake.Confidence;
 import dev.kingsnake.Severity;
 
-import java.io.IOException;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -65,7 +63,6 @@ public final class EntryPointHijackRule implements Rule {
     private static final Pattern VERSION_SUFFIX = Pattern.compile("^(pip|python)[0-9.]*$");
     private static final Pattern SECTION = Pattern.compile("^\\s*\\[([^\\]]+)]\\s*$");
     private static final Pattern ENTRY = Pattern.compile("^\\s*([^=#;\\s][^=]*?)\\s*=\\s*(\\S.*)$");
-    private static final TomlMapper TOML = new TomlMapper();
 
     @Override
     public RuleInfo info() {
@@ -149,12 +146,7 @@ public final class EntryPointHijackRule implements Rule {
     }
 
     private static void scanPyproject(SourceFile f, String pkg, FindingSink sink) {
-        JsonNode project;
-        try {
-            project = TOML.readTree(f.text()).path("project");
-        } catch (IOException | RuntimeException e) {
-            return;
-        }
+        JsonNode project = PackageMetadata.pyprojectTable(f);
         for (String table : new String[] {"scripts", "gui-scripts"}) {
             for (Iterator<String> it = project.path(table).fieldNames(); it.hasNext(); ) {
                 String name = it.next();

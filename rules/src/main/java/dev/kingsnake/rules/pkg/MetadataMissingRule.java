@@ -99,8 +99,7 @@ public final class MetadataMissingRule implements Rule {
 
     /** setup.py at the archive root or in the sdist's single top directory. */
     static boolean isTopLevelSetupPy(String path) {
-        int slash = path.indexOf('/');
-        return path.equals("setup.py") || slash > 0 && path.indexOf('/', slash + 1) < 0
-                && path.substring(slash + 1).equals("setup.py");
+        return path.equals("setup.py")
+                || path.indexOf('/') > 0 && ArchiveLayout.topLevel(path) && path.endsWith("/setup.py");
     }
 }

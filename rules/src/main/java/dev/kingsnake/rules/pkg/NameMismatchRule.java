@@ -1,7 +1,6 @@
 package dev.kingsnake.rules.pkg;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import dev.kingsnake.PackageKind;
 import dev.kingsnake.spi.FileKind;
 import dev.kingsnake.spi.FindingSink;
@@ -15,7 +14,6 @@ import dev.kingsnake.spi.Tags;
 import dev.kingsnake.Confidence;
 import dev.kingsnake.Severity;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -42,7 +40,6 @@ public final class NameMismatchRule implements Rule {
             Pattern.compile("^(.+?)-(\\d[^-]*?)(\\.tar\\.gz|\\.tgz|\\.tar\\.bz2|\\.tar\\.xz|\\.tar|\\.zip)$");
     private static final Pattern DIR_VERSION = Pattern.compile("^(.+?)-(\\d[^/-]*)$");
     private static final Pattern CFG_NAME = Pattern.compile("(?m)^\\s*name\\s*=\\s*([A-Za-z0-9._-]+)\\s*$");
-    private static final TomlMapper TOML = new TomlMapper();
 
     @Override
     public RuleInfo info() {
@@ -109,13 +106,10 @@ public final class NameMismatchRule implements Rule {
         List<String[]> out = new ArrayList<>();
         Optional<SourceFile> pyproject = ctx.file(root + "pyproject.toml").filter(f -> f.kind() == FileKind.PYPROJECT);
         if (pyproject.isPresent()) {
-            try {
-                JsonNode n = TOML.readTree(pyproject.get().text()).path("project").path("name");
-                if (n.isTextual() && !n.asText().isBlank()) {
-                    out.add(new String[] {"pyproject.toml", n.asText()});
-                }
-            } catch (IOException | RuntimeException e) {
-                // an unparsable pyproject.toml says nothing about the name
+            // an unparsable pyproject.toml says nothing about the name
+            JsonNode n = PackageMetadata.pyprojectTable(pyproject.get()).path("name");
+            if (n.isTextual() && !n.asText().isBlank()) {
+                out.add(new String[] {"pyproject.toml", n.asText()});
             }
         }
         for (SetupCall.Found setup : SetupCall.find(ctx)) {

@@ -1,17 +1,32 @@
 package dev.kingsnake.rules.pkg;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import dev.kingsnake.Reach;
 import dev.kingsnake.spi.Location;
 import dev.kingsnake.spi.RuleContext;
 import dev.kingsnake.spi.SourceFile;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /** Where package-level findings point: the metadata header they are about, else the package as a whole. */
 final class PackageMetadata {
+    private static final TomlMapper TOML = new TomlMapper();
+
     private PackageMetadata() {
+    }
+
+    /** The {@code [project]} table of a pyproject.toml; a missing node when there is none or the file does not parse. */
+    static JsonNode pyprojectTable(SourceFile pyproject) {
+        try {
+            return TOML.readTree(pyproject.text()).path("project");
+        } catch (IOException | RuntimeException e) {
+            return MissingNode.getInstance();
+        }
     }
 
     /** The metadata file (PKG-INFO / METADATA) the engine read, if any. */

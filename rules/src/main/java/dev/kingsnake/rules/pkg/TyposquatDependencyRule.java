@@ -1,7 +1,6 @@
 package dev.kingsnake.rules.pkg;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import dev.kingsnake.Confidence;
 import dev.kingsnake.Reach;
 import dev.kingsnake.Severity;
@@ -17,7 +16,6 @@ import dev.kingsnake.spi.Tags;
 import dev.kingsnake.spi.python.Const;
 import dev.kingsnake.spi.python.Expr;
 
-import java.io.IOException;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -49,7 +47,6 @@ public final class TyposquatDependencyRule implements Rule {
                     + " named close to popular ones (h5netcdf on pyfive ~ pyhive, imagecodecs on zopflipy ~ zopfli).");
     private static final Pattern QUOTED = Pattern.compile("\"([^\"]*)\"|'([^']*)'");
     private static final Pattern REQUIREMENT = Pattern.compile("^\\s*([A-Za-z0-9][A-Za-z0-9._-]*)");
-    private static final TomlMapper TOML = new TomlMapper();
     /** Dependencies judged per package; real packages declare a few dozen, a hostile one could list millions. */
     static final int MAX_DEPENDENCIES = 1_000;
     /** Words too common in package names to tie a dependency to the package's family. */
@@ -72,7 +69,7 @@ public final class TyposquatDependencyRule implements Rule {
             setup.call().keyword("install_requires").ifPresent(e -> fromSetupPy(setup.file(), e, judge));
         }
         for (SourceFile f : ArchiveLayout.realFiles(ctx)) {
-            if (f.kind() == FileKind.PYPROJECT && topLevel(f.path())) {
+            if (f.kind() == FileKind.PYPROJECT && ArchiveLayout.topLevel(f.path())) {
                 fromPyproject(f, judge);
             }
         }
@@ -112,10 +109,8 @@ public final class TyposquatDependencyRule implements Rule {
     }
 
     private static void fromPyproject(SourceFile f, Judge judge) {
-        JsonNode deps;
-        try {
-            deps = TOML.readTree(f.text()).path("project").path("dependencies");
-        } catch (IOException | RuntimeException e) {
+        JsonNode deps = PackageMetadata.pyprojectTable(f).path("dependencies");
+        if (deps.isEmpty()) {
             return;
         }
         // the line of each quoted string, found in one pass: deps are located without a search per dependency
@@ -148,11 +143,6 @@ public final class TyposquatDependencyRule implements Rule {
         }
     }
 
-    private static boolean topLevel(String path) {
-        int slash = path.indexOf('/');
-        return slash < 0 || path.indexOf('/', slash + 1) < 0;
-    }
-
     /** The PEP 508 name at the start of a requirement, normalised; empty for options, URLs and blank lines. */
     static Optional<String> name(String requirement) {
         String r = requirement.strip();
@@ -171,8 +161,11 @@ public final class TyposquatDependencyRule implements Rule {
         private final TyposquatMatcher matcher;
         private final String own;
         private final FindingSink sink;
-        private final Map<String, Location> declared = new LinkedHashMap<>();
-        private final Map<String, String> evidence = new HashMap<>();
+        /** Each dependency name, in declaration order, with where and how it was first written. */
+        private final Map<String, Declared> declared = new LinkedHashMap<>();
+
+        private record Declared(Location at, String requirement) {
+        }
 
         Judge(TyposquatMatcher matcher, String own, FindingSink sink) {
             this.matcher = matcher;
@@ -185,27 +178,28 @@ public final class TyposquatDependencyRule implements Rule {
                 return;
             }
             name(requirement).filter(dep -> !dep.equals(own) && !declared.containsKey(dep)).ifPresent(dep -> {
-                declared.put(dep, Location.of(f, line, line == 0 ? 0 : 1, Reach.INSTALL_TIME));
-                evidence.put(dep, requirement.strip());
+                declared.put(dep, new Declared(Location.of(f, line, line == 0 ? 0 : 1, Reach.INSTALL_TIME),
+                        requirement.strip()));
             });
         }
 
         void report() {
-            for (Map.Entry<String, Location> e : declared.entrySet()) {
+            for (Map.Entry<String, Declared> e : declared.entrySet()) {
                 String dep = e.getKey();
+                Declared d = e.getValue();
                 matcher.match(dep).ifPresent(m -> {
                     Set<String> family = new HashSet<>(words(own));
-                    declared.keySet().stream().filter(d -> !d.equals(dep)).forEach(d -> family.addAll(words(d)));
+                    declared.keySet().stream().filter(o -> !o.equals(dep)).forEach(o -> family.addAll(words(o)));
                     family.retainAll(words(m.target()));
                     String what = "Depends on '" + dep + "', which imitates the popular package '" + m.target()
                             + "' (rank " + m.rank() + "): " + m.how();
                     if (!family.isEmpty()) {
-                        sink.report(e.getValue(), what + "; the package names '" + family.iterator().next()
+                        sink.report(d.at(), what + "; the package names '" + family.iterator().next()
                                         + "' itself, so it belongs to the family it misspells: installing it installs"
-                                        + " the look-alike", evidence.get(dep), Severity.CRITICAL, m.confidence());
+                                        + " the look-alike", d.requirement(), Severity.CRITICAL, m.confidence());
                     } else {
-                        sink.report(e.getValue(), what + " (an unrelated project with a close name, or a typo)",
-                                evidence.get(dep), Severity.MEDIUM,
+                        sink.report(d.at(), what + " (an unrelated project with a close name, or a typo)",
+                                d.requirement(), Severity.MEDIUM,
                                 m.confidence() == Confidence.HIGH ? Confidence.MEDIUM : Confidence.LOW);
                     }
                 });

@@ -51,7 +51,7 @@ final class TyposquatMatcher {
             bySquashed.putIfAbsent(squashed, t);
             byGlyphs.putIfAbsent(glyphs(squashed), t);
             if (t.split("-").length >= 2) {
-                byWords.putIfAbsent(words(t), t);
+                byWords.putIfAbsent(wordKey(t), t);
             }
             String root = root(t);
             for (String d : deletions(root)) {
@@ -94,7 +94,7 @@ final class TyposquatMatcher {
         if (t != null && !t.equals(c)) {
             return found(t, "uses look-alike characters (rn/m, vv/w, 1/l, 0/o)", Confidence.HIGH);
         }
-        t = byWords.get(words(c));
+        t = byWords.get(wordKey(c));
         if (t != null && !t.equals(c)) {
             return found(t, "puts the same words in another order",
                     c.split("-").length >= 3 ? Confidence.HIGH : Confidence.MEDIUM);
@@ -188,7 +188,7 @@ final class TyposquatMatcher {
     }
 
     /** The name's words in sorted order: {@code python-aliyun-sdk-core} and {@code aliyun-python-sdk-core} agree. */
-    private static String words(String normalised) {
+    private static String wordKey(String normalised) {
         String[] w = normalised.split("-");
         java.util.Arrays.sort(w);
         return String.join("-", w);
