@@ -3,6 +3,7 @@ package dev.kingsnake.internal.decode;
 import dev.kingsnake.Diagnostic;
 import dev.kingsnake.DiagnosticCode;
 import dev.kingsnake.Limits;
+import dev.kingsnake.Reach;
 import dev.kingsnake.internal.python.PythonParser;
 import dev.kingsnake.internal.decode.marshal.CodeListing;
 import dev.kingsnake.internal.decode.marshal.MarshalReader;
@@ -263,6 +264,14 @@ public final class Deobfuscator {
             }
             byte[] content = d.bytes();
             Value.Trace t = d.trace();
+            if (kind == Sinks.Kind.PICKLE && PickleCalls.looksLikePickle(content)) {
+                // what loading the pickle calls, read from its opcodes: the layer is that, as Python
+                Optional<String> calls = PickleCalls.read(content).flatMap(PickleCalls::asPython);
+                if (calls.isPresent()) {
+                    addLayer(calls.get().getBytes(StandardCharsets.UTF_8), t.then("pickle"), call, true);
+                    return;
+                }
+            }
             if (t.chain().isEmpty()) {
                 // A plain string handed to exec/eval/compile, or written to a file, is code the parser saw only
                 // as a literal.
@@ -417,7 +426,8 @@ public final class Deobfuscator {
                 origin = file.origin();
             } else {
                 Node at = t.origin().orElse(call);
-                origin = at == null ? Location.file(file, file.origin().reach()) : Location.of(file, at);
+                origin = at == null ? Location.file(file, file.origin().reach())
+                        : Location.of(file, at.line(), at.column(), runsAt(at, call));
             }
             if (content.length > bound.perStep()) {
                 diagnostic(DiagnosticCode.LIMIT_EXCEEDED, call == null ? 0 : call.line(),
@@ -425,6 +435,19 @@ public final class Deobfuscator {
                 content = cut(content, bound.perStep());
             }
             layers.add(new DecodedLayer(content, chain, origin, python));
+        }
+
+        /**
+         * When the payload runs: the reach of the code that runs it when that is earlier than the literal's own
+         * (a module-level constant exec'd by an install command runs at install time, not at import time).
+         */
+        private Reach runsAt(Node literal, Expr.Call runner) {
+            Reach own = file.reach(literal);
+            if (runner == null) {
+                return own;
+            }
+            Reach run = file.reach(runner);
+            return run.ordinal() < own.ordinal() ? run : own;
         }
 
         private void cover(Expr.Call call) {

@@ -35,6 +35,8 @@ final class Evaluator {
     private static final int MAX_DEPTH = 200;
     /** Longest string {@code eval}'d as an expression; longer ones are code payloads, left to the sinks. */
     private static final int MAX_EVAL_SOURCE = 4096;
+    /** Rounds of one {@code while} loop followed; a server loop waiting on a socket is not a decoder. */
+    private static final int MAX_WHILE_ROUNDS = 100_000;
     private static final Set<String> BUILTINS = Set.of("chr", "ord", "bytes", "bytearray", "str", "int", "len",
             "list", "tuple", "reversed", "map", "zip", "range", "enumerate", "exec", "eval", "compile",
             "__import__", "getattr", "open", "sorted", "print", "globals", "locals", "vars", "type", "hex",
@@ -234,7 +236,7 @@ final class Evaluator {
         if (id.equals("__builtins__")) {
             return new Value.Module("builtins");
         }
-        if (BUILTINS.contains(id)) {
+        if (BUILTINS.contains(id) || BuiltinText.of(id).isPresent()) {
             return new Value.Builtin(id);
         }
         for (String m : bindings.starImports()) {
@@ -449,12 +451,16 @@ final class Evaluator {
             return null;
         }
         Flow f = block(def.body(), frame);
-        return f != null && f.returned ? f.value : null;
+        return f != null && f.exit() == Exit.RETURN ? f.value() : null;
     }
 
-    /** How a block ended: returned a value, or fell through; {@code null} when it cannot be followed. */
-    private record Flow(boolean returned, Value value) {
-        static final Flow NEXT = new Flow(false, null);
+    private enum Exit { NEXT, RETURN, BREAK, CONTINUE }
+
+    /** How a block ended: fell through, returned a value, broke or continued a loop; {@code null} when unknown. */
+    private record Flow(Exit exit, Value value) {
+        static final Flow NEXT = new Flow(Exit.NEXT, null);
+        static final Flow BREAK = new Flow(Exit.BREAK, null);
+        static final Flow CONTINUE = new Flow(Exit.CONTINUE, null);
     }
 
     private Flow block(List<Stmt> body, Map<String, Value> frame) {
@@ -463,7 +469,7 @@ final class Evaluator {
                 throw new StepLimit();
             }
             Flow f = statement(s, frame);
-            if (f == null || f.returned) {
+            if (f == null || f.exit() != Exit.NEXT) {
                 return f;
             }
         }
@@ -472,7 +478,7 @@ final class Evaluator {
 
     private Flow statement(Stmt s, Map<String, Value> frame) {
         if (s instanceof Stmt.Return r) {
-            return new Flow(true, r.value().isPresent() ? eval(r.value().get(), frame, r.line()) : new Value.NoneValue());
+            return new Flow(Exit.RETURN, r.value().isPresent() ? eval(r.value().get(), frame, r.line()) : new Value.NoneValue());
         } else if (s instanceof Stmt.Assign a && a.value().isPresent()) {
             Value v = eval(a.value().get(), frame, a.line());
             for (Expr t : a.targets()) {
@@ -487,11 +493,33 @@ final class Evaluator {
             for (Value item : items) {
                 assign(f.target(), item, Optional.empty(), frame);
                 Flow r = block(f.body(), frame);
-                if (r == null || r.returned) {
+                if (r == null || r.exit() == Exit.RETURN) {
                     return r;
+                }
+                if (r.exit() == Exit.BREAK) {
+                    return Flow.NEXT;
                 }
             }
             return block(f.orElse(), frame);
+        } else if (s instanceof Stmt.While w) {
+            // a flattened state machine: while True: if state == 3: ...; state = 7 (opaque predicates are constant)
+            for (int round = 0; round < MAX_WHILE_ROUNDS; round++) {
+                Boolean t = truth(eval(w.test(), frame, w.line()));
+                if (t == null) {
+                    return null;
+                }
+                if (!t) {
+                    return block(w.orElse(), frame);
+                }
+                Flow r = block(w.body(), frame);
+                if (r == null || r.exit() == Exit.RETURN) {
+                    return r;
+                }
+                if (r.exit() == Exit.BREAK) {
+                    return Flow.NEXT;
+                }
+            }
+            return null;
         } else if (s instanceof Stmt.If i) {
             Boolean t = truth(eval(i.test(), frame, i.line()));
             return t == null ? null : block(t ? i.body() : i.orElse(), frame);
@@ -507,6 +535,8 @@ final class Evaluator {
                 frame.put(n.id(), new Value.Seq(items, seq.trace()));
             }
             return Flow.NEXT;
+        } else if (s instanceof Stmt.Simple k && (k.keyword().equals("break") || k.keyword().equals("continue"))) {
+            return k.keyword().equals("break") ? Flow.BREAK : Flow.CONTINUE;
         } else if (s instanceof Stmt.Simple || s instanceof Stmt.Global || s instanceof Stmt.Import
                 || s instanceof Stmt.ImportFrom || s instanceof Stmt.FunctionDef) {
             // nested helper functions are found by name through the bindings

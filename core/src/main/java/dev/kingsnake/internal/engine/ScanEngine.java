@@ -16,6 +16,7 @@ import dev.kingsnake.internal.archive.UnpackedPackage;
 import dev.kingsnake.internal.decode.DecodeBudget;
 import dev.kingsnake.internal.decode.DecodedLayer;
 import dev.kingsnake.internal.decode.Deobfuscator;
+import dev.kingsnake.internal.decode.StartupHooks;
 import dev.kingsnake.internal.python.ParseOutcome;
 import dev.kingsnake.internal.python.PythonParser;
 import dev.kingsnake.internal.python.semantic.SemanticModel;
@@ -244,6 +245,13 @@ public final class ScanEngine {
                     int n = layerCounter.merge(bytecode.path(), 1, Integer::sum);
                     files.add(new DecodedFile(bytecode.path() + "#layer" + n, layer));
                 }
+            }
+        }
+        for (SourceFile hook : List.copyOf(files)) {
+            if (hook.kind() == FileKind.PTH) {
+                // its import lines run at every interpreter start: decoded like a module, not shown to the rules
+                StartupHooks.code(hook.bytes()).ifPresent(code ->
+                        work.add(parse(hook.path(), code, List.of(), Optional.empty(), new ArrayList<>(), built)));
             }
         }
         while (!work.isEmpty()) {
