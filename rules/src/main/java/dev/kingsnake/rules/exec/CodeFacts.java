@@ -2,6 +2,7 @@ package dev.kingsnake.rules.exec;
 
 import dev.kingsnake.rules.LocalFunctions;
 import dev.kingsnake.spi.PythonFile;
+import dev.kingsnake.spi.facts.FactKey;
 import dev.kingsnake.spi.python.Const;
 import dev.kingsnake.spi.python.Expr;
 import dev.kingsnake.spi.python.Node;
@@ -10,7 +11,6 @@ import dev.kingsnake.spi.python.Stmt;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Deque;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -21,13 +21,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.WeakHashMap;
-import java.lang.ref.WeakReference;
 
 /**
  * Facts about one Python file shared by the execution, process, install and obfuscation rules: the
  * normalised name of every call, and where data comes from (network, decoding, file reads), tracked
- * through simple assignments. Computed once per file and cached while the file is alive.
+ * through simple assignments. Computed once per scan of a file (a fact of the file).
  */
 public final class CodeFacts {
 
@@ -83,10 +81,9 @@ public final class CodeFacts {
             "zip", "zlib_codec", "bz2", "rot13", "rot_13", "rot-13", "uu", "base64_codec");
 
     private static final int MAX_WALK = 20_000;
-    private static final Map<PythonFile, CodeFacts> CACHE = Collections.synchronizedMap(new WeakHashMap<>());
+    private static final FactKey<CodeFacts> KEY = FactKey.ofPython("data flow", CodeFacts::new);
 
-    /** Weak: the cache's values must not keep its keys alive, or no file would ever be collected. */
-    private final WeakReference<PythonFile> fileRef;
+    private final PythonFile file;
     private final Map<Expr.Call, String> names = new IdentityHashMap<>();
     /**
      * Taint of names per scope ({@code "3:reply"}: the name {@code reply} in the function numbered 3; {@code "m:x"}
@@ -106,7 +103,7 @@ public final class CodeFacts {
     private static final int MAX_HELPER_STATEMENTS = 12;
 
     private CodeFacts(PythonFile file) {
-        this.fileRef = new WeakReference<>(file);
+        this.file = file;
         for (Expr.Call c : file.calls()) {
             names.put(c, resolve(file, c));
         }
@@ -418,17 +415,12 @@ public final class CodeFacts {
     }
 
     public static CodeFacts of(PythonFile file) {
-        CodeFacts f = CACHE.get(file);
-        if (f == null) {
-            f = new CodeFacts(file);
-            CACHE.put(file, f);
-        }
-        return f;
+        return file.fact(KEY);
     }
 
-    /** The file these facts describe (callers hold it, so it is alive while they use the facts). */
+    /** The file these facts describe. */
     public PythonFile file() {
-        return fileRef.get();
+        return file;
     }
 
     /** The call's callee as a normalised qualified name ({@code builtins.exec} → {@code exec}), or "". */

@@ -2,13 +2,13 @@ package dev.kingsnake.rules.network;
 
 import dev.kingsnake.rules.LocalFunctions;
 import dev.kingsnake.spi.PythonFile;
+import dev.kingsnake.spi.facts.FactKey;
 import dev.kingsnake.spi.python.Const;
 import dev.kingsnake.spi.python.Expr;
 import dev.kingsnake.spi.python.Node;
 import dev.kingsnake.spi.python.Nodes;
 import dev.kingsnake.spi.python.Stmt;
 
-import java.lang.ref.WeakReference;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -23,7 +23,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.WeakHashMap;
 
 /**
  * What the exfiltration, network, persistence, backdoor and miner rules need to know about one Python
@@ -36,7 +35,7 @@ public final class CodeFacts {
     /** Longest string the indicator patterns look at; longer blobs are payloads for the decoder. */
     static final int MAX_MATCHED_STRING = 8192;
 
-    private static final Map<PythonFile, CodeFacts> CACHE = Collections.synchronizedMap(new WeakHashMap<>());
+    private static final FactKey<CodeFacts> KEY = FactKey.ofPython("calls and strings", CodeFacts::new);
 
     /** A call with what it resolves to. {@code qualifiedName} is empty when unresolved. */
     public record CallFact(Expr.Call call, String qualifiedName, String method, int scope, Set<Capability> caps) {
@@ -52,8 +51,7 @@ public final class CodeFacts {
     public record StringFact(Node node, String text, String normalized, int scope) {
     }
 
-    /** Weak: the cache's values must not keep its keys alive. */
-    private final WeakReference<PythonFile> fileRef;
+    private final PythonFile file;
     private final List<CallFact> calls = new ArrayList<>();
     private final List<StringFact> strings = new ArrayList<>();
     private final Set<StringFact> decoded = Collections.newSetFromMap(new java.util.IdentityHashMap<>());
@@ -72,26 +70,21 @@ public final class CodeFacts {
             Capability.CLIPBOARD_READ, Capability.SCREENSHOT, Capability.ENV_ALL);
 
     private CodeFacts(PythonFile file) {
-        this.fileRef = new WeakReference<>(file);
+        this.file = file;
         scopeCaps.add(EnumSet.noneOf(Capability.class));
         callees.add(new HashSet<>());
         collect(file);
         addDecodedStrings();
     }
 
-    /** The facts of a file, computed once per file object. */
+    /** The facts of a file, computed once per scan of the file. */
     public static CodeFacts of(PythonFile file) {
-        CodeFacts f = CACHE.get(file);
-        if (f == null) {
-            f = new CodeFacts(file);
-            CACHE.put(file, f);
-        }
-        return f;
+        return file.fact(KEY);
     }
 
-    /** The file these facts describe (callers hold it, so it is alive while they use the facts). */
+    /** The file these facts describe. */
     public PythonFile file() {
-        return fileRef.get();
+        return file;
     }
 
     public List<CallFact> calls() {
