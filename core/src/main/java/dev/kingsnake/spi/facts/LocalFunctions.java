@@ -1,7 +1,6 @@
-package dev.kingsnake.rules;
+package dev.kingsnake.spi.facts;
 
 import dev.kingsnake.spi.PythonFile;
-import dev.kingsnake.spi.facts.FactKey;
 import dev.kingsnake.spi.python.Expr;
 import dev.kingsnake.spi.python.Nodes;
 import dev.kingsnake.spi.python.Stmt;

@@ -1,7 +1,6 @@
-package dev.kingsnake.rules.obfuscation;
+package dev.kingsnake.spi.facts;
 
 import dev.kingsnake.spi.SourceFile;
-import dev.kingsnake.spi.facts.FactKey;
 
 /**
  * A light Python lexer pass that tells, for each character of a file, whether it is code, inside a
