@@ -89,6 +89,11 @@ final class GateCommand implements Callable<Integer> {
             description = "How long an upstream project page is reused. Default: ${DEFAULT-VALUE}.")
     Duration pageTtl = Duration.ofSeconds(60);
 
+    @Option(names = "--stream-after", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "A scan still running after this long: stream the file meanwhile, holding back its last "
+                    + "64 KiB (trickled to keep the client's read timeout at bay) until the verdict. Default: ${DEFAULT-VALUE}.")
+    Duration streamAfter = Duration.ofSeconds(5);
+
     @Option(names = {"-j", "--jobs"}, paramLabel = "N",
             description = "Files scanned at once. Default: available processors (${DEFAULT-VALUE}).")
     int jobs = Runtime.getRuntime().availableProcessors();
@@ -110,8 +115,8 @@ final class GateCommand implements Callable<Integer> {
             err.println("kingsnake: --listen must be HOST:PORT, not '" + listen + "'");
             return KingsnakeCommand.EXIT_ERROR;
         }
-        if (jobs < 1 || upstreamAttempts < 1) {
-            err.println("kingsnake: --jobs and --upstream-attempts must be at least 1");
+        if (jobs < 1 || upstreamAttempts < 1 || streamAfter.isZero() || streamAfter.isNegative()) {
+            err.println("kingsnake: --jobs and --upstream-attempts must be at least 1, --stream-after positive");
             return KingsnakeCommand.EXIT_ERROR;
         }
         GatePolicy policy = GatePolicy.defaults();
@@ -136,7 +141,8 @@ final class GateCommand implements Callable<Integer> {
         GateServer.Config cfg = new GateServer.Config(listen.substring(0, colon), port, upstream,
                 Optional.ofNullable(privateUpstream), policy, db, dataDir.resolve("cache"), new BufferedWriter(audit),
                 scanner, rulesVersion(scanner), new IndexClient.Settings(Duration.ofSeconds(5), upstreamTimeout,
-                upstreamAttempts, Duration.ofMillis(200), maxFileSize.bytes()), jobs, pageTtl, Duration.ofSeconds(30));
+                upstreamAttempts, Duration.ofMillis(200), maxFileSize.bytes()), jobs, pageTtl, Duration.ofSeconds(30),
+                streamAfter);
         GateServer gate;
         try {
             gate = GateServer.start(cfg);

@@ -16,6 +16,7 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URLEncoder;
 import java.nio.ByteBuffer;
@@ -23,22 +24,29 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The gate's HTTP surface. {@code /simple/NAME/}: the upstream's project page, negotiated JSON or HTML, with file
  * URLs pointing at the gate and refused files left out. {@code /files/NAME/FILE}: the file, served only after the
  * policy let it through; refused with 403, upstream failures 502 (504 when it timed out). A refusal's reason
- * travels in the status line, which is what pip prints, and in full in the body. {@code /healthz},
- * {@code /metrics}.
+ * travels in the status line, which is what pip prints, and in full in the body. A scan that takes longer than
+ * {@code streamAfter} does not keep the client waiting in silence: see {@link #streamWhileScanning}.
+ * {@code /healthz}, {@code /metrics}.
  */
 final class GateHandler extends Handler.Abstract {
     private static final String FILES = "/files/";
     private static final String SIMPLE = "/simple/";
     private static final int MAX_REASON_CHARS = 300;
+    private static final int HOLD_BACK_BYTES = 64 * 1024;
 
     private final Upstreams upstreams;
     private final Inspections inspections;
@@ -46,15 +54,17 @@ final class GateHandler extends Handler.Abstract {
     private final AuditLog audit;
     private final GateMetrics metrics;
     private final Clock clock;
+    private final Duration streamAfter;
 
     GateHandler(Upstreams upstreams, Inspections inspections, GatePolicy policy, AuditLog audit, GateMetrics metrics,
-                Clock clock) {
+                Clock clock, Duration streamAfter) {
         this.upstreams = Objects.requireNonNull(upstreams, "upstreams");
         this.inspections = Objects.requireNonNull(inspections, "inspections");
         this.policy = Objects.requireNonNull(policy, "policy");
         this.audit = Objects.requireNonNull(audit, "audit");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.streamAfter = Objects.requireNonNull(streamAfter, "streamAfter");
     }
 
     @Override
@@ -183,26 +193,130 @@ final class GateHandler extends Handler.Abstract {
                     Optional.empty(), false, start);
             return refuse(request, response, callback, filename, f.sha256().orElse(""), r.reason());
         }
-        Inspections.Outcome outcome = inspections.prepare(client, f, before instanceof GatePolicy.Decision.Scan);
+        Inspections.Outcome outcome = inspections.fetch(client, f);
         if (outcome instanceof Inspections.Outcome.Failed failed) {
             record(request, normal, filename, f.sha256().orElse(""), sourced.origin(), "failed", failed.message(),
                     Optional.empty(), false, start);
             return upstreamFailure(request, response, callback, failed.kind(), failed.message());
         }
         Inspections.Outcome.Ready ready = (Inspections.Outcome.Ready) outcome;
-        GatePolicy.Decision after = ready.record().map(policy::afterScan).orElse(before);
+        Served served = new Served(request, normal, filename, ready.sha256(), sourced.origin(), start);
+        if (before instanceof GatePolicy.Decision.Serve allowed) {
+            served.record("served", allowed.why(), Optional.empty(), false);
+            return stream(request, response, callback, ready.file());
+        }
+        boolean fromStore = inspections.known(ready.sha256()).isPresent();
+        CompletableFuture<ScanRecord> verdict = inspections.judge(ready);
+        ScanRecord scan;
+        try {
+            scan = verdict.get(streamAfter.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            if (f.sha256().isPresent()) {
+                return streamWhileScanning(response, callback, ready.file(), verdict, served);
+            }
+            // without the page's #sha256 a client could keep a cut file as if whole: it waits for the verdict
+            scan = verdict.join();
+        } catch (ExecutionException | InterruptedException e) {
+            throw new IllegalStateException("scan of " + filename + " failed", e);
+        }
+        GatePolicy.Decision after = policy.afterScan(scan);
         if (after instanceof GatePolicy.Decision.Refuse r) {
-            record(request, normal, filename, ready.sha256(), sourced.origin(), "refused", r.reason(),
-                    ready.record(), ready.fromStore(), start);
-            return refuse(request, response, callback, filename, ready.sha256(),
-                    r.reason() + ready.record().map(GateHandler::details).orElse(""));
+            served.record("refused", r.reason(), Optional.of(scan), fromStore);
+            return refuse(request, response, callback, filename, ready.sha256(), r.reason() + details(scan));
         }
         GatePolicy.Decision.Serve serve = (GatePolicy.Decision.Serve) after;
-        record(request, normal, filename, ready.sha256(), sourced.origin(), "served",
-                serve.warning().orElse(serve.why()), ready.record(), ready.fromStore(), start);
+        served.record("served", serve.warning().orElse(serve.why()), Optional.of(scan), fromStore);
         serve.warning().ifPresent(w -> response.getHeaders().put("X-Kingsnake-Warning", statusLineText(w)));
-        metrics.fileAnswered(System.nanoTime() - start);
         return stream(request, response, callback, ready.file());
+    }
+
+    /** What an audit line about a file request repeats. */
+    private final class Served {
+        private final Request request;
+        private final String project;
+        private final String filename;
+        private final String sha256;
+        private final Upstreams.Origin origin;
+        private final long startNanos;
+
+        Served(Request request, String project, String filename, String sha256, Upstreams.Origin origin,
+               long startNanos) {
+            this.request = request;
+            this.project = project;
+            this.filename = filename;
+            this.sha256 = sha256;
+            this.origin = origin;
+            this.startNanos = startNanos;
+        }
+
+        void record(String action, String reason, Optional<ScanRecord> scan, boolean fromStore) {
+            GateHandler.this.record(request, project, filename, sha256, origin, action, reason, scan, fromStore,
+                    startNanos);
+            if (action.equals("served")) {
+                metrics.fileAnswered(System.nanoTime() - startNanos);
+            }
+        }
+    }
+
+    /**
+     * The scan outlasted {@code streamAfter}: send the file now, all but its last {@value #HOLD_BACK_BYTES} bytes,
+     * then one held byte every {@code streamAfter} so the client's read timeout (pip: 15 s) does not fire, and the
+     * rest once the verdict lets it through. A refused file's connection is cut short of its length: the client
+     * has neither the whole file nor (for a wheel or zip) its central directory, and its sha-256 from the page
+     * cannot match (pip reports the hash mismatch; only files the page lists with a sha-256 are streamed). The
+     * file is then left out of the page, and a direct request gets the 403 and the reason.
+     */
+    private boolean streamWhileScanning(Response response, Callback callback, Path file,
+                                        CompletableFuture<ScanRecord> verdict, Served served) {
+        try (InputStream in = Files.newInputStream(file)) {
+            long size = Files.size(file);
+            int held = (int) Math.min(HOLD_BACK_BYTES, size);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/octet-stream");
+            response.getHeaders().put(HttpHeader.CONTENT_LENGTH, size);
+            OutputStream out = Content.Sink.asOutputStream(response);
+            byte[] buffer = new byte[1 << 16];
+            for (long left = size - held; left > 0; ) {
+                int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+                if (n < 0) {
+                    throw new IOException(file + " shrank while being served");
+                }
+                out.write(buffer, 0, n);
+                left -= n;
+            }
+            out.flush();
+            byte[] tail = in.readNBytes(held);
+            int sent = 0;
+            ScanRecord scan;
+            while (true) {
+                try {
+                    scan = verdict.get(streamAfter.toMillis(), TimeUnit.MILLISECONDS);
+                    break;
+                } catch (TimeoutException e) {
+                    if (sent < tail.length - 1) {
+                        out.write(tail[sent++]);
+                        out.flush();
+                    }
+                }
+            }
+            GatePolicy.Decision after = policy.afterScan(scan);
+            if (after instanceof GatePolicy.Decision.Refuse r) {
+                served.record("refused", r.reason() + " (connection cut: the file was being streamed while scanned)",
+                        Optional.of(scan), false);
+                callback.failed(new IOException("refused while streaming: " + r.reason()));
+                return true;
+            }
+            GatePolicy.Decision.Serve serve = (GatePolicy.Decision.Serve) after;
+            served.record("served", serve.warning().orElse(serve.why()) + " (streamed while scanned)",
+                    Optional.of(scan), false);
+            out.write(tail, sent, tail.length - sent);
+            out.close();
+            callback.succeeded();
+        } catch (IOException e) {
+            callback.failed(e);
+        } catch (ExecutionException | InterruptedException e) {
+            callback.failed(e);
+        }
+        return true;
     }
 
     private boolean coreMetadata(Request request, Response response, Callback callback, IndexClient client,

@@ -38,10 +38,12 @@ public final class GateServer implements AutoCloseable {
      * @param jobs           scans run at once
      * @param pageTtl        how long an upstream project page is reused
      * @param stopTimeout    how long a graceful stop waits for requests in progress
+     * @param streamAfter    how long a file request waits for a scan before streaming the file while it runs
      */
     public record Config(String host, int port, URI upstream, Optional<URI> privateUpstream, GatePolicy policy,
                          String jdbcUrl, Path cacheDir, Writer audit, Scanner scanner, String rulesVersion,
-                         IndexClient.Settings client, int jobs, Duration pageTtl, Duration stopTimeout) {
+                         IndexClient.Settings client, int jobs, Duration pageTtl, Duration stopTimeout,
+                         Duration streamAfter) {
         public Config {
             Objects.requireNonNull(host, "host");
             Objects.requireNonNull(upstream, "upstream");
@@ -55,6 +57,9 @@ public final class GateServer implements AutoCloseable {
             Objects.requireNonNull(client, "client");
             Objects.requireNonNull(pageTtl, "pageTtl");
             Objects.requireNonNull(stopTimeout, "stopTimeout");
+            if (streamAfter.isNegative() || streamAfter.isZero()) {
+                throw new IllegalArgumentException("streamAfter must be positive: " + streamAfter);
+            }
             if (jobs < 1) {
                 throw new IllegalArgumentException("jobs must be at least 1: " + jobs);
             }
@@ -91,7 +96,7 @@ public final class GateServer implements AutoCloseable {
         connector.setPort(config.port());
         server.addConnector(connector);
         server.setHandler(new GracefulHandler(new GateHandler(upstreams, inspections, config.policy(), audit, metrics,
-                Clock.systemUTC())));
+                Clock.systemUTC(), config.streamAfter())));
         server.setStopTimeout(config.stopTimeout().toMillis());
         try {
             server.start();

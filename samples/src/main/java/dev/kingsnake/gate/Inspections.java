@@ -22,13 +22,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Gets a file ready to serve: downloaded once into the cache directory (content-addressed, written only after its
  * sha-256 matched the index), scanned once per rules version (the verdict kept in the {@link VerdictStore}, except
  * ERROR verdicts, which may pass).
- * Concurrent requests for the same file wait for the same download and scan. Scans run on a pool of
- * {@code jobs} threads, so a burst of requests cannot start more scans than the machine has cores for.
+ * Concurrent requests for the same file wait for the same download and scan. Scans run on a pool of {@code jobs}
+ * threads, so a burst of requests cannot start more scans than the machine has cores for.
  */
 public final class Inspections implements AutoCloseable {
 
@@ -53,7 +54,9 @@ public final class Inspections implements AutoCloseable {
     private final Path cacheDir;
     private final GateMetrics metrics;
     private final ExecutorService workers;
-    private final ConcurrentHashMap<String, CompletableFuture<Outcome>> inFlight = new ConcurrentHashMap<>();
+    private final ExecutorService downloaders;
+    private final ConcurrentHashMap<String, CompletableFuture<Outcome>> downloads = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, CompletableFuture<ScanRecord>> scans = new ConcurrentHashMap<>();
 
     public Inspections(VerdictStore store, Scanner scanner, String rulesVersion, Path cacheDir, GateMetrics metrics,
                        int jobs) throws IOException {
@@ -62,11 +65,8 @@ public final class Inspections implements AutoCloseable {
         this.rulesVersion = Objects.requireNonNull(rulesVersion, "rulesVersion");
         this.cacheDir = Files.createDirectories(cacheDir);
         this.metrics = Objects.requireNonNull(metrics, "metrics");
-        this.workers = Executors.newFixedThreadPool(jobs, r -> {
-            Thread t = new Thread(r, "kingsnake-gate-scan");
-            t.setDaemon(true);
-            return t;
-        });
+        this.workers = Executors.newFixedThreadPool(jobs, daemon("kingsnake-gate-scan"));
+        this.downloaders = Executors.newCachedThreadPool(daemon("kingsnake-gate-download"));
     }
 
     public String rulesVersion() {
@@ -83,71 +83,92 @@ public final class Inspections implements AutoCloseable {
         }
     }
 
-    /** Downloads (if not cached) and, when {@code scan}, scans (if not known) the file. Blocks until done. */
-    public Outcome prepare(IndexClient client, DistributionFile file, boolean scan) {
-        String key = file.sha256().orElse(file.url().toString()) + (scan ? "" : "/unscanned");
-        CompletableFuture<Outcome> mine = new CompletableFuture<>();
-        CompletableFuture<Outcome> running = inFlight.putIfAbsent(key, mine);
-        if (running == null) {
-            try {
-                mine.complete(fetchAndJudge(client, file, scan));
-            } catch (RuntimeException e) {
-                mine.completeExceptionally(e);
-            } finally {
-                inFlight.remove(key, mine);
-            }
-            running = mine;
-        } else {
-            metrics.joinedInFlight();
-        }
-        try {
-            return running.join();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : e;
-        }
+    /** Downloads the file unless it is in the cache; one download however many requests ask at once. */
+    public Outcome fetch(IndexClient client, DistributionFile file) {
+        return singleFlight(downloads, downloaders, file.sha256().orElse(file.url().toString()),
+                () -> download(client, file)).join();
     }
 
-    private Outcome fetchAndJudge(IndexClient client, DistributionFile file, boolean scan) {
-        Optional<String> listed = file.sha256().filter(h -> PackageSelector.SHA256.matcher(h).matches());
-        Path cached;
-        String sha256;
-        if (listed.isPresent() && Files.isRegularFile(cachePath(listed.get(), file.filename()))) {
-            cached = cachePath(listed.get(), file.filename());
-            sha256 = listed.get();
-        } else {
-            Path part;
-            try {
-                part = Files.createTempFile(cacheDir, "download-", ".part");
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            Fetch<Downloaded> got = client.download(file, part);
-            if (!(got instanceof Fetch.Found<Downloaded> found)) {
-                Fetch.Failed<Downloaded> failed = got instanceof Fetch.Failed<Downloaded> f ? f
-                        : new Fetch.Failed<>(Fetch.Failure.BAD_RESPONSE, file.url() + ": HTTP "
-                        + ((Fetch.Missing<Downloaded>) got).status() + " for a file the index lists");
-                deleteQuietly(part);
-                metrics.upstreamFailure(failed.kind());
-                return new Outcome.Failed(failed.kind(), failed.message());
-            }
-            sha256 = found.value().sha256();
-            cached = cachePath(sha256, file.filename());
-            try {
-                Files.createDirectories(cached.getParent());
-                Files.move(part, cached, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (IOException e) {
-                deleteQuietly(part);
-                throw new UncheckedIOException(e);
-            }
-        }
-        if (!scan) {
-            return new Outcome.Ready(cached, sha256, Optional.empty(), false);
-        }
-        Optional<ScanRecord> known = known(sha256);
+    /**
+     * The verdict of a fetched file: the stored one, or a scan started now (one scan however many requests ask at
+     * once). The future completes when the scan does; callers may stream while they wait.
+     */
+    public CompletableFuture<ScanRecord> judge(Outcome.Ready fetched) {
+        Optional<ScanRecord> known = known(fetched.sha256());
         if (known.isPresent()) {
-            return new Outcome.Ready(cached, sha256, known, true);
+            return CompletableFuture.completedFuture(known.get());
         }
-        ScanRecord record = scan(cached, sha256);
+        return singleFlight(scans, workers, fetched.sha256(), () -> scan(fetched.file(), fetched.sha256()));
+    }
+
+    /** Fetches the file and, when {@code scan}, waits for its verdict. */
+    public Outcome prepare(IndexClient client, DistributionFile file, boolean scan) {
+        Outcome fetched = fetch(client, file);
+        if (!scan || !(fetched instanceof Outcome.Ready ready)) {
+            return fetched;
+        }
+        boolean stored = known(ready.sha256()).isPresent();
+        return new Outcome.Ready(ready.file(), ready.sha256(), Optional.of(judge(ready).join()), stored);
+    }
+
+    /** Runs {@code work} unless a run for {@code key} is in progress, whose result is then shared. */
+    private <T> CompletableFuture<T> singleFlight(ConcurrentHashMap<String, CompletableFuture<T>> running,
+                                                  ExecutorService pool, String key, Supplier<T> work) {
+        CompletableFuture<T> mine = new CompletableFuture<>();
+        CompletableFuture<T> other = running.putIfAbsent(key, mine);
+        if (other != null) {
+            metrics.joinedInFlight();
+            return other;
+        }
+        CompletableFuture.supplyAsync(work, pool).whenComplete((value, error) -> {
+            running.remove(key, mine);
+            if (error != null) {
+                mine.completeExceptionally(error instanceof CompletionException c ? c.getCause() : error);
+            } else {
+                mine.complete(value);
+            }
+        });
+        return mine;
+    }
+
+    private Outcome download(IndexClient client, DistributionFile file) {
+        Optional<String> listed = file.sha256().filter(h -> PackageSelector.SHA256.matcher(h).matches());
+        if (listed.isPresent() && Files.isRegularFile(cachePath(listed.get(), file.filename()))) {
+            return new Outcome.Ready(cachePath(listed.get(), file.filename()), listed.get(), Optional.empty(), false);
+        }
+        Path part;
+        try {
+            part = Files.createTempFile(cacheDir, "download-", ".part");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Fetch<Downloaded> got = client.download(file, part);
+        if (!(got instanceof Fetch.Found<Downloaded> found)) {
+            Fetch.Failed<Downloaded> failed = got instanceof Fetch.Failed<Downloaded> f ? f
+                    : new Fetch.Failed<>(Fetch.Failure.BAD_RESPONSE, file.url() + ": HTTP "
+                    + ((Fetch.Missing<Downloaded>) got).status() + " for a file the index lists");
+            deleteQuietly(part);
+            metrics.upstreamFailure(failed.kind());
+            return new Outcome.Failed(failed.kind(), failed.message());
+        }
+        String sha256 = found.value().sha256();
+        Path cached = cachePath(sha256, file.filename());
+        try {
+            Files.createDirectories(cached.getParent());
+            Files.move(part, cached, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            deleteQuietly(part);
+            throw new UncheckedIOException(e);
+        }
+        return new Outcome.Ready(cached, sha256, Optional.empty(), false);
+    }
+
+    private ScanRecord scan(Path file, String sha256) {
+        long start = System.nanoTime();
+        ScanResult result = scanner.scan(file);
+        long nanos = System.nanoTime() - start;
+        metrics.scanned(result.verdict(), nanos);
+        ScanRecord record = ScanRecord.of(sha256, rulesVersion, result, TimeUnit.NANOSECONDS.toMillis(nanos));
         if (record.verdict() != Verdict.ERROR) {
             // an ERROR may be passing (out of memory under load, a timeout): the next request scans again
             try {
@@ -156,19 +177,15 @@ public final class Inspections implements AutoCloseable {
                 metrics.storeFailure();
             }
         }
-        return new Outcome.Ready(cached, sha256, Optional.of(record), false);
+        return record;
     }
 
-    private ScanRecord scan(Path file, String sha256) {
-        Path path = file;
-        CompletableFuture<ScanRecord> job = CompletableFuture.supplyAsync(() -> {
-            long start = System.nanoTime();
-            ScanResult result = scanner.scan(path);
-            long nanos = System.nanoTime() - start;
-            metrics.scanned(result.verdict(), nanos);
-            return ScanRecord.of(sha256, rulesVersion, result, TimeUnit.NANOSECONDS.toMillis(nanos));
-        }, workers);
-        return job.join();
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
     }
 
     /** {@code cache/ab/abcdef.../name.whl}: the scanner sees the file's own name, which tells wheels from sdists. */
@@ -188,7 +205,9 @@ public final class Inspections implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        downloaders.shutdown();
         workers.shutdown();
+        downloaders.awaitTermination(30, TimeUnit.SECONDS);
         workers.awaitTermination(30, TimeUnit.SECONDS);
     }
 }

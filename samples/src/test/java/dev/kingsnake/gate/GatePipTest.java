@@ -88,7 +88,7 @@ class GatePipTest {
         return new GateServer.Config("127.0.0.1", 0, up, privateUp, policy,
                 "jdbc:sqlite:" + dir.resolve(name + ".db"), dir.resolve(name + "-cache"), audit, scanner,
                 "test-rules", new IndexClient.Settings(Duration.ofSeconds(2), upstreamTimeout, 1, Duration.ofMillis(50),
-                1L << 30), 2, Duration.ofSeconds(60), Duration.ofSeconds(5));
+                1L << 30), 2, Duration.ofSeconds(60), Duration.ofSeconds(5), Duration.ofSeconds(30));
     }
 
     private static String index(GateServer g) {
