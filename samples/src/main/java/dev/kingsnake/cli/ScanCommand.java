@@ -1,9 +1,11 @@
 package dev.kingsnake.cli;
 
+import dev.kingsnake.Baseline;
 import dev.kingsnake.BatchScanner;
 import dev.kingsnake.Inputs;
 import dev.kingsnake.ScanResult;
 import dev.kingsnake.Scanner;
+import dev.kingsnake.Suppressions;
 import dev.kingsnake.Verdict;
 import dev.kingsnake.report.ReportFormat;
 import dev.kingsnake.report.ReportSettings;
@@ -77,6 +79,19 @@ final class ScanCommand implements Callable<Integer> {
             description = "No progress bar; in text format, leave out BENIGN packages without findings or diagnostics.")
     boolean quiet;
 
+    @Option(names = "--suppressions", paramLabel = "FILE",
+            description = "TOML file of findings to set aside ([[suppress]] rule, path glob and/or sha256, reason); "
+                    + "they stay in the report marked as suppressed and out of the score.")
+    Path suppressionsFile;
+
+    @Option(names = "--baseline", paramLabel = "FILE",
+            description = "Set aside the findings recorded in FILE (see --write-baseline): only new findings count.")
+    Path baselineFile;
+
+    @Option(names = "--write-baseline", paramLabel = "FILE",
+            description = "Record every finding of this scan, suppressed or not, in FILE for later --baseline runs.")
+    Path writeBaselineFile;
+
     @Mixin
     ScannerOptions scannerOptions;
 
@@ -93,7 +108,15 @@ final class ScanCommand implements Callable<Integer> {
                 return KingsnakeCommand.EXIT_ERROR;
             }
         }
-        Scanner scanner = scannerOptions.scanner();
+        Suppressions suppressions;
+        try {
+            suppressions = suppressions();
+        } catch (IOException e) {
+            err.println("kingsnake: " + KingsnakeCommand.message(e));
+            return KingsnakeCommand.EXIT_ERROR;
+        }
+        Scanner scanner = scannerOptions.scanner(suppressions);
+        Baseline.Builder baseline = new Baseline.Builder();
         ReportSettings settings = new ReportSettings(KingsnakeCommand.version(), scanner.threshold(),
                 scanner.rules(), quiet);
 
@@ -121,6 +144,9 @@ final class ScanCommand implements Callable<Integer> {
                     .order(ordered ? BatchScanner.Order.INPUT : BatchScanner.Order.COMPLETION);
             try (BatchScanner batch = batchBuilder.start(r -> {
                 tally.add(r);
+                if (writeBaselineFile != null) {
+                    baseline.add(r);
+                }
                 if (reaches(r.verdict())) {
                     failed[0] = true;
                 }
@@ -159,6 +185,14 @@ final class ScanCommand implements Callable<Integer> {
         } catch (IOException e) {
             return reportFailed(err, e, out);
         }
+        if (writeBaselineFile != null) {
+            try {
+                baseline.build().write(writeBaselineFile);
+            } catch (IOException e) {
+                err.println("kingsnake: cannot write " + writeBaselineFile + ": " + KingsnakeCommand.message(e));
+                return KingsnakeCommand.EXIT_ERROR;
+            }
+        }
         try {
             if (output != null) {
                 out.close();
@@ -172,6 +206,26 @@ final class ScanCommand implements Callable<Integer> {
             return KingsnakeCommand.EXIT_MALICIOUS;
         }
         return unreadable.get() ? KingsnakeCommand.EXIT_ERROR : KingsnakeCommand.EXIT_CLEAN;
+    }
+
+    /** The user's suppression file and baseline, read before anything is scanned. */
+    private Suppressions suppressions() throws IOException {
+        Suppressions s = Suppressions.NONE;
+        if (suppressionsFile != null) {
+            try {
+                s = Suppressions.read(suppressionsFile);
+            } catch (IOException e) {
+                throw new IOException("cannot read --suppressions " + suppressionsFile + ": " + e.getMessage(), e);
+            }
+        }
+        if (baselineFile != null) {
+            try {
+                s = s.withBaseline(Baseline.read(baselineFile));
+            } catch (IOException e) {
+                throw new IOException("cannot read --baseline " + baselineFile + ": " + e.getMessage(), e);
+            }
+        }
+        return s;
     }
 
     /** {@link Inputs#expand}, with a root that vanished or cannot be read reported like an unreadable directory. */
