@@ -11,7 +11,9 @@ public enum ReportFormat {
     /** JSON Lines: exactly one object per package (see {@link ResultJson}), nothing else. */
     JSONL,
     /** SARIF 2.1.0, one run. */
-    SARIF;
+    SARIF,
+    /** One self-contained HTML page, packages sorted by verdict and score, findings grouped by behaviour. */
+    HTML;
 
     /** A writer of this format on {@code out} (UTF-8); closing the writer does not close {@code out}. */
     public ReportWriter writer(OutputStream out, ReportSettings settings) {
@@ -20,6 +22,7 @@ public enum ReportFormat {
             case JSON -> new JsonReportWriter(out, settings);
             case JSONL -> new JsonLinesReportWriter(out);
             case SARIF -> new SarifReportWriter(out, settings);
+            case HTML -> new HtmlReportWriter(out, settings);
         };
     }
 }

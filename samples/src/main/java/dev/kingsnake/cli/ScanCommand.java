@@ -56,7 +56,7 @@ final class ScanCommand implements Callable<Integer> {
     List<Path> paths;
 
     @Option(names = {"-f", "--format"}, paramLabel = "FORMAT",
-            description = "text, json, jsonl or sarif. Default: ${DEFAULT-VALUE}.")
+            description = "text, json, jsonl, sarif or html. Default: ${DEFAULT-VALUE}.")
     ReportFormat format = ReportFormat.TEXT;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the report to FILE instead of standard output.")
