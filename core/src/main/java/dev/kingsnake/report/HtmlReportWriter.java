@@ -7,8 +7,6 @@ import dev.kingsnake.Reach;
 import dev.kingsnake.ScanResult;
 import dev.kingsnake.SuppressedFinding;
 import dev.kingsnake.Verdict;
-import dev.kingsnake.spi.RuleInfo;
-import dev.kingsnake.spi.Tags;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -17,7 +15,6 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -26,15 +23,12 @@ import java.util.Map;
 /**
  * One self-contained HTML page: no script, no external asset (a Content-Security-Policy forbids loading any),
  * everything that comes from a package escaped. Packages are sorted by verdict, then score; each package's
- * findings are grouped by behaviour (the first of its rule's tags in {@link #BEHAVIOURS} order), each with its
+ * findings are grouped by {@link Behaviours behaviour}, each with its
  * evidence in a few lines of context; a finding inside decoded payloads shows its decoding chain as an
  * expandable {@code <details>}; a bar chart sums up the verdicts. Results are held until {@link #finish}, since
  * the page is sorted.
  */
 final class HtmlReportWriter implements ReportWriter {
-    /** Behaviour headings, most telling first; a finding goes under the first of its rule's tags found here. */
-    static final Map<String, String> BEHAVIOURS = behaviours();
-    private static final String OTHER = "other";
     private static final Comparator<ScanResult> ORDER = Comparator
             .comparingInt((ScanResult r) -> verdictRank(r.verdict()))
             .thenComparing(Comparator.comparingDouble(ScanResult::score).reversed())
@@ -42,36 +36,13 @@ final class HtmlReportWriter implements ReportWriter {
 
     private final PrintWriter out;
     private final ReportSettings settings;
-    private final Map<String, RuleInfo> rules = new HashMap<>();
+    private final Behaviours behaviours;
     private final List<ScanResult> results = new ArrayList<>();
 
     HtmlReportWriter(OutputStream out, ReportSettings settings) {
         this.out = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), false);
         this.settings = settings;
-        settings.rules().forEach(r -> rules.put(r.id(), r));
-    }
-
-    private static Map<String, String> behaviours() {
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put(Tags.BACKDOOR, "Remote control");
-        m.put(Tags.EXFILTRATION, "Sends data out");
-        m.put(Tags.CREDENTIALS, "Reads secrets");
-        m.put(Tags.PERSISTENCE, "Stays on the machine");
-        m.put(Tags.MINER, "Mines cryptocurrency");
-        m.put(Tags.DOWNLOAD, "Downloads code or files");
-        m.put(Tags.EXECUTE, "Runs code from data");
-        m.put(Tags.PROCESS, "Starts processes");
-        m.put(Tags.NETWORK, "Talks to the network");
-        m.put(Tags.OBFUSCATION, "Hides what it does");
-        m.put(Tags.DECODE, "Decodes data");
-        m.put(Tags.FILE_WRITE, "Writes files");
-        m.put(Tags.FINGERPRINT, "Collects facts about the host");
-        m.put(Tags.BINARY, "Ships native code");
-        m.put(Tags.DEPENDENCY, "Pulls in other packages");
-        m.put(Tags.IDENTITY, "Pretends to be someone else");
-        m.put(Tags.METADATA, "Package metadata and layout");
-        m.put(OTHER, "Other findings");
-        return java.util.Collections.unmodifiableMap(m);
+        this.behaviours = new Behaviours(settings.rules());
     }
 
     private static int verdictRank(Verdict v) {
@@ -162,14 +133,14 @@ final class HtmlReportWriter implements ReportWriter {
         out.printf("<p class=\"input\">%s%s</p>%n", esc(r.input()),
                 r.partial() ? " <span class=\"partial\">partial: a limit was reached</span>" : "");
         Map<String, List<Finding>> groups = new LinkedHashMap<>();
-        BEHAVIOURS.keySet().forEach(b -> groups.put(b, new ArrayList<>()));
+        Behaviours.HEADINGS.keySet().forEach(b -> groups.put(b, new ArrayList<>()));
         for (Finding f : r.findings()) {
-            groups.get(behaviour(f)).add(f);
+            groups.get(behaviours.of(f)).add(f);
         }
         groups.forEach((behaviour, findings) -> {
             if (!findings.isEmpty()) {
                 out.printf("<div class=\"behaviour\" data-behaviour=\"%s\"><h3>%s <span class=\"count\">%d</span>"
-                        + "</h3>%n", behaviour, esc(BEHAVIOURS.get(behaviour)), findings.size());
+                        + "</h3>%n", behaviour, esc(Behaviours.HEADINGS.get(behaviour)), findings.size());
                 findings.forEach(f -> finding(f, ""));
                 out.println("</div>");
             }
@@ -190,18 +161,6 @@ final class HtmlReportWriter implements ReportWriter {
             out.println("</ul>");
         }
         out.println("</section>");
-    }
-
-    private String behaviour(Finding f) {
-        RuleInfo info = rules.get(f.ruleId());
-        if (info != null) {
-            for (String b : BEHAVIOURS.keySet()) {
-                if (info.tags().contains(b)) {
-                    return b;
-                }
-            }
-        }
-        return OTHER;
     }
 
     private void finding(Finding f, String suppression) {

@@ -13,7 +13,9 @@ public enum ReportFormat {
     /** SARIF 2.1.0, one run. */
     SARIF,
     /** One self-contained HTML page, packages sorted by verdict and score, findings grouped by behaviour. */
-    HTML;
+    HTML,
+    /** For each MALICIOUS package, PyPI's malware observation (API body) and the same report as Markdown. */
+    PYPI_REPORT;
 
     /** A writer of this format on {@code out} (UTF-8); closing the writer does not close {@code out}. */
     public ReportWriter writer(OutputStream out, ReportSettings settings) {
@@ -23,6 +25,7 @@ public enum ReportFormat {
             case JSONL -> new JsonLinesReportWriter(out);
             case SARIF -> new SarifReportWriter(out, settings);
             case HTML -> new HtmlReportWriter(out, settings);
+            case PYPI_REPORT -> new PypiReportWriter(out, settings);
         };
     }
 }
