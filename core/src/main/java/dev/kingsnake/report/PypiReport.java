@@ -204,30 +204,11 @@ public record PypiReport(String project, String version, PypiObservation observa
     }
 
     private static String encodePath(String path) {
-        StringBuilder b = new StringBuilder();
-        for (String segment : path.split("/", -1)) {
-            if (b.length() > 0) {
-                b.append('/');
-            }
-            b.append(encodeSegment(segment));
-        }
-        return b.toString();
+        return SarifReportWriter.percentEncode(path, "/");
     }
 
-    /** Percent-encodes everything but unreserved characters (RFC 3986). */
     static String encodeSegment(String s) {
-        StringBuilder b = new StringBuilder();
-        for (byte x : s.getBytes(StandardCharsets.UTF_8)) {
-            int c = x & 0xff;
-            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.'
-                    || c == '_' || c == '~') {
-                b.append((char) c);
-            } else {
-                b.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
-                        .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
-            }
-        }
-        return b.toString();
+        return SarifReportWriter.percentEncode(s, "");
     }
 
     private static String markdown(ScanResult r, ReportSettings settings, String release, String distribution,

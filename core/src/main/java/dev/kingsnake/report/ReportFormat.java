@@ -21,11 +21,11 @@ public enum ReportFormat {
     public ReportWriter writer(OutputStream out, ReportSettings settings) {
         return switch (this) {
             case TEXT -> new TextReportWriter(out, settings);
-            case JSON -> new JsonReportWriter(out, settings);
+            case JSON -> JsonReportWriter.results(out, settings);
             case JSONL -> new JsonLinesReportWriter(out);
             case SARIF -> new SarifReportWriter(out, settings);
             case HTML -> new HtmlReportWriter(out, settings);
-            case PYPI_REPORT -> new PypiReportWriter(out, settings);
+            case PYPI_REPORT -> JsonReportWriter.pypiReports(out, settings);
         };
     }
 }

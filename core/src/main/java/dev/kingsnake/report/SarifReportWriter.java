@@ -219,12 +219,17 @@ final class SarifReportWriter implements ReportWriter {
         if (!file.isEmpty()) {
             path = path + "!/" + file;
         }
-        StringBuilder b = new StringBuilder(path.length() + 16);
-        for (byte x : path.getBytes(StandardCharsets.UTF_8)) {
+        return percentEncode(path, "/!");
+    }
+
+    /** Percent-encodes all but RFC 3986's unreserved characters and those in {@code keep}. */
+    static String percentEncode(String s, String keep) {
+        StringBuilder b = new StringBuilder(s.length() + 16);
+        for (byte x : s.getBytes(StandardCharsets.UTF_8)) {
             int c = x & 0xff;
-            boolean keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || c == '-' || c == '.' || c == '_' || c == '~' || c == '/' || c == '!';
-            if (keep) {
+            boolean unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '-' || c == '.' || c == '_' || c == '~' || (c < 0x80 && keep.indexOf(c) >= 0);
+            if (unreserved) {
                 b.append((char) c);
             } else {
                 b.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))

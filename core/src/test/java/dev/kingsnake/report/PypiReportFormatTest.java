@@ -87,7 +87,7 @@ class PypiReportFormatTest {
                 ReportWritersTest.broken()));
         assertEquals(1, report.get("reports").size());
         JsonNode o = report.at("/reports/0/observation");
-        assertEquals(List.of("kind", "summary"), ImmutableNames.of(o));
+        assertEquals(List.of("kind", "summary"), ReportWritersTest.names(o));
         assertTrue(report.at("/reports/0/inspectorUrlOmitted").asText().contains("--source-url"));
         assertEquals(2, report.at("/summary/packages").asInt());
     }
@@ -101,14 +101,5 @@ class PypiReportFormatTest {
         assertTrue(html.indexOf("data-verdict=\"MALICIOUS\"") < html.indexOf("data-verdict=\"ERROR\""),
                 "MALICIOUS before ERROR whatever the input order");
         assertTrue(html.contains("Content-Security-Policy"));
-    }
-
-    /** Field names of a JSON object in order. */
-    private static final class ImmutableNames {
-        static List<String> of(JsonNode o) {
-            List<String> out = new ArrayList<>();
-            o.fieldNames().forEachRemaining(out::add);
-            return out;
-        }
     }
 }

@@ -63,7 +63,7 @@ class ReportWritersTest {
         return out.toString(StandardCharsets.UTF_8);
     }
 
-    private static List<String> names(JsonNode o) {
+    static List<String> names(JsonNode o) {
         List<String> out = new ArrayList<>();
         for (Iterator<String> it = o.fieldNames(); it.hasNext(); ) {
             out.add(it.next());

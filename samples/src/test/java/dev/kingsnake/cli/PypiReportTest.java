@@ -25,10 +25,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -221,10 +219,6 @@ class PypiReportTest {
     }
 
     private static Set<String> fields(JsonNode o) {
-        Set<String> out = new TreeSet<>();
-        for (Iterator<String> it = o.fieldNames(); it.hasNext(); ) {
-            out.add(it.next());
-        }
-        return out;
+        return Set.copyOf(KingsnakeCommandTest.names(o));
     }
 }
