@@ -230,8 +230,9 @@ public final class ScanJob implements Callable<Integer> {
 
     /** Digests of archives that already have a result for this rules version. */
     private Dataset<Row> previous(SparkSession spark, String results, String version) {
+        // With the schema given, an output directory without result files reads as empty instead of failing.
         Dataset<Row> earlier = format == OutputFormat.PARQUET
-                ? spark.read().parquet(results)
+                ? spark.read().schema(ResultSchema.DONE).parquet(results)
                 : spark.read().schema(ResultSchema.DONE).json(results);
         return earlier.where(col("rulesVersion").equalTo(version).and(col("sha256").notEqual("")))
                 .select("sha256").distinct();
