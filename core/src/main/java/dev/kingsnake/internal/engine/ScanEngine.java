@@ -1,5 +1,7 @@
 package dev.kingsnake.internal.engine;
 
+import dev.kingsnake.internal.archive.FileClassifier;
+
 import dev.kingsnake.Confidence;
 import dev.kingsnake.Diagnostic;
 import dev.kingsnake.DiagnosticCode;
@@ -170,7 +172,7 @@ public final class ScanEngine {
                     pythonBytes += e.bytes().length;
                     realPythonFiles++;
                 } else {
-                    files.add(new PackageFile(e.path(), kind, e.bytes(), e.executable()));
+                    files.add(new PackageFile(e, kind));
                 }
             }
             decodeLayers(pythonFiles, files, diags, deadline, built);
@@ -182,7 +184,8 @@ public final class ScanEngine {
             diags.add(Diagnostic.of(DiagnosticCode.SCAN_FAILED, "analysis stopped: " + describe(e)));
         }
         PackageInfo info = MetadataReader.read(fileName, pkg.kind(), files);
-        PackageContext ctx = new PackageContext(info, files, pythonFiles, limits, popularPackages);
+        PackageContext ctx = new PackageContext(info, files, pythonFiles, limits, popularPackages,
+                pkg.differentials());
         return new Prepared(ctx, diags, realPythonFiles, pythonBytes);
     }
 
