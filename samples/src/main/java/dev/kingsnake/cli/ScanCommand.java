@@ -41,7 +41,8 @@ import java.util.function.Consumer;
                         + "of its own, and every project directory found in it is one package.",
                 ""},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:no package reached --fail-on", "1:at least one package reached --fail-on (default: MALICIOUS)",
+        exitCodeList = {"0:no package reached --fail-on", "1:at least one package reached --fail-on (default: MALICIOUS),"
+                + " or was partial or ERROR with --fail-on-partial",
                 "2:usage or I/O error (missing PATH, unreadable directory, output not writable)"})
 final class ScanCommand implements Callable<Integer> {
     /** Verdicts that make the exit code 1. */
@@ -72,6 +73,11 @@ final class ScanCommand implements Callable<Integer> {
     @Option(names = "--fail-on", paramLabel = "VERDICT",
             description = "Exit with 1 if any package is at least this bad: MALICIOUS or SUSPICIOUS. Default: ${DEFAULT-VALUE}.")
     FailOn failOn = FailOn.MALICIOUS;
+
+    @Option(names = "--fail-on-partial",
+            description = "Also exit with 1 if any package was not scanned whole (a limit or the time bound cut it"
+                    + " short) or could not be scanned at all (ERROR).")
+    boolean failOnPartial;
 
     @Option(names = {"-q", "--quiet"},
             description = "No progress bar; in text format, leave out BENIGN packages without findings or diagnostics.")
@@ -121,7 +127,7 @@ final class ScanCommand implements Callable<Integer> {
                     .order(ordered ? BatchScanner.Order.INPUT : BatchScanner.Order.COMPLETION);
             try (BatchScanner batch = batchBuilder.start(r -> {
                 tally.add(r);
-                if (reaches(r.verdict())) {
+                if (reaches(r)) {
                     failed[0] = true;
                 }
                 progress.print(() -> {
@@ -213,7 +219,9 @@ final class ScanCommand implements Callable<Integer> {
         counter.start();
     }
 
-    private boolean reaches(Verdict v) {
-        return v == Verdict.MALICIOUS || (failOn == FailOn.SUSPICIOUS && v == Verdict.SUSPICIOUS);
+    private boolean reaches(ScanResult r) {
+        Verdict v = r.verdict();
+        return v == Verdict.MALICIOUS || (failOn == FailOn.SUSPICIOUS && v == Verdict.SUSPICIOUS)
+                || failOnPartial && (r.partial() || v == Verdict.ERROR);
     }
 }
