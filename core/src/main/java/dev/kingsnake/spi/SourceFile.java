@@ -1,7 +1,5 @@
 package dev.kingsnake.spi;
 
-import dev.kingsnake.spi.facts.FactKey;
-
 import java.util.List;
 
 /** A file of the package, in memory. Decoded payload layers are files too ({@code setup.py#layer1}). */
