@@ -32,16 +32,19 @@ import dev.kingsnake.spi.PythonFileRule;
 import dev.kingsnake.spi.Rule;
 import dev.kingsnake.spi.RuleInfo;
 import dev.kingsnake.spi.SourceFile;
+import dev.kingsnake.spi.python.Node;
 
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** Runs one scan: unpack, classify, parse, decode, rules, score. Thread-safe. */
 public final class ScanEngine {
@@ -446,9 +449,25 @@ public final class ScanEngine {
     }
 
     /** Collects one rule's findings, filling in its identity and the layer chain. */
-    private record Sink(RuleInfo info, List<Finding> out) implements FindingSink {
+    private record Sink(RuleInfo info, List<Finding> out, Set<String> linesReported) implements FindingSink {
         private static final int MAX_EVIDENCE = 300;
         private static final int CONTEXT_LINES = 2;
+
+        Sink(RuleInfo info, List<Finding> out) {
+            this(info, out, new HashSet<>());
+        }
+
+        @Override
+        public void report(PythonFile file, Node node, String message) {
+            report(file, node, message, info.severity(), info.confidence());
+        }
+
+        @Override
+        public void report(PythonFile file, Node node, String message, Severity severity, Confidence confidence) {
+            if (linesReported.add(file.path() + "\n" + node.line())) {
+                report(Location.of(file, node), message, file.line(node.line()), severity, confidence);
+            }
+        }
 
         @Override
         public void report(Location at, String message, String evidence) {
