@@ -2,6 +2,7 @@ package dev.kingsnake.gate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kingsnake.Scanner;
+import dev.kingsnake.index.DistributionFile;
 import dev.kingsnake.index.ProjectPage;
 import dev.kingsnake.index.SimpleIndexParser;
 import org.junit.jupiter.api.AfterAll;
@@ -14,6 +15,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -203,6 +205,33 @@ class GatePipTest {
         assertEquals(Optional.of("broken build"), page.file(yanked).orElseThrow().yanked());
         assertEquals(Optional.of(">=3.7"), page.file(kept).orElseThrow().requiresPython());
         assertEquals(Optional.of(TestIndex.sha256(yankedBytes)), page.file(yanked).orElseThrow().sha256());
+    }
+
+    @Test
+    void coreMetadataIsPassedOnWithItsHashChecked() throws Exception {
+        String name = TestIndex.wheelName("meta-demo", "1.0");
+        String liar = TestIndex.wheelName("meta-demo", "1.1");
+        upstream.add("public", "meta-demo", name, TestIndex.wheel("meta-demo", "1.0", Map.of()), OLD);
+        upstream.add("public", "meta-demo", liar, TestIndex.wheel("meta-demo", "1.1", Map.of()), OLD);
+        byte[] metadata = "Metadata-Version: 2.1\nName: meta-demo\nVersion: 1.0\n".getBytes(StandardCharsets.UTF_8);
+        upstream.addMetadata(name, metadata, TestIndex.sha256(metadata));
+        upstream.addMetadata(liar, metadata, "0".repeat(64));
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(index(gate) + "meta-demo/"))
+                .header("Accept", SimpleIndexParser.JSON_TYPE).build(), HttpResponse.BodyHandlers.ofString());
+        ProjectPage parsed = SimpleIndexParser.parse(SimpleIndexParser.JSON_TYPE, page.body(),
+                URI.create(index(gate) + "meta-demo/"), "meta-demo");
+        DistributionFile listed = parsed.file(name).orElseThrow();
+        assertEquals(Optional.of(Map.of("sha256", TestIndex.sha256(metadata))), listed.coreMetadata());
+        HttpResponse<byte[]> served = http.send(HttpRequest.newBuilder(listed.coreMetadataUrl().orElseThrow()).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, served.statusCode());
+        assertArrayEquals(metadata, served.body());
+        HttpResponse<String> lying = http.send(HttpRequest.newBuilder(
+                parsed.file(liar).orElseThrow().coreMetadataUrl().orElseThrow()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(502, lying.statusCode());
+        assertTrue(lying.body().contains("does not match its index"), lying.body());
     }
 
     @Test
