@@ -38,12 +38,14 @@ final class TextReportWriter implements ReportWriter {
             return;
         }
         StringBuilder head = new StringBuilder();
-        head.append(String.format(Locale.ROOT, "%-10s %4.1f  ", r.verdict(), r.score()));
+        // a partial scan must not read as clean to someone who looks only at the verdict column
+        String verdict = r.partial() ? r.verdict() + "/PARTIAL" : r.verdict().toString();
+        head.append(String.format(Locale.ROOT, "%-18s %4.1f  ", verdict, r.score()));
         String id = (r.name() + " " + r.version()).trim();
         head.append(id.isEmpty() ? "?" : safe(id));
         head.append("  [").append(r.kind().name().toLowerCase(Locale.ROOT)).append("]  ").append(safe(r.input()));
         if (r.partial()) {
-            head.append("  (partial: a limit was reached)");
+            head.append("  (partial: a limit was reached, the package was not read or analysed whole)");
         }
         out.println(head);
         for (Finding f : r.findings()) {

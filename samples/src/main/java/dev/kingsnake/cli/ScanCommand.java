@@ -48,7 +48,8 @@ import java.util.function.Consumer;
                         + "of its own, and every project directory found in it is one package.",
                 ""},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:no package reached --fail-on", "1:at least one package reached --fail-on (default: MALICIOUS)",
+        exitCodeList = {"0:no package reached --fail-on", "1:at least one package reached --fail-on (default: MALICIOUS),"
+                + " or was partial or ERROR with --fail-on-partial",
                 "2:usage or I/O error (missing PATH, unreadable directory, output not writable), or a --submit not accepted"})
 final class ScanCommand implements Callable<Integer> {
     /** Verdicts that make the exit code 1. */
@@ -79,6 +80,11 @@ final class ScanCommand implements Callable<Integer> {
     @Option(names = "--fail-on", paramLabel = "VERDICT",
             description = "Exit with 1 if any package is at least this bad: MALICIOUS or SUSPICIOUS. Default: ${DEFAULT-VALUE}.")
     FailOn failOn = FailOn.MALICIOUS;
+
+    @Option(names = "--fail-on-partial",
+            description = "Also exit with 1 if any package was not scanned whole (a limit or the time bound cut it"
+                    + " short) or could not be scanned at all (ERROR).")
+    boolean failOnPartial;
 
     @Option(names = {"-q", "--quiet"},
             description = "No progress bar; in text format, leave out BENIGN packages without findings or diagnostics.")
@@ -188,7 +194,7 @@ final class ScanCommand implements Callable<Integer> {
                 if (submit && r.verdict() == Verdict.MALICIOUS) {
                     toSubmit.add(PypiReport.of(r, settings, sourceUrls));
                 }
-                if (reaches(r.verdict())) {
+                if (reaches(r)) {
                     failed[0] = true;
                 }
                 progress.print(() -> {
@@ -311,7 +317,9 @@ final class ScanCommand implements Callable<Integer> {
         counter.start();
     }
 
-    private boolean reaches(Verdict v) {
-        return v == Verdict.MALICIOUS || (failOn == FailOn.SUSPICIOUS && v == Verdict.SUSPICIOUS);
+    private boolean reaches(ScanResult r) {
+        Verdict v = r.verdict();
+        return v == Verdict.MALICIOUS || (failOn == FailOn.SUSPICIOUS && v == Verdict.SUSPICIOUS)
+                || failOnPartial && (r.partial() || v == Verdict.ERROR);
     }
 }
