@@ -69,5 +69,4 @@ final class Manifest {
                         row.isNullAt(1) ? ArchiveRef.UNKNOWN_SIZE : row.getLong(1),
                         row.isNullAt(2) ? ArchiveRef.UNKNOWN_SHA256 : row.getString(2).strip().toLowerCase(Locale.ROOT)));
     }
-
 }

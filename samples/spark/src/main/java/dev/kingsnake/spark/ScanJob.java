@@ -175,6 +175,9 @@ public final class ScanJob implements Callable<Integer> {
     }
 
     private RunSummary scan(SparkSession spark) {
+        if (binMib < 1) {
+            throw new IllegalArgumentException("--bin-mib must be at least 1: " + binMib);
+        }
         long start = System.nanoTime();
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         HadoopFiles files = new HadoopFiles(sc.hadoopConfiguration());
