@@ -1,9 +1,11 @@
 package dev.kingsnake.internal.engine;
 
 import dev.kingsnake.Reach;
+import dev.kingsnake.internal.facts.FactMemo;
 import dev.kingsnake.spi.FileKind;
 import dev.kingsnake.spi.Location;
 import dev.kingsnake.spi.SourceFile;
+import dev.kingsnake.spi.facts.FactKey;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -14,6 +16,7 @@ final class PackageFile implements SourceFile {
     private final FileKind kind;
     private final byte[] bytes;
     private final boolean executable;
+    private final FactMemo facts = new FactMemo();
     private volatile String text;
 
     PackageFile(String path, FileKind kind, byte[] bytes, boolean executable) {
@@ -61,5 +64,10 @@ final class PackageFile implements SourceFile {
     @Override
     public Location origin() {
         return Location.file(this, kind == FileKind.PTH ? Reach.IMPORT_TIME : Reach.UNKNOWN);
+    }
+
+    @Override
+    public <T> T fact(FactKey<T> key) {
+        return facts.get(key, this);
     }
 }

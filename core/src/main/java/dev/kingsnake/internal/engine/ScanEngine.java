@@ -9,6 +9,8 @@ import dev.kingsnake.PackageKind;
 import dev.kingsnake.ScanResult;
 import dev.kingsnake.ScanStats;
 import dev.kingsnake.Severity;
+import dev.kingsnake.Suppressions;
+import dev.kingsnake.Excerpt;
 import dev.kingsnake.Verdict;
 import dev.kingsnake.internal.archive.ArchiveEntry;
 import dev.kingsnake.internal.archive.ArchiveReader;
@@ -46,13 +48,14 @@ public final class ScanEngine {
     private final double threshold;
     private final double suspiciousThreshold;
     private final Optional<List<String>> popularPackages;
+    private final Suppressions suppressions;
     private final ArchiveReader archiveReader;
     private final PythonParser parser;
     private final Deobfuscator deobfuscator;
     private final Scoring scoring = new Scoring();
 
     public ScanEngine(Limits limits, List<Rule> rules, double threshold, double suspiciousThreshold,
-                      Optional<List<String>> popularPackages) {
+                      Optional<List<String>> popularPackages, Suppressions suppressions) {
         this.limits = limits;
         this.rules = List.copyOf(rules);
         Map<String, RuleInfo> m = new LinkedHashMap<>();
@@ -66,9 +69,16 @@ public final class ScanEngine {
         this.threshold = threshold;
         this.suspiciousThreshold = suspiciousThreshold;
         this.popularPackages = popularPackages.map(List::copyOf);
+        this.suppressions = suppressions;
         this.archiveReader = new ArchiveReader(limits);
         this.parser = new PythonParser(limits);
         this.deobfuscator = new Deobfuscator(limits);
+    }
+
+    /** An engine that suppresses nothing. */
+    public ScanEngine(Limits limits, List<Rule> rules, double threshold, double suspiciousThreshold,
+                      Optional<List<String>> popularPackages) {
+        this(limits, rules, threshold, suspiciousThreshold, popularPackages, Suppressions.NONE);
     }
 
     public List<Rule> rules() {
@@ -121,7 +131,9 @@ public final class ScanEngine {
         List<Diagnostic> diags = new ArrayList<>(prepared.diagnostics);
         List<Finding> findings = runRules(prepared.context, diags, deadline);
         findings.sort(Scoring::compare);
-        double score = scoring.score(findings, infos, ImportedTests.of(prepared.context.pythonFiles()),
+        PackageInfo info = prepared.context.packageInfo();
+        SuppressionPass.Split split = SuppressionPass.apply(suppressions, info, findings, prepared.context.files());
+        double score = scoring.score(split.active(), infos, ImportedTests.of(prepared.context.pythonFiles()),
                 prepared.pythonFiles);
         Verdict verdict = !pkg.readable() ? Verdict.ERROR
                 : score >= threshold ? Verdict.MALICIOUS
@@ -129,9 +141,8 @@ public final class ScanEngine {
         long elapsed = (System.nanoTime() - start) / 1_000_000;
         ScanStats stats = new ScanStats(pkg.entries().size(), prepared.pythonFiles, prepared.pythonBytes,
                 pkg.compressedBytes(), pkg.uncompressedBytes(), elapsed);
-        PackageInfo info = prepared.context.packageInfo();
-        return new ScanResult(input, info.name(), info.version(), pkg.kind(), verdict, score, findings, diags,
-                stats);
+        return new ScanResult(input, info.name(), info.version(), pkg.kind(), verdict, score, split.active(), diags,
+                stats, split.suppressed());
     }
 
     /**
@@ -305,6 +316,7 @@ public final class ScanEngine {
     /** Collects one rule's findings, filling in its identity and the layer chain. */
     private record Sink(RuleInfo info, List<Finding> out) implements FindingSink {
         private static final int MAX_EVIDENCE = 300;
+        private static final int CONTEXT_LINES = 2;
 
         @Override
         public void report(Location at, String message, String evidence) {
@@ -319,7 +331,26 @@ public final class ScanEngine {
             }
             SourceFile f = at.file();
             out.add(new Finding(info.id(), severity, confidence, f.path(), at.line(), at.column(), message, ev,
-                    f.decodeChain().isEmpty() ? at.reach() : f.origin().reach(), f.decodeChain()));
+                    f.decodeChain().isEmpty() ? at.reach() : f.origin().reach(), f.decodeChain(),
+                    excerpt(f, at.line())));
+        }
+
+        /** Two lines either side of the finding's line, for reports; trailing empty lines dropped. */
+        private static Excerpt excerpt(SourceFile f, int line) {
+            if (!(f instanceof PythonFile pf) || line < 1) {
+                return Excerpt.NONE;
+            }
+            int first = Math.max(1, line - CONTEXT_LINES);
+            List<String> lines = new ArrayList<>();
+            for (int i = first; i <= line + CONTEXT_LINES; i++) {
+                String text = pf.line(i);
+                lines.add(text.length() > Excerpt.MAX_LINE ? text.substring(0, Excerpt.MAX_LINE) + "…" : text);
+            }
+            int keep = lines.size();
+            while (keep > line - first + 1 && lines.get(keep - 1).isEmpty()) {
+                keep--;
+            }
+            return new Excerpt(first, lines.subList(0, keep));
         }
     }
 

@@ -1,8 +1,5 @@
-package dev.kingsnake.rules.process;
+package dev.kingsnake.spi.facts;
 
-import dev.kingsnake.rules.LocalFunctions;
-import dev.kingsnake.rules.exec.CodeFacts;
-import dev.kingsnake.rules.network.EncodedText;
 import dev.kingsnake.spi.PythonFile;
 import dev.kingsnake.spi.python.Const;
 import dev.kingsnake.spi.python.Expr;
@@ -65,7 +62,7 @@ public final class Commands {
             "docker", "kubectl", "ffmpeg", "ffprobe", "nvidia-smi", "lscpu", "open", "xdg-open", "explorer");
 
     private static final int F = Pattern.CASE_INSENSITIVE | Pattern.DOTALL;
-    static final List<Pattern> DOWNLOAD_EXEC = List.of(
+    public static final List<Pattern> DOWNLOAD_EXEC = List.of(
             Pattern.compile("\\b(curl|wget)\\b[^|]*\\|\\s*(sudo\\s+)?(ba|da|z|k|c)?sh\\b", F),
             Pattern.compile("\\b(curl|wget)\\b[^|]*\\|\\s*(sudo\\s+)?python[0-9.]*\\b", F),
             Pattern.compile("\\b(curl|wget)\\b.*(&&|;|\\|\\|)\\s*(sudo\\s+)?(chmod\\s+[+0-7]|\\./|(ba)?sh\\s|python|start\\s)", F),
@@ -81,14 +78,14 @@ public final class Commands {
             Pattern.compile("/dev/tcp/", F),
             Pattern.compile("\\b(python[0-9.]*|perl|ruby|php)\\b.*\\s-[ce]\\s.*socket.*connect.*(dup2|pty\\.spawn|/bin/(ba)?sh|cmd\\.exe)", F),
             Pattern.compile("\\b(nc|ncat|netcat)\\b.*\\s-[a-z]*e\\s", F));
-    static final List<Pattern> ENCODED = List.of(
+    public static final List<Pattern> ENCODED = List.of(
             Pattern.compile("\\bpowershell(\\.exe)?\\b.*\\s[-/]e(c|n|nc|nco|ncod|ncode|ncoded|ncodedcommand)?\\s+[A-Za-z0-9+/=]{8,}", F),
             Pattern.compile("\\bpwsh(\\.exe)?\\b.*\\s[-/]e(c|n|nc|ncodedcommand)?\\s+[A-Za-z0-9+/=]{8,}", F),
             Pattern.compile("\\bbase64\\s+(-d|--decode|-di|-D)\\b.*\\|\\s*(sudo\\s+)?(ba|da|z|k)?sh\\b", F),
             Pattern.compile("\\bbase64\\s+(-d|--decode|-di|-D)\\b.*\\|\\s*python", F),
             Pattern.compile("\\bpython[0-9.]*(\\.exe)?\\s+-c\\s+.*(b64decode|decompress|exec\\(|marshal)", F),
             Pattern.compile("frombase64string", F));
-    static final List<Pattern> HIDDEN = List.of(
+    public static final List<Pattern> HIDDEN = List.of(
             Pattern.compile("\\s[-/]w(in|indow|indowstyle)?\\s+(hidden|1)\\b", F),
             Pattern.compile("\\s[-/](ep|exec|executionpolicy)\\s+bypass\\b", F),
             Pattern.compile("(^|[\\s&|;\"'])start\\s+(\"[^\"]*\"\\s+)?/b\\b", F),
@@ -129,7 +126,7 @@ public final class Commands {
 
     /** A process-starting call and the command it runs. */
     public record Command(Expr.Call call, String sink, String text, boolean constant, boolean shell,
-                          Set<CodeFacts.Taint> taint) {
+                          Set<DataFlow.Taint> taint) {
         /** The first word of the command, lower-case, without directory or {@code .exe}. */
         public String tool() {
             String t = text.strip();
@@ -198,7 +195,7 @@ public final class Commands {
     }
 
     /** The command started by {@code call}, or empty when the call does not start a process. */
-    public static Optional<Command> of(CodeFacts facts, Expr.Call call) {
+    public static Optional<Command> of(DataFlow facts, Expr.Call call) {
         String n = facts.name(call);
         Integer first = SINKS.get(n);
         if (first == null) {
@@ -232,7 +229,7 @@ public final class Commands {
         boolean shell = shell(f, n, call);
         // where the command string itself comes from; a list whose items include a downloaded file's
         // path (installers unpacking what they fetched) is the dropper rules' business, not ours
-        Set<CodeFacts.Taint> taint = java.util.EnumSet.noneOf(CodeFacts.Taint.class);
+        Set<DataFlow.Taint> taint = java.util.EnumSet.noneOf(DataFlow.Taint.class);
         if (from < args.size() && !(args.get(from) instanceof Expr.Sequence)
                 && !(args.get(from) instanceof Expr.Name nm0 && facts.assignedValue(nm0.id())
                 .map(v -> v instanceof Expr.Sequence).orElse(false))) {
@@ -242,8 +239,8 @@ public final class Commands {
             Expr list = args.get(from) instanceof Expr.Name nm1 ? facts.assignedValue(nm1.id()).orElse(args.get(from))
                     : args.get(from);
             if (list instanceof Expr.Sequence seq && !seq.elements().isEmpty()
-                    && facts.taintAtSink(seq.elements().get(0)).contains(CodeFacts.Taint.DECODE)) {
-                taint.add(CodeFacts.Taint.DECODE);
+                    && facts.taintAtSink(seq.elements().get(0)).contains(DataFlow.Taint.DECODE)) {
+                taint.add(DataFlow.Taint.DECODE);
             }
         }
         return Optional.of(new Command(call, n, sb.toString(), constant[0], shell, taint));
@@ -262,7 +259,7 @@ public final class Commands {
      * process call ({@code def run(cmd): subprocess.Popen(cmd, shell=True)}): the command is the
      * argument given at this call site. One level only; the helper's own process call is reported too.
      */
-    private static Optional<Command> throughWrapper(CodeFacts facts, Expr.Call call) {
+    private static Optional<Command> throughWrapper(DataFlow facts, Expr.Call call) {
         PythonFile f = facts.file();
         Optional<Stmt.FunctionDef> def = LocalFunctions.of(f).target(call);
         if (def.isEmpty() || call.args().stream().anyMatch(a -> a instanceof Expr.Starred)) {
@@ -305,7 +302,7 @@ public final class Commands {
             if (passed == null) {
                 return;
             }
-            Set<CodeFacts.Taint> taint = java.util.EnumSet.noneOf(CodeFacts.Taint.class);
+            Set<DataFlow.Taint> taint = java.util.EnumSet.noneOf(DataFlow.Taint.class);
             if (!(cmdArg instanceof Expr.Sequence) && !(passed instanceof Expr.Sequence)) {
                 taint.addAll(facts.taint(passed));
             }
@@ -319,7 +316,7 @@ public final class Commands {
     }
 
     /** Constant text of an expression, with {@link #UNKNOWN} for the parts that are not constant. */
-    public static String text(CodeFacts facts, PythonFile f, Expr e, int depth, boolean[] constant) {
+    public static String text(DataFlow facts, PythonFile f, Expr e, int depth, boolean[] constant) {
         Optional<Const> k = f.constant(e);
         if (k.isPresent()) {
             return constText(k.get());
@@ -420,7 +417,7 @@ public final class Commands {
      * The text of a decoder call on a constant ({@code b64decode('Y3VybCAuLi4=')}, a local helper that
      * decodes, optionally followed by {@code .decode()}): what the command really is.
      */
-    static Optional<String> decodedConstant(CodeFacts facts, PythonFile f, Expr e) {
+    static Optional<String> decodedConstant(DataFlow facts, PythonFile f, Expr e) {
         Expr x = e;
         if (x instanceof Expr.Call outer && outer.callee() instanceof Expr.Attribute a && "decode".equals(a.attr())
                 && a.value() instanceof Expr.Call) {

@@ -1,4 +1,4 @@
-package dev.kingsnake.rules.network;
+package dev.kingsnake.spi.facts;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,18 +1,15 @@
-package dev.kingsnake.rules;
+package dev.kingsnake.spi.facts;
 
 import dev.kingsnake.spi.PythonFile;
 import dev.kingsnake.spi.python.Expr;
 import dev.kingsnake.spi.python.Nodes;
 import dev.kingsnake.spi.python.Stmt;
 
-import java.lang.ref.WeakReference;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.WeakHashMap;
 
 /**
  * The functions a file defines, by name, so that rules can look through a call of a local helper
@@ -23,13 +20,13 @@ import java.util.WeakHashMap;
  */
 public final class LocalFunctions {
 
-    private static final Map<PythonFile, LocalFunctions> CACHE = Collections.synchronizedMap(new WeakHashMap<>());
+    private static final FactKey<LocalFunctions> KEY = FactKey.ofPython("local functions", LocalFunctions::new);
 
-    private final WeakReference<PythonFile> fileRef;
+    private final PythonFile file;
     private final Map<String, Stmt.FunctionDef> byName = new HashMap<>();
 
     private LocalFunctions(PythonFile file) {
-        this.fileRef = new WeakReference<>(file);
+        this.file = file;
         Set<String> ambiguous = new HashSet<>();
         file.nodes().forEach(n -> {
             if (n instanceof Stmt.FunctionDef f) {
@@ -41,14 +38,9 @@ public final class LocalFunctions {
         ambiguous.forEach(byName::remove);
     }
 
-    /** The local functions of a file, computed once per file object. */
+    /** The local functions of a file, computed once per scan of the file. */
     public static LocalFunctions of(PythonFile file) {
-        LocalFunctions f = CACHE.get(file);
-        if (f == null) {
-            f = new LocalFunctions(file);
-            CACHE.put(file, f);
-        }
-        return f;
+        return file.fact(KEY);
     }
 
     /** The function defined once in this file under {@code name}. */
@@ -59,8 +51,7 @@ public final class LocalFunctions {
     /** The local function that {@code e} (a callee or a function passed as a value) refers to. */
     public Optional<Stmt.FunctionDef> referredBy(Expr e) {
         if (e instanceof Expr.Name n) {
-            PythonFile file = fileRef.get();
-            if (file != null && file.qualifiedName(e).isPresent()) {
+            if (file.qualifiedName(e).isPresent()) {
                 return Optional.empty();
             }
             return named(n.id());

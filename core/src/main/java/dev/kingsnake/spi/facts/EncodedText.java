@@ -1,4 +1,4 @@
-package dev.kingsnake.rules.network;
+package dev.kingsnake.spi.facts;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -17,8 +17,8 @@ public final class EncodedText {
 
     /** Shortest encoded literal considered: shorter ones decode to a few bytes that mean nothing. */
     static final int MIN_ENCODED = 12;
-    /** Longest decoded text kept (the indicator patterns stop at {@link CodeFacts#MAX_MATCHED_STRING} anyway). */
-    static final int MAX_ENCODED = 4 * CodeFacts.MAX_MATCHED_STRING / 3;
+    /** Longest decoded text kept (the indicator patterns stop at {@link CallFacts#MAX_MATCHED_STRING} anyway). */
+    static final int MAX_ENCODED = 4 * CallFacts.MAX_MATCHED_STRING / 3;
 
     /** The readable text a base64 (standard or URL-safe) or hex literal decodes to. */
     public static Optional<String> decode(String literal) {

@@ -1,6 +1,5 @@
-package dev.kingsnake.rules.exec;
+package dev.kingsnake.spi.facts;
 
-import dev.kingsnake.rules.LocalFunctions;
 import dev.kingsnake.spi.PythonFile;
 import dev.kingsnake.spi.python.Const;
 import dev.kingsnake.spi.python.Expr;
@@ -10,7 +9,6 @@ import dev.kingsnake.spi.python.Stmt;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Deque;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -21,15 +19,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.WeakHashMap;
-import java.lang.ref.WeakReference;
 
 /**
  * Facts about one Python file shared by the execution, process, install and obfuscation rules: the
  * normalised name of every call, and where data comes from (network, decoding, file reads), tracked
- * through simple assignments. Computed once per file and cached while the file is alive.
+ * through simple assignments. Computed once per scan of a file (a fact of the file).
  */
-public final class CodeFacts {
+public final class DataFlow {
 
     /** Where a value comes from. */
     /**
@@ -39,54 +35,10 @@ public final class CodeFacts {
      */
     public enum Taint { NETWORK, FETCHED, DECODE, FILE_READ, STDIN }
 
-    /**
-     * Reads of standard input, and pipes opened from an inherited file descriptor ({@code os.fdopen}): what a
-     * parent process sends to a worker it started (IPC).
-     */
-    private static final Set<String> STDIN_READS = Set.of("sys.stdin.read", "sys.stdin.readline",
-            "sys.stdin.readlines", "sys.stdin.buffer.read", "sys.stdin.buffer.readline", "sys.stdin.buffer.raw.read");
-
-    /** Network sources that receive on a connection rather than fetch a URL. */
-    private static final Set<String> RECEIVING_CALLS = Set.of("socket.socket", "socket.create_connection",
-            "smtplib.SMTP", "smtplib.SMTP_SSL", "telnetlib.Telnet", "websocket.create_connection",
-            "dns.resolver.resolve", "dns.resolver.query");
-    private static final Set<String> RECEIVING_METHODS = Set.of("recv", "recvfrom", "recv_into");
-
-    /** Calls that fetch data from the network. */
-    public static final Set<String> NETWORK_CALLS = Set.of(
-            "requests.get", "requests.post", "requests.put", "requests.request", "requests.head",
-            "requests.patch", "requests.Session", "requests.session", "requests.api.get", "requests.api.post",
-            "urllib.request.urlopen", "urllib.request.urlretrieve", "urllib.request.Request",
-            "urllib.urlopen", "urllib.urlretrieve", "urllib2.urlopen", "urllib2.Request",
-            "urllib.request.build_opener", "urllib3.PoolManager", "urllib3.request",
-            "http.client.HTTPConnection", "http.client.HTTPSConnection", "httplib.HTTPConnection",
-            "httplib.HTTPSConnection", "httpx.get", "httpx.post", "httpx.Client", "httpx.AsyncClient",
-            "aiohttp.ClientSession", "socket.socket", "socket.create_connection", "ftplib.FTP",
-            "smtplib.SMTP", "smtplib.SMTP_SSL", "telnetlib.Telnet", "pycurl.Curl", "wget.download",
-            "dns.resolver.resolve", "dns.resolver.query", "websocket.create_connection");
-    /** Method names that only network objects have, used when the receiver cannot be resolved. */
-    static final Set<String> NETWORK_METHODS = Set.of("urlopen", "urlretrieve", "recv", "recvfrom", "recv_into");
-    /** Calls that decode, decompress or decrypt. */
-    static final Set<String> DECODE_CALLS = Set.of(
-            "base64.b64decode", "base64.b32decode", "base64.b16decode", "base64.b85decode", "base64.a85decode",
-            "base64.urlsafe_b64decode", "base64.standard_b64decode", "base64.decodebytes", "base64.decodestring",
-            "base64.b32hexdecode", "base64.decode", "zlib.decompress", "gzip.decompress", "bz2.decompress",
-            "lzma.decompress", "binascii.unhexlify", "binascii.a2b_hex", "binascii.a2b_base64",
-            "binascii.a2b_uu", "bytes.fromhex", "bytearray.fromhex", "codecs.decode",
-            "zlib.decompressobj", "lzma.LZMADecompressor", "bz2.BZ2Decompressor");
-    static final Set<String> DECODE_METHODS = Set.of(
-            "b64decode", "b32decode", "b16decode", "b85decode", "a85decode", "urlsafe_b64decode",
-            "decodebytes", "decodestring", "decompress", "unhexlify", "fromhex", "decrypt", "a2b_base64",
-            "a2b_hex");
-    /** Codec names that {@code .decode(name)} / {@code codecs.decode(x, name)} undo. */
-    static final Set<String> DECODE_CODECS = Set.of("base64", "base_64", "base-64", "hex", "hex_codec", "zlib",
-            "zip", "zlib_codec", "bz2", "rot13", "rot_13", "rot-13", "uu", "base64_codec");
-
     private static final int MAX_WALK = 20_000;
-    private static final Map<PythonFile, CodeFacts> CACHE = Collections.synchronizedMap(new WeakHashMap<>());
+    private static final FactKey<DataFlow> KEY = FactKey.ofPython("data flow", DataFlow::new);
 
-    /** Weak: the cache's values must not keep its keys alive, or no file would ever be collected. */
-    private final WeakReference<PythonFile> fileRef;
+    private final PythonFile file;
     private final Map<Expr.Call, String> names = new IdentityHashMap<>();
     /**
      * Taint of names per scope ({@code "3:reply"}: the name {@code reply} in the function numbered 3; {@code "m:x"}
@@ -105,8 +57,8 @@ public final class CodeFacts {
     /** Helpers longer than this are not followed: their result is not simply "the decoded input". */
     private static final int MAX_HELPER_STATEMENTS = 12;
 
-    private CodeFacts(PythonFile file) {
-        this.fileRef = new WeakReference<>(file);
+    private DataFlow(PythonFile file) {
+        this.file = file;
         for (Expr.Call c : file.calls()) {
             names.put(c, resolve(file, c));
         }
@@ -160,12 +112,6 @@ public final class CodeFacts {
         }
     }
 
-    /** Calls that create a file object whose path is its {@code .name} attribute. */
-    private static final Set<String> TEMP_FILES = Set.of("tempfile.NamedTemporaryFile",
-            "tempfile.TemporaryFile", "tempfile.SpooledTemporaryFile");
-    private static final Set<String> OPENERS = Set.of("open", "io.open", "codecs.open");
-    /** Methods that read from a stream (a pipe or file object). */
-    private static final Set<String> STREAM_READS = Set.of("read", "readline", "readlines");
     /** Handle name -> keys of the path it was opened on ({@code name:p}, {@code text:/tmp/x}, {@code attr:h}). */
     private final Map<String, Set<String>> handles = new HashMap<>();
     /** Keys of the paths this file writes downloaded data to. */
@@ -220,9 +166,9 @@ public final class CodeFacts {
 
     private void handle(String name, Expr.Call c) {
         String n = name(c);
-        if (OPENERS.contains(n) || n.endsWith("Path.open")) {
+        if (PythonApis.OPENERS.contains(n) || n.endsWith("Path.open")) {
             c.arg(0).flatMap(this::pathKey).ifPresent(k -> handles.computeIfAbsent(name, x -> new HashSet<>()).add(k));
-        } else if (TEMP_FILES.contains(n)) {
+        } else if (PythonApis.TEMP_FILES.contains(n)) {
             handles.computeIfAbsent(name, x -> new HashSet<>()).add("attr:" + name);
         }
     }
@@ -243,7 +189,7 @@ public final class CodeFacts {
         if (downloaded.isEmpty() || !(c.callee() instanceof Expr.Attribute a)) {
             return false;
         }
-        if (a.value() instanceof Expr.Call inner && OPENERS.contains(name(inner))) {
+        if (a.value() instanceof Expr.Call inner && PythonApis.OPENERS.contains(name(inner))) {
             return inner.arg(0).flatMap(this::pathKey).filter(downloaded::contains).isPresent();
         }
         return a.value() instanceof Expr.Name h
@@ -317,11 +263,6 @@ public final class CodeFacts {
         returnTaint.clear();
     }
 
-    /** Library calls that undo base64/hex/compression: what a decoding helper wraps. */
-    private static final Set<String> DATA_DECODE_METHODS = Set.of("b64decode", "b32decode", "b85decode",
-            "a85decode", "urlsafe_b64decode", "standard_b64decode", "decodebytes", "decodestring", "a2b_base64",
-            "unhexlify", "a2b_hex", "fromhex", "decompress");
-
     /**
      * True when the expression's value comes from a base64/hex/compression decode (directly, through the
      * variables it is built from, or through another local decoder): the strong decodes only, not chr(),
@@ -336,7 +277,7 @@ public final class CodeFacts {
             if (n instanceof Expr.Call c) {
                 String nm = name(c);
                 String last = nm.substring(nm.lastIndexOf('.') + 1);
-                if (DATA_DECODE_METHODS.contains(method(c)) || DATA_DECODE_METHODS.contains(last)
+                if (PythonApis.DATA_DECODE_METHODS.contains(method(c)) || PythonApis.DATA_DECODE_METHODS.contains(last)
                         || isLocalDecoder(c)
                         || ("codecs.decode".equals(nm) || "decode".equals(method(c))) && base64OrHexCodec(c)) {
                     return true;
@@ -375,7 +316,7 @@ public final class CodeFacts {
      */
     public boolean isDecoderCall(Expr.Call c) {
         ensurePropagated();
-        return DECODE_CALLS.contains(name(c)) || DECODE_METHODS.contains(method(c)) || isLocalDecoder(c);
+        return PythonApis.DECODE_CALLS.contains(name(c)) || PythonApis.DECODE_METHODS.contains(method(c)) || isLocalDecoder(c);
     }
 
     /** A function of this file that decodes its argument and returns the result (see {@link #returnTaint}). */
@@ -417,18 +358,13 @@ public final class CodeFacts {
         }
     }
 
-    public static CodeFacts of(PythonFile file) {
-        CodeFacts f = CACHE.get(file);
-        if (f == null) {
-            f = new CodeFacts(file);
-            CACHE.put(file, f);
-        }
-        return f;
+    public static DataFlow of(PythonFile file) {
+        return file.fact(KEY);
     }
 
-    /** The file these facts describe (callers hold it, so it is alive while they use the facts). */
+    /** The file these facts describe. */
     public PythonFile file() {
-        return fileRef.get();
+        return file;
     }
 
     /** The call's callee as a normalised qualified name ({@code builtins.exec} → {@code exec}), or "". */
@@ -537,17 +473,17 @@ public final class CodeFacts {
         String n = name(c);
         String m = method(c);
         LocalFunctions.of(file()).target(c).ifPresent(def -> out.addAll(returnTaint(def)));
-        if (NETWORK_CALLS.contains(n) || NETWORK_METHODS.contains(m) || n.startsWith("requests.")
+        if (PythonApis.NETWORK_CALLS.contains(n) || PythonApis.NETWORK_METHODS.contains(m) || n.startsWith("requests.")
                 && (m.equals("get") || m.equals("post") || m.equals("request"))) {
             out.add(Taint.NETWORK);
-            if (!RECEIVING_CALLS.contains(n) && !RECEIVING_METHODS.contains(m)) {
+            if (!PythonApis.RECEIVING_CALLS.contains(n) && !PythonApis.RECEIVING_METHODS.contains(m)) {
                 out.add(Taint.FETCHED);
             }
         }
-        if (DECODE_CALLS.contains(n) || DECODE_METHODS.contains(m)) {
+        if (PythonApis.DECODE_CALLS.contains(n) || PythonApis.DECODE_METHODS.contains(m)) {
             out.add(Taint.DECODE);
         }
-        if (STDIN_READS.contains(n) || "os.fdopen".equals(n) || readsNamedStdin(c, m) || readsHandedStream(c, m)
+        if (PythonApis.STDIN_READS.contains(n) || "os.fdopen".equals(n) || readsNamedStdin(c, m) || readsHandedStream(c, m)
                 || readsLineProtocol(c, m)
                 || "os.read".equals(n) && c.arg(0).flatMap(file()::constant)
                 .map(k -> k instanceof Const.Int i && i.value().intValue() == 0).orElse(false)) {
@@ -568,7 +504,7 @@ public final class CodeFacts {
             }
             if (c.callee() instanceof Expr.Attribute a && a.value() instanceof Expr.Call inner) {
                 String in = name(inner);
-                if (OPENERS.contains(in)) {
+                if (PythonApis.OPENERS.contains(in)) {
                     out.add(Taint.FILE_READ);
                 }
             } else if (c.callee() instanceof Expr.Attribute a && a.value() instanceof Expr.Name nm
@@ -583,7 +519,7 @@ public final class CodeFacts {
      * caller hands over (the pipe a worker talks to its parent through), not a payload the file carries.
      */
     private boolean readsHandedStream(Expr.Call c, String m) {
-        if (!STREAM_READS.contains(m) || !(c.callee() instanceof Expr.Attribute a)
+        if (!PythonApis.STREAM_READS.contains(m) || !(c.callee() instanceof Expr.Attribute a)
                 || !(a.value() instanceof Expr.Name recv)) {
             return false;
         }
@@ -618,7 +554,7 @@ public final class CodeFacts {
 
     /** {@code stdin.read(n)}, {@code self.stdin.readline()}: a read on something named stdin (a pipe handed in). */
     private static boolean readsNamedStdin(Expr.Call c, String m) {
-        if (!STREAM_READS.contains(m) || !(c.callee() instanceof Expr.Attribute a)) {
+        if (!PythonApis.STREAM_READS.contains(m) || !(c.callee() instanceof Expr.Attribute a)) {
             return false;
         }
         String receiver = Nodes.dottedName(a.value());
@@ -688,7 +624,7 @@ public final class CodeFacts {
         Nodes.walk(def, x -> {
             if (!found[0] && x instanceof Expr.Call c) {
                 String n = name(c);
-                if (NETWORK_CALLS.contains(n) || NETWORK_METHODS.contains(method(c))) {
+                if (PythonApis.NETWORK_CALLS.contains(n) || PythonApis.NETWORK_METHODS.contains(method(c))) {
                     found[0] = true;
                 }
             }
@@ -728,7 +664,7 @@ public final class CodeFacts {
         for (Expr.Call c : calls) {
             String n = name(c);
             String m = method(c);
-            boolean decodes = DECODE_CALLS.contains(n) || DECODE_METHODS.contains(m)
+            boolean decodes = PythonApis.DECODE_CALLS.contains(n) || PythonApis.DECODE_METHODS.contains(m)
                     || ("decode".equals(m) || "codecs.decode".equals(n)) && codecArg(c);
             if (decodes && mentions(c, derived)) {
                 return true;
@@ -750,7 +686,7 @@ public final class CodeFacts {
     private boolean codecArg(Expr.Call c) {
         for (Expr a : c.args()) {
             Optional<Const> k = file().constant(a);
-            if (k.isPresent() && DECODE_CODECS.contains(k.get().asText().toLowerCase(Locale.ROOT))) {
+            if (k.isPresent() && PythonApis.DECODE_CODECS.contains(k.get().asText().toLowerCase(Locale.ROOT))) {
                 return true;
             }
         }

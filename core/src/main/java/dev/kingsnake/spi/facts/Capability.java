@@ -1,12 +1,10 @@
-package dev.kingsnake.rules.network;
+package dev.kingsnake.spi.facts;
 
 import dev.kingsnake.spi.python.Expr;
 
 import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -62,77 +60,9 @@ public enum Capability {
     /** Creates a chat bot (Telegram, Discord): a remote-control channel. */
     CHAT_BOT;
 
-    private static final Map<String, Set<Capability>> BY_NAME = new HashMap<>();
-
-    private static void put(Set<Capability> caps, String... names) {
-        for (String n : names) {
-            BY_NAME.computeIfAbsent(n, k -> EnumSet.noneOf(Capability.class)).addAll(caps);
-        }
-    }
-
-    static {
-        put(EnumSet.of(NETWORK, FETCH),
-                "requests.get", "requests.head", "requests.request", "requests.Session", "requests.session",
-                "requests.api.get", "requests.api.request",
-                "urllib.request.urlopen", "urllib.urlopen", "urllib2.urlopen", "urllib.request.build_opener",
-                "urllib.request.Request", "urllib2.Request",
-                "httpx.get", "httpx.stream", "httpx.request", "httpx.Client", "httpx.AsyncClient",
-                "aiohttp.ClientSession", "aiohttp.request",
-                "http.client.HTTPConnection", "http.client.HTTPSConnection", "httplib.HTTPConnection",
-                "httplib.HTTPSConnection", "urllib3.PoolManager", "urllib3.request", "pycurl.Curl",
-                "cloudscraper.create_scraper", "websocket.create_connection", "websockets.connect");
-        put(EnumSet.of(NETWORK, FETCH, DOWNLOAD_TO_FILE),
-                "urllib.request.urlretrieve", "urllib.urlretrieve", "wget.download");
-        put(EnumSet.of(NETWORK, SEND),
-                "requests.post", "requests.put", "requests.patch", "requests.api.post", "requests.api.put",
-                "httpx.post", "httpx.put", "httpx.patch", "smtplib.SMTP", "smtplib.SMTP_SSL", "ftplib.FTP",
-                "ftplib.FTP_TLS", "discord.SyncWebhook.from_url", "discord.Webhook.from_url",
-                "discord_webhook.DiscordWebhook", "dhooks.Webhook", "telebot.TeleBot", "telegram.Bot",
-                "paramiko.SFTPClient.from_transport");
-        put(EnumSet.of(NETWORK, SOCKET), "socket.socket", "socket.create_connection", "socket.fromfd",
-                "ssl.wrap_socket");
-        put(EnumSet.of(NETWORK, DNS), "socket.gethostbyname", "socket.gethostbyname_ex", "socket.getaddrinfo",
-                "dns.resolver.resolve", "dns.resolver.query", "dns.resolver.Resolver");
-        put(EnumSet.of(DUP2), "os.dup2");
-        put(EnumSet.of(PROCESS), "os.system", "os.popen", "os.popen2", "os.popen3", "os.startfile",
-                "os.execv", "os.execve", "os.execl", "os.execle", "os.execlp", "os.execvp", "os.execvpe",
-                "os.spawnl", "os.spawnv", "os.spawnve", "os.spawnlp", "os.posix_spawn", "pty.spawn",
-                "subprocess.Popen", "subprocess.call", "subprocess.run", "subprocess.check_call",
-                "subprocess.check_output", "subprocess.getoutput", "subprocess.getstatusoutput",
-                "commands.getoutput", "asyncio.create_subprocess_shell", "asyncio.create_subprocess_exec",
-                "win32api.ShellExecute", "ctypes.windll.shell32.ShellExecuteW");
-        put(EnumSet.of(EXEC), "exec", "eval", "compile", "builtins.exec", "builtins.eval", "execfile");
-        put(EnumSet.of(FILE_WRITE), "shutil.copy", "shutil.copy2", "shutil.copyfile", "shutil.move",
-                "shutil.copyfileobj", "shutil.copytree");
-        put(EnumSet.of(CHMOD), "os.chmod");
-        put(EnumSet.of(FINGERPRINT), "getpass.getuser", "os.getlogin", "platform.node", "platform.uname",
-                "socket.gethostname", "socket.getfqdn", "uuid.getnode", "os.uname", "psutil.users",
-                "win32api.GetUserName", "win32api.GetComputerName");
-        put(EnumSet.of(CLIPBOARD_READ), "pyperclip.paste", "win32clipboard.GetClipboardData", "clipboard.paste",
-                "pandas.read_clipboard");
-        put(EnumSet.of(CLIPBOARD_WRITE), "pyperclip.copy", "win32clipboard.SetClipboardText",
-                "win32clipboard.SetClipboardData", "clipboard.copy");
-        put(EnumSet.of(SCREENSHOT), "PIL.ImageGrab.grab", "ImageGrab.grab", "pyautogui.screenshot",
-                "mss.mss", "mss.MSS", "pyscreenshot.grab", "PIL.ImageGrab.grabclipboard");
-        put(EnumSet.of(KEYLOG), "pynput.keyboard.Listener", "keyboard.Listener", "keyboard.on_press",
-                "keyboard.on_release", "keyboard.hook", "keyboard.record", "win32api.GetAsyncKeyState",
-                "pyxhook.HookManager", "pyHook.HookManager");
-        put(EnumSet.of(BROWSER_COOKIES), "browser_cookie3.load", "browser_cookie3.chrome", "browser_cookie3.firefox",
-                "browser_cookie3.edge", "browser_cookie3.brave", "browser_cookie3.opera", "browser_cookie3.chromium",
-                "browser_cookie3.vivaldi", "pycookiecheat.chrome_cookies", "pycookiecheat.firefox_cookies",
-                "rookiepy.load", "rookiepy.chrome", "rookiepy.firefox", "rookiepy.edge", "rookiepy.brave",
-                "win32crypt.CryptUnprotectData");
-        put(EnumSet.of(NETWORK, CHAT_BOT), "telebot.TeleBot", "telegram.ext.Updater", "telegram.ext.Application.builder",
-                "telegram.ext.ApplicationBuilder", "discord.ext.commands.Bot", "discord.Client",
-                "discord.ext.commands.AutoShardedBot", "aiogram.Bot", "pyrogram.Client", "telethon.TelegramClient");
-        put(EnumSet.of(REGISTRY_WRITE), "winreg.SetValueEx", "_winreg.SetValueEx", "winreg.SetValue",
-                "_winreg.SetValue", "win32api.RegSetValueEx", "winreg.CreateKey", "winreg.CreateKeyEx",
-                "_winreg.CreateKey");
-    }
-
     /** The capabilities of a library callable by qualified name, or null when it has none. */
     static Set<Capability> byName(String qualifiedName) {
-        return BY_NAME.get(qualifiedName);
+        return PythonApis.capabilities(qualifiedName);
     }
 
     private static final Set<String> FINGERPRINT_ENV = Set.of("USERNAME", "COMPUTERNAME", "USER", "HOSTNAME",
@@ -140,12 +70,6 @@ public enum Capability {
     private static final Pattern SECRET_ENV = Pattern.compile(
             "(?i)^(AWS_(SECRET_ACCESS_KEY|ACCESS_KEY_ID|SESSION_TOKEN)|.*(_TOKEN|_SECRET|_API_KEY|_APIKEY|PASSWORD|"
                     + "_PASSWD|PRIVATE_KEY|_CREDENTIALS?)|GH_TOKEN|GITHUB_TOKEN|NPM_TOKEN|PYPI_TOKEN|TWINE_PASSWORD)$");
-    private static final Set<String> ENV_GETTERS = Set.of("os.getenv", "os.environ.get", "os.environ.__getitem__",
-            "os.environ.pop", "os.getenvb");
-    private static final Set<String> ENV_WHOLE = Set.of("os.environ.copy", "os.environ.items", "os.environ.keys",
-            "os.environ.values");
-    private static final Set<String> ENV_SERIALISERS = Set.of("json.dumps", "json.dump", "str", "repr", "dict",
-            "base64.b64encode", "pickle.dumps", "list", "pprint.pformat", "urllib.parse.urlencode");
     private static final Pattern CURL_SEND = Pattern.compile(
             "(?i)\\b(curl|wget)\\b.*(\\s-d\\s|\\s-d['\"]|--data|\\s-F\\s|--form|-X\\s*POST|--upload-file|\\s-T\\s|--post-)");
     private static final Pattern SHELL_WORDS = Pattern.compile(
@@ -163,12 +87,12 @@ public enum Capability {
 
     /** The capabilities a call of this qualified name has by its name alone; empty when unknown. */
     static Set<Capability> named(String qn) {
-        return BY_NAME.getOrDefault(qn, Set.of());
+        return Optional.ofNullable(PythonApis.capabilities(qn)).orElse(Set.of());
     }
 
-    static EnumSet<Capability> classify(CodeFacts facts, Expr.Call c, String qn, String method) {
+    static EnumSet<Capability> classify(CallFacts facts, Expr.Call c, String qn, String method) {
         EnumSet<Capability> caps = EnumSet.noneOf(Capability.class);
-        Set<Capability> known = BY_NAME.get(qn);
+        Set<Capability> known = PythonApis.capabilities(qn);
         if (known != null) {
             caps.addAll(known);
         }
@@ -190,10 +114,10 @@ public enum Capability {
             default -> {
             }
         }
-        if (ENV_WHOLE.contains(qn) || readsProcEnviron(facts, c, qn)) {
+        if (PythonApis.ENV_WHOLE.contains(qn) || readsProcEnviron(facts, c, qn)) {
             caps.add(ENV_ALL);
         }
-        if (ENV_SERIALISERS.contains(qn) && c.arg(0).isPresent()
+        if (PythonApis.ENV_SERIALISERS.contains(qn) && c.arg(0).isPresent()
                 && facts.file().qualifiedName(c.arg(0).get()).map("os.environ"::equals).orElse(false)) {
             caps.add(ENV_ALL);
         }
@@ -218,7 +142,7 @@ public enum Capability {
      * {@code open('/proc/self/environ')}, {@code open(Path('/', 'proc', 'self', 'environ'))}: a process's whole
      * environment read as a file.
      */
-    private static boolean readsProcEnviron(CodeFacts facts, Expr.Call c, String qn) {
+    private static boolean readsProcEnviron(CallFacts facts, Expr.Call c, String qn) {
         if (qn.endsWith("Path")) {
             return PROC_ENVIRON.matcher(joinedPath(facts, c)).find();
         }
@@ -236,7 +160,7 @@ public enum Capability {
     }
 
     /** The path a {@code Path('/', 'proc', 'self', 'environ')} call builds, unknown parts as {@code {}}. */
-    private static String joinedPath(CodeFacts facts, Expr.Call pathCall) {
+    private static String joinedPath(CallFacts facts, Expr.Call pathCall) {
         StringBuilder sb = new StringBuilder();
         for (Expr part : pathCall.args()) {
             sb.append('/').append(facts.text(part).orElse("{}"));
@@ -248,7 +172,7 @@ public enum Capability {
      * A DNS lookup tool run as a process ({@code dig}, {@code nslookup}, {@code host}, {@code ping}...)
      * on a name assembled from values under a fixed domain: data leaves in the query.
      */
-    private static void dnsTool(EnumSet<Capability> caps, CodeFacts facts, Expr.Call c) {
+    private static void dnsTool(EnumSet<Capability> caps, CallFacts facts, Expr.Call c) {
         List<Expr> parts = commandParts(c);
         if (parts.isEmpty()) {
             return;
@@ -258,7 +182,7 @@ public enum Capability {
             return;
         }
         for (Expr p : parts) {
-            if (!(p instanceof Expr.Literal) && DnsExfilRule.dataUnderFixedDomain(facts, p)) {
+            if (!(p instanceof Expr.Literal) && Destinations.dataUnderFixedDomain(facts, p)) {
                 caps.addAll(EnumSet.of(NETWORK, DNS, SEND));
                 return;
             }
@@ -287,7 +211,7 @@ public enum Capability {
     }
 
     /** Calls on objects the resolver cannot type (a socket in a variable, a session): judged by method shape. */
-    private static void byMethod(EnumSet<Capability> caps, CodeFacts facts, Expr.Call c, String method) {
+    private static void byMethod(EnumSet<Capability> caps, CallFacts facts, Expr.Call c, String method) {
         switch (method) {
             case "sendall", "sendto" -> caps.addAll(EnumSet.of(NETWORK, SEND));
             case "send" -> {
@@ -340,13 +264,13 @@ public enum Capability {
         }
     }
 
-    private static boolean firstArgIsUrl(CodeFacts facts, Expr.Call c) {
+    private static boolean firstArgIsUrl(CallFacts facts, Expr.Call c) {
         Optional<String> t = facts.text(c, 0, "url");
         return t.map(s -> s.startsWith("http://") || s.startsWith("https://") || s.startsWith("{}")).orElse(false);
     }
 
     /** True when a process call's constant arguments name an interactive shell. */
-    public static boolean namesShell(CodeFacts facts, Expr.Call c) {
+    public static boolean namesShell(CallFacts facts, Expr.Call c) {
         for (String t : facts.textsWithin(c)) {
             if (SHELL_WORDS.matcher(t).find()) {
                 return true;

@@ -1,7 +1,5 @@
-package dev.kingsnake.rules.install;
+package dev.kingsnake.spi.facts;
 
-import dev.kingsnake.rules.exec.CodeFacts;
-import dev.kingsnake.rules.process.Commands;
 import dev.kingsnake.spi.python.Const;
 import dev.kingsnake.spi.python.Expr;
 import dev.kingsnake.spi.python.Node;
@@ -19,46 +17,29 @@ public final class Activity {
     private Activity() {
     }
 
-    static final Set<String> NETWORK_PREFIXES = Set.of("requests.", "urllib.request.", "urllib2.", "httpx.",
-            "http.client.", "httplib.", "aiohttp.", "urllib3.", "pycurl.", "ftplib.", "smtplib.", "telnetlib.",
-            "paramiko.", "websocket.", "websockets.", "dns.resolver.");
-    static final Set<String> NETWORK_EXACT = Set.of("urllib.urlopen", "urllib.urlretrieve", "socket.socket",
-            "socket.create_connection", "socket.gethostbyname", "socket.getaddrinfo", "wget.download",
-            "webbrowser.open", "webbrowser.open_new", "webbrowser.open_new_tab");
-    static final Set<String> NETWORK_SKIP = Set.of("requests.exceptions.RequestException", "urllib.request.pathname2url",
-            "urllib.request.url2pathname", "requests.utils.quote", "requests.compat.urljoin");
-
-    /** Calls of network libraries that only configure them ({@code requests.packages.urllib3.disable_warnings()}). */
-    static final Set<String> CONFIGURATION = Set.of("disable_warnings", "add_stderr_logger", "mount",
-            "set_debuglevel", "install_opener", "getproxies", "quote", "unquote", "urlencode");
-
     /** True when the call talks to the network. */
-    public static boolean network(CodeFacts facts, Expr.Call c) {
+    public static boolean network(DataFlow facts, Expr.Call c) {
         String n = facts.name(c);
-        if (NETWORK_EXACT.contains(n) || CodeFacts.NETWORK_CALLS.contains(n)) {
+        if (PythonApis.NETWORK_FUNCTIONS.contains(n) || PythonApis.NETWORK_CALLS.contains(n)) {
             return true;
         }
-        if (NETWORK_SKIP.contains(n) || CONFIGURATION.contains(CodeFacts.method(c))) {
+        if (PythonApis.NETWORK_HELPERS.contains(n) || PythonApis.NETWORK_CONFIGURATION_METHODS.contains(DataFlow.method(c))) {
             return false;
         }
-        for (String p : NETWORK_PREFIXES) {
+        for (String p : PythonApis.NETWORK_MODULE_PREFIXES) {
             if (n.startsWith(p) && !n.contains(".exceptions.") && !n.contains(".parse.")) {
                 return true;
             }
         }
-        String m = CodeFacts.method(c);
+        String m = DataFlow.method(c);
         return "urlopen".equals(m) || "urlretrieve".equals(m);
     }
 
     /** The command the call starts when it is not a benign build/probe command. */
-    public static Optional<Commands.Command> process(CodeFacts facts, Expr.Call c) {
+    public static Optional<Commands.Command> process(DataFlow facts, Expr.Call c) {
         return Commands.of(facts, c).filter(cmd -> !cmd.benign());
     }
 
-    static final Set<String> WRITE_OPENERS = Set.of("open", "io.open", "codecs.open", "os.open");
-    static final Set<String> COPIERS = Set.of("shutil.copy", "shutil.copy2", "shutil.copyfile", "shutil.move",
-            "shutil.copytree", "os.rename", "os.replace", "urllib.request.urlretrieve", "urllib.urlretrieve",
-            "os.symlink", "os.link");
     /** Calls that put a path outside the build tree: home, environment, site-packages. */
     static final Set<String> OUTSIDE_CALLS = Set.of("os.path.expanduser", "os.getenv", "os.environ.get",
             "pathlib.Path.home", "Path.home", "os.path.expandvars", "getpass.getuser", "site.getusersitepackages",
@@ -67,7 +48,7 @@ public final class Activity {
     static final Set<String> TEMP_CALLS = Set.of("tempfile.gettempdir", "tempfile.mkdtemp", "tempfile.mkstemp");
 
     /** The written path when the call writes a file outside the package's build tree, else empty. */
-    public static Optional<String> writeOutside(CodeFacts facts, Expr.Call c) {
+    public static Optional<String> writeOutside(DataFlow facts, Expr.Call c) {
         return outsideWrite(facts, c).map(OutsideWrite::path);
     }
 
@@ -79,17 +60,17 @@ public final class Activity {
     public record OutsideWrite(String path, boolean temporaryOnly) {
     }
 
-    public static Optional<OutsideWrite> outsideWrite(CodeFacts facts, Expr.Call c) {
+    public static Optional<OutsideWrite> outsideWrite(DataFlow facts, Expr.Call c) {
         String n = facts.name(c);
-        String m = CodeFacts.method(c);
+        String m = DataFlow.method(c);
         Expr target = null;
-        if (WRITE_OPENERS.contains(n) && c.arg(0).isPresent()) {
+        if (PythonApis.WRITE_OPENERS.contains(n) && c.arg(0).isPresent()) {
             Optional<Expr> mode = c.arg(1).or(() -> c.keyword("mode"));
             String md = mode.flatMap(facts.file()::constant).map(Const::asText).orElse("");
             if ("os.open".equals(n) ? mode.isPresent() : md.matches(".*[wax].*")) {
                 target = c.arg(0).get();
             }
-        } else if (COPIERS.contains(n) && c.args().size() >= 2) {
+        } else if (PythonApis.COPIERS.contains(n) && c.args().size() >= 2) {
             target = c.args().get(1);
         } else if (("write_text".equals(m) || "write_bytes".equals(m)) && c.callee() instanceof Expr.Attribute a) {
             target = a.value();
@@ -107,7 +88,7 @@ public final class Activity {
             "pathlib.PurePath", "posixpath.join", "ntpath.join");
 
     /** The path as far as it is known; {@code Path(a, 'b.txt')} and {@code os.path.join} read as {@code a/b.txt}. */
-    private static String pathText(CodeFacts facts, Expr e) {
+    private static String pathText(DataFlow facts, Expr e) {
         if (e instanceof Expr.Call c && PATH_BUILDERS.contains(facts.name(c)) && !c.args().isEmpty()) {
             List<String> parts = new ArrayList<>();
             for (Expr a : c.args()) {
@@ -120,7 +101,7 @@ public final class Activity {
 
     private enum Place { BUILD_TREE, TEMPORARY, ELSEWHERE }
 
-    private static Place outside(CodeFacts facts, Expr e, int depth) {
+    private static Place outside(DataFlow facts, Expr e, int depth) {
         Place found = Place.BUILD_TREE;
         Deque<Node> stack = new ArrayDeque<>();
         stack.push(e);

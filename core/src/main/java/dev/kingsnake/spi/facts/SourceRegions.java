@@ -1,21 +1,17 @@
-package dev.kingsnake.rules.obfuscation;
+package dev.kingsnake.spi.facts;
 
 import dev.kingsnake.spi.SourceFile;
 
-import java.util.Collections;
-import java.util.Map;
-import java.util.WeakHashMap;
-
 /**
  * A light Python lexer pass that tells, for each character of a file, whether it is code, inside a
- * string literal, or inside a comment. One linear pass; cached per file.
+ * string literal, or inside a comment. One linear pass per scan of a file (a fact of the file).
  */
 public final class SourceRegions {
     public static final byte CODE = 0;
     public static final byte STRING = 1;
     public static final byte COMMENT = 2;
 
-    private static final Map<SourceFile, SourceRegions> CACHE = Collections.synchronizedMap(new WeakHashMap<>());
+    private static final FactKey<SourceRegions> KEY = FactKey.of("source regions", f -> new SourceRegions(f.text()));
 
     private final String text;
     private final byte[] kind;
@@ -42,12 +38,7 @@ public final class SourceRegions {
     }
 
     public static SourceRegions of(SourceFile f) {
-        SourceRegions r = CACHE.get(f);
-        if (r == null) {
-            r = new SourceRegions(f.text());
-            CACHE.put(f, r);
-        }
-        return r;
+        return f.fact(KEY);
     }
 
     private void lex() {

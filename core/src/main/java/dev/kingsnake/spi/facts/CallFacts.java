@@ -1,6 +1,5 @@
-package dev.kingsnake.rules.network;
+package dev.kingsnake.spi.facts;
 
-import dev.kingsnake.rules.LocalFunctions;
 import dev.kingsnake.spi.PythonFile;
 import dev.kingsnake.spi.python.Const;
 import dev.kingsnake.spi.python.Expr;
@@ -8,22 +7,20 @@ import dev.kingsnake.spi.python.Node;
 import dev.kingsnake.spi.python.Nodes;
 import dev.kingsnake.spi.python.Stmt;
 
-import java.lang.ref.WeakReference;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Deque;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.WeakHashMap;
 
 /**
  * What the exfiltration, network, persistence, backdoor and miner rules need to know about one Python
@@ -31,12 +28,12 @@ import java.util.WeakHashMap;
  * {@link Capability}, every string constant, and which capabilities each function body (scope) has.
  * Scope 0 is the module body; every {@code def} and {@code lambda} opens a new scope.
  */
-public final class CodeFacts {
+public final class CallFacts {
 
     /** Longest string the indicator patterns look at; longer blobs are payloads for the decoder. */
     static final int MAX_MATCHED_STRING = 8192;
 
-    private static final Map<PythonFile, CodeFacts> CACHE = Collections.synchronizedMap(new WeakHashMap<>());
+    private static final FactKey<CallFacts> KEY = FactKey.ofPython("calls and strings", CallFacts::new);
 
     /** A call with what it resolves to. {@code qualifiedName} is empty when unresolved. */
     public record CallFact(Expr.Call call, String qualifiedName, String method, int scope, Set<Capability> caps) {
@@ -52,8 +49,7 @@ public final class CodeFacts {
     public record StringFact(Node node, String text, String normalized, int scope) {
     }
 
-    /** Weak: the cache's values must not keep its keys alive. */
-    private final WeakReference<PythonFile> fileRef;
+    private final PythonFile file;
     private final List<CallFact> calls = new ArrayList<>();
     private final List<StringFact> strings = new ArrayList<>();
     private final Set<StringFact> decoded = Collections.newSetFromMap(new java.util.IdentityHashMap<>());
@@ -71,27 +67,22 @@ public final class CodeFacts {
     private static final Set<Capability> REFERENCE_CAPS = EnumSet.of(Capability.FINGERPRINT,
             Capability.CLIPBOARD_READ, Capability.SCREENSHOT, Capability.ENV_ALL);
 
-    private CodeFacts(PythonFile file) {
-        this.fileRef = new WeakReference<>(file);
+    private CallFacts(PythonFile file) {
+        this.file = file;
         scopeCaps.add(EnumSet.noneOf(Capability.class));
         callees.add(new HashSet<>());
         collect(file);
         addDecodedStrings();
     }
 
-    /** The facts of a file, computed once per file object. */
-    public static CodeFacts of(PythonFile file) {
-        CodeFacts f = CACHE.get(file);
-        if (f == null) {
-            f = new CodeFacts(file);
-            CACHE.put(file, f);
-        }
-        return f;
+    /** The facts of a file, computed once per scan of the file. */
+    public static CallFacts of(PythonFile file) {
+        return file.fact(KEY);
     }
 
-    /** The file these facts describe (callers hold it, so it is alive while they use the facts). */
+    /** The file these facts describe. */
     public PythonFile file() {
-        return fileRef.get();
+        return file;
     }
 
     public List<CallFact> calls() {
@@ -391,10 +382,6 @@ public final class CodeFacts {
         return false;
     }
 
-    /** Calls whose presence means the file decodes base64 or hex somewhere. */
-    private static final Set<String> DECODERS = Set.of("b64decode", "urlsafe_b64decode", "standard_b64decode",
-            "decodebytes", "decodestring", "a2b_base64", "unhexlify", "a2b_hex", "fromhex");
-
     /**
      * When the file decodes base64 or hex somewhere, the readable text that its encoded literals decode to
      * joins {@link #strings()} (same node and scope), so every indicator sees a URL, path or command that
@@ -405,7 +392,7 @@ public final class CodeFacts {
         boolean decodes = false;
         for (CallFact c : calls) {
             String last = c.qualifiedName().substring(c.qualifiedName().lastIndexOf('.') + 1);
-            if (DECODERS.contains(c.method()) || DECODERS.contains(last) || ("decode".equals(c.method()) || "codecs.decode".equals(c.qualifiedName()))
+            if (PythonApis.BASE64_HEX_DECODERS.contains(c.method()) || PythonApis.BASE64_HEX_DECODERS.contains(last) || ("decode".equals(c.method()) || "codecs.decode".equals(c.qualifiedName()))
                     && textsWithin(c.call()).stream().anyMatch(t -> t.equalsIgnoreCase("base64")
                     || t.equalsIgnoreCase("hex") || t.equalsIgnoreCase("base64_codec"))) {
                 decodes = true;

@@ -1,4 +1,4 @@
-package dev.kingsnake.rules.exec;
+package dev.kingsnake.spi.facts;
 
 import dev.kingsnake.spi.python.Expr;
 
@@ -10,29 +10,16 @@ public final class ExecSinks {
     private ExecSinks() {
     }
 
-    /** Sinks that run source or code objects. */
-    static final Set<String> CODE = Set.of("exec", "eval", "compile", "execfile", "marshal.loads",
-            "types.FunctionType", "types.CodeType", "runpy.run_path", "code.InteractiveInterpreter.runsource");
-    /** Sinks that run code only when the data is a crafted pickle. */
-    static final Set<String> PICKLE = Set.of("pickle.loads", "cPickle.loads", "_pickle.loads", "dill.loads",
-            "cloudpickle.loads", "pickle.load", "cPickle.load", "dill.load", "joblib.load");
-
     /** One use of a code sink. */
-    public record Use(Expr.Call call, String sink, Expr input, Set<CodeFacts.Taint> taint) {
+    public record Use(Expr.Call call, String sink, Expr input, Set<DataFlow.Taint> taint) {
         public boolean pickle() {
-            return PICKLE.contains(sink);
+            return PythonApis.PICKLE_SINKS.contains(sink);
         }
     }
 
-    /** Calls that run a function given as {@code target=} with the positional arguments in {@code args=}. */
-    private static final Set<String> THREAD_STARTERS = Set.of("threading.Thread", "multiprocessing.Process",
-            "threading.Timer");
-    /** Methods that run their first argument (a function) on the remaining ones. */
-    private static final Set<String> SUBMITTERS = Set.of("submit", "apply_async", "run_in_executor");
-
-    public static Optional<Use> of(CodeFacts facts, Expr.Call c) {
+    public static Optional<Use> of(DataFlow facts, Expr.Call c) {
         String n = facts.name(c);
-        if (!CODE.contains(n) && !PICKLE.contains(n)) {
+        if (!PythonApis.CODE_SINKS.contains(n) && !PythonApis.PICKLE_SINKS.contains(n)) {
             return indirect(facts, c, n);
         }
         Optional<Expr> in = c.arg(0);
@@ -49,18 +36,18 @@ public final class ExecSinks {
      * A code sink handed to another call that runs it: {@code threading.Thread(target=exec, args=(code,))},
      * {@code executor.submit(exec, code)}. The use is reported at that call, with the argument the sink gets.
      */
-    private static Optional<Use> indirect(CodeFacts facts, Expr.Call c, String n) {
+    private static Optional<Use> indirect(DataFlow facts, Expr.Call c, String n) {
         Optional<Expr> fn;
         Optional<Expr> in;
-        if (THREAD_STARTERS.contains(n)) {
+        if (PythonApis.THREAD_STARTERS.contains(n)) {
             fn = c.keyword(n.equals("threading.Timer") ? "function" : "target");
             if (fn.isEmpty() && n.equals("threading.Timer")) {
                 fn = c.arg(1);
             }
             in = c.keyword("args").filter(a -> a instanceof Expr.Sequence).map(a -> ((Expr.Sequence) a).elements())
                     .filter(l -> !l.isEmpty()).map(l -> l.get(0));
-        } else if (SUBMITTERS.contains(CodeFacts.method(c))) {
-            String method = CodeFacts.method(c);
+        } else if (PythonApis.SUBMITTERS.contains(DataFlow.method(c))) {
+            String method = DataFlow.method(c);
             boolean executor = method.equals("run_in_executor");
             fn = c.arg(executor ? 1 : 0);
             in = c.arg(executor ? 2 : 1);
@@ -73,14 +60,14 @@ public final class ExecSinks {
         if (fn.isEmpty() || in.isEmpty()) {
             return Optional.empty();
         }
-        String sink = CodeFacts.normalise(facts.file().qualifiedName(fn.get()).orElse(""));
-        if (!CODE.contains(sink) && !PICKLE.contains(sink)) {
+        String sink = DataFlow.normalise(facts.file().qualifiedName(fn.get()).orElse(""));
+        if (!PythonApis.CODE_SINKS.contains(sink) && !PythonApis.PICKLE_SINKS.contains(sink)) {
             return Optional.empty();
         }
         return Optional.of(new Use(c, sink, in.get(), facts.taintAtSink(in.get())));
     }
 
-    static String snippet(String line) {
+    public static String snippet(String line) {
         String t = line.strip();
         return t.length() > 160 ? t.substring(0, 160) + "\u2026" : t;
     }
