@@ -76,11 +76,16 @@ public final class Deobfuscator {
      * does not bind resolve in those files, as exec'd code sees its caller's globals.
      */
     public Result peel(PythonFile file, List<PythonFile> enclosing, DecodeBudget budget) {
+        return peel(file, enclosing, PackageModules.NONE, budget);
+    }
+
+    /** As {@link #peel(PythonFile, List, DecodeBudget)}, reading names imported from the package's modules. */
+    public Result peel(PythonFile file, List<PythonFile> enclosing, PackageModules modules, DecodeBudget budget) {
         Bindings outer = null;
         for (int i = enclosing.size() - 1; i >= 0; i--) {
             outer = new Bindings(enclosing.get(i), outer);
         }
-        Run run = new Run(file, new Bindings(file, outer), expressions,
+        Run run = new Run(file, new Bindings(file, outer), expressions, modules,
                 new OutputBound(limits.maxDecodedBytesPerLayer(), budget), limits.maxDecodeLayers());
         try {
             run.sinks();
@@ -180,12 +185,13 @@ public final class Deobfuscator {
         private final int maxLayers;
         private boolean hasCodeSink;
 
-        Run(PythonFile file, Bindings bindings, PythonParser expressions, OutputBound bound, int maxLayers) {
+        Run(PythonFile file, Bindings bindings, PythonParser expressions, PackageModules modules, OutputBound bound,
+            int maxLayers) {
             this.maxLayers = maxLayers;
             this.file = file;
             this.bound = bound;
             this.bindings = bindings;
-            this.ev = new Evaluator(file, bindings, expressions, bound, MAX_STEPS_PER_FILE);
+            this.ev = new Evaluator(file, bindings, expressions, bound, MAX_STEPS_PER_FILE, modules, 0);
         }
 
         void sinks() {

@@ -37,6 +37,8 @@ final class Evaluator {
     private static final int MAX_EVAL_SOURCE = 4096;
     /** Rounds of one {@code while} loop followed; a server loop waiting on a socket is not a decoder. */
     private static final int MAX_WHILE_ROUNDS = 100_000;
+    /** Package modules followed through imports from the decoded file (a table module, and one it imports). */
+    private static final int MAX_MODULE_DEPTH = 2;
     private static final Set<String> BUILTINS = Set.of("chr", "ord", "bytes", "bytearray", "str", "int", "len",
             "list", "tuple", "reversed", "map", "zip", "range", "enumerate", "exec", "eval", "compile",
             "__import__", "getattr", "open", "sorted", "print", "globals", "locals", "vars", "type", "hex",
@@ -53,10 +55,25 @@ final class Evaluator {
     private final Set<Bindings.Binding> resolving = new HashSet<>();
     private final Map<List<Bindings.Binding>, Optional<Value>> cache = new HashMap<>();
     private final List<DecodeException> failures = new ArrayList<>();
+    private final PackageModules modules;
+    private final int moduleDepth;
+    /** Evaluators of the package modules this file imports names from, made on first use. */
+    private final Map<PythonFile, Evaluator> importedModules = new java.util.IdentityHashMap<>();
     private long steps;
     private int depth;
 
     Evaluator(PythonFile file, Bindings bindings, PythonParser expressions, OutputBound bound, long maxSteps) {
+        this(file, bindings, expressions, bound, maxSteps, PackageModules.NONE, 0);
+    }
+
+    /**
+     * @param modules     the package's modules, for names imported from one of them
+     * @param moduleDepth how many imports away from the file being decoded this one is
+     */
+    Evaluator(PythonFile file, Bindings bindings, PythonParser expressions, OutputBound bound, long maxSteps,
+              PackageModules modules, int moduleDepth) {
+        this.modules = modules;
+        this.moduleDepth = moduleDepth;
         this.file = file;
         this.bindings = bindings;
         this.expressions = expressions;
@@ -229,6 +246,10 @@ final class Evaluator {
         if (f.isPresent()) {
             return new Value.Function(f.get(), false);
         }
+        Value fromModule = packageModuleGlobal(id);
+        if (fromModule != null) {
+            return fromModule;
+        }
         Optional<Value> imported = bindings.imported(id);
         if (imported.isPresent()) {
             return imported.get();
@@ -246,6 +267,51 @@ final class Evaluator {
             }
         }
         return fromConst(file.constant(n));
+    }
+
+    /** A name imported from one of the package's own modules: its value at the end of that module. */
+    private Value packageModuleGlobal(String id) {
+        Optional<Bindings.FromImport> from = bindings.fromImport(id);
+        if (from.isEmpty() || moduleDepth >= MAX_MODULE_DEPTH) {
+            return null;
+        }
+        Optional<PythonFile> module = modules.resolve(file, from.get().level(), from.get().module());
+        if (module.isEmpty() || module.get() == file) {
+            return null;
+        }
+        Evaluator other = importedModules.computeIfAbsent(module.get(), m -> new Evaluator(m, new Bindings(m, null),
+                expressions, bound, maxSteps, modules, moduleDepth + 1));
+        return local(other.global(from.get().name()));
+    }
+
+    /**
+     * A value from another module without the traces of its literals, which are nodes of that file: the layer's
+     * origin stays in the file that decodes it.
+     */
+    private static Value local(Value v) {
+        if (v instanceof Value.Str x) {
+            return new Value.Str(x.value(), Value.Trace.NONE);
+        } else if (v instanceof Value.Bytes x) {
+            return new Value.Bytes(x.value(), Value.Trace.NONE);
+        } else if (v instanceof Value.Int x) {
+            return new Value.Int(x.value(), Value.Trace.NONE);
+        } else if (v instanceof Value.Seq x) {
+            return new Value.Seq(x.items().stream().map(Evaluator::local).toList(), Value.Trace.NONE);
+        } else if (v instanceof Value.Dict d) {
+            Map<Value, Value> m = new LinkedHashMap<>();
+            d.entries().forEach((k, e) -> m.put(k, local(e)));
+            return new Value.Dict(m);
+        }
+        return v;
+    }
+
+    /** The value a module-level name has once the module has run. */
+    private Value global(String name) {
+        try {
+            return eval(new Expr.Name(name, Integer.MAX_VALUE, 0), Map.of(), Integer.MAX_VALUE);
+        } catch (StepLimit e) {
+            return null;
+        }
     }
 
     private Value bound(String name, List<Bindings.Binding> bs) {
