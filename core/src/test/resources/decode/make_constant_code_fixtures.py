@@ -104,3 +104,9 @@ write("state_machine", """def _build(codes):
 
 exec(_build(%r))
 """ % codes)
+# whitespace steganography: the payload's bits as spaces and tabs, compiled then run
+bits = "".join(format(b, "08b") for b in payload("whitespace").encode()).replace("0", " ").replace("1", "\t")
+write("whitespace", """DATA = %r
+source = ''.join(chr(int(DATA[i:i + 8].replace(' ', '0').replace('\\t', '1'), 2)) for i in range(0, len(DATA), 8))
+exec(compile(source, '<string>', 'exec'))
+""" % bits)

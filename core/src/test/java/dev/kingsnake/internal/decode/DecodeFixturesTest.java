@@ -92,6 +92,7 @@ class DecodeFixturesTest {
             "unicode_escape; unicode-escape",
             "str_builtin; base64",
             "state_machine; chr",
+            "whitespace; replace replace chr",
     })
     void innermostLayer(String name, String chain) throws IOException {
         Peeled p = peelAll("layer_" + name + ".py", resource("layer_" + name + ".py"));
