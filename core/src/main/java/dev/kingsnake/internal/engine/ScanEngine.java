@@ -32,16 +32,19 @@ import dev.kingsnake.spi.PythonFileRule;
 import dev.kingsnake.spi.Rule;
 import dev.kingsnake.spi.RuleInfo;
 import dev.kingsnake.spi.SourceFile;
+import dev.kingsnake.spi.python.Node;
 
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** Runs one scan: unpack, classify, parse, decode, rules, score. Thread-safe. */
 public final class ScanEngine {
@@ -54,12 +57,13 @@ public final class ScanEngine {
      * Python source above which a package is analysed in groups of at most this much source (see
      * {@link #analyseInGroups}): about 90 MiB of models per group, so two scans fit a 512 MiB heap.
      */
-    private static final long GROUP_SOURCE_BYTES = 8L << 20;
+    static final long GROUP_SOURCE_BYTES = 8L << 20;
 
     private final Optional<List<String>> popularPackages;
     private final Suppressions suppressions;
     private final List<Rule> packageRules;
     private final List<Rule> fileRules;
+    private final long groupSourceBytes;
     private final ArchiveReader archiveReader;
     private final PythonParser parser;
     private final Deobfuscator deobfuscator;
@@ -67,6 +71,18 @@ public final class ScanEngine {
 
     public ScanEngine(Limits limits, List<Rule> rules, double threshold, double suspiciousThreshold,
                       Optional<List<String>> popularPackages, Suppressions suppressions) {
+        this(limits, rules, threshold, suspiciousThreshold, popularPackages, suppressions, GROUP_SOURCE_BYTES);
+    }
+
+    /** With another group size, so that tests can exercise grouped analysis on small packages. */
+    ScanEngine(Limits limits, List<Rule> rules, double threshold, double suspiciousThreshold,
+               Optional<List<String>> popularPackages, long groupSourceBytes) {
+        this(limits, rules, threshold, suspiciousThreshold, popularPackages, Suppressions.NONE, groupSourceBytes);
+    }
+
+    private ScanEngine(Limits limits, List<Rule> rules, double threshold, double suspiciousThreshold,
+                       Optional<List<String>> popularPackages, Suppressions suppressions, long groupSourceBytes) {
+        this.groupSourceBytes = groupSourceBytes;
         this.limits = limits;
         this.rules = List.copyOf(rules);
         this.packageRules = this.rules.stream().filter(r -> !(r instanceof PythonFileRule)).toList();
@@ -146,7 +162,7 @@ public final class ScanEngine {
                 pythonSource += e.bytes().length;
             }
         }
-        Analysis a = pythonSource > GROUP_SOURCE_BYTES ? analyseInGroups(fileName, pkg, deadline)
+        Analysis a = pythonSource > groupSourceBytes ? analyseInGroups(fileName, pkg, deadline)
                 : analyseAtOnce(fileName, pkg, deadline);
         List<Finding> findings = new ArrayList<>(a.findings);
         findings.sort(Scoring::compare);
@@ -202,6 +218,7 @@ public final class ScanEngine {
         PackageInfo info = whole.info();
         List<Finding> findings = new ArrayList<>(whole.findings());
         List<ImportedTests.Importer> importers = new ArrayList<>();
+        DecodeBudget budget = new DecodeBudget(limits.maxDecodedBytesPerPackage());
         long pythonBytes = 0;
         int from = 0;
         while (from < python.size()) {
@@ -212,7 +229,7 @@ public final class ScanEngine {
             int to = from;
             long groupBytes = 0;
             while (to < python.size()
-                    && (to == from || groupBytes + python.get(to).bytes().length <= GROUP_SOURCE_BYTES)) {
+                    && (to == from || groupBytes + python.get(to).bytes().length <= groupSourceBytes)) {
                 groupBytes += python.get(to++).bytes().length;
             }
             List<SourceFile> files = new ArrayList<>(others);
@@ -224,7 +241,7 @@ public final class ScanEngine {
                     pythonFiles.add(pf);
                     pythonBytes += e.bytes().length;
                 }
-                decodeLayers(pythonFiles, files, diags, deadline, built);
+                decodeLayers(pythonFiles, files, diags, deadline, built, budget);
             } catch (StackOverflowError | OutOfMemoryError e) {
                 diags.add(Diagnostic.of(DiagnosticCode.LIMIT_EXCEEDED, "analysis stopped: " + describe(e)));
             } catch (RuntimeException e) {
@@ -314,7 +331,8 @@ public final class ScanEngine {
                     files.add(new PackageFile(e, kind));
                 }
             }
-            decodeLayers(pythonFiles, files, diags, deadline, built);
+            decodeLayers(pythonFiles, files, diags, deadline, built,
+                    new DecodeBudget(limits.maxDecodedBytesPerPackage()));
         } catch (StackOverflowError | OutOfMemoryError e) {
             // too deep or too big for this JVM: a limit, reached where no configured bound caught it first
             diags.add(Diagnostic.of(DiagnosticCode.LIMIT_EXCEEDED, "analysis stopped: " + describe(e)));
@@ -372,8 +390,7 @@ public final class ScanEngine {
     }
 
     private void decodeLayers(List<PythonFile> pythonFiles, List<SourceFile> files, List<Diagnostic> diags,
-                              Deadline deadline, boolean built) {
-        DecodeBudget budget = new DecodeBudget(limits.maxDecodedBytesPerPackage());
+                              Deadline deadline, boolean built, DecodeBudget budget) {
         Deque<PythonFile> work = new ArrayDeque<>(pythonFiles);
         Map<String, Integer> layerCounter = new LinkedHashMap<>();
         // A decoded layer runs in the globals of the code that exec'd it: innermost caller first.
@@ -446,9 +463,25 @@ public final class ScanEngine {
     }
 
     /** Collects one rule's findings, filling in its identity and the layer chain. */
-    private record Sink(RuleInfo info, List<Finding> out) implements FindingSink {
+    private record Sink(RuleInfo info, List<Finding> out, Set<String> linesReported) implements FindingSink {
         private static final int MAX_EVIDENCE = 300;
         private static final int CONTEXT_LINES = 2;
+
+        Sink(RuleInfo info, List<Finding> out) {
+            this(info, out, new HashSet<>());
+        }
+
+        @Override
+        public void report(PythonFile file, Node node, String message) {
+            report(file, node, message, info.severity(), info.confidence());
+        }
+
+        @Override
+        public void report(PythonFile file, Node node, String message, Severity severity, Confidence confidence) {
+            if (linesReported.add(file.path() + "\n" + node.line())) {
+                report(Location.of(file, node), message, file.line(node.line()), severity, confidence);
+            }
+        }
 
         @Override
         public void report(Location at, String message, String evidence) {
