@@ -1,5 +1,7 @@
 package dev.kingsnake.internal.engine;
 
+import dev.kingsnake.internal.archive.FileClassifier;
+
 import dev.kingsnake.internal.decode.DecodedLayer;
 import dev.kingsnake.internal.facts.FactMemo;
 import dev.kingsnake.spi.FactKey;

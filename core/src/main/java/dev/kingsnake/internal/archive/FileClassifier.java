@@ -1,15 +1,32 @@
-package dev.kingsnake.internal.engine;
+package dev.kingsnake.internal.archive;
 
 import dev.kingsnake.spi.FileKind;
 
+import java.util.EnumSet;
 import java.util.Locale;
+import java.util.Set;
 
-/** Decides what a package file is, by name and by content. */
-final class FileClassifier {
+/**
+ * Decides what a package file is, by name and by content (the first bytes are enough), and whether its whole
+ * content is needed: code and metadata are read whole, anything else (native libraries, data, headers) is
+ * streamed through and only its first bytes are kept.
+ */
+public final class FileClassifier {
+    /** Kinds whose whole content the parser, the decoders or the rules read. */
+    private static final Set<FileKind> READ_WHOLE = EnumSet.of(FileKind.PYTHON, FileKind.PTH, FileKind.PYPROJECT,
+            FileKind.SETUP_CFG, FileKind.METADATA, FileKind.RECORD, FileKind.ENTRY_POINTS, FileKind.BYTECODE);
+
     private FileClassifier() {
     }
 
-    static FileKind classify(String path, byte[] bytes) {
+    /** Whether an entry must be kept whole, judged by its path and its first bytes. */
+    static boolean needsWholeContent(String path, byte[] head, int length) {
+        byte[] b = length == head.length ? head : java.util.Arrays.copyOf(head, length);
+        Format nested = Format.magic(b, b.length);
+        return nested != null && nested.container() || READ_WHOLE.contains(classify(path, b));
+    }
+
+    public static FileKind classify(String path, byte[] bytes) {
         String name = baseName(path);
         String lower = name.toLowerCase(Locale.ROOT);
         if (isNative(bytes)) {
@@ -45,13 +62,13 @@ final class FileClassifier {
         return isText(bytes) ? FileKind.TEXT : FileKind.OTHER;
     }
 
-    static String baseName(String path) {
+    public static String baseName(String path) {
         int slash = path.lastIndexOf('/');
         return slash < 0 ? path : path.substring(slash + 1);
     }
 
     /** PE ("MZ"), ELF, Mach-O (32/64, both byte orders, fat). */
-    static boolean isNative(byte[] b) {
+    public static boolean isNative(byte[] b) {
         if (b.length < 4) {
             return false;
         }
