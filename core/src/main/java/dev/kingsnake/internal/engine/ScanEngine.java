@@ -20,6 +20,8 @@ import dev.kingsnake.internal.archive.UnpackedPackage;
 import dev.kingsnake.internal.decode.DecodeBudget;
 import dev.kingsnake.internal.decode.DecodedLayer;
 import dev.kingsnake.internal.decode.Deobfuscator;
+import dev.kingsnake.internal.decode.PackageModules;
+import dev.kingsnake.internal.decode.StartupHooks;
 import dev.kingsnake.internal.python.ParseOutcome;
 import dev.kingsnake.internal.python.PythonParser;
 import dev.kingsnake.internal.python.semantic.SemanticModel;
@@ -405,6 +407,14 @@ public final class ScanEngine {
                 }
             }
         }
+        PackageModules modules = new PackageModules(pythonFiles);
+        for (SourceFile hook : List.copyOf(files)) {
+            if (hook.kind() == FileKind.PTH) {
+                // its import lines run at every interpreter start: decoded like a module, not shown to the rules
+                StartupHooks.code(hook.bytes()).ifPresent(code ->
+                        work.add(parse(hook.path(), code, List.of(), Optional.empty(), new ArrayList<>(), built)));
+            }
+        }
         while (!work.isEmpty()) {
             if (deadline.passed()) {
                 diags.add(deadline.diagnostic("while decoding"));
@@ -412,7 +422,7 @@ public final class ScanEngine {
             }
             PythonFile f = work.poll();
             List<PythonFile> outer = enclosing.getOrDefault(f, List.of());
-            Deobfuscator.Result r = isolated(f.path(), diags, () -> deobfuscator.peel(f, outer, budget));
+            Deobfuscator.Result r = isolated(f.path(), diags, () -> deobfuscator.peel(f, outer, modules, budget));
             diags.addAll(r.diagnostics());
             for (DecodedLayer layer : r.layers()) {
                 if (layer.chain().size() > limits.maxDecodeLayers()) {
