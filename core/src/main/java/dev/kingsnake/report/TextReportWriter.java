@@ -4,6 +4,7 @@ import dev.kingsnake.Diagnostic;
 import dev.kingsnake.Finding;
 import dev.kingsnake.Reach;
 import dev.kingsnake.ScanResult;
+import dev.kingsnake.SuppressedFinding;
 import dev.kingsnake.Verdict;
 
 import java.io.IOException;
@@ -69,6 +70,10 @@ final class TextReportWriter implements ReportWriter {
         for (Diagnostic d : r.diagnostics()) {
             out.println("  ! " + d.code() + (d.file().isEmpty() ? "" : " " + safe(d.file())) + ": "
                     + shorten(safe(d.message())));
+        }
+        for (SuppressedFinding sf : r.suppressed()) {
+            out.println("  ~ " + sf.finding().ruleId() + "  " + location(sf.finding()) + "  suppressed: "
+                    + shorten(safe(sf.reason())));
         }
         out.flush();
         if (out.checkError()) {

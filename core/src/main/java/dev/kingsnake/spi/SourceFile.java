@@ -46,6 +46,12 @@ public interface SourceFile {
     /** For decoded layers, where the outermost encoded literal is; for real files, this file at line 0. */
     Location origin();
 
+    /**
+     * A fact about this file, computed on first use and shared by every rule that asks for it while the file
+     * is scanned (see {@link dev.kingsnake.spi.facts}).
+     */
+    <T> T fact(FactKey<T> key);
+
     /** The archive entry this file is, or was decoded from: {@code pkg/setup.py#layer2} is {@code pkg/setup.py}. */
     default String entryPath() {
         return entryPath(path());

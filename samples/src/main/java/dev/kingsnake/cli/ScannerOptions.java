@@ -2,6 +2,7 @@ package dev.kingsnake.cli;
 
 import dev.kingsnake.Limits;
 import dev.kingsnake.Scanner;
+import dev.kingsnake.Suppressions;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -116,7 +117,12 @@ public final class ScannerOptions {
 
     /** A scanner with these limits and threshold and every rule on the class path but the disabled ones. */
     public Scanner scanner() {
-        Scanner.Builder builder = Scanner.builder().limits(limits());
+        return scanner(Suppressions.NONE);
+    }
+
+    /** {@link #scanner()}, setting these findings aside. */
+    public Scanner scanner(Suppressions suppressions) {
+        Scanner.Builder builder = Scanner.builder().limits(limits()).suppressions(suppressions);
         if (!disabledRules.isEmpty()) {
             builder.rules(enabledRules());
         }

@@ -66,7 +66,7 @@ class KingsnakeCommandTest {
         return Files.writeString(p, text);
     }
 
-    private static List<String> names(JsonNode o) {
+    static List<String> names(JsonNode o) {
         List<String> out = new ArrayList<>();
         for (Iterator<String> it = o.fieldNames(); it.hasNext(); ) {
             out.add(it.next());

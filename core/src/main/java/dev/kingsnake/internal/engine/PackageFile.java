@@ -1,7 +1,9 @@
 package dev.kingsnake.internal.engine;
 
 import dev.kingsnake.Reach;
+import dev.kingsnake.internal.facts.FactMemo;
 import dev.kingsnake.internal.archive.ArchiveEntry;
+import dev.kingsnake.spi.FactKey;
 import dev.kingsnake.spi.FileKind;
 import dev.kingsnake.spi.Location;
 import dev.kingsnake.spi.SourceFile;
@@ -16,6 +18,7 @@ final class PackageFile implements SourceFile {
     private final FileKind kind;
     private final byte[] bytes;
     private final boolean executable;
+    private final FactMemo facts = new FactMemo();
     private final long size;
     private final Optional<byte[]> sha256;
     private volatile String text;
@@ -77,5 +80,10 @@ final class PackageFile implements SourceFile {
     @Override
     public Location origin() {
         return Location.file(this, kind == FileKind.PTH ? Reach.IMPORT_TIME : Reach.UNKNOWN);
+    }
+
+    @Override
+    public <T> T fact(FactKey<T> key) {
+        return facts.get(key, this);
     }
 }

@@ -11,6 +11,8 @@ import dev.kingsnake.PackageKind;
 import dev.kingsnake.ScanResult;
 import dev.kingsnake.ScanStats;
 import dev.kingsnake.Severity;
+import dev.kingsnake.Suppressions;
+import dev.kingsnake.Excerpt;
 import dev.kingsnake.Verdict;
 import dev.kingsnake.internal.archive.ArchiveEntry;
 import dev.kingsnake.internal.archive.ArchiveReader;
@@ -30,16 +32,19 @@ import dev.kingsnake.spi.PythonFileRule;
 import dev.kingsnake.spi.Rule;
 import dev.kingsnake.spi.RuleInfo;
 import dev.kingsnake.spi.SourceFile;
+import dev.kingsnake.spi.python.Node;
 
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** Runs one scan: unpack, classify, parse, decode, rules, score. Thread-safe. */
 public final class ScanEngine {
@@ -55,6 +60,7 @@ public final class ScanEngine {
     static final long GROUP_SOURCE_BYTES = 8L << 20;
 
     private final Optional<List<String>> popularPackages;
+    private final Suppressions suppressions;
     private final List<Rule> packageRules;
     private final List<Rule> fileRules;
     private final long groupSourceBytes;
@@ -64,13 +70,18 @@ public final class ScanEngine {
     private final Scoring scoring = new Scoring();
 
     public ScanEngine(Limits limits, List<Rule> rules, double threshold, double suspiciousThreshold,
-                      Optional<List<String>> popularPackages) {
-        this(limits, rules, threshold, suspiciousThreshold, popularPackages, GROUP_SOURCE_BYTES);
+                      Optional<List<String>> popularPackages, Suppressions suppressions) {
+        this(limits, rules, threshold, suspiciousThreshold, popularPackages, suppressions, GROUP_SOURCE_BYTES);
     }
 
     /** With another group size, so that tests can exercise grouped analysis on small packages. */
     ScanEngine(Limits limits, List<Rule> rules, double threshold, double suspiciousThreshold,
                Optional<List<String>> popularPackages, long groupSourceBytes) {
+        this(limits, rules, threshold, suspiciousThreshold, popularPackages, Suppressions.NONE, groupSourceBytes);
+    }
+
+    private ScanEngine(Limits limits, List<Rule> rules, double threshold, double suspiciousThreshold,
+                       Optional<List<String>> popularPackages, Suppressions suppressions, long groupSourceBytes) {
         this.groupSourceBytes = groupSourceBytes;
         this.limits = limits;
         this.rules = List.copyOf(rules);
@@ -87,9 +98,16 @@ public final class ScanEngine {
         this.threshold = threshold;
         this.suspiciousThreshold = suspiciousThreshold;
         this.popularPackages = popularPackages.map(List::copyOf);
+        this.suppressions = suppressions;
         this.archiveReader = new ArchiveReader(limits);
         this.parser = new PythonParser(limits);
         this.deobfuscator = new Deobfuscator(limits);
+    }
+
+    /** An engine that suppresses nothing. */
+    public ScanEngine(Limits limits, List<Rule> rules, double threshold, double suspiciousThreshold,
+                      Optional<List<String>> popularPackages) {
+        this(limits, rules, threshold, suspiciousThreshold, popularPackages, Suppressions.NONE);
     }
 
     public List<Rule> rules() {
@@ -148,15 +166,16 @@ public final class ScanEngine {
                 : analyseAtOnce(fileName, pkg, deadline);
         List<Finding> findings = new ArrayList<>(a.findings);
         findings.sort(Scoring::compare);
-        double score = scoring.score(findings, infos, ImportedTests.ofImporters(a.importers), a.pythonFiles);
+        SuppressionPass.Split split = SuppressionPass.apply(suppressions, a.info, findings, pkg.entries());
+        double score = scoring.score(split.active(), infos, ImportedTests.ofImporters(a.importers), a.pythonFiles);
         Verdict verdict = !pkg.readable() ? Verdict.ERROR
                 : score >= threshold ? Verdict.MALICIOUS
                 : score >= suspiciousThreshold ? Verdict.SUSPICIOUS : Verdict.BENIGN;
         long elapsed = (System.nanoTime() - start) / 1_000_000;
         ScanStats stats = new ScanStats(pkg.entries().size(), a.pythonFiles, a.pythonBytes,
                 pkg.compressedBytes(), pkg.uncompressedBytes(), elapsed);
-        return new ScanResult(input, a.info.name(), a.info.version(), pkg.kind(), verdict, score, findings,
-                a.diagnostics, stats);
+        return new ScanResult(input, a.info.name(), a.info.version(), pkg.kind(), verdict, score, split.active(),
+                a.diagnostics, stats, split.suppressed());
     }
 
     /** What the rules made of a package, before scoring. */
@@ -473,8 +492,25 @@ public final class ScanEngine {
     }
 
     /** Collects one rule's findings, filling in its identity and the layer chain. */
-    private record Sink(RuleInfo info, List<Finding> out) implements FindingSink {
+    private record Sink(RuleInfo info, List<Finding> out, Set<String> linesReported) implements FindingSink {
         private static final int MAX_EVIDENCE = 300;
+        private static final int CONTEXT_LINES = 2;
+
+        Sink(RuleInfo info, List<Finding> out) {
+            this(info, out, new HashSet<>());
+        }
+
+        @Override
+        public void report(PythonFile file, Node node, String message) {
+            report(file, node, message, info.severity(), info.confidence());
+        }
+
+        @Override
+        public void report(PythonFile file, Node node, String message, Severity severity, Confidence confidence) {
+            if (linesReported.add(file.path() + "\n" + node.line())) {
+                report(Location.of(file, node), message, file.line(node.line()), severity, confidence);
+            }
+        }
 
         @Override
         public void report(Location at, String message, String evidence) {
@@ -489,7 +525,26 @@ public final class ScanEngine {
             }
             SourceFile f = at.file();
             out.add(new Finding(info.id(), severity, confidence, f.path(), at.line(), at.column(), message, ev,
-                    f.decodeChain().isEmpty() ? at.reach() : f.origin().reach(), f.decodeChain()));
+                    f.decodeChain().isEmpty() ? at.reach() : f.origin().reach(), f.decodeChain(),
+                    excerpt(f, at.line())));
+        }
+
+        /** Two lines either side of the finding's line, for reports; trailing empty lines dropped. */
+        private static Excerpt excerpt(SourceFile f, int line) {
+            if (!(f instanceof PythonFile pf) || line < 1) {
+                return Excerpt.NONE;
+            }
+            int first = Math.max(1, line - CONTEXT_LINES);
+            List<String> lines = new ArrayList<>();
+            for (int i = first; i <= line + CONTEXT_LINES; i++) {
+                String text = pf.line(i);
+                lines.add(text.length() > Excerpt.MAX_LINE ? text.substring(0, Excerpt.MAX_LINE) + "…" : text);
+            }
+            int keep = lines.size();
+            while (keep > line - first + 1 && lines.get(keep - 1).isEmpty()) {
+                keep--;
+            }
+            return new Excerpt(first, lines.subList(0, keep));
         }
     }
 
