@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kingsnake.CapabilitySummary;
 import dev.kingsnake.Diagnostic;
 import dev.kingsnake.Finding;
 import dev.kingsnake.ScanResult;
@@ -26,7 +27,8 @@ import java.io.UncheckedIOException;
  *  "findings": [{"rule", "severity", "confidence", "file", "line", "column", "message", "evidence",
  *                "reach", "decodeChain": [..]}],
  *  "diagnostics": [{"code", "file", "message"}],
- *  "stats": {"files", "pythonFiles", "pythonBytes", "compressedBytes", "uncompressedBytes", "elapsedMillis"}}
+ *  "stats": {"files", "pythonFiles", "pythonBytes", "compressedBytes", "uncompressedBytes", "elapsedMillis"},
+ *  "capabilities": [{"id", "count", "reach"}]}
  * </pre>
  */
 public final class ResultJson {
@@ -71,6 +73,10 @@ public final class ResultJson {
             diagnostics.add(toJson(d));
         }
         o.set("stats", toJson(r.stats()));
+        ArrayNode capabilities = o.putArray("capabilities");
+        for (CapabilitySummary c : CapabilitySummary.of(r.findings())) {
+            capabilities.addObject().put("id", c.id()).put("count", c.count()).put("reach", c.reach().name());
+        }
         return o;
     }
 
