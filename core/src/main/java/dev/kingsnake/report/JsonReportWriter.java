@@ -37,7 +37,7 @@ final class JsonReportWriter implements ReportWriter {
     @Override
     public void result(ScanResult result) throws IOException {
         start();
-        ResultJson.MAPPER.writeTree(gen, ResultJson.toJson(result));
+        ResultJson.MAPPER.writeTree(gen, ResultJson.toJson(result, settings));
         gen.flush();
     }
 

@@ -18,7 +18,7 @@ public enum ReportFormat {
         return switch (this) {
             case TEXT -> new TextReportWriter(out, settings);
             case JSON -> new JsonReportWriter(out, settings);
-            case JSONL -> new JsonLinesReportWriter(out);
+            case JSONL -> new JsonLinesReportWriter(out, settings);
             case SARIF -> new SarifReportWriter(out, settings);
         };
     }

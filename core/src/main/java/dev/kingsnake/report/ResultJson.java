@@ -80,6 +80,17 @@ public final class ResultJson {
         return o;
     }
 
+    /** {@link #toJson(ScanResult)} plus, for a file downloaded from an index, its {@code origin}. */
+    static ObjectNode toJson(ScanResult r, ReportSettings settings) {
+        ObjectNode o = toJson(r);
+        FileOrigin origin = settings.origins().get(r.input());
+        if (origin != null) {
+            o.putObject("origin").put("url", origin.url()).put("sha256", origin.sha256())
+                    .put("uploadTime", origin.uploadTime());
+        }
+        return o;
+    }
+
     public static ObjectNode toJson(Finding f) {
         ObjectNode o = MAPPER.createObjectNode();
         o.put("rule", f.ruleId());
