@@ -59,6 +59,10 @@ final class FetchByName {
                 origins.put(f.path().toString(), IndexOptions.origin(f));
             }
         }
+        if (out.isEmpty()) {
+            err.println("kingsnake: nothing could be fetched from " + options.indexUrl());
+            return Optional.empty();
+        }
         return Optional.of(out);
     }
 }
