@@ -1,15 +1,20 @@
 package dev.kingsnake.cli;
 
+import dev.kingsnake.Baseline;
 import dev.kingsnake.BatchScanner;
 import dev.kingsnake.Inputs;
 import dev.kingsnake.ScanResult;
 import dev.kingsnake.Scanner;
+import dev.kingsnake.Suppressions;
 import dev.kingsnake.Verdict;
+import dev.kingsnake.index.IndexClient;
+import dev.kingsnake.report.PypiReport;
 import dev.kingsnake.report.ReportFormat;
 import dev.kingsnake.report.FileOrigin;
 import dev.kingsnake.report.ReportSettings;
 import dev.kingsnake.report.ReportWriter;
 import dev.kingsnake.report.ScanSummary;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -21,10 +26,13 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -45,8 +53,9 @@ import java.util.function.Consumer;
                         + "of its own, and every project directory found in it is one package.",
                 ""},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:no package reached --fail-on", "1:at least one package reached --fail-on (default: MALICIOUS)",
-                "2:usage or I/O error (missing PATH, unreadable directory, output not writable)"})
+        exitCodeList = {"0:no package reached --fail-on", "1:at least one package reached --fail-on (default: MALICIOUS),"
+                + " or was partial or ERROR with --fail-on-partial",
+                "2:usage or I/O error (missing PATH, unreadable directory, output not writable), or a --submit not accepted"})
 final class ScanCommand implements Callable<Integer> {
     /** Verdicts that make the exit code 1. */
     enum FailOn { MALICIOUS, SUSPICIOUS }
@@ -66,8 +75,8 @@ final class ScanCommand implements Callable<Integer> {
     @Mixin
     IndexOptions indexOptions;
 
-    @Option(names = {"-f", "--format"}, paramLabel = "FORMAT",
-            description = "text, json, jsonl or sarif. Default: ${DEFAULT-VALUE}.")
+    @Option(names = {"-f", "--format"}, paramLabel = "FORMAT", converter = FormatName.class,
+            description = "text, json, jsonl, sarif, html or pypi-report. Default: text.")
     ReportFormat format = ReportFormat.TEXT;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the report to FILE instead of standard output.")
@@ -86,12 +95,66 @@ final class ScanCommand implements Callable<Integer> {
             description = "Exit with 1 if any package is at least this bad: MALICIOUS or SUSPICIOUS. Default: ${DEFAULT-VALUE}.")
     FailOn failOn = FailOn.MALICIOUS;
 
+    @Option(names = "--fail-on-partial",
+            description = "Also exit with 1 if any package was not scanned whole (a limit or the time bound cut it"
+                    + " short) or could not be scanned at all (ERROR).")
+    boolean failOnPartial;
+
     @Option(names = {"-q", "--quiet"},
             description = "No progress bar; in text format, leave out BENIGN packages without findings or diagnostics.")
     boolean quiet;
 
+    @Option(names = "--suppressions", paramLabel = "FILE",
+            description = "TOML file of findings to set aside ([[suppress]] rule, path glob and/or sha256, reason); "
+                    + "they stay in the report marked as suppressed and out of the score.")
+    Path suppressionsFile;
+
+    @Option(names = "--baseline", paramLabel = "FILE",
+            description = "Set aside the findings recorded in FILE (see --write-baseline): only new findings count.")
+    Path baselineFile;
+
+    @Option(names = "--write-baseline", paramLabel = "FILE",
+            description = "Record every finding of this scan, suppressed or not, in FILE for later --baseline runs.")
+    Path writeBaselineFile;
+
+    @Option(names = "--source-url", paramLabel = "URL",
+            description = "PyPI download URL of a scanned file (https://files.pythonhosted.org/packages/.../FILE), "
+                    + "matched by file name; pypi-report then links the evidence on inspector.pypi.io. Repeatable.")
+    List<String> sourceUrls = new ArrayList<>();
+
+    @Option(names = "--find-source-urls",
+            description = "pypi-report and --submit: look up the PyPI URL of each MALICIOUS package's file on the "
+                    + "index (--index-url) when --source-url does not give it. Only these packages are looked up.")
+    boolean findSourceUrls;
+
+    @Option(names = "--index-url", paramLabel = "URL",
+            description = "Simple API root for --find-source-urls. Default: ${DEFAULT-VALUE}.")
+    URI indexUrl = URI.create("https://pypi.org/simple/");
+
+    @Option(names = "--submit",
+            description = "Send each MALICIOUS package's observation to PyPI's observation API with the token in $"
+                    + PypiSubmitter.TOKEN_VARIABLE + ". Without it nothing is sent (the pypi-report format shows "
+                    + "exactly what would be).")
+    boolean submit;
+
+    @Option(names = "--pypi-url", paramLabel = "URL",
+            description = "Base URL of the PyPI API for --submit. Default: ${DEFAULT-VALUE}.")
+    URI pypiUrl = URI.create("https://pypi.org/");
+
     @Mixin
     ScannerOptions scannerOptions;
+
+    /** Format names as written in the docs: pypi-report for PYPI_REPORT. */
+    static final class FormatName implements CommandLine.ITypeConverter<ReportFormat> {
+        @Override
+        public ReportFormat convert(String value) {
+            try {
+                return ReportFormat.valueOf(value.trim().replace('-', '_').toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException("expected text, json, jsonl, sarif, html or pypi-report");
+            }
+        }
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -118,9 +181,24 @@ final class ScanCommand implements Callable<Integer> {
                 return KingsnakeCommand.EXIT_ERROR;
             }
         }
-        Scanner scanner = scannerOptions.scanner();
+        Suppressions suppressions;
+        try {
+            suppressions = suppressions();
+        } catch (IOException e) {
+            err.println("kingsnake: " + KingsnakeCommand.message(e));
+            return KingsnakeCommand.EXIT_ERROR;
+        }
+        String token = System.getenv(PypiSubmitter.TOKEN_VARIABLE);
+        if (submit && (token == null || token.isBlank())) {
+            err.println("kingsnake: --submit needs a PyPI API token in $" + PypiSubmitter.TOKEN_VARIABLE);
+            return KingsnakeCommand.EXIT_ERROR;
+        }
+        Scanner scanner = scannerOptions.scanner(suppressions);
+        Baseline.Builder baseline = new Baseline.Builder();
         ReportSettings settings = new ReportSettings(KingsnakeCommand.version(), scanner.threshold(),
-                scanner.rules(), quiet, origins);
+                scanner.rules(), quiet, sourceUrls, origins);
+        List<ScanResult> toSubmit = new ArrayList<>();
+        SourceUrlLookup lookup = new SourceUrlLookup(new IndexClient(indexUrl, IndexClient.Settings.defaults()), err);
 
         OutputStream out;
         if (output != null) {
@@ -137,7 +215,8 @@ final class ScanCommand implements Callable<Integer> {
         AtomicBoolean unreadable = new AtomicBoolean();
         ScanSummary.Tally tally = new ScanSummary.Tally();
         boolean[] failed = new boolean[1];
-        try (ReportWriter writer = format.writer(out, settings);
+        try (ReportWriter writer = findSourceUrls && format == ReportFormat.PYPI_REPORT
+                ? lookup.deferred(out, settings) : format.writer(out, settings);
              ConsoleProgress progress = ConsoleProgress.open(!quiet, output == null)) {
             if (progress.shown()) {
                 countInBackground(progress);
@@ -146,7 +225,13 @@ final class ScanCommand implements Callable<Integer> {
                     .order(ordered ? BatchScanner.Order.INPUT : BatchScanner.Order.COMPLETION);
             try (BatchScanner batch = batchBuilder.start(r -> {
                 tally.add(r);
-                if (reaches(r.verdict())) {
+                if (writeBaselineFile != null) {
+                    baseline.add(r);
+                }
+                if (submit && r.verdict() == Verdict.MALICIOUS) {
+                    toSubmit.add(r);
+                }
+                if (reaches(r)) {
                     failed[0] = true;
                 }
                 progress.print(() -> {
@@ -184,6 +269,14 @@ final class ScanCommand implements Callable<Integer> {
         } catch (IOException e) {
             return reportFailed(err, e, out);
         }
+        if (writeBaselineFile != null) {
+            try {
+                baseline.build().write(writeBaselineFile);
+            } catch (IOException e) {
+                err.println("kingsnake: cannot write " + writeBaselineFile + ": " + KingsnakeCommand.message(e));
+                return KingsnakeCommand.EXIT_ERROR;
+            }
+        }
         try {
             if (output != null) {
                 out.close();
@@ -193,10 +286,39 @@ final class ScanCommand implements Callable<Integer> {
         } catch (IOException e) {
             return reportFailed(err, e, out);
         }
+        if (submit && new PypiSubmitter(pypiUrl, token).submit(reports(toSubmit, settings, lookup), err) > 0) {
+            return KingsnakeCommand.EXIT_ERROR;
+        }
         if (failed[0]) {
             return KingsnakeCommand.EXIT_MALICIOUS;
         }
         return unreadable.get() ? KingsnakeCommand.EXIT_ERROR : KingsnakeCommand.EXIT_CLEAN;
+    }
+
+    /** The PyPI reports of these MALICIOUS results, their URLs looked up if asked. */
+    private List<PypiReport> reports(List<ScanResult> malicious, ReportSettings settings, SourceUrlLookup lookup) {
+        List<String> urls = findSourceUrls ? lookup.complete(sourceUrls, malicious) : sourceUrls;
+        return malicious.stream().map(r -> PypiReport.of(r, settings, urls)).toList();
+    }
+
+    /** The user's suppression file and baseline, read before anything is scanned. */
+    private Suppressions suppressions() throws IOException {
+        Suppressions s = Suppressions.NONE;
+        if (suppressionsFile != null) {
+            try {
+                s = Suppressions.read(suppressionsFile);
+            } catch (IOException e) {
+                throw new IOException("cannot read --suppressions " + suppressionsFile + ": " + e.getMessage(), e);
+            }
+        }
+        if (baselineFile != null) {
+            try {
+                s = s.withBaseline(Baseline.read(baselineFile));
+            } catch (IOException e) {
+                throw new IOException("cannot read --baseline " + baselineFile + ": " + e.getMessage(), e);
+            }
+        }
+        return s;
     }
 
     /** {@link Inputs#expand}, with a root that vanished or cannot be read reported like an unreadable directory. */
@@ -238,7 +360,9 @@ final class ScanCommand implements Callable<Integer> {
         counter.start();
     }
 
-    private boolean reaches(Verdict v) {
-        return v == Verdict.MALICIOUS || (failOn == FailOn.SUSPICIOUS && v == Verdict.SUSPICIOUS);
+    private boolean reaches(ScanResult r) {
+        Verdict v = r.verdict();
+        return v == Verdict.MALICIOUS || (failOn == FailOn.SUSPICIOUS && v == Verdict.SUSPICIOUS)
+                || failOnPartial && (r.partial() || v == Verdict.ERROR);
     }
 }

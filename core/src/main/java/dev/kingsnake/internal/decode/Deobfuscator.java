@@ -3,6 +3,7 @@ package dev.kingsnake.internal.decode;
 import dev.kingsnake.Diagnostic;
 import dev.kingsnake.DiagnosticCode;
 import dev.kingsnake.Limits;
+import dev.kingsnake.internal.python.PythonParser;
 import dev.kingsnake.internal.decode.marshal.CodeListing;
 import dev.kingsnake.internal.decode.marshal.MarshalReader;
 import dev.kingsnake.internal.decode.marshal.Pyc;
@@ -52,9 +53,12 @@ public final class Deobfuscator {
     private static final long MAX_STEPS_PER_FILE = 20_000_000;
 
     private final Limits limits;
+    /** Parses strings handed to {@code eval} during decoding, under the scan's own limits. */
+    private final PythonParser expressions;
 
     public Deobfuscator(Limits limits) {
         this.limits = limits;
+        this.expressions = new PythonParser(limits);
     }
 
     /**
@@ -75,7 +79,7 @@ public final class Deobfuscator {
         for (int i = enclosing.size() - 1; i >= 0; i--) {
             outer = new Bindings(enclosing.get(i), outer);
         }
-        Run run = new Run(file, new Bindings(file, outer),
+        Run run = new Run(file, new Bindings(file, outer), expressions,
                 new OutputBound(limits.maxDecodedBytesPerLayer(), budget), limits.maxDecodeLayers());
         try {
             run.sinks();
@@ -175,12 +179,12 @@ public final class Deobfuscator {
         private final int maxLayers;
         private boolean hasCodeSink;
 
-        Run(PythonFile file, Bindings bindings, OutputBound bound, int maxLayers) {
+        Run(PythonFile file, Bindings bindings, PythonParser expressions, OutputBound bound, int maxLayers) {
             this.maxLayers = maxLayers;
             this.file = file;
             this.bound = bound;
             this.bindings = bindings;
-            this.ev = new Evaluator(file, bindings, bound, MAX_STEPS_PER_FILE);
+            this.ev = new Evaluator(file, bindings, expressions, bound, MAX_STEPS_PER_FILE);
         }
 
         void sinks() {

@@ -1,9 +1,9 @@
 package dev.kingsnake.internal.decode;
 
-import dev.kingsnake.Limits;
 import dev.kingsnake.internal.decode.marshal.MarshalReader;
 import dev.kingsnake.internal.python.ParseOutcome;
 import dev.kingsnake.internal.python.PythonParser;
+import dev.kingsnake.internal.python.semantic.ConstOps;
 import dev.kingsnake.spi.PythonFile;
 import dev.kingsnake.spi.python.Const;
 import dev.kingsnake.spi.python.Expr;
@@ -35,7 +35,6 @@ final class Evaluator {
     private static final int MAX_DEPTH = 200;
     /** Longest string {@code eval}'d as an expression; longer ones are code payloads, left to the sinks. */
     private static final int MAX_EVAL_SOURCE = 4096;
-    private static final PythonParser EXPRESSION_PARSER = new PythonParser(Limits.defaults());
     private static final Set<String> BUILTINS = Set.of("chr", "ord", "bytes", "bytearray", "str", "int", "len",
             "list", "tuple", "reversed", "map", "zip", "range", "enumerate", "exec", "eval", "compile",
             "__import__", "getattr", "open", "sorted", "print", "globals", "locals", "vars", "type", "hex",
@@ -43,6 +42,10 @@ final class Evaluator {
 
     private final PythonFile file;
     private final Bindings bindings;
+    /** Parses the strings given to {@code eval}, with the limits the scanner was given. */
+    private final PythonParser expressions;
+    /** Python's operations on constants, shared with constant folding; results bounded like decoded layers. */
+    private final ConstOps ops;
     private final OutputBound bound;
     private final long maxSteps;
     private final Set<Bindings.Binding> resolving = new HashSet<>();
@@ -51,9 +54,11 @@ final class Evaluator {
     private long steps;
     private int depth;
 
-    Evaluator(PythonFile file, Bindings bindings, OutputBound bound, long maxSteps) {
+    Evaluator(PythonFile file, Bindings bindings, PythonParser expressions, OutputBound bound, long maxSteps) {
         this.file = file;
         this.bindings = bindings;
+        this.expressions = expressions;
+        this.ops = new ConstOps(bound.perStep());
         this.bound = bound;
         this.maxSteps = maxSteps;
     }
@@ -117,14 +122,7 @@ final class Evaluator {
             Value l = eval(b.left(), frame, line);
             return l == null ? null : binop(l, b.op(), eval(b.right(), frame, line));
         } else if (e instanceof Expr.UnaryOp u) {
-            Value v = eval(u.operand(), frame, line);
-            if (v instanceof Value.Int i && u.op().equals("-")) {
-                return new Value.Int(-i.value(), i.trace());
-            }
-            if (v instanceof Value.Int i && u.op().equals("~")) {
-                return new Value.Int(~i.value(), i.trace());
-            }
-            return u.op().equals("+") ? v : null;
+            return unary(u.op(), eval(u.operand(), frame, line));
         } else if (e instanceof Expr.Subscript s) {
             return subscript(eval(s.value(), frame, line), s.index(), frame, line);
         } else if (e instanceof Expr.Sequence s) {
@@ -159,8 +157,19 @@ final class Evaluator {
                 t = t.merge(s.trace());
             }
             return new Value.Str(sb.toString(), t);
-        } else if (e instanceof Expr.Compare c && c.comparators().size() == 1) {
-            return compare(eval(c.left(), frame, line), c.ops().get(0), eval(c.comparators().get(0), frame, line));
+        } else if (e instanceof Expr.Compare c) {
+            // a < b < c is a < b and b < c
+            Value left = eval(c.left(), frame, line);
+            Value result = null;
+            for (int i = 0; i < c.ops().size(); i++) {
+                Value right = eval(c.comparators().get(i), frame, line);
+                result = compare(left, c.ops().get(i), right);
+                if (!(result instanceof Value.Bool b) || !b.value()) {
+                    return result;
+                }
+                left = right;
+            }
+            return result;
         }
         return null;
     }
@@ -373,7 +382,7 @@ final class Evaluator {
         if (src.value().length() > MAX_EVAL_SOURCE || src.value().indexOf('\n') >= 0) {
             return null;
         }
-        ParseOutcome parsed = EXPRESSION_PARSER.parse("<eval>", src.value().strip().getBytes(StandardCharsets.UTF_8));
+        ParseOutcome parsed = expressions.parse("<eval>", src.value().strip().getBytes(StandardCharsets.UTF_8));
         List<Stmt> body = parsed.module().body();
         if (body.size() != 1 || !(body.get(0) instanceof Stmt.ExprStmt es)) {
             return null;
@@ -851,42 +860,46 @@ final class Evaluator {
     }
 
     static Boolean truth(Value v) {
-        if (v instanceof Value.Bool b) {
-            return b.value();
-        } else if (v instanceof Value.Int i) {
-            return i.value() != 0;
-        } else if (v instanceof Value.Str s) {
-            return !s.value().isEmpty();
-        } else if (v instanceof Value.NoneValue) {
-            return false;
+        if (v instanceof Value.Seq s) {
+            return !s.items().isEmpty();
+        } else if (v instanceof Value.Dict d) {
+            return !d.entries().isEmpty();
         }
-        return null;
+        Const c = v == null ? null : ConstConversion.toConst(v);
+        return c == null ? null : ConstOps.truthy(c);
     }
 
-    private static Value compare(Value l, String op, Value r) {
-        if (l instanceof Value.Int a && r instanceof Value.Int b) {
-            long x = a.value();
-            long y = b.value();
-            return switch (op) {
-                case "==" -> new Value.Bool(x == y);
-                case "!=" -> new Value.Bool(x != y);
-                case "<" -> new Value.Bool(x < y);
-                case "<=" -> new Value.Bool(x <= y);
-                case ">" -> new Value.Bool(x > y);
-                case ">=" -> new Value.Bool(x >= y);
-                default -> null;
-            };
+    private Value compare(Value l, String op, Value r) {
+        if (l == null || r == null) {
+            return null;
         }
-        if (l instanceof Value.Str a && r instanceof Value.Str b) {
-            return switch (op) {
-                case "==" -> new Value.Bool(a.value().equals(b.value()));
-                case "!=" -> new Value.Bool(!a.value().equals(b.value()));
-                case "in" -> new Value.Bool(b.value().contains(a.value()));
-                case "not in" -> new Value.Bool(!b.value().contains(a.value()));
-                default -> null;
-            };
+        if (op.equals("is") || op.equals("is not")) {
+            // identity is only certain against None
+            if (!(l instanceof Value.NoneValue) && !(r instanceof Value.NoneValue)) {
+                return null;
+            }
+            boolean same = l instanceof Value.NoneValue && r instanceof Value.NoneValue;
+            return new Value.Bool(op.equals("is") == same);
         }
-        return null;
+        if (r instanceof Value.Dict d && (op.equals("in") || op.equals("not in"))) {
+            return new Value.Bool(op.equals("in") == (lookup(d, l) != null));
+        }
+        Const a = ConstConversion.toConst(l);
+        Const b = ConstConversion.toConst(r);
+        return a == null || b == null ? null : ConstConversion.fromConst(ConstOps.compare(a, op, b), Value.Trace.NONE);
+    }
+
+    private Value unary(String op, Value v) {
+        if (v == null) {
+            return null;
+        }
+        if (op.equals("not")) {
+            Boolean t = truth(v);
+            return t == null ? null : new Value.Bool(!t);
+        }
+        Const c = ConstConversion.toConst(v);
+        Const r = c == null ? null : ops.unary(op, c);
+        return r == null ? null : ConstConversion.fromConst(r, traceOf(v));
     }
 
     Value binop(Value l, String op, Value r) {
@@ -898,71 +911,45 @@ final class Evaluator {
         if (l instanceof Value.Int a && r instanceof Value.Int b) {
             return intOp(a, op, b);
         }
-        if (op.equals("+")) {
-            if (l instanceof Value.Str a && r instanceof Value.Str b) {
-                checkSize(a.value().length() + (long) b.value().length());
-                return new Value.Str(a.value() + b.value(), a.trace().merge(b.trace()));
-            }
-            if (l instanceof Value.Bytes a && r instanceof Value.Bytes b) {
-                checkSize(a.value().length + (long) b.value().length);
-                byte[] out = Arrays.copyOf(a.value(), a.value().length + b.value().length);
-                System.arraycopy(b.value(), 0, out, a.value().length, b.value().length);
-                return new Value.Bytes(out, a.trace().merge(b.trace()));
-            }
-            if (l instanceof Value.Seq a && r instanceof Value.Seq b) {
-                List<Value> items = new ArrayList<>(a.items());
-                items.addAll(b.items());
-                return new Value.Seq(items, a.trace().merge(b.trace()));
-            }
+        // sequences keep their items as values (functions, unknowns), so their + and * stay here
+        if (op.equals("+") && l instanceof Value.Seq a && r instanceof Value.Seq b) {
+            List<Value> items = new ArrayList<>(a.items());
+            items.addAll(b.items());
+            return new Value.Seq(items, a.trace().merge(b.trace()));
         }
-        if (op.equals("*") && l instanceof Value.Seq a && r instanceof Value.Int n && n.value() >= 0) {
-            checkSize(a.items().size() * n.value());
+        if (op.equals("*") && l instanceof Value.Seq a && r instanceof Value.Int n) {
+            checkSize(a.items().size() * Math.max(n.value(), 0));
             List<Value> items = new ArrayList<>();
             for (long i = 0; i < n.value(); i++) {
                 items.addAll(a.items());
             }
             return new Value.Seq(items, a.trace());
         }
-        if (op.equals("*") && l instanceof Value.Str a && r instanceof Value.Int n && n.value() >= 0) {
+        if (op.equals("+") && l instanceof Value.Data a && r instanceof Value.Data b) {
+            checkSize(a.bytes().length + (long) b.bytes().length);
+        } else if (op.equals("*") && l instanceof Value.Str a && r instanceof Value.Int n) {
             checkSize(a.value().length() * n.value());
-            return new Value.Str(a.value().repeat((int) n.value()), a.trace());
         }
-        return null;
+        Const a = ConstConversion.toConst(l);
+        Const b = ConstConversion.toConst(r);
+        Const out = a == null || b == null || l instanceof Value.Seq ? null : ops.binary(a, op, b);
+        Value.Trace t = op.equals("*") ? (l instanceof Value.Data ? traceOf(l) : traceOf(r))
+                : traceOf(l).merge(traceOf(r));
+        return out == null ? null : ConstConversion.fromConst(out, t);
     }
 
-    private static Value intOp(Value.Int a, String op, Value.Int b) {
-        long x = a.value();
-        long y = b.value();
+    private Value intOp(Value.Int a, String op, Value.Int b) {
         Value.Trace t = a.trace().merge(b.trace());
-        try {
-            long r;
-            switch (op) {
-                case "^" -> {
-                    r = x ^ y;
-                    t = t.chain().contains("xor") ? t : t.then("xor");
-                }
-                case "&" -> r = x & y;
-                case "|" -> r = x | y;
-                case "+" -> r = Math.addExact(x, y);
-                case "-" -> r = Math.subtractExact(x, y);
-                case "*" -> r = Math.multiplyExact(x, y);
-                case "//" -> r = Math.floorDiv(x, y);
-                case "%" -> r = Math.floorMod(x, y);
-                case "<<" -> r = y < 0 || y > 62 ? BigInteger.valueOf(x).shiftLeft((int) y).longValueExact() : x << y;
-                case ">>" -> r = y < 0 ? 0 : x >> Math.min(y, 63);
-                case "**" -> r = BigInteger.valueOf(x).pow((int) Math.min(Math.max(y, 0), 64)).longValueExact();
-                default -> {
-                    return null;
-                }
-            }
-            if (!op.equals("^") && (op.equals("+") || op.equals("-")) && !t.chain().contains("shift")
-                    && t.origin().isPresent()) {
-                t = t.then("shift");
-            }
-            return new Value.Int(r, t);
-        } catch (ArithmeticException e) {
+        Const r = ops.binary(ConstConversion.toConst(a), op, ConstConversion.toConst(b));
+        if (!(r instanceof Const.Int i) || i.value().bitLength() >= 64) {
             return null;
         }
+        if (op.equals("^")) {
+            t = t.chain().contains("xor") ? t : t.then("xor");
+        } else if ((op.equals("+") || op.equals("-")) && !t.chain().contains("shift") && t.origin().isPresent()) {
+            t = t.then("shift");
+        }
+        return new Value.Int(i.value().longValue(), t);
     }
 
     private Value subscript(Value v, Expr index, Map<String, Value> frame, int line) {
@@ -970,51 +957,35 @@ final class Evaluator {
             return null;
         }
         if (index instanceof Expr.Slice s) {
-            Long lo = optInt(s.lower(), frame, line);
-            Long hi = optInt(s.upper(), frame, line);
-            Long st = optInt(s.step(), frame, line);
-            if (lo == null || hi == null || st == null) {
-                return null;
-            }
-            return Slicing.slice(v, s.lower().isPresent() ? lo : null, s.upper().isPresent() ? hi : null,
-                    s.step().isPresent() ? st : 1);
+            Const lo = sliceBound(s.lower(), frame, line);
+            Const hi = sliceBound(s.upper(), frame, line);
+            Const st = sliceBound(s.step(), frame, line);
+            return lo == null || hi == null || st == null ? null : Slicing.slice(v, lo, hi, st);
         }
         Value k = eval(index, frame, line);
-        if (v instanceof Value.Dict d) {
-            return k == null ? null : lookup(d, k);
-        }
-        if (!(k instanceof Value.Int i)) {
+        if (k == null) {
             return null;
         }
-        List<Value> items = v instanceof Value.Seq seq ? seq.items() : null;
-        if (v instanceof Value.Str str) {
-            int n = str.value().length();
-            long j = i.value() < 0 ? i.value() + n : i.value();
-            return j >= 0 && j < n ? new Value.Str(String.valueOf(str.value().charAt((int) j)), str.trace()) : null;
+        if (v instanceof Value.Dict d) {
+            return lookup(d, k);
         }
-        if (v instanceof Value.Bytes b) {
-            int n = b.value().length;
-            long j = i.value() < 0 ? i.value() + n : i.value();
-            return j >= 0 && j < n ? new Value.Int(b.value()[(int) j] & 0xff, b.trace()) : null;
+        if (v instanceof Value.Seq seq) {
+            Const i = ConstConversion.toConst(k);
+            Integer j = i == null ? null : ConstOps.smallInt(i);
+            int n = seq.items().size();
+            int at = j == null ? -1 : j < 0 ? j + n : j;
+            return at >= 0 && at < n ? seq.items().get(at) : null;
         }
-        if (items != null) {
-            int n = items.size();
-            long j = i.value() < 0 ? i.value() + n : i.value();
-            return j >= 0 && j < n ? items.get((int) j) : null;
-        }
-        return null;
+        Const data = v instanceof Value.Data ? ConstConversion.toConst(v) : null;
+        Const i = ConstConversion.toConst(k);
+        return data == null || i == null ? null : ConstConversion.fromConst(ConstOps.index(data, i), traceOf(v));
     }
 
-    /** An optional int slice bound: 0 placeholder when absent, null when present but unknown. */
-    private Long optInt(Optional<Expr> e, Map<String, Value> frame, int line) {
-        if (e.isEmpty()) {
-            return 0L;
-        }
-        Value v = eval(e.get(), frame, line);
-        if (v instanceof Value.NoneValue) {
-            return 0L;
-        }
-        return v instanceof Value.Int i ? i.value() : null;
+    /** A slice bound: None when omitted, null when present but unknown or not an int. */
+    private Const sliceBound(Optional<Expr> e, Map<String, Value> frame, int line) {
+        Value v = e.isEmpty() ? new Value.NoneValue() : eval(e.get(), frame, line);
+        return v instanceof Value.Int || v instanceof Value.Bool || v instanceof Value.NoneValue
+                ? ConstConversion.toConst(v) : null;
     }
 
     /** Runs one decoding step, recording failures and cut-offs instead of throwing. */
@@ -1029,6 +1000,10 @@ final class Evaluator {
 
     OutputBound bound() {
         return bound;
+    }
+
+    ConstOps ops() {
+        return ops;
     }
 
     @FunctionalInterface

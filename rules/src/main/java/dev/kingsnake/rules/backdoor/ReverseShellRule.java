@@ -2,20 +2,18 @@ package dev.kingsnake.rules.backdoor;
 
 import dev.kingsnake.Confidence;
 import dev.kingsnake.Severity;
-import dev.kingsnake.rules.network.Capability;
-import dev.kingsnake.rules.network.CodeFacts;
-import dev.kingsnake.rules.network.Indicator;
-import dev.kingsnake.rules.network.IndicatorSet;
+import dev.kingsnake.rules.shared.Indicator;
+import dev.kingsnake.rules.shared.IndicatorSet;
 import dev.kingsnake.spi.FindingSink;
-import dev.kingsnake.spi.Location;
 import dev.kingsnake.spi.PythonFile;
 import dev.kingsnake.spi.PythonFileRule;
 import dev.kingsnake.spi.RuleContext;
 import dev.kingsnake.spi.RuleInfo;
 import dev.kingsnake.spi.Tags;
+import dev.kingsnake.spi.facts.CallFacts;
+import dev.kingsnake.spi.facts.Capability;
 import dev.kingsnake.spi.python.Expr;
 
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -46,11 +44,10 @@ public final class ReverseShellRule implements PythonFileRule {
 
     @Override
     public void check(PythonFile file, RuleContext ctx, FindingSink sink) {
-        CodeFacts facts = CodeFacts.of(file);
-        Set<Integer> lines = new HashSet<>();
+        CallFacts facts = CallFacts.of(file);
         Set<Capability> fc = facts.fileCaps();
         if (fc.contains(Capability.PROCESS) || fc.contains(Capability.DUP2)) {
-            for (CodeFacts.CallFact c : facts.calls()) {
+            for (CallFacts.CallFact c : facts.calls()) {
                 Set<Capability> scope = facts.scope(c.scope());
                 boolean socket = scope.contains(Capability.SOCKET) || scope.contains(Capability.CONNECT)
                         || scope.contains(Capability.LISTEN);
@@ -63,16 +60,16 @@ public final class ReverseShellRule implements PythonFileRule {
                 } else if (c.is(Capability.PROCESS) && streamsFromSocket(c.call())) {
                     why = "starts a process whose standard streams are a socket";
                 }
-                if (why != null && lines.add(c.call().line())) {
-                    sink.report(Location.of(file, c.call()), why, file.line(c.call().line()));
+                if (why != null) {
+                    sink.report(file, c.call(), why);
                 }
             }
         }
-        for (CodeFacts.StringFact s : facts.strings()) {
+        for (CallFacts.StringFact s : facts.strings()) {
             Optional<Indicator> hit = ONE_LINERS.first(s);
-            if (hit.isPresent() && lines.add(s.node().line())) {
-                sink.report(Location.of(file, s.node()), "reverse-shell command (" + hit.get().label() + ")",
-                        file.line(s.node().line()), Severity.HIGH, Confidence.HIGH);
+            if (hit.isPresent()) {
+                sink.report(file, s.node(), "reverse-shell command (" + hit.get().label() + ")", Severity.HIGH,
+                        Confidence.HIGH);
             }
         }
     }

@@ -2,10 +2,8 @@ package dev.kingsnake.rules.exfil;
 
 import dev.kingsnake.Confidence;
 import dev.kingsnake.Severity;
-import dev.kingsnake.rules.network.Capability;
-import dev.kingsnake.rules.network.CodeFacts;
-import dev.kingsnake.rules.network.Indicator;
-import dev.kingsnake.rules.network.IndicatorSet;
+import dev.kingsnake.rules.shared.Indicator;
+import dev.kingsnake.rules.shared.IndicatorSet;
 import dev.kingsnake.spi.FindingSink;
 import dev.kingsnake.spi.Location;
 import dev.kingsnake.spi.PythonFile;
@@ -13,6 +11,8 @@ import dev.kingsnake.spi.PythonFileRule;
 import dev.kingsnake.spi.RuleContext;
 import dev.kingsnake.spi.RuleInfo;
 import dev.kingsnake.spi.Tags;
+import dev.kingsnake.spi.facts.CallFacts;
+import dev.kingsnake.spi.facts.Capability;
 import dev.kingsnake.spi.python.Const;
 import dev.kingsnake.spi.python.Expr;
 import dev.kingsnake.spi.python.Nodes;
@@ -70,12 +70,12 @@ public final class HostFingerprintRule implements PythonFileRule {
 
     @Override
     public void check(PythonFile file, RuleContext ctx, FindingSink sink) {
-        CodeFacts facts = CodeFacts.of(file);
+        CallFacts facts = CallFacts.of(file);
         Set<Integer> lines = new HashSet<>();
         boolean fileNet = facts.fileCaps().contains(Capability.NETWORK);
         boolean fileSend = facts.fileCaps().contains(Capability.SEND);
         Set<Expr.Call> platformChecks = null;
-        for (CodeFacts.CallFact c : facts.calls()) {
+        for (CallFacts.CallFact c : facts.calls()) {
             if (!c.is(Capability.FINGERPRINT)) {
                 continue;
             }
@@ -103,7 +103,7 @@ public final class HostFingerprintRule implements PythonFileRule {
         if (!fileNet) {
             return;
         }
-        for (CodeFacts.StringFact s : facts.strings()) {
+        for (CallFacts.StringFact s : facts.strings()) {
             Optional<Indicator> hit = IP_LOOKUP.first(s);
             if (hit.isPresent() && lines.add(s.node().line())) {
                 sink.report(Location.of(file, s.node()), "looks up the machine's public IP address",

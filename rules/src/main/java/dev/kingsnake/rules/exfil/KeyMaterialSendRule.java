@@ -2,16 +2,15 @@ package dev.kingsnake.rules.exfil;
 
 import dev.kingsnake.Confidence;
 import dev.kingsnake.Severity;
-import dev.kingsnake.rules.network.Capability;
-import dev.kingsnake.rules.network.CodeFacts;
-import dev.kingsnake.rules.network.CollectedDataSendRule;
 import dev.kingsnake.spi.FindingSink;
-import dev.kingsnake.spi.Location;
 import dev.kingsnake.spi.PythonFile;
 import dev.kingsnake.spi.PythonFileRule;
 import dev.kingsnake.spi.RuleContext;
 import dev.kingsnake.spi.RuleInfo;
 import dev.kingsnake.spi.Tags;
+import dev.kingsnake.spi.facts.CallFacts;
+import dev.kingsnake.spi.facts.Capability;
+import dev.kingsnake.spi.facts.Destinations;
 import dev.kingsnake.spi.python.Expr;
 import dev.kingsnake.spi.python.Node;
 
@@ -52,8 +51,8 @@ public final class KeyMaterialSendRule implements PythonFileRule {
             "(?i)(wallet|mnemonic|seed.?phrase|\\btron|solana|solders|ethereum|\\beth_|web3|bitcoin|\\bbtc\\b"
                     + "|keypair|lamports|metamask|phantom|base58|bip_?39|bip_?32|secp256k1|coincurve|tronpy)");
 
-    private static boolean walletContext(PythonFile file, CodeFacts facts) {
-        for (CodeFacts.StringFact s : facts.strings()) {
+    private static boolean walletContext(PythonFile file, CallFacts facts) {
+        for (CallFacts.StringFact s : facts.strings()) {
             if (WALLET_CONTEXT.matcher(s.text()).find()) {
                 return true;
             }
@@ -84,15 +83,14 @@ public final class KeyMaterialSendRule implements PythonFileRule {
 
     @Override
     public void check(PythonFile file, RuleContext ctx, FindingSink sink) {
-        CodeFacts facts = CodeFacts.of(file);
+        CallFacts facts = CallFacts.of(file);
         if (!facts.fileCaps().contains(Capability.NETWORK)) {
             return;
         }
-        Set<Integer> lines = new HashSet<>();
-        for (CodeFacts.CallFact c : facts.calls()) {
+        for (CallFacts.CallFact c : facts.calls()) {
             boolean send = c.is(Capability.SEND);
             boolean urlData = !send && c.is(Capability.FETCH)
-                    && CollectedDataSendRule.builtAtRunTime(facts, c.call(), c.scope());
+                    && Destinations.builtAtRunTime(facts, c.call(), c.scope());
             if (!send && !urlData) {
                 continue;
             }
@@ -106,9 +104,8 @@ public final class KeyMaterialSendRule implements PythonFileRule {
             if (named.isPresent() && !WALLET_ONLY_NAME.matcher(named.get()).find() && !walletContext(file, facts)) {
                 continue; // "private key" of an API (reCAPTCHA, payment gateways) is a shared secret, not a wallet key
             }
-            if (named.isPresent() && lines.add(c.call().line())) {
-                sink.report(Location.of(file, c.call()), "sends wallet key material ('" + named.get() + "') over the network",
-                        file.line(c.call().line()).strip());
+            if (named.isPresent()) {
+                sink.report(file, c.call(), "sends wallet key material ('" + named.get() + "') over the network");
             }
         }
     }
@@ -118,7 +115,7 @@ public final class KeyMaterialSendRule implements PythonFileRule {
             "base64.b64encode", "base64.urlsafe_b64encode", "base64.b32encode", "binascii.hexlify", "bytes",
             "urllib.parse.urlencode", "urllib.parse.quote", "urllib.parse.quote_plus");
 
-    private static boolean carries(CodeFacts facts, Expr.Call call) {
+    private static boolean carries(CallFacts facts, Expr.Call call) {
         String qn = facts.file().calleeName(call).orElse("");
         if (CARRIERS.contains(qn)) {
             return true;
@@ -129,7 +126,7 @@ public final class KeyMaterialSendRule implements PythonFileRule {
     }
 
     /** The first key-material name inside the expressions, following variables assigned in the same scope once. */
-    private static Optional<String> keyNamed(CodeFacts facts, int scope, List<Expr> roots) {
+    private static Optional<String> keyNamed(CallFacts facts, int scope, List<Expr> roots) {
         Deque<Node> stack = new ArrayDeque<>(roots);
         Set<String> followed = new HashSet<>();
         int seen = 0;
