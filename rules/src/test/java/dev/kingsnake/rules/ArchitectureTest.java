@@ -103,7 +103,7 @@ class ArchitectureTest {
         Path root = Path.of("").toAbsolutePath().getParent();
         try (Stream<Path> files = Files.walk(root)) {
             files.filter(p -> p.toString().endsWith(".java") && p.toString().contains("/src/main/java/")
-                            && !p.toString().contains("/target/"))
+                            && !p.toString().contains("/target/") && !p.endsWith("package-info.java"))
                     .forEach(p -> byName.computeIfAbsent(p.getFileName().toString().replace(".java", ""),
                             k -> new ArrayList<>()).add(root.relativize(p).toString()));
         } catch (UncheckedIOException e) {
