@@ -48,8 +48,13 @@ public record ScanResult(
         this(input, name, version, kind, verdict, score, findings, diagnostics, stats, List.of());
     }
 
-    /** True when a limit cut the scan short, so that findings may be missing. */
+    /**
+     * True when the package was not read and analysed whole, so that findings may be missing: a limit or the
+     * time bound cut the scan short ({@link DiagnosticCode#LIMIT_EXCEEDED}), or the analysis stopped on a
+     * defect of the scanner ({@link DiagnosticCode#SCAN_FAILED}). Never true of a scan that saw everything.
+     */
     public boolean partial() {
-        return diagnostics.stream().anyMatch(d -> d.code() == DiagnosticCode.LIMIT_EXCEEDED);
+        return diagnostics.stream().anyMatch(d -> d.code() == DiagnosticCode.LIMIT_EXCEEDED
+                || d.code() == DiagnosticCode.SCAN_FAILED);
     }
 }

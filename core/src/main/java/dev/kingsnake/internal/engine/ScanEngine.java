@@ -1,5 +1,7 @@
 package dev.kingsnake.internal.engine;
 
+import dev.kingsnake.internal.archive.FileClassifier;
+
 import dev.kingsnake.Confidence;
 import dev.kingsnake.Diagnostic;
 import dev.kingsnake.DiagnosticCode;
@@ -18,6 +20,8 @@ import dev.kingsnake.internal.archive.UnpackedPackage;
 import dev.kingsnake.internal.decode.DecodeBudget;
 import dev.kingsnake.internal.decode.DecodedLayer;
 import dev.kingsnake.internal.decode.Deobfuscator;
+import dev.kingsnake.internal.decode.PackageModules;
+import dev.kingsnake.internal.decode.StartupHooks;
 import dev.kingsnake.internal.python.ParseOutcome;
 import dev.kingsnake.internal.python.PythonParser;
 import dev.kingsnake.internal.python.semantic.SemanticModel;
@@ -26,19 +30,23 @@ import dev.kingsnake.spi.FindingSink;
 import dev.kingsnake.spi.Location;
 import dev.kingsnake.spi.PackageInfo;
 import dev.kingsnake.spi.PythonFile;
+import dev.kingsnake.spi.PythonFileRule;
 import dev.kingsnake.spi.Rule;
 import dev.kingsnake.spi.RuleInfo;
 import dev.kingsnake.spi.SourceFile;
+import dev.kingsnake.spi.python.Node;
 
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** Runs one scan: unpack, classify, parse, decode, rules, score. Thread-safe. */
 public final class ScanEngine {
@@ -47,8 +55,17 @@ public final class ScanEngine {
     private final Map<String, RuleInfo> infos;
     private final double threshold;
     private final double suspiciousThreshold;
+    /**
+     * Python source above which a package is analysed in groups of at most this much source (see
+     * {@link #analyseInGroups}): about 90 MiB of models per group, so two scans fit a 512 MiB heap.
+     */
+    static final long GROUP_SOURCE_BYTES = 8L << 20;
+
     private final Optional<List<String>> popularPackages;
     private final Suppressions suppressions;
+    private final List<Rule> packageRules;
+    private final List<Rule> fileRules;
+    private final long groupSourceBytes;
     private final ArchiveReader archiveReader;
     private final PythonParser parser;
     private final Deobfuscator deobfuscator;
@@ -56,8 +73,22 @@ public final class ScanEngine {
 
     public ScanEngine(Limits limits, List<Rule> rules, double threshold, double suspiciousThreshold,
                       Optional<List<String>> popularPackages, Suppressions suppressions) {
+        this(limits, rules, threshold, suspiciousThreshold, popularPackages, suppressions, GROUP_SOURCE_BYTES);
+    }
+
+    /** With another group size, so that tests can exercise grouped analysis on small packages. */
+    ScanEngine(Limits limits, List<Rule> rules, double threshold, double suspiciousThreshold,
+               Optional<List<String>> popularPackages, long groupSourceBytes) {
+        this(limits, rules, threshold, suspiciousThreshold, popularPackages, Suppressions.NONE, groupSourceBytes);
+    }
+
+    private ScanEngine(Limits limits, List<Rule> rules, double threshold, double suspiciousThreshold,
+                       Optional<List<String>> popularPackages, Suppressions suppressions, long groupSourceBytes) {
+        this.groupSourceBytes = groupSourceBytes;
         this.limits = limits;
         this.rules = List.copyOf(rules);
+        this.packageRules = this.rules.stream().filter(r -> !(r instanceof PythonFileRule)).toList();
+        this.fileRules = this.rules.stream().filter(r -> r instanceof PythonFileRule).toList();
         Map<String, RuleInfo> m = new LinkedHashMap<>();
         for (Rule r : rules) {
             RuleInfo info = r.info();
@@ -127,22 +158,169 @@ public final class ScanEngine {
 
     private ScanResult analyse(String input, String fileName, UnpackedPackage pkg, long start) {
         Deadline deadline = new Deadline(start, limits.packageTimeout().toNanos());
-        Prepared prepared = prepare(fileName, pkg, deadline);
-        List<Diagnostic> diags = new ArrayList<>(prepared.diagnostics);
-        List<Finding> findings = runRules(prepared.context, diags, deadline);
+        long pythonSource = 0;
+        for (ArchiveEntry e : pkg.entries()) {
+            if (FileClassifier.classify(e.path(), e.bytes()) == FileKind.PYTHON) {
+                pythonSource += e.bytes().length;
+            }
+        }
+        Analysis a = pythonSource > groupSourceBytes ? analyseInGroups(fileName, pkg, deadline)
+                : analyseAtOnce(fileName, pkg, deadline);
+        List<Finding> findings = new ArrayList<>(a.findings);
         findings.sort(Scoring::compare);
-        PackageInfo info = prepared.context.packageInfo();
-        SuppressionPass.Split split = SuppressionPass.apply(suppressions, info, findings, prepared.context.files());
-        double score = scoring.score(split.active(), infos, ImportedTests.of(prepared.context.pythonFiles()),
-                prepared.pythonFiles);
+        SuppressionPass.Split split = SuppressionPass.apply(suppressions, a.info, findings, pkg.entries());
+        double score = scoring.score(split.active(), infos, ImportedTests.ofImporters(a.importers), a.pythonFiles);
         Verdict verdict = !pkg.readable() ? Verdict.ERROR
                 : score >= threshold ? Verdict.MALICIOUS
                 : score >= suspiciousThreshold ? Verdict.SUSPICIOUS : Verdict.BENIGN;
         long elapsed = (System.nanoTime() - start) / 1_000_000;
-        ScanStats stats = new ScanStats(pkg.entries().size(), prepared.pythonFiles, prepared.pythonBytes,
+        ScanStats stats = new ScanStats(pkg.entries().size(), a.pythonFiles, a.pythonBytes,
                 pkg.compressedBytes(), pkg.uncompressedBytes(), elapsed);
-        return new ScanResult(input, info.name(), info.version(), pkg.kind(), verdict, score, split.active(), diags,
-                stats, split.suppressed());
+        return new ScanResult(input, a.info.name(), a.info.version(), pkg.kind(), verdict, score, split.active(),
+                a.diagnostics, stats, split.suppressed());
+    }
+
+    /** What the rules made of a package, before scoring. */
+    private record Analysis(PackageInfo info, List<Finding> findings, List<Diagnostic> diagnostics,
+                            List<ImportedTests.Importer> importers, int pythonFiles, long pythonBytes) {
+    }
+
+    private Analysis analyseAtOnce(String fileName, UnpackedPackage pkg, Deadline deadline) {
+        Prepared prepared = prepare(fileName, pkg, deadline);
+        List<Diagnostic> diags = new ArrayList<>(prepared.diagnostics);
+        List<Finding> findings = runRules(prepared.context, rules, diags, deadline);
+        return new Analysis(prepared.context.packageInfo(), findings, diags,
+                prepared.context.pythonFiles().stream().map(ImportedTests.Importer::of).toList(),
+                prepared.pythonFiles, prepared.pythonBytes);
+    }
+
+    /**
+     * A package with more Python source than {@link #GROUP_SOURCE_BYTES} (torch, tensorflow: 30–50 MB of it)
+     * cannot have every file's model in memory at once (about 11 bytes of heap per byte of source). The package
+     * rules run once, on every file's bytes and on the models of the shallow Python files they read (setup.py,
+     * a build backend next to pyproject.toml); the per-file rules run group by group, each group's models dropped
+     * before the next is parsed. What is lost against {@link #analyseAtOnce}: a per-file rule sees only its own
+     * group's Python files through {@code ctx.files()}, and a build backend nested more than one directory deep is
+     * not inspected by the package rules.
+     */
+    private Analysis analyseInGroups(String fileName, UnpackedPackage pkg, Deadline deadline) {
+        List<Diagnostic> diags = new ArrayList<>(pkg.diagnostics());
+        boolean built = pkg.kind() != PackageKind.WHEEL && pkg.kind() != PackageKind.EGG;
+        List<SourceFile> others = new ArrayList<>();
+        List<ArchiveEntry> python = new ArrayList<>();
+        for (ArchiveEntry e : pkg.entries()) {
+            FileKind kind = FileClassifier.classify(e.path(), e.bytes());
+            if (kind == FileKind.PYTHON) {
+                python.add(e);
+            } else {
+                others.add(new PackageFile(e, kind));
+            }
+        }
+        PackagePass whole = packagePass(fileName, pkg, others, python, built, diags, deadline);
+        PackageInfo info = whole.info();
+        List<Finding> findings = new ArrayList<>(whole.findings());
+        List<List<ArchiveEntry>> groups = new ArrayList<>();
+        int from = 0;
+        while (from < python.size()) {
+            int to = from;
+            long groupBytes = 0;
+            while (to < python.size()
+                    && (to == from || groupBytes + python.get(to).bytes().length <= groupSourceBytes)) {
+                groupBytes += python.get(to++).bytes().length;
+            }
+            groups.add(python.subList(from, to));
+            from = to;
+        }
+        DecodeBudget budget = new DecodeBudget(limits.maxDecodedBytesPerPackage());
+        // groups are independent: on a 2-core machine two of them are analysed at once (the common pool's
+        // parallelism), their results merged in archive order so the outcome does not depend on timing
+        List<GroupResult> results = groups.parallelStream()
+                .map(g -> analyseGroup(g, info, others, pkg, built, budget, deadline))
+                .toList();
+        List<ImportedTests.Importer> importers = new ArrayList<>();
+        long pythonBytes = 0;
+        for (GroupResult r : results) {
+            findings.addAll(r.findings());
+            for (Diagnostic d : r.diagnostics()) {
+                if (!d.file().isEmpty() || !diags.contains(d)) { // the deadline, once, not once per group
+                    diags.add(d);
+                }
+            }
+            importers.addAll(r.importers());
+            pythonBytes += r.pythonBytes();
+        }
+        return new Analysis(info, findings, diags, importers, python.size(), pythonBytes);
+    }
+
+    private record GroupResult(List<Finding> findings, List<Diagnostic> diagnostics,
+                               List<ImportedTests.Importer> importers, long pythonBytes) {
+    }
+
+    /** Parses, decodes and runs the per-file rules on one group of Python files; its models die with it. */
+    private GroupResult analyseGroup(List<ArchiveEntry> group, PackageInfo info, List<SourceFile> others,
+                                     UnpackedPackage pkg, boolean built, DecodeBudget budget, Deadline deadline) {
+        List<Diagnostic> diags = new ArrayList<>();
+        if (deadline.passed()) {
+            diags.add(deadline.diagnostic("while parsing"));
+            return new GroupResult(List.of(), diags, List.of(), 0);
+        }
+        List<SourceFile> files = new ArrayList<>(others);
+        List<PythonFile> pythonFiles = new ArrayList<>();
+        long pythonBytes = 0;
+        try {
+            for (ArchiveEntry e : group) {
+                PythonFile pf = parse(e.path(), e.bytes(), List.of(), Optional.empty(), diags, built);
+                files.add(pf);
+                pythonFiles.add(pf);
+                pythonBytes += e.bytes().length;
+            }
+            decodeLayers(pythonFiles, files, diags, deadline, built, budget);
+        } catch (StackOverflowError | OutOfMemoryError e) {
+            diags.add(Diagnostic.of(DiagnosticCode.LIMIT_EXCEEDED, "analysis stopped: " + describe(e)));
+        } catch (RuntimeException e) {
+            diags.add(Diagnostic.of(DiagnosticCode.SCAN_FAILED, "analysis stopped: " + describe(e)));
+        }
+        PackageContext ctx = new PackageContext(info, files, pythonFiles, limits, popularPackages,
+                pkg.differentials());
+        List<Finding> findings = runRules(ctx, fileRules, diags, deadline);
+        return new GroupResult(findings, diags, pythonFiles.stream().map(ImportedTests.Importer::of).toList(),
+                pythonBytes);
+    }
+
+    private record PackagePass(PackageInfo info, List<Finding> findings) {
+    }
+
+    /** The package rules over every file, with models only for the shallow Python files; they are dropped on return. */
+    private PackagePass packagePass(String fileName, UnpackedPackage pkg, List<SourceFile> others,
+                                    List<ArchiveEntry> python, boolean built, List<Diagnostic> diags,
+                                    Deadline deadline) {
+        List<PythonFile> shallow = new ArrayList<>();
+        List<SourceFile> everyFile = new ArrayList<>(others);
+        for (ArchiveEntry e : python) {
+            if (shallow(e.path())) {
+                // parse diagnostics are reported when the file's group is parsed
+                PythonFile pf = parse(e.path(), e.bytes(), List.of(), Optional.empty(), new ArrayList<>(), built);
+                shallow.add(pf);
+                everyFile.add(pf);
+            } else {
+                everyFile.add(new PackageFile(e, FileKind.PYTHON));
+            }
+        }
+        PackageInfo info = MetadataReader.read(fileName, pkg.kind(), everyFile);
+        List<Finding> findings = runRules(new PackageContext(info, everyFile, shallow, limits, popularPackages,
+                pkg.differentials()), packageRules, diags, deadline);
+        return new PackagePass(info, findings);
+    }
+
+    /** A Python file at the top of the package or one directory down: where setup.py and build backends live. */
+    private static boolean shallow(String path) {
+        int slashes = 0;
+        for (int i = 0; i < path.length(); i++) {
+            if (path.charAt(i) == '/' && ++slashes > 1) {
+                return false;
+            }
+        }
+        return !path.contains("!/");
     }
 
     /**
@@ -155,7 +333,7 @@ public final class ScanEngine {
 
     /** Runs every rule on a prepared package; rule failures are dropped (see {@link #scan} for diagnostics). */
     public List<Finding> runRules(Prepared prepared) {
-        return runRules(prepared.context, new ArrayList<>(),
+        return runRules(prepared.context, rules, new ArrayList<>(),
                 new Deadline(System.nanoTime(), limits.packageTimeout().toNanos()));
     }
 
@@ -181,10 +359,11 @@ public final class ScanEngine {
                     pythonBytes += e.bytes().length;
                     realPythonFiles++;
                 } else {
-                    files.add(new PackageFile(e.path(), kind, e.bytes(), e.executable()));
+                    files.add(new PackageFile(e, kind));
                 }
             }
-            decodeLayers(pythonFiles, files, diags, deadline, built);
+            decodeLayers(pythonFiles, files, diags, deadline, built,
+                    new DecodeBudget(limits.maxDecodedBytesPerPackage()));
         } catch (StackOverflowError | OutOfMemoryError e) {
             // too deep or too big for this JVM: a limit, reached where no configured bound caught it first
             diags.add(Diagnostic.of(DiagnosticCode.LIMIT_EXCEEDED, "analysis stopped: " + describe(e)));
@@ -193,7 +372,8 @@ public final class ScanEngine {
             diags.add(Diagnostic.of(DiagnosticCode.SCAN_FAILED, "analysis stopped: " + describe(e)));
         }
         PackageInfo info = MetadataReader.read(fileName, pkg.kind(), files);
-        PackageContext ctx = new PackageContext(info, files, pythonFiles, limits, popularPackages);
+        PackageContext ctx = new PackageContext(info, files, pythonFiles, limits, popularPackages,
+                pkg.differentials());
         return new Prepared(ctx, diags, realPythonFiles, pythonBytes);
     }
 
@@ -241,8 +421,7 @@ public final class ScanEngine {
     }
 
     private void decodeLayers(List<PythonFile> pythonFiles, List<SourceFile> files, List<Diagnostic> diags,
-                              Deadline deadline, boolean built) {
-        DecodeBudget budget = new DecodeBudget(limits.maxDecodedBytesPerPackage());
+                              Deadline deadline, boolean built, DecodeBudget budget) {
         Deque<PythonFile> work = new ArrayDeque<>(pythonFiles);
         Map<String, Integer> layerCounter = new LinkedHashMap<>();
         // A decoded layer runs in the globals of the code that exec'd it: innermost caller first.
@@ -257,6 +436,14 @@ public final class ScanEngine {
                 }
             }
         }
+        PackageModules modules = new PackageModules(pythonFiles);
+        for (SourceFile hook : List.copyOf(files)) {
+            if (hook.kind() == FileKind.PTH) {
+                // its import lines run at every interpreter start: decoded like a module, not shown to the rules
+                StartupHooks.code(hook.bytes()).ifPresent(code ->
+                        work.add(parse(hook.path(), code, List.of(), Optional.empty(), new ArrayList<>(), built)));
+            }
+        }
         while (!work.isEmpty()) {
             if (deadline.passed()) {
                 diags.add(deadline.diagnostic("while decoding"));
@@ -264,7 +451,7 @@ public final class ScanEngine {
             }
             PythonFile f = work.poll();
             List<PythonFile> outer = enclosing.getOrDefault(f, List.of());
-            Deobfuscator.Result r = isolated(f.path(), diags, () -> deobfuscator.peel(f, outer, budget));
+            Deobfuscator.Result r = isolated(f.path(), diags, () -> deobfuscator.peel(f, outer, modules, budget));
             diags.addAll(r.diagnostics());
             for (DecodedLayer layer : r.layers()) {
                 if (layer.chain().size() > limits.maxDecodeLayers()) {
@@ -291,9 +478,10 @@ public final class ScanEngine {
         }
     }
 
-    private List<Finding> runRules(PackageContext ctx, List<Diagnostic> diags, Deadline deadline) {
+    private List<Finding> runRules(PackageContext ctx, List<Rule> which, List<Diagnostic> diags,
+                                   Deadline deadline) {
         List<Finding> findings = new ArrayList<>();
-        for (Rule rule : rules) {
+        for (Rule rule : which) {
             if (deadline.passed()) {
                 diags.add(deadline.diagnostic("before rule " + rule.info().id()));
                 break;
@@ -314,9 +502,25 @@ public final class ScanEngine {
     }
 
     /** Collects one rule's findings, filling in its identity and the layer chain. */
-    private record Sink(RuleInfo info, List<Finding> out) implements FindingSink {
+    private record Sink(RuleInfo info, List<Finding> out, Set<String> linesReported) implements FindingSink {
         private static final int MAX_EVIDENCE = 300;
         private static final int CONTEXT_LINES = 2;
+
+        Sink(RuleInfo info, List<Finding> out) {
+            this(info, out, new HashSet<>());
+        }
+
+        @Override
+        public void report(PythonFile file, Node node, String message) {
+            report(file, node, message, info.severity(), info.confidence());
+        }
+
+        @Override
+        public void report(PythonFile file, Node node, String message, Severity severity, Confidence confidence) {
+            if (linesReported.add(file.path() + "\n" + node.line())) {
+                report(Location.of(file, node), message, file.line(node.line()), severity, confidence);
+            }
+        }
 
         @Override
         public void report(Location at, String message, String evidence) {

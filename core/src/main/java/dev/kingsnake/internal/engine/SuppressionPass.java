@@ -5,10 +5,9 @@ import dev.kingsnake.Finding;
 import dev.kingsnake.SuppressedFinding;
 import dev.kingsnake.Suppressions;
 import dev.kingsnake.spi.PackageInfo;
+import dev.kingsnake.internal.archive.ArchiveEntry;
 import dev.kingsnake.spi.SourceFile;
 
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -27,7 +26,7 @@ final class SuppressionPass {
     private SuppressionPass() {
     }
 
-    static Split apply(Suppressions suppressions, PackageInfo info, List<Finding> findings, List<SourceFile> files) {
+    static Split apply(Suppressions suppressions, PackageInfo info, List<Finding> findings, List<ArchiveEntry> files) {
         if (suppressions.isEmpty() || findings.isEmpty()) {
             return new Split(findings, List.of());
         }
@@ -50,14 +49,10 @@ final class SuppressionPass {
     }
 
     /** The SHA-256 of an archive entry's bytes; empty for a finding about the package as a whole. */
-    private static Optional<String> sha256(String entryPath, List<SourceFile> files) {
-        for (SourceFile f : files) {
-            if (f.path().equals(entryPath)) {
-                try {
-                    return Optional.of(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(f.bytes())));
-                } catch (NoSuchAlgorithmException e) {
-                    throw new IllegalStateException("every JVM has SHA-256", e);
-                }
+    private static Optional<String> sha256(String entryPath, List<ArchiveEntry> files) {
+        for (ArchiveEntry e : files) {
+            if (e.path().equals(entryPath)) {
+                return e.sha256().map(HexFormat.of()::formatHex);
             }
         }
         return Optional.empty();

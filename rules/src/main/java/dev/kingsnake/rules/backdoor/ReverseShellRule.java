@@ -2,10 +2,9 @@ package dev.kingsnake.rules.backdoor;
 
 import dev.kingsnake.Confidence;
 import dev.kingsnake.Severity;
-import dev.kingsnake.rules.network.Indicator;
-import dev.kingsnake.rules.network.IndicatorSet;
+import dev.kingsnake.rules.shared.Indicator;
+import dev.kingsnake.rules.shared.IndicatorSet;
 import dev.kingsnake.spi.FindingSink;
-import dev.kingsnake.spi.Location;
 import dev.kingsnake.spi.PythonFile;
 import dev.kingsnake.spi.PythonFileRule;
 import dev.kingsnake.spi.RuleContext;
@@ -15,7 +14,6 @@ import dev.kingsnake.spi.facts.CallFacts;
 import dev.kingsnake.spi.facts.Capability;
 import dev.kingsnake.spi.python.Expr;
 
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -47,7 +45,6 @@ public final class ReverseShellRule implements PythonFileRule {
     @Override
     public void check(PythonFile file, RuleContext ctx, FindingSink sink) {
         CallFacts facts = CallFacts.of(file);
-        Set<Integer> lines = new HashSet<>();
         Set<Capability> fc = facts.fileCaps();
         if (fc.contains(Capability.PROCESS) || fc.contains(Capability.DUP2)) {
             for (CallFacts.CallFact c : facts.calls()) {
@@ -63,16 +60,16 @@ public final class ReverseShellRule implements PythonFileRule {
                 } else if (c.is(Capability.PROCESS) && streamsFromSocket(c.call())) {
                     why = "starts a process whose standard streams are a socket";
                 }
-                if (why != null && lines.add(c.call().line())) {
-                    sink.report(Location.of(file, c.call()), why, file.line(c.call().line()));
+                if (why != null) {
+                    sink.report(file, c.call(), why);
                 }
             }
         }
         for (CallFacts.StringFact s : facts.strings()) {
             Optional<Indicator> hit = ONE_LINERS.first(s);
-            if (hit.isPresent() && lines.add(s.node().line())) {
-                sink.report(Location.of(file, s.node()), "reverse-shell command (" + hit.get().label() + ")",
-                        file.line(s.node().line()), Severity.HIGH, Confidence.HIGH);
+            if (hit.isPresent()) {
+                sink.report(file, s.node(), "reverse-shell command (" + hit.get().label() + ")", Severity.HIGH,
+                        Confidence.HIGH);
             }
         }
     }

@@ -3,7 +3,6 @@ package dev.kingsnake.rules.network;
 import dev.kingsnake.Confidence;
 import dev.kingsnake.Severity;
 import dev.kingsnake.spi.FindingSink;
-import dev.kingsnake.spi.Location;
 import dev.kingsnake.spi.PythonFile;
 import dev.kingsnake.spi.PythonFileRule;
 import dev.kingsnake.spi.RuleContext;
@@ -73,18 +72,16 @@ public final class DownloadRule implements PythonFileRule {
                 exeReach.addAll(facts.reachable(callee));
             }
         }
-        Set<Integer> lines = new HashSet<>();
         for (CallFacts.CallFact c : facts.calls()) {
             boolean saves = c.is(Capability.DOWNLOAD_TO_FILE)
                     || (c.is(Capability.FILE_WRITE) && facts.scopeHas(c.scope(), Capability.FETCH));
-            if (!saves || !lines.add(c.call().line())) {
+            if (!saves) {
                 continue;
             }
             if (exeReach.contains(c.scope())) {
-                sink.report(Location.of(file, c.call()), "downloads an executable or script to disk",
-                        file.line(c.call().line()));
+                sink.report(file, c.call(), "downloads an executable or script to disk");
             } else {
-                sink.report(Location.of(file, c.call()), "downloads a file to disk", file.line(c.call().line()),
+                sink.report(file, c.call(), "downloads a file to disk",
                         Severity.LOW, Confidence.MEDIUM);
             }
         }
