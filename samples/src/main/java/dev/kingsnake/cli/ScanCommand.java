@@ -10,6 +10,7 @@ import dev.kingsnake.Verdict;
 import dev.kingsnake.index.IndexClient;
 import dev.kingsnake.report.PypiReport;
 import dev.kingsnake.report.ReportFormat;
+import dev.kingsnake.report.FileOrigin;
 import dev.kingsnake.report.ReportSettings;
 import dev.kingsnake.report.ReportWriter;
 import dev.kingsnake.report.ScanSummary;
@@ -29,8 +30,11 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
@@ -59,8 +63,17 @@ final class ScanCommand implements Callable<Integer> {
     @ParentCommand
     KingsnakeCommand parent;
 
-    @Parameters(paramLabel = "PATH", arity = "1..*", description = "Archives, .py files or directories.")
-    List<Path> paths;
+    @Parameters(paramLabel = "PATH", arity = "0..*",
+            description = "Archives, .py files or directories; with --index, NAME or NAME==VERSION to fetch.")
+    List<Path> paths = List.of();
+
+    @Option(names = {"-r", "--requirement"}, paramLabel = "FILE",
+            description = "Fetch and scan the pinned packages of a requirements.txt, pylock.toml (PEP 751), "
+                    + "uv.lock or poetry.lock (from --index, else pip's configured index). Repeatable.")
+    List<Path> requirementFiles = List.of();
+
+    @Mixin
+    IndexOptions indexOptions;
 
     @Option(names = {"-f", "--format"}, paramLabel = "FORMAT", converter = FormatName.class,
             description = "text, json, jsonl, sarif, html or pypi-report. Default: text.")
@@ -150,6 +163,18 @@ final class ScanCommand implements Callable<Integer> {
             err.println("kingsnake: --jobs must be at least 1");
             return KingsnakeCommand.EXIT_ERROR;
         }
+        Map<String, FileOrigin> origins = new HashMap<>();
+        if (indexOptions.index().isPresent() || !requirementFiles.isEmpty()) {
+            Optional<List<Path>> fetched = FetchByName.fetch(indexOptions, paths, requirementFiles, origins, err);
+            if (fetched.isEmpty()) {
+                return KingsnakeCommand.EXIT_ERROR;
+            }
+            paths = fetched.get();
+        }
+        if (paths.isEmpty()) {
+            err.println("kingsnake: give at least one PATH (or --index NAME..., or -r FILE)");
+            return KingsnakeCommand.EXIT_ERROR;
+        }
         for (Path p : paths) {
             if (!Files.exists(p)) {
                 err.println("kingsnake: no such file or directory: " + p);
@@ -171,7 +196,7 @@ final class ScanCommand implements Callable<Integer> {
         Scanner scanner = scannerOptions.scanner(suppressions);
         Baseline.Builder baseline = new Baseline.Builder();
         ReportSettings settings = new ReportSettings(KingsnakeCommand.version(), scanner.threshold(),
-                scanner.rules(), quiet, sourceUrls);
+                scanner.rules(), quiet, sourceUrls, origins);
         List<ScanResult> toSubmit = new ArrayList<>();
         SourceUrlLookup lookup = new SourceUrlLookup(new IndexClient(indexUrl, IndexClient.Settings.defaults()), err);
 

@@ -108,6 +108,6 @@ final class SourceUrlLookup {
 
     /** The settings with the looked-up URLs. */
     static ReportSettings withSourceUrls(ReportSettings s, List<String> urls) {
-        return new ReportSettings(s.toolVersion(), s.threshold(), s.rules(), s.brief(), urls);
+        return new ReportSettings(s.toolVersion(), s.threshold(), s.rules(), s.brief(), urls, s.origins());
     }
 }

@@ -23,7 +23,8 @@ public final class Activity {
         if (PythonApis.NETWORK_FUNCTIONS.contains(n) || PythonApis.NETWORK_CALLS.contains(n)) {
             return true;
         }
-        if (PythonApis.NETWORK_HELPERS.contains(n) || PythonApis.NETWORK_CONFIGURATION_METHODS.contains(DataFlow.method(c))) {
+        if (PythonApis.NETWORK_HELPERS.contains(n)
+                || PythonApis.NETWORK_CONFIGURATION_METHODS.contains(DataFlow.method(c))) {
             return false;
         }
         for (String p : PythonApis.NETWORK_MODULE_PREFIXES) {

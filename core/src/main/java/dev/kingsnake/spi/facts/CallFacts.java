@@ -393,7 +393,8 @@ public final class CallFacts {
         boolean decodes = false;
         for (CallFact c : calls) {
             String last = c.qualifiedName().substring(c.qualifiedName().lastIndexOf('.') + 1);
-            if (PythonApis.BASE64_HEX_DECODERS.contains(c.method()) || PythonApis.BASE64_HEX_DECODERS.contains(last) || ("decode".equals(c.method()) || "codecs.decode".equals(c.qualifiedName()))
+            if (PythonApis.BASE64_HEX_DECODERS.contains(c.method()) || PythonApis.BASE64_HEX_DECODERS.contains(last)
+                    || ("decode".equals(c.method()) || "codecs.decode".equals(c.qualifiedName()))
                     && textsWithin(c.call()).stream().anyMatch(t -> t.equalsIgnoreCase("base64")
                     || t.equalsIgnoreCase("hex") || t.equalsIgnoreCase("base64_codec"))) {
                 decodes = true;

@@ -40,21 +40,28 @@ public final class PythonApis {
             "smtplib.SMTP", "smtplib.SMTP_SSL", "telnetlib.Telnet", "websocket.create_connection",
             "dns.resolver.resolve", "dns.resolver.query");
 
+    /** Methods that receive on a socket the program holds. */
     public static final Set<String> RECEIVING_METHODS = Set.of("recv", "recvfrom", "recv_into");
 
-    public static final Set<String> NETWORK_MODULE_PREFIXES = Set.of("requests.", "urllib.request.", "urllib2.", "httpx.",
+    /** Modules every call of which talks to the network (install-time activity), helpers excepted. */
+    public static final Set<String> NETWORK_MODULE_PREFIXES = Set.of(
+            "requests.", "urllib.request.", "urllib2.", "httpx.",
             "http.client.", "httplib.", "aiohttp.", "urllib3.", "pycurl.", "ftplib.", "smtplib.", "telnetlib.",
             "paramiko.", "websocket.", "websockets.", "dns.resolver.");
 
+    /** Single functions outside those modules that talk to the network (or open a browser on a URL). */
     public static final Set<String> NETWORK_FUNCTIONS = Set.of("urllib.urlopen", "urllib.urlretrieve", "socket.socket",
             "socket.create_connection", "socket.gethostbyname", "socket.getaddrinfo", "wget.download",
             "webbrowser.open", "webbrowser.open_new", "webbrowser.open_new_tab");
 
-    public static final Set<String> NETWORK_HELPERS = Set.of("requests.exceptions.RequestException", "urllib.request.pathname2url",
+    /** Functions of network modules that do not talk to the network (exceptions, URL quoting and joining). */
+    public static final Set<String> NETWORK_HELPERS = Set.of(
+            "requests.exceptions.RequestException", "urllib.request.pathname2url",
             "urllib.request.url2pathname", "requests.utils.quote", "requests.compat.urljoin");
 
     /** Calls of network libraries that only configure them ({@code requests.packages.urllib3.disable_warnings()}). */
-    public static final Set<String> NETWORK_CONFIGURATION_METHODS = Set.of("disable_warnings", "add_stderr_logger", "mount",
+    public static final Set<String> NETWORK_CONFIGURATION_METHODS = Set.of(
+            "disable_warnings", "add_stderr_logger", "mount",
             "set_debuglevel", "install_opener", "getproxies", "quote", "unquote", "urlencode");
 
     // Reading: standard input, streams, files.
@@ -69,6 +76,7 @@ public final class PythonApis {
     /** Methods that read from a stream (a pipe or file object). */
     public static final Set<String> STREAM_READS = Set.of("read", "readline", "readlines");
 
+    /** Calls that open a file by path for reading. */
     public static final Set<String> OPENERS = Set.of("open", "io.open", "codecs.open");
 
     /** Calls that create a file object whose path is its {@code .name} attribute. */
@@ -77,8 +85,10 @@ public final class PythonApis {
 
     // Writing files.
 
+    /** Calls that open a file by path, for writing when their mode says so. */
     public static final Set<String> WRITE_OPENERS = Set.of("open", "io.open", "codecs.open", "os.open");
 
+    /** Calls that copy, move or link a file to a path they are given. */
     public static final Set<String> COPIERS = Set.of("shutil.copy", "shutil.copy2", "shutil.copyfile", "shutil.move",
             "shutil.copytree", "os.rename", "os.replace", "urllib.request.urlretrieve", "urllib.urlretrieve",
             "os.symlink", "os.link");
@@ -94,6 +104,7 @@ public final class PythonApis {
             "binascii.a2b_uu", "bytes.fromhex", "bytearray.fromhex", "codecs.decode",
             "zlib.decompressobj", "lzma.LZMADecompressor", "bz2.BZ2Decompressor");
 
+    /** Method names that decode, decompress or decrypt, used when the receiver cannot be resolved. */
     public static final Set<String> DECODE_METHODS = Set.of(
             "b64decode", "b32decode", "b16decode", "b85decode", "a85decode", "urlsafe_b64decode",
             "decodebytes", "decodestring", "decompress", "unhexlify", "fromhex", "decrypt", "a2b_base64",
@@ -119,7 +130,8 @@ public final class PythonApis {
             "types.FunctionType", "types.CodeType", "runpy.run_path", "code.InteractiveInterpreter.runsource");
 
     /** Sinks that run code only when the data is a crafted pickle. */
-    public static final Set<String> PICKLE_SINKS = Set.of("pickle.loads", "cPickle.loads", "_pickle.loads", "dill.loads",
+    public static final Set<String> PICKLE_SINKS = Set.of(
+            "pickle.loads", "cPickle.loads", "_pickle.loads", "dill.loads",
             "cloudpickle.loads", "pickle.load", "cPickle.load", "dill.load", "joblib.load");
 
     /** Calls that run a function given as {@code target=} with the positional arguments in {@code args=}. */
@@ -131,12 +143,15 @@ public final class PythonApis {
 
     // The process environment.
 
+    /** Calls that read one environment variable by name. */
     public static final Set<String> ENV_GETTERS = Set.of("os.getenv", "os.environ.get", "os.environ.__getitem__",
             "os.environ.pop", "os.getenvb");
 
+    /** Calls that return the whole environment. */
     public static final Set<String> ENV_WHOLE = Set.of("os.environ.copy", "os.environ.items", "os.environ.keys",
             "os.environ.values");
 
+    /** Calls that turn {@code os.environ} into one value (text, a dict, a list) that can be sent. */
     public static final Set<String> ENV_SERIALISERS = Set.of("json.dumps", "json.dump", "str", "repr", "dict",
             "base64.b64encode", "pickle.dumps", "list", "pprint.pformat", "urllib.parse.urlencode");
 
@@ -168,9 +183,11 @@ public final class PythonApis {
                 "ftplib.FTP_TLS", "discord.SyncWebhook.from_url", "discord.Webhook.from_url",
                 "discord_webhook.DiscordWebhook", "dhooks.Webhook", "telebot.TeleBot", "telegram.Bot",
                 "paramiko.SFTPClient.from_transport");
-        put(EnumSet.of(Capability.NETWORK, Capability.SOCKET), "socket.socket", "socket.create_connection", "socket.fromfd",
+        put(EnumSet.of(Capability.NETWORK, Capability.SOCKET),
+                "socket.socket", "socket.create_connection", "socket.fromfd",
                 "ssl.wrap_socket");
-        put(EnumSet.of(Capability.NETWORK, Capability.DNS), "socket.gethostbyname", "socket.gethostbyname_ex", "socket.getaddrinfo",
+        put(EnumSet.of(Capability.NETWORK, Capability.DNS),
+                "socket.gethostbyname", "socket.gethostbyname_ex", "socket.getaddrinfo",
                 "dns.resolver.resolve", "dns.resolver.query", "dns.resolver.Resolver");
         put(EnumSet.of(Capability.DUP2), "os.dup2");
         put(EnumSet.of(Capability.PROCESS), "os.system", "os.popen", "os.popen2", "os.popen3", "os.startfile",
@@ -187,7 +204,8 @@ public final class PythonApis {
         put(EnumSet.of(Capability.FINGERPRINT), "getpass.getuser", "os.getlogin", "platform.node", "platform.uname",
                 "socket.gethostname", "socket.getfqdn", "uuid.getnode", "os.uname", "psutil.users",
                 "win32api.GetUserName", "win32api.GetComputerName");
-        put(EnumSet.of(Capability.CLIPBOARD_READ), "pyperclip.paste", "win32clipboard.GetClipboardData", "clipboard.paste",
+        put(EnumSet.of(Capability.CLIPBOARD_READ),
+                "pyperclip.paste", "win32clipboard.GetClipboardData", "clipboard.paste",
                 "pandas.read_clipboard");
         put(EnumSet.of(Capability.CLIPBOARD_WRITE), "pyperclip.copy", "win32clipboard.SetClipboardText",
                 "win32clipboard.SetClipboardData", "clipboard.copy");
@@ -196,12 +214,14 @@ public final class PythonApis {
         put(EnumSet.of(Capability.KEYLOG), "pynput.keyboard.Listener", "keyboard.Listener", "keyboard.on_press",
                 "keyboard.on_release", "keyboard.hook", "keyboard.record", "win32api.GetAsyncKeyState",
                 "pyxhook.HookManager", "pyHook.HookManager");
-        put(EnumSet.of(Capability.BROWSER_COOKIES), "browser_cookie3.load", "browser_cookie3.chrome", "browser_cookie3.firefox",
+        put(EnumSet.of(Capability.BROWSER_COOKIES),
+                "browser_cookie3.load", "browser_cookie3.chrome", "browser_cookie3.firefox",
                 "browser_cookie3.edge", "browser_cookie3.brave", "browser_cookie3.opera", "browser_cookie3.chromium",
                 "browser_cookie3.vivaldi", "pycookiecheat.chrome_cookies", "pycookiecheat.firefox_cookies",
                 "rookiepy.load", "rookiepy.chrome", "rookiepy.firefox", "rookiepy.edge", "rookiepy.brave",
                 "win32crypt.CryptUnprotectData");
-        put(EnumSet.of(Capability.NETWORK, Capability.CHAT_BOT), "telebot.TeleBot", "telegram.ext.Updater", "telegram.ext.Application.builder",
+        put(EnumSet.of(Capability.NETWORK, Capability.CHAT_BOT),
+                "telebot.TeleBot", "telegram.ext.Updater", "telegram.ext.Application.builder",
                 "telegram.ext.ApplicationBuilder", "discord.ext.commands.Bot", "discord.Client",
                 "discord.ext.commands.AutoShardedBot", "aiogram.Bot", "pyrogram.Client", "telethon.TelegramClient");
         put(EnumSet.of(Capability.REGISTRY_WRITE), "winreg.SetValueEx", "_winreg.SetValueEx", "winreg.SetValue",
