@@ -18,6 +18,7 @@ import java.util.Objects;
  * @param reach       when the code runs: install time, import time, or only when called
  * @param decodeChain for findings inside decoded payloads, the decoding steps from the outer
  *                    literal inwards (e.g. base64, zlib, reversed); empty otherwise
+ * @param context     the source lines around {@code line}, or {@link Excerpt#NONE}
  */
 public record Finding(
         String ruleId,
@@ -29,7 +30,8 @@ public record Finding(
         String message,
         String evidence,
         Reach reach,
-        List<String> decodeChain) {
+        List<String> decodeChain,
+        Excerpt context) {
 
     public Finding {
         Objects.requireNonNull(ruleId, "ruleId");
@@ -40,5 +42,12 @@ public record Finding(
         evidence = evidence == null ? "" : evidence;
         reach = reach == null ? Reach.UNKNOWN : reach;
         decodeChain = decodeChain == null ? List.of() : List.copyOf(decodeChain);
+        context = context == null ? Excerpt.NONE : context;
+    }
+
+    /** A finding without source context. */
+    public Finding(String ruleId, Severity severity, Confidence confidence, String file, int line, int column,
+                   String message, String evidence, Reach reach, List<String> decodeChain) {
+        this(ruleId, severity, confidence, file, line, column, message, evidence, reach, decodeChain, Excerpt.NONE);
     }
 }

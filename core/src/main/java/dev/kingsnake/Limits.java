@@ -8,11 +8,16 @@ import java.util.Objects;
  * read, never against sizes an archive declares. Exceeding a bound becomes a
  * {@link DiagnosticCode#LIMIT_EXCEEDED} diagnostic and the scan goes on with what was read.
  *
- * @param maxTotalBytes           uncompressed bytes read from one package, nested archives included
- * @param maxEntryBytes           uncompressed bytes read from one entry
+ * @param maxTotalBytes           uncompressed bytes decompressed from one package, nested archives and the skipped
+ *                                rest of cut entries included; the budget that bounds the work on any input
+ * @param maxEntryBytes           uncompressed bytes of one code or metadata entry kept in memory (the rest is
+ *                                read, hashed and discarded); also the largest input read into memory whole
+ * @param maxRetainedBytes        bytes of all entries of one package kept in memory for analysis; other
+ *                                entries (native libraries, data) only ever keep their first 16 KiB
  * @param maxEntries              entries read from one package, nested archives included
- * @param maxCompressionRatio     uncompressed/compressed ratio of one entry beyond which it is cut off
- *                                (checked once an entry has produced more than 1 MiB)
+ * @param maxCompressionRatio     uncompressed/compressed ratio of one entry beyond which it is cut off and
+ *                                skipped (checked once an entry has produced more than 1 MiB); later entries
+ *                                are still read
  * @param maxNestingDepth         archives inside archives that are opened (0 = only the outer one)
  * @param maxPathLength           characters in one entry path
  * @param maxParseBytes           bytes of one Python file that are fully parsed; larger files are
@@ -27,6 +32,7 @@ import java.util.Objects;
 public record Limits(
         long maxTotalBytes,
         long maxEntryBytes,
+        long maxRetainedBytes,
         int maxEntries,
         int maxCompressionRatio,
         int maxNestingDepth,
@@ -43,6 +49,7 @@ public record Limits(
     public Limits {
         positive(maxTotalBytes, "maxTotalBytes");
         positive(maxEntryBytes, "maxEntryBytes");
+        positive(maxRetainedBytes, "maxRetainedBytes");
         positive(maxEntries, "maxEntries");
         positive(maxCompressionRatio, "maxCompressionRatio");
         if (maxNestingDepth < 0) {
@@ -60,11 +67,16 @@ public record Limits(
         }
     }
 
-    /** Defaults that keep a 2-core, few-GiB machine safe while scanning real packages whole. */
+    /**
+     * Defaults that keep a 2-core machine with a 512 MiB heap safe while scanning real packages whole: the total
+     * is above the largest wheels people install (tensorflow-cpu and torch expand to 1.1–1.3 GiB), memory is
+     * bounded by what is kept, not by what is read.
+     */
     public static Limits defaults() {
         return new Limits(
-                512 * MIB,
+                4096 * MIB,
                 64 * MIB,
+                256 * MIB,
                 50_000,
                 1_000,
                 3,
@@ -95,6 +107,7 @@ public record Limits(
     public static final class Builder {
         private long maxTotalBytes;
         private long maxEntryBytes;
+        private long maxRetainedBytes;
         private int maxEntries;
         private int maxCompressionRatio;
         private int maxNestingDepth;
@@ -109,6 +122,7 @@ public record Limits(
         private Builder(Limits l) {
             maxTotalBytes = l.maxTotalBytes;
             maxEntryBytes = l.maxEntryBytes;
+            maxRetainedBytes = l.maxRetainedBytes;
             maxEntries = l.maxEntries;
             maxCompressionRatio = l.maxCompressionRatio;
             maxNestingDepth = l.maxNestingDepth;
@@ -123,6 +137,7 @@ public record Limits(
 
         public Builder maxTotalBytes(long v) { maxTotalBytes = v; return this; }
         public Builder maxEntryBytes(long v) { maxEntryBytes = v; return this; }
+        public Builder maxRetainedBytes(long v) { maxRetainedBytes = v; return this; }
         public Builder maxEntries(int v) { maxEntries = v; return this; }
         public Builder maxCompressionRatio(int v) { maxCompressionRatio = v; return this; }
         public Builder maxNestingDepth(int v) { maxNestingDepth = v; return this; }
@@ -135,9 +150,9 @@ public record Limits(
         public Builder packageTimeout(Duration v) { packageTimeout = v; return this; }
 
         public Limits build() {
-            return new Limits(maxTotalBytes, maxEntryBytes, maxEntries, maxCompressionRatio, maxNestingDepth,
-                    maxPathLength, maxParseBytes, maxSyntaxNesting, maxDecodedBytesPerLayer, maxDecodeLayers,
-                    maxDecodedBytesPerPackage, packageTimeout);
+            return new Limits(maxTotalBytes, maxEntryBytes, maxRetainedBytes, maxEntries, maxCompressionRatio,
+                    maxNestingDepth, maxPathLength, maxParseBytes, maxSyntaxNesting, maxDecodedBytesPerLayer,
+                    maxDecodeLayers, maxDecodedBytesPerPackage, packageTimeout);
         }
     }
 }

@@ -15,6 +15,8 @@ import java.util.Objects;
  * @param findings    evidence, most serious first
  * @param diagnostics what kept the scan from seeing the whole input
  * @param stats       counters
+ * @param suppressed  findings set aside by the scanner's {@link Suppressions}: not in {@code findings}, not
+ *                    in the score
  */
 public record ScanResult(
         String input,
@@ -25,7 +27,8 @@ public record ScanResult(
         double score,
         List<Finding> findings,
         List<Diagnostic> diagnostics,
-        ScanStats stats) {
+        ScanStats stats,
+        List<SuppressedFinding> suppressed) {
 
     public ScanResult {
         Objects.requireNonNull(input, "input");
@@ -36,10 +39,22 @@ public record ScanResult(
         findings = List.copyOf(findings);
         diagnostics = List.copyOf(diagnostics);
         Objects.requireNonNull(stats, "stats");
+        suppressed = List.copyOf(suppressed);
     }
 
-    /** True when a limit cut the scan short, so that findings may be missing. */
+    /** A result with nothing suppressed. */
+    public ScanResult(String input, String name, String version, PackageKind kind, Verdict verdict, double score,
+                      List<Finding> findings, List<Diagnostic> diagnostics, ScanStats stats) {
+        this(input, name, version, kind, verdict, score, findings, diagnostics, stats, List.of());
+    }
+
+    /**
+     * True when the package was not read and analysed whole, so that findings may be missing: a limit or the
+     * time bound cut the scan short ({@link DiagnosticCode#LIMIT_EXCEEDED}), or the analysis stopped on a
+     * defect of the scanner ({@link DiagnosticCode#SCAN_FAILED}). Never true of a scan that saw everything.
+     */
     public boolean partial() {
-        return diagnostics.stream().anyMatch(d -> d.code() == DiagnosticCode.LIMIT_EXCEEDED);
+        return diagnostics.stream().anyMatch(d -> d.code() == DiagnosticCode.LIMIT_EXCEEDED
+                || d.code() == DiagnosticCode.SCAN_FAILED);
     }
 }

@@ -32,7 +32,7 @@ public final class Scanner {
     private Scanner(Builder b) {
         this.threshold = b.threshold;
         this.engine = new ScanEngine(b.limits, b.rules == null ? loadRules() : b.rules, b.threshold,
-                b.threshold / 2.0, Optional.ofNullable(b.popularPackages));
+                b.threshold / 2.0, Optional.ofNullable(b.popularPackages), b.suppressions);
     }
 
     public static Builder builder() {
@@ -71,6 +71,7 @@ public final class Scanner {
         private double threshold = DEFAULT_THRESHOLD;
         private List<Rule> rules;
         private List<String> popularPackages;
+        private Suppressions suppressions = Suppressions.NONE;
 
         private Builder() {
         }
@@ -98,6 +99,15 @@ public final class Scanner {
         /** Replaces the bundled list of popular package names (most popular first) used against typosquatting. */
         public Builder popularPackages(List<String> names) {
             this.popularPackages = List.copyOf(names);
+            return this;
+        }
+
+        /**
+         * Sets these findings aside: they are reported in {@link ScanResult#suppressed()} and left out of the
+         * score and verdict. Default: {@link Suppressions#NONE}.
+         */
+        public Builder suppressions(Suppressions suppressions) {
+            this.suppressions = Objects.requireNonNull(suppressions);
             return this;
         }
 

@@ -52,7 +52,7 @@ class HostileArchiveTest {
     void overlappingBombIsReported() {
         ScanResult r = scan("overlap.zip", TestArchives.overlappingBomb(1000, 1 << 20));
         assertCode(r, DiagnosticCode.ARCHIVE_UNREADABLE);
-        assertTrue(r.stats().uncompressedBytes() <= 1 << 20);
+        assertTrue(r.stats().uncompressedBytes() <= 2 << 20, "one entry, under its central and its local name");
     }
 
     @Test

@@ -13,10 +13,20 @@ import java.util.Objects;
  * @param rules       the rules the scanner ran (SARIF lists them as the tool's rules)
  * @param brief       text format only: print only packages that have findings, diagnostics or a verdict
  *                    other than BENIGN
+ * @param sourceUrls  pypi-report format only: the PyPI download URLs of the scanned files
+ *                    ({@code https://files.pythonhosted.org/packages/..../name-1.0.tar.gz}), matched to inputs by
+ *                    file name, so that reports link to the file on inspector.pypi.io
  */
-public record ReportSettings(String toolVersion, double threshold, List<RuleInfo> rules, boolean brief) {
+public record ReportSettings(String toolVersion, double threshold, List<RuleInfo> rules, boolean brief,
+                             List<String> sourceUrls) {
     public ReportSettings {
         Objects.requireNonNull(toolVersion, "toolVersion");
         rules = List.copyOf(rules);
+        sourceUrls = List.copyOf(sourceUrls);
+    }
+
+    /** Settings without source URLs. */
+    public ReportSettings(String toolVersion, double threshold, List<RuleInfo> rules, boolean brief) {
+        this(toolVersion, threshold, rules, brief, List.of());
     }
 }

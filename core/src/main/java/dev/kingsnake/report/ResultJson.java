@@ -11,6 +11,7 @@ import dev.kingsnake.Diagnostic;
 import dev.kingsnake.Finding;
 import dev.kingsnake.ScanResult;
 import dev.kingsnake.ScanStats;
+import dev.kingsnake.SuppressedFinding;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -26,6 +27,7 @@ import java.io.UncheckedIOException;
  *  "findings": [{"rule", "severity", "confidence", "file", "line", "column", "message", "evidence",
  *                "reach", "decodeChain": [..]}],
  *  "diagnostics": [{"code", "file", "message"}],
+ *  "suppressed": [{same fields as a finding, "suppression"}],   only when something was suppressed
  *  "stats": {"files", "pythonFiles", "pythonBytes", "compressedBytes", "uncompressedBytes", "elapsedMillis"}}
  * </pre>
  */
@@ -69,6 +71,13 @@ public final class ResultJson {
         ArrayNode diagnostics = o.putArray("diagnostics");
         for (Diagnostic d : r.diagnostics()) {
             diagnostics.add(toJson(d));
+        }
+        if (!r.suppressed().isEmpty()) {
+            // only when present, so that results of scans without suppressions stay exactly as they were
+            ArrayNode suppressed = o.putArray("suppressed");
+            for (SuppressedFinding s : r.suppressed()) {
+                suppressed.add(toJson(s.finding()).put("suppression", s.reason()));
+            }
         }
         o.set("stats", toJson(r.stats()));
         return o;

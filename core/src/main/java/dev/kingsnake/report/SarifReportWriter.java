@@ -3,7 +3,9 @@ package dev.kingsnake.report;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kingsnake.Baseline;
 import dev.kingsnake.Diagnostic;
+import dev.kingsnake.Excerpt;
 import dev.kingsnake.Finding;
 import dev.kingsnake.ScanResult;
 import dev.kingsnake.Severity;
@@ -23,13 +25,17 @@ import java.util.TreeSet;
  * SARIF 2.1.0, one run, streamed. The tool's rules come from {@link RuleInfo}; each finding is a result
  * whose location is the artifact {@code <input>!/<file>} (percent-encoded) with {@code startLine} and
  * {@code startColumn} when known, and whose properties carry the package's name, version, verdict and
- * score. Diagnostics become tool execution notifications of the run's invocation (the first
+ * score. {@code partialFingerprints} carry the line-independent {@link Baseline} fingerprint, so code-scanning
+ * services match a finding across runs even when code moves; suppressed findings are results with an
+ * {@code external} suppression and its justification. Diagnostics become tool execution notifications of the run's invocation (the first
  * {@value #MAX_NOTIFICATIONS} are kept; the count of the rest is given). Severity maps to level:
  * CRITICAL and HIGH are {@code error}, MEDIUM {@code warning}, LOW and INFO {@code note}.
  */
 final class SarifReportWriter implements ReportWriter {
     static final int MAX_NOTIFICATIONS = 10_000;
-    static final String SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
+    static final String SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
+    /** The key of our fingerprint in {@code partialFingerprints}; the version changes if the fingerprint does. */
+    static final String FINGERPRINT_KEY = "kingsnakeFinding/v1";
 
     private final JsonGenerator gen;
     private final ReportSettings settings;
@@ -94,8 +100,16 @@ final class SarifReportWriter implements ReportWriter {
     @Override
     public void result(ScanResult r) throws IOException {
         start();
-        for (Finding f : r.findings()) {
-            ResultJson.MAPPER.writeTree(gen, result(r, f));
+        List<Finding> all = Baseline.allFindings(r);
+        List<String> prints = Baseline.fingerprints(r.name(), r.version(), all);
+        for (int i = 0; i < all.size(); i++) {
+            ObjectNode result = result(r, all.get(i));
+            result.putObject("partialFingerprints").put(FINGERPRINT_KEY, prints.get(i));
+            if (i >= r.findings().size()) {
+                result.putArray("suppressions").addObject().put("kind", "external")
+                        .put("justification", r.suppressed().get(i - r.findings().size()).reason());
+            }
+            ResultJson.MAPPER.writeTree(gen, result);
         }
         for (Diagnostic d : r.diagnostics()) {
             if (notifications.size() < MAX_NOTIFICATIONS) {
@@ -126,6 +140,13 @@ final class SarifReportWriter implements ReportWriter {
             }
             if (!f.evidence().isEmpty()) {
                 region.putObject("snippet").put("text", f.evidence());
+            }
+            Excerpt context = f.context();
+            if (!context.lines().isEmpty()) {
+                ObjectNode around = physical.putObject("contextRegion");
+                around.put("startLine", context.firstLine());
+                around.put("endLine", context.lastLine());
+                around.putObject("snippet").put("text", String.join("\n", context.lines()));
             }
         }
         ObjectNode props = o.putObject("properties");
@@ -198,12 +219,17 @@ final class SarifReportWriter implements ReportWriter {
         if (!file.isEmpty()) {
             path = path + "!/" + file;
         }
-        StringBuilder b = new StringBuilder(path.length() + 16);
-        for (byte x : path.getBytes(StandardCharsets.UTF_8)) {
+        return percentEncode(path, "/!");
+    }
+
+    /** Percent-encodes all but RFC 3986's unreserved characters and those in {@code keep}. */
+    static String percentEncode(String s, String keep) {
+        StringBuilder b = new StringBuilder(s.length() + 16);
+        for (byte x : s.getBytes(StandardCharsets.UTF_8)) {
             int c = x & 0xff;
-            boolean keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || c == '-' || c == '.' || c == '_' || c == '~' || c == '/' || c == '!';
-            if (keep) {
+            boolean unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '-' || c == '.' || c == '_' || c == '~' || (c < 0x80 && keep.indexOf(c) >= 0);
+            if (unreserved) {
                 b.append((char) c);
             } else {
                 b.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))

@@ -4,6 +4,7 @@ import dev.kingsnake.Diagnostic;
 import dev.kingsnake.Finding;
 import dev.kingsnake.Reach;
 import dev.kingsnake.ScanResult;
+import dev.kingsnake.SuppressedFinding;
 import dev.kingsnake.Verdict;
 
 import java.io.IOException;
@@ -37,12 +38,14 @@ final class TextReportWriter implements ReportWriter {
             return;
         }
         StringBuilder head = new StringBuilder();
-        head.append(String.format(Locale.ROOT, "%-10s %4.1f  ", r.verdict(), r.score()));
+        // a partial scan must not read as clean to someone who looks only at the verdict column
+        String verdict = r.partial() ? r.verdict() + "/PARTIAL" : r.verdict().toString();
+        head.append(String.format(Locale.ROOT, "%-18s %4.1f  ", verdict, r.score()));
         String id = (r.name() + " " + r.version()).trim();
         head.append(id.isEmpty() ? "?" : safe(id));
         head.append("  [").append(r.kind().name().toLowerCase(Locale.ROOT)).append("]  ").append(safe(r.input()));
         if (r.partial()) {
-            head.append("  (partial: a limit was reached)");
+            head.append("  (partial: a limit was reached, the package was not read or analysed whole)");
         }
         out.println(head);
         for (Finding f : r.findings()) {
@@ -67,6 +70,10 @@ final class TextReportWriter implements ReportWriter {
         for (Diagnostic d : r.diagnostics()) {
             out.println("  ! " + d.code() + (d.file().isEmpty() ? "" : " " + safe(d.file())) + ": "
                     + shorten(safe(d.message())));
+        }
+        for (SuppressedFinding sf : r.suppressed()) {
+            out.println("  ~ " + sf.finding().ruleId() + "  " + location(sf.finding()) + "  suppressed: "
+                    + shorten(safe(sf.reason())));
         }
         out.flush();
         if (out.checkError()) {

@@ -18,6 +18,11 @@ public interface RuleContext {
 
     Optional<SourceFile> file(String path);
 
+    /** Where the archive reads differently depending on the tool (see {@link ParserDifferential}). */
+    default List<ParserDifferential> parserDifferentials() {
+        return List.of();
+    }
+
     Limits limits();
 
     /**

@@ -1,6 +1,11 @@
 package dev.kingsnake.spi;
 
+import dev.kingsnake.spi.facts.FactKey;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.List;
+import java.util.Optional;
 
 /** A file of the package, in memory. Decoded payload layers are files too ({@code setup.py#layer1}). */
 public interface SourceFile {
@@ -10,8 +15,26 @@ public interface SourceFile {
 
     FileKind kind();
 
-    /** The raw bytes; shared for speed, never modify them. */
+    /**
+     * The raw bytes; shared for speed, never modify them. For a file that is not code or metadata (a native
+     * library, data) and larger than 16 KiB, only its first bytes: such files are streamed through, see
+     * {@link #size()} and {@link #sha256()}.
+     */
     byte[] bytes();
+
+    /** Bytes of the whole file (more than {@code bytes().length} when only its first bytes are kept). */
+    default long size() {
+        return bytes().length;
+    }
+
+    /** SHA-256 of the whole file; empty when a limit stopped reading it before its end. */
+    default Optional<byte[]> sha256() {
+        try {
+            return Optional.of(MessageDigest.getInstance("SHA-256").digest(bytes()));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+    }
 
     /** The content as text (declared encoding, else UTF-8, undecodable bytes replaced). */
     String text();
@@ -24,6 +47,12 @@ public interface SourceFile {
 
     /** For decoded layers, where the outermost encoded literal is; for real files, this file at line 0. */
     Location origin();
+
+    /**
+     * A fact about this file, computed on first use and shared by every rule that asks for it while the file
+     * is scanned (see {@link dev.kingsnake.spi.facts}).
+     */
+    <T> T fact(FactKey<T> key);
 
     /** The archive entry this file is, or was decoded from: {@code pkg/setup.py#layer2} is {@code pkg/setup.py}. */
     default String entryPath() {

@@ -7,6 +7,7 @@ import dev.kingsnake.Inputs;
 import dev.kingsnake.Scanner;
 import dev.kingsnake.eval.Evaluation;
 import dev.kingsnake.eval.Labels;
+import dev.kingsnake.eval.Latency;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -19,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -94,6 +96,7 @@ final class EvalCommand implements Callable<Integer> {
         resetPeakHeap();
         long start = System.nanoTime();
         long[] bytes = new long[2];
+        List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
         try (ConsoleProgress progress = ConsoleProgress.open(true)) {
             long submitted = 0;
             for (boolean isMalicious : new boolean[] {true, false}) {
@@ -103,6 +106,7 @@ final class EvalCommand implements Callable<Integer> {
                     eval.add(Evaluation.sample(r, campaign, isMalicious, TOP_FINDINGS));
                     bytes[0] += r.stats().compressedBytes();
                     bytes[1] += r.stats().uncompressedBytes();
+                    latencies.add(r.stats().elapsedMillis());
                     observeHeap();
                     progress.print(() -> { });
                 })) {
@@ -132,6 +136,9 @@ final class EvalCommand implements Callable<Integer> {
         out.printf("throughput: %d packages in %.1f s = %.1f packages/s; %.1f MB/s compressed, %.1f MB/s uncompressed; "
                         + "peak heap %d MB%n", packages, seconds, packages / seconds, bytes[0] / seconds / 1e6,
                 bytes[1] / seconds / 1e6, peakHeap / (1024 * 1024));
+        Latency latency = Latency.of(latencies);
+        out.printf("latency per package: p50 %d ms, p90 %d ms, p99 %d ms, max %d ms%n", latency.p50Millis(),
+                latency.p90Millis(), latency.p99Millis(), latency.maxMillis());
         Map<String, List<Evaluation.Sample>> missed = eval.missed(threshold);
         List<Evaluation.Sample> fps = eval.falsePositives(threshold);
         if (!missed.isEmpty()) {
@@ -173,6 +180,7 @@ final class EvalCommand implements Callable<Integer> {
             doc.put("compressedBytes", bytes[0]);
             doc.put("uncompressedBytes", bytes[1]);
             doc.put("peakHeapBytes", peakHeap);
+            doc.put("latency", latency);
             doc.put("missed", missed);
             doc.put("falsePositives", fps);
             doc.put("sweep", table);

@@ -1,14 +1,18 @@
 package dev.kingsnake.cli;
 
+import dev.kingsnake.Baseline;
 import dev.kingsnake.BatchScanner;
 import dev.kingsnake.Inputs;
 import dev.kingsnake.ScanResult;
 import dev.kingsnake.Scanner;
+import dev.kingsnake.Suppressions;
 import dev.kingsnake.Verdict;
+import dev.kingsnake.report.PypiReport;
 import dev.kingsnake.report.ReportFormat;
 import dev.kingsnake.report.ReportSettings;
 import dev.kingsnake.report.ReportWriter;
 import dev.kingsnake.report.ScanSummary;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -20,9 +24,12 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
@@ -41,8 +48,9 @@ import java.util.function.Consumer;
                         + "of its own, and every project directory found in it is one package.",
                 ""},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:no package reached --fail-on", "1:at least one package reached --fail-on (default: MALICIOUS)",
-                "2:usage or I/O error (missing PATH, unreadable directory, output not writable)"})
+        exitCodeList = {"0:no package reached --fail-on", "1:at least one package reached --fail-on (default: MALICIOUS),"
+                + " or was partial or ERROR with --fail-on-partial",
+                "2:usage or I/O error (missing PATH, unreadable directory, output not writable), or a --submit not accepted"})
 final class ScanCommand implements Callable<Integer> {
     /** Verdicts that make the exit code 1. */
     enum FailOn { MALICIOUS, SUSPICIOUS }
@@ -53,8 +61,8 @@ final class ScanCommand implements Callable<Integer> {
     @Parameters(paramLabel = "PATH", arity = "1..*", description = "Archives, .py files or directories.")
     List<Path> paths;
 
-    @Option(names = {"-f", "--format"}, paramLabel = "FORMAT",
-            description = "text, json, jsonl or sarif. Default: ${DEFAULT-VALUE}.")
+    @Option(names = {"-f", "--format"}, paramLabel = "FORMAT", converter = FormatName.class,
+            description = "text, json, jsonl, sarif, html or pypi-report. Default: text.")
     ReportFormat format = ReportFormat.TEXT;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the report to FILE instead of standard output.")
@@ -73,12 +81,57 @@ final class ScanCommand implements Callable<Integer> {
             description = "Exit with 1 if any package is at least this bad: MALICIOUS or SUSPICIOUS. Default: ${DEFAULT-VALUE}.")
     FailOn failOn = FailOn.MALICIOUS;
 
+    @Option(names = "--fail-on-partial",
+            description = "Also exit with 1 if any package was not scanned whole (a limit or the time bound cut it"
+                    + " short) or could not be scanned at all (ERROR).")
+    boolean failOnPartial;
+
     @Option(names = {"-q", "--quiet"},
             description = "No progress bar; in text format, leave out BENIGN packages without findings or diagnostics.")
     boolean quiet;
 
+    @Option(names = "--suppressions", paramLabel = "FILE",
+            description = "TOML file of findings to set aside ([[suppress]] rule, path glob and/or sha256, reason); "
+                    + "they stay in the report marked as suppressed and out of the score.")
+    Path suppressionsFile;
+
+    @Option(names = "--baseline", paramLabel = "FILE",
+            description = "Set aside the findings recorded in FILE (see --write-baseline): only new findings count.")
+    Path baselineFile;
+
+    @Option(names = "--write-baseline", paramLabel = "FILE",
+            description = "Record every finding of this scan, suppressed or not, in FILE for later --baseline runs.")
+    Path writeBaselineFile;
+
+    @Option(names = "--source-url", paramLabel = "URL",
+            description = "PyPI download URL of a scanned file (https://files.pythonhosted.org/packages/.../FILE), "
+                    + "matched by file name; pypi-report then links the evidence on inspector.pypi.io. Repeatable.")
+    List<String> sourceUrls = new ArrayList<>();
+
+    @Option(names = "--submit",
+            description = "Send each MALICIOUS package's observation to PyPI's observation API with the token in $"
+                    + PypiSubmitter.TOKEN_VARIABLE + ". Without it nothing is sent (the pypi-report format shows "
+                    + "exactly what would be).")
+    boolean submit;
+
+    @Option(names = "--pypi-url", paramLabel = "URL",
+            description = "Base URL of the PyPI API for --submit. Default: ${DEFAULT-VALUE}.")
+    URI pypiUrl = URI.create("https://pypi.org/");
+
     @Mixin
     ScannerOptions scannerOptions;
+
+    /** Format names as written in the docs: pypi-report for PYPI_REPORT. */
+    static final class FormatName implements CommandLine.ITypeConverter<ReportFormat> {
+        @Override
+        public ReportFormat convert(String value) {
+            try {
+                return ReportFormat.valueOf(value.trim().replace('-', '_').toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException("expected text, json, jsonl, sarif, html or pypi-report");
+            }
+        }
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -93,9 +146,23 @@ final class ScanCommand implements Callable<Integer> {
                 return KingsnakeCommand.EXIT_ERROR;
             }
         }
-        Scanner scanner = scannerOptions.scanner();
+        Suppressions suppressions;
+        try {
+            suppressions = suppressions();
+        } catch (IOException e) {
+            err.println("kingsnake: " + KingsnakeCommand.message(e));
+            return KingsnakeCommand.EXIT_ERROR;
+        }
+        String token = System.getenv(PypiSubmitter.TOKEN_VARIABLE);
+        if (submit && (token == null || token.isBlank())) {
+            err.println("kingsnake: --submit needs a PyPI API token in $" + PypiSubmitter.TOKEN_VARIABLE);
+            return KingsnakeCommand.EXIT_ERROR;
+        }
+        Scanner scanner = scannerOptions.scanner(suppressions);
+        Baseline.Builder baseline = new Baseline.Builder();
         ReportSettings settings = new ReportSettings(KingsnakeCommand.version(), scanner.threshold(),
-                scanner.rules(), quiet);
+                scanner.rules(), quiet, sourceUrls);
+        List<PypiReport> toSubmit = new ArrayList<>();
 
         OutputStream out;
         if (output != null) {
@@ -121,7 +188,13 @@ final class ScanCommand implements Callable<Integer> {
                     .order(ordered ? BatchScanner.Order.INPUT : BatchScanner.Order.COMPLETION);
             try (BatchScanner batch = batchBuilder.start(r -> {
                 tally.add(r);
-                if (reaches(r.verdict())) {
+                if (writeBaselineFile != null) {
+                    baseline.add(r);
+                }
+                if (submit && r.verdict() == Verdict.MALICIOUS) {
+                    toSubmit.add(PypiReport.of(r, settings, sourceUrls));
+                }
+                if (reaches(r)) {
                     failed[0] = true;
                 }
                 progress.print(() -> {
@@ -159,6 +232,14 @@ final class ScanCommand implements Callable<Integer> {
         } catch (IOException e) {
             return reportFailed(err, e, out);
         }
+        if (writeBaselineFile != null) {
+            try {
+                baseline.build().write(writeBaselineFile);
+            } catch (IOException e) {
+                err.println("kingsnake: cannot write " + writeBaselineFile + ": " + KingsnakeCommand.message(e));
+                return KingsnakeCommand.EXIT_ERROR;
+            }
+        }
         try {
             if (output != null) {
                 out.close();
@@ -168,10 +249,33 @@ final class ScanCommand implements Callable<Integer> {
         } catch (IOException e) {
             return reportFailed(err, e, out);
         }
+        if (submit && new PypiSubmitter(pypiUrl, token).submit(toSubmit, err) > 0) {
+            return KingsnakeCommand.EXIT_ERROR;
+        }
         if (failed[0]) {
             return KingsnakeCommand.EXIT_MALICIOUS;
         }
         return unreadable.get() ? KingsnakeCommand.EXIT_ERROR : KingsnakeCommand.EXIT_CLEAN;
+    }
+
+    /** The user's suppression file and baseline, read before anything is scanned. */
+    private Suppressions suppressions() throws IOException {
+        Suppressions s = Suppressions.NONE;
+        if (suppressionsFile != null) {
+            try {
+                s = Suppressions.read(suppressionsFile);
+            } catch (IOException e) {
+                throw new IOException("cannot read --suppressions " + suppressionsFile + ": " + e.getMessage(), e);
+            }
+        }
+        if (baselineFile != null) {
+            try {
+                s = s.withBaseline(Baseline.read(baselineFile));
+            } catch (IOException e) {
+                throw new IOException("cannot read --baseline " + baselineFile + ": " + e.getMessage(), e);
+            }
+        }
+        return s;
     }
 
     /** {@link Inputs#expand}, with a root that vanished or cannot be read reported like an unreadable directory. */
@@ -213,7 +317,9 @@ final class ScanCommand implements Callable<Integer> {
         counter.start();
     }
 
-    private boolean reaches(Verdict v) {
-        return v == Verdict.MALICIOUS || (failOn == FailOn.SUSPICIOUS && v == Verdict.SUSPICIOUS);
+    private boolean reaches(ScanResult r) {
+        Verdict v = r.verdict();
+        return v == Verdict.MALICIOUS || (failOn == FailOn.SUSPICIOUS && v == Verdict.SUSPICIOUS)
+                || failOnPartial && (r.partial() || v == Verdict.ERROR);
     }
 }

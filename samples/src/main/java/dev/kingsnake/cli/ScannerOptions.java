@@ -2,6 +2,7 @@ package dev.kingsnake.cli;
 
 import dev.kingsnake.Limits;
 import dev.kingsnake.Scanner;
+import dev.kingsnake.Suppressions;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -36,12 +37,16 @@ public final class ScannerOptions {
     List<String> disabledRules = new ArrayList<>();
 
     @Option(names = "--limit-total-bytes", paramLabel = "SIZE", converter = SizeConverter.class,
-            description = "Uncompressed bytes read from one package, nested archives included. Default: ${DEFAULT-VALUE}.")
+            description = "Uncompressed bytes decompressed from one package, nested archives and skipped data included. Default: ${DEFAULT-VALUE}.")
     ByteSize totalBytes = new ByteSize(DEFAULTS.maxTotalBytes());
 
     @Option(names = "--limit-entry-bytes", paramLabel = "SIZE", converter = SizeConverter.class,
-            description = "Uncompressed bytes read from one archive entry. Default: ${DEFAULT-VALUE}.")
+            description = "Bytes of one code or metadata entry kept in memory (the rest is hashed and skipped). Default: ${DEFAULT-VALUE}.")
     ByteSize entryBytes = new ByteSize(DEFAULTS.maxEntryBytes());
+
+    @Option(names = "--limit-retained-bytes", paramLabel = "SIZE", converter = SizeConverter.class,
+            description = "Bytes of one package's entries kept in memory for analysis. Default: ${DEFAULT-VALUE}.")
+    ByteSize retainedBytes = new ByteSize(DEFAULTS.maxRetainedBytes());
 
     @Option(names = "--limit-entries", paramLabel = "N",
             description = "Entries read from one package, nested archives included. Default: ${DEFAULT-VALUE}.")
@@ -89,6 +94,7 @@ public final class ScannerOptions {
             return Limits.builder()
                     .maxTotalBytes(totalBytes.bytes())
                     .maxEntryBytes(entryBytes.bytes())
+                    .maxRetainedBytes(retainedBytes.bytes())
                     .maxEntries(entries)
                     .maxCompressionRatio(ratio)
                     .maxNestingDepth(depth)
@@ -111,7 +117,12 @@ public final class ScannerOptions {
 
     /** A scanner with these limits and threshold and every rule on the class path but the disabled ones. */
     public Scanner scanner() {
-        Scanner.Builder builder = Scanner.builder().limits(limits());
+        return scanner(Suppressions.NONE);
+    }
+
+    /** {@link #scanner()}, setting these findings aside. */
+    public Scanner scanner(Suppressions suppressions) {
+        Scanner.Builder builder = Scanner.builder().limits(limits()).suppressions(suppressions);
         if (!disabledRules.isEmpty()) {
             builder.rules(enabledRules());
         }

@@ -38,8 +38,10 @@ class EvalCommandTest {
         String text = out.toString(StandardCharsets.UTF_8);
         assertTrue(text.contains("per-campaign recall"), text);
         assertTrue(text.contains("| threshold |"), text);
+        assertTrue(text.matches("(?s).*latency per package: p50 \\d+ ms, p90 \\d+ ms, p99 \\d+ ms, max \\d+ ms.*"), text);
         JsonNode doc = new ObjectMapper().readTree(json.toFile());
         assertEquals(3, doc.get("packages").asInt());
+        assertTrue(doc.get("latency").get("maxMillis").asLong() >= doc.get("latency").get("p50Millis").asLong());
         assertEquals(2, doc.at("/figures/recall/total").asInt());
         assertEquals(1, doc.at("/figures/campaigns").asInt());
         assertEquals(1, doc.at("/figures/falsePositiveRate/total").asInt());

@@ -66,7 +66,7 @@ class KingsnakeCommandTest {
         return Files.writeString(p, text);
     }
 
-    private static List<String> names(JsonNode o) {
+    static List<String> names(JsonNode o) {
         List<String> out = new ArrayList<>();
         for (Iterator<String> it = o.fieldNames(); it.hasNext(); ) {
             out.add(it.next());
@@ -303,6 +303,21 @@ class KingsnakeCommandTest {
     }
 
     @Test
+    void aPartialScanSaysSoInTheVerdictColumnAndCanFailTheRun() throws IOException {
+        for (int i = 0; i < 5; i++) {
+            write("proj/m" + i + ".py", "x = " + i + "\n");
+        }
+        write("proj/setup.py", "from setuptools import setup\nsetup(name='p')\n");
+        String proj = tmp.resolve("proj").toString();
+        Run text = run("scan", "--limit-entries", "2", proj);
+        assertTrue(text.out().lines().anyMatch(l -> l.startsWith("BENIGN/PARTIAL ")), text.out());
+        assertEquals(0, text.code(), "a partial scan alone does not fail the run by default");
+        assertEquals(1, run("scan", "--fail-on-partial", "--limit-entries", "2", proj).code());
+        assertEquals(0, run("scan", "--fail-on-partial", proj).code(), "a whole benign scan passes");
+        assertTrue(run("scan", proj).out().lines().noneMatch(l -> l.contains("PARTIAL")));
+    }
+
+    @Test
     void sizesAndDurationsParse() {
         assertEquals(100L, SizeConverter.parse("100"));
         assertEquals(64L << 20, SizeConverter.parse("64M"));
@@ -352,7 +367,7 @@ class KingsnakeCommandTest {
         Run h = run("scan", "--help");
         assertEquals(0, h.code());
         assertTrue(h.out().contains("--limit-decoded-package-bytes"), h.out());
-        assertTrue(h.out().contains("Default: 512M"), h.out());
+        assertTrue(h.out().contains("Default: 256M"), h.out());
     }
 
     /**

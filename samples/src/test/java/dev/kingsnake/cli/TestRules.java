@@ -55,7 +55,8 @@ final class TestRules {
         public void check(RuleContext ctx, FindingSink sink) {
             for (SourceFile f : ctx.files()) {
                 if (f.text().contains(PROBE)) {
-                    sink.report(Location.file(f, Reach.UNKNOWN), "limits", ctx.limits().toString());
+                    sink.report(Location.file(f, Reach.UNKNOWN), "limits", "maxEntries=" + ctx.limits().maxEntries()
+                            + ", packageTimeout=" + ctx.limits().packageTimeout());
                 }
             }
         }

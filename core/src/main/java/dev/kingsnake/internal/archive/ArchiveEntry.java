@@ -1,13 +1,33 @@
 package dev.kingsnake.internal.archive;
 
+import java.util.Optional;
+
 /**
- * One file read from a package, in memory.
+ * One file read from a package.
  *
  * @param path       normalised path inside the package ("/" separators, no leading "./"); entries of nested
  *                   archives are prefixed with the nested archive's path and "!/"
  * @param rawPath    the path exactly as the archive wrote it
- * @param bytes      content as read (possibly cut off by a limit)
+ * @param bytes      content kept in memory: all of it for code and metadata (unless a limit cut it), only the
+ *                   first bytes of anything else (native libraries, data), which is streamed through
  * @param executable whether the archive marks it executable
+ * @param size       bytes the entry holds (read through to its end, or up to where a limit stopped reading)
+ * @param sha256     SHA-256 of the whole entry; empty when a limit stopped reading it before its end
  */
-public record ArchiveEntry(String path, String rawPath, byte[] bytes, boolean executable) {
+public record ArchiveEntry(String path, String rawPath, byte[] bytes, boolean executable, long size,
+                           Optional<byte[]> sha256) {
+
+    /** An entry held whole in memory. */
+    public ArchiveEntry(String path, String rawPath, byte[] bytes, boolean executable) {
+        this(path, rawPath, bytes, executable, bytes.length, Optional.of(digest(bytes)));
+    }
+
+    /** Whether {@link #bytes} holds the whole entry. */
+    public boolean whole() {
+        return bytes.length == size;
+    }
+
+    private static byte[] digest(byte[] bytes) {
+        return Unpacking.sha256().digest(bytes);
+    }
 }

@@ -13,6 +13,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
@@ -31,8 +32,10 @@ import java.util.Objects;
  * is followed, nothing is executed, and every {@link Limits} bound is enforced on bytes actually read.
  * Damaged or hostile input becomes diagnostics on the result; {@code read} does not throw.
  *
- * <p>Inputs up to {@code maxTotalBytes} are loaded whole, so zips are read through their central directory
- * (what pip does); larger inputs are streamed, and a zip among them is read through its local headers.
+ * <p>Zips are read through their central directory (what pip does): from memory when the input is at most
+ * {@code maxEntryBytes}, through a file channel when it is a larger file. A larger stream is read front to back,
+ * a zip among them through its local headers. Whatever the input's size, only one entry is read at a time and
+ * only code and metadata are kept whole (see {@link FileClassifier}).
  * Thread-safe: each call keeps its own state.
  */
 public final class ArchiveReader {
@@ -60,6 +63,15 @@ public final class ArchiveReader {
             String name = path.getFileName() == null ? path.toString() : path.getFileName().toString();
             if (size <= inMemoryLimit()) {
                 return readBytes(session, name, Files.readAllBytes(path));
+            }
+            byte[] head;
+            try (InputStream in = Files.newInputStream(path)) {
+                head = in.readNBytes(Format.SNIFF_BYTES);
+            }
+            if (Format.sniff(head, head.length) == Format.ZIP) {
+                boolean clean = session.readers().readZip(() -> Files.newByteChannel(path, StandardOpenOption.READ),
+                        "", 0);
+                return session.result(zipKind(session, name), size, clean);
             }
             try (InputStream in = Files.newInputStream(path)) {
                 return readStream(session, name, in, size);
@@ -91,8 +103,9 @@ public final class ArchiveReader {
         }
     }
 
+    /** Inputs up to this size are read into memory at once; larger ones are read through a channel or streamed. */
     private int inMemoryLimit() {
-        return (int) Math.min(limits.maxTotalBytes(), MAX_IN_MEMORY);
+        return (int) Math.min(limits.maxEntryBytes(), MAX_IN_MEMORY);
     }
 
     /** A bug in a library or in this reader still ends as a diagnostic, keeping what was read. */
@@ -104,7 +117,7 @@ public final class ArchiveReader {
     private UnpackedPackage readBytes(Unpacking session, String name, byte[] data) {
         Format format = Format.sniff(data, data.length);
         if (format == Format.ZIP) {
-            boolean clean = session.readers().readZip(data, "", name, 0);
+            boolean clean = session.readers().readZip(data, "", 0);
             return session.result(zipKind(session, name), data.length, clean);
         }
         CountingInputStream raw = new CountingInputStream(new ByteArrayInputStream(data));
@@ -120,11 +133,31 @@ public final class ArchiveReader {
         Format format = Format.sniff(head, head.length);
         if (format == Format.ZIP) {
             boolean clean = session.readers().readZipStream(buffered, "", 0);
+            if (size < 0) {
+                skipRest(buffered);
+            }
             return session.result(zipKind(session, name), size >= 0 ? size : raw.count(), clean);
         }
         UnpackedPackage p = readFormat(session, name, format, buffered, -1, head);
-        return size >= 0 ? p : new UnpackedPackage(p.kind(), p.entries(), p.diagnostics(), raw.count(),
-                p.uncompressedBytes(), p.readable());
+        if (size >= 0) {
+            return p;
+        }
+        skipRest(buffered);
+        return new UnpackedPackage(p.kind(), p.entries(), p.diagnostics(), raw.count(),
+                p.uncompressedBytes(), p.readable(), p.differentials());
+    }
+
+    /**
+     * Reads to the end of an input whose size is not known (what a reader stopped before: a zip's central
+     * directory, the rest after a limit), at most {@code maxTotalBytes}, to count it.
+     */
+    private void skipRest(InputStream in) throws IOException {
+        byte[] scratch = new byte[Unpacking.CHUNK];
+        long left = limits.maxTotalBytes();
+        int r;
+        while (left > 0 && (r = in.read(scratch, 0, (int) Math.min(scratch.length, left))) > 0) {
+            left -= r;
+        }
     }
 
     /** Everything but a zip, which needs random access when it is available. */
@@ -163,7 +196,7 @@ public final class ArchiveReader {
                 String path = session.entryPath("", name, 0);
                 CountingInputStream raw = new CountingInputStream(in);
                 Unpacking.Content c = session.readContent(raw, path, size, true, raw::count, false);
-                session.addFile(path, name, c.bytes(), false, 0);
+                session.addFile(path, name, c, false, 0);
                 if (looksLikeArchiveName(name)) {
                     session.unreadable("", "named like an archive but holds plain text; scanned as a single file");
                 }
@@ -272,7 +305,7 @@ public final class ArchiveReader {
         try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
             CountingInputStream raw = new CountingInputStream(in);
             Unpacking.Content c = session.readContent(raw, path, size, true, raw::count, false);
-            session.addFile(path, rel, c.bytes(), executable(file), 0);
+            session.addFile(path, rel, c, executable(file), 0);
             return c.stop();
         } catch (IOException e) {
             session.diagnose(DiagnosticCode.IO_ERROR, path, Unpacking.describe(e));

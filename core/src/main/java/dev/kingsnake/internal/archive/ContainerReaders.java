@@ -14,6 +14,10 @@ import org.apache.commons.compress.utils.InputStreamStatistics;
 import org.apache.commons.compress.utils.SeekableInMemoryByteChannel;
 
 import java.io.ByteArrayInputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.StandardCharsets;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -22,6 +26,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.LongSupplier;
 
@@ -35,6 +40,8 @@ final class ContainerReaders {
     /** A zip central directory record is at least this long; bounds how many entries a zip can list. */
     private static final int MIN_CENTRAL_RECORD = 46;
     private static final int LOCAL_HEADER = 30;
+    private static final int END_RECORD = 22;
+    private static final int MAX_COMMENT = 0xffff;
     /** Deflate cannot expand more than about 1032:1; a larger declared size is not trusted for sizing. */
     private static final long DEFLATE_MAX_RATIO = 1100;
     private static final int AES_METHOD = 99;
@@ -50,7 +57,7 @@ final class ContainerReaders {
     void openNested(byte[] bytes, Format format, String path, int depth) {
         String prefix = path + "!/";
         switch (format) {
-            case ZIP -> readZip(bytes, prefix, Unpacking.lastSegment(path), depth);
+            case ZIP -> readZip(bytes, prefix, depth);
             case TAR -> {
                 CountingInputStream raw = new CountingInputStream(new ByteArrayInputStream(bytes));
                 readTar(raw, raw::count, true, prefix, depth, "tar");
@@ -91,19 +98,18 @@ final class ContainerReaders {
                 case XZ -> new XZCompressorInputStream(raw, true, XZ_MEMORY_LIMIT_KIB);
                 default -> throw new IllegalArgumentException("not a compressed format: " + format);
             };
-            DecompressedStream out = new DecompressedStream(decoder, raw, session, where);
+            DecompressedStream out = new DecompressedStream(decoder, session, where);
             byte[] head = out.peek(Format.SNIFF_BYTES);
             inner = Format.sniff(head, head.length);
             if (inner == Format.TAR) {
-                // Each layer checks its own ratio: this stream checks the compressor's over the whole stream, the tar
-                // reader checks each entry against the tar bytes it consumed (a sparse entry expands from nothing).
-                // Against raw compressed bytes a single entry's share is not measurable: the decoder reads ahead.
-                boolean clean = readTar(out, out::produced, false, prefix, depth, format.label() + "-compressed tar");
+                // Each tar entry's ratio is judged against the compressed bytes consumed while it was read: the
+                // decoder's read-ahead (a few KiB) is noise once the entry has produced the 1 MiB the check waits for.
+                boolean clean = readTar(out, raw::count, false, prefix, depth, format.label() + "-compressed tar");
                 return new Decompressed(inner, clean);
             }
             String path = session.entryPath(prefix, Unpacking.withoutCompressionSuffix(name), depth);
             Unpacking.Content c = session.readContent(out, path, -1, false, raw::count, false);
-            session.addFile(path, prefix + Unpacking.withoutCompressionSuffix(name), c.bytes(), false, depth);
+            session.addFile(path, prefix + Unpacking.withoutCompressionSuffix(name), c, false, depth);
             return new Decompressed(inner, c.stop() != Unpacking.Stop.BROKEN);
         } catch (IOException | RuntimeException e) {
             if (LimitReached.in(e) == null) {
@@ -140,8 +146,9 @@ final class ContainerReaders {
                     continue;
                 }
                 long declared = e.isSparse() ? -1 : e.getSize();
-                Unpacking.Content c = session.readContent(tar, path, declared, countHere, compressedPos, true);
-                session.addFile(path, prefix + raw, c.bytes(), (e.getMode() & UNIX_EXECUTABLE) != 0, depth);
+                // a cut entry is not drained here: the tar reader skips the rest itself, through the metered stream
+                Unpacking.Content c = session.readContent(tar, path, declared, countHere, compressedPos, false);
+                session.addFile(path, prefix + raw, c, (e.getMode() & UNIX_EXECUTABLE) != 0, depth);
                 if (c.stop() != Unpacking.Stop.NONE) {
                     return c.stop() != Unpacking.Stop.BROKEN;
                 }
@@ -159,29 +166,44 @@ final class ContainerReaders {
 
     // ------------------------------------------------------------------ zip
 
+    /** Opens the bytes of a zip for random access; each call gives a new channel at position 0. */
+    @FunctionalInterface
+    interface ZipSource {
+        SeekableByteChannel open() throws IOException;
+    }
+
+    /** Reads a zip held in memory; see {@link #readZip(ZipSource, String, int)}. */
+    boolean readZip(byte[] data, String prefix, int depth) {
+        return readZip(() -> new SeekableInMemoryByteChannel(data), prefix, depth);
+    }
+
     /**
-     * Reads a zip held in memory the way pip does: through its central directory (the authoritative list of
-     * entries), each entry's data located through its local header, which must carry the same name and must
-     * not overlap the next entry. Falls back to reading local headers in order (salvaging what precedes the
-     * damage) when the central directory is missing or broken, or lists more records than maxEntries.
+     * Reads a zip the way pip does: through its central directory (the authoritative list of entries), each
+     * entry's data located through its local header, which must not overlap the next entry. A local header that
+     * names the entry differently is a parser differential: the entry is scanned under both names. Falls back to
+     * reading local headers in order (salvaging what precedes the damage) when the central directory is missing
+     * or broken, or lists more records than maxEntries. Only one entry's data is in memory at a time.
      */
-    boolean readZip(byte[] data, String prefix, String name, int depth) {
+    boolean readZip(ZipSource source, String prefix, int depth) {
         String where = containerFile(prefix);
-        if (data.length / MIN_CENTRAL_RECORD > session.limits().maxEntries()
-                && countCentralRecords(data) > session.limits().maxEntries()) {
-            return readZipStream(new ByteArrayInputStream(data), prefix, depth);
-        }
         ZipFile zip;
+        SeekableByteChannel data = null;
         try {
+            data = source.open();
+            if (centralRecordsMayExceed(data, session.limits().maxEntries())) {
+                data.close();
+                return readZipStream(source, prefix, depth);
+            }
             zip = ZipFile.builder()
-                    .setSeekableByteChannel(new SeekableInMemoryByteChannel(data))
+                    .setSeekableByteChannel(data)
                     .setUseUnicodeExtraFields(true)
                     .setIgnoreLocalFileHeader(true)
                     .get();
         } catch (IOException | RuntimeException e) {
             session.unreadable(where, "zip central directory is missing or corrupt (" + Unpacking.describe(e)
                     + "); entries are read from their local headers instead");
-            readZipStream(new ByteArrayInputStream(data), prefix, depth);
+            closeQuietly(data);
+            readZipStream(source, prefix, depth);
             return false;
         }
         boolean clean = true;
@@ -195,6 +217,9 @@ final class ContainerReaders {
                 session.unreadable(where, overlapping.size() + " zip entries (first: '"
                         + EntryPath.printable(first.getName()) + "') have data that runs into the next entry's"
                         + " header: an overlapping-entry zip bomb; they are not read (pip refuses them too)");
+                session.differential(session.entryPath(prefix, first.getName(), depth), overlapping.size()
+                        + " zip entries have data that runs into the next entry's header: tools that read the"
+                        + " local headers in order and tools that follow the central directory see different files");
             }
             for (ZipArchiveEntry e : list) {
                 session.admitEntry(where);
@@ -204,7 +229,8 @@ final class ContainerReaders {
                     continue;
                 }
                 String path = session.entryPath(prefix, raw, depth);
-                if (!localHeaderMatches(data, e, path)) {
+                Optional<String> localName = localName(data, e, path);
+                if (localName == null) {
                     clean = false;
                     continue;
                 }
@@ -237,7 +263,14 @@ final class ContainerReaders {
                     clean = false;
                     continue;
                 }
-                session.addFile(path, prefix + raw, c.bytes(), executable(e), depth);
+                session.addFile(path, prefix + raw, c, executable(e), depth);
+                if (localName.isPresent() && c.stop() != Unpacking.Stop.PACKAGE) {
+                    // a tool that reads local headers extracts the same bytes under the local name
+                    String local = session.entryPath(prefix, localName.get(), depth);
+                    if (!local.equals(path)) {
+                        session.addFile(local, prefix + localName.get(), c, executable(e), depth);
+                    }
+                }
                 if (c.stop() == Unpacking.Stop.PACKAGE) {
                     break;
                 }
@@ -251,6 +284,25 @@ final class ContainerReaders {
             session.unreadable(where, "zip is corrupt" + (read > 0 ? " after " + read + " entries" : "") + ": "
                     + Unpacking.describe(ex));
             return false;
+        }
+    }
+
+    private boolean readZipStream(ZipSource source, String prefix, int depth) {
+        try (SeekableByteChannel again = source.open()) {
+            return readZipStream(Channels.newInputStream(again), prefix, depth);
+        } catch (IOException e) {
+            session.unreadable(containerFile(prefix), "zip cannot be reopened: " + Unpacking.describe(e));
+            return false;
+        }
+    }
+
+    private static void closeQuietly(SeekableByteChannel c) {
+        try {
+            if (c != null) {
+                c.close();
+            }
+        } catch (IOException e) {
+            // nothing was written; the reading that failed is already reported
         }
     }
 
@@ -280,7 +332,7 @@ final class ContainerReaders {
                 }
                 Unpacking.Content c = session.readContent(zip, path, plausibleSize(e), true, zip::getCompressedCount,
                         true);
-                session.addFile(path, prefix + raw, c.bytes(), executable(e), depth);
+                session.addFile(path, prefix + raw, c, executable(e), depth);
                 if (c.stop() != Unpacking.Stop.NONE) {
                     return c.stop() != Unpacking.Stop.BROKEN;
                 }
@@ -316,46 +368,57 @@ final class ContainerReaders {
         return e.getPlatform() == ZipArchiveEntry.PLATFORM_UNIX && (e.getUnixMode() & UNIX_EXECUTABLE) != 0;
     }
 
-    /** Checks an entry's local header: it must exist and name the entry as the central directory does. */
-    private boolean localHeaderMatches(byte[] data, ZipArchiveEntry e, String path) {
+    /**
+     * Checks an entry's local header: null when it is missing or truncated (the entry is not read), the name
+     * it gives when that differs from the central directory's (a parser differential, recorded), else empty.
+     */
+    private Optional<String> localName(SeekableByteChannel data, ZipArchiveEntry e, String path) throws IOException {
         long off = e.getLocalHeaderOffset();
-        if (off < 0 || off > data.length - LOCAL_HEADER || data[(int) off] != 'P' || data[(int) off + 1] != 'K'
-                || data[(int) off + 2] != 3 || data[(int) off + 3] != 4) {
+        byte[] header = off < 0 ? new byte[0] : readAt(data, off, LOCAL_HEADER);
+        if (header.length < LOCAL_HEADER || header[0] != 'P' || header[1] != 'K' || header[2] != 3 || header[3] != 4) {
             session.unreadable(path, "zip entry has no local header at offset " + off + "; the entry is not read");
-            return false;
+            return null;
         }
-        int at = (int) off;
-        int nameLength = u16(data, at + 26);
-        byte[] central = e.getRawName();
-        if (at + LOCAL_HEADER + nameLength > data.length) {
+        int nameLength = u16(header, 26);
+        byte[] local = readAt(data, off + LOCAL_HEADER, nameLength);
+        if (local.length < nameLength) {
             session.unreadable(path, "zip local header is truncated; the entry is not read");
-            return false;
+            return null;
         }
-        byte[] local = Arrays.copyOfRange(data, at + LOCAL_HEADER, at + LOCAL_HEADER + nameLength);
-        if (central != null && !Arrays.equals(central, local)) {
-            session.diagnose(DiagnosticCode.UNSAFE_PATH, path, "zip local header names the entry '"
-                    + EntryPath.printable(new String(local, java.nio.charset.StandardCharsets.UTF_8))
-                    + "' but the central directory names it '" + EntryPath.printable(e.getName())
-                    + "'; scanned under the central directory's name, as pip reads it");
+        byte[] central = e.getRawName();
+        if (central == null || Arrays.equals(central, local)) {
+            return Optional.empty();
         }
-        return true;
+        String localText = new String(local, StandardCharsets.UTF_8);
+        session.diagnose(DiagnosticCode.UNSAFE_PATH, path, "zip local header names the entry '"
+                + EntryPath.printable(localText) + "' but the central directory names it '"
+                + EntryPath.printable(e.getName()) + "'; scanned under both names");
+        session.differential(path, "the zip's local header names this entry '" + EntryPath.printable(localText)
+                + "' while its central directory names it '" + EntryPath.printable(e.getName()) + "': tools that"
+                + " read local headers extract it under the other name");
+        return Optional.of(localText);
     }
 
     /**
      * Entries whose compressed data runs past the start of the next local header (in offset order), like
      * Python's zipfile "Overlapped entries" check: the construction of non-recursive zip bombs.
      */
-    private static Set<ZipArchiveEntry> overlapping(List<ZipArchiveEntry> list, byte[] data) {
+    private static Set<ZipArchiveEntry> overlapping(List<ZipArchiveEntry> list, SeekableByteChannel data)
+            throws IOException {
         Set<ZipArchiveEntry> out = Collections.newSetFromMap(new IdentityHashMap<>());
         List<ZipArchiveEntry> byOffset = new ArrayList<>(list);
         byOffset.sort(Comparator.comparingLong(ZipArchiveEntry::getLocalHeaderOffset));
         for (int i = 0; i + 1 < byOffset.size(); i++) {
             ZipArchiveEntry e = byOffset.get(i);
             long off = e.getLocalHeaderOffset();
-            if (e.isDirectory() && e.getCompressedSize() <= 0 || off < 0 || off > data.length - LOCAL_HEADER) {
+            if (e.isDirectory() && e.getCompressedSize() <= 0 || off < 0) {
                 continue;
             }
-            long dataStart = off + LOCAL_HEADER + u16(data, (int) off + 26) + u16(data, (int) off + 28);
+            byte[] header = readAt(data, off, LOCAL_HEADER);
+            if (header.length < LOCAL_HEADER) {
+                continue;
+            }
+            long dataStart = off + LOCAL_HEADER + u16(header, 26) + u16(header, 28);
             long dataEnd = dataStart + Math.max(0, e.getCompressedSize());
             if (dataEnd > byOffset.get(i + 1).getLocalHeaderOffset()) {
                 out.add(e);
@@ -364,14 +427,62 @@ final class ContainerReaders {
         return out;
     }
 
-    private static int countCentralRecords(byte[] data) {
-        int count = 0;
-        for (int i = 0; i + 3 < data.length; i++) {
-            if (data[i] == 'P' && data[i + 1] == 'K' && data[i + 2] == 1 && data[i + 3] == 2) {
-                count++;
+    /**
+     * Whether the central directory may list more than {@code max} records, bounding how many entry objects
+     * the zip library would build: counted in the central directory the end record points to (the whole input
+     * when there is no plausible end record), never more than that.
+     */
+    private static boolean centralRecordsMayExceed(SeekableByteChannel data, int max) throws IOException {
+        long size = data.size();
+        if (size / MIN_CENTRAL_RECORD <= max) {
+            return false;
+        }
+        long from = 0;
+        long to = size;
+        int tail = (int) Math.min(size, END_RECORD + MAX_COMMENT);
+        byte[] end = readAt(data, size - tail, tail);
+        for (int i = end.length - END_RECORD; i >= 0; i--) {
+            if (end[i] == 'P' && end[i + 1] == 'K' && end[i + 2] == 5 && end[i + 3] == 6) {
+                long cdSize = u32(end, i + 12);
+                long cdOffset = u32(end, i + 16);
+                if (cdSize != 0xffffffffL && cdOffset != 0xffffffffL && cdOffset + cdSize <= size) {
+                    from = cdOffset;
+                    to = cdOffset + cdSize;
+                }
+                break;
             }
         }
-        return count;
+        if ((to - from) / MIN_CENTRAL_RECORD <= max) {
+            return false;
+        }
+        int count = 0;
+        byte[] window = new byte[Unpacking.CHUNK + 3];
+        for (long at = from; at < to; at += Unpacking.CHUNK) {
+            byte[] part = readAt(data, at, (int) Math.min(window.length, to - at));
+            for (int i = 0; i + 3 < part.length && i < Unpacking.CHUNK; i++) {
+                if (part[i] == 'P' && part[i + 1] == 'K' && part[i + 2] == 1 && part[i + 3] == 2 && ++count > max) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Up to {@code n} bytes at {@code offset}; fewer at the end of the data. */
+    private static byte[] readAt(SeekableByteChannel data, long offset, int n) throws IOException {
+        if (offset < 0 || offset >= data.size()) {
+            return new byte[0];
+        }
+        ByteBuffer b = ByteBuffer.allocate((int) Math.min(n, data.size() - offset));
+        data.position(offset);
+        while (b.hasRemaining() && data.read(b) > 0) {
+            // read until full or end of data
+        }
+        return Arrays.copyOf(b.array(), b.position());
+    }
+
+    private static long u32(byte[] b, int at) {
+        return (u16(b, at) | (long) u16(b, at + 2) << 16) & 0xffffffffL;
     }
 
     private static int u16(byte[] b, int at) {

@@ -6,10 +6,10 @@ import java.util.Arrays;
 
 /**
  * The output of a decompressor, metered as it is handed to the reader above: every byte counts against the
- * package's total ({@code maxTotalBytes}, including data skipped between entries), the deadline is checked on
- * each read, and the stream as a whole stops once its ratio to the compressed bytes consumed passes
- * {@code maxCompressionRatio}. {@link #peek} looks at the first bytes (to judge the format) without
- * consuming them.
+ * package's total ({@code maxTotalBytes}, including data skipped between entries) and the deadline is checked on
+ * each read. The stream's own compression ratio stops nothing: a highly compressible entry early in a tarball
+ * must not hide the entries behind it, so the stream is read on within the total budget. {@link #peek} looks at
+ * the first bytes (to judge the format) without consuming them.
  */
 final class DecompressedStream extends InputStream {
     /**
@@ -19,7 +19,6 @@ final class DecompressedStream extends InputStream {
     private static final int DECODER_STEP = 4096;
 
     private final InputStream in;
-    private final CountingInputStream compressed;
     private final Unpacking session;
     private final String where;
     private long produced;
@@ -28,9 +27,8 @@ final class DecompressedStream extends InputStream {
     private int pendingPos;
     private IOException deferred;
 
-    DecompressedStream(InputStream in, CountingInputStream compressed, Unpacking session, String where) {
+    DecompressedStream(InputStream in, Unpacking session, String where) {
         this.in = in;
-        this.compressed = compressed;
         this.session = session;
         this.where = where;
     }
@@ -95,10 +93,6 @@ final class DecompressedStream extends InputStream {
         if (n > 0) {
             produced += n;
             session.consume(n);
-            if (produced > Unpacking.RATIO_FLOOR
-                    && produced > (double) session.limits().maxCompressionRatio() * Math.max(1, compressed.count())) {
-                throw trip(session.stopForStreamRatio(where, produced, compressed.count()));
-            }
         }
         return n;
     }

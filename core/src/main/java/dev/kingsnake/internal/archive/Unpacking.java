@@ -4,15 +4,19 @@ import dev.kingsnake.Diagnostic;
 import dev.kingsnake.DiagnosticCode;
 import dev.kingsnake.Limits;
 import dev.kingsnake.PackageKind;
+import dev.kingsnake.spi.ParserDifferential;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
+import java.util.Map;
+import java.util.Optional;
 import java.util.function.LongSupplier;
 
 /**
@@ -27,6 +31,8 @@ import java.util.function.LongSupplier;
 final class Unpacking {
     /** An entry (or stream) is judged by its compression ratio only once it has produced this much. */
     static final long RATIO_FLOOR = 1L << 20;
+    /** Bytes kept of an entry that is not code or metadata: enough to tell its format and kind. */
+    static final int SKIM_HEAD = 16 * 1024;
     /** Read granularity: limits and the deadline are checked at least this often. */
     static final int CHUNK = 64 * 1024;
     private static final int MAX_ARRAY = Integer.MAX_VALUE - 16;
@@ -49,7 +55,15 @@ final class Unpacking {
         PACKAGE
     }
 
-    record Content(byte[] bytes, Stop stop) {
+    /**
+     * One entry as read.
+     *
+     * @param bytes  the content kept: all of it, or its first bytes (see {@link #readContent})
+     * @param size   bytes the entry produced
+     * @param sha256 digest of all {@code size} bytes; empty when a limit stopped reading the entry before its end
+     * @param stop   what the container must do next
+     */
+    record Content(byte[] bytes, long size, Optional<byte[]> sha256, Stop stop) {
     }
 
     private final Limits limits;
@@ -57,10 +71,12 @@ final class Unpacking {
     private final long budgetNanos;
     private final List<ArchiveEntry> entries = new ArrayList<>();
     private final List<Diagnostic> diagnostics = new ArrayList<>();
-    private final Set<String> seenPaths = new HashSet<>();
+    private final Map<String, Optional<byte[]>> seenPaths = new HashMap<>();
+    private final List<ParserDifferential> differentials = new ArrayList<>();
     private final java.util.EnumMap<DiagnosticCode, Integer> perCode = new java.util.EnumMap<>(DiagnosticCode.class);
     private long processed;
     private long kept;
+    private long entryBytes;
     private int entryHeaders;
     private boolean stopped;
     private boolean wheelMarker;
@@ -108,7 +124,7 @@ final class Unpacking {
         perCode.clear();
         boolean readable = !entries.isEmpty() || clean && !stopped;
         return new UnpackedPackage(readable ? kind : PackageKind.UNKNOWN, entries, diagnostics, compressedBytes,
-                kept, readable);
+                entryBytes, readable, differentials);
     }
 
     // ------------------------------------------------------------------ limits
@@ -146,12 +162,6 @@ final class Unpacking {
     LimitReached stopForTotal(String where) {
         return stopPackage(where, "maxTotalBytes (" + limits.maxTotalBytes() + ") exceeded: the package expands"
                 + " to more bytes; reading stopped there and the rest is not scanned");
-    }
-
-    LimitReached stopForStreamRatio(String where, long produced, long compressed) {
-        limit(where, "maxCompressionRatio (" + limits.maxCompressionRatio() + ") exceeded: the compressed stream"
-                + " expanded " + produced + " bytes from " + compressed + "; the rest of it is not read");
-        return new LimitReached("maxCompressionRatio", false);
     }
 
     private LimitReached stopPackage(String where, String message) {
@@ -242,15 +252,25 @@ final class Unpacking {
     /**
      * Keeps a file read from the package, then opens it if it is itself an archive (up to
      * {@code maxNestingDepth}). Duplicate paths are all kept and scanned; each repeat gets an UNSAFE_PATH
-     * diagnostic because installers keep only the last copy while a scanner could look at the first.
+     * diagnostic because installers keep only the last copy while a scanner could look at the first, and a
+     * repeat with other content is a parser differential.
      */
-    void addFile(String path, String rawPath, byte[] bytes, boolean executable, int depth) {
-        if (!seenPaths.add(path)) {
+    void addFile(String path, String rawPath, Content c, boolean executable, int depth) {
+        Optional<byte[]> earlier = seenPaths.putIfAbsent(path, c.sha256());
+        if (earlier != null) {
             diagnose(DiagnosticCode.UNSAFE_PATH, path, "duplicate entry path '" + path + "': every copy is"
                     + " scanned, but an installer keeps only the last one");
+            boolean differs = earlier.isEmpty() || c.sha256().isEmpty()
+                    || !Arrays.equals(earlier.get(), c.sha256().get());
+            if (differs) {
+                differential(path, "the archive holds two entries named '" + EntryPath.printable(path) + "' with"
+                        + " different content: which one a tool extracts depends on the tool");
+            }
         }
-        entries.add(new ArchiveEntry(path, rawPath, bytes, executable));
+        byte[] bytes = c.bytes();
+        entries.add(new ArchiveEntry(path, rawPath, bytes, executable, c.size(), c.sha256()));
         kept += bytes.length;
+        entryBytes += c.size();
         Format nested = Format.magic(bytes, bytes.length);
         if (nested == null || !nested.container() || stopped) {
             return;
@@ -263,11 +283,20 @@ final class Unpacking {
         readers.openNested(bytes, nested, path, depth + 1);
     }
 
+    /** Records that two ways of reading the archive disagree about an entry (reported as a finding). */
+    void differential(String path, String description) {
+        if (differentials.size() < LISTED_PER_CODE) {
+            differentials.add(new ParserDifferential(path, description));
+        }
+    }
+
     // ------------------------------------------------------------------ content
 
     /**
      * Reads one entry's content within the limits. Never throws: damage and limits become diagnostics and a
-     * {@link Stop}, and whatever was read is returned.
+     * {@link Stop}, and whatever was read is returned. Code and metadata (see {@link FileClassifier}) are kept
+     * whole up to {@code maxEntryBytes}; anything else keeps only its first {@value #SKIM_HEAD} bytes. Either way
+     * every byte is hashed and counted, so an entry past a bound is reported and skipped, never the rest.
      *
      * @param declared       the size the archive declares, used to size the buffer exactly when plausible,
      *                       -1 when unknown or not trusted; it never bounds what is read
@@ -276,117 +305,145 @@ final class Unpacking {
      * @param compressedPos  bytes of this container's own input consumed so far, for the entry's ratio (for a tar
      *                       inside a compressor: the tar bytes, since the compressor's ratio is checked below)
      * @param drainAfterCut  whether the rest of a cut entry must be read through to reach the next entry
-     *                       (stream containers); the rest is metered and checked like everything else
+     *                       (stream containers); the rest is discarded, metered by the total budget and the deadline
      */
     Content readContent(InputStream in, String path, long declared, boolean countHere, LongSupplier compressedPos,
                         boolean drainAfterCut) {
+        EntrySink sink = new EntrySink(path, declared);
         long startPos = compressedPos.getAsLong();
-        long cap = limits.maxEntryBytes();
-        boolean totalBinds = false;
-        if (countHere && allowance() < cap) {
-            cap = Math.max(0, allowance());
-            totalBinds = true;
-        }
-        int icap = (int) Math.min(cap, MAX_ARRAY);
-        int initial = declared >= 0 ? (int) Math.min(declared, icap) : Math.min(icap, CHUNK);
-        byte[] buf = new byte[initial];
-        int n = 0;
+        boolean ratioChecked = true;
+        byte[] scratch = new byte[CHUNK];
         try {
             while (true) {
-                if (n == buf.length) {
-                    int probe = in.read();
-                    if (probe < 0) {
-                        break;
-                    }
-                    if (n >= icap) {
-                        if (totalBinds) {
-                            throw stopForTotal(path);
+                int want = CHUNK;
+                if (countHere) {
+                    long a = allowance();
+                    if (a <= 0) {
+                        if (in.read() < 0) {
+                            break;
                         }
-                        limit(path, "maxEntryBytes (" + limits.maxEntryBytes() + ") exceeded: the entry is cut"
-                                + " after " + n + " bytes");
-                        if (drainAfterCut) {
-                            drain(in, path, countHere, compressedPos, startPos, n + 1L);
-                        }
-                        return new Content(buf, Stop.NONE);
+                        throw stopForTotal(path);
                     }
-                    buf = Arrays.copyOf(buf, (int) Math.min(icap, Math.max(2L * n, CHUNK)));
-                    buf[n++] = (byte) probe;
-                    if (countHere) {
-                        consume(1);
-                    }
-                    continue;
+                    want = (int) Math.min(want, a);
                 }
-                int r = in.read(buf, n, Math.min(buf.length - n, CHUNK));
+                int r = in.read(scratch, 0, want);
                 if (r < 0) {
                     break;
                 }
-                n += r;
+                sink.accept(scratch, r);
                 if (countHere) {
                     consume(r);
                 }
                 checkDeadline(path);
-                if (n > RATIO_FLOOR) {
+                if (ratioChecked && sink.size > RATIO_FLOOR) {
                     long compressed = Math.max(1, compressedPos.getAsLong() - startPos);
-                    if (n > (double) limits.maxCompressionRatio() * compressed) {
+                    if (sink.size > (double) limits.maxCompressionRatio() * compressed) {
+                        ratioChecked = false;
                         limit(path, "maxCompressionRatio (" + limits.maxCompressionRatio() + ") exceeded: the entry"
-                                + " expanded to " + n + " bytes from " + compressed + " compressed bytes and is cut"
-                                + (drainAfterCut ? "; the rest of its archive lies behind it and is not read" : ""));
-                        return new Content(trim(buf, n), drainAfterCut ? Stop.CONTAINER : Stop.NONE);
+                                + " expanded to " + sink.size + " bytes from " + compressed + " compressed bytes; it is"
+                                + " cut there" + (drainAfterCut ? " and the rest of it is skipped to reach the"
+                                + " entries behind it" : ""));
+                        sink.cut();
+                        if (!drainAfterCut) {
+                            return sink.content(Stop.NONE, false);
+                        }
                     }
                 }
             }
         } catch (IOException | RuntimeException e) {
             LimitReached l = LimitReached.in(e);
             if (l != null) {
-                return new Content(trim(buf, n), l.wholePackage() ? Stop.PACKAGE : Stop.CONTAINER);
+                return sink.content(l.wholePackage() ? Stop.PACKAGE : Stop.CONTAINER, false);
             }
-            unreadable(path, "entry data is truncated or corrupt after " + n + " bytes: " + describe(e));
-            return new Content(trim(buf, n), Stop.BROKEN);
+            unreadable(path, "entry data is truncated or corrupt after " + sink.size + " bytes: " + describe(e));
+            return sink.content(Stop.BROKEN, false);
         }
-        return new Content(trim(buf, n), Stop.NONE);
+        return sink.content(Stop.NONE, true);
     }
 
-    /** Reads and discards the rest of an entry that was cut, metered like everything else. */
-    private void drain(InputStream in, String path, boolean countHere, LongSupplier compressedPos, long startPos,
-                       long producedSoFar) throws IOException {
-        byte[] scratch = new byte[CHUNK];
-        long produced = producedSoFar;
-        if (countHere) {
-            consume(1);
+    /**
+     * Collects one entry: its first bytes, then either the rest (code and metadata, up to {@code maxEntryBytes}
+     * and what is left of {@code maxRetainedBytes}) or nothing more; its size and SHA-256 over every byte.
+     */
+    private final class EntrySink {
+        private final String path;
+        private final long declared;
+        private final MessageDigest sha256 = sha256();
+        private byte[] buf;
+        private int n;
+        private long size;
+        private boolean decided;
+        private boolean keeping = true;
+
+        EntrySink(String path, long declared) {
+            this.path = path;
+            this.declared = declared;
+            long first = Math.min(SKIM_HEAD, limits.maxEntryBytes());
+            if (declared >= 0 && declared < first) {
+                first = declared;
+            }
+            this.buf = new byte[(int) first];
         }
-        while (true) {
-            int want = CHUNK;
-            if (countHere) {
-                long a = allowance();
-                if (a <= 0) {
-                    if (in.read() < 0) {
-                        return;
-                    }
-                    throw stopForTotal(path);
+
+        void accept(byte[] chunk, int length) {
+            sha256.update(chunk, 0, length);
+            size += length;
+            int off = 0;
+            while (keeping && off < length) {
+                if (n == buf.length && !grow()) {
+                    break;
                 }
-                want = (int) Math.min(want, a);
+                int take = Math.min(length - off, buf.length - n);
+                System.arraycopy(chunk, off, buf, n, take);
+                n += take;
+                off += take;
             }
-            int r = in.read(scratch, 0, want);
-            if (r < 0) {
-                return;
+        }
+
+        /** Makes room for more bytes, or decides that the rest of the entry is not kept. */
+        private boolean grow() {
+            if (!decided && n >= SKIM_HEAD) {
+                decided = true;
+                if (!FileClassifier.needsWholeContent(path, buf, n)) {
+                    keeping = false;
+                    return false;
+                }
             }
-            produced += r;
-            if (countHere) {
-                consume(r);
+            long cap = Math.min(limits.maxEntryBytes(), MAX_ARRAY);
+            if (n >= cap) {
+                limit(path, "maxEntryBytes (" + limits.maxEntryBytes() + ") exceeded: the entry is kept cut after "
+                        + n + " bytes; the rest of it is read, hashed and discarded");
+                keeping = false;
+                return false;
             }
-            checkDeadline(path);
-            long compressed = Math.max(1, compressedPos.getAsLong() - startPos);
-            if (produced > RATIO_FLOOR && produced > (double) limits.maxCompressionRatio() * compressed) {
-                limit(path, "maxCompressionRatio (" + limits.maxCompressionRatio() + ") exceeded while skipping the"
-                        + " rest of a cut entry (" + produced + " bytes from " + compressed + " compressed); the rest"
-                        + " of its archive is not read");
-                throw new LimitReached("maxCompressionRatio", false);
+            if (kept + n >= limits.maxRetainedBytes()) {
+                limit(path, "maxRetainedBytes (" + limits.maxRetainedBytes() + ") reached: the entry is kept cut"
+                        + " after " + n + " bytes; the rest of it is read, hashed and discarded");
+                keeping = false;
+                return false;
             }
+            long next = declared > n ? declared : Math.max(2L * n, CHUNK);
+            buf = Arrays.copyOf(buf, (int) Math.min(cap, next));
+            return true;
+        }
+
+        void cut() {
+            keeping = false;
+        }
+
+        /** What was read; the size and digest describe the whole entry only when it was read to its end. */
+        Content content(Stop stop, boolean whole) {
+            return new Content(n == buf.length ? buf : Arrays.copyOf(buf, n), size,
+                    whole ? Optional.of(sha256.digest()) : Optional.empty(), stop);
         }
     }
 
-    private static byte[] trim(byte[] buf, int n) {
-        return n == buf.length ? buf : Arrays.copyOf(buf, n);
+    static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
     }
 
     static String lastSegment(String name) {

@@ -1,15 +1,28 @@
 package dev.kingsnake.internal.engine;
 
+import dev.kingsnake.internal.archive.FileClassifier;
+
 import dev.kingsnake.internal.decode.DecodedLayer;
+import dev.kingsnake.internal.facts.FactMemo;
 import dev.kingsnake.spi.FileKind;
 import dev.kingsnake.spi.Location;
 import dev.kingsnake.spi.SourceFile;
+import dev.kingsnake.spi.facts.FactKey;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /** A decoded payload that is not Python (a URL, a shell command, a PE header, ...). */
-record DecodedFile(String path, DecodedLayer layer) implements SourceFile {
+record DecodedFile(String path, DecodedLayer layer, FactMemo facts) implements SourceFile {
+
+    DecodedFile(String path, DecodedLayer layer) {
+        this(path, layer, new FactMemo());
+    }
+
+    @Override
+    public <T> T fact(FactKey<T> key) {
+        return facts.get(key, this);
+    }
 
     @Override
     public FileKind kind() {

@@ -25,17 +25,32 @@ final class ImportedTests {
     private ImportedTests() {
     }
 
+    /** What this check needs of a Python file: kept after the file's model is dropped (large packages). */
+    record Importer(String path, String entryPath, boolean decoded, List<Stmt> imports) {
+        Importer {
+            imports = List.copyOf(imports);
+        }
+
+        static Importer of(PythonFile f) {
+            return new Importer(f.path(), f.entryPath(), !f.decodeChain().isEmpty(), f.imports());
+        }
+    }
+
     static Set<String> of(List<PythonFile> files) {
+        return ofImporters(files.stream().map(Importer::of).toList());
+    }
+
+    static Set<String> ofImporters(List<Importer> files) {
         Set<String> paths = new HashSet<>();
-        for (PythonFile f : files) {
-            if (f.decodeChain().isEmpty() && !f.path().contains("!/")) {
+        for (Importer f : files) {
+            if (!f.decoded() && !f.path().contains("!/")) {
                 paths.add(f.path()); // code inside nested archives is data to this package
             }
         }
         Set<String> promoted = new HashSet<>();
         for (int round = 0; round < MAX_ROUNDS; round++) {
             boolean changed = false;
-            for (PythonFile f : files) {
+            for (Importer f : files) {
                 String base = f.entryPath();
                 if (!paths.contains(base) || Scoring.isTestOrDocs(base) && !promoted.contains(base)) {
                     continue; // only shipped code (or tests it already imports) makes an import count
@@ -55,7 +70,7 @@ final class ImportedTests {
     }
 
     /** The package's files that the file's imports name (relative imports from its directory, absolute by suffix). */
-    private static List<String> targets(PythonFile f, String base, Set<String> paths) {
+    private static List<String> targets(Importer f, String base, Set<String> paths) {
         List<String> out = new ArrayList<>();
         String dir = base.contains("/") ? base.substring(0, base.lastIndexOf('/')) : "";
         for (Stmt s : f.imports()) {

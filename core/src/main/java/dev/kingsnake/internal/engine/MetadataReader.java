@@ -1,5 +1,7 @@
 package dev.kingsnake.internal.engine;
 
+import dev.kingsnake.internal.archive.FileClassifier;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import dev.kingsnake.PackageKind;

@@ -1,26 +1,45 @@
 package dev.kingsnake.internal.engine;
 
 import dev.kingsnake.Reach;
+import dev.kingsnake.internal.facts.FactMemo;
+import dev.kingsnake.internal.archive.ArchiveEntry;
 import dev.kingsnake.spi.FileKind;
 import dev.kingsnake.spi.Location;
 import dev.kingsnake.spi.SourceFile;
+import dev.kingsnake.spi.facts.FactKey;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
 
-/** A non-Python file of a package. */
+/** A non-Python file of a package; for a large data file or native library, only its first bytes. */
 final class PackageFile implements SourceFile {
     private final String path;
     private final FileKind kind;
     private final byte[] bytes;
     private final boolean executable;
+    private final FactMemo facts = new FactMemo();
+    private final long size;
+    private final Optional<byte[]> sha256;
     private volatile String text;
 
-    PackageFile(String path, FileKind kind, byte[] bytes, boolean executable) {
-        this.path = path;
+    PackageFile(ArchiveEntry entry, FileKind kind) {
+        this.path = entry.path();
         this.kind = kind;
-        this.bytes = bytes;
-        this.executable = executable;
+        this.bytes = entry.bytes();
+        this.executable = entry.executable();
+        this.size = entry.size();
+        this.sha256 = entry.sha256();
+    }
+
+    @Override
+    public long size() {
+        return size;
+    }
+
+    @Override
+    public Optional<byte[]> sha256() {
+        return sha256;
     }
 
     @Override
@@ -61,5 +80,10 @@ final class PackageFile implements SourceFile {
     @Override
     public Location origin() {
         return Location.file(this, kind == FileKind.PTH ? Reach.IMPORT_TIME : Reach.UNKNOWN);
+    }
+
+    @Override
+    public <T> T fact(FactKey<T> key) {
+        return facts.get(key, this);
     }
 }

@@ -1,5 +1,7 @@
 package dev.kingsnake.internal.engine;
 
+import dev.kingsnake.internal.archive.FileClassifier;
+
 import dev.kingsnake.Confidence;
 import dev.kingsnake.Diagnostic;
 import dev.kingsnake.DiagnosticCode;
@@ -9,6 +11,8 @@ import dev.kingsnake.PackageKind;
 import dev.kingsnake.ScanResult;
 import dev.kingsnake.ScanStats;
 import dev.kingsnake.Severity;
+import dev.kingsnake.Suppressions;
+import dev.kingsnake.Excerpt;
 import dev.kingsnake.Verdict;
 import dev.kingsnake.internal.archive.ArchiveEntry;
 import dev.kingsnake.internal.archive.ArchiveReader;
@@ -24,6 +28,7 @@ import dev.kingsnake.spi.FindingSink;
 import dev.kingsnake.spi.Location;
 import dev.kingsnake.spi.PackageInfo;
 import dev.kingsnake.spi.PythonFile;
+import dev.kingsnake.spi.PythonFileRule;
 import dev.kingsnake.spi.Rule;
 import dev.kingsnake.spi.RuleInfo;
 import dev.kingsnake.spi.SourceFile;
@@ -45,16 +50,27 @@ public final class ScanEngine {
     private final Map<String, RuleInfo> infos;
     private final double threshold;
     private final double suspiciousThreshold;
+    /**
+     * Python source above which a package is analysed in groups of at most this much source (see
+     * {@link #analyseInGroups}): about 90 MiB of models per group, so two scans fit a 512 MiB heap.
+     */
+    private static final long GROUP_SOURCE_BYTES = 8L << 20;
+
     private final Optional<List<String>> popularPackages;
+    private final Suppressions suppressions;
+    private final List<Rule> packageRules;
+    private final List<Rule> fileRules;
     private final ArchiveReader archiveReader;
     private final PythonParser parser;
     private final Deobfuscator deobfuscator;
     private final Scoring scoring = new Scoring();
 
     public ScanEngine(Limits limits, List<Rule> rules, double threshold, double suspiciousThreshold,
-                      Optional<List<String>> popularPackages) {
+                      Optional<List<String>> popularPackages, Suppressions suppressions) {
         this.limits = limits;
         this.rules = List.copyOf(rules);
+        this.packageRules = this.rules.stream().filter(r -> !(r instanceof PythonFileRule)).toList();
+        this.fileRules = this.rules.stream().filter(r -> r instanceof PythonFileRule).toList();
         Map<String, RuleInfo> m = new LinkedHashMap<>();
         for (Rule r : rules) {
             RuleInfo info = r.info();
@@ -66,9 +82,16 @@ public final class ScanEngine {
         this.threshold = threshold;
         this.suspiciousThreshold = suspiciousThreshold;
         this.popularPackages = popularPackages.map(List::copyOf);
+        this.suppressions = suppressions;
         this.archiveReader = new ArchiveReader(limits);
         this.parser = new PythonParser(limits);
         this.deobfuscator = new Deobfuscator(limits);
+    }
+
+    /** An engine that suppresses nothing. */
+    public ScanEngine(Limits limits, List<Rule> rules, double threshold, double suspiciousThreshold,
+                      Optional<List<String>> popularPackages) {
+        this(limits, rules, threshold, suspiciousThreshold, popularPackages, Suppressions.NONE);
     }
 
     public List<Rule> rules() {
@@ -117,21 +140,139 @@ public final class ScanEngine {
 
     private ScanResult analyse(String input, String fileName, UnpackedPackage pkg, long start) {
         Deadline deadline = new Deadline(start, limits.packageTimeout().toNanos());
-        Prepared prepared = prepare(fileName, pkg, deadline);
-        List<Diagnostic> diags = new ArrayList<>(prepared.diagnostics);
-        List<Finding> findings = runRules(prepared.context, diags, deadline);
+        long pythonSource = 0;
+        for (ArchiveEntry e : pkg.entries()) {
+            if (FileClassifier.classify(e.path(), e.bytes()) == FileKind.PYTHON) {
+                pythonSource += e.bytes().length;
+            }
+        }
+        Analysis a = pythonSource > GROUP_SOURCE_BYTES ? analyseInGroups(fileName, pkg, deadline)
+                : analyseAtOnce(fileName, pkg, deadline);
+        List<Finding> findings = new ArrayList<>(a.findings);
         findings.sort(Scoring::compare);
-        double score = scoring.score(findings, infos, ImportedTests.of(prepared.context.pythonFiles()),
-                prepared.pythonFiles);
+        SuppressionPass.Split split = SuppressionPass.apply(suppressions, a.info, findings, pkg.entries());
+        double score = scoring.score(split.active(), infos, ImportedTests.ofImporters(a.importers), a.pythonFiles);
         Verdict verdict = !pkg.readable() ? Verdict.ERROR
                 : score >= threshold ? Verdict.MALICIOUS
                 : score >= suspiciousThreshold ? Verdict.SUSPICIOUS : Verdict.BENIGN;
         long elapsed = (System.nanoTime() - start) / 1_000_000;
-        ScanStats stats = new ScanStats(pkg.entries().size(), prepared.pythonFiles, prepared.pythonBytes,
+        ScanStats stats = new ScanStats(pkg.entries().size(), a.pythonFiles, a.pythonBytes,
                 pkg.compressedBytes(), pkg.uncompressedBytes(), elapsed);
-        PackageInfo info = prepared.context.packageInfo();
-        return new ScanResult(input, info.name(), info.version(), pkg.kind(), verdict, score, findings, diags,
-                stats);
+        return new ScanResult(input, a.info.name(), a.info.version(), pkg.kind(), verdict, score, split.active(),
+                a.diagnostics, stats, split.suppressed());
+    }
+
+    /** What the rules made of a package, before scoring. */
+    private record Analysis(PackageInfo info, List<Finding> findings, List<Diagnostic> diagnostics,
+                            List<ImportedTests.Importer> importers, int pythonFiles, long pythonBytes) {
+    }
+
+    private Analysis analyseAtOnce(String fileName, UnpackedPackage pkg, Deadline deadline) {
+        Prepared prepared = prepare(fileName, pkg, deadline);
+        List<Diagnostic> diags = new ArrayList<>(prepared.diagnostics);
+        List<Finding> findings = runRules(prepared.context, rules, diags, deadline);
+        return new Analysis(prepared.context.packageInfo(), findings, diags,
+                prepared.context.pythonFiles().stream().map(ImportedTests.Importer::of).toList(),
+                prepared.pythonFiles, prepared.pythonBytes);
+    }
+
+    /**
+     * A package with more Python source than {@link #GROUP_SOURCE_BYTES} (torch, tensorflow: 30–50 MB of it)
+     * cannot have every file's model in memory at once (about 11 bytes of heap per byte of source). The package
+     * rules run once, on every file's bytes and on the models of the shallow Python files they read (setup.py,
+     * a build backend next to pyproject.toml); the per-file rules run group by group, each group's models dropped
+     * before the next is parsed. What is lost against {@link #analyseAtOnce}: a per-file rule sees only its own
+     * group's Python files through {@code ctx.files()}, and a build backend nested more than one directory deep is
+     * not inspected by the package rules.
+     */
+    private Analysis analyseInGroups(String fileName, UnpackedPackage pkg, Deadline deadline) {
+        List<Diagnostic> diags = new ArrayList<>(pkg.diagnostics());
+        boolean built = pkg.kind() != PackageKind.WHEEL && pkg.kind() != PackageKind.EGG;
+        List<SourceFile> others = new ArrayList<>();
+        List<ArchiveEntry> python = new ArrayList<>();
+        for (ArchiveEntry e : pkg.entries()) {
+            FileKind kind = FileClassifier.classify(e.path(), e.bytes());
+            if (kind == FileKind.PYTHON) {
+                python.add(e);
+            } else {
+                others.add(new PackageFile(e, kind));
+            }
+        }
+        PackagePass whole = packagePass(fileName, pkg, others, python, built, diags, deadline);
+        PackageInfo info = whole.info();
+        List<Finding> findings = new ArrayList<>(whole.findings());
+        List<ImportedTests.Importer> importers = new ArrayList<>();
+        long pythonBytes = 0;
+        int from = 0;
+        while (from < python.size()) {
+            if (deadline.passed()) {
+                diags.add(deadline.diagnostic("while parsing"));
+                break;
+            }
+            int to = from;
+            long groupBytes = 0;
+            while (to < python.size()
+                    && (to == from || groupBytes + python.get(to).bytes().length <= GROUP_SOURCE_BYTES)) {
+                groupBytes += python.get(to++).bytes().length;
+            }
+            List<SourceFile> files = new ArrayList<>(others);
+            List<PythonFile> pythonFiles = new ArrayList<>();
+            try {
+                for (ArchiveEntry e : python.subList(from, to)) {
+                    PythonFile pf = parse(e.path(), e.bytes(), List.of(), Optional.empty(), diags, built);
+                    files.add(pf);
+                    pythonFiles.add(pf);
+                    pythonBytes += e.bytes().length;
+                }
+                decodeLayers(pythonFiles, files, diags, deadline, built);
+            } catch (StackOverflowError | OutOfMemoryError e) {
+                diags.add(Diagnostic.of(DiagnosticCode.LIMIT_EXCEEDED, "analysis stopped: " + describe(e)));
+            } catch (RuntimeException e) {
+                diags.add(Diagnostic.of(DiagnosticCode.SCAN_FAILED, "analysis stopped: " + describe(e)));
+            }
+            PackageContext group = new PackageContext(info, files, pythonFiles, limits, popularPackages,
+                    pkg.differentials());
+            findings.addAll(runRules(group, fileRules, diags, deadline));
+            pythonFiles.forEach(f -> importers.add(ImportedTests.Importer.of(f)));
+            from = to;
+        }
+        return new Analysis(info, findings, diags, importers, python.size(), pythonBytes);
+    }
+
+    private record PackagePass(PackageInfo info, List<Finding> findings) {
+    }
+
+    /** The package rules over every file, with models only for the shallow Python files; they are dropped on return. */
+    private PackagePass packagePass(String fileName, UnpackedPackage pkg, List<SourceFile> others,
+                                    List<ArchiveEntry> python, boolean built, List<Diagnostic> diags,
+                                    Deadline deadline) {
+        List<PythonFile> shallow = new ArrayList<>();
+        List<SourceFile> everyFile = new ArrayList<>(others);
+        for (ArchiveEntry e : python) {
+            if (shallow(e.path())) {
+                // parse diagnostics are reported when the file's group is parsed
+                PythonFile pf = parse(e.path(), e.bytes(), List.of(), Optional.empty(), new ArrayList<>(), built);
+                shallow.add(pf);
+                everyFile.add(pf);
+            } else {
+                everyFile.add(new PackageFile(e, FileKind.PYTHON));
+            }
+        }
+        PackageInfo info = MetadataReader.read(fileName, pkg.kind(), everyFile);
+        List<Finding> findings = runRules(new PackageContext(info, everyFile, shallow, limits, popularPackages,
+                pkg.differentials()), packageRules, diags, deadline);
+        return new PackagePass(info, findings);
+    }
+
+    /** A Python file at the top of the package or one directory down: where setup.py and build backends live. */
+    private static boolean shallow(String path) {
+        int slashes = 0;
+        for (int i = 0; i < path.length(); i++) {
+            if (path.charAt(i) == '/' && ++slashes > 1) {
+                return false;
+            }
+        }
+        return !path.contains("!/");
     }
 
     /**
@@ -144,7 +285,7 @@ public final class ScanEngine {
 
     /** Runs every rule on a prepared package; rule failures are dropped (see {@link #scan} for diagnostics). */
     public List<Finding> runRules(Prepared prepared) {
-        return runRules(prepared.context, new ArrayList<>(),
+        return runRules(prepared.context, rules, new ArrayList<>(),
                 new Deadline(System.nanoTime(), limits.packageTimeout().toNanos()));
     }
 
@@ -170,7 +311,7 @@ public final class ScanEngine {
                     pythonBytes += e.bytes().length;
                     realPythonFiles++;
                 } else {
-                    files.add(new PackageFile(e.path(), kind, e.bytes(), e.executable()));
+                    files.add(new PackageFile(e, kind));
                 }
             }
             decodeLayers(pythonFiles, files, diags, deadline, built);
@@ -182,7 +323,8 @@ public final class ScanEngine {
             diags.add(Diagnostic.of(DiagnosticCode.SCAN_FAILED, "analysis stopped: " + describe(e)));
         }
         PackageInfo info = MetadataReader.read(fileName, pkg.kind(), files);
-        PackageContext ctx = new PackageContext(info, files, pythonFiles, limits, popularPackages);
+        PackageContext ctx = new PackageContext(info, files, pythonFiles, limits, popularPackages,
+                pkg.differentials());
         return new Prepared(ctx, diags, realPythonFiles, pythonBytes);
     }
 
@@ -280,9 +422,10 @@ public final class ScanEngine {
         }
     }
 
-    private List<Finding> runRules(PackageContext ctx, List<Diagnostic> diags, Deadline deadline) {
+    private List<Finding> runRules(PackageContext ctx, List<Rule> which, List<Diagnostic> diags,
+                                   Deadline deadline) {
         List<Finding> findings = new ArrayList<>();
-        for (Rule rule : rules) {
+        for (Rule rule : which) {
             if (deadline.passed()) {
                 diags.add(deadline.diagnostic("before rule " + rule.info().id()));
                 break;
@@ -305,6 +448,7 @@ public final class ScanEngine {
     /** Collects one rule's findings, filling in its identity and the layer chain. */
     private record Sink(RuleInfo info, List<Finding> out) implements FindingSink {
         private static final int MAX_EVIDENCE = 300;
+        private static final int CONTEXT_LINES = 2;
 
         @Override
         public void report(Location at, String message, String evidence) {
@@ -319,7 +463,26 @@ public final class ScanEngine {
             }
             SourceFile f = at.file();
             out.add(new Finding(info.id(), severity, confidence, f.path(), at.line(), at.column(), message, ev,
-                    f.decodeChain().isEmpty() ? at.reach() : f.origin().reach(), f.decodeChain()));
+                    f.decodeChain().isEmpty() ? at.reach() : f.origin().reach(), f.decodeChain(),
+                    excerpt(f, at.line())));
+        }
+
+        /** Two lines either side of the finding's line, for reports; trailing empty lines dropped. */
+        private static Excerpt excerpt(SourceFile f, int line) {
+            if (!(f instanceof PythonFile pf) || line < 1) {
+                return Excerpt.NONE;
+            }
+            int first = Math.max(1, line - CONTEXT_LINES);
+            List<String> lines = new ArrayList<>();
+            for (int i = first; i <= line + CONTEXT_LINES; i++) {
+                String text = pf.line(i);
+                lines.add(text.length() > Excerpt.MAX_LINE ? text.substring(0, Excerpt.MAX_LINE) + "…" : text);
+            }
+            int keep = lines.size();
+            while (keep > line - first + 1 && lines.get(keep - 1).isEmpty()) {
+                keep--;
+            }
+            return new Excerpt(first, lines.subList(0, keep));
         }
     }
 

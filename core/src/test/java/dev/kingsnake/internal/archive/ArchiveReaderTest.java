@@ -67,9 +67,11 @@ class ArchiveReaderTest {
     }
 
     static void assertWithinLimits(UnpackedPackage p, Limits limits) {
-        long sum = p.entries().stream().mapToLong(e -> e.bytes().length).sum();
+        long sum = p.entries().stream().mapToLong(ArchiveEntry::size).sum();
+        long kept = p.entries().stream().mapToLong(e -> e.bytes().length).sum();
         assertEquals(sum, p.uncompressedBytes());
         assertTrue(sum <= limits.maxTotalBytes(), "total " + sum);
+        assertTrue(kept <= limits.maxRetainedBytes() + limits.maxEntryBytes(), "kept " + kept);
         assertTrue(p.entries().size() <= limits.maxEntries(), "entries " + p.entries().size());
         p.entries().forEach(e -> assertTrue(e.bytes().length <= limits.maxEntryBytes(), e.path()));
     }
@@ -339,6 +341,11 @@ class ArchiveReaderTest {
         UnpackedPackage z = read("dup.zip", TestArchives.zip(List.of(
                 Member.file("a.py", "x = 1\n"), Member.file("a.py", "x = 2\n"))));
         assertEquals(2, z.entries().size());
+        assertTrue(z.differentials().stream().anyMatch(d -> d.description().contains("different content")),
+                z.differentials().toString());
+        UnpackedPackage same = read("same.tar", TestArchives.tar(List.of(
+                Member.file("a.py", "x = 1\n"), Member.file("a.py", "x = 1\n"))));
+        assertEquals(List.of(), same.differentials(), "one name, one content: only a diagnostic");
     }
 
     @Test
@@ -349,9 +356,12 @@ class ArchiveReaderTest {
         assertTrue(local > 0 && central > local);
         System.arraycopy(utf8("pkg/innoc.py"), 0, zip, local, 12);
         UnpackedPackage p = read("pkg.zip", zip);
-        assertEquals(List.of("pkg/setup.py", "pkg/b.py"), paths(p));
+        assertEquals(List.of("pkg/setup.py", "pkg/innoc.py", "pkg/b.py"), paths(p), "scanned under both names");
         assertArrayEquals(utf8(SETUP), p.entries().get(0).bytes());
+        assertArrayEquals(utf8(SETUP), p.entries().get(1).bytes());
         assertDiag(p, DiagnosticCode.UNSAFE_PATH, "local header names the entry 'pkg/innoc.py'");
+        assertEquals(1, p.differentials().size());
+        assertEquals("pkg/setup.py", p.differentials().get(0).path());
     }
 
     @Test
@@ -422,7 +432,7 @@ class ArchiveReaderTest {
         for (int i = 0; i < 4; i++) {
             byte[] b = new byte[300_000];
             random.nextBytes(b);
-            members.add(Member.file("f" + i, b));
+            members.add(Member.file("f" + i + ".py", b));
         }
         Limits limits = Limits.builder().maxTotalBytes(700_000).build();
         for (byte[] archive : List.of(TestArchives.tar(members), TestArchives.gzip(TestArchives.tar(members)),
@@ -522,9 +532,9 @@ class ArchiveReaderTest {
                 TestArchives.RawEntry.zeros("a.bin", 96), TestArchives.RawEntry.zeros("b.bin", 96)));
         Limits limits = Limits.builder().maxTotalBytes(100 << 20).maxCompressionRatio(Integer.MAX_VALUE).build();
         UnpackedPackage p = assertTimeoutPreemptively(HANG, () -> read(limits, "bomb.zip", bomb));
-        assertDiag(p, DiagnosticCode.LIMIT_EXCEEDED, "maxEntryBytes");
         assertDiag(p, DiagnosticCode.LIMIT_EXCEEDED, "maxTotalBytes");
         assertWithinLimits(p, limits);
+        assertTrue(p.entries().get(0).bytes().length <= 16 * 1024, "data is streamed through, not kept");
     }
 
     @Test
@@ -568,8 +578,10 @@ class ArchiveReaderTest {
         UnpackedPackage p = assertTimeoutPreemptively(HANG, () -> read("overlap.zip", bomb));
         assertDiag(p, DiagnosticCode.ARCHIVE_UNREADABLE, "1999 zip entries");
         assertDiag(p, DiagnosticCode.ARCHIVE_UNREADABLE, "overlapping-entry zip bomb");
-        assertEquals(1, p.entries().size());
-        assertEquals(1 << 20, p.uncompressedBytes());
+        assertFalse(p.differentials().isEmpty());
+        // the one entry read is scanned under its central and its local name
+        assertEquals(2, p.entries().size());
+        assertEquals(2 << 20, p.uncompressedBytes());
     }
 
     @Test

@@ -2,8 +2,6 @@ package dev.kingsnake.rules.backdoor;
 
 import dev.kingsnake.Confidence;
 import dev.kingsnake.Severity;
-import dev.kingsnake.rules.network.Capability;
-import dev.kingsnake.rules.network.CodeFacts;
 import dev.kingsnake.spi.FindingSink;
 import dev.kingsnake.spi.Location;
 import dev.kingsnake.spi.PythonFile;
@@ -11,6 +9,8 @@ import dev.kingsnake.spi.PythonFileRule;
 import dev.kingsnake.spi.RuleContext;
 import dev.kingsnake.spi.RuleInfo;
 import dev.kingsnake.spi.Tags;
+import dev.kingsnake.spi.facts.CallFacts;
+import dev.kingsnake.spi.facts.Capability;
 import dev.kingsnake.spi.python.Expr;
 import dev.kingsnake.spi.python.Node;
 
@@ -34,8 +34,8 @@ public final class RemoteCommandRule implements PythonFileRule {
                     + "variable shell commands are reported at medium confidence (admin bots do this on purpose).");
 
     /** A chat bot in the file and, inside a function, a shell command built from values: remote control. */
-    private static void chatBotCommands(PythonFile file, CodeFacts facts, FindingSink sink) {
-        for (CodeFacts.CallFact c : facts.calls()) {
+    private static void chatBotCommands(PythonFile file, CallFacts facts, FindingSink sink) {
+        for (CallFacts.CallFact c : facts.calls()) {
             if (c.scope() == 0 || !(c.is(Capability.PROCESS) || c.is(Capability.EXEC)) || c.call().args().isEmpty()) {
                 continue;
             }
@@ -53,9 +53,9 @@ public final class RemoteCommandRule implements PythonFileRule {
      * function: {@code cmd = sock.recv(1024).decode(); subprocess.getoutput(cmd)}); a server that runs a fixed
      * program and feeds it the request (a CGI handler) does not run what it receives.
      */
-    private static boolean runsReceived(CodeFacts facts, CodeFacts.CallFact run) {
+    private static boolean runsReceived(CallFacts facts, CallFacts.CallFact run) {
         Set<Expr.Call> received = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        for (CodeFacts.CallFact c : facts.calls()) {
+        for (CallFacts.CallFact c : facts.calls()) {
             if (c.scope() == run.scope() && c.is(Capability.RECV)) {
                 received.add(c.call());
             }
@@ -68,12 +68,12 @@ public final class RemoteCommandRule implements PythonFileRule {
         return false;
     }
 
-    private static boolean mentions(CodeFacts facts, int scope, Expr e, Set<Expr.Call> received, int depth) {
+    private static boolean mentions(CallFacts facts, int scope, Expr e, Set<Expr.Call> received, int depth) {
         return mentions(facts, scope, e, n -> n instanceof Expr.Call c && received.contains(c), depth);
     }
 
     /** {@code e} holds a node {@code source} accepts, directly or through a few assignments in the scope. */
-    private static boolean mentions(CodeFacts facts, int scope, Expr e, java.util.function.Predicate<Node> source,
+    private static boolean mentions(CallFacts facts, int scope, Expr e, java.util.function.Predicate<Node> source,
                                     int depth) {
         boolean[] found = {false};
         dev.kingsnake.spi.python.Nodes.walk(e, n -> {
@@ -122,8 +122,8 @@ public final class RemoteCommandRule implements PythonFileRule {
      * client of a web handler sent: a web shell. A fixed program given a request value as one of its arguments is
      * not (that is at most an injection bug).
      */
-    private static void webShell(PythonFile file, CodeFacts facts, Set<Integer> lines, FindingSink sink) {
-        for (CodeFacts.CallFact c : facts.calls()) {
+    private static void webShell(PythonFile file, CallFacts facts, Set<Integer> lines, FindingSink sink) {
+        for (CallFacts.CallFact c : facts.calls()) {
             if (!(c.is(Capability.PROCESS) || c.is(Capability.EXEC))) {
                 continue;
             }
@@ -143,13 +143,13 @@ public final class RemoteCommandRule implements PythonFileRule {
      * the code returned ({@code cmd = requests.get(C2).text}), and the function sends data back. Job runners of
      * remote-execution frameworks poll the server they were configured with, not a constant address.
      */
-    private static void polledCommands(PythonFile file, CodeFacts facts, Set<Integer> lines, FindingSink sink) {
-        for (CodeFacts.CallFact c : facts.calls()) {
+    private static void polledCommands(PythonFile file, CallFacts facts, Set<Integer> lines, FindingSink sink) {
+        for (CallFacts.CallFact c : facts.calls()) {
             if (!(c.is(Capability.PROCESS) || c.is(Capability.EXEC)) || !facts.scopeHas(c.scope(), Capability.SEND)) {
                 continue;
             }
             Set<Expr.Call> polled = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-            for (CodeFacts.CallFact f : facts.calls()) {
+            for (CallFacts.CallFact f : facts.calls()) {
                 if (f.scope() == c.scope() && f.is(Capability.FETCH) && !f.is(Capability.SEND)
                         && f.call().keyword("url").or(() -> f.call().arg(0)).flatMap(file::constant).isPresent()) {
                     polled.add(f.call());
@@ -172,7 +172,7 @@ public final class RemoteCommandRule implements PythonFileRule {
 
     @Override
     public void check(PythonFile file, RuleContext ctx, FindingSink sink) {
-        CodeFacts facts = CodeFacts.of(file);
+        CallFacts facts = CallFacts.of(file);
         Set<Capability> fc = facts.fileCaps();
         if (fc.contains(Capability.CHAT_BOT)) {
             chatBotCommands(file, facts, sink);
@@ -186,7 +186,7 @@ public final class RemoteCommandRule implements PythonFileRule {
                 || !(fc.contains(Capability.PROCESS) || fc.contains(Capability.EXEC))) {
             return;
         }
-        for (CodeFacts.CallFact c : facts.calls()) {
+        for (CallFacts.CallFact c : facts.calls()) {
             if (!(c.is(Capability.PROCESS) || c.is(Capability.EXEC))) {
                 continue;
             }

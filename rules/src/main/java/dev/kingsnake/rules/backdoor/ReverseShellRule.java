@@ -2,8 +2,6 @@ package dev.kingsnake.rules.backdoor;
 
 import dev.kingsnake.Confidence;
 import dev.kingsnake.Severity;
-import dev.kingsnake.rules.network.Capability;
-import dev.kingsnake.rules.network.CodeFacts;
 import dev.kingsnake.rules.network.Indicator;
 import dev.kingsnake.rules.network.IndicatorSet;
 import dev.kingsnake.spi.FindingSink;
@@ -13,6 +11,8 @@ import dev.kingsnake.spi.PythonFileRule;
 import dev.kingsnake.spi.RuleContext;
 import dev.kingsnake.spi.RuleInfo;
 import dev.kingsnake.spi.Tags;
+import dev.kingsnake.spi.facts.CallFacts;
+import dev.kingsnake.spi.facts.Capability;
 import dev.kingsnake.spi.python.Expr;
 import dev.kingsnake.spi.python.Node;
 import dev.kingsnake.spi.python.Stmt;
@@ -54,11 +54,11 @@ public final class ReverseShellRule implements PythonFileRule {
 
     @Override
     public void check(PythonFile file, RuleContext ctx, FindingSink sink) {
-        CodeFacts facts = CodeFacts.of(file);
+        CallFacts facts = CallFacts.of(file);
         Set<Integer> lines = new HashSet<>();
         Set<Capability> fc = facts.fileCaps();
         if (fc.contains(Capability.PROCESS) || fc.contains(Capability.DUP2)) {
-            for (CodeFacts.CallFact c : facts.calls()) {
+            for (CallFacts.CallFact c : facts.calls()) {
                 Set<Capability> scope = facts.scope(c.scope());
                 boolean socket = scope.contains(Capability.SOCKET) || scope.contains(Capability.CONNECT)
                         || scope.contains(Capability.LISTEN);
@@ -81,7 +81,7 @@ public final class ReverseShellRule implements PythonFileRule {
             if (n instanceof Stmt.Invalid bad) {
                 String text = bad.text();
                 Optional<Indicator> hit = ONE_LINERS.first(
-                        new CodeFacts.StringFact(bad, text, text.replace('\\', '/').toLowerCase(Locale.ROOT), 0));
+                        new CallFacts.StringFact(bad, text, text.replace('\\', '/').toLowerCase(Locale.ROOT), 0));
                 if (hit.isPresent() && lines.add(bad.line())) {
                     boolean started = PROCESS_CALL_TEXT.matcher(text).find();
                     sink.report(Location.of(file, bad), "reverse-shell command (" + hit.get().label()
@@ -90,7 +90,7 @@ public final class ReverseShellRule implements PythonFileRule {
                 }
             }
         }
-        for (CodeFacts.StringFact s : facts.strings()) {
+        for (CallFacts.StringFact s : facts.strings()) {
             Optional<Indicator> hit = ONE_LINERS.first(s);
             if (hit.isPresent() && lines.add(s.node().line())) {
                 sink.report(Location.of(file, s.node()), "reverse-shell command (" + hit.get().label() + ")",

@@ -9,6 +9,8 @@ import dev.kingsnake.spi.PythonFileRule;
 import dev.kingsnake.spi.RuleContext;
 import dev.kingsnake.spi.RuleInfo;
 import dev.kingsnake.spi.Tags;
+import dev.kingsnake.spi.facts.DataFlow;
+import dev.kingsnake.spi.facts.ExecSinks;
 import dev.kingsnake.spi.python.Const;
 import dev.kingsnake.spi.python.Expr;
 
@@ -53,7 +55,7 @@ public final class ComputedImportRule implements PythonFileRule {
      * {@code 'cexe'[::-1]}), directly or in the one assignment of the variable handed over; not a loop variable
      * or parameter that happens to take such a value ({@code for meth in ('get', 'post'): getattr(h, meth)}).
      */
-    private static boolean builtInPlace(CodeFacts facts, Expr e, int depth) {
+    private static boolean builtInPlace(DataFlow facts, Expr e, int depth) {
         if (e instanceof Expr.Name n) {
             return depth == 0 && facts.assignedValue(n.id()).map(v -> builtInPlace(facts, v, depth + 1)).orElse(false)
                     && facts.assigns().stream().filter(a -> a.targets().stream()
@@ -69,17 +71,17 @@ public final class ComputedImportRule implements PythonFileRule {
 
     @Override
     public void check(PythonFile file, RuleContext ctx, FindingSink sink) {
-        CodeFacts facts = CodeFacts.of(file);
+        DataFlow facts = DataFlow.of(file);
         List<Hidden> found = new ArrayList<>();
         for (Expr.Call c : file.calls()) {
             String n = facts.name(c);
             if (IMPORTERS.contains(n)) {
                 Optional<Expr> arg = c.arg(0).or(() -> c.keyword("name"));
-                if (arg.isEmpty() || CodeFacts.isLiteral(arg.get())) {
+                if (arg.isEmpty() || DataFlow.isLiteral(arg.get())) {
                     continue;
                 }
                 Optional<Const> k = file.constant(arg.get());
-                boolean decoded = facts.taint(arg.get()).contains(CodeFacts.Taint.DECODE);
+                boolean decoded = facts.taint(arg.get()).contains(DataFlow.Taint.DECODE);
                 boolean sensitive = k.isPresent() && k.get().isStringLike()
                         && SENSITIVE_MODULES.contains(k.get().asText().split("\\.", 2)[0]);
                 if (sensitive || decoded) {
@@ -88,14 +90,14 @@ public final class ComputedImportRule implements PythonFileRule {
                 }
             } else if ("getattr".equals(n) && c.args().size() >= 2) {
                 Expr attr = c.args().get(1);
-                if (CodeFacts.isLiteral(attr)) {
+                if (DataFlow.isLiteral(attr)) {
                     continue;
                 }
                 Optional<Const> k = file.constant(attr);
                 if (k.isPresent() && DANGEROUS_ATTRS.contains(k.get().asText()) && builtInPlace(facts, attr, 0)) {
                     found.add(new Hidden(c, "getattr() with a computed name '" + k.get().asText() + "'",
                             k.get().asText(), false));
-                } else if (k.isEmpty() && facts.taint(attr).contains(CodeFacts.Taint.DECODE)) {
+                } else if (k.isEmpty() && facts.taint(attr).contains(DataFlow.Taint.DECODE)) {
                     found.add(new Hidden(c, "getattr() with a decoded name", "?", true));
                 }
             }

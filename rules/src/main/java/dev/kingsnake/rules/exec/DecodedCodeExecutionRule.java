@@ -9,6 +9,8 @@ import dev.kingsnake.spi.PythonFileRule;
 import dev.kingsnake.spi.RuleContext;
 import dev.kingsnake.spi.RuleInfo;
 import dev.kingsnake.spi.Tags;
+import dev.kingsnake.spi.facts.DataFlow;
+import dev.kingsnake.spi.facts.ExecSinks;
 import dev.kingsnake.spi.python.Const;
 import dev.kingsnake.spi.python.Expr;
 
@@ -34,7 +36,7 @@ public final class DecodedCodeExecutionRule implements PythonFileRule {
 
     @Override
     public void check(PythonFile file, RuleContext ctx, FindingSink sink) {
-        CodeFacts facts = CodeFacts.of(file);
+        DataFlow facts = DataFlow.of(file);
         for (Expr.Call c : file.calls()) {
             ExecSinks.of(facts, c).ifPresent(u -> {
                 String ev = ExecSinks.snippet(file.line(c.line()));
@@ -43,13 +45,13 @@ public final class DecodedCodeExecutionRule implements PythonFileRule {
                     sink.report(Location.of(file, c), "marshal.loads() of embedded bytecode", ev);
                     return;
                 }
-                if (!u.taint().contains(CodeFacts.Taint.DECODE) || u.taint().contains(CodeFacts.Taint.NETWORK)) {
+                if (!u.taint().contains(DataFlow.Taint.DECODE) || u.taint().contains(DataFlow.Taint.NETWORK)) {
                     return;
                 }
                 if (u.pickle()) {
                     sink.report(Location.of(file, c), u.sink() + "() unpickles decoded data", ev,
                             Severity.LOW, Confidence.LOW);
-                } else if (u.taint().contains(CodeFacts.Taint.STDIN)) {
+                } else if (u.taint().contains(DataFlow.Taint.STDIN)) {
                     // a worker running code its parent pipes in (build tools, SSH tunnels, freezers): IPC
                     sink.report(Location.of(file, c), u.sink() + "() runs decoded data read from standard input", ev,
                             Severity.LOW, Confidence.MEDIUM);

@@ -9,6 +9,8 @@ import dev.kingsnake.spi.PythonFileRule;
 import dev.kingsnake.spi.RuleContext;
 import dev.kingsnake.spi.RuleInfo;
 import dev.kingsnake.spi.Tags;
+import dev.kingsnake.spi.facts.DataFlow;
+import dev.kingsnake.spi.facts.ExecSinks;
 import dev.kingsnake.spi.python.Expr;
 import dev.kingsnake.spi.python.Nodes;
 
@@ -37,7 +39,7 @@ public final class DownloadedCodeExecutionRule implements PythonFileRule {
 
     @Override
     public void check(PythonFile file, RuleContext ctx, FindingSink sink) {
-        CodeFacts facts = CodeFacts.of(file);
+        DataFlow facts = DataFlow.of(file);
         file.nodes().forEach(n -> {
             if (n instanceof Expr.Literal l && l.value().isStringLike()) {
                 String t = l.value().asText();
@@ -50,14 +52,14 @@ public final class DownloadedCodeExecutionRule implements PythonFileRule {
         });
         for (Expr.Call c : file.calls()) {
             ExecSinks.of(facts, c).ifPresent(u -> {
-                if (!u.taint().contains(CodeFacts.Taint.NETWORK)) {
+                if (!u.taint().contains(DataFlow.Taint.NETWORK)) {
                     return;
                 }
                 if (u.pickle()) {
                     // pickle over sockets is (unsafe) IPC far more often than a loader
                     sink.report(Location.of(file, c), u.sink() + "() unpickles data received from the network",
                             ExecSinks.snippet(file.line(c.line())), Severity.LOW, Confidence.MEDIUM);
-                } else if (u.taint().contains(CodeFacts.Taint.FETCHED)) {
+                } else if (u.taint().contains(DataFlow.Taint.FETCHED)) {
                     sink.report(Location.of(file, c), u.sink() + "() runs data fetched from the network",
                             ExecSinks.snippet(file.line(c.line())));
                 } else {

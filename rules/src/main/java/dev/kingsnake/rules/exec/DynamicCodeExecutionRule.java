@@ -9,6 +9,8 @@ import dev.kingsnake.spi.PythonFileRule;
 import dev.kingsnake.spi.RuleContext;
 import dev.kingsnake.spi.RuleInfo;
 import dev.kingsnake.spi.Tags;
+import dev.kingsnake.spi.facts.DataFlow;
+import dev.kingsnake.spi.facts.ExecSinks;
 import dev.kingsnake.spi.python.Expr;
 
 import java.util.Set;
@@ -30,11 +32,11 @@ public final class DynamicCodeExecutionRule implements PythonFileRule {
 
     @Override
     public void check(PythonFile file, RuleContext ctx, FindingSink sink) {
-        CodeFacts facts = CodeFacts.of(file);
+        DataFlow facts = DataFlow.of(file);
         for (Expr.Call c : file.calls()) {
             ExecSinks.of(facts, c).ifPresent(u -> {
-                if (u.pickle() || CodeFacts.isLiteral(u.input()) || u.taint().contains(CodeFacts.Taint.DECODE)
-                        || u.taint().contains(CodeFacts.Taint.NETWORK)) {
+                if (u.pickle() || DataFlow.isLiteral(u.input()) || u.taint().contains(DataFlow.Taint.DECODE)
+                        || u.taint().contains(DataFlow.Taint.NETWORK)) {
                     return;
                 }
                 if (file.constant(u.input()).isPresent() && !"marshal.loads".equals(u.sink())) {

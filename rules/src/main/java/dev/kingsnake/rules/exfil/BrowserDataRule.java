@@ -2,16 +2,16 @@ package dev.kingsnake.rules.exfil;
 
 import dev.kingsnake.Confidence;
 import dev.kingsnake.Severity;
-import dev.kingsnake.rules.network.Capability;
-import dev.kingsnake.rules.network.CodeFacts;
+import dev.kingsnake.rules.network.Indicator;
+import dev.kingsnake.rules.network.IndicatorRule;
 import dev.kingsnake.spi.FindingSink;
 import dev.kingsnake.spi.Location;
 import dev.kingsnake.spi.PythonFile;
 import dev.kingsnake.spi.RuleContext;
-import dev.kingsnake.rules.network.Indicator;
-import dev.kingsnake.rules.network.IndicatorRule;
 import dev.kingsnake.spi.RuleInfo;
 import dev.kingsnake.spi.Tags;
+import dev.kingsnake.spi.facts.CallFacts;
+import dev.kingsnake.spi.facts.Capability;
 
 import java.util.EnumSet;
 import java.util.List;
@@ -53,12 +53,12 @@ public final class BrowserDataRule extends IndicatorRule {
     @Override
     public void check(PythonFile file, RuleContext ctx, FindingSink sink) {
         super.check(file, ctx, sink);
-        CodeFacts facts = CodeFacts.of(file);
+        CallFacts facts = CallFacts.of(file);
         if (!facts.fileCaps().contains(Capability.BROWSER_COOKIES)) {
             return;
         }
         boolean sends = facts.fileCaps().contains(Capability.SEND);
-        for (CodeFacts.CallFact c : facts.calls()) {
+        for (CallFacts.CallFact c : facts.calls()) {
             if (c.is(Capability.BROWSER_COOKIES)) {
                 sink.report(Location.of(file, c.call()), "reads browser cookies or decrypts browser secrets ("
                                 + c.qualifiedName() + ")", file.line(c.call().line()),
@@ -72,7 +72,7 @@ public final class BrowserDataRule extends IndicatorRule {
      * yt-dlp's cookie reader) name every store and copy the databases to read them, but send nothing.
      */
     @Override
-    protected Grade grade(CodeFacts facts, Hit h, boolean several) {
+    protected Grade grade(CallFacts facts, Hit h, boolean several) {
         Grade g = super.grade(facts, h, several);
         if (g != null && !facts.fileCaps().contains(Capability.SEND) && g.severity().compareTo(Severity.MEDIUM) > 0) {
             return new Grade(lower(g.severity()), Confidence.MEDIUM);

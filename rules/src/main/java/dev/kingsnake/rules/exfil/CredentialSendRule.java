@@ -2,9 +2,9 @@ package dev.kingsnake.rules.exfil;
 
 import dev.kingsnake.Confidence;
 import dev.kingsnake.Severity;
-import dev.kingsnake.rules.network.Capability;
-import dev.kingsnake.rules.network.CodeFacts;
-import dev.kingsnake.rules.network.CollectedDataSendRule;
+import dev.kingsnake.spi.facts.Capability;
+import dev.kingsnake.spi.facts.CallFacts;
+import dev.kingsnake.spi.facts.Destinations;
 import dev.kingsnake.spi.FindingSink;
 import dev.kingsnake.spi.Location;
 import dev.kingsnake.spi.PythonFile;
@@ -68,13 +68,13 @@ public final class CredentialSendRule implements PythonFileRule {
 
     @Override
     public void check(PythonFile file, RuleContext ctx, FindingSink sink) {
-        CodeFacts facts = CodeFacts.of(file);
+        CallFacts facts = CallFacts.of(file);
         if (!facts.fileCaps().contains(Capability.NETWORK)) {
             return;
         }
         Set<Expr.Call> discarded = discardedCalls(file);
         Set<Integer> lines = new HashSet<>();
-        for (CodeFacts.CallFact c : facts.calls()) {
+        for (CallFacts.CallFact c : facts.calls()) {
             if (!c.is(Capability.NETWORK) || !discarded.contains(c.call())) {
                 continue;
             }
@@ -90,7 +90,7 @@ public final class CredentialSendRule implements PythonFileRule {
         dotenvSends(file, facts, discarded, sink);
         callerSources(file, facts, sink);
         Set<Integer> scopes = new HashSet<>();
-        for (CodeFacts.StringFact s : facts.strings()) {
+        for (CallFacts.StringFact s : facts.strings()) {
             if (CLOUD_CREDENTIAL_SOURCE.matcher(s.text()).find() && facts.scopeHas(s.scope(), Capability.SEND)
                     && scopes.add(s.scope())) {
                 sink.report(Location.of(file, s.node()), "reads cloud credentials of this machine ("
@@ -105,12 +105,12 @@ public final class CredentialSendRule implements PythonFileRule {
      * the file's own functions, code naming {@code .env} files and reading files: the project's secrets leave.
      * Programs that merely load their own settings use a dotenv library and are not judged.
      */
-    private static void dotenvSends(PythonFile file, CodeFacts facts, Set<Expr.Call> discarded, FindingSink sink) {
+    private static void dotenvSends(PythonFile file, CallFacts facts, Set<Expr.Call> discarded, FindingSink sink) {
         if (importsDotenvLoader(file)) {
             return;
         }
         Set<Integer> named = new HashSet<>();
-        for (CodeFacts.StringFact s : facts.strings()) {
+        for (CallFacts.StringFact s : facts.strings()) {
             if (DOTENV.matcher(s.text()).matches()) {
                 named.add(s.scope());
             }
@@ -119,14 +119,14 @@ public final class CredentialSendRule implements PythonFileRule {
             return;
         }
         Set<Integer> reading = new HashSet<>();
-        for (CodeFacts.CallFact c : facts.calls()) {
+        for (CallFacts.CallFact c : facts.calls()) {
             if (c.method() != null && FILE_READS.contains(c.method()) || "open".equals(c.qualifiedName())) {
                 reading.add(c.scope());
             }
         }
-        for (CodeFacts.CallFact c : facts.calls()) {
+        for (CallFacts.CallFact c : facts.calls()) {
             boolean carries = c.is(Capability.SEND)
-                    || c.is(Capability.FETCH) && CollectedDataSendRule.builtAtRunTime(facts, c.call(), c.scope());
+                    || c.is(Capability.FETCH) && Destinations.builtAtRunTime(facts, c.call(), c.scope());
             if (!carries) {
                 continue;
             }
@@ -150,8 +150,8 @@ public final class CredentialSendRule implements PythonFileRule {
      * imported the library (where API keys and wallet secrets sit). Error reporters read source lines through
      * linecache and do not open the caller's files themselves.
      */
-    private static void callerSources(PythonFile file, CodeFacts facts, FindingSink sink) {
-        for (CodeFacts.CallFact c : facts.calls()) {
+    private static void callerSources(PythonFile file, CallFacts facts, FindingSink sink) {
+        for (CallFacts.CallFact c : facts.calls()) {
             if (!STACK_WALKS.contains(c.qualifiedName()) || !facts.reachHas(c.scope(), Capability.SEND)) {
                 continue;
             }

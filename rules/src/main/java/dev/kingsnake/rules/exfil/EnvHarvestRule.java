@@ -2,9 +2,6 @@ package dev.kingsnake.rules.exfil;
 
 import dev.kingsnake.Confidence;
 import dev.kingsnake.Severity;
-import dev.kingsnake.rules.network.Capability;
-import dev.kingsnake.rules.network.CodeFacts;
-import dev.kingsnake.rules.network.CollectedDataSendRule;
 import dev.kingsnake.spi.FindingSink;
 import dev.kingsnake.spi.Location;
 import dev.kingsnake.spi.PythonFile;
@@ -12,6 +9,9 @@ import dev.kingsnake.spi.PythonFileRule;
 import dev.kingsnake.spi.RuleContext;
 import dev.kingsnake.spi.RuleInfo;
 import dev.kingsnake.spi.Tags;
+import dev.kingsnake.spi.facts.CallFacts;
+import dev.kingsnake.spi.facts.Capability;
+import dev.kingsnake.spi.facts.Destinations;
 import dev.kingsnake.spi.python.Expr;
 
 import java.util.HashSet;
@@ -34,9 +34,9 @@ public final class EnvHarvestRule implements PythonFileRule {
 
     @Override
     public void check(PythonFile file, RuleContext ctx, FindingSink sink) {
-        CodeFacts facts = CodeFacts.of(file);
+        CallFacts facts = CallFacts.of(file);
         Set<Integer> lines = new HashSet<>();
-        for (CodeFacts.CallFact c : facts.calls()) {
+        for (CallFacts.CallFact c : facts.calls()) {
             boolean direct = c.is(Capability.NETWORK) && passesEnviron(file, c.call());
             if (!direct && !c.is(Capability.ENV_ALL)) {
                 continue;
@@ -45,7 +45,7 @@ public final class EnvHarvestRule implements PythonFileRule {
                 continue;
             }
             if (direct || facts.scopeOrReadersHave(c.scope(), Capability.SEND)
-                    || CollectedDataSendRule.requestsBuiltUrl(facts, c.scope())) {
+                    || Destinations.requestsBuiltUrl(facts, c.scope())) {
                 sink.report(Location.of(file, c.call()), "the whole environment is collected where data is sent out",
                         file.line(c.call().line()));
             }

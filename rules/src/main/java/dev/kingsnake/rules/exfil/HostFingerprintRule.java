@@ -2,8 +2,6 @@ package dev.kingsnake.rules.exfil;
 
 import dev.kingsnake.Confidence;
 import dev.kingsnake.Severity;
-import dev.kingsnake.rules.network.Capability;
-import dev.kingsnake.rules.network.CodeFacts;
 import dev.kingsnake.rules.network.Indicator;
 import dev.kingsnake.rules.network.IndicatorSet;
 import dev.kingsnake.spi.FindingSink;
@@ -13,6 +11,8 @@ import dev.kingsnake.spi.PythonFileRule;
 import dev.kingsnake.spi.RuleContext;
 import dev.kingsnake.spi.RuleInfo;
 import dev.kingsnake.spi.Tags;
+import dev.kingsnake.spi.facts.CallFacts;
+import dev.kingsnake.spi.facts.Capability;
 import dev.kingsnake.spi.python.Const;
 import dev.kingsnake.spi.python.Expr;
 import dev.kingsnake.spi.python.Nodes;
@@ -73,12 +73,12 @@ public final class HostFingerprintRule implements PythonFileRule {
 
     @Override
     public void check(PythonFile file, RuleContext ctx, FindingSink sink) {
-        CodeFacts facts = CodeFacts.of(file);
+        CallFacts facts = CallFacts.of(file);
         Set<Integer> lines = new HashSet<>();
         boolean fileNet = facts.fileCaps().contains(Capability.NETWORK);
         boolean fileSend = facts.fileCaps().contains(Capability.SEND);
         Set<Expr.Call> platformChecks = null;
-        for (CodeFacts.CallFact c : facts.calls()) {
+        for (CallFacts.CallFact c : facts.calls()) {
             if (!c.is(Capability.FINGERPRINT)) {
                 continue;
             }
@@ -106,7 +106,7 @@ public final class HostFingerprintRule implements PythonFileRule {
         if (!fileNet) {
             return;
         }
-        for (CodeFacts.StringFact s : facts.strings()) {
+        for (CallFacts.StringFact s : facts.strings()) {
             // os.environ['COMPUTERNAME'] is the host name without a call: Windows keeps it in the environment
             if (HOST_VARIABLES.contains(s.text()) && (facts.scopeHas(s.scope(), Capability.FETCH)
                     || facts.scopeHas(s.scope(), Capability.SEND)) && lines.add(s.node().line())) {
@@ -114,7 +114,7 @@ public final class HostFingerprintRule implements PythonFileRule {
                         + s.text() + ") next to network code", file.line(s.node().line()));
             }
         }
-        for (CodeFacts.StringFact s : facts.strings()) {
+        for (CallFacts.StringFact s : facts.strings()) {
             Optional<Indicator> hit = IP_LOOKUP.first(s);
             if (hit.isPresent() && lines.add(s.node().line())) {
                 sink.report(Location.of(file, s.node()), "looks up the machine's public IP address",

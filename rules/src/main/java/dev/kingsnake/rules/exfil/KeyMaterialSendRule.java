@@ -2,9 +2,6 @@ package dev.kingsnake.rules.exfil;
 
 import dev.kingsnake.Confidence;
 import dev.kingsnake.Severity;
-import dev.kingsnake.rules.network.Capability;
-import dev.kingsnake.rules.network.CodeFacts;
-import dev.kingsnake.rules.network.CollectedDataSendRule;
 import dev.kingsnake.spi.FindingSink;
 import dev.kingsnake.spi.Location;
 import dev.kingsnake.spi.PythonFile;
@@ -12,6 +9,9 @@ import dev.kingsnake.spi.PythonFileRule;
 import dev.kingsnake.spi.RuleContext;
 import dev.kingsnake.spi.RuleInfo;
 import dev.kingsnake.spi.Tags;
+import dev.kingsnake.spi.facts.CallFacts;
+import dev.kingsnake.spi.facts.Capability;
+import dev.kingsnake.spi.facts.Destinations;
 import dev.kingsnake.spi.python.Expr;
 import dev.kingsnake.spi.python.Node;
 
@@ -52,8 +52,8 @@ public final class KeyMaterialSendRule implements PythonFileRule {
             "(?i)(wallet|mnemonic|seed.?phrase|\\btron|solana|solders|ethereum|\\beth_|web3|bitcoin|\\bbtc\\b"
                     + "|keypair|lamports|metamask|phantom|base58|bip_?39|bip_?32|secp256k1|coincurve|tronpy)");
 
-    private static boolean walletContext(PythonFile file, CodeFacts facts) {
-        for (CodeFacts.StringFact s : facts.strings()) {
+    private static boolean walletContext(PythonFile file, CallFacts facts) {
+        for (CallFacts.StringFact s : facts.strings()) {
             if (WALLET_CONTEXT.matcher(s.text()).find()) {
                 return true;
             }
@@ -84,15 +84,15 @@ public final class KeyMaterialSendRule implements PythonFileRule {
 
     @Override
     public void check(PythonFile file, RuleContext ctx, FindingSink sink) {
-        CodeFacts facts = CodeFacts.of(file);
+        CallFacts facts = CallFacts.of(file);
         if (!facts.fileCaps().contains(Capability.NETWORK)) {
             return;
         }
         Set<Integer> lines = new HashSet<>();
-        for (CodeFacts.CallFact c : facts.calls()) {
+        for (CallFacts.CallFact c : facts.calls()) {
             boolean send = c.is(Capability.SEND);
             boolean urlData = !send && c.is(Capability.FETCH)
-                    && CollectedDataSendRule.builtAtRunTime(facts, c.call(), c.scope());
+                    && Destinations.builtAtRunTime(facts, c.call(), c.scope());
             if (!send && !urlData) {
                 continue;
             }
@@ -102,7 +102,7 @@ public final class KeyMaterialSendRule implements PythonFileRule {
                     data.add(k.value());
                 }
             }
-            Optional<String> named = keyNamed(facts, c.scope(), data);
+            Optional<String> named = valueNamed(facts, c.scope(), data, KEY_NAME);
             if (named.isPresent() && !WALLET_ONLY_NAME.matcher(named.get()).find() && !walletContext(file, facts)) {
                 continue; // "private key" of an API (reCAPTCHA, payment gateways) is a shared secret, not a wallet key
             }
@@ -118,7 +118,7 @@ public final class KeyMaterialSendRule implements PythonFileRule {
             "base64.b64encode", "base64.urlsafe_b64encode", "base64.b32encode", "binascii.hexlify", "bytes",
             "urllib.parse.urlencode", "urllib.parse.quote", "urllib.parse.quote_plus");
 
-    private static boolean carries(CodeFacts facts, Expr.Call call) {
+    private static boolean carries(CallFacts facts, Expr.Call call) {
         String qn = facts.file().calleeName(call).orElse("");
         if (CARRIERS.contains(qn)) {
             return true;
@@ -128,8 +128,8 @@ public final class KeyMaterialSendRule implements PythonFileRule {
                 || "join".equals(a.attr()) || "hex".equals(a.attr()));
     }
 
-    /** The first key-material name inside the expressions, following variables assigned in the same scope once. */
-    private static Optional<String> keyNamed(CodeFacts facts, int scope, List<Expr> roots) {
+    /** The first name matching {@code names} inside the expressions, following variables assigned in the same scope. */
+    static Optional<String> valueNamed(CallFacts facts, int scope, List<Expr> roots, Pattern names) {
         Deque<Node> stack = new ArrayDeque<>(roots);
         Set<String> followed = new HashSet<>();
         int seen = 0;
@@ -138,7 +138,7 @@ public final class KeyMaterialSendRule implements PythonFileRule {
             String id = null;
             if (n instanceof Expr.Name nm) {
                 id = nm.id();
-                if (!KEY_NAME.matcher(id).matches() && followed.add(id)) {
+                if (!names.matcher(id).matches() && followed.add(id)) {
                     stack.addAll(facts.assignedIn(scope, id));
                 }
             } else if (n instanceof Expr.Attribute a) {
@@ -146,12 +146,12 @@ public final class KeyMaterialSendRule implements PythonFileRule {
             } else if (n instanceof Expr.Dict d) {
                 for (Expr.DictItem item : d.items()) {
                     Optional<String> k = item.key().flatMap(facts::text);
-                    if (k.isPresent() && KEY_NAME.matcher(k.get()).matches()) {
+                    if (k.isPresent() && names.matcher(k.get()).matches()) {
                         return k;
                     }
                 }
             }
-            if (id != null && KEY_NAME.matcher(id).matches()) {
+            if (id != null && names.matcher(id).matches()) {
                 return Optional.of(id);
             }
             if (n instanceof Expr.Lambda || n instanceof Expr.Call call && !carries(facts, call)) {

@@ -2,11 +2,11 @@ package dev.kingsnake.rules.exfil;
 
 import dev.kingsnake.Confidence;
 import dev.kingsnake.Severity;
-import dev.kingsnake.rules.network.Capability;
 import dev.kingsnake.rules.network.Indicator;
 import dev.kingsnake.rules.network.IndicatorRule;
 import dev.kingsnake.spi.RuleInfo;
 import dev.kingsnake.spi.Tags;
+import dev.kingsnake.spi.facts.Capability;
 
 import java.util.EnumSet;
 import java.util.List;

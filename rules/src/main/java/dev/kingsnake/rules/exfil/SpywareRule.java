@@ -2,8 +2,6 @@ package dev.kingsnake.rules.exfil;
 
 import dev.kingsnake.Confidence;
 import dev.kingsnake.Severity;
-import dev.kingsnake.rules.network.Capability;
-import dev.kingsnake.rules.network.CodeFacts;
 import dev.kingsnake.spi.FindingSink;
 import dev.kingsnake.spi.Location;
 import dev.kingsnake.spi.PythonFile;
@@ -11,6 +9,8 @@ import dev.kingsnake.spi.PythonFileRule;
 import dev.kingsnake.spi.RuleContext;
 import dev.kingsnake.spi.RuleInfo;
 import dev.kingsnake.spi.Tags;
+import dev.kingsnake.spi.facts.CallFacts;
+import dev.kingsnake.spi.facts.Capability;
 
 import java.util.HashSet;
 import java.util.Optional;
@@ -43,7 +43,7 @@ public final class SpywareRule implements PythonFileRule {
 
     @Override
     public void check(PythonFile file, RuleContext ctx, FindingSink sink) {
-        CodeFacts facts = CodeFacts.of(file);
+        CallFacts facts = CallFacts.of(file);
         Set<Capability> fc = facts.fileCaps();
         if (!fc.contains(Capability.CLIPBOARD_READ) && !fc.contains(Capability.CLIPBOARD_WRITE)
                 && !fc.contains(Capability.SCREENSHOT) && !fc.contains(Capability.KEYLOG)) {
@@ -52,7 +52,7 @@ public final class SpywareRule implements PythonFileRule {
         boolean walletShapes = fc.contains(Capability.CLIPBOARD_READ) && fc.contains(Capability.CLIPBOARD_WRITE)
                 && facts.strings().stream().anyMatch(s -> WALLET_SHAPE.matcher(s.text()).find());
         Set<Integer> lines = new HashSet<>();
-        for (CodeFacts.CallFact c : facts.calls()) {
+        for (CallFacts.CallFact c : facts.calls()) {
             String what = c.is(Capability.SCREENSHOT) ? "takes screenshots"
                     : c.is(Capability.KEYLOG) ? "hooks the keyboard"
                     : c.is(Capability.CLIPBOARD_READ) ? "reads the clipboard"

@@ -2,8 +2,6 @@ package dev.kingsnake.rules.exfil;
 
 import dev.kingsnake.Confidence;
 import dev.kingsnake.Severity;
-import dev.kingsnake.rules.network.Capability;
-import dev.kingsnake.rules.network.CodeFacts;
 import dev.kingsnake.spi.FindingSink;
 import dev.kingsnake.spi.Location;
 import dev.kingsnake.spi.PythonFile;
@@ -11,6 +9,9 @@ import dev.kingsnake.spi.PythonFileRule;
 import dev.kingsnake.spi.RuleContext;
 import dev.kingsnake.spi.RuleInfo;
 import dev.kingsnake.spi.Tags;
+import dev.kingsnake.spi.facts.CallFacts;
+import dev.kingsnake.spi.facts.Capability;
+import dev.kingsnake.spi.facts.DataFlow;
 import dev.kingsnake.spi.python.Expr;
 import dev.kingsnake.spi.python.Node;
 
@@ -54,11 +55,11 @@ public final class WalletSecretSendRule implements PythonFileRule {
 
     @Override
     public void check(PythonFile file, RuleContext ctx, FindingSink sink) {
-        CodeFacts facts = CodeFacts.of(file);
+        CallFacts facts = CallFacts.of(file);
         if (!facts.fileCaps().contains(Capability.SEND)) {
             return;
         }
-        for (CodeFacts.CallFact c : facts.calls()) {
+        for (CallFacts.CallFact c : facts.calls()) {
             if (!c.is(Capability.SEND)) {
                 continue;
             }
@@ -96,7 +97,7 @@ public final class WalletSecretSendRule implements PythonFileRule {
      * Dict keys and variable names of a request body expression (one level through a named dict), not
      * looking inside calls.
      */
-    private static List<String> namesIn(CodeFacts facts, Expr body) {
+    private static List<String> namesIn(CallFacts facts, Expr body) {
         List<String> out = new ArrayList<>();
         Expr e = body;
         if (e instanceof Expr.Name nm) {
@@ -133,9 +134,9 @@ public final class WalletSecretSendRule implements PythonFileRule {
     }
 
     /** The dict literal most recently assigned to {@code name} before the request, if any. */
-    private static Optional<Expr> assignedDict(CodeFacts facts, String name, Expr use) {
+    private static Optional<Expr> assignedDict(CallFacts facts, String name, Expr use) {
         Optional<Expr> found = Optional.empty();
-        for (var a : dev.kingsnake.rules.exec.CodeFacts.of(facts.file()).assigns()) {
+        for (var a : dev.kingsnake.spi.facts.DataFlow.of(facts.file()).assigns()) {
             if (a.line() > use.line() || a.value().isEmpty() || !(a.value().get() instanceof Expr.Dict)) {
                 continue;
             }

@@ -3,8 +3,8 @@ package dev.kingsnake.rules.install;
 import dev.kingsnake.Confidence;
 import dev.kingsnake.Reach;
 import dev.kingsnake.Severity;
-import dev.kingsnake.rules.exec.CodeFacts;
-import dev.kingsnake.rules.process.Commands;
+import dev.kingsnake.spi.facts.DataFlow;
+import dev.kingsnake.spi.facts.Commands;
 import dev.kingsnake.spi.FindingSink;
 import dev.kingsnake.spi.Location;
 import dev.kingsnake.spi.PythonFile;
@@ -62,7 +62,7 @@ public final class DependencyActivationRule implements PythonFileRule {
 
     @Override
     public void check(PythonFile file, RuleContext ctx, FindingSink sink) {
-        CodeFacts facts = CodeFacts.of(file);
+        DataFlow facts = DataFlow.of(file);
         Set<Integer> lines = new java.util.HashSet<>();
         for (Expr.Call call : file.calls()) {
             Reach reach = file.reach(call);

@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import dev.kingsnake.Confidence;
 import dev.kingsnake.Severity;
-import dev.kingsnake.rules.exec.CodeFacts;
-import dev.kingsnake.rules.exec.ExecSinks;
 import dev.kingsnake.spi.FileKind;
 import dev.kingsnake.spi.FindingSink;
 import dev.kingsnake.spi.Location;
@@ -15,6 +13,9 @@ import dev.kingsnake.spi.RuleContext;
 import dev.kingsnake.spi.RuleInfo;
 import dev.kingsnake.spi.SourceFile;
 import dev.kingsnake.spi.Tags;
+import dev.kingsnake.spi.facts.Activity;
+import dev.kingsnake.spi.facts.DataFlow;
+import dev.kingsnake.spi.facts.ExecSinks;
 import dev.kingsnake.spi.python.Expr;
 
 import java.util.ArrayList;
@@ -85,7 +86,7 @@ public final class InTreeBuildBackendRule implements Rule {
     }
 
     private static void inspect(PythonFile pf, String backend, FindingSink sink) {
-        CodeFacts facts = CodeFacts.of(pf);
+        DataFlow facts = DataFlow.of(pf);
         for (Expr.Call c : pf.calls()) {
             String what = null;
             if (Activity.network(facts, c)) {
@@ -96,8 +97,8 @@ public final class InTreeBuildBackendRule implements Rule {
                 what = "file write outside the build tree";
             } else {
                 var use = ExecSinks.of(facts, c);
-                if (use.isPresent() && (use.get().taint().contains(CodeFacts.Taint.NETWORK)
-                        || use.get().taint().contains(CodeFacts.Taint.DECODE))) {
+                if (use.isPresent() && (use.get().taint().contains(DataFlow.Taint.NETWORK)
+                        || use.get().taint().contains(DataFlow.Taint.DECODE))) {
                     what = "exec of fetched/decoded data";
                 }
             }

@@ -3,7 +3,6 @@ package dev.kingsnake.rules.install;
 import dev.kingsnake.Confidence;
 import dev.kingsnake.Reach;
 import dev.kingsnake.Severity;
-import dev.kingsnake.rules.exec.CodeFacts;
 import dev.kingsnake.spi.FindingSink;
 import dev.kingsnake.spi.Location;
 import dev.kingsnake.spi.PythonFile;
@@ -11,6 +10,8 @@ import dev.kingsnake.spi.PythonFileRule;
 import dev.kingsnake.spi.RuleContext;
 import dev.kingsnake.spi.RuleInfo;
 import dev.kingsnake.spi.Tags;
+import dev.kingsnake.spi.facts.Activity;
+import dev.kingsnake.spi.facts.DataFlow;
 import dev.kingsnake.spi.python.Expr;
 import dev.kingsnake.spi.python.Node;
 import dev.kingsnake.spi.python.Stmt;
@@ -63,7 +64,7 @@ public final class InitImportActivityRule implements PythonFileRule {
         if (!isInit(file)) {
             return;
         }
-        CodeFacts facts = null;
+        DataFlow facts = null;
         Set<String> calledAtTop = null;
         for (Expr.Call c : file.calls()) {
             if (Activity.reach(file, c) != Reach.IMPORT_TIME) {
@@ -79,7 +80,7 @@ public final class InitImportActivityRule implements PythonFileRule {
                 }
             }
             if (facts == null) {
-                facts = CodeFacts.of(file);
+                facts = DataFlow.of(file);
             }
             if (Activity.network(facts, c)) {
                 sink.report(Location.of(file, c), facts.name(c) + "() when the package is imported",

@@ -2,12 +2,13 @@ package dev.kingsnake.rules.install;
 
 import dev.kingsnake.Confidence;
 import dev.kingsnake.Severity;
-import dev.kingsnake.rules.exec.CodeFacts;
 import dev.kingsnake.spi.FindingSink;
 import dev.kingsnake.spi.Location;
 import dev.kingsnake.spi.PythonFile;
 import dev.kingsnake.spi.RuleInfo;
 import dev.kingsnake.spi.Tags;
+import dev.kingsnake.spi.facts.Activity;
+import dev.kingsnake.spi.facts.DataFlow;
 import dev.kingsnake.spi.python.Expr;
 
 import java.util.Set;
@@ -32,7 +33,7 @@ public final class InstallFileWriteRule extends InstallTimeCallRule {
     }
 
     @Override
-    void checkCall(PythonFile file, CodeFacts facts, Expr.Call c, FindingSink sink) {
+    void checkCall(PythonFile file, DataFlow facts, Expr.Call c, FindingSink sink) {
         Activity.outsideWrite(facts, c).ifPresent(w -> {
             if (w.temporaryOnly() && !RUNNABLE.matcher(w.path()).find()) {
                 sink.report(Location.of(file, c), "writes into the temporary directory at install time: " + w.path(),

@@ -2,13 +2,14 @@ package dev.kingsnake.rules.install;
 
 import dev.kingsnake.Confidence;
 import dev.kingsnake.Severity;
-import dev.kingsnake.rules.exec.CodeFacts;
-import dev.kingsnake.rules.process.Commands;
 import dev.kingsnake.spi.FindingSink;
 import dev.kingsnake.spi.Location;
 import dev.kingsnake.spi.PythonFile;
 import dev.kingsnake.spi.RuleInfo;
 import dev.kingsnake.spi.Tags;
+import dev.kingsnake.spi.facts.Activity;
+import dev.kingsnake.spi.facts.Commands;
+import dev.kingsnake.spi.facts.DataFlow;
 import dev.kingsnake.spi.python.Expr;
 import dev.kingsnake.spi.python.Nodes;
 
@@ -37,7 +38,7 @@ public final class InstallNetworkRule extends InstallTimeCallRule {
     private static final Pattern INLINE_NETWORK = Pattern.compile("requests\\.(get|post)\\(|urlopen\\(|socket\\.socket\\(");
 
     @Override
-    void checkCall(PythonFile file, CodeFacts facts, Expr.Call c, FindingSink sink) {
+    void checkCall(PythonFile file, DataFlow facts, Expr.Call c, FindingSink sink) {
         Location at = Location.of(file, c);
         if (Activity.network(facts, c)) {
             String ev = file.line(c.line()).strip();
@@ -64,20 +65,20 @@ public final class InstallNetworkRule extends InstallTimeCallRule {
     }
 
     /** The request carries data: a body keyword, a sending method, or urlopen's data argument. */
-    private static boolean sendsData(CodeFacts facts, Expr.Call c) {
+    private static boolean sendsData(DataFlow facts, Expr.Call c) {
         for (String k : List.of("data", "json", "files")) {
             Optional<Expr> v = c.keyword(k);
             if (v.isPresent() && !(v.get() instanceof Expr.Name n && n.id().equals("None"))) {
                 return true;
             }
         }
-        String m = CodeFacts.method(c);
+        String m = DataFlow.method(c);
         return SENDING_METHODS.contains(m) || ("urlopen".equals(m) || facts.name(c).endsWith("urlopen"))
                 && c.args().size() >= 2;
     }
 
     /** A literal of the call, or of a variable it is given (one assignment deep), names a metadata service. */
-    private static boolean mentionsCloudMetadata(CodeFacts facts, Expr.Call c) {
+    private static boolean mentionsCloudMetadata(DataFlow facts, Expr.Call c) {
         boolean[] found = {false};
         Nodes.walk(c, n -> {
             if (found[0]) {

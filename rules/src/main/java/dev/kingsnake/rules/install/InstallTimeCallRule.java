@@ -1,11 +1,12 @@
 package dev.kingsnake.rules.install;
 
-import dev.kingsnake.rules.exec.CodeFacts;
 import dev.kingsnake.spi.FindingSink;
 import dev.kingsnake.spi.PythonFile;
 import dev.kingsnake.spi.PythonFileRule;
 import dev.kingsnake.spi.RuleContext;
 import dev.kingsnake.spi.RuleInfo;
+import dev.kingsnake.spi.facts.Activity;
+import dev.kingsnake.spi.facts.DataFlow;
 import dev.kingsnake.spi.python.Expr;
 
 import java.util.List;
@@ -32,12 +33,12 @@ abstract class InstallTimeCallRule implements PythonFileRule {
         if (installTime.isEmpty()) {
             return;
         }
-        CodeFacts facts = CodeFacts.of(file);
+        DataFlow facts = DataFlow.of(file);
         for (Expr.Call c : installTime) {
             checkCall(file, facts, c, sink);
         }
     }
 
     /** Reports what the install-time call {@code c} does, if it is this rule's behaviour. */
-    abstract void checkCall(PythonFile file, CodeFacts facts, Expr.Call c, FindingSink sink);
+    abstract void checkCall(PythonFile file, DataFlow facts, Expr.Call c, FindingSink sink);
 }

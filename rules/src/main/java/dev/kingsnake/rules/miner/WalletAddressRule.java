@@ -2,8 +2,6 @@ package dev.kingsnake.rules.miner;
 
 import dev.kingsnake.Confidence;
 import dev.kingsnake.Severity;
-import dev.kingsnake.rules.network.Capability;
-import dev.kingsnake.rules.network.CodeFacts;
 import dev.kingsnake.spi.FindingSink;
 import dev.kingsnake.spi.Location;
 import dev.kingsnake.spi.PythonFile;
@@ -11,6 +9,8 @@ import dev.kingsnake.spi.PythonFileRule;
 import dev.kingsnake.spi.RuleContext;
 import dev.kingsnake.spi.RuleInfo;
 import dev.kingsnake.spi.Tags;
+import dev.kingsnake.spi.facts.CallFacts;
+import dev.kingsnake.spi.facts.Capability;
 
 import java.util.HashSet;
 import java.util.Set;
@@ -38,12 +38,12 @@ public final class WalletAddressRule implements PythonFileRule {
 
     @Override
     public void check(PythonFile file, RuleContext ctx, FindingSink sink) {
-        CodeFacts facts = CodeFacts.of(file);
+        CallFacts facts = CallFacts.of(file);
         Set<Capability> fc = facts.fileCaps();
         boolean active = fc.contains(Capability.PROCESS) || fc.contains(Capability.SEND)
                 || fc.contains(Capability.CLIPBOARD_WRITE);
         Set<Integer> lines = new HashSet<>();
-        for (CodeFacts.StringFact s : facts.strings()) {
+        for (CallFacts.StringFact s : facts.strings()) {
             String t = s.text().strip();
             String what = MONERO.matcher(t).find() ? "a Monero address"
                     : active && BITCOIN.matcher(t).matches() && mixedCase(t) ? "a Bitcoin address" : null;

@@ -9,6 +9,9 @@ import dev.kingsnake.spi.PythonFileRule;
 import dev.kingsnake.spi.RuleContext;
 import dev.kingsnake.spi.RuleInfo;
 import dev.kingsnake.spi.Tags;
+import dev.kingsnake.spi.facts.CallFacts;
+import dev.kingsnake.spi.facts.Capability;
+import dev.kingsnake.spi.facts.Destinations;
 import dev.kingsnake.spi.python.Expr;
 
 import java.util.Optional;
@@ -26,40 +29,6 @@ public final class DnsExfilRule implements PythonFileRule {
                     + "plus a constant domain suffix are. Service-discovery code that builds names like "
                     + "'{service}.{namespace}.svc.cluster.local' can match (medium weight).");
 
-    /** A name built from values with a constant, public-looking domain suffix (not .local, .lan, cluster names). */
-    static boolean dataUnderFixedDomain(CodeFacts facts, Expr host) {
-        Optional<String> template = facts.text(host);
-        if (template.isEmpty() || !template.get().contains("{}")) {
-            return false;
-        }
-        String t = template.get();
-        return t.matches("(?s).*\\{}[^{}]*\\.[a-zA-Z0-9-]+\\.[a-zA-Z]{2,}\\.?$")
-                && !t.matches("(?s).*\\.(local|localdomain|lan|internal|home|cluster\\.local|svc)\\.?$");
-    }
-
-    /**
-     * The host name a DNS-capable call looks up when it is built from values under a fixed domain: the
-     * first argument of a resolver call, or the argument of a DNS tool run as a process
-     * ({@code dig}, {@code nslookup}, {@code host}, {@code ping} with {@code f"{data}.x.example.invalid"}).
-     */
-    static Optional<Expr> lookedUpName(CodeFacts facts, CodeFacts.CallFact c) {
-        if (c.is(Capability.PROCESS)) {
-            for (Expr a : Capability.commandParts(c.call())) {
-                if (!(a instanceof Expr.Literal) && dataUnderFixedDomain(facts, a)) {
-                    return Optional.of(a);
-                }
-            }
-            return Optional.empty();
-        }
-        // d = user + '.' + host + '.collect.example.invalid'; socket.gethostbyname(d)
-        Optional<Expr> host = c.call().arg(0).map(h -> facts.valueOf(c.scope(), h));
-        if (host.isEmpty() || !(host.get() instanceof Expr.FString || host.get() instanceof Expr.BinOp
-                || host.get() instanceof Expr.Call) || facts.file().constant(host.get()).isPresent()) {
-            return Optional.empty();
-        }
-        return dataUnderFixedDomain(facts, host.get()) ? host : Optional.empty();
-    }
-
     @Override
     public RuleInfo info() {
         return INFO;
@@ -67,15 +36,15 @@ public final class DnsExfilRule implements PythonFileRule {
 
     @Override
     public void check(PythonFile file, RuleContext ctx, FindingSink sink) {
-        CodeFacts facts = CodeFacts.of(file);
+        CallFacts facts = CallFacts.of(file);
         if (!facts.fileCaps().contains(Capability.DNS)) {
             return;
         }
-        for (CodeFacts.CallFact c : facts.calls()) {
+        for (CallFacts.CallFact c : facts.calls()) {
             if (!c.is(Capability.DNS)) {
                 continue;
             }
-            if (lookedUpName(facts, c).isEmpty()) {
+            if (Destinations.lookedUpName(facts, c).isEmpty()) {
                 continue;
             }
             boolean sourced = facts.scopeHas(c.scope(), Capability.FINGERPRINT)

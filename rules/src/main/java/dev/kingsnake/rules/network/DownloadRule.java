@@ -9,6 +9,8 @@ import dev.kingsnake.spi.PythonFileRule;
 import dev.kingsnake.spi.RuleContext;
 import dev.kingsnake.spi.RuleInfo;
 import dev.kingsnake.spi.Tags;
+import dev.kingsnake.spi.facts.CallFacts;
+import dev.kingsnake.spi.facts.Capability;
 import dev.kingsnake.spi.python.Expr;
 
 import java.util.HashSet;
@@ -30,7 +32,7 @@ public final class DownloadRule implements PythonFileRule {
     static final Pattern EXECUTABLE_NAME = Pattern.compile(
             "(?i)\\.(exe|dll|scr|bat|cmd|vbs|vbe|ps1|psm1|msi|hta|pif|lnk|jar|com)([\"'\\s]|$)");
 
-    private static boolean passesExecutableName(CodeFacts facts, CodeFacts.CallFact c) {
+    private static boolean passesExecutableName(CallFacts facts, CallFacts.CallFact c) {
         for (Expr a : c.call().args()) {
             java.util.List<Expr> values = new java.util.ArrayList<>(java.util.List.of(a));
             if (a instanceof Expr.Name n) {
@@ -52,27 +54,27 @@ public final class DownloadRule implements PythonFileRule {
 
     @Override
     public void check(PythonFile file, RuleContext ctx, FindingSink sink) {
-        CodeFacts facts = CodeFacts.of(file);
+        CallFacts facts = CallFacts.of(file);
         Set<Capability> fc = facts.fileCaps();
         if (!fc.contains(Capability.FETCH)) {
             return;
         }
         Set<Integer> exeScopes = new HashSet<>();
-        for (CodeFacts.StringFact s : facts.strings()) {
+        for (CallFacts.StringFact s : facts.strings()) {
             if (EXECUTABLE_NAME.matcher(s.text()).find()) {
                 exeScopes.add(s.scope());
             }
         }
         // an executable's name handed to a local helper counts: download(url, "x.exe") saves an executable
         Set<Integer> exeReach = new HashSet<>(exeScopes);
-        for (CodeFacts.CallFact c : facts.calls()) {
+        for (CallFacts.CallFact c : facts.calls()) {
             int callee = facts.calleeScope(c.call());
             if (callee >= 0 && passesExecutableName(facts, c)) {
                 exeReach.addAll(facts.reachable(callee));
             }
         }
         Set<Integer> lines = new HashSet<>();
-        for (CodeFacts.CallFact c : facts.calls()) {
+        for (CallFacts.CallFact c : facts.calls()) {
             boolean saves = c.is(Capability.DOWNLOAD_TO_FILE)
                     || (c.is(Capability.FILE_WRITE) && facts.scopeHas(c.scope(), Capability.FETCH));
             if (!saves || !lines.add(c.call().line())) {

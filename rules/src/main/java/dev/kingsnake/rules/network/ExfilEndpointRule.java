@@ -4,6 +4,8 @@ import dev.kingsnake.Confidence;
 import dev.kingsnake.Severity;
 import dev.kingsnake.spi.RuleInfo;
 import dev.kingsnake.spi.Tags;
+import dev.kingsnake.spi.facts.CallFacts;
+import dev.kingsnake.spi.facts.Capability;
 import dev.kingsnake.spi.python.Expr;
 
 import java.util.EnumSet;
@@ -54,7 +56,7 @@ public final class ExfilEndpointRule extends IndicatorRule {
     }
 
     @Override
-    protected Grade grade(CodeFacts facts, Hit h, boolean several) {
+    protected Grade grade(CallFacts facts, Hit h, boolean several) {
         boolean sendsHere = facts.scopeHas(h.string().scope(), Capability.SEND);
         if (h.indicator().strong()) {
             sendsHere |= carriesData(h) && facts.scopeHas(h.string().scope(), Capability.NETWORK);

@@ -9,6 +9,8 @@ import dev.kingsnake.spi.PythonFileRule;
 import dev.kingsnake.spi.RuleContext;
 import dev.kingsnake.spi.RuleInfo;
 import dev.kingsnake.spi.Tags;
+import dev.kingsnake.spi.facts.CallFacts;
+import dev.kingsnake.spi.facts.Capability;
 import dev.kingsnake.spi.python.Expr;
 
 import java.util.Locale;
@@ -43,7 +45,7 @@ public final class FrontedHostRule implements PythonFileRule {
 
     @Override
     public void check(PythonFile file, RuleContext ctx, FindingSink sink) {
-        CodeFacts facts = CodeFacts.of(file);
+        CallFacts facts = CallFacts.of(file);
         if (!facts.fileCaps().contains(Capability.NETWORK)) {
             return;
         }
@@ -66,7 +68,7 @@ public final class FrontedHostRule implements PythonFileRule {
         }
     }
 
-    private static Optional<String> hostHeader(CodeFacts facts, Expr headers) {
+    private static Optional<String> hostHeader(CallFacts facts, Expr headers) {
         if (headers instanceof Expr.Dict d) {
             for (Expr.DictItem item : d.items()) {
                 if (item.key().flatMap(facts::text).filter(k -> k.equalsIgnoreCase("host")).isPresent()) {
@@ -78,7 +80,7 @@ public final class FrontedHostRule implements PythonFileRule {
     }
 
     /** The constant start of a URL: the whole constant, the left end of a concatenation, an f-string's first part. */
-    private static Optional<String> leadingText(CodeFacts facts, Expr e) {
+    private static Optional<String> leadingText(CallFacts facts, Expr e) {
         Optional<String> whole = facts.text(e);
         if (whole.isPresent()) {
             return whole;

@@ -1,5 +1,7 @@
 package dev.kingsnake.rules.network;
 
+import dev.kingsnake.spi.facts.CallFacts;
+
 import java.util.List;
 import java.util.Optional;
 import java.util.function.IntPredicate;
@@ -7,7 +9,7 @@ import java.util.regex.Pattern;
 
 /**
  * A string shape that names a behaviour (a credential store's path, a webhook service, a pool URL).
- * Patterns run on {@link CodeFacts.StringFact#normalized()} (lower case, backslashes as slashes) unless
+ * Patterns run on {@link CallFacts.StringFact#normalized()} (lower case, backslashes as slashes) unless
  * {@code caseSensitive}. A {@code strong} indicator is evidence on its own; a weak one needs company.
  * {@code prefilter} (null when none can be derived) holds literals one of which every match contains: a
  * string holding none of them is passed over without running the pattern.
@@ -36,7 +38,7 @@ public record Indicator(String label, Pattern pattern, boolean strong, boolean c
                 RequiredLiterals.of(regex).orElse(null));
     }
 
-    public boolean matches(CodeFacts.StringFact s) {
+    public boolean matches(CallFacts.StringFact s) {
         String text = caseSensitive ? s.text() : s.normalized();
         if (prefilter != null && !prefilter.mayMatch(prefilter.normalized() ? s.normalized() : text)) {
             return false;
@@ -45,12 +47,12 @@ public record Indicator(String label, Pattern pattern, boolean strong, boolean c
     }
 
     /** The first indicator of the list that matches, strong ones first. */
-    public static Optional<Indicator> first(List<Indicator> list, CodeFacts.StringFact s) {
+    public static Optional<Indicator> first(List<Indicator> list, CallFacts.StringFact s) {
         return first(list, s, i -> true);
     }
 
-    /** {@link #first(List, CodeFacts.StringFact)} among the indicators whose index {@code candidate} accepts. */
-    static Optional<Indicator> first(List<Indicator> list, CodeFacts.StringFact s, IntPredicate candidate) {
+    /** {@link #first(List, CallFacts.StringFact)} among the indicators whose index {@code candidate} accepts. */
+    static Optional<Indicator> first(List<Indicator> list, CallFacts.StringFact s, IntPredicate candidate) {
         Indicator weakHit = null;
         for (int i = 0; i < list.size(); i++) {
             Indicator ind = list.get(i);

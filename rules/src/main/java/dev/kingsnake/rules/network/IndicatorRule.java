@@ -8,6 +8,8 @@ import dev.kingsnake.spi.PythonFile;
 import dev.kingsnake.spi.PythonFileRule;
 import dev.kingsnake.spi.RuleContext;
 import dev.kingsnake.spi.RuleInfo;
+import dev.kingsnake.spi.facts.CallFacts;
+import dev.kingsnake.spi.facts.Capability;
 
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -62,10 +64,10 @@ public abstract class IndicatorRule implements PythonFileRule {
 
     @Override
     public void check(PythonFile file, RuleContext ctx, FindingSink sink) {
-        CodeFacts facts = CodeFacts.of(file);
+        CallFacts facts = CallFacts.of(file);
         Map<Integer, Hit> hits = new LinkedHashMap<>();
         Set<String> labels = new HashSet<>();
-        for (CodeFacts.StringFact s : facts.strings()) {
+        for (CallFacts.StringFact s : facts.strings()) {
             int line = s.node().line();
             Hit prev = hits.get(line);
             if (prev != null && prev.indicator().strong()) {
@@ -117,7 +119,7 @@ public abstract class IndicatorRule implements PythonFileRule {
     }
 
     /** The severity/confidence of a hit, or null to drop it. */
-    protected Grade grade(CodeFacts facts, Hit h, boolean several) {
+    protected Grade grade(CallFacts facts, Hit h, boolean several) {
         boolean inScope = hasAny(facts.scope(h.string().scope()), companions());
         if (secretStore && info().severity() == Severity.HIGH && uploadsFile(facts, h.string().scope())) {
             return new Grade(Severity.CRITICAL, Confidence.HIGH);
@@ -135,8 +137,8 @@ public abstract class IndicatorRule implements PythonFileRule {
     }
 
     /** A call in the scope sends a file: {@code files=} of an HTTP upload, or a mail/FTP/bot upload method. */
-    static boolean uploadsFile(CodeFacts facts, int scope) {
-        for (CodeFacts.CallFact c : facts.calls()) {
+    static boolean uploadsFile(CallFacts facts, int scope) {
+        for (CallFacts.CallFact c : facts.calls()) {
             if (c.scope() == scope && c.is(Capability.SEND) && (c.call().keyword("files").isPresent()
                     || Set.of("storbinary", "send_document", "sendDocument", "upload_file").contains(c.method()))) {
                 return true;
@@ -158,7 +160,7 @@ public abstract class IndicatorRule implements PythonFileRule {
         return s == Severity.CRITICAL ? Severity.HIGH : s == Severity.HIGH ? Severity.MEDIUM : Severity.LOW;
     }
 
-    public record Hit(CodeFacts.StringFact string, Indicator indicator) {
+    public record Hit(CallFacts.StringFact string, Indicator indicator) {
     }
 
     public record Grade(Severity severity, Confidence confidence) {

@@ -1,5 +1,7 @@
 package dev.kingsnake.rules.network;
 
+import dev.kingsnake.spi.facts.CallFacts;
+
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -53,7 +55,7 @@ public final class IndicatorSet {
     }
 
     /** The first indicator that matches, strong ones first: the same as {@link Indicator#first}. */
-    public Optional<Indicator> first(CodeFacts.StringFact s) {
+    public Optional<Indicator> first(CallFacts.StringFact s) {
         long candidates = always;
         if (normalized != null) {
             candidates |= normalized.scan(s.normalized());

@@ -9,6 +9,8 @@ import dev.kingsnake.spi.PythonFileRule;
 import dev.kingsnake.spi.RuleContext;
 import dev.kingsnake.spi.RuleInfo;
 import dev.kingsnake.spi.Tags;
+import dev.kingsnake.spi.facts.CallFacts;
+import dev.kingsnake.spi.facts.Capability;
 
 import java.util.HashSet;
 import java.util.Set;
@@ -46,13 +48,13 @@ public final class RawIpEndpointRule implements PythonFileRule {
 
     @Override
     public void check(PythonFile file, RuleContext ctx, FindingSink sink) {
-        CodeFacts facts = CodeFacts.of(file);
+        CallFacts facts = CallFacts.of(file);
         if (!facts.fileCaps().contains(Capability.NETWORK)) {
             return;
         }
         Set<Integer> connectTargets = new HashSet<>();
         Set<Integer> localAddressScopes = new HashSet<>();
-        for (CodeFacts.CallFact c : facts.calls()) {
+        for (CallFacts.CallFact c : facts.calls()) {
             if (c.is(Capability.CONNECT) || c.is(Capability.SOCKET)) {
                 connectTargets.add(c.call().line());
             }
@@ -63,14 +65,14 @@ public final class RawIpEndpointRule implements PythonFileRule {
         // URLs that are the target of a call sending data out (POST, upload, socket send)
         Set<dev.kingsnake.spi.python.Node> sendTargets = java.util.Collections.newSetFromMap(
                 new java.util.IdentityHashMap<>());
-        for (CodeFacts.CallFact c : facts.calls()) {
+        for (CallFacts.CallFact c : facts.calls()) {
             if (c.is(Capability.SEND)) {
                 c.call().arg(0).or(() -> c.call().keyword("url"))
                         .ifPresent(a -> dev.kingsnake.spi.python.Nodes.walk(a, sendTargets::add));
             }
         }
         Set<Integer> lines = new HashSet<>();
-        for (CodeFacts.StringFact s : facts.strings()) {
+        for (CallFacts.StringFact s : facts.strings()) {
             String t = s.text().strip();
             Matcher m = URL_IP.matcher(t);
             boolean hit = m.find() && isPublic(m);

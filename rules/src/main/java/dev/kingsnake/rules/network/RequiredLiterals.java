@@ -1,5 +1,7 @@
 package dev.kingsnake.rules.network;
 
+import dev.kingsnake.spi.facts.CallFacts;
+
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -15,7 +17,7 @@ import java.util.Set;
  * leading {@code (?i)}) gives no prefilter, and the regex always runs.
  *
  * <p>With a leading {@code (?i)} the literals are lower case with backslashes as slashes, to be looked for in
- * the text normalised the same way ({@link CodeFacts.StringFact#normalized()}): the regex folds ASCII case only,
+ * the text normalised the same way ({@link CallFacts.StringFact#normalized()}): the regex folds ASCII case only,
  * so the normalised text holds the normalised literal wherever the text holds the literal in any case.
  */
 public final class RequiredLiterals {

@@ -2,9 +2,6 @@ package dev.kingsnake.rules.obfuscation;
 
 import dev.kingsnake.Confidence;
 import dev.kingsnake.Severity;
-import dev.kingsnake.rules.network.Capability;
-import dev.kingsnake.rules.network.CodeFacts;
-import dev.kingsnake.rules.network.EncodedText;
 import dev.kingsnake.spi.FindingSink;
 import dev.kingsnake.spi.Location;
 import dev.kingsnake.spi.PythonFile;
@@ -12,6 +9,9 @@ import dev.kingsnake.spi.PythonFileRule;
 import dev.kingsnake.spi.RuleContext;
 import dev.kingsnake.spi.RuleInfo;
 import dev.kingsnake.spi.Tags;
+import dev.kingsnake.spi.facts.CallFacts;
+import dev.kingsnake.spi.facts.Capability;
+import dev.kingsnake.spi.facts.EncodedText;
 import dev.kingsnake.spi.python.Expr;
 
 import java.util.HashSet;
@@ -61,10 +61,10 @@ public final class EncodedStringRule implements PythonFileRule {
 
     @Override
     public void check(PythonFile file, RuleContext ctx, FindingSink sink) {
-        CodeFacts facts = CodeFacts.of(file);
+        CallFacts facts = CallFacts.of(file);
         Set<Integer> lines = new HashSet<>();
         boolean anyDecoded = false;
-        for (CodeFacts.StringFact s : facts.strings()) {
+        for (CallFacts.StringFact s : facts.strings()) {
             if (!facts.isDecoded(s)) {
                 continue;
             }
@@ -86,7 +86,7 @@ public final class EncodedStringRule implements PythonFileRule {
     private record Shape(String what, boolean strong) {
     }
 
-    private static Shape shape(CodeFacts facts, String t) {
+    private static Shape shape(CallFacts facts, String t) {
         Matcher u = URL.matcher(t);
         if (u.matches()) {
             return new Shape("a URL", publicIp(u.group(1)));
@@ -130,8 +130,8 @@ public final class EncodedStringRule implements PythonFileRule {
                 || (o[0] == 172 && o[1] >= 16 && o[1] <= 31) || (o[0] == 192 && o[1] == 168));
     }
 
-    private static boolean decodesBase64(CodeFacts facts) {
-        for (CodeFacts.CallFact c : facts.calls()) {
+    private static boolean decodesBase64(CallFacts facts) {
+        for (CallFacts.CallFact c : facts.calls()) {
             String m = c.qualifiedName().isEmpty() ? c.method()
                     : c.qualifiedName().substring(c.qualifiedName().lastIndexOf('.') + 1);
             if (m.endsWith("b64decode") || "decodebytes".equals(m) || "a2b_base64".equals(m)) {
@@ -142,8 +142,8 @@ public final class EncodedStringRule implements PythonFileRule {
     }
 
     /** Base64 literals whose first bytes are a PE, ELF or Mach-O header. */
-    private static void embeddedExecutables(PythonFile file, CodeFacts facts, FindingSink sink, Set<Integer> lines) {
-        for (CodeFacts.StringFact s : facts.strings()) {
+    private static void embeddedExecutables(PythonFile file, CallFacts facts, FindingSink sink, Set<Integer> lines) {
+        for (CallFacts.StringFact s : facts.strings()) {
             if (facts.isDecoded(s) || !(s.node() instanceof Expr.Literal) || s.text().length() < 1024) {
                 continue;
             }

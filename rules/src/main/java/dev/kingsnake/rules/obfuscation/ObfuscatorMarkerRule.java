@@ -3,13 +3,14 @@ package dev.kingsnake.rules.obfuscation;
 import dev.kingsnake.Confidence;
 import dev.kingsnake.Reach;
 import dev.kingsnake.Severity;
-import dev.kingsnake.spi.Location;
 import dev.kingsnake.spi.FindingSink;
+import dev.kingsnake.spi.Location;
 import dev.kingsnake.spi.PythonFile;
 import dev.kingsnake.spi.PythonFileRule;
 import dev.kingsnake.spi.RuleContext;
 import dev.kingsnake.spi.RuleInfo;
 import dev.kingsnake.spi.Tags;
+import dev.kingsnake.spi.facts.SourceRegions;
 
 import java.util.HashSet;
 import java.util.Set;

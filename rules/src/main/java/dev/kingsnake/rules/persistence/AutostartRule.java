@@ -2,8 +2,6 @@ package dev.kingsnake.rules.persistence;
 
 import dev.kingsnake.Confidence;
 import dev.kingsnake.Severity;
-import dev.kingsnake.rules.network.Capability;
-import dev.kingsnake.rules.network.CodeFacts;
 import dev.kingsnake.rules.network.Indicator;
 import dev.kingsnake.rules.network.IndicatorRule;
 import dev.kingsnake.spi.FindingSink;
@@ -12,6 +10,9 @@ import dev.kingsnake.spi.PythonFile;
 import dev.kingsnake.spi.RuleContext;
 import dev.kingsnake.spi.RuleInfo;
 import dev.kingsnake.spi.Tags;
+import dev.kingsnake.spi.facts.CallFacts;
+import dev.kingsnake.spi.facts.Capability;
+import dev.kingsnake.spi.facts.Commands;
 import dev.kingsnake.spi.python.Expr;
 
 import java.util.EnumSet;
@@ -74,8 +75,8 @@ public final class AutostartRule extends IndicatorRule {
     @Override
     public void check(PythonFile file, RuleContext ctx, FindingSink sink) {
         super.check(file, ctx, sink);
-        CodeFacts facts = CodeFacts.of(file);
-        for (CodeFacts.CallFact c : facts.calls()) {
+        CallFacts facts = CallFacts.of(file);
+        for (CallFacts.CallFact c : facts.calls()) {
             if (!PATH_JOINS.contains(c.qualifiedName()) || c.call().args().size() < 3
                     || !hasAny(facts.scope(c.scope()), companions())) {
                 continue;
@@ -111,8 +112,8 @@ public final class AutostartRule extends IndicatorRule {
      * {@code tmpdir = tempfile.TemporaryDirectory()}): the rc file of a sub-shell started with {@code ZDOTDIR}
      * pointing there, gone when the directory is; not the user's profile.
      */
-    private static boolean inTemporaryDirectory(CodeFacts facts, CodeFacts.StringFact s) {
-        for (CodeFacts.CallFact c : facts.calls()) {
+    private static boolean inTemporaryDirectory(CallFacts facts, CallFacts.StringFact s) {
+        for (CallFacts.CallFact c : facts.calls()) {
             if (!"os.path.join".equals(c.qualifiedName()) || c.call().args().size() < 2
                     || c.call().args().stream().noneMatch(a -> a == s.node())) {
                 continue;
@@ -133,9 +134,9 @@ public final class AutostartRule extends IndicatorRule {
      * The file holds a shell command that downloads and runs something ({@code wget ... && chmod +x ... && ...}):
      * a profile written next to it gets a payload launcher that runs at every login, not a PATH entry.
      */
-    private static boolean downloadAndRunInFile(CodeFacts facts) {
+    private static boolean downloadAndRunInFile(CallFacts facts) {
         return facts.strings().stream().anyMatch(s -> s.text().length() < 20_000
-                && dev.kingsnake.rules.process.Commands.downloadsAndRuns(s.text()));
+                && Commands.downloadsAndRuns(s.text()));
     }
 
     /**
@@ -143,7 +144,7 @@ public final class AutostartRule extends IndicatorRule {
      * also holds a download-and-run command.
      */
     @Override
-    protected Grade grade(CodeFacts facts, Hit h, boolean several) {
+    protected Grade grade(CallFacts facts, Hit h, boolean several) {
         if (h.indicator() == SHELL_PROFILE && (SOURCES_PROFILE.matcher(h.string().text()).find()
                 && !h.string().text().contains(">") || inTemporaryDirectory(facts, h.string()))) {
             return null;

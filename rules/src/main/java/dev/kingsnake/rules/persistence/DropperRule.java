@@ -2,8 +2,6 @@ package dev.kingsnake.rules.persistence;
 
 import dev.kingsnake.Confidence;
 import dev.kingsnake.Severity;
-import dev.kingsnake.rules.network.Capability;
-import dev.kingsnake.rules.network.CodeFacts;
 import dev.kingsnake.spi.FindingSink;
 import dev.kingsnake.spi.Location;
 import dev.kingsnake.spi.PythonFile;
@@ -11,6 +9,8 @@ import dev.kingsnake.spi.PythonFileRule;
 import dev.kingsnake.spi.RuleContext;
 import dev.kingsnake.spi.RuleInfo;
 import dev.kingsnake.spi.Tags;
+import dev.kingsnake.spi.facts.CallFacts;
+import dev.kingsnake.spi.facts.Capability;
 import dev.kingsnake.spi.python.Const;
 import dev.kingsnake.spi.python.Expr;
 import dev.kingsnake.spi.python.Stmt;
@@ -56,14 +56,14 @@ public final class DropperRule implements PythonFileRule {
 
     @Override
     public void check(PythonFile file, RuleContext ctx, FindingSink sink) {
-        CodeFacts facts = CodeFacts.of(file);
+        CallFacts facts = CallFacts.of(file);
         Set<Capability> fc = facts.fileCaps();
         if (!(fc.contains(Capability.FETCH) || fc.contains(Capability.DOWNLOAD_TO_FILE))
                 || !(fc.contains(Capability.PROCESS) || fc.contains(Capability.CHMOD))) {
             return;
         }
         Set<Integer> dropScopes = new HashSet<>();
-        for (CodeFacts.CallFact c : facts.calls()) {
+        for (CallFacts.CallFact c : facts.calls()) {
             Set<Capability> s = facts.scope(c.scope());
             if (s.contains(Capability.DOWNLOAD_TO_FILE)
                     || (s.contains(Capability.FETCH) && s.contains(Capability.FILE_WRITE))) {
@@ -71,7 +71,7 @@ public final class DropperRule implements PythonFileRule {
             }
         }
         Map<Integer, Set<String>> written = new HashMap<>();
-        for (CodeFacts.CallFact c : facts.calls()) {
+        for (CallFacts.CallFact c : facts.calls()) {
             if (dropScopes.contains(c.scope())) {
                 writtenPath(facts, c).ifPresent(k -> written.computeIfAbsent(c.scope(), x -> new HashSet<>()).add(k));
             }
@@ -81,7 +81,7 @@ public final class DropperRule implements PythonFileRule {
         }
         Set<Integer> orchestrated = orchestrated(facts, dropScopes);
         Set<Integer> lines = new HashSet<>();
-        for (CodeFacts.CallFact c : facts.calls()) {
+        for (CallFacts.CallFact c : facts.calls()) {
             Optional<String> helper = runsHelperDownload(facts, c, dropScopes);
             if (helper.isPresent() && lines.add(c.call().line())) {
                 boolean savedPath = returnsWrittenPath(file, helper.get(), written.values());
@@ -121,7 +121,7 @@ public final class DropperRule implements PythonFileRule {
      * file that downloads and saves a file (itself or through the helpers it calls): the program, or the script an
      * interpreter is started on, is the value the downloading helper returned. Returns the helper's name.
      */
-    private static Optional<String> runsHelperDownload(CodeFacts facts, CodeFacts.CallFact c, Set<Integer> dropScopes) {
+    private static Optional<String> runsHelperDownload(CallFacts facts, CallFacts.CallFact c, Set<Integer> dropScopes) {
         if (!c.is(Capability.PROCESS) || dropScopes.contains(c.scope()) || c.call().args().isEmpty()) {
             return Optional.empty();
         }
@@ -164,21 +164,21 @@ public final class DropperRule implements PythonFileRule {
      * Scopes that run as part of the same call tree as a download-and-save: {@code main()} calling
      * {@code download(url, path)} and then {@code run(path)} makes {@code run}'s body part of a dropper.
      */
-    private static Set<Integer> orchestrated(CodeFacts facts, Set<Integer> dropScopes) {
+    private static Set<Integer> orchestrated(CallFacts facts, Set<Integer> dropScopes) {
         Set<Integer> out = new HashSet<>();
-        java.util.Map<Integer, List<CodeFacts.CallFact>> localCalls = new java.util.HashMap<>();
-        for (CodeFacts.CallFact c : facts.calls()) {
+        java.util.Map<Integer, List<CallFacts.CallFact>> localCalls = new java.util.HashMap<>();
+        for (CallFacts.CallFact c : facts.calls()) {
             if (facts.calleeScope(c.call()) >= 0) {
                 localCalls.computeIfAbsent(c.scope(), k -> new java.util.ArrayList<>()).add(c);
             }
         }
-        for (List<CodeFacts.CallFact> calls : localCalls.values()) {
-            for (CodeFacts.CallFact fetch : calls) {
+        for (List<CallFacts.CallFact> calls : localCalls.values()) {
+            for (CallFacts.CallFact fetch : calls) {
                 int d = facts.calleeScope(fetch.call());
                 if (java.util.Collections.disjoint(facts.reachable(d), dropScopes)) {
                     continue;
                 }
-                for (CodeFacts.CallFact run : calls) {
+                for (CallFacts.CallFact run : calls) {
                     int r = facts.calleeScope(run.call());
                     if (r != d && sharesArgument(facts, fetch.call(), run.call())) {
                         out.addAll(facts.reachable(r));
@@ -190,7 +190,7 @@ public final class DropperRule implements PythonFileRule {
     }
 
     /** The same variable or the same constant text handed to both calls (the saved file's path). */
-    private static boolean sharesArgument(CodeFacts facts, Expr.Call a, Expr.Call b) {
+    private static boolean sharesArgument(CallFacts facts, Expr.Call a, Expr.Call b) {
         for (Expr x : a.args()) {
             for (Expr y : b.args()) {
                 if (x instanceof Expr.Name nx && y instanceof Expr.Name ny && nx.id().equals(ny.id())) {
@@ -209,14 +209,14 @@ public final class DropperRule implements PythonFileRule {
      * The path a call writes, as a key comparable with a later command's arguments: the constant text or the
      * variable name of open()'s first argument (write mode) or of urlretrieve()'s second.
      */
-    private static Optional<String> writtenPath(CodeFacts facts, CodeFacts.CallFact c) {
+    private static Optional<String> writtenPath(CallFacts facts, CallFacts.CallFact c) {
         Optional<Expr> target = c.is(Capability.DOWNLOAD_TO_FILE) ? c.call().arg(1)
                 : c.is(Capability.FILE_WRITE) && OPENERS.contains(c.qualifiedName()) ? c.call().arg(0)
                 : Optional.empty();
         return target.flatMap(t -> pathKey(facts, t));
     }
 
-    private static Optional<String> pathKey(CodeFacts facts, Expr e) {
+    private static Optional<String> pathKey(CallFacts facts, Expr e) {
         if (e instanceof Expr.Name n) {
             return Optional.of("name:" + n.id());
         }
@@ -229,7 +229,7 @@ public final class DropperRule implements PythonFileRule {
      * {@code open('x.py', 'wb').write(response.content)}. Build scripts run interpreters on their own files,
      * never on the file they fetched.
      */
-    private static boolean interpreterRuns(CodeFacts facts, CodeFacts.CallFact c, Set<String> written) {
+    private static boolean interpreterRuns(CallFacts facts, CallFacts.CallFact c, Set<String> written) {
         if (written.isEmpty() || c.call().args().isEmpty()) {
             return false;
         }
@@ -266,7 +266,7 @@ public final class DropperRule implements PythonFileRule {
      * written with downloaded data: {@code subprocess.run([path])} after {@code open(path, 'wb').write(r.content)}.
      * Build scripts run the tools they fetched through a build tool, never the fetched file itself.
      */
-    private static boolean runsWrittenFile(CodeFacts facts, CodeFacts.CallFact c, Set<String> written) {
+    private static boolean runsWrittenFile(CallFacts facts, CallFacts.CallFact c, Set<String> written) {
         if (written.isEmpty() || !c.is(Capability.PROCESS) || c.call().args().isEmpty()) {
             return false;
         }
@@ -275,7 +275,7 @@ public final class DropperRule implements PythonFileRule {
         return pathKey(facts, head).map(written::contains).orElse(false);
     }
 
-    private static boolean isInterpreter(CodeFacts facts, Expr head) {
+    private static boolean isInterpreter(CallFacts facts, Expr head) {
         if (facts.file().qualifiedName(head).map("sys.executable"::equals).orElse(false)) {
             return true;
         }
@@ -287,7 +287,7 @@ public final class DropperRule implements PythonFileRule {
         return w.substring(Math.max(w.lastIndexOf('/'), w.lastIndexOf('\\')) + 1).replaceAll("\\.exe$", "");
     }
 
-    private static boolean runsOrMarksExecutable(CodeFacts facts, CodeFacts.CallFact c) {
+    private static boolean runsOrMarksExecutable(CallFacts facts, CallFacts.CallFact c) {
         if (c.is(Capability.CHMOD)) {
             return c.call().arg(1).map(m -> facts.file().constant(m)
                     .map(k -> k instanceof Const.Int i && (i.value().intValue() & 0111) != 0)
@@ -325,7 +325,7 @@ public final class DropperRule implements PythonFileRule {
      * The program a command starts: the first element of a list, following a variable to its one assignment in
      * the same function ({@code command = [sftp, ...]; subprocess.run(command)}), at most a few steps.
      */
-    private static Expr programOf(CodeFacts facts, int scope, Expr command) {
+    private static Expr programOf(CallFacts facts, int scope, Expr command) {
         Expr e = command;
         for (int i = 0; i < 4; i++) {
             Expr next = e instanceof Expr.Sequence seq && !seq.elements().isEmpty() ? seq.elements().get(0)
@@ -339,7 +339,7 @@ public final class DropperRule implements PythonFileRule {
     }
 
     /** The program run is a path computed at run time (not a named tool). */
-    private static boolean computedProgram(CodeFacts facts, CodeFacts.CallFact c) {
+    private static boolean computedProgram(CallFacts facts, CallFacts.CallFact c) {
         if (c.is(Capability.CHMOD)) {
             return true;
         }
@@ -352,7 +352,7 @@ public final class DropperRule implements PythonFileRule {
     }
 
     /** {@code os.path.abspath(p)}, {@code os.path.join(d, name)}, {@code Path(p)}: a path computed from values. */
-    private static boolean isPathOf(CodeFacts facts, Expr e) {
+    private static boolean isPathOf(CallFacts facts, Expr e) {
         if (!(e instanceof Expr.Call c) || facts.file().constant(e).isPresent()) {
             return false;
         }

@@ -2,8 +2,6 @@ package dev.kingsnake.rules.persistence;
 
 import dev.kingsnake.Confidence;
 import dev.kingsnake.Severity;
-import dev.kingsnake.rules.network.Capability;
-import dev.kingsnake.rules.network.CodeFacts;
 import dev.kingsnake.spi.FindingSink;
 import dev.kingsnake.spi.Location;
 import dev.kingsnake.spi.PythonFile;
@@ -11,6 +9,8 @@ import dev.kingsnake.spi.PythonFileRule;
 import dev.kingsnake.spi.RuleContext;
 import dev.kingsnake.spi.RuleInfo;
 import dev.kingsnake.spi.Tags;
+import dev.kingsnake.spi.facts.CallFacts;
+import dev.kingsnake.spi.facts.Capability;
 import dev.kingsnake.spi.python.Expr;
 
 import java.util.HashSet;
@@ -38,12 +38,12 @@ public final class ExecutableWriteRule implements PythonFileRule {
 
     @Override
     public void check(PythonFile file, RuleContext ctx, FindingSink sink) {
-        CodeFacts facts = CodeFacts.of(file);
+        CallFacts facts = CallFacts.of(file);
         if (!facts.fileCaps().contains(Capability.FILE_WRITE)) {
             return;
         }
         Set<Integer> lines = new HashSet<>();
-        for (CodeFacts.CallFact c : facts.calls()) {
+        for (CallFacts.CallFact c : facts.calls()) {
             if (!c.is(Capability.FILE_WRITE)) {
                 continue;
             }
@@ -65,7 +65,7 @@ public final class ExecutableWriteRule implements PythonFileRule {
         }
     }
 
-    private static boolean namesExecutable(CodeFacts facts, Expr target) {
+    private static boolean namesExecutable(CallFacts facts, Expr target) {
         Optional<String> t = facts.text(target);
         if (t.isPresent() && EXECUTABLE_TARGET.matcher(t.get().strip()).find()) {
             return true;

@@ -76,7 +76,7 @@ public final class RecordIntegrityRule implements Rule {
         }
         long total = 0;
         for (SourceFile f : files) {
-            total += f.bytes().length;
+            total += f.size();
         }
         // a limit may have stopped reading: then absent or short files say nothing about the wheel
         boolean cut = files.size() >= ctx.limits().maxEntries()
@@ -102,11 +102,11 @@ public final class RecordIntegrityRule implements Rule {
                 }
                 continue;
             }
-            if (hash.isEmpty() || f.bytes().length >= ctx.limits().maxEntryBytes()
-                    || maybeCutShort(f.bytes().length, size, cut)) {
+            if (hash.isEmpty() || f.sha256().isEmpty() || maybeCutShort(f.size(), size, cut)) {
                 continue;
             }
-            String problem = compare(f.bytes(), hash, size);
+            String problem = f.size() == f.bytes().length ? compare(f.bytes(), hash, size)
+                    : compare(f.size(), f.sha256().get(), hash, size);
             if (problem != null) {
                 sink.report(at, "RECORD does not match " + path + ": " + problem, lines[i]);
                 reports++;
@@ -132,7 +132,7 @@ public final class RecordIntegrityRule implements Rule {
      * limit may have stopped reading it: the compression-ratio bound applies once an entry passed
      * {@value #RATIO_CHECK_BYTES} bytes (see {@link dev.kingsnake.Limits}).
      */
-    private static boolean maybeCutShort(int read, String recordedSize, boolean cut) {
+    private static boolean maybeCutShort(long read, String recordedSize, boolean cut) {
         long recorded;
         try {
             recorded = Long.parseLong(recordedSize);
@@ -170,6 +170,23 @@ public final class RecordIntegrityRule implements Rule {
         }
         if (!size.isEmpty() && !size.equals(Integer.toString(bytes.length))) {
             return "size is " + bytes.length + ", RECORD says " + size;
+        }
+        return null;
+    }
+
+    /** Like {@link #compare(byte[], String, String)} for a file streamed through: only its SHA-256 is known. */
+    private static String compare(long length, byte[] sha256, String hash, String size) {
+        int eq = hash.indexOf('=');
+        if (eq <= 0 || !hash.substring(0, eq).equalsIgnoreCase("sha256")) {
+            return eq <= 0 ? "malformed hash '" + hash + "'" : null;
+        }
+        String actual = Base64.getUrlEncoder().withoutPadding().encodeToString(sha256);
+        String expected = hash.substring(eq + 1).replaceAll("=+$", "");
+        if (!actual.equals(expected) && !HexFormat.of().formatHex(sha256).equalsIgnoreCase(expected)) {
+            return "sha256 is " + actual + ", RECORD says " + expected;
+        }
+        if (!size.isEmpty() && !size.equals(Long.toString(length))) {
+            return "size is " + length + ", RECORD says " + size;
         }
         return null;
     }

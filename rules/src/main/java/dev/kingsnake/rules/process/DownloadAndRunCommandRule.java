@@ -2,7 +2,6 @@ package dev.kingsnake.rules.process;
 
 import dev.kingsnake.Confidence;
 import dev.kingsnake.Severity;
-import dev.kingsnake.rules.exec.CodeFacts;
 import dev.kingsnake.spi.FindingSink;
 import dev.kingsnake.spi.Location;
 import dev.kingsnake.spi.PythonFile;
@@ -11,6 +10,8 @@ import dev.kingsnake.spi.RuleContext;
 import dev.kingsnake.spi.RuleInfo;
 import dev.kingsnake.spi.Tags;
 import dev.kingsnake.spi.python.Const;
+import dev.kingsnake.spi.facts.Commands;
+import dev.kingsnake.spi.facts.DataFlow;
 import dev.kingsnake.spi.python.Expr;
 
 import java.util.Optional;
@@ -38,13 +39,13 @@ public final class DownloadAndRunCommandRule implements PythonFileRule {
 
     @Override
     public void check(PythonFile file, RuleContext ctx, FindingSink sink) {
-        CodeFacts facts = CodeFacts.of(file);
+        DataFlow facts = DataFlow.of(file);
         for (Expr.Call c : file.calls()) {
             Commands.of(facts, c).ifPresent(cmd -> {
                 String m = cmd.find(Commands.DOWNLOAD_EXEC);
                 if (m != null) {
                     sink.report(Location.of(file, c), cmd.sink() + "() downloads and runs: " + m, cmd.evidence());
-                } else if (cmd.taint().contains(CodeFacts.Taint.FETCHED) && !cmd.benign()) {
+                } else if (cmd.taint().contains(DataFlow.Taint.FETCHED) && !cmd.benign()) {
                     // fetched from a URL; values from a socket the program holds (its own port, a peer's reply)
                     // are the remote-command rule's to judge
                     sink.report(Location.of(file, c), cmd.sink() + "() runs a command or program fetched from the "

@@ -2,7 +2,6 @@ package dev.kingsnake.rules.process;
 
 import dev.kingsnake.Confidence;
 import dev.kingsnake.Severity;
-import dev.kingsnake.rules.exec.CodeFacts;
 import dev.kingsnake.spi.FindingSink;
 import dev.kingsnake.spi.Location;
 import dev.kingsnake.spi.PythonFile;
@@ -10,6 +9,8 @@ import dev.kingsnake.spi.PythonFileRule;
 import dev.kingsnake.spi.RuleContext;
 import dev.kingsnake.spi.RuleInfo;
 import dev.kingsnake.spi.Tags;
+import dev.kingsnake.spi.facts.Commands;
+import dev.kingsnake.spi.facts.DataFlow;
 import dev.kingsnake.spi.python.Expr;
 
 import java.util.Set;
@@ -35,7 +36,7 @@ public final class EncodedCommandRule implements PythonFileRule {
 
     @Override
     public void check(PythonFile file, RuleContext ctx, FindingSink sink) {
-        CodeFacts facts = CodeFacts.of(file);
+        DataFlow facts = DataFlow.of(file);
         for (Expr.Call c : file.calls()) {
             Commands.of(facts, c).ifPresent(cmd -> {
                 String m = cmd.find(Commands.ENCODED);
@@ -46,11 +47,11 @@ public final class EncodedCommandRule implements PythonFileRule {
                 } else if (m != null) {
                     sink.report(Location.of(file, c), cmd.sink() + "() runs an encoded command: "
                             + (m.length() > 80 ? m.substring(0, 80) + Commands.UNKNOWN : m), cmd.evidence());
-                } else if (cmd.taint().contains(CodeFacts.Taint.DECODE) && cmd.taint().contains(CodeFacts.Taint.STDIN)) {
+                } else if (cmd.taint().contains(DataFlow.Taint.DECODE) && cmd.taint().contains(DataFlow.Taint.STDIN)) {
                     // a worker decoding the commands its parent pipes in (waf's processor, test runners): IPC
                     sink.report(Location.of(file, c), cmd.sink() + "() runs a command decoded from standard input",
                             file.line(c.line()).strip(), Severity.LOW, Confidence.MEDIUM);
-                } else if (cmd.taint().contains(CodeFacts.Taint.DECODE)) {
+                } else if (cmd.taint().contains(DataFlow.Taint.DECODE)) {
                     sink.report(Location.of(file, c), cmd.sink() + "() runs a command that is decoded first",
                             file.line(c.line()).strip());
                 }

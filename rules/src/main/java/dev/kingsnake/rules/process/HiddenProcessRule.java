@@ -2,7 +2,6 @@ package dev.kingsnake.rules.process;
 
 import dev.kingsnake.Confidence;
 import dev.kingsnake.Severity;
-import dev.kingsnake.rules.exec.CodeFacts;
 import dev.kingsnake.spi.FindingSink;
 import dev.kingsnake.spi.Location;
 import dev.kingsnake.spi.PythonFile;
@@ -10,6 +9,8 @@ import dev.kingsnake.spi.PythonFileRule;
 import dev.kingsnake.spi.RuleContext;
 import dev.kingsnake.spi.RuleInfo;
 import dev.kingsnake.spi.Tags;
+import dev.kingsnake.spi.facts.Commands;
+import dev.kingsnake.spi.facts.DataFlow;
 import dev.kingsnake.spi.python.Const;
 import dev.kingsnake.spi.python.Expr;
 import dev.kingsnake.spi.python.Node;
@@ -41,7 +42,7 @@ public final class HiddenProcessRule implements PythonFileRule {
 
     @Override
     public void check(PythonFile file, RuleContext ctx, FindingSink sink) {
-        CodeFacts facts = CodeFacts.of(file);
+        DataFlow facts = DataFlow.of(file);
         Set<Integer> reported = new HashSet<>();
         for (Expr.Call c : file.calls()) {
             Commands.of(facts, c).ifPresent(cmd -> {

@@ -1,6 +1,7 @@
 package dev.kingsnake.rules.network;
 
 import dev.kingsnake.spi.Rule;
+import dev.kingsnake.spi.facts.CallFacts;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -156,11 +157,11 @@ class RequiredLiteralsTest {
         return sb.toString();
     }
 
-    private static CodeFacts.StringFact fact(String text) {
-        return new CodeFacts.StringFact(null, text, text.replace('\\', '/').toLowerCase(Locale.ROOT), 0);
+    private static CallFacts.StringFact fact(String text) {
+        return new CallFacts.StringFact(null, text, text.replace('\\', '/').toLowerCase(Locale.ROOT), 0);
     }
 
-    private static boolean regexAlone(Indicator i, CodeFacts.StringFact s) {
+    private static boolean regexAlone(Indicator i, CallFacts.StringFact s) {
         return i.pattern().matcher(i.caseSensitive() ? s.text() : s.normalized()).find();
     }
 
@@ -180,7 +181,7 @@ class RequiredLiteralsTest {
 
     @Property(tries = 20000)
     void prefilteredIndicatorSaysWhatItsRegexSays(@ForAll("cases") Case c) {
-        CodeFacts.StringFact s = fact(c.text());
+        CallFacts.StringFact s = fact(c.text());
         assertEquals(regexAlone(c.indicator(), s), c.indicator().matches(s),
                 () -> c.indicator().pattern() + " on " + c.text() + " with " + c.indicator().prefilter().literals());
     }
@@ -193,7 +194,7 @@ class RequiredLiteralsTest {
             int matched = 0;
             int filtered = 0;
             for (int k = 0; k < 20000; k++) {
-                CodeFacts.StringFact s = fact(generate(i.pattern().pattern(), rnd));
+                CallFacts.StringFact s = fact(generate(i.pattern().pattern(), rnd));
                 boolean m = regexAlone(i, s);
                 assertEquals(m, i.matches(s), i.pattern() + " on " + s.text());
                 matched += m ? 1 : 0;
@@ -221,7 +222,7 @@ class RequiredLiteralsTest {
             int hits = 0;
             for (int k = 0; k < 30000; k++) {
                 Indicator source = list.get(rnd.nextInt(list.size()));
-                CodeFacts.StringFact s = fact(generate(source.pattern().pattern(), rnd)
+                CallFacts.StringFact s = fact(generate(source.pattern().pattern(), rnd)
                         + (rnd.nextInt(4) == 0 ? generate(list.get(rnd.nextInt(list.size())).pattern().pattern(), rnd) : ""));
                 Optional<Indicator> expected = Indicator.first(list, s);
                 assertEquals(expected, set.first(s), () -> s.text());

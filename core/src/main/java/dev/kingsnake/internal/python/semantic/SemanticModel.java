@@ -1,10 +1,12 @@
 package dev.kingsnake.internal.python.semantic;
 
 import dev.kingsnake.Reach;
+import dev.kingsnake.internal.facts.FactMemo;
 import dev.kingsnake.spi.FileKind;
 import dev.kingsnake.spi.Location;
 import dev.kingsnake.spi.PythonFile;
 import dev.kingsnake.spi.SourceFile;
+import dev.kingsnake.spi.facts.FactKey;
 import dev.kingsnake.spi.python.Const;
 import dev.kingsnake.spi.python.Expr;
 import dev.kingsnake.spi.python.Module;
@@ -41,6 +43,7 @@ public final class SemanticModel implements PythonFile {
     private final Evaluator evaluator;
     private final Optional<Reach> layerReach;
     private final boolean builtOnInstall;
+    private final FactMemo facts = new FactMemo();
     private ReachAnalysis reach;
     private String[] lines;
     private List<Node> nodes;
@@ -127,6 +130,11 @@ public final class SemanticModel implements PythonFile {
     @Override
     public Location origin() {
         return origin;
+    }
+
+    @Override
+    public <T> T fact(FactKey<T> key) {
+        return facts.get(key, this);
     }
 
     @Override
