@@ -102,7 +102,7 @@ public final class KeyMaterialSendRule implements PythonFileRule {
                     data.add(k.value());
                 }
             }
-            Optional<String> named = valueNamed(facts, c.scope(), data, KEY_NAME);
+            Optional<String> named = valueNamed(facts, c.scope(), data, keyNames(file, facts, c.scope()));
             if (named.isPresent() && !WALLET_ONLY_NAME.matcher(named.get()).find() && !walletContext(file, facts)) {
                 continue; // "private key" of an API (reCAPTCHA, payment gateways) is a shared secret, not a wallet key
             }
@@ -111,6 +111,24 @@ public final class KeyMaterialSendRule implements PythonFileRule {
                         file.line(c.call().line()).strip());
             }
         }
+    }
+
+    /** Wallet APIs that turn a private key or mnemonic into an account: what they are given is key material. */
+    private static final Set<String> KEY_LOADERS = Set.of("from_key", "from_mnemonic", "from_base58_string",
+            "from_seed", "from_secret_key", "from_private_key", "privateKeyToAccount", "from_seed_phrase");
+
+    /**
+     * Key-material names, plus the variables of this scope handed to a key-loading API whatever they are called
+     * ({@code Account.from_key(validate_key)}): their role is fixed by the API they are given to.
+     */
+    private static Pattern keyNames(PythonFile file, CallFacts facts, int scope) {
+        Set<String> loaded = new java.util.TreeSet<>();
+        for (CallFacts.CallFact c : facts.calls()) {
+            if (c.scope() == scope && KEY_LOADERS.contains(c.method()) && c.call().arg(0).orElse(null) instanceof Expr.Name n) {
+                loaded.add(Pattern.quote(n.id()));
+            }
+        }
+        return loaded.isEmpty() ? KEY_NAME : Pattern.compile(KEY_NAME.pattern() + "|^(" + String.join("|", loaded) + ")$");
     }
 
     /** Calls whose result still contains their arguments: serialising, encoding, formatting, containers. */

@@ -12,6 +12,8 @@ import dev.kingsnake.spi.Tags;
 import dev.kingsnake.spi.facts.CallFacts;
 import dev.kingsnake.spi.facts.Capability;
 import dev.kingsnake.spi.python.Expr;
+import dev.kingsnake.spi.python.Node;
+import dev.kingsnake.spi.python.Stmt;
 
 import java.util.Locale;
 import java.util.Optional;
@@ -45,6 +47,9 @@ public final class FrontedHostRule implements PythonFileRule {
 
     @Override
     public void check(PythonFile file, RuleContext ctx, FindingSink sink) {
+        if (file.hasParseErrors()) {
+            unparsed(file, sink);
+        }
         CallFacts facts = CallFacts.of(file);
         if (!facts.fileCaps().contains(Capability.NETWORK)) {
             return;
@@ -65,6 +70,37 @@ public final class FrontedHostRule implements PythonFileRule {
             sink.report(Location.of(file, call), "request to " + urlHost.get() + " with the Host header " + fronted
                             + " (domain fronting)" + (carriesData ? ", carrying data built at run time" : ""),
                     file.line(call.line()).strip(), carriesData ? Severity.CRITICAL : Severity.HIGH, Confidence.HIGH);
+        }
+    }
+
+    /** A quoted URL, and whether data is appended to it right after its closing quote. */
+    private static final Pattern QUOTED_URL = Pattern.compile("(?i)['\"]([a-z][a-z0-9+.-]*://[^'\"\\s]+)['\"](\\s*[+%])?");
+    private static final Pattern QUOTED_HOST_HEADER = Pattern.compile("(?i)['\"]host['\"]\\s*:\\s*['\"]([^'\"\\s]+)['\"]");
+
+    /**
+     * A statement that does not parse (one broken line can swallow the rest of a file) is read as text: a quoted
+     * URL and a quoted {@code 'Host': '...'} header naming another domain.
+     */
+    private static void unparsed(PythonFile file, FindingSink sink) {
+        for (Node n : file.nodes()) {
+            if (!(n instanceof Stmt.Invalid bad)) {
+                continue;
+            }
+            Matcher header = QUOTED_HOST_HEADER.matcher(bad.text());
+            Matcher url = QUOTED_URL.matcher(bad.text());
+            if (!header.find() || !url.find()) {
+                continue;
+            }
+            Optional<String> urlHost = host(url.group(1));
+            String fronted = header.group(1).toLowerCase(Locale.ROOT).replaceFirst(":\\d+$", "");
+            if (urlHost.isEmpty() || IP_OR_LOCAL.matcher(urlHost.get()).matches()
+                    || IP_OR_LOCAL.matcher(fronted).matches() || sameSite(urlHost.get(), fronted)) {
+                continue;
+            }
+            boolean carriesData = url.group(2) != null;
+            sink.report(Location.of(file, bad), "request to " + urlHost.get() + " with the Host header " + fronted
+                            + " (domain fronting) in code that does not parse" + (carriesData ? ", carrying data" : ""),
+                    file.line(bad.line()).strip(), carriesData ? Severity.CRITICAL : Severity.HIGH, Confidence.HIGH);
         }
     }
 
