@@ -60,17 +60,22 @@ public final class FrontedHostRule implements PythonFileRule {
                 continue;
             }
             Optional<Expr> url = call.keyword("url").or(() -> call.arg(0));
-            Optional<String> urlHost = url.flatMap(u -> leadingText(facts, u)).flatMap(FrontedHostRule::host);
-            String fronted = header.get().toLowerCase(Locale.ROOT).replaceFirst(":\\d+$", "");
-            if (urlHost.isEmpty() || IP_OR_LOCAL.matcher(urlHost.get()).matches() || IP_OR_LOCAL.matcher(fronted).matches()
-                    || sameSite(urlHost.get(), fronted)) {
-                continue;
-            }
-            boolean carriesData = url.filter(u -> facts.file().constant(u).isEmpty()).isPresent();
-            sink.report(Location.of(file, call), "request to " + urlHost.get() + " with the Host header " + fronted
-                            + " (domain fronting)" + (carriesData ? ", carrying data built at run time" : ""),
-                    file.line(call.line()).strip(), carriesData ? Severity.CRITICAL : Severity.HIGH, Confidence.HIGH);
+            report(file, call, url.flatMap(u -> leadingText(facts, u)).flatMap(FrontedHostRule::host), header.get(),
+                    url.filter(u -> facts.file().constant(u).isEmpty()).isPresent(), "", sink);
         }
+    }
+
+    /** Reports a request whose URL host and Host header name different sites (not an IP address or localhost). */
+    private static void report(PythonFile file, Node where, Optional<String> urlHost, String header, boolean carriesData,
+                               String context, FindingSink sink) {
+        String fronted = header.toLowerCase(Locale.ROOT).replaceFirst(":\\d+$", "");
+        if (urlHost.isEmpty() || IP_OR_LOCAL.matcher(urlHost.get()).matches() || IP_OR_LOCAL.matcher(fronted).matches()
+                || sameSite(urlHost.get(), fronted)) {
+            return;
+        }
+        sink.report(Location.of(file, where), "request to " + urlHost.get() + " with the Host header " + fronted
+                        + " (domain fronting)" + context + (carriesData ? ", carrying data built at run time" : ""),
+                file.line(where.line()).strip(), carriesData ? Severity.CRITICAL : Severity.HIGH, Confidence.HIGH);
     }
 
     /** A quoted URL, and whether data is appended to it right after its closing quote. */
@@ -91,16 +96,8 @@ public final class FrontedHostRule implements PythonFileRule {
             if (!header.find() || !url.find()) {
                 continue;
             }
-            Optional<String> urlHost = host(url.group(1));
-            String fronted = header.group(1).toLowerCase(Locale.ROOT).replaceFirst(":\\d+$", "");
-            if (urlHost.isEmpty() || IP_OR_LOCAL.matcher(urlHost.get()).matches()
-                    || IP_OR_LOCAL.matcher(fronted).matches() || sameSite(urlHost.get(), fronted)) {
-                continue;
-            }
-            boolean carriesData = url.group(2) != null;
-            sink.report(Location.of(file, bad), "request to " + urlHost.get() + " with the Host header " + fronted
-                            + " (domain fronting) in code that does not parse" + (carriesData ? ", carrying data" : ""),
-                    file.line(bad.line()).strip(), carriesData ? Severity.CRITICAL : Severity.HIGH, Confidence.HIGH);
+            report(file, bad, host(url.group(1)), header.group(1), url.group(2) != null, " in code that does not parse",
+                    sink);
         }
     }
 
