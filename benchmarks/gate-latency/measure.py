@@ -7,7 +7,7 @@ gate, the file through the gate (cold: download + scan + serve), and again (warm
 
 usage: python3 measure.py JAR "JVM-OPTIONS" STEP OUT.json [INDEX-DIR] [WORK-DIR]
 """
-import glob, json, os, re, shutil, subprocess, sys, time, urllib.error, urllib.request
+import glob, http.client, json, os, re, shutil, subprocess, sys, time, urllib.error, urllib.request
 
 JAR, JVM, STEP, OUT = sys.argv[1], sys.argv[2].split(), int(sys.argv[3]), sys.argv[4]
 INDEX = sys.argv[5] if len(sys.argv) > 5 else "/opt/pypi"
@@ -30,6 +30,9 @@ def get(url, accept=None):
             n = len(r.read()); code = r.status
     except urllib.error.HTTPError as e:
         n = len(e.read()); code = e.code
+    except http.client.IncompleteRead as e:
+        # refused after the gate began streaming the file (see README: --stream-after): the connection is cut
+        n = len(e.partial); code = "cut"
     return time.perf_counter() - t, code, n
 for _ in range(120):
     try:

@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * A few source lines around a finding, for reports that show evidence in context (HTML, SARIF's
- * {@code contextRegion}). Lines are as in the file, each cut to {@value #MAX_LINE} characters.
+ * {@code contextRegion}). Lines are as in the file; a longer line is cut after {@value #MAX_LINE} characters
+ * and ends in an ellipsis.
  *
  * @param firstLine 1-based number of the first line, 0 when there is no excerpt
  * @param lines     the lines, in order; empty when the finding has no line or its file is not Python source

@@ -8,15 +8,17 @@ import java.io.OutputStream;
 /** JSON Lines: one {@link ResultJson} object per line, flushed as each result arrives; no summary. */
 final class JsonLinesReportWriter implements ReportWriter {
     private final OutputStream out;
+    private final ReportSettings settings;
 
-    JsonLinesReportWriter(OutputStream out) {
+    JsonLinesReportWriter(OutputStream out, ReportSettings settings) {
         this.out = out;
+        this.settings = settings;
     }
 
     @Override
     public void result(ScanResult result) throws IOException {
         // Jackson escapes control characters, so a record never spans lines.
-        out.write(ResultJson.MAPPER.writeValueAsBytes(ResultJson.toJson(result)));
+        out.write(ResultJson.MAPPER.writeValueAsBytes(ResultJson.toJson(result, settings)));
         out.write('\n');
         out.flush();
     }

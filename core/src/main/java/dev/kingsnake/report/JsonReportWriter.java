@@ -32,7 +32,7 @@ final class JsonReportWriter implements ReportWriter {
 
     /** The JSON format: every result. */
     static JsonReportWriter results(OutputStream out, ReportSettings settings) {
-        return new JsonReportWriter(out, settings, "results", r -> Optional.of(ResultJson.toJson(r)));
+        return new JsonReportWriter(out, settings, "results", r -> Optional.of(ResultJson.toJson(r, settings)));
     }
 
     /** The pypi-report format: a report for each MALICIOUS package. */

@@ -22,7 +22,7 @@ public enum ReportFormat {
         return switch (this) {
             case TEXT -> new TextReportWriter(out, settings);
             case JSON -> JsonReportWriter.results(out, settings);
-            case JSONL -> new JsonLinesReportWriter(out);
+            case JSONL -> new JsonLinesReportWriter(out, settings);
             case SARIF -> new SarifReportWriter(out, settings);
             case HTML -> new HtmlReportWriter(out, settings);
             case PYPI_REPORT -> JsonReportWriter.pypiReports(out, settings);

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kingsnake.CapabilitySummary;
 import dev.kingsnake.Diagnostic;
 import dev.kingsnake.Finding;
 import dev.kingsnake.ScanResult;
@@ -28,7 +29,9 @@ import java.io.UncheckedIOException;
  *                "reach", "decodeChain": [..]}],
  *  "diagnostics": [{"code", "file", "message"}],
  *  "suppressed": [{same fields as a finding, "suppression"}],   only when something was suppressed
- *  "stats": {"files", "pythonFiles", "pythonBytes", "compressedBytes", "uncompressedBytes", "elapsedMillis"}}
+ *  "stats": {"files", "pythonFiles", "pythonBytes", "compressedBytes", "uncompressedBytes", "elapsedMillis"},
+ *  "capabilities": [{"id", "count", "reach"}],
+ *  "origin": {"url", "sha256", "uploadTime"}}   only for files fetched from an index
  * </pre>
  */
 public final class ResultJson {
@@ -80,6 +83,21 @@ public final class ResultJson {
             }
         }
         o.set("stats", toJson(r.stats()));
+        ArrayNode capabilities = o.putArray("capabilities");
+        for (CapabilitySummary c : CapabilitySummary.of(r.findings())) {
+            capabilities.addObject().put("id", c.id()).put("count", c.count()).put("reach", c.reach().name());
+        }
+        return o;
+    }
+
+    /** {@link #toJson(ScanResult)} plus, for a file downloaded from an index, its {@code origin}. */
+    static ObjectNode toJson(ScanResult r, ReportSettings settings) {
+        ObjectNode o = toJson(r);
+        FileOrigin origin = settings.origins().get(r.input());
+        if (origin != null) {
+            o.putObject("origin").put("url", origin.url()).put("sha256", origin.sha256())
+                    .put("uploadTime", origin.uploadTime());
+        }
         return o;
     }
 

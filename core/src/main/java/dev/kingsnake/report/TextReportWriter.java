@@ -1,5 +1,6 @@
 package dev.kingsnake.report;
 
+import dev.kingsnake.CapabilitySummary;
 import dev.kingsnake.Diagnostic;
 import dev.kingsnake.Finding;
 import dev.kingsnake.Reach;
@@ -12,6 +13,7 @@ import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -33,8 +35,9 @@ final class TextReportWriter implements ReportWriter {
 
     @Override
     public void result(ScanResult r) throws IOException {
-        if (settings.brief() && r.verdict() == Verdict.BENIGN && r.findings().isEmpty()
-                && r.diagnostics().isEmpty()) {
+        List<CapabilitySummary> capabilities = CapabilitySummary.of(r.findings());
+        if (settings.brief() && r.verdict() == Verdict.BENIGN && r.findings().size() == capabilities.stream()
+                .mapToInt(CapabilitySummary::count).sum() && r.diagnostics().isEmpty()) {
             return;
         }
         StringBuilder head = new StringBuilder();
@@ -48,13 +51,19 @@ final class TextReportWriter implements ReportWriter {
             head.append("  (partial: a limit was reached, the package was not read or analysed whole)");
         }
         out.println(head);
+        if (!capabilities.isEmpty()) {
+            out.println("  capabilities: " + capabilityLine(capabilities));
+        }
         for (Finding f : r.findings()) {
+            if (CapabilitySummary.isCapability(f)) {
+                continue; // listed on the capabilities line; each is in the JSON and SARIF reports
+            }
             StringBuilder line = new StringBuilder("  ");
             line.append(f.ruleId()).append("  ")
                     .append(f.severity()).append('/').append(f.confidence()).append("  ")
                     .append(location(f));
             if (f.reach() != Reach.UNKNOWN) {
-                line.append("  (").append(f.reach().name().toLowerCase(Locale.ROOT).replace('_', '-')).append(')');
+                line.append("  (").append(reachText(f.reach())).append(')');
             }
             out.println(line);
             if (!f.message().isEmpty()) {
@@ -99,6 +108,23 @@ final class TextReportWriter implements ReportWriter {
     @Override
     public void close() {
         out.flush();
+    }
+
+    /** {@code process (install-time, 3), network-client (called, 1)}: id without its prefix, earliest reach, count. */
+    static String capabilityLine(List<CapabilitySummary> capabilities) {
+        StringBuilder b = new StringBuilder();
+        for (CapabilitySummary c : capabilities) {
+            if (b.length() > 0) {
+                b.append(", ");
+            }
+            b.append(c.id().substring(CapabilitySummary.ID_PREFIX.length()).toLowerCase(Locale.ROOT)).append(" (")
+                    .append(reachText(c.reach())).append(", ").append(c.count()).append(')');
+        }
+        return b.toString();
+    }
+
+    private static String reachText(Reach reach) {
+        return reach.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     private static String location(Finding f) {

@@ -63,9 +63,7 @@ public interface PythonFile extends SourceFile {
     /**
      * Traces of public obfuscators and protectors in this file (PyArmor runtime markers, pyobfuscate-style
      * decoder lambdas, Kramer-style exec classes, builtins looked up by computed names, confusable renaming),
-     * recognised whether or not the payload can be decoded. Computed on each call.
+     * recognised whether or not the payload can be decoded. Computed once per file.
      */
-    default List<ObfuscationSignal> obfuscationSignals() {
-        return dev.kingsnake.internal.decode.ObfuscationSignals.detect(this);
-    }
+    List<ObfuscationSignal> obfuscationSignals();
 }

@@ -1,5 +1,6 @@
 package dev.kingsnake.spi;
 
+import dev.kingsnake.CapabilitySummary;
 import dev.kingsnake.Confidence;
 import dev.kingsnake.Severity;
 
@@ -32,6 +33,12 @@ public record RuleInfo(String id, String summary, Severity severity, Confidence 
         Objects.requireNonNull(severity, "severity");
         Objects.requireNonNull(confidence, "confidence");
         tags = Set.copyOf(tags);
+        boolean capability = tags.contains(Tags.CAPABILITY);
+        if (capability != id.startsWith(CapabilitySummary.ID_PREFIX)
+                || capability && severity != Severity.INFO) {
+            throw new IllegalArgumentException("a capability rule (tag " + Tags.CAPABILITY + ") has an id starting"
+                    + " with " + CapabilitySummary.ID_PREFIX + " and severity INFO, and only it: " + id);
+        }
         example = example == null ? "" : example;
         falsePositives = falsePositives == null ? "" : falsePositives;
     }

@@ -1,7 +1,5 @@
 package dev.kingsnake.spi;
 
-import dev.kingsnake.spi.facts.FactKey;
-
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.List;

@@ -51,6 +51,13 @@ public final class Tags {
      * What the package makes pip install besides itself: a declared dependency that is not what it claims to be.
      */
     public static final String DEPENDENCY = "dependency";
+    /**
+     * What the package can do, not what it is judged to do (process execution, network client, clipboard ...):
+     * an inventory kept for review and release diffs. A capability rule reports at {@code INFO} severity, so its
+     * findings weigh nothing in the score and never complete a combination; its id starts with
+     * {@value dev.kingsnake.CapabilitySummary#ID_PREFIX} ({@link RuleInfo} enforces both).
+     */
+    public static final String CAPABILITY = "capability";
     /** A finding that alone is a strong sign of malice. */
     public static final String STRONG = "strong";
 }

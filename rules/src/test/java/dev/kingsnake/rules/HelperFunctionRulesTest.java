@@ -1,11 +1,9 @@
 package dev.kingsnake.rules;
 
 import dev.kingsnake.Confidence;
-import dev.kingsnake.Limits;
+import dev.kingsnake.PythonSource;
 import dev.kingsnake.Severity;
-import dev.kingsnake.internal.python.ParseOutcome;
-import dev.kingsnake.internal.python.PythonParser;
-import dev.kingsnake.internal.python.semantic.SemanticModel;
+import dev.kingsnake.rules.RecordingSink.Reported;
 import dev.kingsnake.rules.exec.ComputedImportRule;
 import dev.kingsnake.rules.exec.DecodedCodeExecutionRule;
 import dev.kingsnake.rules.exec.DownloadedCodeExecutionRule;
@@ -17,16 +15,10 @@ import dev.kingsnake.rules.persistence.DropperRule;
 import dev.kingsnake.rules.process.DownloadAndRunCommandRule;
 import dev.kingsnake.rules.process.EncodedCommandRule;
 import dev.kingsnake.rules.process.ShellCommandRule;
-import dev.kingsnake.rules.RecordingSink.Reported;
-import dev.kingsnake.spi.Location;
-import dev.kingsnake.spi.PythonFile;
 import dev.kingsnake.spi.PythonFileRule;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -36,19 +28,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * on real parsed source: the graded severity, and the look-alikes that must stay quiet.
  */
 class HelperFunctionRulesTest {
-    private static final PythonParser PARSER = new PythonParser(Limits.defaults());
-
 
     private static List<Reported> run(PythonFileRule rule, String source) {
         return run(rule, "pkg/mod.py", source);
     }
 
     private static List<Reported> run(PythonFileRule rule, String path, String source) {
-        byte[] bytes = source.getBytes(StandardCharsets.UTF_8);
-        ParseOutcome out = PARSER.parse(path, bytes);
-        PythonFile f = new SemanticModel(path, bytes, out.text(), out.module(), false, List.of(),
-                Optional.empty());
-        return RecordingSink.run(rule, f);
+        return RecordingSink.run(rule, PythonSource.parse(path, source));
     }
 
     @Test

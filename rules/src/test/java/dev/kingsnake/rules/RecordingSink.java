@@ -6,9 +6,12 @@ import dev.kingsnake.spi.FindingSink;
 import dev.kingsnake.spi.Location;
 import dev.kingsnake.spi.PythonFile;
 import dev.kingsnake.spi.PythonFileRule;
+import dev.kingsnake.spi.python.Node;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /** Runs one {@link PythonFileRule} on one file and keeps what it reports, with the grading it reports it at. */
 public final class RecordingSink implements FindingSink {
@@ -18,6 +21,7 @@ public final class RecordingSink implements FindingSink {
 
     private final PythonFileRule rule;
     private final List<Reported> reported = new ArrayList<>();
+    private final Set<Integer> linesReported = new HashSet<>();
 
     private RecordingSink(PythonFileRule rule) {
         this.rule = rule;
@@ -37,5 +41,17 @@ public final class RecordingSink implements FindingSink {
     @Override
     public void report(Location at, String message, String evidence, Severity s, Confidence c) {
         reported.add(new Reported(at.line(), s, c, message));
+    }
+
+    @Override
+    public void report(PythonFile file, Node node, String message) {
+        report(file, node, message, rule.info().severity(), rule.info().confidence());
+    }
+
+    @Override
+    public void report(PythonFile file, Node node, String message, Severity s, Confidence c) {
+        if (linesReported.add(node.line())) {
+            reported.add(new Reported(node.line(), s, c, message));
+        }
     }
 }

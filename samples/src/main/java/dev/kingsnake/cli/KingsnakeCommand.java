@@ -28,7 +28,7 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "kingsnake", mixinStandardHelpOptions = true, versionProvider = KingsnakeCommand.Version.class,
         description = "Flags malicious Python packages (sdists, wheels, eggs) without installing or running them.",
-        subcommands = {ScanCommand.class, RulesCommand.class, EvalCommand.class, GateCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {ScanCommand.class, DiffCommand.class, RulesCommand.class, EvalCommand.class, GateCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:no package was flagged", "1:at least one package was MALICIOUS (see scan --fail-on)",
                 "2:usage or I/O error"})

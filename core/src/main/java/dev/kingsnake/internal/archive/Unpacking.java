@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.LongSupplier;
 
 /**
  * The state of reading one package: what was read, what went wrong, and every counter the limits are
@@ -302,15 +301,13 @@ final class Unpacking {
      *                       -1 when unknown or not trusted; it never bounds what is read
      * @param countHere      whether these bytes count against maxTotalBytes here (false when a metered
      *                       decompressor below already counts them)
-     * @param compressedPos  bytes of this container's own input consumed so far, for the entry's ratio (for a tar
-     *                       inside a compressor: the tar bytes, since the compressor's ratio is checked below)
+     * @param expansion      how far the entry has expanded, judged against {@code maxCompressionRatio}
      * @param drainAfterCut  whether the rest of a cut entry must be read through to reach the next entry
      *                       (stream containers); the rest is discarded, metered by the total budget and the deadline
      */
-    Content readContent(InputStream in, String path, long declared, boolean countHere, LongSupplier compressedPos,
+    Content readContent(InputStream in, String path, long declared, boolean countHere, Expansion expansion,
                         boolean drainAfterCut) {
         EntrySink sink = new EntrySink(path, declared);
-        long startPos = compressedPos.getAsLong();
         boolean ratioChecked = true;
         byte[] scratch = new byte[CHUNK];
         try {
@@ -336,13 +333,12 @@ final class Unpacking {
                 }
                 checkDeadline(path);
                 if (ratioChecked && sink.size > RATIO_FLOOR) {
-                    long compressed = Math.max(1, compressedPos.getAsLong() - startPos);
-                    if (sink.size > (double) limits.maxCompressionRatio() * compressed) {
+                    double ratio = expansion.ratio(sink.size);
+                    if (ratio > limits.maxCompressionRatio()) {
                         ratioChecked = false;
-                        limit(path, "maxCompressionRatio (" + limits.maxCompressionRatio() + ") exceeded: the entry"
-                                + " expanded to " + sink.size + " bytes from " + compressed + " compressed bytes; it is"
-                                + " cut there" + (drainAfterCut ? " and the rest of it is skipped to reach the"
-                                + " entries behind it" : ""));
+                        limit(path, String.format(Locale.ROOT, "maxCompressionRatio (%d) exceeded: the entry expanded"
+                                + " %.0f:1 after %d bytes; it is cut there and skipped, the entries behind it are"
+                                + " still read", limits.maxCompressionRatio(), ratio, sink.size));
                         sink.cut();
                         if (!drainAfterCut) {
                             return sink.content(Stop.NONE, false);

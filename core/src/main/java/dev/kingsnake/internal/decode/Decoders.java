@@ -1,6 +1,8 @@
 package dev.kingsnake.internal.decode;
 
 import dev.kingsnake.internal.decode.marshal.MarshalReader;
+import dev.kingsnake.spi.python.Const;
+import dev.kingsnake.spi.python.SeqKind;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -106,48 +108,35 @@ final class Decoders {
             case "compile":
                 return a0;
             case "chr": {
-                if (a0 instanceof Value.Int i && i.value() >= 0 && i.value() <= 0x10ffff) {
-                    Value.Trace t = i.trace();
-                    return new Value.Str(new String(Character.toChars((int) i.value())),
-                            t.chain().contains("chr") ? t : t.then("chr"));
+                Value c = folded(ev, name, args, kw, Evaluator.traceOf(a0));
+                if (!(c instanceof Value.Str s)) {
+                    return null;
                 }
-                return null;
+                Value.Trace t = s.trace();
+                return new Value.Str(s.value(), t.chain().contains("chr") ? t : t.then("chr"));
             }
-            case "ord": {
-                if (a0 instanceof Value.Str s && s.value().codePointCount(0, s.value().length()) == 1) {
-                    return new Value.Int(s.value().codePointAt(0), s.trace());
-                }
-                if (a0 instanceof Value.Bytes b && b.value().length == 1) {
-                    return new Value.Int(b.value()[0] & 0xff, b.trace());
-                }
-                return null;
-            }
+            case "ord", "int", "hex":
+                return a0 instanceof Value.Int && name.equals("int") && args.size() == 1 ? a0
+                        : folded(ev, name, args, kw, Evaluator.traceOf(a0));
             case "bytes":
             case "bytearray":
-                return bytesOf(ev, a0, arg(args, kw, 1, "encoding"));
+                return bytesOf(ev, name, args, kw);
             case "str":
-                if (a0 instanceof Value.Bytes b && args.size() > 1) {
-                    return new Value.Str(Evaluator.text(b.value()), b.trace());
+            case "repr":
+                if (a0 instanceof Value.Builtin b && args.size() == 1) {
+                    // str(print)[i]: characters taken from the text of a builtin, the same on every CPython 3
+                    return BuiltinText.of(Evaluator.normalise(b.name())).map(t -> (Value) new Value.Str(t,
+                            Value.Trace.NONE)).orElse(null);
                 }
-                return a0 instanceof Value.Str ? a0 : null;
-            case "int": {
-                Value base = arg(args, kw, 1, "base");
-                if (a0 instanceof Value.Str s) {
-                    try {
-                        int radix = base instanceof Value.Int bi ? (int) bi.value() : 10;
-                        return new Value.Int(Long.parseLong(s.value().strip().replace("_", ""), radix == 0 ? 10 : radix),
-                                s.trace());
-                    } catch (NumberFormatException e) {
-                        return null;
-                    }
+                if (name.equals("repr")) {
+                    return null;
                 }
-                return a0 instanceof Value.Int ? a0 : null;
-            }
+                return a0 instanceof Value.Str && args.size() == 1 ? a0 : folded(ev, name, args, kw, Evaluator.traceOf(a0));
             case "len": {
-                List<Value> items = a0 instanceof Value.Str s ? null : ev.iterate(a0);
-                if (a0 instanceof Value.Str s) {
-                    return new Value.Int(s.value().codePointCount(0, s.value().length()), Value.Trace.NONE);
+                if (a0 instanceof Value.Data) {
+                    return folded(ev, name, args, kw, Value.Trace.NONE);
                 }
+                List<Value> items = ev.iterate(a0);
                 return items == null ? null : new Value.Int(items.size(), Value.Trace.NONE);
             }
             case "list":
@@ -160,7 +149,7 @@ final class Decoders {
             }
             case "reversed": {
                 if (a0 instanceof Value.Str || a0 instanceof Value.Bytes || a0 instanceof Value.Seq) {
-                    Value r = Slicing.slice(a0, null, null, -1);
+                    Value r = Slicing.reverse(a0);
                     return a0 instanceof Value.Seq ? r : r == null ? null : new Value.Seq(ev.iterate(r),
                             Evaluator.traceOf(r));
                 }
@@ -182,7 +171,7 @@ final class Decoders {
                 return new Value.Seq(out, Evaluator.traceOf(a0));
             }
             case "range":
-                return range(ev, args);
+                return folded(ev, name, args, kw, Value.Trace.NONE);
             default:
                 break;
         }
@@ -240,133 +229,60 @@ final class Decoders {
                 if (a0 instanceof Value.Str enc && isRot13(enc.value())) {
                     return new Value.Str(TextTransforms.rot13(s.value()), s.trace().then("rot13"));
                 }
-                return new Value.Bytes(a0 instanceof Value.Str enc && Evaluator.lower(enc.value()).startsWith("latin")
-                        ? s.latin1() : s.bytes(), s.trace());
+                return foldedMethod(ev, s, name, args, kw, s.trace());
             case "decode": {
                 // Python 2: "...".decode("base64" / "hex" / "zlib" / "rot13")
                 Value enc = arg(args, kw, 0, "encoding");
                 return enc instanceof Value.Str e ? codec(ev, s, e.value(), false) : s;
             }
-            case "join": {
-                List<Value> items = ev.iterate(a0);
-                if (items == null) {
-                    return null;
-                }
-                StringBuilder sb = new StringBuilder();
-                Value.Trace t = s.trace().merge(Evaluator.traceOf(a0));
-                for (Value item : items) {
-                    if (!(item instanceof Value.Str part)) {
-                        return null;
-                    }
-                    if (sb.length() > 0 && !s.value().isEmpty()) {
-                        sb.append(s.value());
-                    }
-                    sb.append(part.value());
-                    if (sb.length() > ev.bound().perStep()) {
-                        return null;
-                    }
-                    t = t.merge(part.trace());
-                }
-                return new Value.Str(sb.toString(), t);
-            }
+            case "join":
+                return join(ev, s, a0);
             case "replace":
-                if (a0 instanceof Value.Str from && args.size() > 1 && args.get(1) instanceof Value.Str to) {
-                    if (from.value().isEmpty()) {
-                        return null;
-                    }
-                    return new Value.Str(s.value().replace(from.value(), to.value()), s.trace().then("replace"));
-                }
-                return null;
+                return foldedMethod(ev, s, name, args, kw, s.trace().then("replace"));
             case "translate":
                 return a0 instanceof Value.Table t
                         ? new Value.Str(TextTransforms.translate(s.value(), t.table()), s.trace().then("translate"))
                         : null;
-            case "strip":
-            case "lstrip":
-            case "rstrip":
-                if (a0 == null) {
-                    String v = name.equals("strip") ? s.value().strip()
-                            : name.equals("lstrip") ? s.value().stripLeading() : s.value().stripTrailing();
-                    return new Value.Str(v, s.trace());
-                }
-                return null;
-            case "swapcase": {
-                StringBuilder sb = new StringBuilder(s.value().length());
-                s.value().codePoints().forEach(cp -> sb.appendCodePoint(Character.isUpperCase(cp)
-                        ? Character.toLowerCase(cp) : Character.isLowerCase(cp) ? Character.toUpperCase(cp) : cp));
-                return new Value.Str(sb.toString(), s.trace());
-            }
-            case "upper":
-                return new Value.Str(s.value().toUpperCase(java.util.Locale.ROOT), s.trace());
-            case "lower":
-                return new Value.Str(s.value().toLowerCase(java.util.Locale.ROOT), s.trace());
-            case "split": {
-                if (a0 instanceof Value.Str sep && !sep.value().isEmpty()) {
-                    List<Value> out = new ArrayList<>();
-                    for (String part : s.value().split(java.util.regex.Pattern.quote(sep.value()), -1)) {
-                        out.add(new Value.Str(part, s.trace()));
-                    }
-                    return new Value.Seq(out, Value.Trace.NONE);
-                }
-                return null;
-            }
-            case "format":
-                return args.isEmpty() && kw.isEmpty() ? s : null;
-            case "zfill":
-                return null;
             default:
-                return null;
+                return foldedMethod(ev, s, name, args, kw, s.trace());
         }
+    }
+
+    /** {@code sep.join(items)} on str or bytes: the parts' traces merge into the result's. */
+    private static Value join(Evaluator ev, Value.Data sep, Value iterable) {
+        List<Value> items = ev.iterate(iterable);
+        if (items == null) {
+            return null;
+        }
+        Value.Trace t = sep.trace().merge(Evaluator.traceOf(iterable));
+        List<Const> parts = new ArrayList<>(items.size());
+        for (Value item : items) {
+            if (!(item instanceof Value.Data part)) {
+                return null;
+            }
+            parts.add(ConstConversion.toConst(part));
+            t = t.merge(part.trace());
+        }
+        Const out = ev.ops().join(ConstConversion.toConst(sep), new Const.Seq(SeqKind.LIST, parts));
+        return ConstConversion.fromConst(out, t);
     }
 
     private static Value bytesMethod(Evaluator ev, Value.Bytes b, String name, List<Value> args,
                                      Map<String, Value> kw) {
-        Value a0 = args.isEmpty() ? null : args.get(0);
         switch (name) {
             case "decode": {
                 Value enc = arg(args, kw, 0, "encoding");
                 if (enc instanceof Value.Str e && !isTextEncoding(e.value())) {
                     return codec(ev, b, e.value(), false);
                 }
-                boolean latin = enc instanceof Value.Str e && Evaluator.lower(e.value()).startsWith("latin");
-                return new Value.Str(latin ? new String(b.value(), StandardCharsets.ISO_8859_1)
-                        : Evaluator.text(b.value()), b.trace());
+                return foldedMethod(ev, b, name, args, kw, b.trace());
             }
-            case "join": {
-                List<Value> items = ev.iterate(a0);
-                if (items == null) {
-                    return null;
-                }
-                java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-                Value.Trace t = b.trace().merge(Evaluator.traceOf(a0));
-                boolean first = true;
-                for (Value item : items) {
-                    if (!(item instanceof Value.Bytes part)) {
-                        return null;
-                    }
-                    if (!first) {
-                        out.writeBytes(b.value());
-                    }
-                    first = false;
-                    out.writeBytes(part.value());
-                    t = t.merge(part.trace());
-                }
-                return new Value.Bytes(out.toByteArray(), t);
-            }
+            case "join":
+                return join(ev, b, args.isEmpty() ? null : args.get(0));
             case "replace":
-                if (a0 instanceof Value.Bytes from && args.size() > 1 && args.get(1) instanceof Value.Bytes to
-                        && from.value().length > 0) {
-                    String r = new String(b.value(), StandardCharsets.ISO_8859_1).replace(
-                            new String(from.value(), StandardCharsets.ISO_8859_1),
-                            new String(to.value(), StandardCharsets.ISO_8859_1));
-                    return new Value.Bytes(r.getBytes(StandardCharsets.ISO_8859_1), b.trace().then("replace"));
-                }
-                return null;
-            case "strip":
-                return a0 == null ? new Value.Bytes(new String(b.value(), StandardCharsets.ISO_8859_1).strip()
-                        .getBytes(StandardCharsets.ISO_8859_1), b.trace()) : null;
+                return foldedMethod(ev, b, name, args, kw, b.trace().then("replace"));
             default:
-                return null;
+                return foldedMethod(ev, b, name, args, kw, b.trace());
         }
     }
 
@@ -400,6 +316,23 @@ final class Decoders {
                 return decode(ev, in, "zlib", (x, b) -> Decompression.zlib(x, 15, b));
             case "bz2", "bz2_codec":
                 return decode(ev, in, "bz2", Decompression::bz2);
+            case "uu", "uu_codec":
+                return decode(ev, in, "uu", RareCodecs::uu);
+            case "quopri", "quotedprintable", "quoted_printable", "quopri_codec":
+                return decode(ev, in, "quopri", RareCodecs::quopri);
+            case "punycode", "unicode_escape": {
+                if (!(in instanceof Value.Data data)) {
+                    return null;
+                }
+                byte[] raw = data instanceof Value.Str s ? s.latin1() : data.bytes();
+                String step = e.equals("punycode") ? "punycode" : "unicode-escape";
+                return ev.step(b -> {
+                    String text = e.equals("punycode") ? RareCodecs.punycode(new String(raw, StandardCharsets.ISO_8859_1))
+                            : RareCodecs.unicodeEscape(raw);
+                    b.claim(text.length());
+                    return new Value.Str(text, data.trace().then(step));
+                });
+            }
             default:
                 break;
         }
@@ -440,28 +373,25 @@ final class Decoders {
         return new Value.Code(r.get().object(), r.get().format().versions(), b.trace().then("marshal"));
     }
 
-    private static Value bytesOf(Evaluator ev, Value a0, Value encoding) {
-        if (a0 instanceof Value.Str s) {
-            return new Value.Bytes(encoding instanceof Value.Str e && Evaluator.lower(e.value()).startsWith("latin")
-                    ? s.latin1() : s.bytes(), s.trace());
-        }
-        if (a0 instanceof Value.Bytes) {
+    /** {@code bytes(x)}: a list of small ints becomes the int-list decoding step. */
+    private static Value bytesOf(Evaluator ev, String name, List<Value> args, Map<String, Value> kw) {
+        Value a0 = args.isEmpty() ? null : args.get(0);
+        if (a0 instanceof Value.Bytes && args.size() == 1) {
             return a0;
+        }
+        if (a0 instanceof Value.Str || args.size() != 1) {
+            return folded(ev, name, args, kw, Evaluator.traceOf(a0));
         }
         List<Value> items = ev.iterate(a0);
         if (items == null) {
             return null;
         }
-        byte[] out = new byte[items.size()];
         Value.Trace t = Evaluator.traceOf(a0);
-        for (int i = 0; i < out.length; i++) {
-            if (!(items.get(i) instanceof Value.Int n) || n.value() < 0 || n.value() > 255) {
-                return null;
-            }
-            out[i] = (byte) n.value();
-            t = t.merge(n.trace());
+        for (Value item : items) {
+            t = t.merge(Evaluator.traceOf(item));
         }
-        return new Value.Bytes(out, t.chain().isEmpty() && t.origin().isPresent() ? t.then("int-list") : t);
+        return folded(ev, name, List.of(new Value.Seq(items, t)), kw,
+                t.chain().isEmpty() && t.origin().isPresent() ? t.then("int-list") : t);
     }
 
     private static Value maketrans(List<Value> args) {
@@ -539,30 +469,6 @@ final class Decoders {
         return new Value.Seq(out, t);
     }
 
-    private static Value range(Evaluator ev, List<Value> args) {
-        long[] p = new long[args.size()];
-        for (int i = 0; i < p.length; i++) {
-            if (!(args.get(i) instanceof Value.Int n)) {
-                return null;
-            }
-            p[i] = n.value();
-        }
-        long start = p.length > 1 ? p[0] : 0;
-        long stop = p.length == 1 ? p[0] : p.length > 1 ? p[1] : 0;
-        long step = p.length > 2 ? p[2] : 1;
-        if (step == 0 || p.length == 0) {
-            return null;
-        }
-        List<Value> out = new ArrayList<>();
-        for (long i = start; step > 0 ? i < stop : i > stop; i += step) {
-            if (out.size() > ev.bound().perStep()) {
-                return null;
-            }
-            out.add(new Value.Int(i, Value.Trace.NONE));
-        }
-        return new Value.Seq(out, Value.Trace.NONE);
-    }
-
     private static Value aes(List<Value> args, Map<String, Value> kw) {
         Value key = arg(args, kw, 0, "key");
         Value mode = arg(args, kw, 1, "mode");
@@ -582,6 +488,35 @@ final class Decoders {
             return null;
         }
         return new Value.AesCipher(k.bytes(), am.get(), ivBytes, k.trace());
+    }
+
+    /** A builtin applied by constant folding's operations to plain-data arguments, carrying {@code trace}. */
+    private static Value folded(Evaluator ev, String name, List<Value> args, Map<String, Value> kw, Value.Trace trace) {
+        List<Const> consts = ConstConversion.toConsts(args);
+        Map<String, Const> kwConsts = constKeywords(kw);
+        return consts == null || kwConsts == null ? null
+                : ConstConversion.fromConst(ev.ops().builtin(name, consts, kwConsts), trace);
+    }
+
+    /** A str or bytes method applied by constant folding's operations, carrying {@code trace}. */
+    private static Value foldedMethod(Evaluator ev, Value.Data self, String name, List<Value> args,
+                                      Map<String, Value> kw, Value.Trace trace) {
+        List<Const> consts = ConstConversion.toConsts(args);
+        Map<String, Const> kwConsts = constKeywords(kw);
+        return consts == null || kwConsts == null ? null : ConstConversion.fromConst(
+                ev.ops().method(ConstConversion.toConst(self), name, consts, kwConsts), trace);
+    }
+
+    private static Map<String, Const> constKeywords(Map<String, Value> kw) {
+        Map<String, Const> out = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, Value> k : kw.entrySet()) {
+            Const c = k.getValue() == null ? null : ConstConversion.toConst(k.getValue());
+            if (c == null) {
+                return null;
+            }
+            out.put(k.getKey(), c);
+        }
+        return out;
     }
 
     private static Value arg(List<Value> args, Map<String, Value> kw, int index, String name) {

@@ -1,9 +1,9 @@
 package dev.kingsnake.internal.decode;
 
-import dev.kingsnake.Limits;
 import dev.kingsnake.internal.decode.marshal.MarshalReader;
 import dev.kingsnake.internal.python.ParseOutcome;
 import dev.kingsnake.internal.python.PythonParser;
+import dev.kingsnake.internal.python.semantic.ConstOps;
 import dev.kingsnake.spi.PythonFile;
 import dev.kingsnake.spi.python.Const;
 import dev.kingsnake.spi.python.Expr;
@@ -35,7 +35,10 @@ final class Evaluator {
     private static final int MAX_DEPTH = 200;
     /** Longest string {@code eval}'d as an expression; longer ones are code payloads, left to the sinks. */
     private static final int MAX_EVAL_SOURCE = 4096;
-    private static final PythonParser EXPRESSION_PARSER = new PythonParser(Limits.defaults());
+    /** Rounds of one {@code while} loop followed; a server loop waiting on a socket is not a decoder. */
+    private static final int MAX_WHILE_ROUNDS = 100_000;
+    /** Package modules followed through imports from the decoded file (a table module, and one it imports). */
+    private static final int MAX_MODULE_DEPTH = 2;
     private static final Set<String> BUILTINS = Set.of("chr", "ord", "bytes", "bytearray", "str", "int", "len",
             "list", "tuple", "reversed", "map", "zip", "range", "enumerate", "exec", "eval", "compile",
             "__import__", "getattr", "open", "sorted", "print", "globals", "locals", "vars", "type", "hex",
@@ -43,17 +46,38 @@ final class Evaluator {
 
     private final PythonFile file;
     private final Bindings bindings;
+    /** Parses the strings given to {@code eval}, with the limits the scanner was given. */
+    private final PythonParser expressions;
+    /** Python's operations on constants, shared with constant folding; results bounded like decoded layers. */
+    private final ConstOps ops;
     private final OutputBound bound;
     private final long maxSteps;
     private final Set<Bindings.Binding> resolving = new HashSet<>();
     private final Map<List<Bindings.Binding>, Optional<Value>> cache = new HashMap<>();
     private final List<DecodeException> failures = new ArrayList<>();
+    private final PackageModules modules;
+    private final int moduleDepth;
+    /** Evaluators of the package modules this file imports names from, made on first use. */
+    private final Map<PythonFile, Evaluator> importedModules = new java.util.IdentityHashMap<>();
     private long steps;
     private int depth;
 
-    Evaluator(PythonFile file, Bindings bindings, OutputBound bound, long maxSteps) {
+    Evaluator(PythonFile file, Bindings bindings, PythonParser expressions, OutputBound bound, long maxSteps) {
+        this(file, bindings, expressions, bound, maxSteps, PackageModules.NONE, 0);
+    }
+
+    /**
+     * @param modules     the package's modules, for names imported from one of them
+     * @param moduleDepth how many imports away from the file being decoded this one is
+     */
+    Evaluator(PythonFile file, Bindings bindings, PythonParser expressions, OutputBound bound, long maxSteps,
+              PackageModules modules, int moduleDepth) {
+        this.modules = modules;
+        this.moduleDepth = moduleDepth;
         this.file = file;
         this.bindings = bindings;
+        this.expressions = expressions;
+        this.ops = new ConstOps(bound.perStep());
         this.bound = bound;
         this.maxSteps = maxSteps;
     }
@@ -117,14 +141,7 @@ final class Evaluator {
             Value l = eval(b.left(), frame, line);
             return l == null ? null : binop(l, b.op(), eval(b.right(), frame, line));
         } else if (e instanceof Expr.UnaryOp u) {
-            Value v = eval(u.operand(), frame, line);
-            if (v instanceof Value.Int i && u.op().equals("-")) {
-                return new Value.Int(-i.value(), i.trace());
-            }
-            if (v instanceof Value.Int i && u.op().equals("~")) {
-                return new Value.Int(~i.value(), i.trace());
-            }
-            return u.op().equals("+") ? v : null;
+            return unary(u.op(), eval(u.operand(), frame, line));
         } else if (e instanceof Expr.Subscript s) {
             return subscript(eval(s.value(), frame, line), s.index(), frame, line);
         } else if (e instanceof Expr.Sequence s) {
@@ -159,8 +176,19 @@ final class Evaluator {
                 t = t.merge(s.trace());
             }
             return new Value.Str(sb.toString(), t);
-        } else if (e instanceof Expr.Compare c && c.comparators().size() == 1) {
-            return compare(eval(c.left(), frame, line), c.ops().get(0), eval(c.comparators().get(0), frame, line));
+        } else if (e instanceof Expr.Compare c) {
+            // a < b < c is a < b and b < c
+            Value left = eval(c.left(), frame, line);
+            Value result = null;
+            for (int i = 0; i < c.ops().size(); i++) {
+                Value right = eval(c.comparators().get(i), frame, line);
+                result = compare(left, c.ops().get(i), right);
+                if (!(result instanceof Value.Bool b) || !b.value()) {
+                    return result;
+                }
+                left = right;
+            }
+            return result;
         }
         return null;
     }
@@ -218,6 +246,10 @@ final class Evaluator {
         if (f.isPresent()) {
             return new Value.Function(f.get(), false);
         }
+        Value fromModule = packageModuleGlobal(id);
+        if (fromModule != null) {
+            return fromModule;
+        }
         Optional<Value> imported = bindings.imported(id);
         if (imported.isPresent()) {
             return imported.get();
@@ -225,7 +257,7 @@ final class Evaluator {
         if (id.equals("__builtins__")) {
             return new Value.Module("builtins");
         }
-        if (BUILTINS.contains(id)) {
+        if (BUILTINS.contains(id) || BuiltinText.of(id).isPresent()) {
             return new Value.Builtin(id);
         }
         for (String m : bindings.starImports()) {
@@ -235,6 +267,51 @@ final class Evaluator {
             }
         }
         return fromConst(file.constant(n));
+    }
+
+    /** A name imported from one of the package's own modules: its value at the end of that module. */
+    private Value packageModuleGlobal(String id) {
+        Optional<Bindings.FromImport> from = bindings.fromImport(id);
+        if (from.isEmpty() || moduleDepth >= MAX_MODULE_DEPTH) {
+            return null;
+        }
+        Optional<PythonFile> module = modules.resolve(file, from.get().level(), from.get().module());
+        if (module.isEmpty() || module.get() == file) {
+            return null;
+        }
+        Evaluator other = importedModules.computeIfAbsent(module.get(), m -> new Evaluator(m, new Bindings(m, null),
+                expressions, bound, maxSteps, modules, moduleDepth + 1));
+        return local(other.global(from.get().name()));
+    }
+
+    /**
+     * A value from another module without the traces of its literals, which are nodes of that file: the layer's
+     * origin stays in the file that decodes it.
+     */
+    private static Value local(Value v) {
+        if (v instanceof Value.Str x) {
+            return new Value.Str(x.value(), Value.Trace.NONE);
+        } else if (v instanceof Value.Bytes x) {
+            return new Value.Bytes(x.value(), Value.Trace.NONE);
+        } else if (v instanceof Value.Int x) {
+            return new Value.Int(x.value(), Value.Trace.NONE);
+        } else if (v instanceof Value.Seq x) {
+            return new Value.Seq(x.items().stream().map(Evaluator::local).toList(), Value.Trace.NONE);
+        } else if (v instanceof Value.Dict d) {
+            Map<Value, Value> m = new LinkedHashMap<>();
+            d.entries().forEach((k, e) -> m.put(k, local(e)));
+            return new Value.Dict(m);
+        }
+        return v;
+    }
+
+    /** The value a module-level name has once the module has run. */
+    private Value global(String name) {
+        try {
+            return eval(new Expr.Name(name, Integer.MAX_VALUE, 0), Map.of(), Integer.MAX_VALUE);
+        } catch (StepLimit e) {
+            return null;
+        }
     }
 
     private Value bound(String name, List<Bindings.Binding> bs) {
@@ -373,7 +450,7 @@ final class Evaluator {
         if (src.value().length() > MAX_EVAL_SOURCE || src.value().indexOf('\n') >= 0) {
             return null;
         }
-        ParseOutcome parsed = EXPRESSION_PARSER.parse("<eval>", src.value().strip().getBytes(StandardCharsets.UTF_8));
+        ParseOutcome parsed = expressions.parse("<eval>", src.value().strip().getBytes(StandardCharsets.UTF_8));
         List<Stmt> body = parsed.module().body();
         if (body.size() != 1 || !(body.get(0) instanceof Stmt.ExprStmt es)) {
             return null;
@@ -440,12 +517,16 @@ final class Evaluator {
             return null;
         }
         Flow f = block(def.body(), frame);
-        return f != null && f.returned ? f.value : null;
+        return f != null && f.exit() == Exit.RETURN ? f.value() : null;
     }
 
-    /** How a block ended: returned a value, or fell through; {@code null} when it cannot be followed. */
-    private record Flow(boolean returned, Value value) {
-        static final Flow NEXT = new Flow(false, null);
+    private enum Exit { NEXT, RETURN, BREAK, CONTINUE }
+
+    /** How a block ended: fell through, returned a value, broke or continued a loop; {@code null} when unknown. */
+    private record Flow(Exit exit, Value value) {
+        static final Flow NEXT = new Flow(Exit.NEXT, null);
+        static final Flow BREAK = new Flow(Exit.BREAK, null);
+        static final Flow CONTINUE = new Flow(Exit.CONTINUE, null);
     }
 
     private Flow block(List<Stmt> body, Map<String, Value> frame) {
@@ -454,7 +535,7 @@ final class Evaluator {
                 throw new StepLimit();
             }
             Flow f = statement(s, frame);
-            if (f == null || f.returned) {
+            if (f == null || f.exit() != Exit.NEXT) {
                 return f;
             }
         }
@@ -463,7 +544,7 @@ final class Evaluator {
 
     private Flow statement(Stmt s, Map<String, Value> frame) {
         if (s instanceof Stmt.Return r) {
-            return new Flow(true, r.value().isPresent() ? eval(r.value().get(), frame, r.line()) : new Value.NoneValue());
+            return new Flow(Exit.RETURN, r.value().isPresent() ? eval(r.value().get(), frame, r.line()) : new Value.NoneValue());
         } else if (s instanceof Stmt.Assign a && a.value().isPresent()) {
             Value v = eval(a.value().get(), frame, a.line());
             for (Expr t : a.targets()) {
@@ -478,11 +559,33 @@ final class Evaluator {
             for (Value item : items) {
                 assign(f.target(), item, Optional.empty(), frame);
                 Flow r = block(f.body(), frame);
-                if (r == null || r.returned) {
+                if (r == null || r.exit() == Exit.RETURN) {
                     return r;
+                }
+                if (r.exit() == Exit.BREAK) {
+                    return Flow.NEXT;
                 }
             }
             return block(f.orElse(), frame);
+        } else if (s instanceof Stmt.While w) {
+            // a flattened state machine: while True: if state == 3: ...; state = 7 (opaque predicates are constant)
+            for (int round = 0; round < MAX_WHILE_ROUNDS; round++) {
+                Boolean t = truth(eval(w.test(), frame, w.line()));
+                if (t == null) {
+                    return null;
+                }
+                if (!t) {
+                    return block(w.orElse(), frame);
+                }
+                Flow r = block(w.body(), frame);
+                if (r == null || r.exit() == Exit.RETURN) {
+                    return r;
+                }
+                if (r.exit() == Exit.BREAK) {
+                    return Flow.NEXT;
+                }
+            }
+            return null;
         } else if (s instanceof Stmt.If i) {
             Boolean t = truth(eval(i.test(), frame, i.line()));
             return t == null ? null : block(t ? i.body() : i.orElse(), frame);
@@ -498,6 +601,8 @@ final class Evaluator {
                 frame.put(n.id(), new Value.Seq(items, seq.trace()));
             }
             return Flow.NEXT;
+        } else if (s instanceof Stmt.Simple k && (k.keyword().equals("break") || k.keyword().equals("continue"))) {
+            return k.keyword().equals("break") ? Flow.BREAK : Flow.CONTINUE;
         } else if (s instanceof Stmt.Simple || s instanceof Stmt.Global || s instanceof Stmt.Import
                 || s instanceof Stmt.ImportFrom || s instanceof Stmt.FunctionDef) {
             // nested helper functions are found by name through the bindings
@@ -851,42 +956,46 @@ final class Evaluator {
     }
 
     static Boolean truth(Value v) {
-        if (v instanceof Value.Bool b) {
-            return b.value();
-        } else if (v instanceof Value.Int i) {
-            return i.value() != 0;
-        } else if (v instanceof Value.Str s) {
-            return !s.value().isEmpty();
-        } else if (v instanceof Value.NoneValue) {
-            return false;
+        if (v instanceof Value.Seq s) {
+            return !s.items().isEmpty();
+        } else if (v instanceof Value.Dict d) {
+            return !d.entries().isEmpty();
         }
-        return null;
+        Const c = v == null ? null : ConstConversion.toConst(v);
+        return c == null ? null : ConstOps.truthy(c);
     }
 
-    private static Value compare(Value l, String op, Value r) {
-        if (l instanceof Value.Int a && r instanceof Value.Int b) {
-            long x = a.value();
-            long y = b.value();
-            return switch (op) {
-                case "==" -> new Value.Bool(x == y);
-                case "!=" -> new Value.Bool(x != y);
-                case "<" -> new Value.Bool(x < y);
-                case "<=" -> new Value.Bool(x <= y);
-                case ">" -> new Value.Bool(x > y);
-                case ">=" -> new Value.Bool(x >= y);
-                default -> null;
-            };
+    private Value compare(Value l, String op, Value r) {
+        if (l == null || r == null) {
+            return null;
         }
-        if (l instanceof Value.Str a && r instanceof Value.Str b) {
-            return switch (op) {
-                case "==" -> new Value.Bool(a.value().equals(b.value()));
-                case "!=" -> new Value.Bool(!a.value().equals(b.value()));
-                case "in" -> new Value.Bool(b.value().contains(a.value()));
-                case "not in" -> new Value.Bool(!b.value().contains(a.value()));
-                default -> null;
-            };
+        if (op.equals("is") || op.equals("is not")) {
+            // identity is only certain against None
+            if (!(l instanceof Value.NoneValue) && !(r instanceof Value.NoneValue)) {
+                return null;
+            }
+            boolean same = l instanceof Value.NoneValue && r instanceof Value.NoneValue;
+            return new Value.Bool(op.equals("is") == same);
         }
-        return null;
+        if (r instanceof Value.Dict d && (op.equals("in") || op.equals("not in"))) {
+            return new Value.Bool(op.equals("in") == (lookup(d, l) != null));
+        }
+        Const a = ConstConversion.toConst(l);
+        Const b = ConstConversion.toConst(r);
+        return a == null || b == null ? null : ConstConversion.fromConst(ConstOps.compare(a, op, b), Value.Trace.NONE);
+    }
+
+    private Value unary(String op, Value v) {
+        if (v == null) {
+            return null;
+        }
+        if (op.equals("not")) {
+            Boolean t = truth(v);
+            return t == null ? null : new Value.Bool(!t);
+        }
+        Const c = ConstConversion.toConst(v);
+        Const r = c == null ? null : ops.unary(op, c);
+        return r == null ? null : ConstConversion.fromConst(r, traceOf(v));
     }
 
     Value binop(Value l, String op, Value r) {
@@ -898,71 +1007,45 @@ final class Evaluator {
         if (l instanceof Value.Int a && r instanceof Value.Int b) {
             return intOp(a, op, b);
         }
-        if (op.equals("+")) {
-            if (l instanceof Value.Str a && r instanceof Value.Str b) {
-                checkSize(a.value().length() + (long) b.value().length());
-                return new Value.Str(a.value() + b.value(), a.trace().merge(b.trace()));
-            }
-            if (l instanceof Value.Bytes a && r instanceof Value.Bytes b) {
-                checkSize(a.value().length + (long) b.value().length);
-                byte[] out = Arrays.copyOf(a.value(), a.value().length + b.value().length);
-                System.arraycopy(b.value(), 0, out, a.value().length, b.value().length);
-                return new Value.Bytes(out, a.trace().merge(b.trace()));
-            }
-            if (l instanceof Value.Seq a && r instanceof Value.Seq b) {
-                List<Value> items = new ArrayList<>(a.items());
-                items.addAll(b.items());
-                return new Value.Seq(items, a.trace().merge(b.trace()));
-            }
+        // sequences keep their items as values (functions, unknowns), so their + and * stay here
+        if (op.equals("+") && l instanceof Value.Seq a && r instanceof Value.Seq b) {
+            List<Value> items = new ArrayList<>(a.items());
+            items.addAll(b.items());
+            return new Value.Seq(items, a.trace().merge(b.trace()));
         }
-        if (op.equals("*") && l instanceof Value.Seq a && r instanceof Value.Int n && n.value() >= 0) {
-            checkSize(a.items().size() * n.value());
+        if (op.equals("*") && l instanceof Value.Seq a && r instanceof Value.Int n) {
+            checkSize(a.items().size() * Math.max(n.value(), 0));
             List<Value> items = new ArrayList<>();
             for (long i = 0; i < n.value(); i++) {
                 items.addAll(a.items());
             }
             return new Value.Seq(items, a.trace());
         }
-        if (op.equals("*") && l instanceof Value.Str a && r instanceof Value.Int n && n.value() >= 0) {
+        if (op.equals("+") && l instanceof Value.Data a && r instanceof Value.Data b) {
+            checkSize(a.bytes().length + (long) b.bytes().length);
+        } else if (op.equals("*") && l instanceof Value.Str a && r instanceof Value.Int n) {
             checkSize(a.value().length() * n.value());
-            return new Value.Str(a.value().repeat((int) n.value()), a.trace());
         }
-        return null;
+        Const a = ConstConversion.toConst(l);
+        Const b = ConstConversion.toConst(r);
+        Const out = a == null || b == null || l instanceof Value.Seq ? null : ops.binary(a, op, b);
+        Value.Trace t = op.equals("*") ? (l instanceof Value.Data ? traceOf(l) : traceOf(r))
+                : traceOf(l).merge(traceOf(r));
+        return out == null ? null : ConstConversion.fromConst(out, t);
     }
 
-    private static Value intOp(Value.Int a, String op, Value.Int b) {
-        long x = a.value();
-        long y = b.value();
+    private Value intOp(Value.Int a, String op, Value.Int b) {
         Value.Trace t = a.trace().merge(b.trace());
-        try {
-            long r;
-            switch (op) {
-                case "^" -> {
-                    r = x ^ y;
-                    t = t.chain().contains("xor") ? t : t.then("xor");
-                }
-                case "&" -> r = x & y;
-                case "|" -> r = x | y;
-                case "+" -> r = Math.addExact(x, y);
-                case "-" -> r = Math.subtractExact(x, y);
-                case "*" -> r = Math.multiplyExact(x, y);
-                case "//" -> r = Math.floorDiv(x, y);
-                case "%" -> r = Math.floorMod(x, y);
-                case "<<" -> r = y < 0 || y > 62 ? BigInteger.valueOf(x).shiftLeft((int) y).longValueExact() : x << y;
-                case ">>" -> r = y < 0 ? 0 : x >> Math.min(y, 63);
-                case "**" -> r = BigInteger.valueOf(x).pow((int) Math.min(Math.max(y, 0), 64)).longValueExact();
-                default -> {
-                    return null;
-                }
-            }
-            if (!op.equals("^") && (op.equals("+") || op.equals("-")) && !t.chain().contains("shift")
-                    && t.origin().isPresent()) {
-                t = t.then("shift");
-            }
-            return new Value.Int(r, t);
-        } catch (ArithmeticException e) {
+        Const r = ops.binary(ConstConversion.toConst(a), op, ConstConversion.toConst(b));
+        if (!(r instanceof Const.Int i) || i.value().bitLength() >= 64) {
             return null;
         }
+        if (op.equals("^")) {
+            t = t.chain().contains("xor") ? t : t.then("xor");
+        } else if ((op.equals("+") || op.equals("-")) && !t.chain().contains("shift") && t.origin().isPresent()) {
+            t = t.then("shift");
+        }
+        return new Value.Int(i.value().longValue(), t);
     }
 
     private Value subscript(Value v, Expr index, Map<String, Value> frame, int line) {
@@ -970,51 +1053,35 @@ final class Evaluator {
             return null;
         }
         if (index instanceof Expr.Slice s) {
-            Long lo = optInt(s.lower(), frame, line);
-            Long hi = optInt(s.upper(), frame, line);
-            Long st = optInt(s.step(), frame, line);
-            if (lo == null || hi == null || st == null) {
-                return null;
-            }
-            return Slicing.slice(v, s.lower().isPresent() ? lo : null, s.upper().isPresent() ? hi : null,
-                    s.step().isPresent() ? st : 1);
+            Const lo = sliceBound(s.lower(), frame, line);
+            Const hi = sliceBound(s.upper(), frame, line);
+            Const st = sliceBound(s.step(), frame, line);
+            return lo == null || hi == null || st == null ? null : Slicing.slice(v, lo, hi, st);
         }
         Value k = eval(index, frame, line);
-        if (v instanceof Value.Dict d) {
-            return k == null ? null : lookup(d, k);
-        }
-        if (!(k instanceof Value.Int i)) {
+        if (k == null) {
             return null;
         }
-        List<Value> items = v instanceof Value.Seq seq ? seq.items() : null;
-        if (v instanceof Value.Str str) {
-            int n = str.value().length();
-            long j = i.value() < 0 ? i.value() + n : i.value();
-            return j >= 0 && j < n ? new Value.Str(String.valueOf(str.value().charAt((int) j)), str.trace()) : null;
+        if (v instanceof Value.Dict d) {
+            return lookup(d, k);
         }
-        if (v instanceof Value.Bytes b) {
-            int n = b.value().length;
-            long j = i.value() < 0 ? i.value() + n : i.value();
-            return j >= 0 && j < n ? new Value.Int(b.value()[(int) j] & 0xff, b.trace()) : null;
+        if (v instanceof Value.Seq seq) {
+            Const i = ConstConversion.toConst(k);
+            Integer j = i == null ? null : ConstOps.smallInt(i);
+            int n = seq.items().size();
+            int at = j == null ? -1 : j < 0 ? j + n : j;
+            return at >= 0 && at < n ? seq.items().get(at) : null;
         }
-        if (items != null) {
-            int n = items.size();
-            long j = i.value() < 0 ? i.value() + n : i.value();
-            return j >= 0 && j < n ? items.get((int) j) : null;
-        }
-        return null;
+        Const data = v instanceof Value.Data ? ConstConversion.toConst(v) : null;
+        Const i = ConstConversion.toConst(k);
+        return data == null || i == null ? null : ConstConversion.fromConst(ConstOps.index(data, i), traceOf(v));
     }
 
-    /** An optional int slice bound: 0 placeholder when absent, null when present but unknown. */
-    private Long optInt(Optional<Expr> e, Map<String, Value> frame, int line) {
-        if (e.isEmpty()) {
-            return 0L;
-        }
-        Value v = eval(e.get(), frame, line);
-        if (v instanceof Value.NoneValue) {
-            return 0L;
-        }
-        return v instanceof Value.Int i ? i.value() : null;
+    /** A slice bound: None when omitted, null when present but unknown or not an int. */
+    private Const sliceBound(Optional<Expr> e, Map<String, Value> frame, int line) {
+        Value v = e.isEmpty() ? new Value.NoneValue() : eval(e.get(), frame, line);
+        return v instanceof Value.Int || v instanceof Value.Bool || v instanceof Value.NoneValue
+                ? ConstConversion.toConst(v) : null;
     }
 
     /** Runs one decoding step, recording failures and cut-offs instead of throwing. */
@@ -1029,6 +1096,10 @@ final class Evaluator {
 
     OutputBound bound() {
         return bound;
+    }
+
+    ConstOps ops() {
+        return ops;
     }
 
     @FunctionalInterface

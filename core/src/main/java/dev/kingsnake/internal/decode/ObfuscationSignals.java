@@ -1,5 +1,7 @@
 package dev.kingsnake.internal.decode;
 
+import dev.kingsnake.Limits;
+import dev.kingsnake.internal.python.PythonParser;
 import dev.kingsnake.spi.ObfuscationSignal;
 import dev.kingsnake.spi.ObfuscationSignal.Kind;
 import dev.kingsnake.spi.PythonFile;
@@ -31,6 +33,11 @@ public final class ObfuscationSignals {
             "__builtins__", "builtins", "globals", "system", "popen");
     /** Distinct look-alike names before they count as renaming (each one is already an unnatural name). */
     private static final int CONFUSABLE_MIN = 5;
+    /**
+     * Signals are asked for through {@code PythonFile}, which does not carry the scan's limits; the strings this
+     * parser reads are single {@code eval}'d lines of at most a few kilobytes, well inside the default limits.
+     */
+    private static final PythonParser SIGNAL_EXPRESSIONS = new PythonParser(Limits.defaults());
     private static final Pattern EXEC_ANNOTATION = Pattern.compile("\\)\\s*->\\s*exec\\s*:");
 
     private ObfuscationSignals() {
@@ -124,7 +131,7 @@ public final class ObfuscationSignals {
         }
         if (shared[0] == null) {
             // one evaluator (and one pass over the bindings) per file; its step budget bounds all lookups together
-            shared[0] = new Evaluator(file, new Bindings(file, null), OutputBound.of(1 << 16), 200_000);
+            shared[0] = new Evaluator(file, new Bindings(file, null), SIGNAL_EXPRESSIONS, OutputBound.of(1 << 16), 200_000);
         }
         Evaluator ev = shared[0];
         return ev.evaluate(arg, c.line()).filter(v -> v instanceof Value.Str s && HIDDEN.contains(s.value()))

@@ -4,10 +4,10 @@ import dev.kingsnake.internal.archive.FileClassifier;
 
 import dev.kingsnake.internal.decode.DecodedLayer;
 import dev.kingsnake.internal.facts.FactMemo;
+import dev.kingsnake.spi.FactKey;
 import dev.kingsnake.spi.FileKind;
 import dev.kingsnake.spi.Location;
 import dev.kingsnake.spi.SourceFile;
-import dev.kingsnake.spi.facts.FactKey;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;

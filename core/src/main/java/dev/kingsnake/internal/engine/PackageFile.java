@@ -3,10 +3,10 @@ package dev.kingsnake.internal.engine;
 import dev.kingsnake.Reach;
 import dev.kingsnake.internal.facts.FactMemo;
 import dev.kingsnake.internal.archive.ArchiveEntry;
+import dev.kingsnake.spi.FactKey;
 import dev.kingsnake.spi.FileKind;
 import dev.kingsnake.spi.Location;
 import dev.kingsnake.spi.SourceFile;
-import dev.kingsnake.spi.facts.FactKey;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;

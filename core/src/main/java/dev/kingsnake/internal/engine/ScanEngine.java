@@ -20,6 +20,8 @@ import dev.kingsnake.internal.archive.UnpackedPackage;
 import dev.kingsnake.internal.decode.DecodeBudget;
 import dev.kingsnake.internal.decode.DecodedLayer;
 import dev.kingsnake.internal.decode.Deobfuscator;
+import dev.kingsnake.internal.decode.PackageModules;
+import dev.kingsnake.internal.decode.StartupHooks;
 import dev.kingsnake.internal.python.ParseOutcome;
 import dev.kingsnake.internal.python.PythonParser;
 import dev.kingsnake.internal.python.semantic.SemanticModel;
@@ -32,16 +34,19 @@ import dev.kingsnake.spi.PythonFileRule;
 import dev.kingsnake.spi.Rule;
 import dev.kingsnake.spi.RuleInfo;
 import dev.kingsnake.spi.SourceFile;
+import dev.kingsnake.spi.python.Node;
 
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** Runs one scan: unpack, classify, parse, decode, rules, score. Thread-safe. */
 public final class ScanEngine {
@@ -54,12 +59,13 @@ public final class ScanEngine {
      * Python source above which a package is analysed in groups of at most this much source (see
      * {@link #analyseInGroups}): about 90 MiB of models per group, so two scans fit a 512 MiB heap.
      */
-    private static final long GROUP_SOURCE_BYTES = 8L << 20;
+    static final long GROUP_SOURCE_BYTES = 8L << 20;
 
     private final Optional<List<String>> popularPackages;
     private final Suppressions suppressions;
     private final List<Rule> packageRules;
     private final List<Rule> fileRules;
+    private final long groupSourceBytes;
     private final ArchiveReader archiveReader;
     private final PythonParser parser;
     private final Deobfuscator deobfuscator;
@@ -67,6 +73,18 @@ public final class ScanEngine {
 
     public ScanEngine(Limits limits, List<Rule> rules, double threshold, double suspiciousThreshold,
                       Optional<List<String>> popularPackages, Suppressions suppressions) {
+        this(limits, rules, threshold, suspiciousThreshold, popularPackages, suppressions, GROUP_SOURCE_BYTES);
+    }
+
+    /** With another group size, so that tests can exercise grouped analysis on small packages. */
+    ScanEngine(Limits limits, List<Rule> rules, double threshold, double suspiciousThreshold,
+               Optional<List<String>> popularPackages, long groupSourceBytes) {
+        this(limits, rules, threshold, suspiciousThreshold, popularPackages, Suppressions.NONE, groupSourceBytes);
+    }
+
+    private ScanEngine(Limits limits, List<Rule> rules, double threshold, double suspiciousThreshold,
+                       Optional<List<String>> popularPackages, Suppressions suppressions, long groupSourceBytes) {
+        this.groupSourceBytes = groupSourceBytes;
         this.limits = limits;
         this.rules = List.copyOf(rules);
         this.packageRules = this.rules.stream().filter(r -> !(r instanceof PythonFileRule)).toList();
@@ -146,7 +164,7 @@ public final class ScanEngine {
                 pythonSource += e.bytes().length;
             }
         }
-        Analysis a = pythonSource > GROUP_SOURCE_BYTES ? analyseInGroups(fileName, pkg, deadline)
+        Analysis a = pythonSource > groupSourceBytes ? analyseInGroups(fileName, pkg, deadline)
                 : analyseAtOnce(fileName, pkg, deadline);
         List<Finding> findings = new ArrayList<>(a.findings);
         findings.sort(Scoring::compare);
@@ -201,42 +219,72 @@ public final class ScanEngine {
         PackagePass whole = packagePass(fileName, pkg, others, python, built, diags, deadline);
         PackageInfo info = whole.info();
         List<Finding> findings = new ArrayList<>(whole.findings());
-        List<ImportedTests.Importer> importers = new ArrayList<>();
-        long pythonBytes = 0;
+        List<List<ArchiveEntry>> groups = new ArrayList<>();
         int from = 0;
         while (from < python.size()) {
-            if (deadline.passed()) {
-                diags.add(deadline.diagnostic("while parsing"));
-                break;
-            }
             int to = from;
             long groupBytes = 0;
             while (to < python.size()
-                    && (to == from || groupBytes + python.get(to).bytes().length <= GROUP_SOURCE_BYTES)) {
+                    && (to == from || groupBytes + python.get(to).bytes().length <= groupSourceBytes)) {
                 groupBytes += python.get(to++).bytes().length;
             }
-            List<SourceFile> files = new ArrayList<>(others);
-            List<PythonFile> pythonFiles = new ArrayList<>();
-            try {
-                for (ArchiveEntry e : python.subList(from, to)) {
-                    PythonFile pf = parse(e.path(), e.bytes(), List.of(), Optional.empty(), diags, built);
-                    files.add(pf);
-                    pythonFiles.add(pf);
-                    pythonBytes += e.bytes().length;
-                }
-                decodeLayers(pythonFiles, files, diags, deadline, built);
-            } catch (StackOverflowError | OutOfMemoryError e) {
-                diags.add(Diagnostic.of(DiagnosticCode.LIMIT_EXCEEDED, "analysis stopped: " + describe(e)));
-            } catch (RuntimeException e) {
-                diags.add(Diagnostic.of(DiagnosticCode.SCAN_FAILED, "analysis stopped: " + describe(e)));
-            }
-            PackageContext group = new PackageContext(info, files, pythonFiles, limits, popularPackages,
-                    pkg.differentials());
-            findings.addAll(runRules(group, fileRules, diags, deadline));
-            pythonFiles.forEach(f -> importers.add(ImportedTests.Importer.of(f)));
+            groups.add(python.subList(from, to));
             from = to;
         }
+        DecodeBudget budget = new DecodeBudget(limits.maxDecodedBytesPerPackage());
+        // groups are independent: on a 2-core machine two of them are analysed at once (the common pool's
+        // parallelism), their results merged in archive order so the outcome does not depend on timing
+        List<GroupResult> results = groups.parallelStream()
+                .map(g -> analyseGroup(g, info, others, pkg, built, budget, deadline))
+                .toList();
+        List<ImportedTests.Importer> importers = new ArrayList<>();
+        long pythonBytes = 0;
+        for (GroupResult r : results) {
+            findings.addAll(r.findings());
+            for (Diagnostic d : r.diagnostics()) {
+                if (!d.file().isEmpty() || !diags.contains(d)) { // the deadline, once, not once per group
+                    diags.add(d);
+                }
+            }
+            importers.addAll(r.importers());
+            pythonBytes += r.pythonBytes();
+        }
         return new Analysis(info, findings, diags, importers, python.size(), pythonBytes);
+    }
+
+    private record GroupResult(List<Finding> findings, List<Diagnostic> diagnostics,
+                               List<ImportedTests.Importer> importers, long pythonBytes) {
+    }
+
+    /** Parses, decodes and runs the per-file rules on one group of Python files; its models die with it. */
+    private GroupResult analyseGroup(List<ArchiveEntry> group, PackageInfo info, List<SourceFile> others,
+                                     UnpackedPackage pkg, boolean built, DecodeBudget budget, Deadline deadline) {
+        List<Diagnostic> diags = new ArrayList<>();
+        if (deadline.passed()) {
+            diags.add(deadline.diagnostic("while parsing"));
+            return new GroupResult(List.of(), diags, List.of(), 0);
+        }
+        List<SourceFile> files = new ArrayList<>(others);
+        List<PythonFile> pythonFiles = new ArrayList<>();
+        long pythonBytes = 0;
+        try {
+            for (ArchiveEntry e : group) {
+                PythonFile pf = parse(e.path(), e.bytes(), List.of(), Optional.empty(), diags, built);
+                files.add(pf);
+                pythonFiles.add(pf);
+                pythonBytes += e.bytes().length;
+            }
+            decodeLayers(pythonFiles, files, diags, deadline, built, budget);
+        } catch (StackOverflowError | OutOfMemoryError e) {
+            diags.add(Diagnostic.of(DiagnosticCode.LIMIT_EXCEEDED, "analysis stopped: " + describe(e)));
+        } catch (RuntimeException e) {
+            diags.add(Diagnostic.of(DiagnosticCode.SCAN_FAILED, "analysis stopped: " + describe(e)));
+        }
+        PackageContext ctx = new PackageContext(info, files, pythonFiles, limits, popularPackages,
+                pkg.differentials());
+        List<Finding> findings = runRules(ctx, fileRules, diags, deadline);
+        return new GroupResult(findings, diags, pythonFiles.stream().map(ImportedTests.Importer::of).toList(),
+                pythonBytes);
     }
 
     private record PackagePass(PackageInfo info, List<Finding> findings) {
@@ -314,7 +362,8 @@ public final class ScanEngine {
                     files.add(new PackageFile(e, kind));
                 }
             }
-            decodeLayers(pythonFiles, files, diags, deadline, built);
+            decodeLayers(pythonFiles, files, diags, deadline, built,
+                    new DecodeBudget(limits.maxDecodedBytesPerPackage()));
         } catch (StackOverflowError | OutOfMemoryError e) {
             // too deep or too big for this JVM: a limit, reached where no configured bound caught it first
             diags.add(Diagnostic.of(DiagnosticCode.LIMIT_EXCEEDED, "analysis stopped: " + describe(e)));
@@ -372,8 +421,7 @@ public final class ScanEngine {
     }
 
     private void decodeLayers(List<PythonFile> pythonFiles, List<SourceFile> files, List<Diagnostic> diags,
-                              Deadline deadline, boolean built) {
-        DecodeBudget budget = new DecodeBudget(limits.maxDecodedBytesPerPackage());
+                              Deadline deadline, boolean built, DecodeBudget budget) {
         Deque<PythonFile> work = new ArrayDeque<>(pythonFiles);
         Map<String, Integer> layerCounter = new LinkedHashMap<>();
         // A decoded layer runs in the globals of the code that exec'd it: innermost caller first.
@@ -388,6 +436,14 @@ public final class ScanEngine {
                 }
             }
         }
+        PackageModules modules = new PackageModules(pythonFiles);
+        for (SourceFile hook : List.copyOf(files)) {
+            if (hook.kind() == FileKind.PTH) {
+                // its import lines run at every interpreter start: decoded like a module, not shown to the rules
+                StartupHooks.code(hook.bytes()).ifPresent(code ->
+                        work.add(parse(hook.path(), code, List.of(), Optional.empty(), new ArrayList<>(), built)));
+            }
+        }
         while (!work.isEmpty()) {
             if (deadline.passed()) {
                 diags.add(deadline.diagnostic("while decoding"));
@@ -395,7 +451,7 @@ public final class ScanEngine {
             }
             PythonFile f = work.poll();
             List<PythonFile> outer = enclosing.getOrDefault(f, List.of());
-            Deobfuscator.Result r = isolated(f.path(), diags, () -> deobfuscator.peel(f, outer, budget));
+            Deobfuscator.Result r = isolated(f.path(), diags, () -> deobfuscator.peel(f, outer, modules, budget));
             diags.addAll(r.diagnostics());
             for (DecodedLayer layer : r.layers()) {
                 if (layer.chain().size() > limits.maxDecodeLayers()) {
@@ -446,9 +502,25 @@ public final class ScanEngine {
     }
 
     /** Collects one rule's findings, filling in its identity and the layer chain. */
-    private record Sink(RuleInfo info, List<Finding> out) implements FindingSink {
+    private record Sink(RuleInfo info, List<Finding> out, Set<String> linesReported) implements FindingSink {
         private static final int MAX_EVIDENCE = 300;
         private static final int CONTEXT_LINES = 2;
+
+        Sink(RuleInfo info, List<Finding> out) {
+            this(info, out, new HashSet<>());
+        }
+
+        @Override
+        public void report(PythonFile file, Node node, String message) {
+            report(file, node, message, info.severity(), info.confidence());
+        }
+
+        @Override
+        public void report(PythonFile file, Node node, String message, Severity severity, Confidence confidence) {
+            if (linesReported.add(file.path() + "\n" + node.line())) {
+                report(Location.of(file, node), message, file.line(node.line()), severity, confidence);
+            }
+        }
 
         @Override
         public void report(Location at, String message, String evidence) {

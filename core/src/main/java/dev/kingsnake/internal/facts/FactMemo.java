@@ -1,7 +1,7 @@
 package dev.kingsnake.internal.facts;
 
+import dev.kingsnake.spi.FactKey;
 import dev.kingsnake.spi.SourceFile;
-import dev.kingsnake.spi.facts.FactKey;
 
 import java.util.IdentityHashMap;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package dev.kingsnake.spi.facts;
 
+import dev.kingsnake.spi.FactKey;
 import dev.kingsnake.spi.SourceFile;
 
 /**

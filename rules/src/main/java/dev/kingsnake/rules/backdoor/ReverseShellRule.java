@@ -2,10 +2,9 @@ package dev.kingsnake.rules.backdoor;
 
 import dev.kingsnake.Confidence;
 import dev.kingsnake.Severity;
-import dev.kingsnake.rules.network.Indicator;
-import dev.kingsnake.rules.network.IndicatorSet;
+import dev.kingsnake.rules.shared.Indicator;
+import dev.kingsnake.rules.shared.IndicatorSet;
 import dev.kingsnake.spi.FindingSink;
-import dev.kingsnake.spi.Location;
 import dev.kingsnake.spi.PythonFile;
 import dev.kingsnake.spi.PythonFileRule;
 import dev.kingsnake.spi.RuleContext;
@@ -17,7 +16,6 @@ import dev.kingsnake.spi.python.Expr;
 import dev.kingsnake.spi.python.Node;
 import dev.kingsnake.spi.python.Stmt;
 
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -55,7 +53,6 @@ public final class ReverseShellRule implements PythonFileRule {
     @Override
     public void check(PythonFile file, RuleContext ctx, FindingSink sink) {
         CallFacts facts = CallFacts.of(file);
-        Set<Integer> lines = new HashSet<>();
         Set<Capability> fc = facts.fileCaps();
         if (fc.contains(Capability.PROCESS) || fc.contains(Capability.DUP2)) {
             for (CallFacts.CallFact c : facts.calls()) {
@@ -71,8 +68,8 @@ public final class ReverseShellRule implements PythonFileRule {
                 } else if (c.is(Capability.PROCESS) && streamsFromSocket(c.call())) {
                     why = "starts a process whose standard streams are a socket";
                 }
-                if (why != null && lines.add(c.call().line())) {
-                    sink.report(Location.of(file, c.call()), why, file.line(c.call().line()));
+                if (why != null) {
+                    sink.report(file, c.call(), why);
                 }
             }
         }
@@ -82,19 +79,19 @@ public final class ReverseShellRule implements PythonFileRule {
                 String text = bad.text();
                 Optional<Indicator> hit = ONE_LINERS.first(
                         new CallFacts.StringFact(bad, text, text.replace('\\', '/').toLowerCase(Locale.ROOT), 0));
-                if (hit.isPresent() && lines.add(bad.line())) {
+                if (hit.isPresent()) {
                     boolean started = PROCESS_CALL_TEXT.matcher(text).find();
-                    sink.report(Location.of(file, bad), "reverse-shell command (" + hit.get().label()
+                    sink.report(file, bad, "reverse-shell command (" + hit.get().label()
                                     + ") in a statement that does not parse" + (started ? ", handed to a process call" : ""),
-                            file.line(bad.line()), started ? Severity.CRITICAL : Severity.HIGH, Confidence.HIGH);
+                            started ? Severity.CRITICAL : Severity.HIGH, Confidence.HIGH);
                 }
             }
         }
         for (CallFacts.StringFact s : facts.strings()) {
             Optional<Indicator> hit = ONE_LINERS.first(s);
-            if (hit.isPresent() && lines.add(s.node().line())) {
-                sink.report(Location.of(file, s.node()), "reverse-shell command (" + hit.get().label() + ")",
-                        file.line(s.node().line()), Severity.HIGH, Confidence.HIGH);
+            if (hit.isPresent()) {
+                sink.report(file, s.node(), "reverse-shell command (" + hit.get().label() + ")", Severity.HIGH,
+                        Confidence.HIGH);
             }
         }
     }

@@ -2,8 +2,8 @@ package dev.kingsnake.rules.exfil;
 
 import dev.kingsnake.Confidence;
 import dev.kingsnake.Severity;
-import dev.kingsnake.rules.network.Indicator;
-import dev.kingsnake.rules.network.IndicatorSet;
+import dev.kingsnake.rules.shared.Indicator;
+import dev.kingsnake.rules.shared.IndicatorSet;
 import dev.kingsnake.spi.FindingSink;
 import dev.kingsnake.spi.Location;
 import dev.kingsnake.spi.PythonFile;

@@ -3,7 +3,6 @@ package dev.kingsnake.rules.exfil;
 import dev.kingsnake.Confidence;
 import dev.kingsnake.Severity;
 import dev.kingsnake.spi.FindingSink;
-import dev.kingsnake.spi.Location;
 import dev.kingsnake.spi.PythonFile;
 import dev.kingsnake.spi.PythonFileRule;
 import dev.kingsnake.spi.RuleContext;
@@ -88,7 +87,6 @@ public final class KeyMaterialSendRule implements PythonFileRule {
         if (!facts.fileCaps().contains(Capability.NETWORK)) {
             return;
         }
-        Set<Integer> lines = new HashSet<>();
         for (CallFacts.CallFact c : facts.calls()) {
             boolean send = c.is(Capability.SEND);
             boolean urlData = !send && c.is(Capability.FETCH)
@@ -106,9 +104,8 @@ public final class KeyMaterialSendRule implements PythonFileRule {
             if (named.isPresent() && !WALLET_ONLY_NAME.matcher(named.get()).find() && !walletContext(file, facts)) {
                 continue; // "private key" of an API (reCAPTCHA, payment gateways) is a shared secret, not a wallet key
             }
-            if (named.isPresent() && lines.add(c.call().line())) {
-                sink.report(Location.of(file, c.call()), "sends wallet key material ('" + named.get() + "') over the network",
-                        file.line(c.call().line()).strip());
+            if (named.isPresent()) {
+                sink.report(file, c.call(), "sends wallet key material ('" + named.get() + "') over the network");
             }
         }
     }

@@ -2,8 +2,8 @@ package dev.kingsnake.rules.exfil;
 
 import dev.kingsnake.Confidence;
 import dev.kingsnake.Severity;
-import dev.kingsnake.rules.network.Indicator;
-import dev.kingsnake.rules.network.IndicatorRule;
+import dev.kingsnake.rules.shared.Indicator;
+import dev.kingsnake.rules.shared.IndicatorRule;
 import dev.kingsnake.spi.RuleInfo;
 import dev.kingsnake.spi.Tags;
 import dev.kingsnake.spi.facts.Capability;

@@ -12,11 +12,10 @@ import dev.kingsnake.spi.Tags;
 import dev.kingsnake.spi.facts.CallFacts;
 import dev.kingsnake.spi.facts.Capability;
 import dev.kingsnake.spi.facts.Destinations;
-import dev.kingsnake.spi.python.Expr;
 
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.HashSet;
-import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -72,7 +71,7 @@ public final class CollectedDataSendRule implements PythonFileRule {
                 continue;
             }
             Set<Capability> scope = facts.scope(c.scope());
-            if (!IndicatorRule.hasAny(scope, SOURCES)) {
+            if (Collections.disjoint(scope, SOURCES)) {
                 continue;
             }
             String how;

@@ -4,7 +4,6 @@ import dev.kingsnake.Confidence;
 import dev.kingsnake.Reach;
 import dev.kingsnake.Severity;
 import dev.kingsnake.spi.FindingSink;
-import dev.kingsnake.spi.Location;
 import dev.kingsnake.spi.PythonFile;
 import dev.kingsnake.spi.PythonFileRule;
 import dev.kingsnake.spi.RuleContext;
@@ -83,23 +82,21 @@ public final class DownloadRule implements PythonFileRule {
                 exeReach.addAll(facts.reachable(callee));
             }
         }
-        Set<Integer> lines = new HashSet<>();
         for (CallFacts.CallFact c : facts.calls()) {
             boolean saves = c.is(Capability.DOWNLOAD_TO_FILE)
                     || (c.is(Capability.FILE_WRITE) && facts.scopeHas(c.scope(), Capability.FETCH));
-            if (!saves || !lines.add(c.call().line())) {
+            if (!saves) {
                 continue;
             }
             Reach reach = file.reach(c.call());
             if (exeReach.contains(c.scope())) {
-                sink.report(Location.of(file, c.call()), "downloads an executable or script to disk",
-                        file.line(c.call().line()));
+                sink.report(file, c.call(), "downloads an executable or script to disk");
             } else if (pyScopes.contains(c.scope()) && (reach == Reach.INSTALL_TIME || reach == Reach.IMPORT_TIME)) {
                 // fetching Python source while being installed or imported: a second stage, not a data file
-                sink.report(Location.of(file, c.call()), "downloads Python code to disk while the package is "
-                        + (reach == Reach.INSTALL_TIME ? "installed" : "imported"), file.line(c.call().line()));
+                sink.report(file, c.call(), "downloads Python code to disk while the package is "
+                        + (reach == Reach.INSTALL_TIME ? "installed" : "imported"));
             } else {
-                sink.report(Location.of(file, c.call()), "downloads a file to disk", file.line(c.call().line()),
+                sink.report(file, c.call(), "downloads a file to disk",
                         Severity.LOW, Confidence.MEDIUM);
             }
         }

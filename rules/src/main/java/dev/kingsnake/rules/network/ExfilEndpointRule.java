@@ -2,6 +2,8 @@ package dev.kingsnake.rules.network;
 
 import dev.kingsnake.Confidence;
 import dev.kingsnake.Severity;
+import dev.kingsnake.rules.shared.Indicator;
+import dev.kingsnake.rules.shared.IndicatorRule;
 import dev.kingsnake.spi.RuleInfo;
 import dev.kingsnake.spi.Tags;
 import dev.kingsnake.spi.facts.CallFacts;

@@ -3,7 +3,6 @@ package dev.kingsnake.rules.network;
 import dev.kingsnake.Confidence;
 import dev.kingsnake.Severity;
 import dev.kingsnake.spi.FindingSink;
-import dev.kingsnake.spi.Location;
 import dev.kingsnake.spi.PythonFile;
 import dev.kingsnake.spi.PythonFileRule;
 import dev.kingsnake.spi.RuleContext;
@@ -71,7 +70,6 @@ public final class RawIpEndpointRule implements PythonFileRule {
                         .ifPresent(a -> dev.kingsnake.spi.python.Nodes.walk(a, sendTargets::add));
             }
         }
-        Set<Integer> lines = new HashSet<>();
         for (CallFacts.StringFact s : facts.strings()) {
             String t = s.text().strip();
             Matcher m = URL_IP.matcher(t);
@@ -82,16 +80,15 @@ public final class RawIpEndpointRule implements PythonFileRule {
                         && !(PUBLIC_RESOLVERS.contains(t) && (localAddressScopes.contains(s.scope())
                         || !facts.scopeHas(s.scope(), Capability.SEND)));
             }
-            if (!hit || !lines.add(s.node().line())) {
+            if (!hit) {
                 continue;
             }
             if (sendTargets.contains(s.node())) {
-                sink.report(Location.of(file, s.node()), "sends data to a bare public IP address",
-                        file.line(s.node().line()), Severity.HIGH, Confidence.HIGH);
+                sink.report(file, s.node(), "sends data to a bare public IP address", Severity.HIGH, Confidence.HIGH);
                 continue;
             }
             boolean scoped = facts.scopeHas(s.scope(), Capability.NETWORK);
-            sink.report(Location.of(file, s.node()), "contacts a bare public IP address", file.line(s.node().line()),
+            sink.report(file, s.node(), "contacts a bare public IP address",
                     Severity.MEDIUM, scoped ? Confidence.HIGH : Confidence.MEDIUM);
         }
     }

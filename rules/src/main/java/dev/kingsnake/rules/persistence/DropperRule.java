@@ -3,7 +3,6 @@ package dev.kingsnake.rules.persistence;
 import dev.kingsnake.Confidence;
 import dev.kingsnake.Severity;
 import dev.kingsnake.spi.FindingSink;
-import dev.kingsnake.spi.Location;
 import dev.kingsnake.spi.PythonFile;
 import dev.kingsnake.spi.PythonFileRule;
 import dev.kingsnake.spi.RuleContext;
@@ -80,37 +79,33 @@ public final class DropperRule implements PythonFileRule {
             return;
         }
         Set<Integer> orchestrated = orchestrated(facts, dropScopes);
-        Set<Integer> lines = new HashSet<>();
         for (CallFacts.CallFact c : facts.calls()) {
             Optional<String> helper = runsHelperDownload(facts, c, dropScopes);
-            if (helper.isPresent() && lines.add(c.call().line())) {
+            if (helper.isPresent()) {
                 boolean savedPath = returnsWrittenPath(file, helper.get(), written.values());
-                sink.report(Location.of(file, c.call()), savedPath
+                sink.report(file, c.call(), savedPath
                                 ? "runs the file whose path the helper " + helper.get() + "() returns after"
                                 + " downloading and saving it"
                                 : "runs what the helper " + helper.get() + "() returns, and that helper downloads"
-                                + " and saves a file",
-                        file.line(c.call().line()), savedPath ? Severity.CRITICAL : Severity.HIGH, Confidence.HIGH);
+                                + " and saves a file", savedPath ? Severity.CRITICAL : Severity.HIGH, Confidence.HIGH);
                 continue;
             }
             boolean runsWritten = dropScopes.contains(c.scope()) && c.is(Capability.PROCESS)
                     && interpreterRuns(facts, c, written.getOrDefault(c.scope(), Set.of()));
-            if (!(runsWritten || runsOrMarksExecutable(facts, c)) || !lines.add(c.call().line())) {
+            if (!(runsWritten || runsOrMarksExecutable(facts, c))) {
                 continue;
             }
-            String ev = file.line(c.call().line());
             if (dropScopes.contains(c.scope()) && runsWrittenFile(facts, c, written.getOrDefault(c.scope(), Set.of()))) {
-                sink.report(Location.of(file, c.call()), "downloads a file, saves it and runs that very file", ev,
+                sink.report(file, c.call(), "downloads a file, saves it and runs that very file",
                         Severity.CRITICAL, Confidence.HIGH);
             } else if (dropScopes.contains(c.scope())) {
-                sink.report(Location.of(file, c.call()), "downloads a file, saves it and runs it or makes it executable",
-                        ev);
+                sink.report(file, c.call(), "downloads a file, saves it and runs it or makes it executable");
             } else if (orchestrated.contains(c.scope()) && computedProgram(facts, c)) {
-                sink.report(Location.of(file, c.call()), "runs or marks executable a file that helper functions "
-                        + "called from the same place download and save", ev, Severity.HIGH, Confidence.MEDIUM);
+                sink.report(file, c.call(), "runs or marks executable a file that helper functions "
+                        + "called from the same place download and save", Severity.HIGH, Confidence.MEDIUM);
             } else {
-                sink.report(Location.of(file, c.call()),
-                        "runs or marks executable a file in a module that downloads and saves files", ev,
+                sink.report(file, c.call(),
+                        "runs or marks executable a file in a module that downloads and saves files",
                         Severity.MEDIUM, Confidence.MEDIUM);
             }
         }

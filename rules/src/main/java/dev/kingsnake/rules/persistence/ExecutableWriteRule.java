@@ -3,7 +3,6 @@ package dev.kingsnake.rules.persistence;
 import dev.kingsnake.Confidence;
 import dev.kingsnake.Severity;
 import dev.kingsnake.spi.FindingSink;
-import dev.kingsnake.spi.Location;
 import dev.kingsnake.spi.PythonFile;
 import dev.kingsnake.spi.PythonFileRule;
 import dev.kingsnake.spi.RuleContext;
@@ -13,7 +12,6 @@ import dev.kingsnake.spi.facts.CallFacts;
 import dev.kingsnake.spi.facts.Capability;
 import dev.kingsnake.spi.python.Expr;
 
-import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -42,7 +40,6 @@ public final class ExecutableWriteRule implements PythonFileRule {
         if (!facts.fileCaps().contains(Capability.FILE_WRITE)) {
             return;
         }
-        Set<Integer> lines = new HashSet<>();
         for (CallFacts.CallFact c : facts.calls()) {
             if (!c.is(Capability.FILE_WRITE)) {
                 continue;
@@ -55,12 +52,12 @@ public final class ExecutableWriteRule implements PythonFileRule {
             }
             // path = os.path.join(tempfile.gettempdir(), name + '.exe'); open(path, 'wb')
             target = target.map(t -> facts.valueOf(c.scope(), t));
-            if (target.isEmpty() || !namesExecutable(facts, target.get()) || !lines.add(c.call().line())) {
+            if (target.isEmpty() || !namesExecutable(facts, target.get())) {
                 continue;
             }
             boolean runs = facts.scopeHas(c.scope(), Capability.PROCESS);
-            sink.report(Location.of(file, c.call()), "writes an executable or script file"
-                            + (runs ? " and starts a process" : ""), file.line(c.call().line()),
+            sink.report(file, c.call(), "writes an executable or script file"
+                            + (runs ? " and starts a process" : ""),
                     runs ? Severity.HIGH : Severity.MEDIUM, runs ? Confidence.HIGH : Confidence.MEDIUM);
         }
     }

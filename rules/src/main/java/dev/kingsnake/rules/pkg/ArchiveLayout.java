@@ -83,4 +83,34 @@ final class ArchiveLayout {
         int slash = path.lastIndexOf('/');
         return slash < 0 ? path : path.substring(slash + 1);
     }
+
+    /** Extensions under which a native executable is what the name says. */
+    private static final Pattern HONEST = Pattern.compile(
+            ".*\\.(so(\\.[0-9.]+)?|pyd|dll|exe|dylib|bin|node|o|obj|a|lib|sys|elf|out|efi|com|scr|ocx|cpl|drv|mui"
+                    + "|bundle|jnilib|ko|axf|mex[a-z0-9]*|x86|x64|arm64|aarch64|msi|debug|dbg|pdb|exe_|dll_)$");
+
+    /** {@code libfoo.so.23.0git}: a versioned shared library, whatever follows the {@code .so.}. */
+    private static final Pattern SHARED_LIBRARY = Pattern.compile("\\.(so|dylib|dll)\\.\\d");
+
+    /** The base name has an extension that is not one of a native file. */
+    static boolean disguisedNative(String path) {
+        String name = baseName(path).toLowerCase(Locale.ROOT);
+        int dot = name.lastIndexOf('.');
+        if (dot <= 0 || dot == name.length() - 1 || Character.isDigit(name.charAt(dot + 1))
+                || SHARED_LIBRARY.matcher(name).find()) {
+            return false;
+        }
+        return !HONEST.matcher(name).matches();
+    }
+
+    /** The executable format a native binary's magic bytes name: PE, ELF or Mach-O. */
+    static String nativeFormat(byte[] b) {
+        if (b.length >= 2 && b[0] == 'M' && b[1] == 'Z') {
+            return "PE";
+        }
+        if (b.length >= 4 && b[0] == 0x7f && b[1] == 'E' && b[2] == 'L' && b[3] == 'F') {
+            return "ELF";
+        }
+        return "Mach-O";
+    }
 }

@@ -1,8 +1,8 @@
 package dev.kingsnake.rules.pkg;
 
+import dev.kingsnake.Confidence;
 import dev.kingsnake.PackageKind;
 import dev.kingsnake.Reach;
-import dev.kingsnake.Confidence;
 import dev.kingsnake.Severity;
 import dev.kingsnake.spi.FileKind;
 import dev.kingsnake.spi.FindingSink;
@@ -58,22 +58,12 @@ public final class NativeBinaryRule implements Rule {
             return;
         }
         for (SourceFile f : files) {
-            if (f.kind() != FileKind.NATIVE_BINARY || DisguisedExecutableRule.disguised(f.path())) {
+            if (f.kind() != FileKind.NATIVE_BINARY || ArchiveLayout.disguisedNative(f.path())) {
                 continue;
             }
             boolean launcher = LAUNCHER.matcher(ArchiveLayout.baseName(f.path())).matches();
-            sink.report(Location.file(f, Reach.UNKNOWN), "Native executable " + f.path() + " (" + format(f.bytes())
+            sink.report(Location.file(f, Reach.UNKNOWN), "Native executable " + f.path() + " (" + ArchiveLayout.nativeFormat(f.bytes())
                     + ") although " + why, f.path(), Severity.MEDIUM, launcher ? Confidence.LOW : Confidence.HIGH);
         }
-    }
-
-    static String format(byte[] b) {
-        if (b.length >= 2 && b[0] == 'M' && b[1] == 'Z') {
-            return "PE";
-        }
-        if (b.length >= 4 && b[0] == 0x7f && b[1] == 'E' && b[2] == 'L' && b[3] == 'F') {
-            return "ELF";
-        }
-        return "Mach-O";
     }
 }

@@ -1,14 +1,11 @@
 package dev.kingsnake.rules.network;
 
-import dev.kingsnake.Confidence;
+import dev.kingsnake.PythonSource;
 import dev.kingsnake.Severity;
-import dev.kingsnake.internal.python.semantic.SemanticModel;
+import dev.kingsnake.rules.RecordingSink.Reported;
+import dev.kingsnake.rules.RecordingSink;
 import dev.kingsnake.rules.backdoor.ReverseShellRule;
 import dev.kingsnake.rules.persistence.DropperRule;
-import dev.kingsnake.rules.RecordingSink;
-import dev.kingsnake.rules.RecordingSink.Reported;
-import dev.kingsnake.spi.Location;
-import dev.kingsnake.spi.PythonFile;
 import dev.kingsnake.spi.PythonFileRule;
 import dev.kingsnake.spi.python.Const;
 import dev.kingsnake.spi.python.Expr;
@@ -18,7 +15,6 @@ import dev.kingsnake.spi.python.Stmt;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigInteger;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -32,11 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class BehaviourRulesOnTreesTest {
     private int line = 1;
 
-
     private List<Reported> run(PythonFileRule rule, Stmt... body) {
-        PythonFile f = new SemanticModel("pkg/mod.py", new byte[0], "", new Module(List.of(body)), false, List.of(),
-                Optional.empty());
-        return RecordingSink.run(rule, f);
+        return RecordingSink.run(rule, PythonSource.of("pkg/mod.py", new Module(List.of(body))));
     }
 
     @Test

@@ -103,7 +103,7 @@ class PackageRuleUnitsTest {
             "lib/_core.cpython-311-x86_64-linux-gnu.so,false", "lib/libx.so.1.2,false", "bin/helper,false",
             "bin/ffmpeg-linux-x86_64-v7.0.2,false", "p/libMLIR.so.23.0git,false", "w/t64.exe,false", "m.pyd,false"})
     void disguisedNames(String path, boolean disguised) {
-        assertEquals(disguised, DisguisedExecutableRule.disguised(path), path);
+        assertEquals(disguised, ArchiveLayout.disguisedNative(path), path);
     }
 
     @ParameterizedTest

@@ -12,6 +12,8 @@ import dev.kingsnake.ScanResult;
 import dev.kingsnake.ScanStats;
 import dev.kingsnake.Scanner;
 import dev.kingsnake.Verdict;
+import dev.kingsnake.index.Downloaded;
+import dev.kingsnake.index.Fetch;
 import dev.kingsnake.report.ResultJson;
 
 import java.io.IOException;
@@ -19,11 +21,16 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 
 /**
  * What an executor does with each archive: read it through Hadoop's filesystem API, scan it with the JVM's
@@ -64,6 +71,9 @@ final class ArchiveScan implements Serializable {
     }
 
     ScannedArchive scan(Scanner scanner, ArchiveRef ref) {
+        if (isHttp(ref.location())) {
+            return scanDownload(scanner, ref);
+        }
         long start = System.nanoTime();
         MessageDigest digest = RulesVersion.sha256();
         ScanResult result;
@@ -74,13 +84,72 @@ final class ArchiveScan implements Serializable {
             in.transferTo(OutputStream.nullOutputStream());
             sha256 = HexFormat.of().formatHex(digest.digest());
         } catch (IOException | RuntimeException e) {
-            result = unreadable(ref.location(), e, start);
+            result = unreadable(ref.location(), "cannot read " + ref.location() + ": " + describe(e), start);
         }
         return new ScannedArchive(result.verdict().name(), json(result, sha256));
     }
 
-    /** The SHA-256 of a location's bytes, or {@link ArchiveRef#UNKNOWN_SHA256} when it cannot be read. */
+    /**
+     * An {@code http(s)} location (a file an index listed): downloaded with the index client, which checks the
+     * listed sha-256, to a temporary file of the executor that is deleted after the scan.
+     */
+    private ScannedArchive scanDownload(Scanner scanner, ArchiveRef ref) {
+        long start = System.nanoTime();
+        Path file = null;
+        try {
+            file = Files.createTempFile("kingsnake-spark-", ".download");
+            URI url = URI.create(ref.location());
+            Fetch<Downloaded> got = IndexListing.client(url.resolve("/")).download(url,
+                    ref.sha256Known() ? Optional.of(ref.sha256()) : Optional.empty(), file);
+            if (got instanceof Fetch.Found<Downloaded> found) {
+                try (InputStream in = Files.newInputStream(file)) {
+                    ScanResult result = scanner.scan(ref.location(), in);
+                    return new ScannedArchive(result.verdict().name(), json(result, found.value().sha256()));
+                }
+            }
+            String reason = got instanceof Fetch.Missing<Downloaded> missing ? "HTTP " + missing.status()
+                    : ((Fetch.Failed<Downloaded>) got).message();
+            return error(unreadable(ref.location(), "cannot download " + ref.location() + ": " + reason, start));
+        } catch (IOException | RuntimeException e) {
+            return error(unreadable(ref.location(), "cannot download " + ref.location() + ": " + describe(e), start));
+        } finally {
+            deleteQuietly(file);
+        }
+    }
+
+    /** The result for a project the index did not list: ERROR, so it is counted and retried next run. */
+    ScannedArchive unlisted(IndexListing.Listed.Unlisted project) {
+        return error(unreadable(project.page(), "cannot list " + project.page() + ": " + project.reason(),
+                System.nanoTime()));
+    }
+
+    private ScannedArchive error(ScanResult result) {
+        return new ScannedArchive(result.verdict().name(), json(result, ArchiveRef.UNKNOWN_SHA256));
+    }
+
+    private static boolean isHttp(String location) {
+        String l = location.toLowerCase(Locale.ROOT);
+        return l.startsWith("http://") || l.startsWith("https://");
+    }
+
+    private static void deleteQuietly(Path file) {
+        if (file != null) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                // a temporary file of the executor: its local directory goes with the application
+            }
+        }
+    }
+
+    /**
+     * The SHA-256 of a location's bytes, or {@link ArchiveRef#UNKNOWN_SHA256} when it cannot be read; an index's
+     * files come with theirs, and one without is scanned again rather than downloaded twice.
+     */
     String sha256(String location) {
+        if (isHttp(location)) {
+            return ArchiveRef.UNKNOWN_SHA256;
+        }
         MessageDigest digest = RulesVersion.sha256();
         try (InputStream raw = files.open(location); DigestInputStream in = new DigestInputStream(raw, digest)) {
             in.transferTo(OutputStream.nullOutputStream());
@@ -92,6 +161,9 @@ final class ArchiveScan implements Serializable {
 
     /** The size of a location, or 0 when it cannot be looked at (its scan then reports why). */
     long size(String location) {
+        if (isHttp(location)) {
+            return 0;
+        }
         try {
             return files.size(location);
         } catch (IOException | RuntimeException e) {
@@ -110,10 +182,13 @@ final class ArchiveScan implements Serializable {
         }
     }
 
-    private static ScanResult unreadable(String location, Exception e, long start) {
-        String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    private static ScanResult unreadable(String location, String message, long start) {
         return new ScanResult(location, "", "", PackageKind.UNKNOWN, Verdict.ERROR, 0, List.of(),
-                List.of(Diagnostic.of(DiagnosticCode.IO_ERROR, "cannot read " + location + ": " + reason)),
+                List.of(Diagnostic.of(DiagnosticCode.IO_ERROR, message)),
                 new ScanStats(0, 0, 0, 0, 0, (System.nanoTime() - start) / 1_000_000));
+    }
+
+    private static String describe(Exception e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 }

@@ -44,14 +44,18 @@ final class Manifest {
 
     static JavaRDD<ArchiveRef> read(SparkSession spark, String manifest, Format format) {
         return switch (format.resolve(manifest)) {
-            case TEXT -> spark.read().textFile(manifest).javaRDD()
-                    .map(String::strip)
-                    .filter(line -> !line.isEmpty() && !line.startsWith("#"))
-                    .map(ArchiveRef::of);
+            case TEXT -> lines(spark, manifest).map(ArchiveRef::of);
             case CSV -> columns(spark.read().option("header", true).csv(manifest), manifest);
             case PARQUET -> columns(spark.read().parquet(manifest), manifest);
             case AUTO -> throw new IllegalStateException("resolved above");
         };
+    }
+
+    /** The lines of a text file, stripped, without blank lines and {@code #} comments. */
+    static JavaRDD<String> lines(SparkSession spark, String file) {
+        return spark.read().textFile(file).javaRDD()
+                .map(String::strip)
+                .filter(line -> !line.isEmpty() && !line.startsWith("#"));
     }
 
     private static JavaRDD<ArchiveRef> columns(Dataset<Row> table, String manifest) {
@@ -69,5 +73,4 @@ final class Manifest {
                         row.isNullAt(1) ? ArchiveRef.UNKNOWN_SIZE : row.getLong(1),
                         row.isNullAt(2) ? ArchiveRef.UNKNOWN_SHA256 : row.getString(2).strip().toLowerCase(Locale.ROOT)));
     }
-
 }

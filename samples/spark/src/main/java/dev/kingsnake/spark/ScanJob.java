@@ -24,6 +24,7 @@ import scala.Tuple2;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -70,7 +71,7 @@ public final class ScanJob implements Callable<Integer> {
             DataTypes.createStructField("verdict", DataTypes.StringType, false)));
     private static final int TOP_RULES = 10;
 
-    @Option(names = "--manifest", required = true, paramLabel = "FILE",
+    @Option(names = "--manifest", paramLabel = "FILE",
             description = "Archives to scan: text (one location per line), CSV or Parquet with a 'location' column "
                     + "and optional 'size' and 'sha256'. Local path or any Hadoop filesystem URI.")
     String manifest;
@@ -79,6 +80,15 @@ public final class ScanJob implements Callable<Integer> {
             description = "auto (by the name's ending: .csv, .parquet, else text), text, csv or parquet. "
                     + "Default: ${DEFAULT-VALUE}.")
     Manifest.Format manifestFormat = Manifest.Format.AUTO;
+
+    @Option(names = "--index", paramLabel = "URL",
+            description = "A Simple API index root (e.g. https://pypi.org/simple/) to list the --names projects on.")
+    String index;
+
+    @Option(names = "--names", paramLabel = "FILE",
+            description = "Instead of --manifest: project names, one per line; every file --index lists for them "
+                    + "is downloaded on an executor (sha-256 checked) and scanned.")
+    String names;
 
     @Option(names = "--output", required = true, paramLabel = "DIR",
             description = "Where results and summary.json go; earlier results there are kept and not recomputed.")
@@ -175,6 +185,12 @@ public final class ScanJob implements Callable<Integer> {
     }
 
     private RunSummary scan(SparkSession spark) {
+        if (binMib < 1) {
+            throw new IllegalArgumentException("--bin-mib must be at least 1: " + binMib);
+        }
+        if ((manifest == null) == (names == null) || (names == null) != (index == null)) {
+            throw new IllegalArgumentException("give either --manifest FILE or --index URL with --names FILE");
+        }
         long start = System.nanoTime();
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         HadoopFiles files = new HadoopFiles(sc.hadoopConfiguration());
@@ -184,10 +200,26 @@ public final class ScanJob implements Callable<Integer> {
         String base = output.replaceAll("/+$", "");
         String results = base + "/" + RESULTS;
 
-        JavaRDD<ArchiveRef> listed = Manifest.read(spark, manifest, manifestFormat)
+        JavaRDD<ArchiveRef> named;
+        JavaRDD<ScannedArchive> unlisted;
+        if (names != null) {
+            IndexListing listing = new IndexListing(URI.create(index));
+            JavaRDD<IndexListing.Listed> listings = Manifest.lines(spark, names)
+                    .repartition(sc.defaultParallelism())
+                    .flatMap(name -> listing.list(name).iterator())
+                    .persist(StorageLevel.MEMORY_AND_DISK());
+            named = listings.filter(l -> l instanceof IndexListing.Listed.File)
+                    .map(l -> ((IndexListing.Listed.File) l).ref());
+            unlisted = listings.filter(l -> l instanceof IndexListing.Listed.Unlisted)
+                    .map(l -> scan.unlisted((IndexListing.Listed.Unlisted) l));
+        } else {
+            named = Manifest.read(spark, manifest, manifestFormat);
+            unlisted = sc.emptyRDD();
+        }
+        JavaRDD<ArchiveRef> listed = named
                 .map(ref -> ref.sizeKnown() ? ref : ref.withSize(scan.size(ref.location())))
                 .persist(StorageLevel.MEMORY_AND_DISK());
-        long listedCount = listed.count();
+        long listedCount = listed.count() + unlisted.count();
         JavaRDD<ArchiveRef> todo = exists(files, results)
                 ? notYetScanned(listed, previous(spark, results, version), scan).persist(StorageLevel.MEMORY_AND_DISK())
                 : listed;
@@ -200,11 +232,10 @@ public final class ScanJob implements Callable<Integer> {
 
         JavaRDD<Row> rows = binned.partitionBy(partitioner).values()
                 .mapPartitions(scan::scanAll)
+                .union(unlisted)
                 .map(s -> RowFactory.create(s.json(), s.verdict()));
         Dataset<Row> scanned = spark.createDataFrame(rows, LINES).persist(StorageLevel.MEMORY_AND_DISK());
-        if (!bins.isEmpty()) {
-            write(scanned, results);
-        }
+        write(scanned, results);
         long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
 
         RunSummary summary = summarize(scanned, version, listedCount, elapsedMillis, sc.defaultParallelism(),

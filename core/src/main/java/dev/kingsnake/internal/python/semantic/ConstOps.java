@@ -12,23 +12,26 @@ import java.nio.charset.Charset;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * Python semantics of the operations constant folding evaluates, on {@link Const} values. Every
- * method returns null when Python would raise, when the operation is not modelled, or when the result
+ * Python semantics of operations on constants: the one library both constant folding ({@link Evaluator}) and
+ * the decoder ({@code internal.decode}) evaluate with, so the two cannot disagree on what an expression is.
+ * Every method returns null when Python would raise, when the operation is not modelled, or when the result
  * would be larger than the cap: null means "not a constant", never an error.
  */
-final class ConstOps {
+public final class ConstOps {
     /** Ints beyond this many bits are not folded (Python itself refuses int/str conversions past ~4300 digits). */
     private static final int MAX_INT_BITS = 1 << 14;
 
     private final long maxLength;
 
     /** @param maxLength the largest string, bytes or sequence length folding may produce */
-    ConstOps(long maxLength) {
+    public ConstOps(long maxLength) {
         this.maxLength = maxLength;
     }
 
@@ -41,7 +44,7 @@ final class ConstOps {
     }
 
     /** Int and Bool as a BigInteger (bool is an int subclass in Python), else null. */
-    static BigInteger toInt(Const c) {
+    public static BigInteger toInt(Const c) {
         if (c instanceof Const.Int i) {
             return i.value();
         }
@@ -52,12 +55,12 @@ final class ConstOps {
     }
 
     /** A small int as a Java int, else null. */
-    static Integer smallInt(Const c) {
+    public static Integer smallInt(Const c) {
         BigInteger v = toInt(c);
         return v != null && v.bitLength() < 31 ? v.intValue() : null;
     }
 
-    static Boolean truthy(Const c) {
+    public static Boolean truthy(Const c) {
         if (c instanceof Const.Bool b) {
             return b.value();
         }
@@ -89,7 +92,7 @@ final class ConstOps {
      * The items iterating over a constant yields, or null (sets are skipped: their order is not
      * defined; strings longer than {@link #MAX_ITEMS} are not expanded into one object per character).
      */
-    static List<Const> items(Const c) {
+    public static List<Const> items(Const c) {
         if (c instanceof Const.Seq s && s.kind() != SeqKind.SET && s.kind() != SeqKind.DICT) {
             return s.elements();
         }
@@ -117,7 +120,7 @@ final class ConstOps {
 
     // ---------------------------------------------------------------- operators
 
-    Const binary(Const a, String op, Const b) {
+    public Const binary(Const a, String op, Const b) {
         return switch (op) {
             case "+" -> add(a, b);
             case "*" -> multiply(a, b);
@@ -253,7 +256,7 @@ final class ConstOps {
         return qr[0];
     }
 
-    Const unary(String op, Const a) {
+    public Const unary(String op, Const a) {
         if (op.equals("not")) {
             Boolean t = truthy(a);
             return t == null ? null : new Const.Bool(!t);
@@ -277,9 +280,114 @@ final class ConstOps {
         };
     }
 
+    /**
+     * {@code a op b} for one comparison operator ({@code == != < <= > >= in not in}) on numbers, str, bytes,
+     * None and sequences; null when Python would raise or the comparison is not modelled.
+     */
+    public static Const compare(Const a, String op, Const b) {
+        Boolean r = switch (op) {
+            case "==" -> equal(a, b);
+            case "!=" -> negate(equal(a, b));
+            case "<", "<=", ">", ">=" -> order(a, op, b);
+            case "in" -> contains(b, a);
+            case "not in" -> negate(contains(b, a));
+            default -> null;
+        };
+        return r == null ? null : new Const.Bool(r);
+    }
+
+    private static Boolean negate(Boolean b) {
+        return b == null ? null : !b;
+    }
+
+    /** Python {@code ==}: numbers by value (True == 1), str and bytes never equal to each other. */
+    private static Boolean equal(Const a, Const b) {
+        BigInteger x = toInt(a);
+        BigInteger y = toInt(b);
+        if (x != null && y != null) {
+            return x.equals(y);
+        }
+        if (a instanceof Const.Float || b instanceof Const.Float) {
+            Double p = toDouble(a);
+            Double q = toDouble(b);
+            return p != null && q != null ? Boolean.valueOf(p.doubleValue() == q.doubleValue()) : Boolean.FALSE;
+        }
+        if (a instanceof Const.Seq s && b instanceof Const.Seq t) {
+            if (s.kind() != t.kind() || s.kind() == SeqKind.SET || s.kind() == SeqKind.DICT) {
+                return s.kind() == t.kind() ? null : Boolean.FALSE;
+            }
+            if (s.elements().size() != t.elements().size()) {
+                return false;
+            }
+            for (int i = 0; i < s.elements().size(); i++) {
+                Boolean e = equal(s.elements().get(i), t.elements().get(i));
+                if (e == null || !e) {
+                    return e;
+                }
+            }
+            return true;
+        }
+        if (a instanceof Const.Bytes p && b instanceof Const.Bytes q) {
+            return Arrays.equals(p.value(), q.value());
+        }
+        if (a instanceof Const.Str || a instanceof Const.None || a instanceof Const.Bytes
+                || b instanceof Const.Str || b instanceof Const.None || b instanceof Const.Bytes) {
+            return a.equals(b);
+        }
+        return null;
+    }
+
+    private static Boolean order(Const a, String op, Const b) {
+        int c;
+        BigInteger x = toInt(a);
+        BigInteger y = toInt(b);
+        if (x != null && y != null) {
+            c = x.compareTo(y);
+        } else if (a instanceof Const.Str p && b instanceof Const.Str q) {
+            c = Arrays.compare(p.value().codePoints().toArray(), q.value().codePoints().toArray());
+        } else if (a instanceof Const.Bytes p && b instanceof Const.Bytes q) {
+            c = Arrays.compareUnsigned(p.value(), q.value());
+        } else {
+            return null;
+        }
+        return switch (op) {
+            case "<" -> c < 0;
+            case "<=" -> c <= 0;
+            case ">" -> c > 0;
+            default -> c >= 0;
+        };
+    }
+
+    /** {@code item in container}. */
+    private static Boolean contains(Const container, Const item) {
+        if (container instanceof Const.Str s) {
+            return item instanceof Const.Str i ? Boolean.valueOf(s.value().contains(i.value())) : null;
+        }
+        if (container instanceof Const.Bytes b) {
+            Integer n = smallInt(item);
+            if (n != null) {
+                return n >= 0 && n <= 255 ? Boolean.valueOf(container.asText().indexOf((char) (int) n) >= 0) : null;
+            }
+            return item instanceof Const.Bytes i ? Boolean.valueOf(b.asText().contains(i.asText())) : null;
+        }
+        if (container instanceof Const.Seq s && s.kind() != SeqKind.DICT) {
+            for (Const e : s.elements()) {
+                Boolean eq = equal(e, item);
+                if (eq == null) {
+                    return null;
+                }
+                if (eq) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        return null;
+    }
+
     // ---------------------------------------------------------------- subscripts
 
-    static Const index(Const v, Const idx) {
+    public static Const index(Const v, Const idx) {
         Integer i = smallInt(idx);
         if (i == null) {
             return null;
@@ -320,7 +428,7 @@ final class ConstOps {
     }
 
     /** {@code v[lower:upper:step]}; a null bound is an omitted one. */
-    static Const slice(Const v, Const lower, Const upper, Const step) {
+    public static Const slice(Const v, Const lower, Const upper, Const step) {
         Integer st = step == null || step instanceof Const.None ? Integer.valueOf(1) : smallInt(step);
         if (st == null || st == 0) {
             return null;
@@ -360,6 +468,23 @@ final class ConstOps {
             return new Const.Seq(s.kind(), out);
         }
         return null;
+    }
+
+    /**
+     * The indices {@code [lower:upper:step]} selects in a sequence of {@code length} items (a null bound is an
+     * omitted one); null when a bound is not an int or the step is 0, as Python raises then.
+     */
+    public static int[] sliceIndices(int length, Const lower, Const upper, Const step) {
+        Integer st = step == null || step instanceof Const.None ? Integer.valueOf(1) : smallInt(step);
+        Range r = st == null || st == 0 ? null : range(length, lower, upper, st);
+        if (r == null) {
+            return null;
+        }
+        int[] out = new int[r.count];
+        for (int k = 0; k < r.count; k++) {
+            out[k] = r.index(k);
+        }
+        return out;
     }
 
     private record Range(long start, int step, int count) {
@@ -581,10 +706,85 @@ final class ConstOps {
         return new Const.Seq(SeqKind.LIST, out);
     }
 
+    /** A builtin function ({@code chr}, {@code int}, {@code bytes.fromhex}...) applied to constants. */
+    public Const builtin(String fn, List<Const> args, Map<String, Const> kw) {
+        int n = args.size();
+        Const a0 = n > 0 ? args.get(0) : null;
+        boolean noKw = kw.isEmpty();
+        switch (fn) {
+            case "chr", "unichr":
+                return n == 1 && noKw ? chr(a0) : null;
+            case "ord":
+                return n == 1 && noKw ? ord(a0) : null;
+            case "str", "unicode":
+                if (n == 0 && noKw) {
+                    return new Const.Str("");
+                }
+                if (n == 1 && noKw) {
+                    return toStr(a0);
+                }
+                if (a0 instanceof Const.Bytes b && n <= 2) {
+                    Const enc = n > 1 ? args.get(1) : kw.get("encoding");
+                    java.nio.charset.Charset cs = charset(enc);
+                    return cs == null ? null : decode(b.value(), cs);
+                }
+                return null;
+            case "int", "long":
+                if (n == 0 || n > 2) {
+                    return null;
+                }
+                return toInt(a0, n == 2 ? args.get(1) : kw.get("base"));
+            case "bytes", "bytearray":
+                if (n == 0 && noKw) {
+                    return new Const.Bytes(new byte[0]);
+                }
+                if (a0 instanceof Const.Str s) {
+                    Const enc = n > 1 ? args.get(1) : kw.get("encoding");
+                    java.nio.charset.Charset cs = charset(enc);
+                    return cs == null ? null : encode(s.value(), cs);
+                }
+                return n == 1 && noKw ? toBytes(a0) : null;
+            case "bytes.fromhex", "bytearray.fromhex":
+                return n == 1 && noKw ? fromHex(a0) : null;
+            case "list", "tuple": {
+                if (n == 0 && noKw) {
+                    return new Const.Seq(fn.equals("list") ? SeqKind.LIST : SeqKind.TUPLE, List.of());
+                }
+                List<Const> items = n == 1 && noKw ? items(a0) : null;
+                return items == null ? null : new Const.Seq(fn.equals("list") ? SeqKind.LIST : SeqKind.TUPLE, items);
+            }
+            case "reversed": {
+                List<Const> items = n == 1 && noKw ? items(a0) : null;
+                if (items == null) {
+                    return null;
+                }
+                List<Const> out = new ArrayList<>(items);
+                Collections.reverse(out);
+                return new Const.Seq(SeqKind.LIST, out);
+            }
+            case "len":
+                return n == 1 && noKw ? len(a0) : null;
+            case "hex":
+                return n == 1 && noKw ? hex(a0) : null;
+            case "range", "xrange":
+                return noKw ? range(args) : null;
+            case "str.join":
+                return n == 2 && noKw && a0 instanceof Const.Str ? join(a0, args.get(1)) : null;
+            case "bytes.decode":
+                return n >= 1 && a0 instanceof Const.Bytes
+                        ? method(a0, "decode", args.subList(1, n), kw) : null;
+            case "str.encode":
+                return n >= 1 && a0 instanceof Const.Str
+                        ? method(a0, "encode", args.subList(1, n), kw) : null;
+            default:
+                return null;
+        }
+    }
+
     // ---------------------------------------------------------------- methods
 
     /** A method of a str or bytes receiver with constant arguments. */
-    Const method(Const recv, String name, List<Const> args, Map<String, Const> kwargs) {
+    public Const method(Const recv, String name, List<Const> args, Map<String, Const> kwargs) {
         if (recv instanceof Const.Str s) {
             return strMethod(s.value(), name, args, kwargs);
         }
@@ -603,11 +803,12 @@ final class ConstOps {
             case "encode": {
                 Const enc = arg(args, kw, 0, "encoding");
                 Const errors = arg(args, kw, 1, "errors");
-                if (args.size() > 2 || !strictErrors(errors)) {
+                CodingErrorAction onError = errorAction(errors);
+                if (args.size() > 2 || onError == null) {
                     return null;
                 }
                 Charset cs = charset(enc == null ? str("utf-8") : enc);
-                return cs == null ? null : encode(s, cs);
+                return cs == null ? null : encode(s, cs, onError);
             }
             case "upper":
                 return args.isEmpty() ? str(s.toUpperCase(Locale.ROOT)) : null;
@@ -681,11 +882,12 @@ final class ConstOps {
             case "decode": {
                 Const enc = arg(args, kw, 0, "encoding");
                 Const errors = arg(args, kw, 1, "errors");
-                if (args.size() > 2 || !strictErrors(errors)) {
+                CodingErrorAction onError = errorAction(errors);
+                if (args.size() > 2 || onError == null) {
                     return null;
                 }
                 Charset cs = charset(enc == null ? str("utf-8") : enc);
-                return cs == null ? null : decode(b.value(), cs);
+                return cs == null ? null : decode(b.value(), cs, onError);
             }
             case "join":
                 return args.size() == 1 && kw.isEmpty() ? join(b, args.get(0)) : null;
@@ -746,12 +948,21 @@ final class ConstOps {
         return index < args.size() ? args.get(index) : kw.get(name);
     }
 
-    private static boolean strictErrors(Const errors) {
-        return errors == null || errors instanceof Const.Str s && s.value().equals("strict");
+    /** What Python's {@code errors=} argument does on bad input: raise, drop, or put a replacement in. */
+    static CodingErrorAction errorAction(Const errors) {
+        if (errors == null) {
+            return CodingErrorAction.REPORT;
+        }
+        return !(errors instanceof Const.Str s) ? null : switch (s.value()) {
+            case "strict" -> CodingErrorAction.REPORT;
+            case "ignore" -> CodingErrorAction.IGNORE;
+            case "replace" -> CodingErrorAction.REPLACE;
+            default -> null;
+        };
     }
 
     /** sep.join(items): all items must be of the separator's type. */
-    Const join(Const sep, Const iterable) {
+    public Const join(Const sep, Const iterable) {
         List<Const> items = items(iterable);
         if (items == null) {
             return null;
@@ -802,9 +1013,13 @@ final class ConstOps {
     }
 
     static Const encode(String s, Charset cs) {
+        return encode(s, cs, CodingErrorAction.REPORT);
+    }
+
+    static Const encode(String s, Charset cs, CodingErrorAction onError) {
         try {
-            ByteBuffer bb = cs.newEncoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).encode(CharBuffer.wrap(s));
+            ByteBuffer bb = cs.newEncoder().onMalformedInput(onError)
+                    .onUnmappableCharacter(onError).encode(CharBuffer.wrap(s));
             byte[] out = new byte[bb.remaining()];
             bb.get(out);
             return new Const.Bytes(out);
@@ -814,9 +1029,13 @@ final class ConstOps {
     }
 
     static Const decode(byte[] b, Charset cs) {
+        return decode(b, cs, CodingErrorAction.REPORT);
+    }
+
+    static Const decode(byte[] b, Charset cs, CodingErrorAction onError) {
         try {
-            return str(cs.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(b)).toString());
+            return str(cs.newDecoder().onMalformedInput(onError)
+                    .onUnmappableCharacter(onError).decode(ByteBuffer.wrap(b)).toString());
         } catch (CharacterCodingException e) {
             return null;
         }

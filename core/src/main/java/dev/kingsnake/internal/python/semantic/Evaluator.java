@@ -403,7 +403,25 @@ final class Evaluator {
         if (e instanceof Expr.NamedExpr n) {
             return fold(n.value(), env, depth + 1);
         }
+        if (e instanceof Expr.Compare c) {
+            return foldCompare(c, env, depth);
+        }
         return null;
+    }
+
+    /** {@code a < b < c} is {@code a < b and b < c}; opaque predicates of flattened control flow are such tests. */
+    private Const foldCompare(Expr.Compare c, Env env, int depth) {
+        Const left = fold(c.left(), env, depth + 1);
+        Const result = null;
+        for (int i = 0; left != null && i < c.ops().size(); i++) {
+            Const right = fold(c.comparators().get(i), env, depth + 1);
+            result = right == null ? null : ConstOps.compare(left, c.ops().get(i), right);
+            if (!(result instanceof Const.Bool b) || !b.value()) {
+                return result;
+            }
+            left = right;
+        }
+        return left == null ? null : result;
     }
 
     private Const binary(Expr.BinOp b, Env env, int depth) {
@@ -671,7 +689,7 @@ final class Evaluator {
         if (args == null || kw == null) {
             return null;
         }
-        return builtin(fn, args, kw);
+        return ops.builtin(fn, args, kw);
     }
 
     /** The attribute a name is bound to once ({@code _ = "".join}), or null. */
@@ -679,80 +697,6 @@ final class Evaluator {
         List<Binding> bs = visibleBindings(n.id(), n, scopeOf(n));
         return bs != null && bs.size() == 1 && bs.get(0) instanceof Binding.Value v
                 && v.value() instanceof Expr.Attribute a && a.value() instanceof Expr.Literal ? a : null;
-    }
-
-    private Const builtin(String fn, List<Const> args, Map<String, Const> kw) {
-        int n = args.size();
-        Const a0 = n > 0 ? args.get(0) : null;
-        boolean noKw = kw.isEmpty();
-        switch (fn) {
-            case "chr", "unichr":
-                return n == 1 && noKw ? ConstOps.chr(a0) : null;
-            case "ord":
-                return n == 1 && noKw ? ConstOps.ord(a0) : null;
-            case "str", "unicode":
-                if (n == 0 && noKw) {
-                    return new Const.Str("");
-                }
-                if (n == 1 && noKw) {
-                    return ConstOps.toStr(a0);
-                }
-                if (a0 instanceof Const.Bytes b && n <= 2) {
-                    Const enc = n > 1 ? args.get(1) : kw.get("encoding");
-                    java.nio.charset.Charset cs = ConstOps.charset(enc);
-                    return cs == null ? null : ConstOps.decode(b.value(), cs);
-                }
-                return null;
-            case "int", "long":
-                if (n == 0 || n > 2) {
-                    return null;
-                }
-                return ConstOps.toInt(a0, n == 2 ? args.get(1) : kw.get("base"));
-            case "bytes", "bytearray":
-                if (n == 0 && noKw) {
-                    return new Const.Bytes(new byte[0]);
-                }
-                if (a0 instanceof Const.Str s) {
-                    Const enc = n > 1 ? args.get(1) : kw.get("encoding");
-                    java.nio.charset.Charset cs = ConstOps.charset(enc);
-                    return cs == null ? null : ConstOps.encode(s.value(), cs);
-                }
-                return n == 1 && noKw ? ops.toBytes(a0) : null;
-            case "bytes.fromhex", "bytearray.fromhex":
-                return n == 1 && noKw ? ConstOps.fromHex(a0) : null;
-            case "list", "tuple": {
-                if (n == 0 && noKw) {
-                    return new Const.Seq(fn.equals("list") ? SeqKind.LIST : SeqKind.TUPLE, List.of());
-                }
-                List<Const> items = n == 1 && noKw ? ConstOps.items(a0) : null;
-                return items == null ? null : new Const.Seq(fn.equals("list") ? SeqKind.LIST : SeqKind.TUPLE, items);
-            }
-            case "reversed": {
-                List<Const> items = n == 1 && noKw ? ConstOps.items(a0) : null;
-                if (items == null) {
-                    return null;
-                }
-                List<Const> out = new ArrayList<>(items);
-                Collections.reverse(out);
-                return new Const.Seq(SeqKind.LIST, out);
-            }
-            case "len":
-                return n == 1 && noKw ? ConstOps.len(a0) : null;
-            case "hex":
-                return n == 1 && noKw ? ConstOps.hex(a0) : null;
-            case "range", "xrange":
-                return noKw ? ops.range(args) : null;
-            case "str.join":
-                return n == 2 && noKw && a0 instanceof Const.Str ? ops.join(a0, args.get(1)) : null;
-            case "bytes.decode":
-                return n >= 1 && a0 instanceof Const.Bytes
-                        ? ops.method(a0, "decode", args.subList(1, n), kw) : null;
-            case "str.encode":
-                return n >= 1 && a0 instanceof Const.Str
-                        ? ops.method(a0, "encode", args.subList(1, n), kw) : null;
-            default:
-                return null;
-        }
     }
 
     /** {@code map(f, items)} for builtin conversions and one-parameter lambdas. */
@@ -786,7 +730,7 @@ final class Evaluator {
             return null;
         }
         for (Const item : items) {
-            Const v = builtin(fn, List.of(item), Map.of());
+            Const v = ops.builtin(fn, List.of(item), Map.of());
             if (v == null) {
                 return null;
             }

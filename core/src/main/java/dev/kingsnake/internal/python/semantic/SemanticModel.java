@@ -1,12 +1,14 @@
 package dev.kingsnake.internal.python.semantic;
 
 import dev.kingsnake.Reach;
+import dev.kingsnake.internal.decode.ObfuscationSignals;
 import dev.kingsnake.internal.facts.FactMemo;
+import dev.kingsnake.spi.FactKey;
 import dev.kingsnake.spi.FileKind;
 import dev.kingsnake.spi.Location;
+import dev.kingsnake.spi.ObfuscationSignal;
 import dev.kingsnake.spi.PythonFile;
 import dev.kingsnake.spi.SourceFile;
-import dev.kingsnake.spi.facts.FactKey;
 import dev.kingsnake.spi.python.Const;
 import dev.kingsnake.spi.python.Expr;
 import dev.kingsnake.spi.python.Module;
@@ -135,6 +137,14 @@ public final class SemanticModel implements PythonFile {
     @Override
     public <T> T fact(FactKey<T> key) {
         return facts.get(key, this);
+    }
+
+    private static final FactKey<List<ObfuscationSignal>> OBFUSCATION_SIGNALS =
+            FactKey.ofPython("obfuscation signals", ObfuscationSignals::detect);
+
+    @Override
+    public List<ObfuscationSignal> obfuscationSignals() {
+        return fact(OBFUSCATION_SIGNALS);
     }
 
     @Override

@@ -1,4 +1,4 @@
-package dev.kingsnake.rules.network;
+package dev.kingsnake.rules.shared;
 
 import dev.kingsnake.spi.facts.CallFacts;
 

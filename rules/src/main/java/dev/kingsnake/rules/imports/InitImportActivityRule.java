@@ -1,4 +1,4 @@
-package dev.kingsnake.rules.install;
+package dev.kingsnake.rules.imports;
 
 import dev.kingsnake.Confidence;
 import dev.kingsnake.Reach;

@@ -1,7 +1,4 @@
-package dev.kingsnake.spi.facts;
-
-import dev.kingsnake.spi.PythonFile;
-import dev.kingsnake.spi.SourceFile;
+package dev.kingsnake.spi;
 
 import java.util.function.Function;
 

@@ -1,0 +1,95 @@
+package dev.kingsnake.internal.engine;
+
+import dev.kingsnake.Confidence;
+import dev.kingsnake.Limits;
+import dev.kingsnake.Reach;
+import dev.kingsnake.ScanResult;
+import dev.kingsnake.Severity;
+import dev.kingsnake.internal.archive.TestArchives;
+import dev.kingsnake.internal.archive.TestArchives.Member;
+import dev.kingsnake.spi.FindingSink;
+import dev.kingsnake.spi.Location;
+import dev.kingsnake.spi.PythonFile;
+import dev.kingsnake.spi.PythonFileRule;
+import dev.kingsnake.spi.Rule;
+import dev.kingsnake.spi.RuleContext;
+import dev.kingsnake.spi.RuleInfo;
+import dev.kingsnake.spi.SourceFile;
+import dev.kingsnake.spi.Tags;
+import dev.kingsnake.spi.python.Expr;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+/** A large package analysed group by group finds what the same package analysed at once finds. */
+class GroupedAnalysisTest {
+
+    /** Reports every call of exec, file by file. */
+    static final class ExecCalls implements PythonFileRule {
+        private static final RuleInfo INFO = new RuleInfo("KS-TEST-EXEC", "exec call", Severity.HIGH, Confidence.HIGH,
+                Set.of(Tags.EXECUTE), "exec(x)", "test rule");
+
+        @Override
+        public RuleInfo info() {
+            return INFO;
+        }
+
+        @Override
+        public void check(PythonFile file, RuleContext ctx, FindingSink sink) {
+            for (Expr.Call c : file.calls()) {
+                if (file.calleeName(c).orElse("").equals("exec")) {
+                    sink.report(Location.of(file, c), "exec", "exec");
+                }
+            }
+        }
+    }
+
+    /** Reports, once per package, how many files it has and whether setup.py has a model. */
+    static final class FileCount implements Rule {
+        private static final RuleInfo INFO = new RuleInfo("KS-TEST-COUNT", "file count", Severity.LOW, Confidence.LOW,
+                Set.of(Tags.METADATA), "-", "test rule");
+
+        @Override
+        public RuleInfo info() {
+            return INFO;
+        }
+
+        @Override
+        public void check(RuleContext ctx, FindingSink sink) {
+            SourceFile first = ctx.files().get(0);
+            boolean setupModel = ctx.pythonFiles().stream().anyMatch(f -> f.path().endsWith("/setup.py"));
+            sink.report(Location.file(first, Reach.UNKNOWN), ctx.files().size() + " files, setup.py model "
+                    + setupModel, "");
+        }
+    }
+
+    @Test
+    void groupsFindWhatTheWholePackageFinds() {
+        List<Member> members = new ArrayList<>();
+        members.add(Member.file("big-1.0/setup.py", "from setuptools import setup\nsetup(name='big')\n"));
+        for (int i = 0; i < 30; i++) {
+            String body = "def f" + i + "(x):\n    return x + " + i + "\n"
+                    + (i % 7 == 3 ? "exec(compile('x = 1', 'm', 'exec'))\n" : "");
+            members.add(Member.file("big-1.0/big/m" + i + ".py", body));
+        }
+        byte[] archive = TestArchives.gzip(TestArchives.tar(members));
+        List<Rule> rules = List.of(new ExecCalls(), new FileCount());
+        ScanEngine atOnce = new ScanEngine(Limits.defaults(), rules, 5.0, 2.5, Optional.empty());
+        ScanEngine grouped = new ScanEngine(Limits.defaults(), rules, 5.0, 2.5, Optional.empty(), 200);
+        ScanResult whole = atOnce.scan("big-1.0.tar.gz", new ByteArrayInputStream(archive));
+        ScanResult parts = grouped.scan("big-1.0.tar.gz", new ByteArrayInputStream(archive));
+        assertEquals(4, whole.findings().stream().filter(f -> f.ruleId().equals("KS-TEST-EXEC")).count());
+        assertEquals(whole.findings(), parts.findings());
+        assertEquals(whole.score(), parts.score());
+        assertEquals(whole.stats().pythonFiles(), parts.stats().pythonFiles());
+        assertEquals(whole.stats().pythonBytes(), parts.stats().pythonBytes());
+        assertFalse(parts.partial());
+    }
+}

@@ -1,0 +1,127 @@
+package dev.kingsnake.rules;
+
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaModifier;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchCondition;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
+import dev.kingsnake.Scanner;
+import dev.kingsnake.spi.Rule;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The layering the README and ARCHITECTURE.md describe, checked on the compiled main classes of core and
+ * rules: the SPI and the rules never reach into {@code internal}, a rule never calls another rule (shared
+ * questions are facts in {@code spi.facts} or helpers in the rule's package or {@code rules.shared}), a class
+ * name means one class, and a rule's id names the package it lives in.
+ */
+class ArchitectureTest {
+
+    /** Main classes only: the classes of test folders and test jars are left out. */
+    private static final ImportOption MAIN_ONLY = location -> !location.contains("/test-classes/")
+            && !location.contains("-tests.jar");
+    private static final JavaClasses MAIN = new ClassFileImporter().withImportOption(MAIN_ONLY)
+            .importPackages("dev.kingsnake");
+
+    /** Rule id area (KS-AREA-...) to the package of rules that holds it, where the two are spelled differently. */
+    private static final Map<String, String> AREA_PACKAGES = Map.of("NET", "network", "OBF", "obfuscation",
+            "PERSIST", "persistence", "IMPORT", "imports");
+
+    /**
+     * Class names still defined twice, each waiting for the change that removes the second one: the constant
+     * folder's and the decoder's Evaluator become one value interpreter (issue 14). The test fails when an entry
+     * is no longer a duplicate, so the list only shrinks.
+     */
+    private static final Set<String> KNOWN_DUPLICATES = Set.of("Evaluator");
+
+    @Test
+    void theSpiDoesNotImportInternalClasses() {
+        noClasses().that().resideInAPackage("dev.kingsnake.spi..")
+                .should().dependOnClassesThat().resideInAPackage("dev.kingsnake.internal..")
+                .check(MAIN);
+    }
+
+    @Test
+    void rulesDoNotImportInternalClasses() {
+        noClasses().that().resideInAPackage("dev.kingsnake.rules..")
+                .should().dependOnClassesThat().resideInAPackage("dev.kingsnake.internal..")
+                .check(MAIN);
+    }
+
+    @Test
+    void noRuleReferencesAnotherRule() {
+        classes().that().resideInAPackage("dev.kingsnake.rules..").and().implement(Rule.class)
+                .and().doNotHaveModifier(JavaModifier.ABSTRACT)
+                .should(new ArchCondition<>("reference no other concrete rule class") {
+                    @Override
+                    public void check(JavaClass rule, ConditionEvents events) {
+                        rule.getDirectDependenciesFromSelf().forEach(d -> {
+                            JavaClass target = d.getTargetClass();
+                            if (isConcreteRule(target) && !outermost(target).equals(outermost(rule))) {
+                                events.add(SimpleConditionEvent.violated(d, d.getDescription()));
+                            }
+                        });
+                    }
+                })
+                .check(MAIN);
+    }
+
+    private static boolean isConcreteRule(JavaClass c) {
+        return c.isAssignableTo(Rule.class) && !c.getModifiers().contains(JavaModifier.ABSTRACT)
+                && !c.isInterface() && c.getPackageName().startsWith("dev.kingsnake.rules");
+    }
+
+    private static String outermost(JavaClass c) {
+        String name = c.getName();
+        int dollar = name.indexOf('$');
+        return dollar < 0 ? name : name.substring(0, dollar);
+    }
+
+    @Test
+    void noClassNameIsUsedTwiceInMainCode() throws IOException {
+        Map<String, List<String>> byName = new TreeMap<>();
+        Path root = Path.of("").toAbsolutePath().getParent();
+        try (Stream<Path> files = Files.walk(root)) {
+            files.filter(p -> p.toString().endsWith(".java") && p.toString().contains("/src/main/java/")
+                            && !p.toString().contains("/target/") && !p.endsWith("package-info.java"))
+                    .forEach(p -> byName.computeIfAbsent(p.getFileName().toString().replace(".java", ""),
+                            k -> new ArrayList<>()).add(root.relativize(p).toString()));
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        assertTrue(byName.size() > 100, "found the main sources under " + root);
+        Map<String, List<String>> twice = new TreeMap<>(byName);
+        twice.values().removeIf(paths -> paths.size() < 2);
+        assertEquals(KNOWN_DUPLICATES, twice.keySet(), "class names defined more than once: " + twice);
+    }
+
+    @Test
+    void ruleIdsNameTheirPackage() {
+        for (Rule rule : Scanner.loadRules()) {
+            String area = rule.info().id().split("-")[1];
+            String expected = AREA_PACKAGES.getOrDefault(area, area.toLowerCase(Locale.ROOT));
+            String pkg = rule.getClass().getPackageName();
+            assertEquals("dev.kingsnake.rules." + expected, pkg, rule.info().id() + " lives in " + pkg);
+        }
+    }
+}
