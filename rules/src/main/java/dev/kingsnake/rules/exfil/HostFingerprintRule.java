@@ -39,6 +39,9 @@ public final class HostFingerprintRule implements PythonFileRule {
                     + "|ipecho\\.net|wtfismyip\\.com|myexternalip\\.com|httpbin\\.org/ip|geolocation-db\\.com"
                     + "|api\\.ipgeolocation\\.io|ip\\.seeip\\.org|freegeoip\\.app|extreme-ip-lookup\\.com)")));
 
+    /** Environment variables that hold the Windows host, domain or user name. */
+    private static final Set<String> HOST_VARIABLES = Set.of("COMPUTERNAME", "USERDOMAIN", "LOGONSERVER", "USERNAME");
+
     private static final Set<String> UNAME = Set.of("os.uname", "platform.uname");
     /** Fields of {@code uname()} that name the platform, not the host or its user. */
     private static final Set<String> PLATFORM_FIELDS = Set.of("sysname", "system", "release", "version",
@@ -102,6 +105,14 @@ public final class HostFingerprintRule implements PythonFileRule {
         }
         if (!fileNet) {
             return;
+        }
+        for (CallFacts.StringFact s : facts.strings()) {
+            // os.environ['COMPUTERNAME'] is the host name without a call: Windows keeps it in the environment
+            if (HOST_VARIABLES.contains(s.text()) && (facts.scopeHas(s.scope(), Capability.FETCH)
+                    || facts.scopeHas(s.scope(), Capability.SEND)) && lines.add(s.node().line())) {
+                sink.report(Location.of(file, s.node()), "reads the host or user name from the environment ("
+                        + s.text() + ") next to network code", file.line(s.node().line()));
+            }
         }
         for (CallFacts.StringFact s : facts.strings()) {
             Optional<Indicator> hit = IP_LOOKUP.first(s);

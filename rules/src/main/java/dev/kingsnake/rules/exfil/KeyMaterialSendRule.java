@@ -100,7 +100,7 @@ public final class KeyMaterialSendRule implements PythonFileRule {
                     data.add(k.value());
                 }
             }
-            Optional<String> named = keyNamed(facts, c.scope(), data);
+            Optional<String> named = valueNamed(facts, c.scope(), data, keyNames(file, facts, c.scope()));
             if (named.isPresent() && !WALLET_ONLY_NAME.matcher(named.get()).find() && !walletContext(file, facts)) {
                 continue; // "private key" of an API (reCAPTCHA, payment gateways) is a shared secret, not a wallet key
             }
@@ -108,6 +108,24 @@ public final class KeyMaterialSendRule implements PythonFileRule {
                 sink.report(file, c.call(), "sends wallet key material ('" + named.get() + "') over the network");
             }
         }
+    }
+
+    /** Wallet APIs that turn a private key or mnemonic into an account: what they are given is key material. */
+    private static final Set<String> KEY_LOADERS = Set.of("from_key", "from_mnemonic", "from_base58_string",
+            "from_seed", "from_secret_key", "from_private_key", "privateKeyToAccount", "from_seed_phrase");
+
+    /**
+     * Key-material names, plus the variables of this scope handed to a key-loading API whatever they are called
+     * ({@code Account.from_key(validate_key)}): their role is fixed by the API they are given to.
+     */
+    private static Pattern keyNames(PythonFile file, CallFacts facts, int scope) {
+        Set<String> loaded = new java.util.TreeSet<>();
+        for (CallFacts.CallFact c : facts.calls()) {
+            if (c.scope() == scope && KEY_LOADERS.contains(c.method()) && c.call().arg(0).orElse(null) instanceof Expr.Name n) {
+                loaded.add(Pattern.quote(n.id()));
+            }
+        }
+        return loaded.isEmpty() ? KEY_NAME : Pattern.compile(KEY_NAME.pattern() + "|^(" + String.join("|", loaded) + ")$");
     }
 
     /** Calls whose result still contains their arguments: serialising, encoding, formatting, containers. */
@@ -125,8 +143,8 @@ public final class KeyMaterialSendRule implements PythonFileRule {
                 || "join".equals(a.attr()) || "hex".equals(a.attr()));
     }
 
-    /** The first key-material name inside the expressions, following variables assigned in the same scope once. */
-    private static Optional<String> keyNamed(CallFacts facts, int scope, List<Expr> roots) {
+    /** The first name matching {@code names} inside the expressions, following variables assigned in the same scope. */
+    static Optional<String> valueNamed(CallFacts facts, int scope, List<Expr> roots, Pattern names) {
         Deque<Node> stack = new ArrayDeque<>(roots);
         Set<String> followed = new HashSet<>();
         int seen = 0;
@@ -135,7 +153,7 @@ public final class KeyMaterialSendRule implements PythonFileRule {
             String id = null;
             if (n instanceof Expr.Name nm) {
                 id = nm.id();
-                if (!KEY_NAME.matcher(id).matches() && followed.add(id)) {
+                if (!names.matcher(id).matches() && followed.add(id)) {
                     stack.addAll(facts.assignedIn(scope, id));
                 }
             } else if (n instanceof Expr.Attribute a) {
@@ -143,12 +161,12 @@ public final class KeyMaterialSendRule implements PythonFileRule {
             } else if (n instanceof Expr.Dict d) {
                 for (Expr.DictItem item : d.items()) {
                     Optional<String> k = item.key().flatMap(facts::text);
-                    if (k.isPresent() && KEY_NAME.matcher(k.get()).matches()) {
+                    if (k.isPresent() && names.matcher(k.get()).matches()) {
                         return k;
                     }
                 }
             }
-            if (id != null && KEY_NAME.matcher(id).matches()) {
+            if (id != null && names.matcher(id).matches()) {
                 return Optional.of(id);
             }
             if (n instanceof Expr.Lambda || n instanceof Expr.Call call && !carries(facts, call)) {

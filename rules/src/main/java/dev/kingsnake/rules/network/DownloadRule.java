@@ -1,6 +1,7 @@
 package dev.kingsnake.rules.network;
 
 import dev.kingsnake.Confidence;
+import dev.kingsnake.Reach;
 import dev.kingsnake.Severity;
 import dev.kingsnake.spi.FindingSink;
 import dev.kingsnake.spi.PythonFile;
@@ -30,6 +31,9 @@ public final class DownloadRule implements PythonFileRule {
 
     static final Pattern EXECUTABLE_NAME = Pattern.compile(
             "(?i)\\.(exe|dll|scr|bat|cmd|vbs|vbe|ps1|psm1|msi|hta|pif|lnk|jar|com)([\"'\\s]|$)");
+
+    /** A Python source file name: what the interpreter will import or run. */
+    private static final Pattern PYTHON_SOURCE_NAME = Pattern.compile("(?i)\\.pyw?$");
 
     private static boolean passesExecutableName(CallFacts facts, CallFacts.CallFact c) {
         for (Expr a : c.call().args()) {
@@ -64,6 +68,12 @@ public final class DownloadRule implements PythonFileRule {
                 exeScopes.add(s.scope());
             }
         }
+        Set<Integer> pyScopes = new HashSet<>();
+        for (CallFacts.StringFact s : facts.strings()) {
+            if (PYTHON_SOURCE_NAME.matcher(s.text()).find()) {
+                pyScopes.add(s.scope());
+            }
+        }
         // an executable's name handed to a local helper counts: download(url, "x.exe") saves an executable
         Set<Integer> exeReach = new HashSet<>(exeScopes);
         for (CallFacts.CallFact c : facts.calls()) {
@@ -78,8 +88,13 @@ public final class DownloadRule implements PythonFileRule {
             if (!saves) {
                 continue;
             }
+            Reach reach = file.reach(c.call());
             if (exeReach.contains(c.scope())) {
                 sink.report(file, c.call(), "downloads an executable or script to disk");
+            } else if (pyScopes.contains(c.scope()) && (reach == Reach.INSTALL_TIME || reach == Reach.IMPORT_TIME)) {
+                // fetching Python source while being installed or imported: a second stage, not a data file
+                sink.report(file, c.call(), "downloads Python code to disk while the package is "
+                        + (reach == Reach.INSTALL_TIME ? "installed" : "imported"));
             } else {
                 sink.report(file, c.call(), "downloads a file to disk",
                         Severity.LOW, Confidence.MEDIUM);

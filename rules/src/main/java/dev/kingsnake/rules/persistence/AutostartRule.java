@@ -4,6 +4,10 @@ import dev.kingsnake.Confidence;
 import dev.kingsnake.Severity;
 import dev.kingsnake.rules.shared.Indicator;
 import dev.kingsnake.rules.shared.IndicatorRule;
+import dev.kingsnake.spi.FindingSink;
+import dev.kingsnake.spi.Location;
+import dev.kingsnake.spi.PythonFile;
+import dev.kingsnake.spi.RuleContext;
 import dev.kingsnake.spi.RuleInfo;
 import dev.kingsnake.spi.Tags;
 import dev.kingsnake.spi.facts.CallFacts;
@@ -57,6 +61,39 @@ public final class AutostartRule extends IndicatorRule {
     public AutostartRule() {
         super(INFO, INDICATORS, EnumSet.of(Capability.FILE_WRITE, Capability.PROCESS, Capability.REGISTRY_WRITE), false,
                 "installs an autostart entry");
+    }
+
+    private static final Set<String> PATH_JOINS = Set.of("os.path.join", "posixpath.join", "ntpath.join");
+    /** Autostart folders spelled as separate path components: 'Start Menu', 'Programs', 'Startup'. */
+    private static final java.util.regex.Pattern JOINED_AUTOSTART = java.util.regex.Pattern.compile(
+            "start menu/programs/startup|library/(launchagents|launchdaemons)|\\.config/(autostart|systemd/user)");
+
+    /**
+     * The indicators match single strings; a location assembled by {@code os.path.join} from separate components
+     * ({@code os.path.join(appdata, 'Microsoft', 'Windows', 'Start Menu', 'Programs', 'Startup')}) is read here.
+     */
+    @Override
+    public void check(PythonFile file, RuleContext ctx, FindingSink sink) {
+        super.check(file, ctx, sink);
+        CallFacts facts = CallFacts.of(file);
+        for (CallFacts.CallFact c : facts.calls()) {
+            if (!PATH_JOINS.contains(c.qualifiedName()) || c.call().args().size() < 3
+                    || !hasAny(facts.scope(c.scope()), companions())) {
+                continue;
+            }
+            StringBuilder joined = new StringBuilder();
+            boolean onePieceMatches = false;
+            for (Expr a : c.call().args()) {
+                String piece = facts.text(a).orElse("{}").replace('\\', '/').toLowerCase(java.util.Locale.ROOT);
+                onePieceMatches |= JOINED_AUTOSTART.matcher(piece).find();
+                joined.append(piece).append('/');
+            }
+            java.util.regex.Matcher m = JOINED_AUTOSTART.matcher(joined);
+            if (!onePieceMatches && m.find()) {
+                sink.report(Location.of(file, c.call()), "installs an autostart entry (" + m.group() + ", joined from parts)",
+                        file.line(c.call().line()).strip(), Severity.HIGH, Confidence.HIGH);
+            }
+        }
     }
 
     /**

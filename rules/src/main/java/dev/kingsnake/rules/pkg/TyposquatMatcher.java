@@ -22,6 +22,13 @@ final class TyposquatMatcher {
     static final int TARGETS = 3000;
     /** Shortest target (separators and trailing digits removed) compared at edit distance 1. */
     private static final int MIN_LENGTH_ONE_EDIT = 5;
+    /** Shortest target compared at all: four letters, and then only for two letters swapped (rcih ~ rich). */
+    private static final int MIN_LENGTH_SWAP = 4;
+    /**
+     * Targets this popular are imitated by their singular or plural too ({@code request} ~ {@code requests}); so are
+     * names of several words ({@code typing-extension}). Below it, a plural is a different word ({@code futures}).
+     */
+    private static final int VERY_POPULAR = 100;
     /** Below this length an edit distance of 1 needs a swap, a neighbouring key or a doubled letter. */
     private static final int SHORT = 6;
     /** Shortest target compared at edit distance 2 (every edit must look like a slip). */
@@ -131,12 +138,16 @@ final class TyposquatMatcher {
                 continue;
             }
             String troot = root(t);
-            if (t.equals(c) || troot.equals(root) || troot.length() < (distance == 1 ? MIN_LENGTH_ONE_EDIT : MIN_LENGTH_TWO_EDITS)) {
+            if (t.equals(c) || troot.equals(root) || troot.length() < MIN_LENGTH_SWAP) {
                 continue;
             }
             List<TypoDistance.Edit> edits = TypoDistance.edits(root, troot, distance);
             if (edits == null || edits.size() != distance || tokenExtension(c, t) || !editedTokensLongEnough(c, t)
-                    || plural(root, troot)) {
+                    || plural(root, troot) && !(t.contains("-") || rank <= VERY_POPULAR)) {
+                continue;
+            }
+            boolean swapInShortName = distance == 1 && edits.get(0).kind() == TypoDistance.Edit.Kind.SWAP;
+            if (troot.length() < (distance == 1 ? MIN_LENGTH_ONE_EDIT : MIN_LENGTH_TWO_EDITS) && !swapInShortName) {
                 continue;
             }
             boolean ok = true;

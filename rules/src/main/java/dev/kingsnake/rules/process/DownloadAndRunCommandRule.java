@@ -9,11 +9,15 @@ import dev.kingsnake.spi.PythonFileRule;
 import dev.kingsnake.spi.RuleContext;
 import dev.kingsnake.spi.RuleInfo;
 import dev.kingsnake.spi.Tags;
+import dev.kingsnake.spi.python.Const;
 import dev.kingsnake.spi.facts.Commands;
 import dev.kingsnake.spi.facts.DataFlow;
 import dev.kingsnake.spi.python.Expr;
 
+import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** A shell command that downloads and runs something (curl|sh, certutil, bitsadmin, mshta...). */
 public final class DownloadAndRunCommandRule implements PythonFileRule {
@@ -48,6 +52,29 @@ public final class DownloadAndRunCommandRule implements PythonFileRule {
                             + "network", file.line(c.line()).strip(), Severity.HIGH, Confidence.MEDIUM);
                 }
             });
+            writtenDownloadAndRun(file, c).ifPresent(m -> sink.report(Location.of(file, c),
+                    "writes a command that downloads and runs (" + m + ") into a file: a script or start-up file "
+                            + "that runs it later", file.line(c.line()).strip(), Severity.HIGH, Confidence.MEDIUM));
         }
+    }
+
+    /** The download-and-run pattern in constant text handed to {@code write}/{@code writelines}. */
+    private static Optional<String> writtenDownloadAndRun(PythonFile file, Expr.Call c) {
+        if (!(c.callee() instanceof Expr.Attribute a) || !("write".equals(a.attr()) || "writelines".equals(a.attr()))
+                || c.args().isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<Const> text = file.constant(c.args().get(0)).filter(Const::isStringLike);
+        if (text.isEmpty()) {
+            return Optional.empty();
+        }
+        for (Pattern p : Commands.DOWNLOAD_EXEC) {
+            Matcher m = p.matcher(text.get().asText());
+            if (m.find()) {
+                String hit = m.group();
+                return Optional.of(hit.length() > 80 ? hit.substring(0, 77) + "..." : hit);
+            }
+        }
+        return Optional.empty();
     }
 }

@@ -25,7 +25,7 @@ public final class HiddenProcessRule implements PythonFileRule {
     static final RuleInfo INFO = new RuleInfo("KS-PROCESS-HIDDEN",
             "Starts a process hidden or detached from the user (CREATE_NO_WINDOW/DETACHED_PROCESS, "
                     + "STARTUPINFO with SW_HIDE, powershell -w hidden / -ep bypass, start /b, nohup, "
-                    + "trailing &, pythonw)",
+                    + "trailing &, pythonw, start_new_session=True)",
             Severity.MEDIUM, Confidence.MEDIUM, Set.of(Tags.PROCESS, Tags.OBFUSCATION),
             "subprocess.Popen(['pythonw', path], creationflags=0x08000000)",
             "GUI tools hide console windows of helper processes and servers detach daemons; hence "
@@ -75,7 +75,10 @@ public final class HiddenProcessRule implements PythonFileRule {
     private static String hiddenFlags(PythonFile file, Expr.Call c) {
         Optional<Expr> flags = c.keyword("creationflags");
         if (flags.isEmpty()) {
-            return null;
+            // the POSIX way to detach: a new session outlives the terminal and the parent
+            return c.keyword("start_new_session").flatMap(file::constant)
+                    .filter(k -> k instanceof Const.Bool b && b.value()).isPresent()
+                    ? "start_new_session=True (detached from the parent and its terminal)" : null;
         }
         Optional<Const> k = file.constant(flags.get());
         if (k.isPresent() && k.get() instanceof Const.Int i) {
