@@ -125,7 +125,7 @@ final class GateHandler extends Handler.Abstract {
         ProjectPage page = sourced.page();
         List<DistributionFile> shown = new ArrayList<>();
         for (DistributionFile f : page.files()) {
-            GatePolicy.Candidate c = candidate(page, f);
+            GatePolicy.Candidate c = candidate(normal, f);
             Optional<ScanRecord> known = f.sha256().flatMap(inspections::known);
             if (policy.listed(c, known, clock.instant())) {
                 shown.add(f);
@@ -151,9 +151,9 @@ final class GateHandler extends Handler.Abstract {
         return FILES + project + "/" + URLEncoder.encode(f.filename(), StandardCharsets.UTF_8).replace("+", "%20");
     }
 
-    private static GatePolicy.Candidate candidate(ProjectPage page, DistributionFile f) {
-        return new GatePolicy.Candidate(page.name().isEmpty() ? "" : page.name(), f.version(page.name()), f.sha256(),
-                f.uploadTime());
+    /** The file as the policy sees it, under the (normalised) name the client asked for. */
+    private static GatePolicy.Candidate candidate(String project, DistributionFile f) {
+        return new GatePolicy.Candidate(project, f.version(project), f.sha256(), f.uploadTime());
     }
 
     private boolean file(Request request, Response response, Callback callback, String project, String filename)
@@ -181,7 +181,7 @@ final class GateHandler extends Handler.Abstract {
         }
         DistributionFile f = listed.get();
         IndexClient client = upstreams.client(sourced.origin());
-        GatePolicy.Candidate c = candidate(sourced.page(), f);
+        GatePolicy.Candidate c = candidate(normal, f);
         GatePolicy.Decision before = policy.beforeScan(c, clock.instant());
         if (metadata) {
             return before instanceof GatePolicy.Decision.Refuse r
@@ -274,15 +274,7 @@ final class GateHandler extends Handler.Abstract {
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/octet-stream");
             response.getHeaders().put(HttpHeader.CONTENT_LENGTH, size);
             OutputStream out = Content.Sink.asOutputStream(response);
-            byte[] buffer = new byte[1 << 16];
-            for (long left = size - held; left > 0; ) {
-                int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
-                if (n < 0) {
-                    throw new IOException(file + " shrank while being served");
-                }
-                out.write(buffer, 0, n);
-                left -= n;
-            }
+            copy(in, out, size - held, file);
             out.flush();
             byte[] tail = in.readNBytes(held);
             int sent = 0;
@@ -348,14 +340,28 @@ final class GateHandler extends Handler.Abstract {
                 callback.succeeded();
                 return true;
             }
-            try (OutputStream out = Content.Sink.asOutputStream(response)) {
-                Files.copy(file, out);
+            try (InputStream in = Files.newInputStream(file);
+                 OutputStream out = Content.Sink.asOutputStream(response)) {
+                copy(in, out, Files.size(file), file);
             }
             callback.succeeded();
         } catch (IOException e) {
             callback.failed(e);
         }
         return true;
+    }
+
+    /** Copies {@code count} bytes in large writes (Jetty sends each write as it comes). */
+    private static void copy(InputStream in, OutputStream out, long count, Path file) throws IOException {
+        byte[] buffer = new byte[1 << 20];
+        for (long left = count; left > 0; ) {
+            int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+            if (n < 0) {
+                throw new IOException(file + " shrank while being served");
+            }
+            out.write(buffer, 0, n);
+            left -= n;
+        }
     }
 
     private boolean refuse(Request request, Response response, Callback callback, String filename, String sha256,

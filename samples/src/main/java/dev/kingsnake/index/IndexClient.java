@@ -1,5 +1,6 @@
 package dev.kingsnake.index;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -150,7 +151,8 @@ public final class IndexClient {
         MessageDigest sha256 = sha256();
         long size = 0;
         byte[] buffer = new byte[1 << 16];
-        try (OutputStream out = Files.newOutputStream(target)) {
+        // the body arrives in buffers of a few KiB; writing each as it comes would cost a system call apiece
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(target), 1 << 20)) {
             int n;
             while ((n = body.read(buffer)) > 0) {
                 size += n;

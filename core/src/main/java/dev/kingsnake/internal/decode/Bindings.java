@@ -41,6 +41,12 @@ final class Bindings {
     private final Map<String, Stmt.FunctionDef> functions = new HashMap<>();
     private final Map<String, Value> imports = new HashMap<>();
     private final List<String> starImports = new ArrayList<>();
+    /** {@code from <level><module> import <name> [as <local>]}: the import each local name came from. */
+    private final Map<String, FromImport> fromImports = new HashMap<>();
+
+    /** One name imported from a module, which may be one of the package's own. */
+    record FromImport(int level, String module, String name) {
+    }
     private final Set<String> longLiteralNames = new HashSet<>();
     /** The outermost for-loop around each assignment inside one. */
     private final Map<Node, Stmt.For> loops = new IdentityHashMap<>();
@@ -98,7 +104,15 @@ final class Bindings {
                         imports.put(top, new Value.Module(top));
                     }
                 }
-            } else if (n instanceof Stmt.ImportFrom imp && imp.level() == 0) {
+            } else if (n instanceof Stmt.ImportFrom imp) {
+                for (Stmt.Alias al : imp.names()) {
+                    if (!al.name().equals("*")) {
+                        fromImports.putIfAbsent(id(al.asName().orElse(al.name())),
+                                new FromImport(imp.level(), imp.module(), al.name()));
+                    }
+                }
+            }
+            if (n instanceof Stmt.ImportFrom imp && imp.level() == 0) {
                 for (Stmt.Alias al : imp.names()) {
                     if (al.name().equals("*")) {
                         starImports.add(imp.module());
@@ -195,6 +209,11 @@ final class Bindings {
     Optional<Value> imported(String name) {
         Value v = imports.get(id(name));
         return v != null || outer == null ? Optional.ofNullable(v) : outer.imported(name);
+    }
+
+    Optional<FromImport> fromImport(String name) {
+        FromImport f = fromImports.get(id(name));
+        return f != null || outer == null ? Optional.ofNullable(f) : outer.fromImport(name);
     }
 
     List<String> starImports() {

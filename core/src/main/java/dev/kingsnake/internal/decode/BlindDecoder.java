@@ -67,7 +67,7 @@ final class BlindDecoder {
             }
             boolean hex = isHex(cur);
             if (!hex && !isBase64(cur)) {
-                return Optional.empty();
+                return keySearch(cur, steps);
             }
             for (boolean reversed : new boolean[] {false, true}) {
                 byte[] in = reversed ? TextTransforms.reverse(cur) : cur;
@@ -81,13 +81,100 @@ final class BlindDecoder {
                     return o;
                 }
             }
-            return Optional.empty();
+            return keySearch(cur, steps);
         } catch (DecodeException e) {
             if (e.isLimit()) {
                 throw e;
             }
             return Optional.empty();
         }
+    }
+
+    /** Longest blob searched for a key; a key search costs a few hundred passes over a short prefix first. */
+    private static final int MAX_KEYED = 1 << 20;
+    private static final int PROBE = 1024;
+
+    /** A keyed byte-for-byte cipher an obfuscator writes in two lines: the key space is small enough to try. */
+    private enum KeyedCipher {
+        XOR(255), SHIFT(255), CAESAR(25), ATBASH(1);
+
+        final int keys;
+
+        KeyedCipher(int keys) {
+            this.keys = keys;
+        }
+
+        byte[] undo(byte[] in, int n, int key) {
+            byte[] out = new byte[n];
+            for (int i = 0; i < n; i++) {
+                int b = in[i] & 0xff;
+                out[i] = (byte) switch (this) {
+                    case XOR -> b ^ key;
+                    case SHIFT -> b - key;
+                    case CAESAR -> b >= 'a' && b <= 'z' ? 'a' + (b - 'a' + 26 - key) % 26
+                            : b >= 'A' && b <= 'Z' ? 'A' + (b - 'A' + 26 - key) % 26 : b;
+                    case ATBASH -> b >= 'a' && b <= 'z' ? 'z' - (b - 'a') : b >= 'A' && b <= 'Z' ? 'Z' - (b - 'A') : b;
+                };
+            }
+            return out;
+        }
+
+        String step(int key) {
+            return this == ATBASH ? "atbash?" : name().toLowerCase(java.util.Locale.ROOT) + " " + key + "?";
+        }
+    }
+
+    /** Words every Python program is made of; a key is judged by how many its result spells. */
+    private static final java.util.regex.Pattern PYTHON_WORDS = java.util.regex.Pattern.compile(
+            "\\b(import|from|def|class|return|if|else|for|in|not|and|or|is|None|True|False|print|exec|self|os|sys)\\b");
+
+    /**
+     * Single-byte XOR, byte shifts, Caesar rotations and Atbash: each of ~540 keys is tried on a prefix, the
+     * printable results that read as Python compete on how many Python words they spell, and the best is kept
+     * only when the whole blob then reads as Python (case-flipping XOR keys also give Python-shaped lines).
+     */
+    private static Optional<Outcome> keySearch(byte[] cur, List<String> steps) {
+        if (cur.length < MIN_BLOB || cur.length > MAX_KEYED) {
+            return Optional.empty();
+        }
+        int probe = Math.min(cur.length, PROBE);
+        KeyedCipher best = null;
+        int bestKey = 0;
+        int bestWords = 0;
+        for (KeyedCipher c : KeyedCipher.values()) {
+            for (int key = 1; key <= c.keys; key++) {
+                byte[] head = c.undo(cur, probe, key);
+                if (!printable(head) || !PayloadText.looksLikePython(head)) {
+                    continue;
+                }
+                int words = (int) PYTHON_WORDS.matcher(new String(head, java.nio.charset.StandardCharsets.ISO_8859_1))
+                        .results().count();
+                if (words > bestWords) {
+                    best = c;
+                    bestKey = key;
+                    bestWords = words;
+                }
+            }
+        }
+        if (best == null) {
+            return Optional.empty();
+        }
+        byte[] whole = best.undo(cur, cur.length, bestKey);
+        if (!PayloadText.looksLikePython(whole)) {
+            return Optional.empty();
+        }
+        List<String> s = new ArrayList<>(steps);
+        s.add(best.step(bestKey));
+        return Optional.of(new Outcome(whole, Optional.empty(), s));
+    }
+
+    private static boolean printable(byte[] b) {
+        for (byte x : b) {
+            if (x < 0x20 && x != '\n' && x != '\r' && x != '\t' || x == 0x7f) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static Optional<Outcome> next(byte[] out, String step, OutputBound bound, List<String> steps, int depth)

@@ -122,6 +122,15 @@ final class Decoders {
             case "bytearray":
                 return bytesOf(ev, name, args, kw);
             case "str":
+            case "repr":
+                if (a0 instanceof Value.Builtin b && args.size() == 1) {
+                    // str(print)[i]: characters taken from the text of a builtin, the same on every CPython 3
+                    return BuiltinText.of(Evaluator.normalise(b.name())).map(t -> (Value) new Value.Str(t,
+                            Value.Trace.NONE)).orElse(null);
+                }
+                if (name.equals("repr")) {
+                    return null;
+                }
                 return a0 instanceof Value.Str && args.size() == 1 ? a0 : folded(ev, name, args, kw, Evaluator.traceOf(a0));
             case "len": {
                 if (a0 instanceof Value.Data) {
@@ -307,6 +316,23 @@ final class Decoders {
                 return decode(ev, in, "zlib", (x, b) -> Decompression.zlib(x, 15, b));
             case "bz2", "bz2_codec":
                 return decode(ev, in, "bz2", Decompression::bz2);
+            case "uu", "uu_codec":
+                return decode(ev, in, "uu", RareCodecs::uu);
+            case "quopri", "quotedprintable", "quoted_printable", "quopri_codec":
+                return decode(ev, in, "quopri", RareCodecs::quopri);
+            case "punycode", "unicode_escape": {
+                if (!(in instanceof Value.Data data)) {
+                    return null;
+                }
+                byte[] raw = data instanceof Value.Str s ? s.latin1() : data.bytes();
+                String step = e.equals("punycode") ? "punycode" : "unicode-escape";
+                return ev.step(b -> {
+                    String text = e.equals("punycode") ? RareCodecs.punycode(new String(raw, StandardCharsets.ISO_8859_1))
+                            : RareCodecs.unicodeEscape(raw);
+                    b.claim(text.length());
+                    return new Value.Str(text, data.trace().then(step));
+                });
+            }
             default:
                 break;
         }

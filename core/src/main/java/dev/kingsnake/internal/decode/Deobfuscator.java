@@ -3,6 +3,7 @@ package dev.kingsnake.internal.decode;
 import dev.kingsnake.Diagnostic;
 import dev.kingsnake.DiagnosticCode;
 import dev.kingsnake.Limits;
+import dev.kingsnake.Reach;
 import dev.kingsnake.internal.python.PythonParser;
 import dev.kingsnake.internal.decode.marshal.CodeListing;
 import dev.kingsnake.internal.decode.marshal.MarshalReader;
@@ -75,11 +76,16 @@ public final class Deobfuscator {
      * does not bind resolve in those files, as exec'd code sees its caller's globals.
      */
     public Result peel(PythonFile file, List<PythonFile> enclosing, DecodeBudget budget) {
+        return peel(file, enclosing, PackageModules.NONE, budget);
+    }
+
+    /** As {@link #peel(PythonFile, List, DecodeBudget)}, reading names imported from the package's modules. */
+    public Result peel(PythonFile file, List<PythonFile> enclosing, PackageModules modules, DecodeBudget budget) {
         Bindings outer = null;
         for (int i = enclosing.size() - 1; i >= 0; i--) {
             outer = new Bindings(enclosing.get(i), outer);
         }
-        Run run = new Run(file, new Bindings(file, outer), expressions,
+        Run run = new Run(file, new Bindings(file, outer), expressions, modules,
                 new OutputBound(limits.maxDecodedBytesPerLayer(), budget), limits.maxDecodeLayers());
         try {
             run.sinks();
@@ -179,12 +185,13 @@ public final class Deobfuscator {
         private final int maxLayers;
         private boolean hasCodeSink;
 
-        Run(PythonFile file, Bindings bindings, PythonParser expressions, OutputBound bound, int maxLayers) {
+        Run(PythonFile file, Bindings bindings, PythonParser expressions, PackageModules modules, OutputBound bound,
+            int maxLayers) {
             this.maxLayers = maxLayers;
             this.file = file;
             this.bound = bound;
             this.bindings = bindings;
-            this.ev = new Evaluator(file, bindings, expressions, bound, MAX_STEPS_PER_FILE);
+            this.ev = new Evaluator(file, bindings, expressions, bound, MAX_STEPS_PER_FILE, modules, 0);
         }
 
         void sinks() {
@@ -263,6 +270,14 @@ public final class Deobfuscator {
             }
             byte[] content = d.bytes();
             Value.Trace t = d.trace();
+            if (kind == Sinks.Kind.PICKLE && PickleCalls.looksLikePickle(content)) {
+                // what loading the pickle calls, read from its opcodes: the layer is that, as Python
+                Optional<String> calls = PickleCalls.read(content).flatMap(PickleCalls::asPython);
+                if (calls.isPresent()) {
+                    addLayer(calls.get().getBytes(StandardCharsets.UTF_8), t.then("pickle"), call, true);
+                    return;
+                }
+            }
             if (t.chain().isEmpty()) {
                 // A plain string handed to exec/eval/compile, or written to a file, is code the parser saw only
                 // as a literal.
@@ -417,7 +432,8 @@ public final class Deobfuscator {
                 origin = file.origin();
             } else {
                 Node at = t.origin().orElse(call);
-                origin = at == null ? Location.file(file, file.origin().reach()) : Location.of(file, at);
+                origin = at == null ? Location.file(file, file.origin().reach())
+                        : Location.of(file, at.line(), at.column(), runsAt(at, call));
             }
             if (content.length > bound.perStep()) {
                 diagnostic(DiagnosticCode.LIMIT_EXCEEDED, call == null ? 0 : call.line(),
@@ -425,6 +441,19 @@ public final class Deobfuscator {
                 content = cut(content, bound.perStep());
             }
             layers.add(new DecodedLayer(content, chain, origin, python));
+        }
+
+        /**
+         * When the payload runs: the reach of the code that runs it when that is earlier than the literal's own
+         * (a module-level constant exec'd by an install command runs at install time, not at import time).
+         */
+        private Reach runsAt(Node literal, Expr.Call runner) {
+            Reach own = file.reach(literal);
+            if (runner == null) {
+                return own;
+            }
+            Reach run = file.reach(runner);
+            return run.ordinal() < own.ordinal() ? run : own;
         }
 
         private void cover(Expr.Call call) {

@@ -35,6 +35,10 @@ final class Evaluator {
     private static final int MAX_DEPTH = 200;
     /** Longest string {@code eval}'d as an expression; longer ones are code payloads, left to the sinks. */
     private static final int MAX_EVAL_SOURCE = 4096;
+    /** Rounds of one {@code while} loop followed; a server loop waiting on a socket is not a decoder. */
+    private static final int MAX_WHILE_ROUNDS = 100_000;
+    /** Package modules followed through imports from the decoded file (a table module, and one it imports). */
+    private static final int MAX_MODULE_DEPTH = 2;
     private static final Set<String> BUILTINS = Set.of("chr", "ord", "bytes", "bytearray", "str", "int", "len",
             "list", "tuple", "reversed", "map", "zip", "range", "enumerate", "exec", "eval", "compile",
             "__import__", "getattr", "open", "sorted", "print", "globals", "locals", "vars", "type", "hex",
@@ -51,10 +55,25 @@ final class Evaluator {
     private final Set<Bindings.Binding> resolving = new HashSet<>();
     private final Map<List<Bindings.Binding>, Optional<Value>> cache = new HashMap<>();
     private final List<DecodeException> failures = new ArrayList<>();
+    private final PackageModules modules;
+    private final int moduleDepth;
+    /** Evaluators of the package modules this file imports names from, made on first use. */
+    private final Map<PythonFile, Evaluator> importedModules = new java.util.IdentityHashMap<>();
     private long steps;
     private int depth;
 
     Evaluator(PythonFile file, Bindings bindings, PythonParser expressions, OutputBound bound, long maxSteps) {
+        this(file, bindings, expressions, bound, maxSteps, PackageModules.NONE, 0);
+    }
+
+    /**
+     * @param modules     the package's modules, for names imported from one of them
+     * @param moduleDepth how many imports away from the file being decoded this one is
+     */
+    Evaluator(PythonFile file, Bindings bindings, PythonParser expressions, OutputBound bound, long maxSteps,
+              PackageModules modules, int moduleDepth) {
+        this.modules = modules;
+        this.moduleDepth = moduleDepth;
         this.file = file;
         this.bindings = bindings;
         this.expressions = expressions;
@@ -227,6 +246,10 @@ final class Evaluator {
         if (f.isPresent()) {
             return new Value.Function(f.get(), false);
         }
+        Value fromModule = packageModuleGlobal(id);
+        if (fromModule != null) {
+            return fromModule;
+        }
         Optional<Value> imported = bindings.imported(id);
         if (imported.isPresent()) {
             return imported.get();
@@ -234,7 +257,7 @@ final class Evaluator {
         if (id.equals("__builtins__")) {
             return new Value.Module("builtins");
         }
-        if (BUILTINS.contains(id)) {
+        if (BUILTINS.contains(id) || BuiltinText.of(id).isPresent()) {
             return new Value.Builtin(id);
         }
         for (String m : bindings.starImports()) {
@@ -244,6 +267,51 @@ final class Evaluator {
             }
         }
         return fromConst(file.constant(n));
+    }
+
+    /** A name imported from one of the package's own modules: its value at the end of that module. */
+    private Value packageModuleGlobal(String id) {
+        Optional<Bindings.FromImport> from = bindings.fromImport(id);
+        if (from.isEmpty() || moduleDepth >= MAX_MODULE_DEPTH) {
+            return null;
+        }
+        Optional<PythonFile> module = modules.resolve(file, from.get().level(), from.get().module());
+        if (module.isEmpty() || module.get() == file) {
+            return null;
+        }
+        Evaluator other = importedModules.computeIfAbsent(module.get(), m -> new Evaluator(m, new Bindings(m, null),
+                expressions, bound, maxSteps, modules, moduleDepth + 1));
+        return local(other.global(from.get().name()));
+    }
+
+    /**
+     * A value from another module without the traces of its literals, which are nodes of that file: the layer's
+     * origin stays in the file that decodes it.
+     */
+    private static Value local(Value v) {
+        if (v instanceof Value.Str x) {
+            return new Value.Str(x.value(), Value.Trace.NONE);
+        } else if (v instanceof Value.Bytes x) {
+            return new Value.Bytes(x.value(), Value.Trace.NONE);
+        } else if (v instanceof Value.Int x) {
+            return new Value.Int(x.value(), Value.Trace.NONE);
+        } else if (v instanceof Value.Seq x) {
+            return new Value.Seq(x.items().stream().map(Evaluator::local).toList(), Value.Trace.NONE);
+        } else if (v instanceof Value.Dict d) {
+            Map<Value, Value> m = new LinkedHashMap<>();
+            d.entries().forEach((k, e) -> m.put(k, local(e)));
+            return new Value.Dict(m);
+        }
+        return v;
+    }
+
+    /** The value a module-level name has once the module has run. */
+    private Value global(String name) {
+        try {
+            return eval(new Expr.Name(name, Integer.MAX_VALUE, 0), Map.of(), Integer.MAX_VALUE);
+        } catch (StepLimit e) {
+            return null;
+        }
     }
 
     private Value bound(String name, List<Bindings.Binding> bs) {
@@ -449,12 +517,16 @@ final class Evaluator {
             return null;
         }
         Flow f = block(def.body(), frame);
-        return f != null && f.returned ? f.value : null;
+        return f != null && f.exit() == Exit.RETURN ? f.value() : null;
     }
 
-    /** How a block ended: returned a value, or fell through; {@code null} when it cannot be followed. */
-    private record Flow(boolean returned, Value value) {
-        static final Flow NEXT = new Flow(false, null);
+    private enum Exit { NEXT, RETURN, BREAK, CONTINUE }
+
+    /** How a block ended: fell through, returned a value, broke or continued a loop; {@code null} when unknown. */
+    private record Flow(Exit exit, Value value) {
+        static final Flow NEXT = new Flow(Exit.NEXT, null);
+        static final Flow BREAK = new Flow(Exit.BREAK, null);
+        static final Flow CONTINUE = new Flow(Exit.CONTINUE, null);
     }
 
     private Flow block(List<Stmt> body, Map<String, Value> frame) {
@@ -463,7 +535,7 @@ final class Evaluator {
                 throw new StepLimit();
             }
             Flow f = statement(s, frame);
-            if (f == null || f.returned) {
+            if (f == null || f.exit() != Exit.NEXT) {
                 return f;
             }
         }
@@ -472,7 +544,7 @@ final class Evaluator {
 
     private Flow statement(Stmt s, Map<String, Value> frame) {
         if (s instanceof Stmt.Return r) {
-            return new Flow(true, r.value().isPresent() ? eval(r.value().get(), frame, r.line()) : new Value.NoneValue());
+            return new Flow(Exit.RETURN, r.value().isPresent() ? eval(r.value().get(), frame, r.line()) : new Value.NoneValue());
         } else if (s instanceof Stmt.Assign a && a.value().isPresent()) {
             Value v = eval(a.value().get(), frame, a.line());
             for (Expr t : a.targets()) {
@@ -487,11 +559,33 @@ final class Evaluator {
             for (Value item : items) {
                 assign(f.target(), item, Optional.empty(), frame);
                 Flow r = block(f.body(), frame);
-                if (r == null || r.returned) {
+                if (r == null || r.exit() == Exit.RETURN) {
                     return r;
+                }
+                if (r.exit() == Exit.BREAK) {
+                    return Flow.NEXT;
                 }
             }
             return block(f.orElse(), frame);
+        } else if (s instanceof Stmt.While w) {
+            // a flattened state machine: while True: if state == 3: ...; state = 7 (opaque predicates are constant)
+            for (int round = 0; round < MAX_WHILE_ROUNDS; round++) {
+                Boolean t = truth(eval(w.test(), frame, w.line()));
+                if (t == null) {
+                    return null;
+                }
+                if (!t) {
+                    return block(w.orElse(), frame);
+                }
+                Flow r = block(w.body(), frame);
+                if (r == null || r.exit() == Exit.RETURN) {
+                    return r;
+                }
+                if (r.exit() == Exit.BREAK) {
+                    return Flow.NEXT;
+                }
+            }
+            return null;
         } else if (s instanceof Stmt.If i) {
             Boolean t = truth(eval(i.test(), frame, i.line()));
             return t == null ? null : block(t ? i.body() : i.orElse(), frame);
@@ -507,6 +601,8 @@ final class Evaluator {
                 frame.put(n.id(), new Value.Seq(items, seq.trace()));
             }
             return Flow.NEXT;
+        } else if (s instanceof Stmt.Simple k && (k.keyword().equals("break") || k.keyword().equals("continue"))) {
+            return k.keyword().equals("break") ? Flow.BREAK : Flow.CONTINUE;
         } else if (s instanceof Stmt.Simple || s instanceof Stmt.Global || s instanceof Stmt.Import
                 || s instanceof Stmt.ImportFrom || s instanceof Stmt.FunctionDef) {
             // nested helper functions are found by name through the bindings

@@ -20,6 +20,8 @@ import dev.kingsnake.internal.archive.UnpackedPackage;
 import dev.kingsnake.internal.decode.DecodeBudget;
 import dev.kingsnake.internal.decode.DecodedLayer;
 import dev.kingsnake.internal.decode.Deobfuscator;
+import dev.kingsnake.internal.decode.PackageModules;
+import dev.kingsnake.internal.decode.StartupHooks;
 import dev.kingsnake.internal.python.ParseOutcome;
 import dev.kingsnake.internal.python.PythonParser;
 import dev.kingsnake.internal.python.semantic.SemanticModel;
@@ -217,43 +219,72 @@ public final class ScanEngine {
         PackagePass whole = packagePass(fileName, pkg, others, python, built, diags, deadline);
         PackageInfo info = whole.info();
         List<Finding> findings = new ArrayList<>(whole.findings());
-        List<ImportedTests.Importer> importers = new ArrayList<>();
-        DecodeBudget budget = new DecodeBudget(limits.maxDecodedBytesPerPackage());
-        long pythonBytes = 0;
+        List<List<ArchiveEntry>> groups = new ArrayList<>();
         int from = 0;
         while (from < python.size()) {
-            if (deadline.passed()) {
-                diags.add(deadline.diagnostic("while parsing"));
-                break;
-            }
             int to = from;
             long groupBytes = 0;
             while (to < python.size()
                     && (to == from || groupBytes + python.get(to).bytes().length <= groupSourceBytes)) {
                 groupBytes += python.get(to++).bytes().length;
             }
-            List<SourceFile> files = new ArrayList<>(others);
-            List<PythonFile> pythonFiles = new ArrayList<>();
-            try {
-                for (ArchiveEntry e : python.subList(from, to)) {
-                    PythonFile pf = parse(e.path(), e.bytes(), List.of(), Optional.empty(), diags, built);
-                    files.add(pf);
-                    pythonFiles.add(pf);
-                    pythonBytes += e.bytes().length;
-                }
-                decodeLayers(pythonFiles, files, diags, deadline, built, budget);
-            } catch (StackOverflowError | OutOfMemoryError e) {
-                diags.add(Diagnostic.of(DiagnosticCode.LIMIT_EXCEEDED, "analysis stopped: " + describe(e)));
-            } catch (RuntimeException e) {
-                diags.add(Diagnostic.of(DiagnosticCode.SCAN_FAILED, "analysis stopped: " + describe(e)));
-            }
-            PackageContext group = new PackageContext(info, files, pythonFiles, limits, popularPackages,
-                    pkg.differentials());
-            findings.addAll(runRules(group, fileRules, diags, deadline));
-            pythonFiles.forEach(f -> importers.add(ImportedTests.Importer.of(f)));
+            groups.add(python.subList(from, to));
             from = to;
         }
+        DecodeBudget budget = new DecodeBudget(limits.maxDecodedBytesPerPackage());
+        // groups are independent: on a 2-core machine two of them are analysed at once (the common pool's
+        // parallelism), their results merged in archive order so the outcome does not depend on timing
+        List<GroupResult> results = groups.parallelStream()
+                .map(g -> analyseGroup(g, info, others, pkg, built, budget, deadline))
+                .toList();
+        List<ImportedTests.Importer> importers = new ArrayList<>();
+        long pythonBytes = 0;
+        for (GroupResult r : results) {
+            findings.addAll(r.findings());
+            for (Diagnostic d : r.diagnostics()) {
+                if (!d.file().isEmpty() || !diags.contains(d)) { // the deadline, once, not once per group
+                    diags.add(d);
+                }
+            }
+            importers.addAll(r.importers());
+            pythonBytes += r.pythonBytes();
+        }
         return new Analysis(info, findings, diags, importers, python.size(), pythonBytes);
+    }
+
+    private record GroupResult(List<Finding> findings, List<Diagnostic> diagnostics,
+                               List<ImportedTests.Importer> importers, long pythonBytes) {
+    }
+
+    /** Parses, decodes and runs the per-file rules on one group of Python files; its models die with it. */
+    private GroupResult analyseGroup(List<ArchiveEntry> group, PackageInfo info, List<SourceFile> others,
+                                     UnpackedPackage pkg, boolean built, DecodeBudget budget, Deadline deadline) {
+        List<Diagnostic> diags = new ArrayList<>();
+        if (deadline.passed()) {
+            diags.add(deadline.diagnostic("while parsing"));
+            return new GroupResult(List.of(), diags, List.of(), 0);
+        }
+        List<SourceFile> files = new ArrayList<>(others);
+        List<PythonFile> pythonFiles = new ArrayList<>();
+        long pythonBytes = 0;
+        try {
+            for (ArchiveEntry e : group) {
+                PythonFile pf = parse(e.path(), e.bytes(), List.of(), Optional.empty(), diags, built);
+                files.add(pf);
+                pythonFiles.add(pf);
+                pythonBytes += e.bytes().length;
+            }
+            decodeLayers(pythonFiles, files, diags, deadline, built, budget);
+        } catch (StackOverflowError | OutOfMemoryError e) {
+            diags.add(Diagnostic.of(DiagnosticCode.LIMIT_EXCEEDED, "analysis stopped: " + describe(e)));
+        } catch (RuntimeException e) {
+            diags.add(Diagnostic.of(DiagnosticCode.SCAN_FAILED, "analysis stopped: " + describe(e)));
+        }
+        PackageContext ctx = new PackageContext(info, files, pythonFiles, limits, popularPackages,
+                pkg.differentials());
+        List<Finding> findings = runRules(ctx, fileRules, diags, deadline);
+        return new GroupResult(findings, diags, pythonFiles.stream().map(ImportedTests.Importer::of).toList(),
+                pythonBytes);
     }
 
     private record PackagePass(PackageInfo info, List<Finding> findings) {
@@ -405,6 +436,14 @@ public final class ScanEngine {
                 }
             }
         }
+        PackageModules modules = new PackageModules(pythonFiles);
+        for (SourceFile hook : List.copyOf(files)) {
+            if (hook.kind() == FileKind.PTH) {
+                // its import lines run at every interpreter start: decoded like a module, not shown to the rules
+                StartupHooks.code(hook.bytes()).ifPresent(code ->
+                        work.add(parse(hook.path(), code, List.of(), Optional.empty(), new ArrayList<>(), built)));
+            }
+        }
         while (!work.isEmpty()) {
             if (deadline.passed()) {
                 diags.add(deadline.diagnostic("while decoding"));
@@ -412,7 +451,7 @@ public final class ScanEngine {
             }
             PythonFile f = work.poll();
             List<PythonFile> outer = enclosing.getOrDefault(f, List.of());
-            Deobfuscator.Result r = isolated(f.path(), diags, () -> deobfuscator.peel(f, outer, budget));
+            Deobfuscator.Result r = isolated(f.path(), diags, () -> deobfuscator.peel(f, outer, modules, budget));
             diags.addAll(r.diagnostics());
             for (DecodedLayer layer : r.layers()) {
                 if (layer.chain().size() > limits.maxDecodeLayers()) {

@@ -129,11 +129,16 @@ class CorpusDecodeMeasurement {
         return false;
     }
 
-    /** Prints every layer of one corpus file: {@code -Dkingsnake.debug=<archive path under the corpus>!<entry>}. */
-    @Test
-    void debugOneFile() {
-        String spec = System.getProperty("kingsnake.debug", "");
-        Assumptions.assumeTrue(spec.contains("!"), "opt-in: -Dkingsnake.debug=archive!entry");
+    /**
+     * A debugging tool, not a test: prints every layer the deobfuscator peels from one corpus file. Run from
+     * {@code core/} with the test class path, argument {@code <archive path under the corpus>!<entry>}.
+     */
+    public static void main(String[] args) {
+        if (args.length != 1 || !args[0].contains("!")) {
+            System.err.println("usage: CorpusDecodeMeasurement <archive path under the corpus>!<entry>");
+            return;
+        }
+        String spec = args[0];
         Path root = Path.of(System.getProperty("user.dir")).resolve("..").resolve(CORPUS).normalize();
         Limits limits = Limits.defaults();
         UnpackedPackage pkg = new ArchiveReader(limits).read(root.resolve(spec.substring(0, spec.indexOf('!'))));

@@ -81,6 +81,17 @@ class DecodeFixturesTest {
             "eval_names; rot13 base64",
             "b32_in_code; base16 marshal@3.11-3.13 base32?",
             "two_payloads_in_code; base16 marshal@3.11-3.13 hex? marshal@3.11-3.13 base64?",
+            // constant code (make_constant_code_fixtures.py)
+            "pickle_exec; zlib pickle",
+            "pickle_system; pickle",
+            "caesar; caesar@7?",
+            "atbash; atbash?",
+            "xor_search; base64? xor@90?",
+            "uu; uu",
+            "punycode; punycode",
+            "unicode_escape; unicode-escape",
+            "str_builtin; base64",
+            "state_machine; chr",
     })
     void innermostLayer(String name, String chain) throws IOException {
         Peeled p = peelAll("layer_" + name + ".py", resource("layer_" + name + ".py"));

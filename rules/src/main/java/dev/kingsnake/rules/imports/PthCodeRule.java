@@ -39,6 +39,48 @@ public final class PthCodeRule implements Rule {
     static final Pattern NETWORK = Pattern.compile("\\b(urllib|urlopen|requests|socket|http\\.client|httpx)\\b|https?://");
     static final Pattern RUNS = Pattern.compile("\\b(exec|eval|compile|system|popen|subprocess)\\b");
 
+    /** A string literal (its prefix letters stay outside): triple- or single-quoted, with escapes. */
+    private static final Pattern STRING = Pattern.compile(
+            "'''[\\s\\S]*?'''|\"\"\"[\\s\\S]*?\"\"\"|'(?:\\\\.|[^'\\\\])*'|\"(?:\\\\.|[^\"\\\\])*\"");
+    private static final Pattern RUNS_LITERAL = Pattern.compile("\\b(exec|eval|compile)\\s*\\(\\s*[rRuU]?$");
+
+    /**
+     * The line as code: words inside string literals (a warning that mentions "subprocess") are blanked, while
+     * the literal given to {@code exec}/{@code eval}/{@code compile} is code and is read the same way, unescaped.
+     */
+    static String code(String line) {
+        StringBuilder out = new StringBuilder();
+        Matcher m = STRING.matcher(line);
+        int last = 0;
+        while (m.find()) {
+            out.append(line, last, m.start());
+            String literal = m.group();
+            if (RUNS_LITERAL.matcher(out).find()) {
+                int q = literal.startsWith("'''") || literal.startsWith("\"\"\"") ? 3 : 1;
+                // quoted still, so the exec of a literal is not taken for the exec of a computed value
+                out.append('\'').append(code(unescape(literal.substring(q, literal.length() - q)))).append('\'');
+            } else {
+                out.append("''");
+            }
+            last = m.end();
+        }
+        return out.append(line.substring(last)).toString();
+    }
+
+    private static String unescape(String body) {
+        StringBuilder sb = new StringBuilder(body.length());
+        for (int i = 0; i < body.length(); i++) {
+            char c = body.charAt(i);
+            if (c == '\\' && i + 1 < body.length()) {
+                char n = body.charAt(++i);
+                sb.append(n == 'n' ? '\n' : n == 't' ? '\t' : n);
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
+    }
+
     @Override
     public RuleInfo info() {
         return INFO;
@@ -56,13 +98,14 @@ public final class PthCodeRule implements Rule {
                 if (!(l.startsWith("import ") || l.startsWith("import\t"))) {
                     continue;
                 }
-                Matcher m = DANGER.matcher(l);
+                String code = code(l);
+                Matcher m = DANGER.matcher(code);
                 if (!m.find()) {
                     continue;
                 }
                 String ev = l.length() > 200 ? l.substring(0, 200) + "\u2026" : l;
                 Location at = Location.of(f, i + 1, 1, Reach.IMPORT_TIME);
-                if (NETWORK.matcher(l).find() && RUNS.matcher(l).find()) {
+                if (NETWORK.matcher(l).find() && RUNS.matcher(code).find()) {
                     sink.report(at, ".pth start-up hook downloads and runs code: " + m.group().strip(), ev,
                             Severity.CRITICAL, Confidence.HIGH);
                 } else {

@@ -37,6 +37,11 @@ final class ResultSchema {
             field("uncompressedBytes", DataTypes.LongType),
             field("elapsedMillis", DataTypes.LongType));
 
+    static final StructType CAPABILITY = struct(
+            field("id", DataTypes.StringType),
+            field("count", DataTypes.IntegerType),
+            field("reach", DataTypes.StringType));
+
     static final StructType RESULT = struct(
             field("input", DataTypes.StringType),
             field("name", DataTypes.StringType),
@@ -48,6 +53,7 @@ final class ResultSchema {
             field("findings", DataTypes.createArrayType(FINDING, false)),
             field("diagnostics", DataTypes.createArrayType(DIAGNOSTIC, false)),
             field("stats", STATS),
+            field("capabilities", DataTypes.createArrayType(CAPABILITY, false)),
             field("sha256", DataTypes.StringType),
             field("rulesVersion", DataTypes.StringType));
 

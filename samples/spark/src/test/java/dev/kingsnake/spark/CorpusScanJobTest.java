@@ -68,7 +68,7 @@ class CorpusScanJobTest {
     void resultsMatchTheCliFieldForField() throws Exception {
         LocalSpark.CliRun cli = LocalSpark.cli(archives, dir.resolve("cli.jsonl"));
         int builtBefore = WarmScanner.built();
-        first = ScanJob.run(LocalSpark.session(), "--manifest", manifest.toString(), "--output", output.toString());
+        first = LocalSpark.job("--manifest", manifest.toString(), "--output", output.toString());
         assertTrue(WarmScanner.built() - builtBefore <= 1, "one scanner per configuration, reused by every task");
         assertTrue(first.tasks() > 1, "the archives are spread over several tasks: " + first.tasks());
 
@@ -90,7 +90,7 @@ class CorpusScanJobTest {
     @Order(2)
     void aSecondRunSkipsWhatIsAlreadyThere() {
         assumeTrue(first != null, "needs the first run");
-        RunSummary again = ScanJob.run(LocalSpark.session(), "--manifest", manifest.toString(),
+        RunSummary again = LocalSpark.job("--manifest", manifest.toString(),
                 "--output", output.toString());
         assertEquals(0, again.scanned());
         assertEquals(archives.size(), again.skipped());

@@ -63,7 +63,7 @@ class HostileArchiveJobTest {
         Path manifest = Files.writeString(dir.resolve("manifest.csv"), csv);
         Path output = dir.resolve("out");
 
-        RunSummary summary = ScanJob.run(LocalSpark.session(), "--manifest", manifest.toString(),
+        RunSummary summary = LocalSpark.job("--manifest", manifest.toString(),
                 "--output", output.toString(), "--format", "jsonl");
 
         int listed = files.size() + unopenable.size();
@@ -105,14 +105,14 @@ class HostileArchiveJobTest {
                         .add("location", "string").add("size", "long").add("sha256", "string"))
                 .coalesce(1).write().parquet(manifest.toString());
 
-        RunSummary first = ScanJob.run(spark, "--manifest", manifest.toString(), "--output", output.toString());
+        RunSummary first = LocalSpark.job("--manifest", manifest.toString(), "--output", output.toString());
         assertEquals(2, first.scanned());
-        RunSummary stricter = ScanJob.run(spark, "--manifest", manifest.toString(), "--output", output.toString(),
+        RunSummary stricter = LocalSpark.job("--manifest", manifest.toString(), "--output", output.toString(),
                 "--threshold", "6");
         assertEquals(2, stricter.scanned(), "another threshold is another rules version: everything again");
         Files.delete(a);
         Files.delete(b);
-        RunSummary again = ScanJob.run(spark, "--manifest", manifest.toString(), "--output", output.toString());
+        RunSummary again = LocalSpark.job("--manifest", manifest.toString(), "--output", output.toString());
         assertEquals(0, again.scanned(), "the manifest's digests are enough to skip; the files are gone");
         assertEquals(2, again.skipped());
 

@@ -69,7 +69,7 @@ class IndexScanJobTest {
         String root = "http://127.0.0.1:" + server.getAddress().getPort() + "/simple/";
         Path output = dir.resolve("out");
 
-        RunSummary first = ScanJob.run(LocalSpark.session(), "--index", root, "--names", names.toString(),
+        RunSummary first = LocalSpark.job("--index", root, "--names", names.toString(),
                 "--output", output.toString(), "--format", "jsonl");
         assertEquals(3, first.listed());
         assertEquals(3, first.scanned());
@@ -90,7 +90,7 @@ class IndexScanJobTest {
         assertEquals("IO_ERROR", absent.get("diagnostics").get(0).get("code").asText());
 
         int before = downloads.getOrDefault("demo-1.0.tar.gz", 0);
-        RunSummary again = ScanJob.run(LocalSpark.session(), "--index", root, "--names", names.toString(),
+        RunSummary again = LocalSpark.job("--index", root, "--names", names.toString(),
                 "--output", output.toString(), "--format", "jsonl");
         assertEquals(1, again.skipped(), "demo's listed digest has a result already");
         assertEquals(before, downloads.getOrDefault("demo-1.0.tar.gz", 0), "and it was not downloaded again");

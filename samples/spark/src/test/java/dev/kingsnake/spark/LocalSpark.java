@@ -25,6 +25,12 @@ import java.util.Map;
  */
 final class LocalSpark {
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * Scanner options both sides of a comparison run with: a package time limit far above any archive's scan
+     * time, so that a loaded machine cannot cut one side's scan at a different point than the other's.
+     */
+    static final List<String> SCANNER_OPTIONS = List.of("--limit-timeout=10m");
     private static SparkSession session;
 
     private LocalSpark() {
@@ -57,6 +63,7 @@ final class LocalSpark {
     static CliRun cli(List<Path> files, Path report) {
         List<String> args = new ArrayList<>(List.of("scan", "--format", "jsonl", "--jobs", "2", "--quiet",
                 "--output", report.toString()));
+        args.addAll(SCANNER_OPTIONS);
         files.forEach(f -> args.add(f.toString()));
         long start = System.nanoTime();
         int code = KingsnakeCommand.commandLine(new ByteArrayOutputStream(), new PrintWriter(new StringWriter()))
@@ -74,6 +81,13 @@ final class LocalSpark {
 
     /** The CLI's results and the wall time it took. */
     record CliRun(Map<String, ObjectNode> results, long millis) {
+    }
+
+    /** Runs the job with {@link #SCANNER_OPTIONS} added to {@code args}. */
+    static RunSummary job(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(SCANNER_OPTIONS);
+        return ScanJob.run(session(), all.toArray(String[]::new));
     }
 
     /** A stored result without the job's own fields. */

@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class ResultSchemaTest {
     @Test
     void schemaHasTheFieldsOfResultJson() {
-        Finding finding = new Finding("KS-TEST-RULE", Severity.HIGH, Confidence.HIGH, "pkg/setup.py", 3, 1,
+        Finding finding = new Finding("KS-CAP-TEST", Severity.HIGH, Confidence.HIGH, "pkg/setup.py", 3, 1,
                 "message", "evidence", Reach.INSTALL_TIME, List.of("base64"));
         ScanResult result = new ScanResult("pkg-1.0.tar.gz", "pkg", "1.0", PackageKind.SDIST, Verdict.MALICIOUS, 7.5,
                 List.of(finding), List.of(Diagnostic.of(DiagnosticCode.PARSE_ERROR, "bad")),
