@@ -58,11 +58,15 @@ public final class Scanner {
         return engine.rules().stream().map(Rule::info).toList();
     }
 
-    /** Every rule registered with {@link ServiceLoader} on the class path. */
+    /**
+     * Every rule registered with {@link ServiceLoader} on the class path, behaviour rules first, each group by id:
+     * the rules run in this order, so a package that reaches its time limit loses capabilities, not evidence.
+     */
     public static List<Rule> loadRules() {
         List<Rule> out = new ArrayList<>();
         ServiceLoader.load(Rule.class, Scanner.class.getClassLoader()).forEach(out::add);
-        out.sort((a, b) -> a.info().id().compareTo(b.info().id()));
+        out.sort(java.util.Comparator.comparing((Rule r) -> r.info().tags().contains(dev.kingsnake.spi.Tags.CAPABILITY))
+                .thenComparing(r -> r.info().id()));
         return out;
     }
 

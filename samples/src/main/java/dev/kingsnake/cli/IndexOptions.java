@@ -20,10 +20,12 @@ import java.util.Set;
 
 /** Options of the commands that fetch packages by name from a Simple API index ({@code scan}, {@code diff}). */
 public final class IndexOptions {
+    /** The {@code --index} value that stands for pip's configured index. */
+    static final String PIP = "pip";
 
-    @Option(names = "--index", paramLabel = "URL", arity = "0..1", fallbackValue = "",
+    @Option(names = "--index", paramLabel = "URL",
             description = "Fetch packages by name from this Simple API index (PEP 691 JSON, PEP 503 HTML); "
-                    + "without URL, the index pip is configured to use (PIP_INDEX_URL, pip.conf), else PyPI.")
+                    + "'pip': the index pip is configured to use (PIP_INDEX_URL, pip.conf), else PyPI.")
     String index;
 
     @Option(names = "--platform", paramLabel = "TAG", split = ",",
@@ -49,9 +51,9 @@ public final class IndexOptions {
         return Optional.ofNullable(index);
     }
 
-    /** The index to use: {@code --index URL}, else pip's configured one. */
+    /** The index to use: {@code --index URL}, else ({@code --index pip} or none) pip's configured one. */
     URI indexUrl() {
-        if (index != null && !index.isBlank()) {
+        if (index != null && !index.isBlank() && !index.equals(PIP)) {
             return URI.create(index.endsWith("/") ? index : index + "/");
         }
         return PipIndexConfig.indexUrl(System.getenv(), Path.of(System.getProperty("user.home")));

@@ -304,6 +304,26 @@ class FetchAndDiffTest {
     }
 
     @Test
+    void diffOfTwoReleasesFetchedByName() throws Exception {
+        publish("demo", "demo-1.0-py3-none-any.whl", wheel("1.0", Map.of(), List.of()));
+        publish("demo", "demo-1.0.tar.gz", sdist("1.0", CLEAN_SETUP));
+        publish("demo", "demo-1.1-py3-none-any.whl", wheel("1.1", Map.of("demo-startup.pth", "import demo._boot\n"),
+                List.of()));
+        KingsnakeCommandTest.Run r = run("diff", "-f", "json", "--fail-on", "suspicious", "--cache-dir",
+                tmp.resolve("cache").toString(), "--index", index, "demo", "1.0", "1.1");
+        r.assertNoStackTrace();
+        assertEquals(1, r.code(), r.out() + r.err());
+        JsonNode d = JSON.readTree(r.out());
+        // the wheels pair (1.1 has no sdist), and the new start-up hook stands out
+        assertTrue(d.path("old").path("input").asText().endsWith("demo-1.0-py3-none-any.whl"), d.toString());
+        assertTrue(d.path("standouts").get(0).asText().startsWith("new start-up hook"), d.toString());
+        // a start-up hook alone (an import line) is suspicious, not malicious: real packages add .pth files too
+        assertEquals("SUSPICIOUS", d.path("verdict").asText(), d.toString());
+        assertEquals(2, run("diff", "--cache-dir", tmp.resolve("cache").toString(), "--index", index, "demo", "1.0",
+                "9.9").code());
+    }
+
+    @Test
     void fetchByLockFiles() throws Exception {
         publish("demo", "demo-1.0-py3-none-any.whl", wheel("1.0", Map.of(), List.of()));
         Path cache = tmp.resolve("cache");
