@@ -36,7 +36,7 @@ final class Evaluator {
     /** Longest string {@code eval}'d as an expression; longer ones are code payloads, left to the sinks. */
     private static final int MAX_EVAL_SOURCE = 4096;
     /** Rounds of one {@code while} loop followed; a server loop waiting on a socket is not a decoder. */
-    private static final int MAX_WHILE_ROUNDS = 100_000;
+    private static final int MAX_WHILE_ROUNDS = 10_000;
     /** Package modules followed through imports from the decoded file (a table module, and one it imports). */
     private static final int MAX_MODULE_DEPTH = 2;
     private static final Set<String> BUILTINS = Set.of("chr", "ord", "bytes", "bytearray", "str", "int", "len",
@@ -577,9 +577,14 @@ final class Evaluator {
                 if (!t) {
                     return block(w.orElse(), frame);
                 }
+                Map<String, Value> before = new HashMap<>(frame);
                 Flow r = block(w.body(), frame);
                 if (r == null || r.exit() == Exit.RETURN) {
                     return r;
+                }
+                if (r.exit() != Exit.BREAK && before.equals(frame)) {
+                    // a round that changed no name cannot end the loop by itself (a retry or server loop)
+                    return null;
                 }
                 if (r.exit() == Exit.BREAK) {
                     return Flow.NEXT;
