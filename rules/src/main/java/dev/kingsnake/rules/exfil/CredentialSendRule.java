@@ -5,6 +5,7 @@ import dev.kingsnake.Severity;
 import dev.kingsnake.spi.facts.Capability;
 import dev.kingsnake.spi.facts.CallFacts;
 import dev.kingsnake.spi.facts.Destinations;
+import dev.kingsnake.rules.shared.SecretValues;
 import dev.kingsnake.spi.FindingSink;
 import dev.kingsnake.spi.Location;
 import dev.kingsnake.spi.PythonFile;
@@ -78,7 +79,7 @@ public final class CredentialSendRule implements PythonFileRule {
             if (!c.is(Capability.NETWORK) || !discarded.contains(c.call())) {
                 continue;
             }
-            Optional<String> named = KeyMaterialSendRule.valueNamed(facts, c.scope(), data(c.call()), SECRET_NAME);
+            Optional<String> named = SecretValues.named(facts, c.scope(), data(c.call()), SECRET_NAME);
             if (named.isPresent() && lines.add(c.call().line())) {
                 boolean fixedDestination = destination(c.call()).flatMap(facts::text).isPresent();
                 sink.report(Location.of(file, c.call()), "sends a secret ('" + named.get()
