@@ -46,6 +46,39 @@ class GradingOnFixturesTest {
     }
 
     @Test
+    void cronNamedBesideWritesIsHighOnlyWithAJobLineOfItsOwn() throws IOException {
+        assertEquals(Severity.MEDIUM, at("KS-PERSIST-AUTOSTART", "cron_manager.py", "prefix=\"crontab\"").severity(),
+                "a scheduler front end writes the jobs its user gives");
+        assertEquals(Severity.HIGH, at("KS-PERSIST-AUTOSTART", "cron_manager.py", "/etc/cron.d/update").severity());
+        assertEquals(Severity.HIGH, at("KS-PERSIST-AUTOSTART", "persist.py", "@reboot").severity());
+    }
+
+    @Test
+    void codeFetchedFromAConfiguredUrlIsHighFromAUrlInTheCodeCritical() throws IOException {
+        assertEquals(Severity.HIGH, at("KS-EXEC-DOWNLOADED-CODE", "pkg/preload.py", "exec(compile(source, url").severity(),
+                "a preload URL its user configures");
+        assertEquals(Severity.CRITICAL, at("KS-EXEC-DOWNLOADED-CODE", "pkg/preload.py", "    exec(source)").severity(),
+                "a caller in the file hands it a URL written into the code");
+        assertEquals(Severity.CRITICAL, at("KS-EXEC-DOWNLOADED-CODE", "pkg/preload.py", "urlopen(STAGE)").severity());
+    }
+
+    @Test
+    void aToolchainVendorsInstallerIsMediumALookAlikeHostCritical() throws IOException {
+        assertEquals(Severity.MEDIUM, at("KS-PROCESS-DOWNLOAD-EXEC", "toolchain.py", "https://sh.rustup.rs |").severity());
+        assertEquals(Severity.CRITICAL, at("KS-PROCESS-DOWNLOAD-EXEC", "toolchain.py", "sh.rustup.rs.example.invalid").severity());
+    }
+
+    @Test
+    void aDownloadCheckedAgainstAPinnedDigestOrFromAGivenUrlIsMedium() throws IOException {
+        assertEquals(Severity.MEDIUM, at("KS-PERSIST-DROPPER", "pinned_tool.py", "os.chmod(cmd, 0o755)").severity(),
+                "get_tool compares the tool's SHA-256 with a pinned value");
+        assertEquals(Severity.MEDIUM, at("KS-PERSIST-DROPPER", "pinned_tool.py", "os.chmod(filename, 0o755)").severity(),
+                "a download utility: the URL is its caller's");
+        assertTrue(at("KS-PERSIST-DROPPER", "pinned_tool.py", "os.chmod(\"/tmp/.agent\"").severity()
+                .compareTo(Severity.HIGH) >= 0, "a server in the code and no check");
+    }
+
+    @Test
     void aLookAlikeDependencyInThePackagesOwnFamilyIsCriticalAnUnrelatedOneMedium() throws IOException {
         assertEquals(Severity.CRITICAL, at("KS-PKG-TYPOSQUAT-DEPENDENCY", "setup.py", "\"reqeusts>=2.0\"").severity(),
                 "requests-oauthlib is declared too: the author knows the requests family");

@@ -169,7 +169,10 @@ public final class ScanEngine {
         List<Finding> findings = new ArrayList<>(a.findings);
         findings.sort(Scoring::compare);
         SuppressionPass.Split split = SuppressionPass.apply(suppressions, a.info, findings, pkg.entries());
-        double score = scoring.score(split.active(), infos, ImportedTests.ofImporters(a.importers), a.pythonFiles);
+        Set<String> otherProjects = pkg.kind() == PackageKind.SDIST
+                ? OtherProjects.of(pkg.entries().stream().map(ArchiveEntry::path).toList()) : Set.of();
+        double score = scoring.score(split.active(), infos, ImportedTests.ofImporters(a.importers), a.pythonFiles,
+                otherProjects);
         Verdict verdict = !pkg.readable() ? Verdict.ERROR
                 : score >= threshold ? Verdict.MALICIOUS
                 : score >= suspiciousThreshold ? Verdict.SUSPICIOUS : Verdict.BENIGN;

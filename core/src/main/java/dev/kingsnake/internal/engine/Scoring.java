@@ -50,7 +50,8 @@ public final class Scoring {
      */
     static final double NON_SHIPPED_CAP = 2.0;
     /**
-     * Tests, docs, examples, samples, demos, benchmarks at any depth; hidden directories ({@code .github/},
+     * Tests, docs, examples, samples, demos, benchmarks at any depth, also as the last word of a directory's
+     * name ({@code manual tests/}, {@code integration_tests/}, {@code unittests/}); hidden directories ({@code .github/},
      * {@code .ci/}, {@code .agents/}: not importable, never installed); and the maintainers' tooling directories at
      * the top of an sdist ({@code name-1.0/tools/}, {@code devscripts/}, {@code maint/}, {@code misc/},
      * {@code admin/}, {@code winbuild/}), which setup.py does not install; and everything inside an archive
@@ -58,7 +59,8 @@ public final class Scoring {
      * it does not run; the code that would unpack or install it is judged where it stands).
      */
     private static final Pattern NON_SHIPPED = Pattern.compile(
-            "(^|.*/)(tests?|testing|docs?|examples?|samples?|demos?|benchmarks?|\\.[^/]+)/.*"
+            "(^|.*/)([^/]*[ _-])?(tests?|unittests?|testing|docs?|examples?|samples?|demos?|benchmarks?)/.*"
+                    + "|(^|.*/)\\.[^/]+/.*"
                     + "|(^|.*/)(test_[^/]*|[^/]*_test|conftest)\\.py(#.*)?"
                     + "|[^/]+-[0-9][^/]*/(tools|devscripts|maint|misc|admin|winbuild)/.*"
                     + "|.*!/.*");
@@ -121,7 +123,17 @@ public final class Scoring {
      */
     public double score(List<Finding> findings, Map<String, RuleInfo> rules, Set<String> importedTests,
                         int pythonFiles) {
-        Predicate<String> notShipped = p -> isTestOrDocs(p)
+        return score(findings, rules, importedTests, pythonFiles, Set.of());
+    }
+
+    /**
+     * @param otherProjects directories of an sdist that hold a project of their own ({@link OtherProjects}):
+     *                      installing the package does not install or run them, so they weigh as code not
+     *                      shipped for use
+     */
+    public double score(List<Finding> findings, Map<String, RuleInfo> rules, Set<String> importedTests,
+                        int pythonFiles, Set<String> otherProjects) {
+        Predicate<String> notShipped = p -> (isTestOrDocs(p) || OtherProjects.contains(otherProjects, p))
                 && !importedTests.contains(SourceFile.entryPath(p));
         Map<String, Double> metaOrTests = new HashMap<>();
         Map<String, Integer> metaOrTestsCounts = new HashMap<>();

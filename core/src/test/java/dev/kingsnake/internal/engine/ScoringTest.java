@@ -261,6 +261,11 @@ class ScoringTest {
         assertTrue(Scoring.isTestOrDocs("pkg-1.0/devscripts/release.py"));
         assertTrue(Scoring.isTestOrDocs("pkg-1.0/tools/vendor.py"));
         assertTrue(Scoring.isTestOrDocs("pkg/samples/get.py"));
+        assertTrue(Scoring.isTestOrDocs("meson-1.0/manual tests/4 standalone binaries/build.py"));
+        assertTrue(Scoring.isTestOrDocs("pkg-1.0/integration_tests/run.py"));
+        assertTrue(Scoring.isTestOrDocs("pkg-1.0/unittests/machinefiletests.py"));
+        assertTrue(!Scoring.isTestOrDocs("pkg-1.0/pkg/contests/net.py"), "a word that merely ends in 'tests'");
+        assertTrue(!Scoring.isTestOrDocs("pkg-1.0/pkg/latest/net.py"));
         assertTrue(!Scoring.isTestOrDocs("pkg-1.0/pkg/tools/net.py"), "a package's own tools module is shipped");
         assertTrue(!Scoring.isTestOrDocs("pkg/tools/net.py"), "a wheel's top-level package is shipped");
         assertTrue(!Scoring.isTestOrDocs("pkg-1.0/setup.py"));

