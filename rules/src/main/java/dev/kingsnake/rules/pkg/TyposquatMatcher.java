@@ -4,11 +4,9 @@ import dev.kingsnake.Confidence;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -57,8 +55,9 @@ final class TyposquatMatcher {
     private final Map<String, String> bySquashed = new HashMap<>();
     private final Map<String, String> byGlyphs = new HashMap<>();
     private final Map<String, String> byWords = new HashMap<>();
-    private final Map<String, Set<String>> oneDeletion = new HashMap<>();
-    private final Map<String, Set<String>> twoDeletions = new HashMap<>();
+    /** The targets, most popular first, and their {@link #root}s at the same index. */
+    private final List<String> targets = new ArrayList<>();
+    private final List<String> targetRoots = new ArrayList<>();
 
     TyposquatMatcher(PopularPackages popular) {
         this.popular = popular;
@@ -70,17 +69,8 @@ final class TyposquatMatcher {
             if (t.split("-").length >= 2) {
                 byWords.putIfAbsent(wordKey(t), t);
             }
-            String root = root(t);
-            for (String d : deletions(root)) {
-                oneDeletion.computeIfAbsent(d, k -> new HashSet<>()).add(t);
-            }
-            if (root.length() >= MIN_LENGTH_TWO_EDITS) {
-                for (String d : deletions(root)) {
-                    for (String dd : deletions(d)) {
-                        twoDeletions.computeIfAbsent(dd, k -> new HashSet<>()).add(t);
-                    }
-                }
-            }
+            targets.add(t);
+            targetRoots.add(root(t));
         }
     }
 
@@ -133,16 +123,16 @@ final class TyposquatMatcher {
             }
         }
         String root = root(c);
-        Optional<Match> one = closest(c, root, candidates(oneDeletion, root, false), 1);
+        Optional<Match> one = closest(c, root, candidates(root, 1, 0), 1);
         if (one.isPresent() || root.length() < MIN_LENGTH_TWO_EDITS) {
             return one;
         }
-        return closest(c, root, candidates(twoDeletions, root, true), 2);
+        return closest(c, root, candidates(root, 2, MIN_LENGTH_TWO_EDITS), 2);
     }
 
-    private Optional<Match> closest(String c, String root, Set<String> targets, int distance) {
+    private Optional<Match> closest(String c, String root, List<String> candidates, int distance) {
         Match best = null;
-        for (String t : targets) {
+        for (String t : candidates) {
             int rank = popular.rank(t);
             if (best != null && rank >= best.rank()) {
                 continue;
@@ -185,27 +175,38 @@ final class TyposquatMatcher {
         return Optional.of(new Match(target, popular.rank(target), how, confidence));
     }
 
-    private static Set<String> candidates(Map<String, Set<String>> index, String root, boolean two) {
-        Set<String> out = new HashSet<>();
-        for (String d : deletions(root)) {
-            out.addAll(index.getOrDefault(d, Set.of()));
-            if (two) {
-                for (String dd : deletions(d)) {
-                    out.addAll(index.getOrDefault(dd, Set.of()));
-                }
+    /**
+     * The targets whose root (at least {@code minLength} long) and {@code root} become the same string after at
+     * most {@code deletions} deleted characters each: the candidates of a symmetric-deletion index, found by a
+     * longest-common-subsequence test instead of an index of every target's deletions, which took most of a
+     * single-package CLI run to build.
+     */
+    List<String> candidates(String root, int deletions, int minLength) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < targets.size(); i++) {
+            String troot = targetRoots.get(i);
+            int longer = Math.max(root.length(), troot.length());
+            if (troot.length() >= minLength && Math.abs(root.length() - troot.length()) <= deletions
+                    && longestCommonSubsequence(root, troot) >= longer - deletions) {
+                out.add(targets.get(i));
             }
         }
         return out;
     }
 
-    /** The string and every string with one character deleted. */
-    private static Set<String> deletions(String s) {
-        Set<String> out = new HashSet<>();
-        out.add(s);
-        for (int i = 0; i < s.length(); i++) {
-            out.add(s.substring(0, i) + s.substring(i + 1));
+    private static int longestCommonSubsequence(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int i = 1; i <= a.length(); i++) {
+            for (int j = 1; j <= b.length(); j++) {
+                current[j] = a.charAt(i - 1) == b.charAt(j - 1) ? previous[j - 1] + 1
+                        : Math.max(previous[j], current[j - 1]);
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
         }
-        return out;
+        return previous[b.length()];
     }
 
     /** Squashed name without trailing digits: {@code beautifulsoup4} and {@code beautifulsoup} share a root. */
