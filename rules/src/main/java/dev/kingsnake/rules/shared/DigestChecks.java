@@ -21,12 +21,7 @@ public final class DigestChecks {
 
     /** True when {@code scope} or a function of the file linked to it by calls compares a computed digest. */
     public static boolean pinned(CallFacts facts, int scope) {
-        Set<Integer> scopes = new HashSet<>(facts.reachable(scope));
-        for (int s = 0; s < facts.scopeCount(); s++) {
-            if (facts.reachable(s).contains(scope)) {
-                scopes.add(s);
-            }
-        }
+        Set<Integer> scopes = LinkedScopes.of(facts, scope);
         Set<Expr> digests = new HashSet<>();
         for (CallFacts.CallFact c : facts.calls()) {
             if (scopes.contains(c.scope()) && DIGEST_METHODS.contains(c.method())) {

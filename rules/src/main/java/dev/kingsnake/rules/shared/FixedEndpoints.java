@@ -6,7 +6,6 @@ import dev.kingsnake.spi.python.Expr;
 import dev.kingsnake.spi.python.Node;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -44,12 +43,7 @@ public final class FixedEndpoints {
      * destination.
      */
     public static boolean named(CallFacts facts, int scope) {
-        Set<Integer> scopes = new HashSet<>(facts.reachable(scope));
-        for (int s = 0; s < facts.scopeCount(); s++) {
-            if (s == scope || facts.reachable(s).contains(scope)) {
-                scopes.add(s);
-            }
-        }
+        Set<Integer> scopes = LinkedScopes.of(facts, scope);
         for (CallFacts.StringFact s : facts.strings()) {
             if (scopes.contains(s.scope()) && endpoint(s.text())) {
                 return true;
