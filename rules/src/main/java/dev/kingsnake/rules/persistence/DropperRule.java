@@ -40,9 +40,10 @@ public final class DropperRule implements PythonFileRule {
                     + "the value a downloading helper returned (path = fetch(); Popen([sys.executable, path])) is "
                     + "CRITICAL when the helper returns the path it wrote, else HIGH. Methods of an HTTP client "
                     + "object (session = requests.Session() in the function or at module level) fetch and send "
-                    + "like requests.get/post. MEDIUM/LOW when a function linked by calls compares a computed digest "
-                    + "with a pinned one (toolchain fetchers of build scripts), or when no linked function names a "
-                    + "URL, host or address (download utilities fetching what their user asks).");
+                    + "like requests.get/post. LOW/MEDIUM when a function linked by calls compares a computed digest "
+                    + "with a pinned one (toolchain fetchers of build scripts), or when a linked download takes its "
+                    + "URL from its caller and no linked function names a URL, host or address (download utilities); "
+                    + "running the downloaded file itself, or the path a downloading helper returns, is never lowered.");
 
     private static final Set<String> BUILD_TOOLS = Set.of("tar", "make", "cmake", "unzip", "gzip", "git", "pip",
             "pip3", "python", "python3", "sys.executable", "gcc", "cc", "g++", "configure", "./configure", "ninja",
@@ -89,7 +90,7 @@ public final class DropperRule implements PythonFileRule {
             Optional<String> helper = runsHelperDownload(facts, c, dropScopes);
             if (helper.isPresent()) {
                 boolean savedPath = returnsWrittenPath(file, helper.get(), written.values());
-                report(file, facts, c, sink, savedPath
+                sink.report(file, c.call(), savedPath
                                 ? "runs the file whose path the helper " + helper.get() + "() returns after"
                                 + " downloading and saving it"
                                 : "runs what the helper " + helper.get() + "() returns, and that helper downloads"
@@ -102,7 +103,7 @@ public final class DropperRule implements PythonFileRule {
                 continue;
             }
             if (dropScopes.contains(c.scope()) && runsWrittenFile(facts, c, written.getOrDefault(c.scope(), Set.of()))) {
-                report(file, facts, c, sink, "downloads a file, saves it and runs that very file",
+                sink.report(file, c.call(), "downloads a file, saves it and runs that very file",
                         Severity.CRITICAL, Confidence.HIGH);
             } else if (dropScopes.contains(c.scope())) {
                 report(file, facts, c, sink, "downloads a file, saves it and runs it or makes it executable",
@@ -118,17 +119,30 @@ public final class DropperRule implements PythonFileRule {
         }
     }
 
+    /** A download in a function linked to this one takes its URL from its caller. */
+    private static boolean fetchGivenByCaller(CallFacts facts, int scope) {
+        Set<Integer> linked = facts.reachable(scope);
+        for (CallFacts.CallFact f : facts.calls()) {
+            if ((f.is(Capability.FETCH) || f.is(Capability.DOWNLOAD_TO_FILE) || f.is(Capability.PROCESS))
+                    && (f.scope() == scope || linked.contains(f.scope())) && FixedEndpoints.givenByCaller(facts, f)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * Toolchain fetchers of build scripts pin the digest of what they download, and download utilities fetch
-     * whatever URL their user gives: both are MEDIUM/LOW. A dropper names its server and checks nothing.
+     * whatever URL their user gives: both are LOW/MEDIUM, below the weight that takes part in combinations. A dropper names its server and checks nothing. Running
+     * the very file downloaded, or the path a downloading helper returns, is never lowered.
      */
     private static void report(PythonFile file, CallFacts facts, CallFacts.CallFact c, FindingSink sink, String message,
                                Severity severity, Confidence confidence) {
         if (DigestChecks.pinned(facts, c.scope())) {
-            sink.report(file, c.call(), message + ", after checking a pinned digest", Severity.MEDIUM, Confidence.LOW);
-        } else if (!FixedEndpoints.named(facts, c.scope())) {
-            sink.report(file, c.call(), message + ", from a URL its caller or configuration gives", Severity.MEDIUM,
-                    Confidence.LOW);
+            sink.report(file, c.call(), message + ", after checking a pinned digest", Severity.LOW, Confidence.MEDIUM);
+        } else if (fetchGivenByCaller(facts, c.scope())) {
+            sink.report(file, c.call(), message + ", from a URL its caller or configuration gives", Severity.LOW,
+                    Confidence.MEDIUM);
         } else {
             sink.report(file, c.call(), message, severity, confidence);
         }

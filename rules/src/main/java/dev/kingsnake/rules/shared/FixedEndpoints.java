@@ -4,8 +4,10 @@ import dev.kingsnake.spi.facts.CallFacts;
 import dev.kingsnake.spi.python.Const;
 import dev.kingsnake.spi.python.Expr;
 import dev.kingsnake.spi.python.Node;
+import dev.kingsnake.spi.python.Stmt;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -30,7 +32,7 @@ public final class FixedEndpoints {
      * A host name: dotted labels ending in an alphabetic top-level domain, the whole string or a piece of a URL
      * assembled around it ({@code "http://" + data + ".collect.example.invalid/?h="}).
      */
-    private static final Pattern HOST_NAME = Pattern.compile("(?i)(^|[.@/])([a-z0-9-]+\\.)+[a-z]{2,}\\.?(:\\d+)?(/|$)");
+    private static final Pattern HOST_NAME = Pattern.compile("(?i)(^|[^a-z0-9-])([a-z0-9-]+\\.)+[a-z]{2,}\\.?(:\\d+)?(/|$)");
 
     /** How deep into an argument expression parts are looked at. */
     private static final int MAX_DEPTH = 4;
@@ -76,6 +78,51 @@ public final class FixedEndpoints {
             if (n instanceof Expr child && namesConstantEndpoint(facts, scope, child, depth + 1)) {
                 return true;
             }
+        }
+        return false;
+    }
+
+    /**
+     * The call takes where it goes from its function's caller: an argument is a parameter of the enclosing function
+     * (or an item or attribute of one: {@code config['to']}, {@code urlopen(url)}), and no linked function names
+     * a destination. A destination that is decoded, computed from constants or read from a response is not given
+     * by a caller, nor is anything at module level.
+     */
+    public static boolean givenByCaller(CallFacts facts, CallFacts.CallFact c) {
+        Optional<Stmt.FunctionDef> def = facts.file().enclosingFunction(c.call());
+        if (def.isEmpty() || named(facts, c.scope())) {
+            return false;
+        }
+        Set<String> params = new HashSet<>();
+        def.get().params().forEach(p -> params.add(p.name()));
+        params.remove("self");
+        params.remove("cls");
+        List<Expr> values = new ArrayList<>(c.call().args());
+        c.call().keywords().forEach(k -> values.add(k.value()));
+        for (Expr a : values) {
+            if (fromParameter(facts, c.scope(), a, params, 0)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean fromParameter(CallFacts facts, int scope, Expr e, Set<String> params, int depth) {
+        if (depth > MAX_DEPTH) {
+            return false;
+        }
+        if (e instanceof Expr.Name n) {
+            if (params.contains(n.id())) {
+                return true;
+            }
+            Expr v = facts.valueOf(scope, e);
+            return v != e && fromParameter(facts, scope, v, params, depth + 1);
+        }
+        if (e instanceof Expr.Subscript s) {
+            return fromParameter(facts, scope, s.value(), params, depth + 1);
+        }
+        if (e instanceof Expr.Attribute a) {
+            return fromParameter(facts, scope, a.value(), params, depth + 1);
         }
         return false;
     }
