@@ -76,6 +76,8 @@ class GradingOnFixturesTest {
                 "a download utility: the URL is its caller's");
         assertTrue(at("KS-PERSIST-DROPPER", "pinned_tool.py", "os.chmod(\"/tmp/.agent\"").severity()
                 .compareTo(Severity.HIGH) >= 0, "a server in the code and no check");
+        assertEquals(Severity.HIGH, at("KS-PERSIST-DROPPER", "pinned_tool.py", "[\"pythonw\", filename]").severity(),
+                "the saved file handed to an interpreter is not lowered, whoever gives the URL");
     }
 
     @Test

@@ -50,8 +50,9 @@ public final class Scoring {
      */
     static final double NON_SHIPPED_CAP = 2.0;
     /**
-     * Tests, docs, examples, samples, demos, benchmarks at any depth, also as the last word of a directory's
-     * name ({@code manual tests/}, {@code integration_tests/}, {@code unittests/}); hidden directories ({@code .github/},
+     * Tests, docs, examples, samples, demos, benchmarks at any depth, and directories named as a kind of tests
+     * ({@code manual tests/}, {@code integration_tests/}, {@code unittests/}; not {@code api-test/}, a package
+     * name); hidden directories ({@code .github/},
      * {@code .ci/}, {@code .agents/}: not importable, never installed); and the maintainers' tooling directories at
      * the top of an sdist ({@code name-1.0/tools/}, {@code devscripts/}, {@code maint/}, {@code misc/},
      * {@code admin/}, {@code winbuild/}), which setup.py does not install; and everything inside an archive
@@ -59,7 +60,7 @@ public final class Scoring {
      * it does not run; the code that would unpack or install it is judged where it stands).
      */
     private static final Pattern NON_SHIPPED = Pattern.compile(
-            "(^|.*/)([^/]*[ _-])?(tests?|unittests?|testing|docs?|examples?|samples?|demos?|benchmarks?)/.*"
+            "(^|.*/)(tests?|unittests?|testing|docs?|examples?|samples?|demos?|benchmarks?|[^/]*[ _]tests)/.*"
                     + "|(^|.*/)\\.[^/]+/.*"
                     + "|(^|.*/)(test_[^/]*|[^/]*_test|conftest)\\.py(#.*)?"
                     + "|[^/]+-[0-9][^/]*/(tools|devscripts|maint|misc|admin|winbuild)/.*"

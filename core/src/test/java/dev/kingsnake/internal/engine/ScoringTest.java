@@ -266,6 +266,7 @@ class ScoringTest {
         assertTrue(Scoring.isTestOrDocs("pkg-1.0/unittests/machinefiletests.py"));
         assertTrue(!Scoring.isTestOrDocs("pkg-1.0/pkg/contests/net.py"), "a word that merely ends in 'tests'");
         assertTrue(!Scoring.isTestOrDocs("pkg-1.0/pkg/latest/net.py"));
+        assertTrue(!Scoring.isTestOrDocs("ttat-api-test-0.1.0/ttat-api-test/__init__.py"), "a package named *-test");
         assertTrue(!Scoring.isTestOrDocs("pkg-1.0/pkg/tools/net.py"), "a package's own tools module is shipped");
         assertTrue(!Scoring.isTestOrDocs("pkg/tools/net.py"), "a wheel's top-level package is shipped");
         assertTrue(!Scoring.isTestOrDocs("pkg-1.0/setup.py"));

@@ -105,6 +105,10 @@ public final class DropperRule implements PythonFileRule {
             if (dropScopes.contains(c.scope()) && runsWrittenFile(facts, c, written.getOrDefault(c.scope(), Set.of()))) {
                 sink.report(file, c.call(), "downloads a file, saves it and runs that very file",
                         Severity.CRITICAL, Confidence.HIGH);
+            } else if (dropScopes.contains(c.scope()) && runsWritten) {
+                // an interpreter given the saved file (pythonw saved.py): runs the download itself
+                sink.report(file, c.call(), "downloads a file, saves it and runs it or makes it executable",
+                        Severity.HIGH, Confidence.HIGH);
             } else if (dropScopes.contains(c.scope())) {
                 report(file, facts, c, sink, "downloads a file, saves it and runs it or makes it executable",
                         Severity.HIGH, Confidence.HIGH);
