@@ -15,10 +15,12 @@ public final class PackageModules {
     /** No module of the package is known (decoding one file alone). */
     static final PackageModules NONE = new PackageModules(List.of());
 
-    private final Map<String, PythonFile> byPath = new HashMap<>();
+    private final Map<String, PythonFile> byPath;
+    private final Runnable onLookUp;
 
     /** @param files the package's real Python files (decoded layers are not modules) */
     public PackageModules(List<PythonFile> files) {
+        this(new HashMap<>(), () -> { });
         for (PythonFile f : files) {
             if (f.decodeChain().isEmpty()) {
                 byPath.put(f.path(), f);
@@ -26,11 +28,25 @@ public final class PackageModules {
         }
     }
 
+    private PackageModules(Map<String, PythonFile> byPath, Runnable onLookUp) {
+        this.byPath = byPath;
+        this.onLookUp = onLookUp;
+    }
+
+    /**
+     * The same modules, calling {@code onLookUp} whenever one is looked for: a file whose decoding looked for none
+     * decoded the same in any package.
+     */
+    public PackageModules watched(Runnable onLookUp) {
+        return new PackageModules(byPath, onLookUp);
+    }
+
     /**
      * The file {@code from <level dots><module> import ...} in {@code importer} reads: relative to the importer's
      * directory for a relative import, else a package directory anywhere in the archive with that dotted path.
      */
     Optional<PythonFile> resolve(PythonFile importer, int level, String module) {
+        onLookUp.run();
         String rel = module.isEmpty() ? "" : module.replace('.', '/');
         if (level > 0) {
             String dir = importer.path();

@@ -70,6 +70,9 @@ public final class ScanEngine {
     private final PythonParser parser;
     private final Deobfuscator deobfuscator;
     private final Scoring scoring = new Scoring();
+    private final FileResultCache fileResults = new FileResultCache(FileResultCache.DEFAULT_MAX_SOURCE_BYTES);
+    /** Per-file rules that check each file alone (they keep {@link PythonFileRule}'s package-level check). */
+    private final Set<Rule> eachFileAlone;
 
     public ScanEngine(Limits limits, List<Rule> rules, double threshold, double suspiciousThreshold,
                       Optional<List<String>> popularPackages, Suppressions suppressions) {
@@ -89,6 +92,12 @@ public final class ScanEngine {
         this.rules = List.copyOf(rules);
         this.packageRules = this.rules.stream().filter(r -> !(r instanceof PythonFileRule)).toList();
         this.fileRules = this.rules.stream().filter(r -> r instanceof PythonFileRule).toList();
+        this.eachFileAlone = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (Rule r : fileRules) {
+            if (checksEachFileAlone(r)) {
+                eachFileAlone.add(r);
+            }
+        }
         Map<String, RuleInfo> m = new LinkedHashMap<>();
         for (Rule r : rules) {
             RuleInfo info = r.info();
@@ -114,6 +123,24 @@ public final class ScanEngine {
 
     public List<Rule> rules() {
         return rules;
+    }
+
+    private static boolean checksEachFileAlone(Rule r) {
+        try {
+            return r.getClass().getMethod("check", dev.kingsnake.spi.RuleContext.class, FindingSink.class)
+                    .getDeclaringClass() == PythonFileRule.class;
+        } catch (NoSuchMethodException e) {
+            return false;
+        }
+    }
+
+    /** Files found in the per-file result cache of this engine, and files looked up there (for tests). */
+    long fileResultHits() {
+        return fileResults.hits();
+    }
+
+    long fileResultLookUps() {
+        return fileResults.hits() + fileResults.misses();
     }
 
     public ScanResult scan(Path path) {
@@ -186,9 +213,12 @@ public final class ScanEngine {
     }
 
     private Analysis analyseAtOnce(String fileName, UnpackedPackage pkg, Deadline deadline) {
-        Prepared prepared = prepare(fileName, pkg, deadline);
+        boolean built = pkg.kind() != PackageKind.WHEEL && pkg.kind() != PackageKind.EGG;
+        FileReuse reuse = new FileReuse(Optional.of(fileResults), pkg.entries(), built);
+        Prepared prepared = prepare(fileName, pkg, deadline, reuse);
         List<Diagnostic> diags = new ArrayList<>(prepared.diagnostics);
-        List<Finding> findings = runRules(prepared.context, rules, diags, deadline);
+        List<Finding> findings = runRules(prepared.context, rules, diags, deadline, reuse);
+        reuse.store();
         return new Analysis(prepared.context.packageInfo(), findings, diags,
                 prepared.context.pythonFiles().stream().map(ImportedTests.Importer::of).toList(),
                 prepared.pythonFiles, prepared.pythonBytes);
@@ -274,7 +304,7 @@ public final class ScanEngine {
                 pythonFiles.add(pf);
                 pythonBytes += e.bytes().length;
             }
-            decodeLayers(pythonFiles, files, diags, deadline, built, budget);
+            decodeLayers(pythonFiles, files, diags, deadline, built, budget, FileReuse.NONE);
         } catch (StackOverflowError | OutOfMemoryError e) {
             diags.add(Diagnostic.of(DiagnosticCode.LIMIT_EXCEEDED, "analysis stopped: " + describe(e)));
         } catch (RuntimeException e) {
@@ -282,7 +312,7 @@ public final class ScanEngine {
         }
         PackageContext ctx = new PackageContext(info, files, pythonFiles, limits, popularPackages,
                 pkg.differentials());
-        List<Finding> findings = runRules(ctx, fileRules, diags, deadline);
+        List<Finding> findings = runRules(ctx, fileRules, diags, deadline, FileReuse.NONE);
         return new GroupResult(findings, diags, pythonFiles.stream().map(ImportedTests.Importer::of).toList(),
                 pythonBytes);
     }
@@ -308,7 +338,7 @@ public final class ScanEngine {
         }
         PackageInfo info = MetadataReader.read(fileName, pkg.kind(), everyFile);
         List<Finding> findings = runRules(new PackageContext(info, everyFile, shallow, limits, popularPackages,
-                pkg.differentials()), packageRules, diags, deadline);
+                pkg.differentials()), packageRules, diags, deadline, FileReuse.NONE);
         return new PackagePass(info, findings);
     }
 
@@ -328,16 +358,17 @@ public final class ScanEngine {
      * the benchmarks, which time the phases separately.
      */
     public Prepared prepare(String fileName, UnpackedPackage pkg) {
-        return prepare(fileName, pkg, new Deadline(System.nanoTime(), limits.packageTimeout().toNanos()));
+        return prepare(fileName, pkg, new Deadline(System.nanoTime(), limits.packageTimeout().toNanos()),
+                FileReuse.NONE);
     }
 
     /** Runs every rule on a prepared package; rule failures are dropped (see {@link #scan} for diagnostics). */
     public List<Finding> runRules(Prepared prepared) {
         return runRules(prepared.context, rules, new ArrayList<>(),
-                new Deadline(System.nanoTime(), limits.packageTimeout().toNanos()));
+                new Deadline(System.nanoTime(), limits.packageTimeout().toNanos()), FileReuse.NONE);
     }
 
-    private Prepared prepare(String fileName, UnpackedPackage pkg, Deadline deadline) {
+    private Prepared prepare(String fileName, UnpackedPackage pkg, Deadline deadline, FileReuse reuse) {
         List<Diagnostic> diags = new ArrayList<>(pkg.diagnostics());
         List<SourceFile> files = new ArrayList<>();
         List<PythonFile> pythonFiles = new ArrayList<>();
@@ -353,7 +384,7 @@ public final class ScanEngine {
                 }
                 FileKind kind = FileClassifier.classify(e.path(), e.bytes());
                 if (kind == FileKind.PYTHON) {
-                    PythonFile pf = parse(e.path(), e.bytes(), List.of(), Optional.empty(), diags, built);
+                    PythonFile pf = parseEntry(e, diags, built, reuse);
                     files.add(pf);
                     pythonFiles.add(pf);
                     pythonBytes += e.bytes().length;
@@ -363,7 +394,7 @@ public final class ScanEngine {
                 }
             }
             decodeLayers(pythonFiles, files, diags, deadline, built,
-                    new DecodeBudget(limits.maxDecodedBytesPerPackage()));
+                    new DecodeBudget(limits.maxDecodedBytesPerPackage()), reuse);
         } catch (StackOverflowError | OutOfMemoryError e) {
             // too deep or too big for this JVM: a limit, reached where no configured bound caught it first
             diags.add(Diagnostic.of(DiagnosticCode.LIMIT_EXCEEDED, "analysis stopped: " + describe(e)));
@@ -396,9 +427,27 @@ public final class ScanEngine {
         }
     }
 
+    /** Parses a Python entry, or takes its parse from the cache; notes it as a hit or a candidate to keep. */
+    private PythonFile parseEntry(ArchiveEntry e, List<Diagnostic> diags, boolean built, FileReuse reuse) {
+        Optional<FileResultCache.Key> key = reuse.key(e);
+        Optional<FileResultCache.Entry> hit = key.flatMap(reuse::look);
+        ParseOutcome out = hit.map(FileResultCache.Entry::parse).orElseGet(() -> parser.parse(e.path(), e.bytes()));
+        PythonFile pf = model(e.path(), e.bytes(), out, List.of(), Optional.empty(), diags, built);
+        if (hit.isPresent()) {
+            reuse.hit(pf, hit.get());
+        } else if (key.isPresent() && out.diagnostics().isEmpty()) {
+            reuse.candidate(pf, key.get(), out, e.bytes().length);
+        }
+        return pf;
+    }
+
     private PythonFile parse(String path, byte[] bytes, List<String> chain, Optional<Location> origin,
                              List<Diagnostic> diags, boolean built) {
-        ParseOutcome out = parser.parse(path, bytes);
+        return model(path, bytes, parser.parse(path, bytes), chain, origin, diags, built);
+    }
+
+    private PythonFile model(String path, byte[] bytes, ParseOutcome out, List<String> chain,
+                             Optional<Location> origin, List<Diagnostic> diags, boolean built) {
         diags.addAll(out.diagnostics());
         boolean errors = out.diagnostics().stream().anyMatch(d -> d.code() == DiagnosticCode.PARSE_ERROR);
         return new SemanticModel(path, bytes, out.text(), out.module(), errors, chain, origin,
@@ -421,7 +470,7 @@ public final class ScanEngine {
     }
 
     private void decodeLayers(List<PythonFile> pythonFiles, List<SourceFile> files, List<Diagnostic> diags,
-                              Deadline deadline, boolean built, DecodeBudget budget) {
+                              Deadline deadline, boolean built, DecodeBudget budget, FileReuse reuse) {
         Deque<PythonFile> work = new ArrayDeque<>(pythonFiles);
         Map<String, Integer> layerCounter = new LinkedHashMap<>();
         // A decoded layer runs in the globals of the code that exec'd it: innermost caller first.
@@ -450,8 +499,19 @@ public final class ScanEngine {
                 return;
             }
             PythonFile f = work.poll();
+            if (reuse.isHit(f)) {
+                continue; // decoded in an earlier package, where it found nothing and asked for nothing
+            }
             List<PythonFile> outer = enclosing.getOrDefault(f, List.of());
-            Deobfuscator.Result r = isolated(f.path(), diags, () -> deobfuscator.peel(f, outer, modules, budget));
+            boolean[] lookedUp = {false};
+            PackageModules seen = reuse.isCandidate(f) ? modules.watched(() -> lookedUp[0] = true) : modules;
+            long asked = budget.requests();
+            int diagnosed = diags.size();
+            Deobfuscator.Result r = isolated(f.path(), diags, () -> deobfuscator.peel(f, outer, seen, budget));
+            if (lookedUp[0] || budget.requests() != asked || diags.size() != diagnosed || !r.layers().isEmpty()
+                    || !r.diagnostics().isEmpty()) {
+                reuse.drop(f);
+            }
             diags.addAll(r.diagnostics());
             for (DecodedLayer layer : r.layers()) {
                 if (layer.chain().size() > limits.maxDecodeLayers()) {
@@ -479,19 +539,25 @@ public final class ScanEngine {
     }
 
     private List<Finding> runRules(PackageContext ctx, List<Rule> which, List<Diagnostic> diags,
-                                   Deadline deadline) {
+                                   Deadline deadline, FileReuse reuse) {
         List<Finding> findings = new ArrayList<>();
         for (Rule rule : which) {
             if (deadline.passed()) {
                 diags.add(deadline.diagnostic("before rule " + rule.info().id()));
+                reuse.dropAll();
                 break;
             }
             RuleInfo info = rule.info();
             List<Finding> mine = new ArrayList<>();
             try {
-                rule.check(ctx, new Sink(info, mine));
+                if (rule instanceof PythonFileRule perFile && eachFileAlone.contains(rule)) {
+                    checkEachFile(perFile, ctx, new Sink(info, mine), mine, reuse);
+                } else {
+                    rule.check(ctx, new Sink(info, mine));
+                }
                 findings.addAll(mine);
             } catch (RuntimeException | Error e) {
+                reuse.dropAll();
                 // Errors too: a rule that runs out of stack or heap (e.g. on input built to exhaust it)
                 // or trips over a linkage problem loses only its own findings; its garbage is
                 // unreachable once the stack unwinds, and every other rule still runs.
@@ -499,6 +565,27 @@ public final class ScanEngine {
             }
         }
         return findings;
+    }
+
+    /**
+     * What {@link PythonFileRule#check(RuleContext, FindingSink)} does, in the same order, except that a file
+     * found in the cache gets its kept findings, and what a candidate gets is noted for the cache.
+     */
+    private static void checkEachFile(PythonFileRule rule, PackageContext ctx, Sink sink, List<Finding> mine,
+                                      FileReuse reuse) {
+        String id = sink.info().id();
+        for (PythonFile f : ctx.pythonFiles()) {
+            if (reuse.isHit(f)) {
+                mine.addAll(reuse.keptFindings(f, id));
+            } else if (reuse.isCandidate(f)) {
+                ConsultedContext watched = new ConsultedContext(ctx);
+                int before = mine.size();
+                rule.check(f, watched, sink);
+                reuse.checked(f, id, mine.subList(before, mine.size()), watched.consulted());
+            } else {
+                rule.check(f, ctx, sink);
+            }
+        }
     }
 
     /** Collects one rule's findings, filling in its identity and the layer chain. */

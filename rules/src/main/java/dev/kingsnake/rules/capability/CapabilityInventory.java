@@ -1,6 +1,7 @@
 package dev.kingsnake.rules.capability;
 
 import dev.kingsnake.Reach;
+import dev.kingsnake.rules.shared.RequiredLiterals;
 import dev.kingsnake.spi.PythonFile;
 import dev.kingsnake.spi.python.Const;
 import dev.kingsnake.spi.python.Expr;
@@ -148,7 +149,22 @@ final class CapabilityInventory {
             "SetWindowsHookEx", "GetAsyncKeyState", "GetKeyState", "GetKeyboardState");
     private static final Set<String> PIXEL_READS = Set.of("getpixel", "getdata");
 
-    private record Shape(CapabilityKind kind, String label, Pattern pattern) {
+    /**
+     * A string shape; {@code literals} is its regex's prefilter (one of them is in every match), derived from the
+     * regex's syntax, so that the regex runs only on the few strings that may match.
+     */
+    private record Shape(CapabilityKind kind, String label, Pattern pattern, Optional<RequiredLiterals> literals) {
+        Shape(CapabilityKind kind, String label, Pattern pattern) {
+            this(kind, label, pattern, RequiredLiterals.of(pattern.pattern()));
+        }
+
+        Optional<String> find(String text) {
+            if (literals.isPresent() && !literals.get().mayMatch(text)) {
+                return Optional.empty();
+            }
+            Matcher m = pattern.matcher(text);
+            return m.find() ? Optional.of(m.group()) : Optional.empty();
+        }
     }
 
     /** String shapes, matched on the lower-cased text with backslashes as slashes unless noted. */
@@ -343,16 +359,10 @@ final class CapabilityInventory {
         }
         String normalized = text.toLowerCase(Locale.ROOT).replace('\\', '/');
         for (Shape s : SHAPES) {
-            Matcher m = s.pattern().matcher(normalized);
-            if (m.find()) {
-                out.add(s.kind(), at, s.label() + " " + m.group());
-            }
+            s.find(normalized).ifPresent(found -> out.add(s.kind(), at, s.label() + " " + found));
         }
         for (Shape s : EXACT_SHAPES) {
-            Matcher m = s.pattern().matcher(text);
-            if (m.find()) {
-                out.add(s.kind(), at, s.label() + " " + m.group());
-            }
+            s.find(text).ifPresent(found -> out.add(s.kind(), at, s.label() + " " + found));
         }
     }
 
@@ -368,7 +378,8 @@ final class CapabilityInventory {
                 column = 1;
                 continue;
             }
-            if (Character.getType(ch) == Character.FORMAT && !(ch == '\uFEFF' && i == 0)) {
+            // U+00AD is the first format character: the common case costs one comparison
+            if (ch >= '\u00AD' && Character.getType(ch) == Character.FORMAT && !(ch == '\uFEFF' && i == 0)) {
                 String what = String.format(Locale.ROOT, "invisible character U+%04X", (int) ch);
                 Node near = firstOnLine.get(line);
                 if (near == null) { // a comment line: no code to take the reach from
