@@ -3,6 +3,8 @@ package dev.kingsnake.internal.engine;
 import dev.kingsnake.Finding;
 import dev.kingsnake.internal.python.ParseOutcome;
 
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -21,8 +23,9 @@ import java.util.Optional;
  * path below the package's root directory (the {@code name-version/} of an sdist; reach, {@code __init__.py} and
  * {@code setup.py} depend on it) and whether the package is built on install. The engine stores an entry only when
  * the results provably came from the key alone (see {@link ScanEngine}): no parse diagnostic, decoding found
- * nothing, spent no decode budget and looked up no sibling module, and no per-file rule consulted the package
- * context, failed, or reported outside the file or with the root directory in its text. Bounded by the source
+ * nothing and asked for no decode budget, and no per-file rule consulted the package context, failed, or reported
+ * outside the file or with the root directory in its text. Decoding may have looked up sibling modules: an entry
+ * is used only where the same look-ups find files of the same content in the same places. Bounded by the source
  * bytes it holds (least recently used entries go first).
  */
 final class FileResultCache {
@@ -38,9 +41,24 @@ final class FileResultCache {
         }
     }
 
-    /** A file's parse and, by rule id, its per-file findings with the path below the package root as file. */
-    record Entry(ParseOutcome parse, Map<String, List<Finding>> findingsByRule, long sourceBytes) {
+    /**
+     * A module its decoding looked up ({@code from .table import KEY}), by paths below the package root, and the
+     * file it found there (by path and content), if any: the decoding holds where the same look-ups find the same.
+     */
+    record Dependency(String importer, int level, String module, Optional<Found> found) {
+    }
+
+    record Found(String path, String sha256) {
+    }
+
+    /**
+     * A file's parse, the modules its decoding looked up, and by rule id its per-file findings with the path below
+     * the package root as file.
+     */
+    record Entry(ParseOutcome parse, List<Dependency> dependencies, Map<String, List<Finding>> findingsByRule,
+                 long sourceBytes) {
         Entry {
+            dependencies = List.copyOf(dependencies);
             findingsByRule = Map.copyOf(findingsByRule);
         }
 
@@ -94,6 +112,14 @@ final class FileResultCache {
 
     synchronized long misses() {
         return misses;
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
     }
 
     static Finding withFile(Finding f, String file) {

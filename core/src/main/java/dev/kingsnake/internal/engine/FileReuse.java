@@ -2,9 +2,11 @@ package dev.kingsnake.internal.engine;
 
 import dev.kingsnake.Finding;
 import dev.kingsnake.internal.archive.ArchiveEntry;
+import dev.kingsnake.internal.decode.PackageModules;
 import dev.kingsnake.internal.python.ParseOutcome;
 import dev.kingsnake.spi.PythonFile;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
@@ -30,8 +32,8 @@ final class FileReuse {
     private final Map<PythonFile, Candidate> candidates = new IdentityHashMap<>();
 
     /** A file whose results may be stored: its key, parse, and the findings of each per-file rule so far. */
-    private record Candidate(FileResultCache.Key key, ParseOutcome parse, Map<String, List<Finding>> byRule,
-                             long sourceBytes) {
+    private record Candidate(FileResultCache.Key key, ParseOutcome parse, List<FileResultCache.Dependency> modules,
+                             Map<String, List<Finding>> byRule, long sourceBytes) {
     }
 
     FileReuse(Optional<FileResultCache> cache, List<ArchiveEntry> entries, boolean built) {
@@ -82,12 +84,50 @@ final class FileReuse {
     }
 
     void candidate(PythonFile file, FileResultCache.Key key, ParseOutcome parse, long sourceBytes) {
-        candidates.put(file, new Candidate(key, parse, new HashMap<>(), sourceBytes));
+        candidates.put(file, new Candidate(key, parse, new ArrayList<>(), new HashMap<>(), sourceBytes));
     }
 
     /** True for a file found in the cache: its decoding found nothing, and its per-file findings are kept. */
     boolean isHit(PythonFile file) {
         return hits.containsKey(file);
+    }
+
+    /**
+     * Whether a hit's decoding holds here: its module look-ups, made again in this package, find files of the same
+     * content in the same places. If not, the file is no longer a hit (it is decoded and checked as usual).
+     */
+    boolean confirmed(PythonFile file, PackageModules modules) {
+        for (FileResultCache.Dependency d : hits.get(file).dependencies()) {
+            Optional<PythonFile> importer = modules.file(root + d.importer());
+            if (importer.isEmpty() || !found(modules.resolve(importer.get(), d.level(), d.module())).equals(d.found())) {
+                hits.remove(file);
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A candidate was decoded to nothing, with these module look-ups; kept only if they stay in the package. */
+    void decoded(PythonFile file, List<PackageModules.LookUp> lookUps) {
+        Candidate c = candidates.get(file);
+        if (c == null) {
+            return;
+        }
+        for (PackageModules.LookUp l : lookUps) {
+            if (!l.importer().path().startsWith(root)
+                    || l.found().filter(f -> !f.path().startsWith(root)).isPresent()) {
+                candidates.remove(file);
+                return;
+            }
+            c.modules().add(new FileResultCache.Dependency(l.importer().path().substring(root.length()), l.level(),
+                    l.module(), found(l.found())));
+        }
+    }
+
+    /** A module found, by its path below the root (every entry's path starts with the root) and its content. */
+    private Optional<FileResultCache.Found> found(Optional<PythonFile> file) {
+        return file.map(f -> new FileResultCache.Found(f.path().substring(root.length()),
+                FileResultCache.sha256(f.bytes())));
     }
 
     boolean isCandidate(PythonFile file) {
@@ -109,7 +149,7 @@ final class FileReuse {
             candidates.remove(file);
             return;
         }
-        List<Finding> relative = new java.util.ArrayList<>(reported.size());
+        List<Finding> relative = new ArrayList<>(reported.size());
         for (Finding f : reported) {
             boolean mentionsRoot = !root.isEmpty() && (f.message().contains(root) || f.evidence().contains(root));
             if (!f.file().equals(file.path()) || mentionsRoot) {
@@ -134,6 +174,6 @@ final class FileReuse {
     /** Keeps the candidates that are left. */
     void store() {
         cache.ifPresent(c -> candidates.values().forEach(k ->
-                c.put(k.key(), new FileResultCache.Entry(k.parse(), k.byRule(), k.sourceBytes()))));
+                c.put(k.key(), new FileResultCache.Entry(k.parse(), k.modules(), k.byRule(), k.sourceBytes()))));
     }
 }

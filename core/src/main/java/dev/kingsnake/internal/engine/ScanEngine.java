@@ -499,18 +499,20 @@ public final class ScanEngine {
                 return;
             }
             PythonFile f = work.poll();
-            if (reuse.isHit(f)) {
-                continue; // decoded in an earlier package, where it found nothing and asked for nothing
+            if (reuse.isHit(f) && reuse.confirmed(f, modules)) {
+                continue; // decoded to nothing in an earlier package, with the same modules around it
             }
             List<PythonFile> outer = enclosing.getOrDefault(f, List.of());
-            boolean[] lookedUp = {false};
-            PackageModules seen = reuse.isCandidate(f) ? modules.watched(() -> lookedUp[0] = true) : modules;
+            List<PackageModules.LookUp> lookUps = new ArrayList<>();
+            PackageModules seen = reuse.isCandidate(f) ? modules.watched(lookUps::add) : modules;
             long asked = budget.requests();
             int diagnosed = diags.size();
             Deobfuscator.Result r = isolated(f.path(), diags, () -> deobfuscator.peel(f, outer, seen, budget));
-            if (lookedUp[0] || budget.requests() != asked || diags.size() != diagnosed || !r.layers().isEmpty()
+            if (budget.requests() != asked || diags.size() != diagnosed || !r.layers().isEmpty()
                     || !r.diagnostics().isEmpty()) {
                 reuse.drop(f);
+            } else {
+                reuse.decoded(f, lookUps);
             }
             diags.addAll(r.diagnostics());
             for (DecodedLayer layer : r.layers()) {

