@@ -3,8 +3,6 @@ package dev.kingsnake.internal.engine;
 import dev.kingsnake.Finding;
 import dev.kingsnake.internal.python.ParseOutcome;
 
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -112,14 +110,6 @@ final class FileResultCache {
 
     synchronized long misses() {
         return misses;
-    }
-
-    static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has SHA-256", e);
-        }
     }
 
     static Finding withFile(Finding f, String file) {

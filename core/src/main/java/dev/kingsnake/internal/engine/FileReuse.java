@@ -9,6 +9,7 @@ import dev.kingsnake.spi.PythonFile;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,8 @@ final class FileReuse {
     private final boolean built;
     private final String root;
     private final Set<String> repeatedPaths = new HashSet<>();
+    /** The SHA-256 of each whole entry, by path: what a module look-up found is compared by content. */
+    private final Map<String, String> sha256ByPath = new HashMap<>();
     private final Map<PythonFile, FileResultCache.Entry> hits = new IdentityHashMap<>();
     private final Map<PythonFile, Candidate> candidates = new IdentityHashMap<>();
 
@@ -45,6 +48,7 @@ final class FileReuse {
             if (!seen.add(e.path())) {
                 repeatedPaths.add(e.path());
             }
+            e.sha256().ifPresent(sha -> sha256ByPath.put(e.path(), HexFormat.of().formatHex(sha)));
         }
     }
 
@@ -114,8 +118,8 @@ final class FileReuse {
             return;
         }
         for (PackageModules.LookUp l : lookUps) {
-            if (!l.importer().path().startsWith(root)
-                    || l.found().filter(f -> !f.path().startsWith(root)).isPresent()) {
+            if (!l.importer().path().startsWith(root) || l.found().filter(f -> !f.path().startsWith(root)
+                    || !sha256ByPath.containsKey(f.path()) || repeatedPaths.contains(f.path())).isPresent()) {
                 candidates.remove(file);
                 return;
             }
@@ -124,10 +128,13 @@ final class FileReuse {
         }
     }
 
-    /** A module found, by its path below the root (every entry's path starts with the root) and its content. */
+    /**
+     * A module found, by its path below the root (every entry's path starts with the root) and its content ("" for
+     * an entry not read whole, which no kept look-up found).
+     */
     private Optional<FileResultCache.Found> found(Optional<PythonFile> file) {
         return file.map(f -> new FileResultCache.Found(f.path().substring(root.length()),
-                FileResultCache.sha256(f.bytes())));
+                sha256ByPath.getOrDefault(f.path(), "")));
     }
 
     boolean isCandidate(PythonFile file) {
