@@ -3,7 +3,9 @@ package dev.kingsnake.internal.engine;
 import dev.kingsnake.Finding;
 import dev.kingsnake.internal.python.ParseOutcome;
 
+import java.lang.ref.SoftReference;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,7 +26,7 @@ import java.util.Optional;
  * nothing and asked for no decode budget, and no per-file rule consulted the package context, failed, or reported
  * outside the file or with the root directory in its text. Decoding may have looked up sibling modules: an entry
  * is used only where the same look-ups find files of the same content in the same places. Bounded by the source
- * bytes it holds (least recently used entries go first).
+ * bytes it holds (least recently used entries go first), and softly held, so it never costs a scan its heap.
  */
 final class FileResultCache {
     /** Source bytes held at most: about ten times as much heap for the parses. */
@@ -72,7 +74,9 @@ final class FileResultCache {
     }
 
     private final long maxSourceBytes;
-    private final LinkedHashMap<Key, Entry> entries = new LinkedHashMap<>(64, 0.75f, true);
+    /** Softly held: under memory pressure the collector clears entries before a scan could run out of heap. */
+    private final LinkedHashMap<Key, SoftReference<Entry>> entries = new LinkedHashMap<>(64, 0.75f, true);
+    private final Map<Key, Long> sizes = new HashMap<>();
     private long sourceBytes;
     private long hits;
     private long misses;
@@ -82,9 +86,13 @@ final class FileResultCache {
     }
 
     synchronized Optional<Entry> get(Key key) {
-        Entry e = entries.get(key);
+        SoftReference<Entry> ref = entries.get(key);
+        Entry e = ref == null ? null : ref.get();
         if (e == null) {
             misses++;
+            if (ref != null) {
+                remove(key);
+            }
         } else {
             hits++;
         }
@@ -95,12 +103,18 @@ final class FileResultCache {
         if (entry.sourceBytes() > maxSourceBytes) {
             return;
         }
-        Entry old = entries.put(key, entry);
-        sourceBytes += entry.sourceBytes() - (old == null ? 0 : old.sourceBytes());
-        var eldest = entries.entrySet().iterator();
-        while (sourceBytes > maxSourceBytes && eldest.hasNext()) {
-            sourceBytes -= eldest.next().getValue().sourceBytes();
-            eldest.remove();
+        remove(key);
+        entries.put(key, new SoftReference<>(entry));
+        sizes.put(key, entry.sourceBytes());
+        sourceBytes += entry.sourceBytes();
+        while (sourceBytes > maxSourceBytes) {
+            remove(entries.keySet().iterator().next());
+        }
+    }
+
+    private void remove(Key key) {
+        if (entries.remove(key) != null) {
+            sourceBytes -= sizes.remove(key);
         }
     }
 
