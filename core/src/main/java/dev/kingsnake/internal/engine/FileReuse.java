@@ -33,6 +33,8 @@ final class FileReuse {
     private final Map<String, String> sha256ByPath = new HashMap<>();
     private final Map<PythonFile, FileResultCache.Entry> hits = new IdentityHashMap<>();
     private final Map<PythonFile, Candidate> candidates = new IdentityHashMap<>();
+    /** Candidates whose decoding ran and found nothing: one that was never decoded (a failure) is never kept. */
+    private final Set<PythonFile> decodedToNothing = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
 
     /** A file whose results may be stored: its key, parse, and the findings of each per-file rule so far. */
     private record Candidate(FileResultCache.Key key, ParseOutcome parse, List<FileResultCache.Dependency> modules,
@@ -126,6 +128,7 @@ final class FileReuse {
             c.modules().add(new FileResultCache.Dependency(l.importer().path().substring(root.length()), l.level(),
                     l.module(), found(l.found())));
         }
+        decodedToNothing.add(file);
     }
 
     /**
@@ -180,7 +183,10 @@ final class FileReuse {
 
     /** Keeps the candidates that are left. */
     void store() {
-        cache.ifPresent(c -> candidates.values().forEach(k ->
-                c.put(k.key(), new FileResultCache.Entry(k.parse(), k.modules(), k.byRule(), k.sourceBytes()))));
+        cache.ifPresent(c -> candidates.forEach((file, k) -> {
+            if (decodedToNothing.contains(file)) {
+                c.put(k.key(), new FileResultCache.Entry(k.parse(), k.modules(), k.byRule(), k.sourceBytes()));
+            }
+        }));
     }
 }
