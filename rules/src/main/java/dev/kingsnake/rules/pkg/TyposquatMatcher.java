@@ -20,13 +20,23 @@ final class TyposquatMatcher {
     static final int TARGETS = 3000;
     /** Shortest target (separators and trailing digits removed) compared at edit distance 1. */
     private static final int MIN_LENGTH_ONE_EDIT = 5;
-    /** Shortest target compared at all: four letters, and then only for two letters swapped (rcih ~ rich). */
+    /**
+     * Shortest target compared at all: four letters, and then only for two letters swapped (rcih ~ rich) or, for
+     * a {@link #VERY_POPULAR_TOOL}, its last letter dropped (blac ~ black); three letters for a swap inside a
+     * {@link #VERY_POPULAR} name (sxi ~ six).
+     */
     private static final int MIN_LENGTH_SWAP = 4;
+    private static final int MIN_LENGTH_SWAP_VERY_POPULAR = 3;
     /**
      * Targets this popular are imitated by their singular or plural too ({@code request} ~ {@code requests}); so are
      * names of several words ({@code typing-extension}). Below it, a plural is a different word ({@code futures}).
      */
     private static final int VERY_POPULAR = 100;
+    /**
+     * Targets this popular are imitated by their name without its last letter even when short ({@code ruf},
+     * {@code blac}): a name cut short is a slip, not another word, only for names everyone types daily.
+     */
+    private static final int VERY_POPULAR_TOOL = 300;
     /** Below this length an edit distance of 1 needs a swap, a neighbouring key or a doubled letter. */
     private static final int SHORT = 6;
     /** Shortest target compared at edit distance 2 (every edit must look like a slip). */
@@ -128,7 +138,8 @@ final class TyposquatMatcher {
                 continue;
             }
             String troot = root(t);
-            if (t.equals(c) || troot.equals(root) || troot.length() < MIN_LENGTH_SWAP) {
+            if (t.equals(c) || troot.equals(root)
+                    || troot.length() < (rank <= VERY_POPULAR ? MIN_LENGTH_SWAP_VERY_POPULAR : MIN_LENGTH_SWAP)) {
                 continue;
             }
             List<TypoDistance.Edit> edits = TypoDistance.edits(root, troot, distance);
@@ -136,15 +147,21 @@ final class TyposquatMatcher {
                     || plural(root, troot) && !(t.contains("-") || rank <= VERY_POPULAR)) {
                 continue;
             }
-            boolean swapInShortName = distance == 1 && edits.get(0).kind() == TypoDistance.Edit.Kind.SWAP;
-            if (troot.length() < (distance == 1 ? MIN_LENGTH_ONE_EDIT : MIN_LENGTH_TWO_EDITS) && !swapInShortName) {
+            boolean swap = distance == 1 && edits.get(0).kind() == TypoDistance.Edit.Kind.SWAP;
+            boolean lastLetterDropped = distance == 1 && troot.length() == root.length() + 1
+                    && troot.startsWith(root) && !plural(root, troot) && rank <= VERY_POPULAR_TOOL
+                    && troot.length() >= MIN_LENGTH_SWAP;
+            boolean shortSwap = swap && (troot.length() >= MIN_LENGTH_SWAP || rank <= VERY_POPULAR);
+            if (troot.length() < (distance == 1 ? MIN_LENGTH_ONE_EDIT : MIN_LENGTH_TWO_EDITS) && !shortSwap
+                    && !lastLetterDropped) {
                 continue;
             }
             boolean ok = true;
             for (TypoDistance.Edit e : edits) {
                 boolean firstLetter = e.at() <= 0;
                 ok &= !(firstLetter && (distance > 1 || troot.length() < FIRST_LETTER_EDIT))
-                        && (distance == 1 ? troot.length() >= SHORT || e.strongTypo() : e.typoLike());
+                        && (distance == 1 ? troot.length() >= SHORT || e.strongTypo() || lastLetterDropped
+                                : e.typoLike());
             }
             if (ok) {
                 String how = edits.stream().map(TypoDistance.Edit::describe).reduce((a, b) -> a + ", " + b).orElse("");
@@ -234,7 +251,10 @@ final class TyposquatMatcher {
         return head || tail;
     }
 
-    /** In families like {@code mypy-boto3-rds}/{@code mypy-boto3-sqs} a short differing token is a sibling. */
+    /**
+     * In families like {@code mypy-boto3-rds}/{@code mypy-boto3-sqs} a short differing token is a sibling; two of
+     * its letters swapped ({@code google-auht}) or its plural ({@code google-api-cores}) is a slip, not a sibling.
+     */
     private static boolean editedTokensLongEnough(String c, String t) {
         String[] a = c.split("-");
         String[] b = t.split("-");
@@ -242,11 +262,25 @@ final class TyposquatMatcher {
             return true;
         }
         for (int i = 0; i < b.length; i++) {
-            if (!a[i].equals(b[i]) && TRAILING_DIGITS.matcher(b[i]).replaceAll("").length() < 5) {
+            if (!a[i].equals(b[i]) && TRAILING_DIGITS.matcher(b[i]).replaceAll("").length() < 5
+                    && !swapped(a[i], b[i]) && !plural(a[i], b[i])) {
                 return false;
             }
         }
         return true;
+    }
+
+    /** The same letters with two neighbours swapped, not at the start: {@code auht}/{@code auth}. */
+    private static boolean swapped(String a, String b) {
+        if (a.length() != b.length() || a.length() < 3) {
+            return false;
+        }
+        int i = 0;
+        while (i < a.length() && a.charAt(i) == b.charAt(i)) {
+            i++;
+        }
+        return i > 0 && i + 1 < a.length() && a.charAt(i) == b.charAt(i + 1) && a.charAt(i + 1) == b.charAt(i)
+                && a.substring(i + 2).equals(b.substring(i + 2));
     }
 
     /** {@code future}/{@code futures}: a plural is a different word, but {@code ipaddres} drops a letter of "ss". */
