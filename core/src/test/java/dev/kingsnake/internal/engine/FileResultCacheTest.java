@@ -171,6 +171,18 @@ class FileResultCacheTest {
     }
 
     @Test
+    void aPathTwiceInOnePackageIsNeverLookedUp() {
+        ScanEngine warm = engine(CONTEXT_FREE);
+        scan(warm, "first-1.0.tar.gz", sdist("first-1.0", "lib/run.py", EXEC), false);
+        long lookUps = warm.fileResultLookUps();
+        List<Member> twice = List.of(Member.file("second-1.0/lib/run.py", EXEC),
+                Member.file("second-1.0/lib/run.py", "print('the copy an installer keeps')\n"));
+        ScanResult result = scan(warm, "second-1.0.tar.gz", twice, false);
+        assertEquals(lookUps, warm.fileResultLookUps());
+        assertEquals(scan(engine(CONTEXT_FREE), "second-1.0.tar.gz", twice, false).findings(), result.findings());
+    }
+
+    @Test
     void theCacheKeepsNoMoreSourceThanItsBound() {
         FileResultCache cache = new FileResultCache(100);
         FileResultCache.Entry sixty = new FileResultCache.Entry(null, List.of(), java.util.Map.of(), 60);
