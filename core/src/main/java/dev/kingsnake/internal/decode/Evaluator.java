@@ -608,12 +608,34 @@ final class Evaluator {
             return Flow.NEXT;
         } else if (s instanceof Stmt.Simple k && (k.keyword().equals("break") || k.keyword().equals("continue"))) {
             return k.keyword().equals("break") ? Flow.BREAK : Flow.CONTINUE;
-        } else if (s instanceof Stmt.Simple || s instanceof Stmt.Global || s instanceof Stmt.Import
-                || s instanceof Stmt.ImportFrom || s instanceof Stmt.FunctionDef) {
+        } else if (s instanceof Stmt.Import imp) {
+            imp.names().forEach(al -> shadowFunction(al.asName().orElse(al.name().split("\\.", 2)[0]), frame));
+            return Flow.NEXT;
+        } else if (s instanceof Stmt.ImportFrom imp) {
+            imp.names().forEach(al -> shadowFunction(al.asName().orElse(al.name()), frame));
+            return Flow.NEXT;
+        } else if (s instanceof Stmt.Simple || s instanceof Stmt.Global || s instanceof Stmt.FunctionDef) {
             // nested helper functions are found by name through the bindings
             return Flow.NEXT;
         }
         return null;
+    }
+
+    /**
+     * An import inside a function binds its name locally, over a module-level function of the same name:
+     * {@code def cache_dir(): from .utils import cache_dir; return cache_dir()} calls the imported one, not
+     * itself (followed as recursion, it ran into the depth limit and marked real packages partial).
+     */
+    private void shadowFunction(String name, Map<String, Value> frame) {
+        String id = Bindings.id(name);
+        if (bindings.function(id).isEmpty()) {
+            return;
+        }
+        Value imported = packageModuleGlobal(id);
+        if (imported == null) {
+            imported = bindings.imported(id).orElse(null);
+        }
+        frame.put(id, imported == null ? new Value.Opaque() : imported);
     }
 
     private void assign(Expr target, Value v, Optional<String> augOp, Map<String, Value> frame) {

@@ -22,6 +22,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -67,6 +68,27 @@ class DecodeLimitsTest {
 
     private static boolean limit(List<Diagnostic> diags, String text) {
         return diags.stream().anyMatch(d -> d.code() == DiagnosticCode.LIMIT_EXCEEDED && d.message().contains(text));
+    }
+
+    /**
+     * Torch's {@code _dynamo/package.py}: a function importing, inside its body, a function of its own name. Read
+     * as recursion it ran into the evaluator's depth limit and made the real wheel partial.
+     */
+    @Test
+    void importInsideFunctionShadowsTheModuleFunctionOfThatName() throws IOException {
+        String source = """
+                import os
+
+                def cache_dir() -> str:
+                    from demo.runtime.dirs import cache_dir
+
+                    return cache_dir()
+
+                CACHE = os.path.join(cache_dir(), "dynamo")
+                """;
+        ScanResult r = scan(Limits.defaults(), source.getBytes(StandardCharsets.UTF_8));
+        assertTrue(r.diagnostics().stream().noneMatch(d -> d.code() == DiagnosticCode.LIMIT_EXCEEDED), r::toString);
+        assertFalse(r.partial(), r::toString);
     }
 
     @Test
