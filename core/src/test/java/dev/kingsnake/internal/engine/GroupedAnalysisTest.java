@@ -92,4 +92,31 @@ class GroupedAnalysisTest {
         assertEquals(whole.stats().pythonBytes(), parts.stats().pythonBytes());
         assertFalse(parts.partial());
     }
+
+    /**
+     * The package rules and the groups run concurrently; what comes out (findings, diagnostics and their order)
+     * must not depend on which task finishes first.
+     */
+    @Test
+    void concurrentGroupsGiveTheSameResultEveryTime() {
+        List<Member> members = new ArrayList<>();
+        members.add(Member.file("big-1.0/setup.py", "from setuptools import setup\nsetup(name='big')\n"));
+        for (int i = 0; i < 40; i++) {
+            String body = "def f" + i + "(x):\n    return x + " + i + "\n"
+                    + (i % 5 == 2 ? "exec(compile('x = 1', 'm', 'exec'))\n" : "")
+                    + (i % 9 == 4 ? "def broken(:\n" : "");
+            members.add(Member.file("big-1.0/big/m" + i + ".py", body));
+        }
+        byte[] archive = TestArchives.gzip(TestArchives.tar(members));
+        ScanEngine grouped = new ScanEngine(Limits.defaults(), List.of(new ExecCalls(), new FileCount()), 5.0, 2.5,
+                Optional.empty(), 150);
+        ScanResult first = grouped.scan("big-1.0.tar.gz", new ByteArrayInputStream(archive));
+        assertEquals(8, first.findings().stream().filter(f -> f.ruleId().equals("KS-TEST-EXEC")).count());
+        assertEquals(4, first.diagnostics().size(), first::toString);
+        for (int run = 0; run < 30; run++) {
+            ScanResult again = grouped.scan("big-1.0.tar.gz", new ByteArrayInputStream(archive));
+            assertEquals(first.findings(), again.findings());
+            assertEquals(first.diagnostics(), again.diagnostics());
+        }
+    }
 }
