@@ -59,6 +59,8 @@ final class Evaluator {
     private final int moduleDepth;
     /** Evaluators of the package modules this file imports names from, made on first use. */
     private final Map<PythonFile, Evaluator> importedModules = new java.util.IdentityHashMap<>();
+    /** The calls of the file's functions being evaluated, innermost last. */
+    private final List<ActiveCall> activeCalls = new ArrayList<>();
     private long steps;
     private int depth;
 
@@ -512,12 +514,28 @@ final class Evaluator {
 
     /** Runs a small function body: assignments, loops over known data, ifs with known tests, return. */
     private Value callFunction(Stmt.FunctionDef def, List<Value> args, Map<String, Value> kw) {
+        for (ActiveCall a : activeCalls) {
+            if (a.def() == def && a.args().equals(args) && a.keywords().equals(kw)) {
+                // the same call again inside itself: Python would recurse until RecursionError, so it has no value
+                // (name resolution without scopes makes such cycles in real code; they are not a depth to give up at)
+                return null;
+            }
+        }
         Map<String, Value> frame = new HashMap<>();
         if (!bindParams(def.params(), args, kw, frame, def.line())) {
             return null;
         }
-        Flow f = block(def.body(), frame);
-        return f != null && f.exit() == Exit.RETURN ? f.value() : null;
+        activeCalls.add(new ActiveCall(def, args, kw));
+        try {
+            Flow f = block(def.body(), frame);
+            return f != null && f.exit() == Exit.RETURN ? f.value() : null;
+        } finally {
+            activeCalls.remove(activeCalls.size() - 1);
+        }
+    }
+
+    /** A call of a function of the file being evaluated, with its arguments. */
+    private record ActiveCall(Stmt.FunctionDef def, List<Value> args, Map<String, Value> keywords) {
     }
 
     private enum Exit { NEXT, RETURN, BREAK, CONTINUE }

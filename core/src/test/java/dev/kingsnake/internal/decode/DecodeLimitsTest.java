@@ -91,6 +91,55 @@ class DecodeLimitsTest {
         assertFalse(r.partial(), r::toString);
     }
 
+    /**
+     * Real code the evaluator, which resolves names without Python's scopes, reads as a call of itself with the
+     * same arguments (openpyxl's {@code sorted} method, werkzeug's wrapped {@code self.compile}): Python would
+     * never return from such a call, so it has no value, and it is not a limit that makes the scan partial.
+     */
+    @Test
+    void aCallOfItselfWithTheSameArgumentsHasNoValueAndIsNoLimit() throws IOException {
+        String source = """
+                class Ranges:
+                    def sorted(self):
+                        return sorted(self.ranges, key=len)
+
+                    def __repr__(self):
+                        return " ".join([str(r) for r in self.sorted()])
+
+                class Console:
+                    def __init__(self):
+                        original_compile = self.compile
+
+                        def compile(source, filename, symbol):
+                            return original_compile(source, filename, symbol)
+
+                        self.compile = compile
+
+                    def run(self, code):
+                        exec(self.compile(code, "<console>", "single"))
+                """;
+        ScanResult r = scan(Limits.defaults(), source.getBytes(StandardCharsets.UTF_8));
+        assertTrue(r.diagnostics().stream().noneMatch(d -> d.code() == DiagnosticCode.LIMIT_EXCEEDED), r::toString);
+        assertFalse(r.partial(), r::toString);
+    }
+
+    /** A decoder that calls itself with other arguments is still followed to its payload. */
+    @Test
+    void recursiveDecoderWithChangingArgumentsIsFollowed() throws IOException {
+        String blob = b64(b64(b64(PAYLOAD.getBytes(StandardCharsets.UTF_8)).getBytes(StandardCharsets.US_ASCII))
+                .getBytes(StandardCharsets.US_ASCII));
+        String source = "import base64\n"
+                + "def peel(s, n):\n"
+                + "    if n == 0:\n"
+                + "        return s\n"
+                + "    return peel(base64.b64decode(s), n - 1)\n"
+                + "exec(peel('" + blob + "', 3))\n";
+        ScanResult r = scan(Limits.defaults(), source.getBytes(StandardCharsets.UTF_8));
+        List<Finding> probes = r.findings().stream().filter(f -> f.ruleId().equals("KS-TEST-PROBE")).toList();
+        assertEquals(1, probes.size(), r::toString);
+        assertEquals(List.of("base64", "base64", "base64"), probes.get(0).decodeChain());
+    }
+
     @Test
     void decodedLayerReachesRulesWithItsChain() throws IOException {
         ScanResult r = scan(Limits.defaults(), threeSteps());
