@@ -22,6 +22,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
@@ -113,6 +115,27 @@ class ArchitectureTest {
         Map<String, List<String>> twice = new TreeMap<>(byName);
         twice.values().removeIf(paths -> paths.size() < 2);
         assertEquals(KNOWN_DUPLICATES, twice.keySet(), "class names defined more than once: " + twice);
+    }
+
+    /**
+     * A report at a node whose evidence is that node's own source line goes through
+     * {@code sink.report(file, node, message)}, which derives the location, the evidence and one finding per line:
+     * no rule rebuilds them by hand.
+     */
+    @Test
+    void rulesLetTheSinkDeriveEvidenceFromANode() throws IOException {
+        Pattern handBuilt = Pattern.compile("report\\(Location\\.of\\((\\w+), ([\\w.()]+?)\\),"
+                + "(?:(?!report\\().)*?,\\s*\\1\\.line\\(\\2\\.line\\(\\)\\)", Pattern.DOTALL);
+        List<String> offenders = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(Path.of("src/main/java"))) {
+            for (Path p : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                Matcher m = handBuilt.matcher(Files.readString(p));
+                while (m.find()) {
+                    offenders.add(p.getFileName() + ": " + m.group().lines().findFirst().orElse(""));
+                }
+            }
+        }
+        assertTrue(offenders.isEmpty(), "use sink.report(file, node, message): " + offenders);
     }
 
     @Test

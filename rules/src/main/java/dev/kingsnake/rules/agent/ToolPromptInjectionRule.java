@@ -3,7 +3,6 @@ package dev.kingsnake.rules.agent;
 import dev.kingsnake.Confidence;
 import dev.kingsnake.Severity;
 import dev.kingsnake.spi.FindingSink;
-import dev.kingsnake.spi.Location;
 import dev.kingsnake.spi.PythonFile;
 import dev.kingsnake.spi.PythonFileRule;
 import dev.kingsnake.spi.RuleContext;
@@ -74,9 +73,9 @@ public final class ToolPromptInjectionRule implements PythonFileRule {
             return;
         }
         boolean secrets = SECRET_ACCESS.matcher(description).find();
-        sink.report(Location.of(file, where), "an AI tool's description carries hidden instructions to the model ('"
+        sink.report(file, where, "an AI tool's description carries hidden instructions to the model ('"
                         + directive.group().strip() + "')" + (secrets ? " and orders it to read or send files or secrets" : ""),
-                file.line(where.line()).strip(), secrets ? Severity.CRITICAL : Severity.HIGH,
+                        secrets ? Severity.CRITICAL : Severity.HIGH,
                 secrets ? Confidence.HIGH : Confidence.MEDIUM);
     }
 

@@ -3,7 +3,6 @@ package dev.kingsnake.rules.backdoor;
 import dev.kingsnake.Confidence;
 import dev.kingsnake.Severity;
 import dev.kingsnake.spi.FindingSink;
-import dev.kingsnake.spi.Location;
 import dev.kingsnake.spi.PythonFile;
 import dev.kingsnake.spi.PythonFileRule;
 import dev.kingsnake.spi.RuleContext;
@@ -14,7 +13,6 @@ import dev.kingsnake.spi.facts.Capability;
 import dev.kingsnake.spi.python.Expr;
 import dev.kingsnake.spi.python.Node;
 
-import java.util.HashSet;
 import java.util.Set;
 
 /** Commands or code received over a socket and run: a command-and-control loop or a bind shell. */
@@ -42,8 +40,8 @@ public final class RemoteCommandRule implements PythonFileRule {
             Expr a = c.call().args().get(0);
             if (a instanceof Expr.Name || a instanceof Expr.FString || a instanceof Expr.BinOp
                     || a instanceof Expr.Subscript || a instanceof Expr.Attribute) {
-                sink.report(Location.of(file, c.call()), "runs commands in a program driven by a chat bot",
-                        file.line(c.call().line()), Severity.HIGH, Confidence.MEDIUM);
+                sink.report(file, c.call(), "runs commands in a program driven by a chat bot",
+                        Severity.HIGH, Confidence.MEDIUM);
             }
         }
     }
@@ -122,7 +120,7 @@ public final class RemoteCommandRule implements PythonFileRule {
      * client of a web handler sent: a web shell. A fixed program given a request value as one of its arguments is
      * not (that is at most an injection bug).
      */
-    private static void webShell(PythonFile file, CallFacts facts, Set<Integer> lines, FindingSink sink) {
+    private static void webShell(PythonFile file, CallFacts facts, FindingSink sink) {
         for (CallFacts.CallFact c : facts.calls()) {
             if (!(c.is(Capability.PROCESS) || c.is(Capability.EXEC))) {
                 continue;
@@ -130,10 +128,9 @@ public final class RemoteCommandRule implements PythonFileRule {
             java.util.Optional<Expr> command = c.call().arg(0).or(() -> c.call().keyword("args"))
                     .or(() -> c.call().keyword("cmd"));
             if (command.isPresent() && !(command.get() instanceof Expr.Sequence)
-                    && mentions(facts, c.scope(), command.get(), n -> webRequestValue(file, n), 0)
-                    && lines.add(c.call().line())) {
-                sink.report(Location.of(file, c.call()), "runs a command or code sent in a web request (a web shell)",
-                        file.line(c.call().line()), Severity.CRITICAL, Confidence.HIGH);
+                    && mentions(facts, c.scope(), command.get(), n -> webRequestValue(file, n), 0)) {
+                sink.report(file, c.call(), "runs a command or code sent in a web request (a web shell)",
+                        Severity.CRITICAL, Confidence.HIGH);
             }
         }
     }
@@ -143,7 +140,7 @@ public final class RemoteCommandRule implements PythonFileRule {
      * the code returned ({@code cmd = requests.get(C2).text}), and the function sends data back. Job runners of
      * remote-execution frameworks poll the server they were configured with, not a constant address.
      */
-    private static void polledCommands(PythonFile file, CallFacts facts, Set<Integer> lines, FindingSink sink) {
+    private static void polledCommands(PythonFile file, CallFacts facts, FindingSink sink) {
         for (CallFacts.CallFact c : facts.calls()) {
             if (!(c.is(Capability.PROCESS) || c.is(Capability.EXEC)) || !facts.scopeHas(c.scope(), Capability.SEND)) {
                 continue;
@@ -157,9 +154,9 @@ public final class RemoteCommandRule implements PythonFileRule {
             }
             java.util.Optional<Expr> command = c.call().arg(0).or(() -> c.call().keyword("args"));
             if (!polled.isEmpty() && command.isPresent() && !(command.get() instanceof Expr.Sequence)
-                    && mentions(facts, c.scope(), command.get(), polled, 0) && lines.add(c.call().line())) {
-                sink.report(Location.of(file, c.call()), "runs the command a fixed web address returns and sends data "
-                        + "back (an HTTP command-and-control loop)", file.line(c.call().line()), Severity.CRITICAL,
+                    && mentions(facts, c.scope(), command.get(), polled, 0)) {
+                sink.report(file, c.call(), "runs the command a fixed web address returns and sends data "
+                        + "back (an HTTP command-and-control loop)", Severity.CRITICAL,
                         Confidence.HIGH);
             }
         }
@@ -177,10 +174,9 @@ public final class RemoteCommandRule implements PythonFileRule {
         if (fc.contains(Capability.CHAT_BOT)) {
             chatBotCommands(file, facts, sink);
         }
-        Set<Integer> lines = new HashSet<>();
         if (fc.contains(Capability.PROCESS) || fc.contains(Capability.EXEC)) {
-            webShell(file, facts, lines, sink);
-            polledCommands(file, facts, lines, sink);
+            webShell(file, facts, sink);
+            polledCommands(file, facts, sink);
         }
         if (!(fc.contains(Capability.RECV) || fc.contains(Capability.LISTEN))
                 || !(fc.contains(Capability.PROCESS) || fc.contains(Capability.EXEC))) {
@@ -191,13 +187,11 @@ public final class RemoteCommandRule implements PythonFileRule {
                 continue;
             }
             Set<Capability> scope = facts.scope(c.scope());
-            if (scope.contains(Capability.RECV) && runsReceived(facts, c) && lines.add(c.call().line())) {
-                sink.report(Location.of(file, c.call()), "runs what it receives from a socket",
-                        file.line(c.call().line()));
-            } else if (scope.contains(Capability.LISTEN) && scope.contains(Capability.SOCKET)
-                    && lines.add(c.call().line())) {
-                sink.report(Location.of(file, c.call()), "listens on a socket and runs commands (bind shell)",
-                        file.line(c.call().line()), Severity.HIGH, Confidence.MEDIUM);
+            if (scope.contains(Capability.RECV) && runsReceived(facts, c)) {
+                sink.report(file, c.call(), "runs what it receives from a socket");
+            } else if (scope.contains(Capability.LISTEN) && scope.contains(Capability.SOCKET)) {
+                sink.report(file, c.call(), "listens on a socket and runs commands (bind shell)",
+                        Severity.HIGH, Confidence.MEDIUM);
             }
         }
     }

@@ -5,7 +5,6 @@ import dev.kingsnake.Severity;
 import dev.kingsnake.rules.shared.Indicator;
 import dev.kingsnake.rules.shared.IndicatorRule;
 import dev.kingsnake.spi.FindingSink;
-import dev.kingsnake.spi.Location;
 import dev.kingsnake.spi.PythonFile;
 import dev.kingsnake.spi.RuleContext;
 import dev.kingsnake.spi.RuleInfo;
@@ -60,8 +59,8 @@ public final class BrowserDataRule extends IndicatorRule {
         boolean sends = facts.fileCaps().contains(Capability.SEND);
         for (CallFacts.CallFact c : facts.calls()) {
             if (c.is(Capability.BROWSER_COOKIES)) {
-                sink.report(Location.of(file, c.call()), "reads browser cookies or decrypts browser secrets ("
-                                + c.qualifiedName() + ")", file.line(c.call().line()),
+                sink.report(file, c.call(), "reads browser cookies or decrypts browser secrets ("
+                                + c.qualifiedName() + ")",
                         sends ? Severity.HIGH : Severity.MEDIUM, sends ? Confidence.HIGH : Confidence.MEDIUM);
             }
         }

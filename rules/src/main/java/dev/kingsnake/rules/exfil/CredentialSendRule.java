@@ -7,7 +7,6 @@ import dev.kingsnake.spi.facts.CallFacts;
 import dev.kingsnake.spi.facts.Destinations;
 import dev.kingsnake.rules.shared.SecretValues;
 import dev.kingsnake.spi.FindingSink;
-import dev.kingsnake.spi.Location;
 import dev.kingsnake.spi.PythonFile;
 import dev.kingsnake.spi.PythonFileRule;
 import dev.kingsnake.spi.RuleContext;
@@ -74,17 +73,16 @@ public final class CredentialSendRule implements PythonFileRule {
             return;
         }
         Set<Expr.Call> discarded = discardedCalls(file);
-        Set<Integer> lines = new HashSet<>();
         for (CallFacts.CallFact c : facts.calls()) {
             if (!c.is(Capability.NETWORK) || !discarded.contains(c.call())) {
                 continue;
             }
             Optional<String> named = SecretValues.named(facts, c.scope(), data(c.call()), SECRET_NAME);
-            if (named.isPresent() && lines.add(c.call().line())) {
+            if (named.isPresent()) {
                 boolean fixedDestination = destination(c.call()).flatMap(facts::text).isPresent();
-                sink.report(Location.of(file, c.call()), "sends a secret ('" + named.get()
+                sink.report(file, c.call(), "sends a secret ('" + named.get()
                                 + "') and ignores the response" + (fixedDestination ? ", to a host written in the code" : ""),
-                        file.line(c.call().line()).strip(), fixedDestination ? Severity.CRITICAL : Severity.HIGH,
+                                fixedDestination ? Severity.CRITICAL : Severity.HIGH,
                         Confidence.HIGH);
             }
         }
@@ -94,9 +92,9 @@ public final class CredentialSendRule implements PythonFileRule {
         for (CallFacts.StringFact s : facts.strings()) {
             if (CLOUD_CREDENTIAL_SOURCE.matcher(s.text()).find() && facts.scopeHas(s.scope(), Capability.SEND)
                     && scopes.add(s.scope())) {
-                sink.report(Location.of(file, s.node()), "reads cloud credentials of this machine ("
+                sink.report(file, s.node(), "reads cloud credentials of this machine ("
                                 + abbreviated(s.text()) + ") in a function that sends data out",
-                        file.line(s.node().line()).strip(), Severity.HIGH, Confidence.HIGH);
+                                Severity.HIGH, Confidence.HIGH);
             }
         }
     }
@@ -134,8 +132,8 @@ public final class CredentialSendRule implements PythonFileRule {
             Set<Integer> reached = facts.reachable(c.scope());
             if (reached.stream().anyMatch(named::contains) && reached.stream().anyMatch(reading::contains)) {
                 boolean ignored = discarded.contains(c.call());
-                sink.report(Location.of(file, c.call()), "sends data in a function that collects and reads .env files"
-                                + (ignored ? " and ignores the response" : ""), file.line(c.call().line()).strip(),
+                sink.report(file, c.call(), "sends data in a function that collects and reads .env files"
+                                + (ignored ? " and ignores the response" : ""),
                         ignored ? Severity.CRITICAL : Severity.HIGH, ignored ? Confidence.HIGH : Confidence.MEDIUM);
                 return;
             }
@@ -158,8 +156,8 @@ public final class CredentialSendRule implements PythonFileRule {
             }
             boolean opens = facts.calls().stream().anyMatch(o -> o.scope() == c.scope() && "open".equals(o.qualifiedName()));
             if (opens) {
-                sink.report(Location.of(file, c.call()), "walks the call stack, opens its callers' files and sends "
-                        + "data: the importing script's own source leaves", file.line(c.call().line()).strip(),
+                sink.report(file, c.call(), "walks the call stack, opens its callers' files and sends "
+                        + "data: the importing script's own source leaves",
                         Severity.HIGH, Confidence.HIGH);
                 return;
             }

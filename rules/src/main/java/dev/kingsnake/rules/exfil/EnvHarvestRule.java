@@ -3,7 +3,6 @@ package dev.kingsnake.rules.exfil;
 import dev.kingsnake.Confidence;
 import dev.kingsnake.Severity;
 import dev.kingsnake.spi.FindingSink;
-import dev.kingsnake.spi.Location;
 import dev.kingsnake.spi.PythonFile;
 import dev.kingsnake.spi.PythonFileRule;
 import dev.kingsnake.spi.RuleContext;
@@ -14,7 +13,6 @@ import dev.kingsnake.spi.facts.Capability;
 import dev.kingsnake.spi.facts.Destinations;
 import dev.kingsnake.spi.python.Expr;
 
-import java.util.HashSet;
 import java.util.Set;
 
 /** The whole environment (every variable, secrets included) serialised or sent out. */
@@ -35,19 +33,14 @@ public final class EnvHarvestRule implements PythonFileRule {
     @Override
     public void check(PythonFile file, RuleContext ctx, FindingSink sink) {
         CallFacts facts = CallFacts.of(file);
-        Set<Integer> lines = new HashSet<>();
         for (CallFacts.CallFact c : facts.calls()) {
             boolean direct = c.is(Capability.NETWORK) && passesEnviron(file, c.call());
             if (!direct && !c.is(Capability.ENV_ALL)) {
                 continue;
             }
-            if (!lines.add(c.call().line())) {
-                continue;
-            }
             if (direct || facts.scopeOrReadersHave(c.scope(), Capability.SEND)
                     || Destinations.requestsBuiltUrl(facts, c.scope())) {
-                sink.report(Location.of(file, c.call()), "the whole environment is collected where data is sent out",
-                        file.line(c.call().line()));
+                sink.report(file, c.call(), "the whole environment is collected where data is sent out");
             }
         }
     }

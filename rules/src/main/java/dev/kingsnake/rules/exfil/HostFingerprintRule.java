@@ -5,7 +5,6 @@ import dev.kingsnake.Severity;
 import dev.kingsnake.rules.shared.Indicator;
 import dev.kingsnake.rules.shared.IndicatorSet;
 import dev.kingsnake.spi.FindingSink;
-import dev.kingsnake.spi.Location;
 import dev.kingsnake.spi.PythonFile;
 import dev.kingsnake.spi.PythonFileRule;
 import dev.kingsnake.spi.RuleContext;
@@ -17,7 +16,6 @@ import dev.kingsnake.spi.python.Const;
 import dev.kingsnake.spi.python.Expr;
 import dev.kingsnake.spi.python.Nodes;
 
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -74,7 +72,6 @@ public final class HostFingerprintRule implements PythonFileRule {
     @Override
     public void check(PythonFile file, RuleContext ctx, FindingSink sink) {
         CallFacts facts = CallFacts.of(file);
-        Set<Integer> lines = new HashSet<>();
         boolean fileNet = facts.fileCaps().contains(Capability.NETWORK);
         boolean fileSend = facts.fileCaps().contains(Capability.SEND);
         Set<Expr.Call> platformChecks = null;
@@ -90,17 +87,13 @@ public final class HostFingerprintRule implements PythonFileRule {
                     continue;
                 }
             }
-            if (!lines.add(c.call().line())) {
-                continue;
-            }
             String what = c.qualifiedName().isEmpty() ? c.method() : c.qualifiedName();
             if (facts.scopeHas(c.scope(), Capability.FETCH) || facts.scopeHas(c.scope(), Capability.SEND)
                     || facts.scopeHas(c.scope(), Capability.CONNECT)) {
-                sink.report(Location.of(file, c.call()), "collects host facts (" + what + ") next to network code",
-                        file.line(c.call().line()));
+                sink.report(file, c.call(), "collects host facts (" + what + ") next to network code");
             } else if (fileSend) {
-                sink.report(Location.of(file, c.call()), "collects host facts (" + what + ") in a file that sends data",
-                        file.line(c.call().line()), Severity.LOW, Confidence.HIGH);
+                sink.report(file, c.call(), "collects host facts (" + what + ") in a file that sends data",
+                        Severity.LOW, Confidence.HIGH);
             }
         }
         if (!fileNet) {
@@ -109,16 +102,15 @@ public final class HostFingerprintRule implements PythonFileRule {
         for (CallFacts.StringFact s : facts.strings()) {
             // os.environ['COMPUTERNAME'] is the host name without a call: Windows keeps it in the environment
             if (HOST_VARIABLES.contains(s.text()) && (facts.scopeHas(s.scope(), Capability.FETCH)
-                    || facts.scopeHas(s.scope(), Capability.SEND)) && lines.add(s.node().line())) {
-                sink.report(Location.of(file, s.node()), "reads the host or user name from the environment ("
-                        + s.text() + ") next to network code", file.line(s.node().line()));
+                    || facts.scopeHas(s.scope(), Capability.SEND))) {
+                sink.report(file, s.node(), "reads the host or user name from the environment ("
+                        + s.text() + ") next to network code");
             }
         }
         for (CallFacts.StringFact s : facts.strings()) {
             Optional<Indicator> hit = IP_LOOKUP.first(s);
-            if (hit.isPresent() && lines.add(s.node().line())) {
-                sink.report(Location.of(file, s.node()), "looks up the machine's public IP address",
-                        file.line(s.node().line()));
+            if (hit.isPresent()) {
+                sink.report(file, s.node(), "looks up the machine's public IP address");
             }
         }
     }

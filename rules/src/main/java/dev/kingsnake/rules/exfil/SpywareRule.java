@@ -3,7 +3,6 @@ package dev.kingsnake.rules.exfil;
 import dev.kingsnake.Confidence;
 import dev.kingsnake.Severity;
 import dev.kingsnake.spi.FindingSink;
-import dev.kingsnake.spi.Location;
 import dev.kingsnake.spi.PythonFile;
 import dev.kingsnake.spi.PythonFileRule;
 import dev.kingsnake.spi.RuleContext;
@@ -11,8 +10,8 @@ import dev.kingsnake.spi.RuleInfo;
 import dev.kingsnake.spi.Tags;
 import dev.kingsnake.spi.facts.CallFacts;
 import dev.kingsnake.spi.facts.Capability;
+import dev.kingsnake.spi.python.Expr;
 
-import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -51,32 +50,30 @@ public final class SpywareRule implements PythonFileRule {
         }
         boolean walletShapes = fc.contains(Capability.CLIPBOARD_READ) && fc.contains(Capability.CLIPBOARD_WRITE)
                 && facts.strings().stream().anyMatch(s -> WALLET_SHAPE.matcher(s.text()).find());
-        Set<Integer> lines = new HashSet<>();
         for (CallFacts.CallFact c : facts.calls()) {
             String what = c.is(Capability.SCREENSHOT) ? "takes screenshots"
                     : c.is(Capability.KEYLOG) ? "hooks the keyboard"
                     : c.is(Capability.CLIPBOARD_READ) ? "reads the clipboard"
                     : c.is(Capability.CLIPBOARD_WRITE) ? "replaces the clipboard" : null;
-            if (what == null || !lines.add(c.call().line())) {
+            if (what == null) {
                 continue;
             }
-            Location at = Location.of(file, c.call());
-            String ev = file.line(c.call().line());
+            Expr.Call at = c.call();
             if (c.is(Capability.CLIPBOARD_WRITE)) {
                 Optional<String> planted = c.call().arg(0).flatMap(a -> WalletAddresses.constant(file, a));
                 if (planted.isPresent() && facts.scopeHas(c.scope(), Capability.CLIPBOARD_READ)) {
-                    sink.report(at, "puts the hard-coded wallet address " + planted.get() + " into the clipboard it"
-                            + " has just read (a clipper)", ev, Severity.CRITICAL, Confidence.HIGH);
+                    sink.report(file, at, "puts the hard-coded wallet address " + planted.get()
+                            + " into the clipboard it has just read (a clipper)", Severity.CRITICAL, Confidence.HIGH);
                 } else if (walletShapes) {
-                    sink.report(at, "replaces clipboard contents that match cryptocurrency-address shapes", ev,
+                    sink.report(file, at, "replaces clipboard contents that match cryptocurrency-address shapes",
                             Severity.HIGH, Confidence.HIGH);
                 }
             } else if (facts.scopeHas(c.scope(), Capability.SEND)) {
-                sink.report(at, what + " where data is sent out", ev);
+                sink.report(file, at, what + " where data is sent out");
             } else if (fc.contains(Capability.SEND)) {
-                sink.report(at, what + " in a file that sends data", ev, Severity.MEDIUM, Confidence.MEDIUM);
+                sink.report(file, at, what + " in a file that sends data", Severity.MEDIUM, Confidence.MEDIUM);
             } else if (c.is(Capability.KEYLOG)) {
-                sink.report(at, what, ev, Severity.LOW, Confidence.MEDIUM);
+                sink.report(file, at, what, Severity.LOW, Confidence.MEDIUM);
             }
         }
     }

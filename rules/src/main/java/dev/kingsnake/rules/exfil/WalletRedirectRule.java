@@ -3,7 +3,6 @@ package dev.kingsnake.rules.exfil;
 import dev.kingsnake.Confidence;
 import dev.kingsnake.Severity;
 import dev.kingsnake.spi.FindingSink;
-import dev.kingsnake.spi.Location;
 import dev.kingsnake.spi.PythonFile;
 import dev.kingsnake.spi.PythonFileRule;
 import dev.kingsnake.spi.RuleContext;
@@ -48,7 +47,6 @@ public final class WalletRedirectRule implements PythonFileRule {
 
     @Override
     public void check(PythonFile file, RuleContext ctx, FindingSink sink) {
-        Set<Node> reported = new HashSet<>();
         file.nodes().forEach(n -> {
             if (!(n instanceof Stmt.FunctionDef def)) {
                 return;
@@ -65,10 +63,10 @@ public final class WalletRedirectRule implements PythonFileRule {
             for (Stmt s : def.body()) {
                 Nodes.walk(s, m -> destinationValue(file, m, params).ifPresent(v -> {
                     Optional<String> address = address(file, v);
-                    if (address.isPresent() && reported.add(v)) {
-                        sink.report(Location.of(file, v), "'" + def.name() + "' is given a destination ("
+                    if (address.isPresent()) {
+                        sink.report(file, v, "'" + def.name() + "' is given a destination ("
                                         + String.join(", ", params) + ") but sends to the hard-coded address "
-                                        + address.get(), file.line(v.line()).strip(),
+                                        + address.get(),
                                 INFO.severity(), INFO.confidence());
                     }
                 }));

@@ -3,7 +3,6 @@ package dev.kingsnake.rules.exfil;
 import dev.kingsnake.Confidence;
 import dev.kingsnake.Severity;
 import dev.kingsnake.spi.FindingSink;
-import dev.kingsnake.spi.Location;
 import dev.kingsnake.spi.PythonFile;
 import dev.kingsnake.spi.PythonFileRule;
 import dev.kingsnake.spi.RuleContext;
@@ -84,11 +83,9 @@ public final class WalletSecretSendRule implements PythonFileRule {
                 }
             }
             if (seed.isPresent()) {
-                sink.report(Location.of(file, c.call()), "sends a wallet seed phrase (" + seed.get() + ")",
-                        file.line(c.call().line()).strip());
+                sink.report(file, c.call(), "sends a wallet seed phrase (" + seed.get() + ")");
             } else if (key.isPresent()) {
-                sink.report(Location.of(file, c.call()), "sends a private key (" + key.get() + ")",
-                        file.line(c.call().line()).strip(), Severity.HIGH, Confidence.HIGH);
+                sink.report(file, c.call(), "sends a private key (" + key.get() + ")", Severity.HIGH, Confidence.HIGH);
             }
         }
     }

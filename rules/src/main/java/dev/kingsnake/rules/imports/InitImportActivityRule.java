@@ -83,8 +83,7 @@ public final class InitImportActivityRule implements PythonFileRule {
                 facts = DataFlow.of(file);
             }
             if (Activity.network(facts, c)) {
-                sink.report(Location.of(file, c), facts.name(c) + "() when the package is imported",
-                        file.line(c.line()).strip());
+                sink.report(file, c, facts.name(c) + "() when the package is imported");
             } else {
                 var cmd = Activity.process(facts, c);
                 if (cmd.isPresent()) {

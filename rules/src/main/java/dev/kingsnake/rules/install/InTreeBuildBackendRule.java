@@ -6,7 +6,6 @@ import dev.kingsnake.Confidence;
 import dev.kingsnake.Severity;
 import dev.kingsnake.spi.FileKind;
 import dev.kingsnake.spi.FindingSink;
-import dev.kingsnake.spi.Location;
 import dev.kingsnake.spi.PythonFile;
 import dev.kingsnake.spi.Rule;
 import dev.kingsnake.spi.RuleContext;
@@ -103,8 +102,8 @@ public final class InTreeBuildBackendRule implements Rule {
                 }
             }
             if (what != null) {
-                sink.report(Location.of(pf, c), "in-tree build backend '" + backend + "' does " + what,
-                        pf.line(c.line()).strip(), Severity.HIGH, Confidence.MEDIUM);
+                sink.report(pf, c, "in-tree build backend '" + backend + "' does " + what,
+                        Severity.HIGH, Confidence.MEDIUM);
             }
         }
     }

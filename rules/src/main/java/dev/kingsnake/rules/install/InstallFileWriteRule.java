@@ -3,7 +3,6 @@ package dev.kingsnake.rules.install;
 import dev.kingsnake.Confidence;
 import dev.kingsnake.Severity;
 import dev.kingsnake.spi.FindingSink;
-import dev.kingsnake.spi.Location;
 import dev.kingsnake.spi.PythonFile;
 import dev.kingsnake.spi.RuleInfo;
 import dev.kingsnake.spi.Tags;
@@ -36,11 +35,10 @@ public final class InstallFileWriteRule extends InstallTimeCallRule {
     void checkCall(PythonFile file, DataFlow facts, Expr.Call c, FindingSink sink) {
         Activity.outsideWrite(facts, c).ifPresent(w -> {
             if (w.temporaryOnly() && !RUNNABLE.matcher(w.path()).find()) {
-                sink.report(Location.of(file, c), "writes into the temporary directory at install time: " + w.path(),
-                        file.line(c.line()).strip(), Severity.LOW, Confidence.MEDIUM);
+                sink.report(file, c, "writes into the temporary directory at install time: " + w.path(),
+                        Severity.LOW, Confidence.MEDIUM);
             } else {
-                sink.report(Location.of(file, c), "writes outside the build tree at install time: " + w.path(),
-                        file.line(c.line()).strip());
+                sink.report(file, c, "writes outside the build tree at install time: " + w.path());
             }
         });
     }

@@ -36,8 +36,8 @@ public final class InstallProcessRule extends InstallTimeCallRule {
     void checkCall(PythonFile file, DataFlow facts, Expr.Call c, FindingSink sink) {
         Activity.process(facts, c).ifPresent(cmd -> {
             if (cmd.computed()) {
-                sink.report(Location.of(file, c), cmd.sink() + "() runs a command computed at install time",
-                        file.line(c.line()).strip(), Severity.LOW, Confidence.MEDIUM);
+                sink.report(file, c, cmd.sink() + "() runs a command computed at install time",
+                        Severity.LOW, Confidence.MEDIUM);
             } else if (DESKTOP_APPS.contains(cmd.tool())) {
                 sink.report(Location.of(file, c), cmd.sink() + "() opens the desktop application '" + cmd.tool()
                         + "' at install time (a code-execution proof or a lure)", cmd.evidence(),

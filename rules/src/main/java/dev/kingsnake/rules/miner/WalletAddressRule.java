@@ -3,7 +3,6 @@ package dev.kingsnake.rules.miner;
 import dev.kingsnake.Confidence;
 import dev.kingsnake.Severity;
 import dev.kingsnake.spi.FindingSink;
-import dev.kingsnake.spi.Location;
 import dev.kingsnake.spi.PythonFile;
 import dev.kingsnake.spi.PythonFileRule;
 import dev.kingsnake.spi.RuleContext;
@@ -12,7 +11,6 @@ import dev.kingsnake.spi.Tags;
 import dev.kingsnake.spi.facts.CallFacts;
 import dev.kingsnake.spi.facts.Capability;
 
-import java.util.HashSet;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -42,13 +40,12 @@ public final class WalletAddressRule implements PythonFileRule {
         Set<Capability> fc = facts.fileCaps();
         boolean active = fc.contains(Capability.PROCESS) || fc.contains(Capability.SEND)
                 || fc.contains(Capability.CLIPBOARD_WRITE);
-        Set<Integer> lines = new HashSet<>();
         for (CallFacts.StringFact s : facts.strings()) {
             String t = s.text().strip();
             String what = MONERO.matcher(t).find() ? "a Monero address"
                     : active && BITCOIN.matcher(t).matches() && mixedCase(t) ? "a Bitcoin address" : null;
-            if (what != null && lines.add(s.node().line())) {
-                sink.report(Location.of(file, s.node()), "hard-codes " + what, file.line(s.node().line()),
+            if (what != null) {
+                sink.report(file, s.node(), "hard-codes " + what,
                         Severity.MEDIUM, active ? Confidence.MEDIUM : Confidence.LOW);
             }
         }

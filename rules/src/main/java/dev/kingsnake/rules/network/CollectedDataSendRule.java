@@ -3,7 +3,6 @@ package dev.kingsnake.rules.network;
 import dev.kingsnake.Confidence;
 import dev.kingsnake.Severity;
 import dev.kingsnake.spi.FindingSink;
-import dev.kingsnake.spi.Location;
 import dev.kingsnake.spi.PythonFile;
 import dev.kingsnake.spi.PythonFileRule;
 import dev.kingsnake.spi.RuleContext;
@@ -57,9 +56,9 @@ public final class CollectedDataSendRule implements PythonFileRule {
         for (CallFacts.CallFact c : facts.calls()) {
             if (c.is(Capability.PROCESS)
                     && facts.textsWithin(c.call()).stream().anyMatch(t -> SHELL_SEND.matcher(t).find())) {
-                sink.report(Location.of(file, c.call()),
+                sink.report(file, c.call(),
                         "a shell command collects host data with command substitution and sends it with a network tool",
-                        file.line(c.call().line()), Severity.HIGH, Confidence.HIGH);
+                        Severity.HIGH, Confidence.HIGH);
             }
         }
         if (!facts.fileCaps().contains(Capability.NETWORK)) {
@@ -85,8 +84,7 @@ public final class CollectedDataSendRule implements PythonFileRule {
                 continue;
             }
             scopesReported.add(c.scope());
-            sink.report(Location.of(file, c.call()), "this function collects host/user data and " + how + " it",
-                    file.line(c.call().line()), Severity.HIGH,
+            sink.report(file, c.call(), "this function collects host/user data and " + how + " it", Severity.HIGH,
                     c.is(Capability.SEND) ? Confidence.HIGH : Confidence.MEDIUM);
         }
     }

@@ -3,7 +3,6 @@ package dev.kingsnake.rules.network;
 import dev.kingsnake.Confidence;
 import dev.kingsnake.Severity;
 import dev.kingsnake.spi.FindingSink;
-import dev.kingsnake.spi.Location;
 import dev.kingsnake.spi.PythonFile;
 import dev.kingsnake.spi.PythonFileRule;
 import dev.kingsnake.spi.RuleContext;
@@ -49,8 +48,8 @@ public final class DnsExfilRule implements PythonFileRule {
             }
             boolean sourced = facts.scopeHas(c.scope(), Capability.FINGERPRINT)
                     || facts.scopeHas(c.scope(), Capability.ENV_ALL);
-            sink.report(Location.of(file, c.call()), "puts run-time data into a DNS name under a fixed domain",
-                    file.line(c.call().line()), sourced ? Severity.HIGH : Severity.MEDIUM,
+            sink.report(file, c.call(), "puts run-time data into a DNS name under a fixed domain",
+                    sourced ? Severity.HIGH : Severity.MEDIUM,
                     sourced ? Confidence.HIGH : Confidence.MEDIUM);
         }
     }

@@ -3,7 +3,6 @@ package dev.kingsnake.rules.network;
 import dev.kingsnake.Confidence;
 import dev.kingsnake.Severity;
 import dev.kingsnake.spi.FindingSink;
-import dev.kingsnake.spi.Location;
 import dev.kingsnake.spi.PythonFile;
 import dev.kingsnake.spi.PythonFileRule;
 import dev.kingsnake.spi.RuleContext;
@@ -73,9 +72,9 @@ public final class FrontedHostRule implements PythonFileRule {
                 || sameSite(urlHost.get(), fronted)) {
             return;
         }
-        sink.report(Location.of(file, where), "request to " + urlHost.get() + " with the Host header " + fronted
+        sink.report(file, where, "request to " + urlHost.get() + " with the Host header " + fronted
                         + " (domain fronting)" + context + (carriesData ? ", carrying data built at run time" : ""),
-                file.line(where.line()).strip(), carriesData ? Severity.CRITICAL : Severity.HIGH, Confidence.HIGH);
+                        carriesData ? Severity.CRITICAL : Severity.HIGH, Confidence.HIGH);
     }
 
     /** A quoted URL, and whether data is appended to it right after its closing quote. */

@@ -5,7 +5,6 @@ import dev.kingsnake.Severity;
 import dev.kingsnake.rules.shared.Indicator;
 import dev.kingsnake.rules.shared.IndicatorRule;
 import dev.kingsnake.spi.FindingSink;
-import dev.kingsnake.spi.Location;
 import dev.kingsnake.spi.PythonFile;
 import dev.kingsnake.spi.RuleContext;
 import dev.kingsnake.spi.RuleInfo;
@@ -90,8 +89,8 @@ public final class AutostartRule extends IndicatorRule {
             }
             java.util.regex.Matcher m = JOINED_AUTOSTART.matcher(joined);
             if (!onePieceMatches && m.find()) {
-                sink.report(Location.of(file, c.call()), "installs an autostart entry (" + m.group() + ", joined from parts)",
-                        file.line(c.call().line()).strip(), Severity.HIGH, Confidence.HIGH);
+                sink.report(file, c.call(), "installs an autostart entry (" + m.group() + ", joined from parts)",
+                        Severity.HIGH, Confidence.HIGH);
             }
         }
     }

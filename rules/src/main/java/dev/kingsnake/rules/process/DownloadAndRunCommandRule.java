@@ -48,13 +48,13 @@ public final class DownloadAndRunCommandRule implements PythonFileRule {
                 } else if (cmd.taint().contains(DataFlow.Taint.FETCHED) && !cmd.benign()) {
                     // fetched from a URL; values from a socket the program holds (its own port, a peer's reply)
                     // are the remote-command rule's to judge
-                    sink.report(Location.of(file, c), cmd.sink() + "() runs a command or program fetched from the "
-                            + "network", file.line(c.line()).strip(), Severity.HIGH, Confidence.MEDIUM);
+                    sink.report(file, c, cmd.sink() + "() runs a command or program fetched from the "
+                            + "network", Severity.HIGH, Confidence.MEDIUM);
                 }
             });
-            writtenDownloadAndRun(file, c).ifPresent(m -> sink.report(Location.of(file, c),
+            writtenDownloadAndRun(file, c).ifPresent(m -> sink.report(file, c,
                     "writes a command that downloads and runs (" + m + ") into a file: a script or start-up file "
-                            + "that runs it later", file.line(c.line()).strip(), Severity.HIGH, Confidence.MEDIUM));
+                            + "that runs it later", Severity.HIGH, Confidence.MEDIUM));
         }
     }
 

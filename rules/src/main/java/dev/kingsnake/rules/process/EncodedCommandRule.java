@@ -49,11 +49,10 @@ public final class EncodedCommandRule implements PythonFileRule {
                             + (m.length() > 80 ? m.substring(0, 80) + Commands.UNKNOWN : m), cmd.evidence());
                 } else if (cmd.taint().contains(DataFlow.Taint.DECODE) && cmd.taint().contains(DataFlow.Taint.STDIN)) {
                     // a worker decoding the commands its parent pipes in (waf's processor, test runners): IPC
-                    sink.report(Location.of(file, c), cmd.sink() + "() runs a command decoded from standard input",
-                            file.line(c.line()).strip(), Severity.LOW, Confidence.MEDIUM);
+                    sink.report(file, c, cmd.sink() + "() runs a command decoded from standard input",
+                            Severity.LOW, Confidence.MEDIUM);
                 } else if (cmd.taint().contains(DataFlow.Taint.DECODE)) {
-                    sink.report(Location.of(file, c), cmd.sink() + "() runs a command that is decoded first",
-                            file.line(c.line()).strip());
+                    sink.report(file, c, cmd.sink() + "() runs a command that is decoded first");
                 }
             });
         }

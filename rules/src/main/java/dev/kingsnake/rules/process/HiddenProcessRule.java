@@ -63,9 +63,8 @@ public final class HiddenProcessRule implements PythonFileRule {
                     Optional<Const> k = file.constant(a.value().get());
                     boolean hide = k.isPresent() && k.get() instanceof Const.Int i && i.value().intValue() == 0
                             || Nodes.dottedName(a.value().get()).endsWith("SW_HIDE");
-                    if (hide && reported.add(a.line())) {
-                        sink.report(Location.of(file, a), "STARTUPINFO set to hide the window",
-                                file.line(a.line()).strip());
+                    if (hide) {
+                        sink.report(file, a, "STARTUPINFO set to hide the window");
                     }
                 }
             }

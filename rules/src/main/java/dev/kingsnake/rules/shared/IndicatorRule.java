@@ -3,7 +3,6 @@ package dev.kingsnake.rules.shared;
 import dev.kingsnake.Confidence;
 import dev.kingsnake.Severity;
 import dev.kingsnake.spi.FindingSink;
-import dev.kingsnake.spi.Location;
 import dev.kingsnake.spi.PythonFile;
 import dev.kingsnake.spi.PythonFileRule;
 import dev.kingsnake.spi.RuleContext;
@@ -86,8 +85,8 @@ public abstract class IndicatorRule implements PythonFileRule {
         for (Hit h : hits.values()) {
             Grade g = grade(facts, h, several);
             if (g != null) {
-                sink.report(Location.of(file, h.string().node()), message + " (" + h.indicator().label() + ")",
-                        file.line(h.string().node().line()), g.severity(), g.confidence());
+                sink.report(file, h.string().node(), message + " (" + h.indicator().label() + ")",
+                        g.severity(), g.confidence());
             }
         }
     }
