@@ -59,6 +59,8 @@ final class Evaluator {
     private final int moduleDepth;
     /** Evaluators of the package modules this file imports names from, made on first use. */
     private final Map<PythonFile, Evaluator> importedModules = new java.util.IdentityHashMap<>();
+    /** The calls of the file's functions being evaluated, innermost last. */
+    private final List<ActiveCall> activeCalls = new ArrayList<>();
     private long steps;
     private int depth;
 
@@ -512,12 +514,28 @@ final class Evaluator {
 
     /** Runs a small function body: assignments, loops over known data, ifs with known tests, return. */
     private Value callFunction(Stmt.FunctionDef def, List<Value> args, Map<String, Value> kw) {
+        for (ActiveCall a : activeCalls) {
+            if (a.def() == def && a.args().equals(args) && a.keywords().equals(kw)) {
+                // the same call again inside itself: Python would recurse until RecursionError, so it has no value
+                // (name resolution without scopes makes such cycles in real code; they are not a depth to give up at)
+                return null;
+            }
+        }
         Map<String, Value> frame = new HashMap<>();
         if (!bindParams(def.params(), args, kw, frame, def.line())) {
             return null;
         }
-        Flow f = block(def.body(), frame);
-        return f != null && f.exit() == Exit.RETURN ? f.value() : null;
+        activeCalls.add(new ActiveCall(def, args, kw));
+        try {
+            Flow f = block(def.body(), frame);
+            return f != null && f.exit() == Exit.RETURN ? f.value() : null;
+        } finally {
+            activeCalls.remove(activeCalls.size() - 1);
+        }
+    }
+
+    /** A call of a function of the file being evaluated, with its arguments. */
+    private record ActiveCall(Stmt.FunctionDef def, List<Value> args, Map<String, Value> keywords) {
     }
 
     private enum Exit { NEXT, RETURN, BREAK, CONTINUE }
@@ -608,12 +626,34 @@ final class Evaluator {
             return Flow.NEXT;
         } else if (s instanceof Stmt.Simple k && (k.keyword().equals("break") || k.keyword().equals("continue"))) {
             return k.keyword().equals("break") ? Flow.BREAK : Flow.CONTINUE;
-        } else if (s instanceof Stmt.Simple || s instanceof Stmt.Global || s instanceof Stmt.Import
-                || s instanceof Stmt.ImportFrom || s instanceof Stmt.FunctionDef) {
+        } else if (s instanceof Stmt.Import imp) {
+            imp.names().forEach(al -> shadowFunction(al.asName().orElse(al.name().split("\\.", 2)[0]), frame));
+            return Flow.NEXT;
+        } else if (s instanceof Stmt.ImportFrom imp) {
+            imp.names().forEach(al -> shadowFunction(al.asName().orElse(al.name()), frame));
+            return Flow.NEXT;
+        } else if (s instanceof Stmt.Simple || s instanceof Stmt.Global || s instanceof Stmt.FunctionDef) {
             // nested helper functions are found by name through the bindings
             return Flow.NEXT;
         }
         return null;
+    }
+
+    /**
+     * An import inside a function binds its name locally, over a module-level function of the same name:
+     * {@code def cache_dir(): from .utils import cache_dir; return cache_dir()} calls the imported one, not
+     * itself (followed as recursion, it ran into the depth limit and marked real packages partial).
+     */
+    private void shadowFunction(String name, Map<String, Value> frame) {
+        String id = Bindings.id(name);
+        if (bindings.function(id).isEmpty()) {
+            return;
+        }
+        Value imported = packageModuleGlobal(id);
+        if (imported == null) {
+            imported = bindings.imported(id).orElse(null);
+        }
+        frame.put(id, imported == null ? new Value.Opaque() : imported);
     }
 
     private void assign(Expr target, Value v, Optional<String> augOp, Map<String, Value> frame) {

@@ -47,6 +47,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.IntStream;
 
 /** Runs one scan: unpack, classify, parse, decode, rules, score. Thread-safe. */
 public final class ScanEngine {
@@ -246,9 +248,9 @@ public final class ScanEngine {
                 others.add(new PackageFile(e, kind));
             }
         }
-        PackagePass whole = packagePass(fileName, pkg, others, python, built, diags, deadline);
-        PackageInfo info = whole.info();
-        List<Finding> findings = new ArrayList<>(whole.findings());
+        // taken by the package rules' task, so that the shallow models die with it, not with the last group
+        AtomicReference<PackagePass> pending = new AtomicReference<>(packagePass(fileName, pkg, others, python, built));
+        PackageInfo info = pending.get().info();
         List<List<ArchiveEntry>> groups = new ArrayList<>();
         int from = 0;
         while (from < python.size()) {
@@ -262,17 +264,21 @@ public final class ScanEngine {
             from = to;
         }
         DecodeBudget budget = new DecodeBudget(limits.maxDecodedBytesPerPackage());
-        // groups are independent: on a 2-core machine two of them are analysed at once (the common pool's
-        // parallelism), their results merged in archive order so the outcome does not depend on timing
-        List<GroupResult> results = groups.parallelStream()
-                .map(g -> analyseGroup(g, info, others, pkg, built, budget, deadline))
+        // the package rules (task 0) and the groups are independent: on a 2-core machine two of them run at once
+        // (the common pool's parallelism), so the package rules no longer leave a core idle before the first
+        // group; results are merged in task order so the outcome does not depend on timing
+        List<GroupResult> results = IntStream.rangeClosed(0, groups.size()).parallel()
+                .mapToObj(i -> i == 0 ? packageRules(pending.getAndSet(null), deadline)
+                        : analyseGroup(groups.get(i - 1), info, others, pkg, built, budget, deadline))
                 .toList();
+        List<Finding> findings = new ArrayList<>();
         List<ImportedTests.Importer> importers = new ArrayList<>();
         long pythonBytes = 0;
         for (GroupResult r : results) {
             findings.addAll(r.findings());
             for (Diagnostic d : r.diagnostics()) {
-                if (!d.file().isEmpty() || !diags.contains(d)) { // the deadline, once, not once per group
+                // the deadline once, not once per group; the package rules' diagnostics all come first
+                if (r == results.get(0) || !d.file().isEmpty() || !diags.contains(d)) {
                     diags.add(d);
                 }
             }
@@ -317,18 +323,20 @@ public final class ScanEngine {
                 pythonBytes);
     }
 
-    private record PackagePass(PackageInfo info, List<Finding> findings) {
+    /** What the package rules are given: every file, with models only for the shallow Python files. */
+    private record PackagePass(PackageInfo info, PackageContext context) {
     }
 
-    /** The package rules over every file, with models only for the shallow Python files; they are dropped on return. */
+    /**
+     * Parses the shallow Python files (setup.py, a build backend) and reads the metadata; parse diagnostics are
+     * reported when the file's group is parsed.
+     */
     private PackagePass packagePass(String fileName, UnpackedPackage pkg, List<SourceFile> others,
-                                    List<ArchiveEntry> python, boolean built, List<Diagnostic> diags,
-                                    Deadline deadline) {
+                                    List<ArchiveEntry> python, boolean built) {
         List<PythonFile> shallow = new ArrayList<>();
         List<SourceFile> everyFile = new ArrayList<>(others);
         for (ArchiveEntry e : python) {
             if (shallow(e.path())) {
-                // parse diagnostics are reported when the file's group is parsed
                 PythonFile pf = parse(e.path(), e.bytes(), List.of(), Optional.empty(), new ArrayList<>(), built);
                 shallow.add(pf);
                 everyFile.add(pf);
@@ -337,9 +345,15 @@ public final class ScanEngine {
             }
         }
         PackageInfo info = MetadataReader.read(fileName, pkg.kind(), everyFile);
-        List<Finding> findings = runRules(new PackageContext(info, everyFile, shallow, limits, popularPackages,
-                pkg.differentials()), packageRules, diags, deadline, FileReuse.NONE);
-        return new PackagePass(info, findings);
+        return new PackagePass(info, new PackageContext(info, everyFile, shallow, limits, popularPackages,
+                pkg.differentials()));
+    }
+
+    /** The package rules over every file; the shallow models are dropped when the pass is. */
+    private GroupResult packageRules(PackagePass pass, Deadline deadline) {
+        List<Diagnostic> diags = new ArrayList<>();
+        List<Finding> findings = runRules(pass.context(), packageRules, diags, deadline, FileReuse.NONE);
+        return new GroupResult(findings, diags, List.of(), 0);
     }
 
     /** A Python file at the top of the package or one directory down: where setup.py and build backends live. */
