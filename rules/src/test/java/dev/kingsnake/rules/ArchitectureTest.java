@@ -99,6 +99,36 @@ class ArchitectureTest {
         return dollar < 0 ? name : name.substring(0, dollar);
     }
 
+    /** Per-file state lives in the file's fact memo for exactly one scan, never in a static weak cache. */
+    @Test
+    void noMainClassKeepsAWeakCache() {
+        noClasses().should().dependOnClassesThat().areAssignableTo(java.util.WeakHashMap.class)
+                .because("facts are memoised with PythonFile.fact(FactKey), which lives as long as the scan of a file")
+                .check(MAIN);
+    }
+
+    /**
+     * The capability inventory and the deobfuscator name library calls through the one catalogue
+     * ({@code spi.facts.PythonApis}), not tables of their own.
+     */
+    @Test
+    void libraryCallTablesLiveInTheCatalogue() throws IOException {
+        Path root = Path.of("").toAbsolutePath().getParent();
+        Pattern qualifiedCallList = Pattern.compile("Set\\.of\\(\\s*\"(base64|zlib|subprocess|requests|socket|pickle)\\.");
+        List<String> offenders = new ArrayList<>();
+        for (String dir : List.of("rules/src/main/java/dev/kingsnake/rules/capability",
+                "core/src/main/java/dev/kingsnake/internal/decode")) {
+            try (Stream<Path> files = Files.walk(root.resolve(dir))) {
+                for (Path p : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                    if (qualifiedCallList.matcher(Files.readString(p)).find()) {
+                        offenders.add(root.relativize(p).toString());
+                    }
+                }
+            }
+        }
+        assertTrue(offenders.isEmpty(), "tables of library calls outside PythonApis: " + offenders);
+    }
+
     @Test
     void noClassNameIsUsedTwiceInMainCode() throws IOException {
         Map<String, List<String>> byName = new TreeMap<>();

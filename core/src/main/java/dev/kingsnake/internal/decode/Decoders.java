@@ -1,6 +1,7 @@
 package dev.kingsnake.internal.decode;
 
 import dev.kingsnake.internal.decode.marshal.MarshalReader;
+import dev.kingsnake.spi.facts.PythonApis;
 import dev.kingsnake.spi.python.Const;
 import dev.kingsnake.spi.python.SeqKind;
 
@@ -16,28 +17,24 @@ import java.util.Set;
  * result value, adding its step name to the trace when it decodes something.
  */
 final class Decoders {
-    private static final Set<String> B64 = Set.of("base64.b64decode", "base64.standard_b64decode",
-            "base64.decodebytes", "base64.decodestring", "binascii.a2b_base64");
-    private static final Set<String> HEX = Set.of("binascii.unhexlify", "binascii.a2b_hex", "bytes.fromhex",
-            "bytearray.fromhex");
-    private static final Set<String> KNOWN = Set.of("base64.urlsafe_b64decode", "base64.b32decode",
-            "base64.b16decode", "base64.b85decode", "base64.a85decode", "codecs.decode", "codecs.encode",
-            "zlib.decompress", "gzip.decompress", "bz2.decompress", "lzma.decompress", "marshal.loads",
-            "cryptography.fernet.Fernet", "itertools.cycle", "str.maketrans", "bytes.maketrans",
-            "importlib.import_module");
+    private static final Set<String> B64 = PythonApis.BASE64_DECODE_CALLS;
+    private static final Set<String> HEX = PythonApis.HEX_DECODE_CALLS;
+    /**
+     * Library callables evaluated below besides the catalogue's decoders: what decoders are written with (a key
+     * cycle, a translation table, an encoder run backwards, Fernet, imports and code objects by name).
+     */
+    private static final Set<String> HELPERS = Set.of("codecs.encode", "marshal.loads", "cryptography.fernet.Fernet",
+            "itertools.cycle", "str.maketrans", "bytes.maketrans", "importlib.import_module");
 
     private Decoders() {
     }
 
+    /**
+     * A library callable a star import may bring in by its bare name: a decoder of the catalogue (one this class
+     * does not evaluate stays unknown when called) or a helper.
+     */
     static boolean isKnown(String qualified) {
-        return B64.contains(qualified) || HEX.contains(qualified) || KNOWN.contains(qualified);
-    }
-
-    /** True for functions whose result is a decoded payload (used to find payloads without a sink). */
-    static boolean isDecoder(String qualified) {
-        String q = Evaluator.normalise(qualified);
-        return B64.contains(q) || HEX.contains(q) || q.startsWith("base64.") && q.endsWith("decode")
-                || q.equals("codecs.decode") || q.endsWith(".decompress") || q.equals("marshal.loads");
+        return PythonApis.DECODE_CALLS.contains(qualified) || HELPERS.contains(qualified);
     }
 
     static Value builtin(Evaluator ev, String name, List<Value> args, Map<String, Value> kw) {

@@ -1,6 +1,7 @@
 package dev.kingsnake.internal.decode;
 
 import dev.kingsnake.spi.PythonFile;
+import dev.kingsnake.spi.facts.PythonApis;
 import dev.kingsnake.spi.python.Expr;
 
 import java.util.List;
@@ -25,10 +26,10 @@ final class Sinks {
         WRITE
     }
 
-    private static final Set<String> CODE = Set.of("exec", "eval", "compile", "execfile", "types.FunctionType",
-            "runpy._run_code");
-    private static final Set<String> PICKLE = Set.of("pickle.loads", "_pickle.loads", "cPickle.loads",
-            "dill.loads", "cloudpickle.loads");
+    private static final Set<String> CODE = PythonApis.SOURCE_RUNNERS;
+    /** The pickle sinks given the data itself ({@code loads}), not a file to read it from. */
+    private static final Set<String> PICKLE = PythonApis.PICKLE_SINKS.stream().filter(n -> n.endsWith(".loads"))
+            .collect(java.util.stream.Collectors.toUnmodifiableSet());
     private static final Set<String> DECODER_SUFFIXES = Set.of("b64decode", "b32decode", "b16decode", "b85decode",
             "a85decode", "decodebytes", "decodestring", "a2b_base64", "unhexlify", "a2b_hex", "fromhex",
             "decompress", "decrypt", "decode", "join", "translate", "loads");
