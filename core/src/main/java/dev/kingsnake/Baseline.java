@@ -36,7 +36,10 @@ import java.util.stream.Stream;
  */
 public final class Baseline {
     public static final Baseline EMPTY = new Baseline(Map.of());
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** Made when a baseline is first read or written, not by every scan that has none. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    }
     private static final int FORMAT = 1;
 
     /** Fingerprint to a short description (package, rule, file) kept so a reviewer can read the file. */
@@ -143,7 +146,7 @@ public final class Baseline {
     public static Baseline read(Path file) throws IOException {
         JsonNode root;
         try {
-            root = JSON.readTree(file.toFile());
+            root = Json.MAPPER.readTree(file.toFile());
         } catch (IOException e) {
             throw new IOException("not a Kingsnake baseline: " + e.getMessage(), e);
         }
@@ -170,7 +173,7 @@ public final class Baseline {
     }
 
     public void write(OutputStream out) throws IOException {
-        ObjectNode root = JSON.createObjectNode();
+        ObjectNode root = Json.MAPPER.createObjectNode();
         root.put("kingsnakeBaseline", FORMAT);
         ArrayNode list = root.putArray("findings");
         TreeMap<String, String> sorted = new TreeMap<>();
@@ -181,7 +184,7 @@ public final class Baseline {
             list.addObject().put("package", e.packageName()).put("rule", e.ruleId()).put("file", e.file())
                     .put("fingerprint", print);
         }
-        JSON.writer().without(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_TARGET)
+        Json.MAPPER.writer().without(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_TARGET)
                 .writeValue(out, root);
     }
 }

@@ -8,6 +8,7 @@ import dev.kingsnake.Scanner;
 import dev.kingsnake.eval.Evaluation;
 import dev.kingsnake.eval.Labels;
 import dev.kingsnake.eval.Latency;
+import dev.kingsnake.eval.NoHarmList;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -50,6 +51,12 @@ final class EvalCommand implements Callable<Integer> {
                     + "Without labels every package is its own campaign.")
     Path labels;
 
+    @Option(names = "--no-harm", paramLabel = "TSV|none",
+            description = "Labelled packages reviewed and judged to hold no harmful code (path relative to the (first) "
+                    + "--malicious DIR, TAB, campaign, TAB, reason; one header line): recall is printed a second time "
+                    + "without them. Default: the reviewed list shipped for the development corpus; 'none': no list.")
+    String noHarm;
+
     @Option(names = "--benign", paramLabel = "DIR", required = true, description = "Known-benign packages (repeatable).")
     List<Path> benign;
 
@@ -78,6 +85,9 @@ final class EvalCommand implements Callable<Integer> {
         if (labels != null) {
             all.add(labels);
         }
+        if (noHarm != null && !noHarm.equals("none")) {
+            all.add(Path.of(noHarm));
+        }
         for (Path p : all) {
             if (!Files.exists(p)) {
                 err.println("kingsnake: no such file or directory: " + p);
@@ -89,6 +99,8 @@ final class EvalCommand implements Callable<Integer> {
             return KingsnakeCommand.EXIT_ERROR;
         }
         Labels campaignLabels = labels == null ? Labels.none() : Labels.read(labels, malicious.get(0));
+        NoHarmList noHarmList = noHarm == null ? NoHarmList.shipped(malicious.get(0))
+                : noHarm.equals("none") ? NoHarmList.none() : NoHarmList.read(Path.of(noHarm), malicious.get(0));
         Scanner scanner = scannerOptions.scanner();
         double threshold = scanner.threshold();
         Evaluation eval = new Evaluation();
@@ -130,6 +142,10 @@ final class EvalCommand implements Callable<Integer> {
                 threshold, scanner.rules().size(), jobs);
         out.printf("malicious: recall %s; per-campaign recall %.2f%% over %d campaigns; unreadable %d%n",
                 f.recall(), 100 * f.campaignRecall(), f.campaigns(), f.maliciousErrors());
+        Evaluation.Figures harmful = eval.at(threshold, s -> !s.malicious() || !noHarmList.contains(Path.of(s.input())));
+        out.printf("malicious with harmful code (%d left out by the no-harm list, %s): recall %s; per-campaign recall "
+                        + "%.2f%% over %d campaigns%n", f.recall().total() - harmful.recall().total(), noHarmList.source(),
+                harmful.recall(), 100 * harmful.campaignRecall(), harmful.campaigns());
         out.printf("benign: false-positive rate %s; suspicious %d; unreadable %d%n", f.falsePositiveRate(),
                 f.benignSuspicious(), f.benignErrors());
         out.printf("precision: %s%n", f.precision());
@@ -175,6 +191,7 @@ final class EvalCommand implements Callable<Integer> {
             doc.put("version", KingsnakeCommand.version());
             doc.put("threshold", threshold);
             doc.put("figures", f);
+            doc.put("harmfulCodeFigures", harmful);
             doc.put("packages", packages);
             doc.put("seconds", seconds);
             doc.put("compressedBytes", bytes[0]);

@@ -212,7 +212,8 @@ final class ScanCommand implements Callable<Integer> {
         ReportSettings settings = new ReportSettings(KingsnakeCommand.version(), scanner.threshold(),
                 scanner.rules(), quiet, sourceUrls, origins);
         List<ScanResult> toSubmit = new ArrayList<>();
-        SourceUrlLookup lookup = new SourceUrlLookup(new IndexClient(sourceUrlIndex(), IndexClient.Settings.defaults()), err);
+        SourceUrlLookup lookup = new SourceUrlLookup(
+                () -> new IndexClient(sourceUrlIndex(), IndexClient.Settings.defaults()), err);
 
         OutputStream out;
         if (output != null) {

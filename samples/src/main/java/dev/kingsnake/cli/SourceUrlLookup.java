@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Finds the PyPI download URL of each MALICIOUS package's file by asking the index for the project's page and
@@ -27,12 +28,14 @@ import java.util.Optional;
  * {@code --source-url}. Only MALICIOUS results are looked up, one request per project, and only when asked.
  */
 final class SourceUrlLookup {
-    private final IndexClient index;
+    /** Opened on the first look-up: an HTTP client's TLS set-up is a good part of a small scan's start. */
+    private final Supplier<IndexClient> connect;
+    private IndexClient index;
     private final PrintWriter err;
     private final Map<String, Optional<String>> found = new HashMap<>();
 
-    SourceUrlLookup(IndexClient index, PrintWriter err) {
-        this.index = index;
+    SourceUrlLookup(Supplier<IndexClient> connect, PrintWriter err) {
+        this.connect = connect;
         this.err = err;
     }
 
@@ -55,6 +58,9 @@ final class SourceUrlLookup {
     }
 
     private Optional<String> lookUp(String project, String file) {
+        if (index == null) {
+            index = connect.get();
+        }
         Fetch<ProjectPage> page = index.project(project);
         if (page instanceof Fetch.Found<ProjectPage> found) {
             Optional<DistributionFile> listed = found.value().file(file);

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 
 /**
  * Recall, false-positive rate and precision of a set of scan results, at one threshold or swept over many.
@@ -76,7 +77,15 @@ public final class Evaluation {
         return List.copyOf(samples);
     }
 
-    public synchronized Figures at(double threshold) {
+    public Figures at(double threshold) {
+        return at(threshold, s -> true);
+    }
+
+    /**
+     * The figures at one threshold over the samples {@code counted} accepts: e.g. only the malicious packages
+     * that hold harmful code (see {@link NoHarmList}). A campaign none of whose packages is counted drops out.
+     */
+    public synchronized Figures at(double threshold, Predicate<Sample> counted) {
         long malTotal = 0;
         long malHit = 0;
         long malErr = 0;
@@ -86,6 +95,9 @@ public final class Evaluation {
         long benSusp = 0;
         Map<String, long[]> campaigns = new TreeMap<>();
         for (Sample s : samples) {
+            if (!counted.test(s)) {
+                continue;
+            }
             boolean flagged = s.flaggedAt(threshold);
             if (s.malicious()) {
                 malTotal++;

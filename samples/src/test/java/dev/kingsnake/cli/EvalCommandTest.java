@@ -49,6 +49,40 @@ class EvalCommandTest {
     }
 
     @Test
+    void recallWithoutTheNoHarmListCountsOnlyPackagesWithHarmfulCode(@TempDir Path dir) throws IOException {
+        Path mal = Files.createDirectories(dir.resolve("mal"));
+        Path ben = Files.createDirectories(dir.resolve("ben"));
+        Files.writeString(mal.resolve("runs.py"), "import subprocess\nsubprocess.run(input())\n");
+        Files.writeString(mal.resolve("placeholder.py"), "print('a')\n");
+        Files.writeString(mal.resolve("empty.py"), "x = 1\n");
+        Files.writeString(ben.resolve("three.py"), "x = 1\n");
+        Files.writeString(dir.resolve("labels.tsv"), "path\tcampaign\nruns.py\tc1\nplaceholder.py\tc1\nempty.py\tc2\n");
+        Files.writeString(dir.resolve("no-harm.tsv"), "path\tcampaign\treason\nplaceholder.py\tc1\tprints\n"
+                + "empty.py\tc2\tplaceholder\n");
+        Path json = dir.resolve("eval.json");
+
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        StringWriter err = new StringWriter();
+        int code = KingsnakeCommand.commandLine(out, new PrintWriter(err, true)).execute("eval",
+                "--malicious", mal.toString(), "--labels", dir.resolve("labels.tsv").toString(),
+                "--no-harm", dir.resolve("no-harm.tsv").toString(), "--benign", ben.toString(),
+                "--threshold", "0.05", "--json", json.toString(), "--jobs", "1");
+
+        assertEquals(0, code, err.toString());
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("malicious with harmful code (2 left out by the no-harm list"), text);
+        JsonNode doc = new ObjectMapper().readTree(json.toFile());
+        assertEquals(1, doc.at("/figures/recall/hits").asInt());
+        assertEquals(3, doc.at("/figures/recall/total").asInt());
+        assertEquals(0.25, doc.at("/figures/campaignRecall").asDouble(), 1e-9);
+        assertEquals(1, doc.at("/harmfulCodeFigures/recall/hits").asInt());
+        assertEquals(1, doc.at("/harmfulCodeFigures/recall/total").asInt());
+        assertEquals(1, doc.at("/harmfulCodeFigures/campaigns").asInt());
+        assertEquals(1.0, doc.at("/harmfulCodeFigures/campaignRecall").asDouble(), 1e-9);
+        assertEquals(1, doc.at("/harmfulCodeFigures/falsePositiveRate/total").asInt());
+    }
+
+    @Test
     void missingDirectoryIsAUsageErrorWithoutStackTrace(@TempDir Path dir) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         StringWriter err = new StringWriter();

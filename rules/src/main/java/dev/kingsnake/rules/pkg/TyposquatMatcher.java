@@ -4,11 +4,9 @@ import dev.kingsnake.Confidence;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -22,13 +20,23 @@ final class TyposquatMatcher {
     static final int TARGETS = 3000;
     /** Shortest target (separators and trailing digits removed) compared at edit distance 1. */
     private static final int MIN_LENGTH_ONE_EDIT = 5;
-    /** Shortest target compared at all: four letters, and then only for two letters swapped (rcih ~ rich). */
+    /**
+     * Shortest target compared at all: four letters, and then only for two letters swapped (rcih ~ rich) or, for
+     * a {@link #VERY_POPULAR_TOOL}, its last letter dropped (blac ~ black); three letters for a swap inside a
+     * {@link #VERY_POPULAR} name (sxi ~ six).
+     */
     private static final int MIN_LENGTH_SWAP = 4;
+    private static final int MIN_LENGTH_SWAP_VERY_POPULAR = 3;
     /**
      * Targets this popular are imitated by their singular or plural too ({@code request} ~ {@code requests}); so are
      * names of several words ({@code typing-extension}). Below it, a plural is a different word ({@code futures}).
      */
     private static final int VERY_POPULAR = 100;
+    /**
+     * Targets this popular are imitated by their name without its last letter even when short ({@code ruf},
+     * {@code blac}): a name cut short is a slip, not another word, only for names everyone types daily.
+     */
+    private static final int VERY_POPULAR_TOOL = 300;
     /** Below this length an edit distance of 1 needs a swap, a neighbouring key or a doubled letter. */
     private static final int SHORT = 6;
     /** Shortest target compared at edit distance 2 (every edit must look like a slip). */
@@ -47,8 +55,9 @@ final class TyposquatMatcher {
     private final Map<String, String> bySquashed = new HashMap<>();
     private final Map<String, String> byGlyphs = new HashMap<>();
     private final Map<String, String> byWords = new HashMap<>();
-    private final Map<String, Set<String>> oneDeletion = new HashMap<>();
-    private final Map<String, Set<String>> twoDeletions = new HashMap<>();
+    /** The targets, most popular first, and their {@link #root}s at the same index. */
+    private final List<String> targets = new ArrayList<>();
+    private final List<String> targetRoots = new ArrayList<>();
 
     TyposquatMatcher(PopularPackages popular) {
         this.popular = popular;
@@ -60,17 +69,8 @@ final class TyposquatMatcher {
             if (t.split("-").length >= 2) {
                 byWords.putIfAbsent(wordKey(t), t);
             }
-            String root = root(t);
-            for (String d : deletions(root)) {
-                oneDeletion.computeIfAbsent(d, k -> new HashSet<>()).add(t);
-            }
-            if (root.length() >= MIN_LENGTH_TWO_EDITS) {
-                for (String d : deletions(root)) {
-                    for (String dd : deletions(d)) {
-                        twoDeletions.computeIfAbsent(dd, k -> new HashSet<>()).add(t);
-                    }
-                }
-            }
+            targets.add(t);
+            targetRoots.add(root(t));
         }
     }
 
@@ -123,22 +123,23 @@ final class TyposquatMatcher {
             }
         }
         String root = root(c);
-        Optional<Match> one = closest(c, root, candidates(oneDeletion, root, false), 1);
+        Optional<Match> one = closest(c, root, candidates(root, 1, 0), 1);
         if (one.isPresent() || root.length() < MIN_LENGTH_TWO_EDITS) {
             return one;
         }
-        return closest(c, root, candidates(twoDeletions, root, true), 2);
+        return closest(c, root, candidates(root, 2, MIN_LENGTH_TWO_EDITS), 2);
     }
 
-    private Optional<Match> closest(String c, String root, Set<String> targets, int distance) {
+    private Optional<Match> closest(String c, String root, List<String> candidates, int distance) {
         Match best = null;
-        for (String t : targets) {
+        for (String t : candidates) {
             int rank = popular.rank(t);
             if (best != null && rank >= best.rank()) {
                 continue;
             }
             String troot = root(t);
-            if (t.equals(c) || troot.equals(root) || troot.length() < MIN_LENGTH_SWAP) {
+            if (t.equals(c) || troot.equals(root)
+                    || troot.length() < (rank <= VERY_POPULAR ? MIN_LENGTH_SWAP_VERY_POPULAR : MIN_LENGTH_SWAP)) {
                 continue;
             }
             List<TypoDistance.Edit> edits = TypoDistance.edits(root, troot, distance);
@@ -146,15 +147,21 @@ final class TyposquatMatcher {
                     || plural(root, troot) && !(t.contains("-") || rank <= VERY_POPULAR)) {
                 continue;
             }
-            boolean swapInShortName = distance == 1 && edits.get(0).kind() == TypoDistance.Edit.Kind.SWAP;
-            if (troot.length() < (distance == 1 ? MIN_LENGTH_ONE_EDIT : MIN_LENGTH_TWO_EDITS) && !swapInShortName) {
+            boolean swap = distance == 1 && edits.get(0).kind() == TypoDistance.Edit.Kind.SWAP;
+            boolean lastLetterDropped = distance == 1 && troot.length() == root.length() + 1
+                    && troot.startsWith(root) && !plural(root, troot) && rank <= VERY_POPULAR_TOOL
+                    && troot.length() >= MIN_LENGTH_SWAP;
+            boolean shortSwap = swap && (troot.length() >= MIN_LENGTH_SWAP || rank <= VERY_POPULAR);
+            if (troot.length() < (distance == 1 ? MIN_LENGTH_ONE_EDIT : MIN_LENGTH_TWO_EDITS) && !shortSwap
+                    && !lastLetterDropped) {
                 continue;
             }
             boolean ok = true;
             for (TypoDistance.Edit e : edits) {
                 boolean firstLetter = e.at() <= 0;
                 ok &= !(firstLetter && (distance > 1 || troot.length() < FIRST_LETTER_EDIT))
-                        && (distance == 1 ? troot.length() >= SHORT || e.strongTypo() : e.typoLike());
+                        && (distance == 1 ? troot.length() >= SHORT || e.strongTypo() || lastLetterDropped
+                                : e.typoLike());
             }
             if (ok) {
                 String how = edits.stream().map(TypoDistance.Edit::describe).reduce((a, b) -> a + ", " + b).orElse("");
@@ -168,27 +175,38 @@ final class TyposquatMatcher {
         return Optional.of(new Match(target, popular.rank(target), how, confidence));
     }
 
-    private static Set<String> candidates(Map<String, Set<String>> index, String root, boolean two) {
-        Set<String> out = new HashSet<>();
-        for (String d : deletions(root)) {
-            out.addAll(index.getOrDefault(d, Set.of()));
-            if (two) {
-                for (String dd : deletions(d)) {
-                    out.addAll(index.getOrDefault(dd, Set.of()));
-                }
+    /**
+     * The targets whose root (at least {@code minLength} long) and {@code root} become the same string after at
+     * most {@code deletions} deleted characters each: the candidates of a symmetric-deletion index, found by a
+     * longest-common-subsequence test instead of an index of every target's deletions, which took most of a
+     * single-package CLI run to build.
+     */
+    List<String> candidates(String root, int deletions, int minLength) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < targets.size(); i++) {
+            String troot = targetRoots.get(i);
+            int longer = Math.max(root.length(), troot.length());
+            if (troot.length() >= minLength && Math.abs(root.length() - troot.length()) <= deletions
+                    && longestCommonSubsequence(root, troot) >= longer - deletions) {
+                out.add(targets.get(i));
             }
         }
         return out;
     }
 
-    /** The string and every string with one character deleted. */
-    private static Set<String> deletions(String s) {
-        Set<String> out = new HashSet<>();
-        out.add(s);
-        for (int i = 0; i < s.length(); i++) {
-            out.add(s.substring(0, i) + s.substring(i + 1));
+    private static int longestCommonSubsequence(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int i = 1; i <= a.length(); i++) {
+            for (int j = 1; j <= b.length(); j++) {
+                current[j] = a.charAt(i - 1) == b.charAt(j - 1) ? previous[j - 1] + 1
+                        : Math.max(previous[j], current[j - 1]);
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
         }
-        return out;
+        return previous[b.length()];
     }
 
     /** Squashed name without trailing digits: {@code beautifulsoup4} and {@code beautifulsoup} share a root. */
@@ -228,7 +246,10 @@ final class TyposquatMatcher {
         return head || tail;
     }
 
-    /** In families like {@code mypy-boto3-rds}/{@code mypy-boto3-sqs} a short differing token is a sibling. */
+    /**
+     * In families like {@code mypy-boto3-rds}/{@code mypy-boto3-sqs} a short differing token is a sibling; two of
+     * its letters swapped ({@code google-auht}) or its plural ({@code google-api-cores}) is a slip, not a sibling.
+     */
     private static boolean editedTokensLongEnough(String c, String t) {
         String[] a = c.split("-");
         String[] b = t.split("-");
@@ -236,11 +257,25 @@ final class TyposquatMatcher {
             return true;
         }
         for (int i = 0; i < b.length; i++) {
-            if (!a[i].equals(b[i]) && TRAILING_DIGITS.matcher(b[i]).replaceAll("").length() < 5) {
+            if (!a[i].equals(b[i]) && TRAILING_DIGITS.matcher(b[i]).replaceAll("").length() < 5
+                    && !swapped(a[i], b[i]) && !plural(a[i], b[i])) {
                 return false;
             }
         }
         return true;
+    }
+
+    /** The same letters with two neighbours swapped, not at the start: {@code auht}/{@code auth}. */
+    private static boolean swapped(String a, String b) {
+        if (a.length() != b.length() || a.length() < 3) {
+            return false;
+        }
+        int i = 0;
+        while (i < a.length() && a.charAt(i) == b.charAt(i)) {
+            i++;
+        }
+        return i > 0 && i + 1 < a.length() && a.charAt(i) == b.charAt(i + 1) && a.charAt(i + 1) == b.charAt(i)
+                && a.substring(i + 2).equals(b.substring(i + 2));
     }
 
     /** {@code future}/{@code futures}: a plural is a different word, but {@code ipaddres} drops a letter of "ss". */
