@@ -3,6 +3,7 @@ package dev.kingsnake.internal.decode;
 import dev.kingsnake.internal.decode.marshal.MarshalReader;
 import dev.kingsnake.internal.python.ParseOutcome;
 import dev.kingsnake.internal.python.PythonParser;
+import dev.kingsnake.internal.python.semantic.BuiltinDocs;
 import dev.kingsnake.internal.python.semantic.ConstOps;
 import dev.kingsnake.spi.PythonFile;
 import dev.kingsnake.spi.python.Const;
@@ -143,6 +144,9 @@ final class Evaluator {
         } else if (e instanceof Expr.UnaryOp u) {
             return unary(u.op(), eval(u.operand(), frame, line));
         } else if (e instanceof Expr.Subscript s) {
+            if (s.value() instanceof Expr.Attribute a && a.attr().equals("__doc__")) {
+                return docSubscript(a.value(), s.index(), frame, line);
+            }
             return subscript(eval(s.value(), frame, line), s.index(), frame, line);
         } else if (e instanceof Expr.Sequence s) {
             return sequence(s, frame, line);
@@ -1080,6 +1084,39 @@ final class Evaluator {
         Const data = v instanceof Value.Data ? ConstConversion.toConst(v) : null;
         Const i = ConstConversion.toConst(k);
         return data == null || i == null ? null : ConstConversion.fromConst(ConstOps.index(data, i), traceOf(v));
+    }
+
+    /** {@code abs.__doc__[i]}: the docstring characters every CPython version shares (see {@link BuiltinDocs}). */
+    private Value docSubscript(Expr receiver, Expr index, Map<String, Value> frame, int line) {
+        String builtin = null;
+        if (receiver instanceof Expr.Sequence seq) {
+            builtin = seq.kind().name().toLowerCase(Locale.ROOT);
+        } else if (receiver instanceof Expr.Dict) {
+            builtin = "dict";
+        } else {
+            Value owner = eval(receiver, frame, line);
+            if (owner instanceof Value.Builtin b && !b.name().contains(".")) {
+                builtin = b.name();
+            } else if (owner != null && !(owner instanceof Value.Seq)) {
+                // a sequence's own type is not known here (the decoder keeps lists and tuples alike)
+                Const c = ConstConversion.toConst(owner);
+                builtin = c == null ? null : BuiltinDocs.typeOf(c).orElse(null);
+            }
+        }
+        if (builtin == null) {
+            return null;
+        }
+        Optional<Const> out;
+        if (index instanceof Expr.Slice s) {
+            Const lo = sliceBound(s.lower(), frame, line);
+            Const hi = sliceBound(s.upper(), frame, line);
+            Const st = sliceBound(s.step(), frame, line);
+            out = lo == null || hi == null || st == null ? Optional.empty() : BuiltinDocs.slice(builtin, lo, hi, st);
+        } else {
+            Const i = ConstConversion.toConst(eval(index, frame, line));
+            out = i == null ? Optional.empty() : BuiltinDocs.index(builtin, i);
+        }
+        return out.map(c -> ConstConversion.fromConst(c, Value.Trace.NONE)).orElse(null);
     }
 
     /** A slice bound: None when omitted, null when present but unknown or not an int. */

@@ -509,6 +509,9 @@ final class Evaluator {
     }
 
     private Const foldSubscript(Expr.Subscript s, Env env, int depth) {
+        if (s.value() instanceof Expr.Attribute a && a.attr().equals("__doc__")) {
+            return foldDocSubscript(a.value(), s.index(), env, depth);
+        }
         Const v = fold(s.value(), env, depth + 1);
         if (v == null) {
             return null;
@@ -525,6 +528,41 @@ final class Evaluator {
         }
         Const i = fold(s.index(), env, depth + 1);
         return i == null ? null : ConstOps.index(v, i);
+    }
+
+    /** {@code abs.__doc__[8]}, {@code ''.__doc__[:3]}: a character of a builtin's docstring that no version changes. */
+    private Const foldDocSubscript(Expr receiver, Expr index, Env env, int depth) {
+        String builtin = docOwner(receiver, depth);
+        if (builtin == null) {
+            return null;
+        }
+        if (index instanceof Expr.Slice sl) {
+            Const lo = sl.lower().isPresent() ? fold(sl.lower().get(), env, depth + 1) : null;
+            Const hi = sl.upper().isPresent() ? fold(sl.upper().get(), env, depth + 1) : null;
+            Const st = sl.step().isPresent() ? fold(sl.step().get(), env, depth + 1) : null;
+            if (sl.lower().isPresent() && lo == null || sl.upper().isPresent() && hi == null
+                    || sl.step().isPresent() && st == null) {
+                return null;
+            }
+            return BuiltinDocs.slice(builtin, lo, hi, st).orElse(null);
+        }
+        Const i = fold(index, env, depth + 1);
+        return i == null ? null : BuiltinDocs.index(builtin, i).orElse(null);
+    }
+
+    /** The builtin whose docstring {@code receiver.__doc__} is: a builtin by name, or the type of a literal. */
+    private String docOwner(Expr receiver, int depth) {
+        if (receiver instanceof Expr.Literal l) {
+            return BuiltinDocs.typeOf(l.value()).orElse(null);
+        }
+        if (receiver instanceof Expr.Sequence seq) {
+            return seq.kind().name().toLowerCase(java.util.Locale.ROOT);
+        }
+        if (receiver instanceof Expr.Dict) {
+            return "dict";
+        }
+        String q = qname(receiver, depth + 1);
+        return q != null && Builtins.isBuiltin(q) ? q : null;
     }
 
     /**
