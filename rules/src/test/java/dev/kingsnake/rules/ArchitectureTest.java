@@ -88,6 +88,32 @@ class ArchitectureTest {
                 .check(MAIN);
     }
 
+    /**
+     * A rule reads in one file plus its facts: it extends nothing, a shared base of {@code rules.shared}, or the
+     * class it is nested in (one file holding a family of rules). A base class in an area package is one more file
+     * to open when following a rule end to end (ARCHITECTURE.md).
+     */
+    @Test
+    void ruleBaseClassesAreSharedOrInTheSameFile() {
+        classes().that().resideInAPackage("dev.kingsnake.rules..").and().implement(Rule.class)
+                .and().doNotHaveModifier(JavaModifier.ABSTRACT)
+                .should(new ArchCondition<>("extend nothing, a rules.shared base or their enclosing class") {
+                    @Override
+                    public void check(JavaClass rule, ConditionEvents events) {
+                        rule.getRawSuperclass().ifPresent(base -> {
+                            boolean allowed = base.isEquivalentTo(Object.class)
+                                    || base.getPackageName().equals("dev.kingsnake.rules.shared")
+                                    || outermost(base).equals(outermost(rule));
+                            if (!allowed) {
+                                events.add(SimpleConditionEvent.violated(rule, rule.getName() + " extends "
+                                        + base.getName()));
+                            }
+                        });
+                    }
+                })
+                .check(MAIN);
+    }
+
     private static boolean isConcreteRule(JavaClass c) {
         return c.isAssignableTo(Rule.class) && !c.getModifiers().contains(JavaModifier.ABSTRACT)
                 && !c.isInterface() && c.getPackageName().startsWith("dev.kingsnake.rules");
