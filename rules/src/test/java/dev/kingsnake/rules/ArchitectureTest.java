@@ -50,11 +50,10 @@ class ArchitectureTest {
             "PERSIST", "persistence", "IMPORT", "imports", "CAP", "capability");
 
     /**
-     * Class names still defined twice, each waiting for the change that removes the second one: the constant
-     * folder's and the decoder's Evaluator become one value interpreter (issue 14). The test fails when an entry
-     * is no longer a duplicate, so the list only shrinks.
+     * Class names still defined twice, each waiting for the change that removes the second one. The test fails
+     * when an entry is no longer a duplicate, so the list only shrinks.
      */
-    private static final Set<String> KNOWN_DUPLICATES = Set.of("Evaluator");
+    private static final Set<String> KNOWN_DUPLICATES = Set.of();
 
     @Test
     void theSpiDoesNotImportInternalClasses() {

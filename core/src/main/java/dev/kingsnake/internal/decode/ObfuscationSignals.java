@@ -53,7 +53,7 @@ public final class ObfuscationSignals {
         Set<String> confusable = new HashSet<>();
         int[] firstConfusable = {0};
         boolean[] hidden = {false};
-        Evaluator[] ev = {null};
+        PayloadEvaluator[] ev = {null};
         file.nodes().forEach(n -> {
             if (n instanceof Stmt.Assign a && a.value().isPresent() && a.value().get() instanceof Expr.Lambda l
                     && importsDecoder(l.body())) {
@@ -113,7 +113,8 @@ public final class ObfuscationSignals {
     }
 
     /** {@code getattr(x, <computed>)} / {@code eval(<computed>)} where the computed string is a builtin's name. */
-    private static boolean hidesBuiltin(PythonFile file, Expr.Call c, PythonParser expressions, Evaluator[] shared) {
+    private static boolean hidesBuiltin(PythonFile file, Expr.Call c, PythonParser expressions,
+                                        PayloadEvaluator[] shared) {
         String callee = c.callee() instanceof Expr.Name nm ? nm.id() : "";
         int index = callee.equals("getattr") ? 1 : callee.equals("eval") || callee.equals("__import__") ? 0 : -1;
         if (index < 0 || index >= c.args().size()) {
@@ -126,9 +127,10 @@ public final class ObfuscationSignals {
         }
         if (shared[0] == null) {
             // one evaluator (and one pass over the bindings) per file; its step budget bounds all lookups together
-            shared[0] = new Evaluator(file, new Bindings(file, null), expressions, OutputBound.of(1 << 16), 200_000);
+            shared[0] = new PayloadEvaluator(file, new Bindings(file, null), expressions, OutputBound.of(1 << 16),
+                    200_000);
         }
-        Evaluator ev = shared[0];
+        PayloadEvaluator ev = shared[0];
         return ev.evaluate(arg, c.line()).filter(v -> v instanceof Value.Str s && HIDDEN.contains(s.value()))
                 .isPresent();
     }

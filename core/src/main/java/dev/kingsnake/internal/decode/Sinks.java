@@ -37,7 +37,7 @@ final class Sinks {
     private Sinks() {
     }
 
-    static Optional<Kind> kind(PythonFile file, Expr.Call call, Evaluator ev) {
+    static Optional<Kind> kind(PythonFile file, Expr.Call call, PayloadEvaluator ev) {
         if (call.callee() instanceof Expr.Attribute a && a.attr().equals("write") && call.args().size() == 1) {
             return Optional.of(Kind.WRITE);
         }
@@ -66,10 +66,10 @@ final class Sinks {
     }
 
     /** The qualified name of the callee, through the evaluator's bindings when the model cannot tell. */
-    private static String callee(PythonFile file, Expr.Call call, Evaluator ev) {
+    private static String callee(PythonFile file, Expr.Call call, PayloadEvaluator ev) {
         Optional<String> q = file.calleeName(call);
         if (q.isPresent() && !(call.callee() instanceof Expr.Name n && n.id().startsWith("_"))) {
-            String name = Evaluator.normalise(q.get());
+            String name = PayloadEvaluator.normalise(q.get());
             if (name.contains(".") || CODE.contains(name) || name.equals("__import__")) {
                 return name;
             }
@@ -77,9 +77,9 @@ final class Sinks {
         Optional<Value> v = ev.evaluate(call.callee(), call.line());
         ev.drainFailures();
         if (v.isPresent() && v.get() instanceof Value.Builtin b) {
-            return Evaluator.normalise(b.name());
+            return PayloadEvaluator.normalise(b.name());
         }
-        return q.map(Evaluator::normalise).orElse("");
+        return q.map(PayloadEvaluator::normalise).orElse("");
     }
 
     /** The argument expressions a sink's payload is in. */

@@ -32,7 +32,7 @@ import java.util.Set;
  * anything outside that subset evaluates to "unknown" ({@code null} inside, empty outside). Work is bounded
  * by a step count, a nesting depth and the {@link OutputBound}.
  */
-final class Evaluator {
+final class PayloadEvaluator {
     private static final int MAX_DEPTH = 200;
     /** Longest string {@code eval}'d as an expression; longer ones are code payloads, left to the sinks. */
     private static final int MAX_EVAL_SOURCE = 4096;
@@ -59,11 +59,11 @@ final class Evaluator {
     private final PackageModules modules;
     private final int moduleDepth;
     /** Evaluators of the package modules this file imports names from, made on first use. */
-    private final Map<PythonFile, Evaluator> importedModules = new java.util.IdentityHashMap<>();
+    private final Map<PythonFile, PayloadEvaluator> importedModules = new java.util.IdentityHashMap<>();
     private long steps;
     private int depth;
 
-    Evaluator(PythonFile file, Bindings bindings, PythonParser expressions, OutputBound bound, long maxSteps) {
+    PayloadEvaluator(PythonFile file, Bindings bindings, PythonParser expressions, OutputBound bound, long maxSteps) {
         this(file, bindings, expressions, bound, maxSteps, PackageModules.NONE, 0);
     }
 
@@ -71,7 +71,7 @@ final class Evaluator {
      * @param modules     the package's modules, for names imported from one of them
      * @param moduleDepth how many imports away from the file being decoded this one is
      */
-    Evaluator(PythonFile file, Bindings bindings, PythonParser expressions, OutputBound bound, long maxSteps,
+    PayloadEvaluator(PythonFile file, Bindings bindings, PythonParser expressions, OutputBound bound, long maxSteps,
               PackageModules modules, int moduleDepth) {
         this.modules = modules;
         this.moduleDepth = moduleDepth;
@@ -283,7 +283,8 @@ final class Evaluator {
         if (module.isEmpty() || module.get() == file) {
             return null;
         }
-        Evaluator other = importedModules.computeIfAbsent(module.get(), m -> new Evaluator(m, new Bindings(m, null),
+        PayloadEvaluator other = importedModules.computeIfAbsent(module.get(), m -> new PayloadEvaluator(m,
+                new Bindings(m, null),
                 expressions, bound, maxSteps, modules, moduleDepth + 1));
         return local(other.global(from.get().name()));
     }
@@ -300,7 +301,7 @@ final class Evaluator {
         } else if (v instanceof Value.Int x) {
             return new Value.Int(x.value(), Value.Trace.NONE);
         } else if (v instanceof Value.Seq x) {
-            return new Value.Seq(x.items().stream().map(Evaluator::local).toList(), Value.Trace.NONE);
+            return new Value.Seq(x.items().stream().map(PayloadEvaluator::local).toList(), Value.Trace.NONE);
         } else if (v instanceof Value.Dict d) {
             Map<Value, Value> m = new LinkedHashMap<>();
             d.entries().forEach((k, e) -> m.put(k, local(e)));
