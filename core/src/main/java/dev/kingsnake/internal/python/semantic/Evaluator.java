@@ -517,14 +517,8 @@ final class Evaluator {
             return null;
         }
         if (s.index() instanceof Expr.Slice sl) {
-            Const lo = sl.lower().isPresent() ? fold(sl.lower().get(), env, depth + 1) : null;
-            Const hi = sl.upper().isPresent() ? fold(sl.upper().get(), env, depth + 1) : null;
-            Const st = sl.step().isPresent() ? fold(sl.step().get(), env, depth + 1) : null;
-            if (sl.lower().isPresent() && lo == null || sl.upper().isPresent() && hi == null
-                    || sl.step().isPresent() && st == null) {
-                return null;
-            }
-            return ConstOps.slice(v, lo, hi, st);
+            Const[] b = sliceBounds(sl, env, depth);
+            return b == null ? null : ConstOps.slice(v, b[0], b[1], b[2]);
         }
         Const i = fold(s.index(), env, depth + 1);
         return i == null ? null : ConstOps.index(v, i);
@@ -537,17 +531,23 @@ final class Evaluator {
             return null;
         }
         if (index instanceof Expr.Slice sl) {
-            Const lo = sl.lower().isPresent() ? fold(sl.lower().get(), env, depth + 1) : null;
-            Const hi = sl.upper().isPresent() ? fold(sl.upper().get(), env, depth + 1) : null;
-            Const st = sl.step().isPresent() ? fold(sl.step().get(), env, depth + 1) : null;
-            if (sl.lower().isPresent() && lo == null || sl.upper().isPresent() && hi == null
-                    || sl.step().isPresent() && st == null) {
-                return null;
-            }
-            return BuiltinDocs.slice(builtin, lo, hi, st).orElse(null);
+            Const[] b = sliceBounds(sl, env, depth);
+            return b == null ? null : BuiltinDocs.slice(builtin, b[0], b[1], b[2]).orElse(null);
         }
         Const i = fold(index, env, depth + 1);
         return i == null ? null : BuiltinDocs.index(builtin, i).orElse(null);
+    }
+
+    /** Lower, upper and step of a slice (null where omitted), or null when a bound given does not fold. */
+    private Const[] sliceBounds(Expr.Slice sl, Env env, int depth) {
+        Const lo = sl.lower().isPresent() ? fold(sl.lower().get(), env, depth + 1) : null;
+        Const hi = sl.upper().isPresent() ? fold(sl.upper().get(), env, depth + 1) : null;
+        Const st = sl.step().isPresent() ? fold(sl.step().get(), env, depth + 1) : null;
+        if (sl.lower().isPresent() && lo == null || sl.upper().isPresent() && hi == null
+                || sl.step().isPresent() && st == null) {
+            return null;
+        }
+        return new Const[] {lo, hi, st};
     }
 
     /** The builtin whose docstring {@code receiver.__doc__} is: a builtin by name, or the type of a literal. */
