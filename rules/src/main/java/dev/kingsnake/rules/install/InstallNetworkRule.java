@@ -46,21 +46,25 @@ public final class InstallNetworkRule implements PythonFileRule {
     private static final Set<String> SENDING_METHODS = Set.of("post", "put", "patch", "send", "sendall", "sendto");
 
     private static void checkCall(PythonFile file, DataFlow facts, Expr.Call c, FindingSink sink) {
+        Location at = Location.of(file, c);
         if (Activity.network(facts, c)) {
+            // every network call counts, even two on one line: in urlopen(Request(hook, data=data)) the inner
+            // call is the one that carries the data, so the sink's one-finding-per-line would keep the weaker
+            String ev = file.line(c.line());
             if (mentionsCloudMetadata(facts, c)) {
-                sink.report(file, c, facts.name(c) + "() queries a cloud instance-metadata address at install time",
+                sink.report(at, facts.name(c) + "() queries a cloud instance-metadata address at install time", ev,
                         Severity.CRITICAL, Confidence.HIGH);
             } else if (sendsData(facts, c)) {
-                sink.report(file, c, facts.name(c) + "() sends data out at install time", Severity.HIGH,
+                sink.report(at, facts.name(c) + "() sends data out at install time", ev, Severity.HIGH,
                         Confidence.HIGH);
             } else {
-                sink.report(file, c, facts.name(c) + "() at install time");
+                sink.report(at, facts.name(c) + "() at install time", ev);
             }
             return;
         }
         Activity.networkCommand(facts, c).ifPresent(cmd -> {
             boolean metadata = CLOUD_METADATA.matcher(cmd.text()).find();
-            sink.report(Location.of(file, c), (metadata ? "queries a cloud instance-metadata address"
+            sink.report(at, (metadata ? "queries a cloud instance-metadata address"
                             : "runs a network tool") + " through " + cmd.sink() + "() at install time", cmd.evidence(),
                     metadata ? Severity.CRITICAL : Severity.HIGH, metadata ? Confidence.HIGH : Confidence.MEDIUM);
         });
