@@ -464,8 +464,7 @@ public final class ScanEngine {
                              Optional<Location> origin, List<Diagnostic> diags, boolean built) {
         diags.addAll(out.diagnostics());
         boolean errors = out.diagnostics().stream().anyMatch(d -> d.code() == DiagnosticCode.PARSE_ERROR);
-        return new SemanticModel(path, bytes, out.text(), out.module(), errors, chain, origin,
-                limits.maxDecodedBytesPerLayer(), built);
+        return new SemanticModel(path, bytes, out.text(), out.module(), errors, chain, origin, limits, built);
     }
 
     /** Peels payloads breadth-first; each Python layer is parsed and peeled again, up to the layer limit. */

@@ -3,6 +3,7 @@ package dev.kingsnake.internal.decode;
 import dev.kingsnake.internal.decode.marshal.MarshalReader;
 import dev.kingsnake.internal.python.ParseOutcome;
 import dev.kingsnake.internal.python.PythonParser;
+import dev.kingsnake.internal.python.semantic.BuiltinDocs;
 import dev.kingsnake.internal.python.semantic.ConstOps;
 import dev.kingsnake.spi.PythonFile;
 import dev.kingsnake.spi.python.Const;
@@ -31,7 +32,7 @@ import java.util.Set;
  * anything outside that subset evaluates to "unknown" ({@code null} inside, empty outside). Work is bounded
  * by a step count, a nesting depth and the {@link OutputBound}.
  */
-final class Evaluator {
+final class PayloadEvaluator {
     private static final int MAX_DEPTH = 200;
     /** Longest string {@code eval}'d as an expression; longer ones are code payloads, left to the sinks. */
     private static final int MAX_EVAL_SOURCE = 4096;
@@ -58,13 +59,13 @@ final class Evaluator {
     private final PackageModules modules;
     private final int moduleDepth;
     /** Evaluators of the package modules this file imports names from, made on first use. */
-    private final Map<PythonFile, Evaluator> importedModules = new java.util.IdentityHashMap<>();
+    private final Map<PythonFile, PayloadEvaluator> importedModules = new java.util.IdentityHashMap<>();
     /** The calls of the file's functions being evaluated, innermost last. */
     private final List<ActiveCall> activeCalls = new ArrayList<>();
     private long steps;
     private int depth;
 
-    Evaluator(PythonFile file, Bindings bindings, PythonParser expressions, OutputBound bound, long maxSteps) {
+    PayloadEvaluator(PythonFile file, Bindings bindings, PythonParser expressions, OutputBound bound, long maxSteps) {
         this(file, bindings, expressions, bound, maxSteps, PackageModules.NONE, 0);
     }
 
@@ -72,7 +73,7 @@ final class Evaluator {
      * @param modules     the package's modules, for names imported from one of them
      * @param moduleDepth how many imports away from the file being decoded this one is
      */
-    Evaluator(PythonFile file, Bindings bindings, PythonParser expressions, OutputBound bound, long maxSteps,
+    PayloadEvaluator(PythonFile file, Bindings bindings, PythonParser expressions, OutputBound bound, long maxSteps,
               PackageModules modules, int moduleDepth) {
         this.modules = modules;
         this.moduleDepth = moduleDepth;
@@ -145,6 +146,9 @@ final class Evaluator {
         } else if (e instanceof Expr.UnaryOp u) {
             return unary(u.op(), eval(u.operand(), frame, line));
         } else if (e instanceof Expr.Subscript s) {
+            if (s.value() instanceof Expr.Attribute a && a.attr().equals("__doc__")) {
+                return docSubscript(a.value(), s.index(), frame, line);
+            }
             return subscript(eval(s.value(), frame, line), s.index(), frame, line);
         } else if (e instanceof Expr.Sequence s) {
             return sequence(s, frame, line);
@@ -281,7 +285,8 @@ final class Evaluator {
         if (module.isEmpty() || module.get() == file) {
             return null;
         }
-        Evaluator other = importedModules.computeIfAbsent(module.get(), m -> new Evaluator(m, new Bindings(m, null),
+        PayloadEvaluator other = importedModules.computeIfAbsent(module.get(), m -> new PayloadEvaluator(m,
+                new Bindings(m, null),
                 expressions, bound, maxSteps, modules, moduleDepth + 1));
         return local(other.global(from.get().name()));
     }
@@ -298,7 +303,7 @@ final class Evaluator {
         } else if (v instanceof Value.Int x) {
             return new Value.Int(x.value(), Value.Trace.NONE);
         } else if (v instanceof Value.Seq x) {
-            return new Value.Seq(x.items().stream().map(Evaluator::local).toList(), Value.Trace.NONE);
+            return new Value.Seq(x.items().stream().map(PayloadEvaluator::local).toList(), Value.Trace.NONE);
         } else if (v instanceof Value.Dict d) {
             Map<Value, Value> m = new LinkedHashMap<>();
             d.entries().forEach((k, e) -> m.put(k, local(e)));
@@ -1120,6 +1125,39 @@ final class Evaluator {
         Const data = v instanceof Value.Data ? ConstConversion.toConst(v) : null;
         Const i = ConstConversion.toConst(k);
         return data == null || i == null ? null : ConstConversion.fromConst(ConstOps.index(data, i), traceOf(v));
+    }
+
+    /** {@code abs.__doc__[i]}: the docstring characters every CPython version shares (see {@link BuiltinDocs}). */
+    private Value docSubscript(Expr receiver, Expr index, Map<String, Value> frame, int line) {
+        String builtin = null;
+        if (receiver instanceof Expr.Sequence seq) {
+            builtin = seq.kind().name().toLowerCase(Locale.ROOT);
+        } else if (receiver instanceof Expr.Dict) {
+            builtin = "dict";
+        } else {
+            Value owner = eval(receiver, frame, line);
+            if (owner instanceof Value.Builtin b && !b.name().contains(".")) {
+                builtin = b.name();
+            } else if (owner != null && !(owner instanceof Value.Seq)) {
+                // a sequence's own type is not known here (the decoder keeps lists and tuples alike)
+                Const c = ConstConversion.toConst(owner);
+                builtin = c == null ? null : BuiltinDocs.typeOf(c).orElse(null);
+            }
+        }
+        if (builtin == null) {
+            return null;
+        }
+        Optional<Const> out;
+        if (index instanceof Expr.Slice s) {
+            Const lo = sliceBound(s.lower(), frame, line);
+            Const hi = sliceBound(s.upper(), frame, line);
+            Const st = sliceBound(s.step(), frame, line);
+            out = lo == null || hi == null || st == null ? Optional.empty() : BuiltinDocs.slice(builtin, lo, hi, st);
+        } else {
+            Const i = ConstConversion.toConst(eval(index, frame, line));
+            out = i == null ? Optional.empty() : BuiltinDocs.index(builtin, i);
+        }
+        return out.map(c -> ConstConversion.fromConst(c, Value.Trace.NONE)).orElse(null);
     }
 
     /** A slice bound: None when omitted, null when present but unknown or not an int. */
