@@ -79,6 +79,10 @@ write("unicode_escape", "import codecs\nexec(codecs.decode(%r, 'unicode_escape')
 # builtins spelled from the text of other builtins: str(exec) is '<built-in function exec>'
 write("str_builtin", "import base64\n\nrun = getattr(__builtins__, str(exec)[19:23])\nrun(base64.b64decode(%r))\n"
       % base64.b64encode(payload("str_builtin").encode()).decode())
+# builtins spelled from docstrings: compile.__doc__ is the same text on CPython 3.6 to 3.13
+doc_indexes = [compile.__doc__.index(c) for c in "exec"]
+write("builtin_doc", "import base64\n\nrun = getattr(__builtins__, ''.join(compile.__doc__[i] for i in %r))\n"
+      "run(base64.b64decode(%r))\n" % (tuple(doc_indexes), base64.b64encode(payload("builtin_doc").encode()).decode()))
 # control flow flattened into a state machine with opaque predicates, the string built from shifts
 codes = [(ord(c) << 2) + 5 for c in payload("state_machine")]
 write("state_machine", """def _build(codes):

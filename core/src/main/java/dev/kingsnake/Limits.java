@@ -82,7 +82,7 @@ public record Limits(
                 3,
                 4_096,
                 4 * MIB,
-                200,
+                1_000,
                 16 * MIB,
                 16,
                 64 * MIB,

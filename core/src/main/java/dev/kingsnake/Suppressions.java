@@ -34,7 +34,10 @@ public final class Suppressions {
     /** The reason given for findings that are in the baseline. */
     public static final String BASELINE_REASON = "baseline";
 
-    private static final TomlMapper TOML = new TomlMapper();
+    /** Made when a suppression file is first read, not by every scan that has none. */
+    private static final class Toml {
+        static final TomlMapper MAPPER = new TomlMapper();
+    }
 
     private final List<Suppression> entries;
     private final List<Pattern> globs;
@@ -78,7 +81,7 @@ public final class Suppressions {
      * @throws IOException when it is not TOML or an entry is incomplete (the message says which)
      */
     public static Suppressions parse(String toml) throws IOException {
-        JsonNode root = TOML.readTree(toml);
+        JsonNode root = Toml.MAPPER.readTree(toml);
         List<Suppression> out = new ArrayList<>();
         JsonNode list = root.path("suppress");
         if (!list.isMissingNode() && !list.isArray()) {

@@ -50,11 +50,10 @@ class ArchitectureTest {
             "PERSIST", "persistence", "IMPORT", "imports", "CAP", "capability");
 
     /**
-     * Class names still defined twice, each waiting for the change that removes the second one: the constant
-     * folder's and the decoder's Evaluator become one value interpreter (issue 14). The test fails when an entry
-     * is no longer a duplicate, so the list only shrinks.
+     * Class names still defined twice, each waiting for the change that removes the second one. The test fails
+     * when an entry is no longer a duplicate, so the list only shrinks.
      */
-    private static final Set<String> KNOWN_DUPLICATES = Set.of("Evaluator");
+    private static final Set<String> KNOWN_DUPLICATES = Set.of();
 
     @Test
     void theSpiDoesNotImportInternalClasses() {
@@ -88,6 +87,32 @@ class ArchitectureTest {
                 .check(MAIN);
     }
 
+    /**
+     * A rule reads in one file plus its facts: it extends nothing, a shared base of {@code rules.shared}, or the
+     * class it is nested in (one file holding a family of rules). A base class in an area package is one more file
+     * to open when following a rule end to end (ARCHITECTURE.md).
+     */
+    @Test
+    void ruleBaseClassesAreSharedOrInTheSameFile() {
+        classes().that().resideInAPackage("dev.kingsnake.rules..").and().implement(Rule.class)
+                .and().doNotHaveModifier(JavaModifier.ABSTRACT)
+                .should(new ArchCondition<>("extend nothing, a rules.shared base or their enclosing class") {
+                    @Override
+                    public void check(JavaClass rule, ConditionEvents events) {
+                        rule.getRawSuperclass().ifPresent(base -> {
+                            boolean allowed = base.isEquivalentTo(Object.class)
+                                    || base.getPackageName().equals("dev.kingsnake.rules.shared")
+                                    || outermost(base).equals(outermost(rule));
+                            if (!allowed) {
+                                events.add(SimpleConditionEvent.violated(rule, rule.getName() + " extends "
+                                        + base.getName()));
+                            }
+                        });
+                    }
+                })
+                .check(MAIN);
+    }
+
     private static boolean isConcreteRule(JavaClass c) {
         return c.isAssignableTo(Rule.class) && !c.getModifiers().contains(JavaModifier.ABSTRACT)
                 && !c.isInterface() && c.getPackageName().startsWith("dev.kingsnake.rules");
@@ -97,6 +122,36 @@ class ArchitectureTest {
         String name = c.getName();
         int dollar = name.indexOf('$');
         return dollar < 0 ? name : name.substring(0, dollar);
+    }
+
+    /** Per-file state lives in the file's fact memo for exactly one scan, never in a static weak cache. */
+    @Test
+    void noMainClassKeepsAWeakCache() {
+        noClasses().should().dependOnClassesThat().areAssignableTo(java.util.WeakHashMap.class)
+                .because("facts are memoised with PythonFile.fact(FactKey), which lives as long as the scan of a file")
+                .check(MAIN);
+    }
+
+    /**
+     * The capability inventory and the deobfuscator name library calls through the one catalogue
+     * ({@code spi.facts.PythonApis}), not tables of their own.
+     */
+    @Test
+    void libraryCallTablesLiveInTheCatalogue() throws IOException {
+        Path root = Path.of("").toAbsolutePath().getParent();
+        Pattern qualifiedCallList = Pattern.compile("Set\\.of\\(\\s*\"(base64|zlib|subprocess|requests|socket|pickle)\\.");
+        List<String> offenders = new ArrayList<>();
+        for (String dir : List.of("rules/src/main/java/dev/kingsnake/rules/capability",
+                "core/src/main/java/dev/kingsnake/internal/decode")) {
+            try (Stream<Path> files = Files.walk(root.resolve(dir))) {
+                for (Path p : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                    if (qualifiedCallList.matcher(Files.readString(p)).find()) {
+                        offenders.add(root.relativize(p).toString());
+                    }
+                }
+            }
+        }
+        assertTrue(offenders.isEmpty(), "tables of library calls outside PythonApis: " + offenders);
     }
 
     @Test

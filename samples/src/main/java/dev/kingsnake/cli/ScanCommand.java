@@ -123,13 +123,17 @@ final class ScanCommand implements Callable<Integer> {
     List<String> sourceUrls = new ArrayList<>();
 
     @Option(names = "--find-source-urls",
-            description = "pypi-report and --submit: look up the PyPI URL of each MALICIOUS package's file on the "
-                    + "index (--index-url) when --source-url does not give it. Only these packages are looked up.")
+            description = "pypi-report and --submit: look up the PyPI URL of each MALICIOUS package's file on "
+                    + "PyPI's Simple API (--pypi-url, then simple/) when --source-url does not give it. Only these "
+                    + "packages are looked up.")
     boolean findSourceUrls;
 
-    @Option(names = "--index-url", paramLabel = "URL",
-            description = "Simple API root for --find-source-urls. Default: ${DEFAULT-VALUE}.")
-    URI indexUrl = URI.create("https://pypi.org/simple/");
+    /**
+     * Deprecated: the Simple API root of --find-source-urls, which is now PyPI's own under --pypi-url (source URLs
+     * are only of use on PyPI: inspector links and observations). Kept hidden so existing command lines still work.
+     */
+    @Option(names = "--index-url", paramLabel = "URL", hidden = true)
+    URI indexUrl;
 
     @Option(names = "--submit",
             description = "Send each MALICIOUS package's observation to PyPI's observation API with the token in $"
@@ -138,8 +142,18 @@ final class ScanCommand implements Callable<Integer> {
     boolean submit;
 
     @Option(names = "--pypi-url", paramLabel = "URL",
-            description = "Base URL of the PyPI API for --submit. Default: ${DEFAULT-VALUE}.")
+            description = "Base URL of PyPI: --submit sends observations to its API, --find-source-urls looks "
+                    + "files up on its Simple API (URL/simple/). Default: ${DEFAULT-VALUE}.")
     URI pypiUrl = URI.create("https://pypi.org/");
+
+    /** Where --find-source-urls looks files up: PyPI's Simple API, or the deprecated --index-url when given. */
+    private URI sourceUrlIndex() {
+        if (indexUrl != null) {
+            return indexUrl;
+        }
+        String base = pypiUrl.toString();
+        return URI.create((base.endsWith("/") ? base : base + "/") + "simple/");
+    }
 
     @Mixin
     ScannerOptions scannerOptions;
@@ -199,7 +213,7 @@ final class ScanCommand implements Callable<Integer> {
                 scanner.rules(), quiet, sourceUrls, origins);
         List<ScanResult> toSubmit = new ArrayList<>();
         SourceUrlLookup lookup = new SourceUrlLookup(
-                () -> new IndexClient(indexUrl, IndexClient.Settings.defaults()), err);
+                () -> new IndexClient(sourceUrlIndex(), IndexClient.Settings.defaults()), err);
 
         OutputStream out;
         if (output != null) {

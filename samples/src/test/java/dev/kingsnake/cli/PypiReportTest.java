@@ -236,15 +236,21 @@ class PypiReportTest {
                 out.write(body);
             }
         });
-        Run r = run("scan", "--format", "pypi-report", "--find-source-urls",
-                "--index-url", "http://127.0.0.1:" + pypi.getAddress().getPort() + "/simple/",
-                sdist().toString(), "packages/tinymath");
-        assertEquals(1, r.code(), r.err());
-        JsonNode observation = JSON.readTree(r.out()).at("/reports/0/observation");
-        assertEquals("https://inspector.pypi.io/project/colorfmt/0.3.1/packages/3f/9a/"
-                + "0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b/colorfmt-0.3.1.tar.gz/"
-                + "colorfmt-0.3.1/setup.py#line.18", observation.get("inspector_url").asText());
-        assertEquals(List.of("/simple/colorfmt/"), asked, "only the MALICIOUS package's project is looked up");
+        String root = "http://127.0.0.1:" + pypi.getAddress().getPort() + "/";
+        // PyPI's Simple API under --pypi-url; the deprecated --index-url still names it directly
+        for (List<String> index : List.of(List.of("--pypi-url", root), List.of("--index-url", root + "simple/"))) {
+            asked.clear();
+            List<String> args = new ArrayList<>(List.of("scan", "--format", "pypi-report", "--find-source-urls"));
+            args.addAll(index);
+            args.addAll(List.of(sdist().toString(), "packages/tinymath"));
+            Run r = run(args.toArray(String[]::new));
+            assertEquals(1, r.code(), r.err());
+            JsonNode observation = JSON.readTree(r.out()).at("/reports/0/observation");
+            assertEquals("https://inspector.pypi.io/project/colorfmt/0.3.1/packages/3f/9a/"
+                    + "0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b/colorfmt-0.3.1.tar.gz/"
+                    + "colorfmt-0.3.1/setup.py#line.18", observation.get("inspector_url").asText());
+            assertEquals(List.of("/simple/colorfmt/"), asked, "only the MALICIOUS package's project is looked up");
+        }
     }
 
     private static Set<String> fields(JsonNode o) {

@@ -1,6 +1,7 @@
 package dev.kingsnake.internal.decode;
 
 import dev.kingsnake.internal.decode.marshal.MarshalReader;
+import dev.kingsnake.spi.facts.PythonApis;
 import dev.kingsnake.spi.python.Const;
 import dev.kingsnake.spi.python.SeqKind;
 
@@ -12,35 +13,31 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The library functions and methods the {@link Evaluator} knows: each maps known argument values to a
+ * The library functions and methods the {@link PayloadEvaluator} knows: each maps known argument values to a
  * result value, adding its step name to the trace when it decodes something.
  */
 final class Decoders {
-    private static final Set<String> B64 = Set.of("base64.b64decode", "base64.standard_b64decode",
-            "base64.decodebytes", "base64.decodestring", "binascii.a2b_base64");
-    private static final Set<String> HEX = Set.of("binascii.unhexlify", "binascii.a2b_hex", "bytes.fromhex",
-            "bytearray.fromhex");
-    private static final Set<String> KNOWN = Set.of("base64.urlsafe_b64decode", "base64.b32decode",
-            "base64.b16decode", "base64.b85decode", "base64.a85decode", "codecs.decode", "codecs.encode",
-            "zlib.decompress", "gzip.decompress", "bz2.decompress", "lzma.decompress", "marshal.loads",
-            "cryptography.fernet.Fernet", "itertools.cycle", "str.maketrans", "bytes.maketrans",
-            "importlib.import_module");
+    private static final Set<String> B64 = PythonApis.BASE64_DECODE_CALLS;
+    private static final Set<String> HEX = PythonApis.HEX_DECODE_CALLS;
+    /**
+     * Library callables evaluated below besides the catalogue's decoders: what decoders are written with (a key
+     * cycle, a translation table, an encoder run backwards, Fernet, imports and code objects by name).
+     */
+    private static final Set<String> HELPERS = Set.of("codecs.encode", "marshal.loads", "cryptography.fernet.Fernet",
+            "itertools.cycle", "str.maketrans", "bytes.maketrans", "importlib.import_module");
 
     private Decoders() {
     }
 
+    /**
+     * A library callable a star import may bring in by its bare name: a decoder of the catalogue (one this class
+     * does not evaluate stays unknown when called) or a helper.
+     */
     static boolean isKnown(String qualified) {
-        return B64.contains(qualified) || HEX.contains(qualified) || KNOWN.contains(qualified);
+        return PythonApis.DECODE_CALLS.contains(qualified) || HELPERS.contains(qualified);
     }
 
-    /** True for functions whose result is a decoded payload (used to find payloads without a sink). */
-    static boolean isDecoder(String qualified) {
-        String q = Evaluator.normalise(qualified);
-        return B64.contains(q) || HEX.contains(q) || q.startsWith("base64.") && q.endsWith("decode")
-                || q.equals("codecs.decode") || q.endsWith(".decompress") || q.equals("marshal.loads");
-    }
-
-    static Value builtin(Evaluator ev, String name, List<Value> args, Map<String, Value> kw) {
+    static Value builtin(PayloadEvaluator ev, String name, List<Value> args, Map<String, Value> kw) {
         Value a0 = arg(args, kw, 0, "s");
         if (B64.contains(name)) {
             Value alt = arg(args, kw, 1, "altchars");
@@ -108,7 +105,7 @@ final class Decoders {
             case "compile":
                 return a0;
             case "chr": {
-                Value c = folded(ev, name, args, kw, Evaluator.traceOf(a0));
+                Value c = folded(ev, name, args, kw, PayloadEvaluator.traceOf(a0));
                 if (!(c instanceof Value.Str s)) {
                     return null;
                 }
@@ -117,7 +114,7 @@ final class Decoders {
             }
             case "ord", "int", "hex":
                 return a0 instanceof Value.Int && name.equals("int") && args.size() == 1 ? a0
-                        : folded(ev, name, args, kw, Evaluator.traceOf(a0));
+                        : folded(ev, name, args, kw, PayloadEvaluator.traceOf(a0));
             case "bytes":
             case "bytearray":
                 return bytesOf(ev, name, args, kw);
@@ -125,13 +122,14 @@ final class Decoders {
             case "repr":
                 if (a0 instanceof Value.Builtin b && args.size() == 1) {
                     // str(print)[i]: characters taken from the text of a builtin, the same on every CPython 3
-                    return BuiltinText.of(Evaluator.normalise(b.name())).map(t -> (Value) new Value.Str(t,
+                    return BuiltinText.of(PayloadEvaluator.normalise(b.name())).map(t -> (Value) new Value.Str(t,
                             Value.Trace.NONE)).orElse(null);
                 }
                 if (name.equals("repr")) {
                     return null;
                 }
-                return a0 instanceof Value.Str && args.size() == 1 ? a0 : folded(ev, name, args, kw, Evaluator.traceOf(a0));
+                return a0 instanceof Value.Str && args.size() == 1 ? a0
+                        : folded(ev, name, args, kw, PayloadEvaluator.traceOf(a0));
             case "len": {
                 if (a0 instanceof Value.Data) {
                     return folded(ev, name, args, kw, Value.Trace.NONE);
@@ -145,13 +143,13 @@ final class Decoders {
                     return new Value.Seq(List.of(), Value.Trace.NONE);
                 }
                 List<Value> items = ev.iterate(a0);
-                return items == null ? null : new Value.Seq(items, Evaluator.traceOf(a0));
+                return items == null ? null : new Value.Seq(items, PayloadEvaluator.traceOf(a0));
             }
             case "reversed": {
                 if (a0 instanceof Value.Str || a0 instanceof Value.Bytes || a0 instanceof Value.Seq) {
                     Value r = Slicing.reverse(a0);
                     return a0 instanceof Value.Seq ? r : r == null ? null : new Value.Seq(ev.iterate(r),
-                            Evaluator.traceOf(r));
+                            PayloadEvaluator.traceOf(r));
                 }
                 return null;
             }
@@ -168,7 +166,7 @@ final class Decoders {
                 for (int i = 0; i < items.size(); i++) {
                     out.add(new Value.Seq(List.of(new Value.Int(i, Value.Trace.NONE), items.get(i)), Value.Trace.NONE));
                 }
-                return new Value.Seq(out, Evaluator.traceOf(a0));
+                return new Value.Seq(out, PayloadEvaluator.traceOf(a0));
             }
             case "range":
                 return folded(ev, name, args, kw, Value.Trace.NONE);
@@ -191,7 +189,7 @@ final class Decoders {
         return null;
     }
 
-    static Value method(Evaluator ev, Value self, String name, List<Value> args, Map<String, Value> kw) {
+    static Value method(PayloadEvaluator ev, Value self, String name, List<Value> args, Map<String, Value> kw) {
         Value a0 = args.isEmpty() ? null : args.get(0);
         if (self instanceof Value.FernetKey k && name.equals("decrypt")) {
             return a0 instanceof Value.Data t ? ev.step(b -> new Value.Bytes(Ciphers.fernet(k.key(), t.bytes(), b),
@@ -222,7 +220,8 @@ final class Decoders {
         return null;
     }
 
-    private static Value strMethod(Evaluator ev, Value.Str s, String name, List<Value> args, Map<String, Value> kw) {
+    private static Value strMethod(PayloadEvaluator ev, Value.Str s, String name, List<Value> args,
+                                   Map<String, Value> kw) {
         Value a0 = args.isEmpty() ? null : args.get(0);
         switch (name) {
             case "encode":
@@ -249,12 +248,12 @@ final class Decoders {
     }
 
     /** {@code sep.join(items)} on str or bytes: the parts' traces merge into the result's. */
-    private static Value join(Evaluator ev, Value.Data sep, Value iterable) {
+    private static Value join(PayloadEvaluator ev, Value.Data sep, Value iterable) {
         List<Value> items = ev.iterate(iterable);
         if (items == null) {
             return null;
         }
-        Value.Trace t = sep.trace().merge(Evaluator.traceOf(iterable));
+        Value.Trace t = sep.trace().merge(PayloadEvaluator.traceOf(iterable));
         List<Const> parts = new ArrayList<>(items.size());
         for (Value item : items) {
             if (!(item instanceof Value.Data part)) {
@@ -267,7 +266,7 @@ final class Decoders {
         return ConstConversion.fromConst(out, t);
     }
 
-    private static Value bytesMethod(Evaluator ev, Value.Bytes b, String name, List<Value> args,
+    private static Value bytesMethod(PayloadEvaluator ev, Value.Bytes b, String name, List<Value> args,
                                      Map<String, Value> kw) {
         switch (name) {
             case "decode": {
@@ -287,19 +286,19 @@ final class Decoders {
     }
 
     private static boolean isTextEncoding(String enc) {
-        String e = Evaluator.lower(enc);
+        String e = PayloadEvaluator.lower(enc);
         return e.startsWith("utf") || e.startsWith("latin") || e.equals("ascii") || e.startsWith("iso")
                 || e.startsWith("cp") || e.equals("u8") || e.equals("8859");
     }
 
     private static boolean isRot13(String enc) {
-        String e = Evaluator.lower(enc);
+        String e = PayloadEvaluator.lower(enc);
         return e.equals("rot13") || e.equals("rot_13");
     }
 
     /** {@code codecs.decode(x, enc)} / Python 2 {@code x.decode(enc)}: the bytes-to-bytes and rot13 codecs. */
-    private static Value codec(Evaluator ev, Value in, String encoding, boolean encode) {
-        String e = Evaluator.lower(encoding);
+    private static Value codec(PayloadEvaluator ev, Value in, String encoding, boolean encode) {
+        String e = PayloadEvaluator.lower(encoding);
         if (isRot13(e)) {
             return in instanceof Value.Str s ? new Value.Str(TextTransforms.rot13(s.value()), s.trace().then("rot13"))
                     : null;
@@ -338,7 +337,7 @@ final class Decoders {
         }
         if (isTextEncoding(e)) {
             if (in instanceof Value.Bytes b) {
-                return new Value.Str(Evaluator.text(b.value()), b.trace());
+                return new Value.Str(PayloadEvaluator.text(b.value()), b.trace());
             }
             return in instanceof Value.Str ? in : null;
         }
@@ -351,7 +350,7 @@ final class Decoders {
     }
 
     /** Applies a bytes decoder to a str (its characters as Latin-1) or bytes value, recording the step. */
-    private static Value decode(Evaluator ev, Value in, String step, ByteDecoder d) {
+    private static Value decode(PayloadEvaluator ev, Value in, String step, ByteDecoder d) {
         if (!(in instanceof Value.Data data)) {
             return null;
         }
@@ -359,7 +358,7 @@ final class Decoders {
         return ev.step(b -> new Value.Bytes(d.decode(raw, b), data.trace().then(step)));
     }
 
-    private static Value marshal(Evaluator ev, Value in) {
+    private static Value marshal(PayloadEvaluator ev, Value in) {
         if (!(in instanceof Value.Bytes b)) {
             return null;
         }
@@ -374,21 +373,21 @@ final class Decoders {
     }
 
     /** {@code bytes(x)}: a list of small ints becomes the int-list decoding step. */
-    private static Value bytesOf(Evaluator ev, String name, List<Value> args, Map<String, Value> kw) {
+    private static Value bytesOf(PayloadEvaluator ev, String name, List<Value> args, Map<String, Value> kw) {
         Value a0 = args.isEmpty() ? null : args.get(0);
         if (a0 instanceof Value.Bytes && args.size() == 1) {
             return a0;
         }
         if (a0 instanceof Value.Str || args.size() != 1) {
-            return folded(ev, name, args, kw, Evaluator.traceOf(a0));
+            return folded(ev, name, args, kw, PayloadEvaluator.traceOf(a0));
         }
         List<Value> items = ev.iterate(a0);
         if (items == null) {
             return null;
         }
-        Value.Trace t = Evaluator.traceOf(a0);
+        Value.Trace t = PayloadEvaluator.traceOf(a0);
         for (Value item : items) {
-            t = t.merge(Evaluator.traceOf(item));
+            t = t.merge(PayloadEvaluator.traceOf(item));
         }
         return folded(ev, name, List.of(new Value.Seq(items, t)), kw,
                 t.chain().isEmpty() && t.origin().isPresent() ? t.then("int-list") : t);
@@ -410,7 +409,7 @@ final class Decoders {
         return d instanceof Value.Str s ? s.value() : new String(d.bytes(), StandardCharsets.ISO_8859_1);
     }
 
-    private static Value map(Evaluator ev, List<Value> args) {
+    private static Value map(PayloadEvaluator ev, List<Value> args) {
         if (args.size() < 2 || args.get(0) == null) {
             return null;
         }
@@ -435,10 +434,10 @@ final class Decoders {
             }
             out.add(v);
         }
-        return new Value.Seq(out, Evaluator.traceOf(args.get(1)));
+        return new Value.Seq(out, PayloadEvaluator.traceOf(args.get(1)));
     }
 
-    private static Value zip(Evaluator ev, List<Value> args) {
+    private static Value zip(PayloadEvaluator ev, List<Value> args) {
         List<List<Value>> lists = new ArrayList<>();
         int n = Integer.MAX_VALUE;
         Value.Trace t = Value.Trace.NONE;
@@ -453,7 +452,7 @@ final class Decoders {
             }
             lists.add(items);
             n = Math.min(n, items.size());
-            t = t.merge(Evaluator.traceOf(a));
+            t = t.merge(PayloadEvaluator.traceOf(a));
         }
         if (n == Integer.MAX_VALUE) {
             return null;
@@ -491,7 +490,8 @@ final class Decoders {
     }
 
     /** A builtin applied by constant folding's operations to plain-data arguments, carrying {@code trace}. */
-    private static Value folded(Evaluator ev, String name, List<Value> args, Map<String, Value> kw, Value.Trace trace) {
+    private static Value folded(PayloadEvaluator ev, String name, List<Value> args, Map<String, Value> kw,
+                                Value.Trace trace) {
         List<Const> consts = ConstConversion.toConsts(args);
         Map<String, Const> kwConsts = constKeywords(kw);
         return consts == null || kwConsts == null ? null
@@ -499,7 +499,7 @@ final class Decoders {
     }
 
     /** A str or bytes method applied by constant folding's operations, carrying {@code trace}. */
-    private static Value foldedMethod(Evaluator ev, Value.Data self, String name, List<Value> args,
+    private static Value foldedMethod(PayloadEvaluator ev, Value.Data self, String name, List<Value> args,
                                       Map<String, Value> kw, Value.Trace trace) {
         List<Const> consts = ConstConversion.toConsts(args);
         Map<String, Const> kwConsts = constKeywords(kw);
@@ -527,6 +527,6 @@ final class Decoders {
     }
 
     private static boolean isTrue(Value v) {
-        return Boolean.TRUE.equals(Evaluator.truth(v));
+        return Boolean.TRUE.equals(PayloadEvaluator.truth(v));
     }
 }

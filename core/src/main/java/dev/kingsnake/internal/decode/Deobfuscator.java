@@ -31,7 +31,7 @@ import java.util.Set;
  * <ol>
  * <li>sinks ({@code exec}, {@code eval}, {@code compile}, {@code marshal.loads}, {@code pickle.loads},
  * {@code __import__}, process launchers, {@code open(...).write}): their arguments are evaluated through
- * every decoding call, lambda and helper function the {@link Evaluator} understands;</li>
+ * every decoding call, lambda and helper function the {@link PayloadEvaluator} understands;</li>
  * <li>decoding calls outside any sink ({@code payload = base64.b64decode('...')}): kept when they decode
  * a literal of at least {@value #MIN_LITERAL} characters into Python, text or a known binary.</li>
  * </ol>
@@ -175,7 +175,7 @@ public final class Deobfuscator {
     /** One file's peeling. */
     private static final class Run {
         private final PythonFile file;
-        private final Evaluator ev;
+        private final PayloadEvaluator ev;
         private final List<DecodedLayer> layers = new ArrayList<>();
         private final Set<Diagnostic> diagnostics = new LinkedHashSet<>();
         private final Set<Node> covered = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -191,7 +191,7 @@ public final class Deobfuscator {
             this.file = file;
             this.bound = bound;
             this.bindings = bindings;
-            this.ev = new Evaluator(file, bindings, expressions, bound, MAX_STEPS_PER_FILE, modules, 0);
+            this.ev = new PayloadEvaluator(file, bindings, expressions, bound, MAX_STEPS_PER_FILE, modules, 0);
         }
 
         void sinks() {

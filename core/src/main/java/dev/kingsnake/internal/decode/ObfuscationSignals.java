@@ -1,6 +1,5 @@
 package dev.kingsnake.internal.decode;
 
-import dev.kingsnake.Limits;
 import dev.kingsnake.internal.python.PythonParser;
 import dev.kingsnake.spi.ObfuscationSignal;
 import dev.kingsnake.spi.ObfuscationSignal.Kind;
@@ -33,17 +32,13 @@ public final class ObfuscationSignals {
             "__builtins__", "builtins", "globals", "system", "popen");
     /** Distinct look-alike names before they count as renaming (each one is already an unnatural name). */
     private static final int CONFUSABLE_MIN = 5;
-    /**
-     * Signals are asked for through {@code PythonFile}, which does not carry the scan's limits; the strings this
-     * parser reads are single {@code eval}'d lines of at most a few kilobytes, well inside the default limits.
-     */
-    private static final PythonParser SIGNAL_EXPRESSIONS = new PythonParser(Limits.defaults());
     private static final Pattern EXEC_ANNOTATION = Pattern.compile("\\)\\s*->\\s*exec\\s*:");
 
     private ObfuscationSignals() {
     }
 
-    public static List<ObfuscationSignal> detect(PythonFile file) {
+    /** @param expressions parses the strings given to {@code eval}, with the limits of the scan */
+    public static List<ObfuscationSignal> detect(PythonFile file, PythonParser expressions) {
         List<ObfuscationSignal> out = new ArrayList<>();
         String text = file.text();
         if (text.contains("__pyarmor__") || text.contains("pyarmor_runtime") || text.contains("__armor_enter__")
@@ -58,7 +53,7 @@ public final class ObfuscationSignals {
         Set<String> confusable = new HashSet<>();
         int[] firstConfusable = {0};
         boolean[] hidden = {false};
-        Evaluator[] ev = {null};
+        PayloadEvaluator[] ev = {null};
         file.nodes().forEach(n -> {
             if (n instanceof Stmt.Assign a && a.value().isPresent() && a.value().get() instanceof Expr.Lambda l
                     && importsDecoder(l.body())) {
@@ -74,7 +69,7 @@ public final class ObfuscationSignals {
                 hidden[0] = true;
                 out.add(new ObfuscationSignal(Kind.HIDDEN_BUILTINS, sub.line(), "builtin looked up by an escaped key"));
             }
-            if (!hidden[0] && n instanceof Expr.Call c && hidesBuiltin(file, c, ev)) {
+            if (!hidden[0] && n instanceof Expr.Call c && hidesBuiltin(file, c, expressions, ev)) {
                 hidden[0] = true;
                 out.add(new ObfuscationSignal(Kind.HIDDEN_BUILTINS, c.line(), "builtin looked up by a computed name"));
             }
@@ -118,7 +113,8 @@ public final class ObfuscationSignals {
     }
 
     /** {@code getattr(x, <computed>)} / {@code eval(<computed>)} where the computed string is a builtin's name. */
-    private static boolean hidesBuiltin(PythonFile file, Expr.Call c, Evaluator[] shared) {
+    private static boolean hidesBuiltin(PythonFile file, Expr.Call c, PythonParser expressions,
+                                        PayloadEvaluator[] shared) {
         String callee = c.callee() instanceof Expr.Name nm ? nm.id() : "";
         int index = callee.equals("getattr") ? 1 : callee.equals("eval") || callee.equals("__import__") ? 0 : -1;
         if (index < 0 || index >= c.args().size()) {
@@ -131,9 +127,10 @@ public final class ObfuscationSignals {
         }
         if (shared[0] == null) {
             // one evaluator (and one pass over the bindings) per file; its step budget bounds all lookups together
-            shared[0] = new Evaluator(file, new Bindings(file, null), SIGNAL_EXPRESSIONS, OutputBound.of(1 << 16), 200_000);
+            shared[0] = new PayloadEvaluator(file, new Bindings(file, null), expressions, OutputBound.of(1 << 16),
+                    200_000);
         }
-        Evaluator ev = shared[0];
+        PayloadEvaluator ev = shared[0];
         return ev.evaluate(arg, c.line()).filter(v -> v instanceof Value.Str s && HIDDEN.contains(s.value()))
                 .isPresent();
     }

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The package's own modules by path, so that a loader can read a table kept in a sibling module
@@ -15,10 +16,16 @@ public final class PackageModules {
     /** No module of the package is known (decoding one file alone). */
     static final PackageModules NONE = new PackageModules(List.of());
 
-    private final Map<String, PythonFile> byPath = new HashMap<>();
+    private final Map<String, PythonFile> byPath;
+    private final Consumer<LookUp> onLookUp;
+
+    /** One look-up: who imported what, and the file it found. */
+    public record LookUp(PythonFile importer, int level, String module, Optional<PythonFile> found) {
+    }
 
     /** @param files the package's real Python files (decoded layers are not modules) */
     public PackageModules(List<PythonFile> files) {
+        this(new HashMap<>(), lookUp -> { });
         for (PythonFile f : files) {
             if (f.decodeChain().isEmpty()) {
                 byPath.put(f.path(), f);
@@ -26,11 +33,35 @@ public final class PackageModules {
         }
     }
 
+    private PackageModules(Map<String, PythonFile> byPath, Consumer<LookUp> onLookUp) {
+        this.byPath = byPath;
+        this.onLookUp = onLookUp;
+    }
+
+    /**
+     * The same modules, telling {@code onLookUp} of every look-up: a file's decoding is the same in any package where
+     * the same look-ups find the same files.
+     */
+    public PackageModules watched(Consumer<LookUp> onLookUp) {
+        return new PackageModules(byPath, onLookUp);
+    }
+
+    /** The package's real Python file at {@code path}. */
+    public Optional<PythonFile> file(String path) {
+        return Optional.ofNullable(byPath.get(path));
+    }
+
     /**
      * The file {@code from <level dots><module> import ...} in {@code importer} reads: relative to the importer's
      * directory for a relative import, else a package directory anywhere in the archive with that dotted path.
      */
-    Optional<PythonFile> resolve(PythonFile importer, int level, String module) {
+    public Optional<PythonFile> resolve(PythonFile importer, int level, String module) {
+        Optional<PythonFile> found = find(importer, level, module);
+        onLookUp.accept(new LookUp(importer, level, module, found));
+        return found;
+    }
+
+    private Optional<PythonFile> find(PythonFile importer, int level, String module) {
         String rel = module.isEmpty() ? "" : module.replace('.', '/');
         if (level > 0) {
             String dir = importer.path();
@@ -39,7 +70,7 @@ public final class PackageModules {
                 dir = slash < 0 ? "" : dir.substring(0, slash);
             }
             String base = dir.isEmpty() ? rel : rel.isEmpty() ? dir : dir + "/" + rel;
-            return find(base);
+            return at(base);
         }
         for (String path : byPath.keySet()) {
             if (path.endsWith("/" + rel + ".py") || path.equals(rel + ".py")) {
@@ -49,7 +80,7 @@ public final class PackageModules {
         return Optional.empty();
     }
 
-    private Optional<PythonFile> find(String base) {
+    private Optional<PythonFile> at(String base) {
         PythonFile f = byPath.get(base + ".py");
         return f != null ? Optional.of(f) : Optional.ofNullable(byPath.get(base + "/__init__.py"));
     }

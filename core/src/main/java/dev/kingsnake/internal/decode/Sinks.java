@@ -1,6 +1,7 @@
 package dev.kingsnake.internal.decode;
 
 import dev.kingsnake.spi.PythonFile;
+import dev.kingsnake.spi.facts.PythonApis;
 import dev.kingsnake.spi.python.Expr;
 
 import java.util.List;
@@ -25,10 +26,10 @@ final class Sinks {
         WRITE
     }
 
-    private static final Set<String> CODE = Set.of("exec", "eval", "compile", "execfile", "types.FunctionType",
-            "runpy._run_code");
-    private static final Set<String> PICKLE = Set.of("pickle.loads", "_pickle.loads", "cPickle.loads",
-            "dill.loads", "cloudpickle.loads");
+    private static final Set<String> CODE = PythonApis.SOURCE_RUNNERS;
+    /** The pickle sinks given the data itself ({@code loads}), not a file to read it from. */
+    private static final Set<String> PICKLE = PythonApis.PICKLE_SINKS.stream().filter(n -> n.endsWith(".loads"))
+            .collect(java.util.stream.Collectors.toUnmodifiableSet());
     private static final Set<String> DECODER_SUFFIXES = Set.of("b64decode", "b32decode", "b16decode", "b85decode",
             "a85decode", "decodebytes", "decodestring", "a2b_base64", "unhexlify", "a2b_hex", "fromhex",
             "decompress", "decrypt", "decode", "join", "translate", "loads");
@@ -36,7 +37,7 @@ final class Sinks {
     private Sinks() {
     }
 
-    static Optional<Kind> kind(PythonFile file, Expr.Call call, Evaluator ev) {
+    static Optional<Kind> kind(PythonFile file, Expr.Call call, PayloadEvaluator ev) {
         if (call.callee() instanceof Expr.Attribute a && a.attr().equals("write") && call.args().size() == 1) {
             return Optional.of(Kind.WRITE);
         }
@@ -65,10 +66,10 @@ final class Sinks {
     }
 
     /** The qualified name of the callee, through the evaluator's bindings when the model cannot tell. */
-    private static String callee(PythonFile file, Expr.Call call, Evaluator ev) {
+    private static String callee(PythonFile file, Expr.Call call, PayloadEvaluator ev) {
         Optional<String> q = file.calleeName(call);
         if (q.isPresent() && !(call.callee() instanceof Expr.Name n && n.id().startsWith("_"))) {
-            String name = Evaluator.normalise(q.get());
+            String name = PayloadEvaluator.normalise(q.get());
             if (name.contains(".") || CODE.contains(name) || name.equals("__import__")) {
                 return name;
             }
@@ -76,9 +77,9 @@ final class Sinks {
         Optional<Value> v = ev.evaluate(call.callee(), call.line());
         ev.drainFailures();
         if (v.isPresent() && v.get() instanceof Value.Builtin b) {
-            return Evaluator.normalise(b.name());
+            return PayloadEvaluator.normalise(b.name());
         }
-        return q.map(Evaluator::normalise).orElse("");
+        return q.map(PayloadEvaluator::normalise).orElse("");
     }
 
     /** The argument expressions a sink's payload is in. */

@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * What the {@link Evaluator} knows about an expression: a string, bytes, a number, a list, a function, a
+ * What the {@link PayloadEvaluator} knows about an expression: a string, bytes, a number, a list, a function, a
  * module, a cipher object... Data values carry a {@link Trace}: the decoding steps applied so far and the
  * literal they came from.
  */

@@ -47,6 +47,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.IntStream;
 
 /** Runs one scan: unpack, classify, parse, decode, rules, score. Thread-safe. */
 public final class ScanEngine {
@@ -70,6 +72,9 @@ public final class ScanEngine {
     private final PythonParser parser;
     private final Deobfuscator deobfuscator;
     private final Scoring scoring = new Scoring();
+    private final FileResultCache fileResults = new FileResultCache(FileResultCache.DEFAULT_MAX_SOURCE_BYTES);
+    /** Per-file rules that check each file alone (they keep {@link PythonFileRule}'s package-level check). */
+    private final Set<Rule> eachFileAlone;
 
     public ScanEngine(Limits limits, List<Rule> rules, double threshold, double suspiciousThreshold,
                       Optional<List<String>> popularPackages, Suppressions suppressions) {
@@ -89,6 +94,12 @@ public final class ScanEngine {
         this.rules = List.copyOf(rules);
         this.packageRules = this.rules.stream().filter(r -> !(r instanceof PythonFileRule)).toList();
         this.fileRules = this.rules.stream().filter(r -> r instanceof PythonFileRule).toList();
+        this.eachFileAlone = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (Rule r : fileRules) {
+            if (checksEachFileAlone(r)) {
+                eachFileAlone.add(r);
+            }
+        }
         Map<String, RuleInfo> m = new LinkedHashMap<>();
         for (Rule r : rules) {
             RuleInfo info = r.info();
@@ -114,6 +125,24 @@ public final class ScanEngine {
 
     public List<Rule> rules() {
         return rules;
+    }
+
+    private static boolean checksEachFileAlone(Rule r) {
+        try {
+            return r.getClass().getMethod("check", dev.kingsnake.spi.RuleContext.class, FindingSink.class)
+                    .getDeclaringClass() == PythonFileRule.class;
+        } catch (NoSuchMethodException e) {
+            return false;
+        }
+    }
+
+    /** Files found in the per-file result cache of this engine, and files looked up there (for tests). */
+    long fileResultHits() {
+        return fileResults.hits();
+    }
+
+    long fileResultLookUps() {
+        return fileResults.hits() + fileResults.misses();
     }
 
     public ScanResult scan(Path path) {
@@ -189,9 +218,12 @@ public final class ScanEngine {
     }
 
     private Analysis analyseAtOnce(String fileName, UnpackedPackage pkg, Deadline deadline) {
-        Prepared prepared = prepare(fileName, pkg, deadline);
+        boolean built = pkg.kind() != PackageKind.WHEEL && pkg.kind() != PackageKind.EGG;
+        FileReuse reuse = new FileReuse(Optional.of(fileResults), pkg.entries(), built);
+        Prepared prepared = prepare(fileName, pkg, deadline, reuse);
         List<Diagnostic> diags = new ArrayList<>(prepared.diagnostics);
-        List<Finding> findings = runRules(prepared.context, rules, diags, deadline);
+        List<Finding> findings = runRules(prepared.context, rules, diags, deadline, reuse);
+        reuse.store();
         return new Analysis(prepared.context.packageInfo(), findings, diags,
                 prepared.context.pythonFiles().stream().map(ImportedTests.Importer::of).toList(),
                 prepared.pythonFiles, prepared.pythonBytes);
@@ -219,9 +251,9 @@ public final class ScanEngine {
                 others.add(new PackageFile(e, kind));
             }
         }
-        PackagePass whole = packagePass(fileName, pkg, others, python, built, diags, deadline);
-        PackageInfo info = whole.info();
-        List<Finding> findings = new ArrayList<>(whole.findings());
+        // taken by the package rules' task, so that the shallow models die with it, not with the last group
+        AtomicReference<PackagePass> pending = new AtomicReference<>(packagePass(fileName, pkg, others, python, built));
+        PackageInfo info = pending.get().info();
         List<List<ArchiveEntry>> groups = new ArrayList<>();
         int from = 0;
         while (from < python.size()) {
@@ -235,17 +267,21 @@ public final class ScanEngine {
             from = to;
         }
         DecodeBudget budget = new DecodeBudget(limits.maxDecodedBytesPerPackage());
-        // groups are independent: on a 2-core machine two of them are analysed at once (the common pool's
-        // parallelism), their results merged in archive order so the outcome does not depend on timing
-        List<GroupResult> results = groups.parallelStream()
-                .map(g -> analyseGroup(g, info, others, pkg, built, budget, deadline))
+        // the package rules (task 0) and the groups are independent: on a 2-core machine two of them run at once
+        // (the common pool's parallelism), so the package rules no longer leave a core idle before the first
+        // group; results are merged in task order so the outcome does not depend on timing
+        List<GroupResult> results = IntStream.rangeClosed(0, groups.size()).parallel()
+                .mapToObj(i -> i == 0 ? packageRules(pending.getAndSet(null), deadline)
+                        : analyseGroup(groups.get(i - 1), info, others, pkg, built, budget, deadline))
                 .toList();
+        List<Finding> findings = new ArrayList<>();
         List<ImportedTests.Importer> importers = new ArrayList<>();
         long pythonBytes = 0;
         for (GroupResult r : results) {
             findings.addAll(r.findings());
             for (Diagnostic d : r.diagnostics()) {
-                if (!d.file().isEmpty() || !diags.contains(d)) { // the deadline, once, not once per group
+                // the deadline once, not once per group; the package rules' diagnostics all come first
+                if (r == results.get(0) || !d.file().isEmpty() || !diags.contains(d)) {
                     diags.add(d);
                 }
             }
@@ -277,7 +313,7 @@ public final class ScanEngine {
                 pythonFiles.add(pf);
                 pythonBytes += e.bytes().length;
             }
-            decodeLayers(pythonFiles, files, diags, deadline, built, budget);
+            decodeLayers(pythonFiles, files, diags, deadline, built, budget, FileReuse.NONE);
         } catch (StackOverflowError | OutOfMemoryError e) {
             diags.add(Diagnostic.of(DiagnosticCode.LIMIT_EXCEEDED, "analysis stopped: " + describe(e)));
         } catch (RuntimeException e) {
@@ -285,23 +321,25 @@ public final class ScanEngine {
         }
         PackageContext ctx = new PackageContext(info, files, pythonFiles, limits, popularPackages,
                 pkg.differentials());
-        List<Finding> findings = runRules(ctx, fileRules, diags, deadline);
+        List<Finding> findings = runRules(ctx, fileRules, diags, deadline, FileReuse.NONE);
         return new GroupResult(findings, diags, pythonFiles.stream().map(ImportedTests.Importer::of).toList(),
                 pythonBytes);
     }
 
-    private record PackagePass(PackageInfo info, List<Finding> findings) {
+    /** What the package rules are given: every file, with models only for the shallow Python files. */
+    private record PackagePass(PackageInfo info, PackageContext context) {
     }
 
-    /** The package rules over every file, with models only for the shallow Python files; they are dropped on return. */
+    /**
+     * Parses the shallow Python files (setup.py, a build backend) and reads the metadata; parse diagnostics are
+     * reported when the file's group is parsed.
+     */
     private PackagePass packagePass(String fileName, UnpackedPackage pkg, List<SourceFile> others,
-                                    List<ArchiveEntry> python, boolean built, List<Diagnostic> diags,
-                                    Deadline deadline) {
+                                    List<ArchiveEntry> python, boolean built) {
         List<PythonFile> shallow = new ArrayList<>();
         List<SourceFile> everyFile = new ArrayList<>(others);
         for (ArchiveEntry e : python) {
             if (shallow(e.path())) {
-                // parse diagnostics are reported when the file's group is parsed
                 PythonFile pf = parse(e.path(), e.bytes(), List.of(), Optional.empty(), new ArrayList<>(), built);
                 shallow.add(pf);
                 everyFile.add(pf);
@@ -310,9 +348,15 @@ public final class ScanEngine {
             }
         }
         PackageInfo info = MetadataReader.read(fileName, pkg.kind(), everyFile);
-        List<Finding> findings = runRules(new PackageContext(info, everyFile, shallow, limits, popularPackages,
-                pkg.differentials()), packageRules, diags, deadline);
-        return new PackagePass(info, findings);
+        return new PackagePass(info, new PackageContext(info, everyFile, shallow, limits, popularPackages,
+                pkg.differentials()));
+    }
+
+    /** The package rules over every file; the shallow models are dropped when the pass is. */
+    private GroupResult packageRules(PackagePass pass, Deadline deadline) {
+        List<Diagnostic> diags = new ArrayList<>();
+        List<Finding> findings = runRules(pass.context(), packageRules, diags, deadline, FileReuse.NONE);
+        return new GroupResult(findings, diags, List.of(), 0);
     }
 
     /** A Python file at the top of the package or one directory down: where setup.py and build backends live. */
@@ -331,16 +375,17 @@ public final class ScanEngine {
      * the benchmarks, which time the phases separately.
      */
     public Prepared prepare(String fileName, UnpackedPackage pkg) {
-        return prepare(fileName, pkg, new Deadline(System.nanoTime(), limits.packageTimeout().toNanos()));
+        return prepare(fileName, pkg, new Deadline(System.nanoTime(), limits.packageTimeout().toNanos()),
+                FileReuse.NONE);
     }
 
     /** Runs every rule on a prepared package; rule failures are dropped (see {@link #scan} for diagnostics). */
     public List<Finding> runRules(Prepared prepared) {
         return runRules(prepared.context, rules, new ArrayList<>(),
-                new Deadline(System.nanoTime(), limits.packageTimeout().toNanos()));
+                new Deadline(System.nanoTime(), limits.packageTimeout().toNanos()), FileReuse.NONE);
     }
 
-    private Prepared prepare(String fileName, UnpackedPackage pkg, Deadline deadline) {
+    private Prepared prepare(String fileName, UnpackedPackage pkg, Deadline deadline, FileReuse reuse) {
         List<Diagnostic> diags = new ArrayList<>(pkg.diagnostics());
         List<SourceFile> files = new ArrayList<>();
         List<PythonFile> pythonFiles = new ArrayList<>();
@@ -356,7 +401,7 @@ public final class ScanEngine {
                 }
                 FileKind kind = FileClassifier.classify(e.path(), e.bytes());
                 if (kind == FileKind.PYTHON) {
-                    PythonFile pf = parse(e.path(), e.bytes(), List.of(), Optional.empty(), diags, built);
+                    PythonFile pf = parseEntry(e, diags, built, reuse);
                     files.add(pf);
                     pythonFiles.add(pf);
                     pythonBytes += e.bytes().length;
@@ -366,7 +411,7 @@ public final class ScanEngine {
                 }
             }
             decodeLayers(pythonFiles, files, diags, deadline, built,
-                    new DecodeBudget(limits.maxDecodedBytesPerPackage()));
+                    new DecodeBudget(limits.maxDecodedBytesPerPackage()), reuse);
         } catch (StackOverflowError | OutOfMemoryError e) {
             // too deep or too big for this JVM: a limit, reached where no configured bound caught it first
             diags.add(Diagnostic.of(DiagnosticCode.LIMIT_EXCEEDED, "analysis stopped: " + describe(e)));
@@ -399,13 +444,30 @@ public final class ScanEngine {
         }
     }
 
+    /** Parses a Python entry, or takes its parse from the cache; notes it as a hit or a candidate to keep. */
+    private PythonFile parseEntry(ArchiveEntry e, List<Diagnostic> diags, boolean built, FileReuse reuse) {
+        Optional<FileResultCache.Key> key = reuse.key(e);
+        Optional<FileResultCache.Entry> hit = key.flatMap(reuse::look);
+        ParseOutcome out = hit.map(FileResultCache.Entry::parse).orElseGet(() -> parser.parse(e.path(), e.bytes()));
+        PythonFile pf = model(e.path(), e.bytes(), out, List.of(), Optional.empty(), diags, built);
+        if (hit.isPresent()) {
+            reuse.hit(pf, hit.get());
+        } else if (key.isPresent() && out.diagnostics().isEmpty()) {
+            reuse.candidate(pf, key.get(), out, e.bytes().length);
+        }
+        return pf;
+    }
+
     private PythonFile parse(String path, byte[] bytes, List<String> chain, Optional<Location> origin,
                              List<Diagnostic> diags, boolean built) {
-        ParseOutcome out = parser.parse(path, bytes);
+        return model(path, bytes, parser.parse(path, bytes), chain, origin, diags, built);
+    }
+
+    private PythonFile model(String path, byte[] bytes, ParseOutcome out, List<String> chain,
+                             Optional<Location> origin, List<Diagnostic> diags, boolean built) {
         diags.addAll(out.diagnostics());
         boolean errors = out.diagnostics().stream().anyMatch(d -> d.code() == DiagnosticCode.PARSE_ERROR);
-        return new SemanticModel(path, bytes, out.text(), out.module(), errors, chain, origin,
-                limits.maxDecodedBytesPerLayer(), built);
+        return new SemanticModel(path, bytes, out.text(), out.module(), errors, chain, origin, limits, built);
     }
 
     /** Peels payloads breadth-first; each Python layer is parsed and peeled again, up to the layer limit. */
@@ -424,7 +486,7 @@ public final class ScanEngine {
     }
 
     private void decodeLayers(List<PythonFile> pythonFiles, List<SourceFile> files, List<Diagnostic> diags,
-                              Deadline deadline, boolean built, DecodeBudget budget) {
+                              Deadline deadline, boolean built, DecodeBudget budget, FileReuse reuse) {
         Deque<PythonFile> work = new ArrayDeque<>(pythonFiles);
         Map<String, Integer> layerCounter = new LinkedHashMap<>();
         // A decoded layer runs in the globals of the code that exec'd it: innermost caller first.
@@ -453,8 +515,21 @@ public final class ScanEngine {
                 return;
             }
             PythonFile f = work.poll();
+            if (reuse.isHit(f) && reuse.confirmed(f, modules)) {
+                continue; // decoded to nothing in an earlier package, with the same modules around it
+            }
             List<PythonFile> outer = enclosing.getOrDefault(f, List.of());
-            Deobfuscator.Result r = isolated(f.path(), diags, () -> deobfuscator.peel(f, outer, modules, budget));
+            List<PackageModules.LookUp> lookUps = new ArrayList<>();
+            PackageModules seen = reuse.isCandidate(f) ? modules.watched(lookUps::add) : modules;
+            long asked = budget.requests();
+            int diagnosed = diags.size();
+            Deobfuscator.Result r = isolated(f.path(), diags, () -> deobfuscator.peel(f, outer, seen, budget));
+            if (budget.requests() != asked || diags.size() != diagnosed || !r.layers().isEmpty()
+                    || !r.diagnostics().isEmpty()) {
+                reuse.drop(f);
+            } else {
+                reuse.decoded(f, lookUps);
+            }
             diags.addAll(r.diagnostics());
             for (DecodedLayer layer : r.layers()) {
                 if (layer.chain().size() > limits.maxDecodeLayers()) {
@@ -482,19 +557,25 @@ public final class ScanEngine {
     }
 
     private List<Finding> runRules(PackageContext ctx, List<Rule> which, List<Diagnostic> diags,
-                                   Deadline deadline) {
+                                   Deadline deadline, FileReuse reuse) {
         List<Finding> findings = new ArrayList<>();
         for (Rule rule : which) {
             if (deadline.passed()) {
                 diags.add(deadline.diagnostic("before rule " + rule.info().id()));
+                reuse.dropAll();
                 break;
             }
             RuleInfo info = rule.info();
             List<Finding> mine = new ArrayList<>();
             try {
-                rule.check(ctx, new Sink(info, mine));
+                if (rule instanceof PythonFileRule perFile && eachFileAlone.contains(rule)) {
+                    checkEachFile(perFile, ctx, new Sink(info, mine), mine, reuse);
+                } else {
+                    rule.check(ctx, new Sink(info, mine));
+                }
                 findings.addAll(mine);
             } catch (RuntimeException | Error e) {
+                reuse.dropAll();
                 // Errors too: a rule that runs out of stack or heap (e.g. on input built to exhaust it)
                 // or trips over a linkage problem loses only its own findings; its garbage is
                 // unreachable once the stack unwinds, and every other rule still runs.
@@ -502,6 +583,27 @@ public final class ScanEngine {
             }
         }
         return findings;
+    }
+
+    /**
+     * What {@link PythonFileRule#check(RuleContext, FindingSink)} does, in the same order, except that a file
+     * found in the cache gets its kept findings, and what a candidate gets is noted for the cache.
+     */
+    private static void checkEachFile(PythonFileRule rule, PackageContext ctx, Sink sink, List<Finding> mine,
+                                      FileReuse reuse) {
+        String id = sink.info().id();
+        for (PythonFile f : ctx.pythonFiles()) {
+            if (reuse.isHit(f)) {
+                mine.addAll(reuse.keptFindings(f, id));
+            } else if (reuse.isCandidate(f)) {
+                ConsultedContext watched = new ConsultedContext(ctx);
+                int before = mine.size();
+                rule.check(f, watched, sink);
+                reuse.checked(f, id, mine.subList(before, mine.size()), watched.consulted());
+            } else {
+                rule.check(f, ctx, sink);
+            }
+        }
     }
 
     /** Collects one rule's findings, filling in its identity and the layer chain. */

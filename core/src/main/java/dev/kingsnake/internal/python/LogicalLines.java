@@ -17,8 +17,12 @@ import java.util.List;
  */
 final class LogicalLines {
 
-    /** The token list for the parser, and which positions start a top-level statement. */
-    record Layout(List<Token> tokens, boolean[] topLevelStart, String limitMessage, boolean unexpectedIndent) {
+    /**
+     * The token list for the parser, which positions start a top-level statement, and the deepest bracket plus
+     * indentation nesting the parser will see.
+     */
+    record Layout(List<Token> tokens, boolean[] topLevelStart, String limitMessage, boolean unexpectedIndent,
+                  int deepest) {
         /** The first top-level statement start at or after {@code index} (the EOF position at worst). */
         int nextTopLevelStart(int index) {
             for (int i = Math.max(index, 0); i < topLevelStart.length; i++) {
@@ -53,6 +57,7 @@ final class LogicalLines {
         String limitMessage = null;
         boolean unexpectedIndent = false;
         Token last = null;
+        int deepest = 0;
 
         int n = raw.size();
         for (int i = 0; i < n; i++) {
@@ -96,6 +101,7 @@ final class LogicalLines {
                         }
                     } else {
                         indents[++indentTop] = indent;
+                        deepest = Math.max(deepest, indentTop + depth);
                         out.add(synthetic(PyLexer.INDENT, t, "<INDENT>"));
                         top.add(false);
                         if (indentTop == 1 && out.size() == 1) {
@@ -122,6 +128,7 @@ final class LogicalLines {
                         limitMessage = limitMessage != null ? limitMessage
                                 : "brackets nested deeper than " + maxNesting + " levels at line " + t.getLine();
                     }
+                    deepest = Math.max(deepest, indentTop + depth);
                 }
                 continue;
             }
@@ -135,6 +142,7 @@ final class LogicalLines {
                     limitMessage = limitMessage != null ? limitMessage
                             : "brackets nested deeper than " + maxNesting + " levels at line " + t.getLine();
                 }
+                deepest = Math.max(deepest, indentTop + depth);
             } else {
                 if (isCloser(type) && depth > base) {
                     depth--;
@@ -157,7 +165,7 @@ final class LogicalLines {
         CommonToken eof = synthetic(Token.EOF, anchor, "<EOF>");
         out.add(eof);
         top.add(true);
-        return new Layout(out, top.toArray(), limitMessage, unexpectedIndent);
+        return new Layout(out, top.toArray(), limitMessage, unexpectedIndent, deepest);
     }
 
     /**

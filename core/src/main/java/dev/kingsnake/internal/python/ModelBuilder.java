@@ -41,6 +41,9 @@ final class ModelBuilder {
         }
     }
 
+    /** Operands of one associative operator kept as a left-deep chain; longer runs are balanced. */
+    static final int LONGEST_UNBALANCED_RUN = 200;
+
     private final SourceText source;
     private final int maxDepth;
     private final int balanceThreshold;
@@ -59,7 +62,9 @@ final class ModelBuilder {
     ModelBuilder(SourceText source, int maxNesting, FieldParser fields, int fstringDepth, List<String> problems) {
         this.source = source;
         this.maxDepth = maxNesting * 10;
-        this.balanceThreshold = maxNesting;
+        // runs of one operator longer than this become balanced trees: what walks the model (the decoder's
+        // evaluator gives up 200 levels down) must not depend on how deep the parser was allowed to go
+        this.balanceThreshold = Math.min(maxNesting, LONGEST_UNBALANCED_RUN);
         this.fields = fields;
         this.fstringDepth = fstringDepth;
         this.problems = problems;

@@ -41,6 +41,18 @@ public final class Activity {
         return Commands.of(facts, c).filter(cmd -> !cmd.benign());
     }
 
+    /** Network code handed to another interpreter on its command line ({@code python3 -c "import requests ..."}). */
+    private static final java.util.regex.Pattern INLINE_NETWORK =
+            java.util.regex.Pattern.compile("requests\\.(get|post)\\(|urlopen\\(|socket\\.socket\\(");
+
+    /**
+     * The command the call starts when it reaches the network: a network tool (curl, wget, nc ...) or network code
+     * given to another interpreter. Unlike {@link #process}, an interpreter call counts here however benign it looks.
+     */
+    public static Optional<Commands.Command> networkCommand(DataFlow facts, Expr.Call c) {
+        return Commands.of(facts, c).filter(cmd -> cmd.networkTool() || INLINE_NETWORK.matcher(cmd.text()).find());
+    }
+
     /** Calls that put a path outside the build tree: home, environment, site-packages. */
     static final Set<String> OUTSIDE_CALLS = Set.of("os.path.expanduser", "os.getenv", "os.environ.get",
             "pathlib.Path.home", "Path.home", "os.path.expandvars", "getpass.getuser", "site.getusersitepackages",

@@ -1,11 +1,14 @@
 package dev.kingsnake.spi.facts;
 
+import dev.kingsnake.spi.FactKey;
 import dev.kingsnake.spi.PythonFile;
 import dev.kingsnake.spi.python.Const;
 import dev.kingsnake.spi.python.Expr;
 import dev.kingsnake.spi.python.Nodes;
 import dev.kingsnake.spi.python.Stmt;
 
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -267,8 +270,8 @@ public final class Commands {
         }
         boolean methodCall = call.callee() instanceof Expr.Attribute;
         Command[] found = {null};
-        Nodes.walk(def.get(), node -> {
-            if (found[0] != null || !(node instanceof Expr.Call inner) || node == call) {
+        FunctionCommands.of(f).in(def.get(), facts).forEach(inner -> {
+            if (found[0] != null || inner == call) {
                 return;
             }
             String in = facts.name(inner);
@@ -313,6 +316,32 @@ public final class Commands {
                     shell(f, in, inner), taint);
         });
         return Optional.ofNullable(found[0]);
+    }
+
+    /**
+     * Per local function, the calls inside it that run a command line (in walk order): found once per file, not
+     * once per call of the function and rule asking (torch calls its helpers thousands of times).
+     */
+    private static final class FunctionCommands {
+        private static final FactKey<FunctionCommands> KEY = FactKey.ofPython("command calls in local functions",
+                f -> new FunctionCommands());
+        private final Map<Stmt.FunctionDef, List<Expr.Call>> calls = new IdentityHashMap<>();
+
+        static FunctionCommands of(PythonFile f) {
+            return f.fact(KEY);
+        }
+
+        synchronized List<Expr.Call> in(Stmt.FunctionDef def, DataFlow facts) {
+            return calls.computeIfAbsent(def, d -> {
+                List<Expr.Call> found = new ArrayList<>();
+                Nodes.walk(d, node -> {
+                    if (node instanceof Expr.Call c && Integer.valueOf(0).equals(SINKS.get(facts.name(c)))) {
+                        found.add(c);
+                    }
+                });
+                return found.isEmpty() ? List.of() : found;
+            });
+        }
     }
 
     /** Constant text of an expression, with {@link #UNKNOWN} for the parts that are not constant. */

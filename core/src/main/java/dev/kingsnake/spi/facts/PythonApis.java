@@ -2,7 +2,9 @@ package dev.kingsnake.spi.facts;
 
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -95,14 +97,20 @@ public final class PythonApis {
 
     // Decoding, decompressing, decrypting.
 
+    /** Calls that undo standard base64 (the deobfuscator decodes them alike, honouring altchars). */
+    public static final Set<String> BASE64_DECODE_CALLS = Set.of("base64.b64decode", "base64.standard_b64decode",
+            "base64.decodebytes", "base64.decodestring", "binascii.a2b_base64");
+
+    /** Calls that turn hex digits into bytes. */
+    public static final Set<String> HEX_DECODE_CALLS = Set.of("binascii.unhexlify", "binascii.a2b_hex",
+            "bytes.fromhex", "bytearray.fromhex");
+
     /** Calls that decode, decompress or decrypt. */
-    public static final Set<String> DECODE_CALLS = Set.of(
-            "base64.b64decode", "base64.b32decode", "base64.b16decode", "base64.b85decode", "base64.a85decode",
-            "base64.urlsafe_b64decode", "base64.standard_b64decode", "base64.decodebytes", "base64.decodestring",
-            "base64.b32hexdecode", "base64.decode", "zlib.decompress", "gzip.decompress", "bz2.decompress",
-            "lzma.decompress", "binascii.unhexlify", "binascii.a2b_hex", "binascii.a2b_base64",
-            "binascii.a2b_uu", "bytes.fromhex", "bytearray.fromhex", "codecs.decode",
-            "zlib.decompressobj", "lzma.LZMADecompressor", "bz2.BZ2Decompressor");
+    public static final Set<String> DECODE_CALLS = union(BASE64_DECODE_CALLS, HEX_DECODE_CALLS, Set.of(
+            "base64.b32decode", "base64.b16decode", "base64.b85decode", "base64.a85decode",
+            "base64.urlsafe_b64decode", "base64.b32hexdecode", "base64.decode", "zlib.decompress", "gzip.decompress",
+            "bz2.decompress", "lzma.decompress", "binascii.a2b_uu", "codecs.decode",
+            "zlib.decompressobj", "lzma.LZMADecompressor", "bz2.BZ2Decompressor"));
 
     /** Method names that decode, decompress or decrypt, used when the receiver cannot be resolved. */
     public static final Set<String> DECODE_METHODS = Set.of(
@@ -129,6 +137,13 @@ public final class PythonApis {
     public static final Set<String> CODE_SINKS = Set.of("exec", "eval", "compile", "execfile", "marshal.loads",
             "types.FunctionType", "types.CodeType", "runpy.run_path", "code.InteractiveInterpreter.runsource");
 
+    /**
+     * Calls that run the source text or code object given as their first argument: where the deobfuscator looks
+     * for a payload to peel (code objects from bytes are {@code marshal.loads}, a sink of its own there).
+     */
+    public static final Set<String> SOURCE_RUNNERS = Set.of("exec", "eval", "compile", "execfile",
+            "types.FunctionType", "runpy._run_code");
+
     /** Sinks that run code only when the data is a crafted pickle. */
     public static final Set<String> PICKLE_SINKS = Set.of(
             "pickle.loads", "cPickle.loads", "_pickle.loads", "dill.loads",
@@ -154,6 +169,15 @@ public final class PythonApis {
     /** Calls that turn {@code os.environ} into one value (text, a dict, a list) that can be sent. */
     public static final Set<String> ENV_SERIALISERS = Set.of("json.dumps", "json.dump", "str", "repr", "dict",
             "base64.b64encode", "pickle.dumps", "list", "pprint.pformat", "urllib.parse.urlencode");
+
+    @SafeVarargs
+    private static Set<String> union(Set<String>... sets) {
+        Set<String> out = new java.util.HashSet<>();
+        for (Set<String> s : sets) {
+            out.addAll(s);
+        }
+        return Set.copyOf(out);
+    }
 
     /** What each library callable can do, by qualified name (see {@link Capability}). */
     private static final Map<String, Set<Capability>> CAPABILITIES = new HashMap<>();
@@ -232,5 +256,100 @@ public final class PythonApis {
     /** The capabilities a library callable has by its qualified name alone, or null when it has none. */
     static Set<Capability> capabilities(String qualifiedName) {
         return CAPABILITIES.get(qualifiedName);
+    }
+
+    // What a program uses a library for: the capability inventory's view, broader than {@link Capability}
+    // (any use of a library family, not only the forms other rules judge).
+
+    /** A family of library uses the capability inventory lists (one {@code KS-CAP-*} finding each). */
+    public enum Use {
+        PROCESS, NETWORK_CLIENT, NETWORK_SERVER, ENVIRONMENT, CREDENTIAL_STORE, CLIPBOARD, SCREEN_CAPTURE,
+        KEYBOARD_HOOK, DYNAMIC_CODE, DECODE, NATIVE_CODE, LOADER_HIJACK, STEGANOGRAPHY
+    }
+
+    private static final Map<String, Use> USES = new HashMap<>();
+    /** Name prefixes (module or class) every call below which has the use, in the order they are tried. */
+    private static final Map<String, Use> USE_PREFIXES = new LinkedHashMap<>();
+
+    private static void uses(Use use, String... names) {
+        for (String n : names) {
+            USES.put(n, use);
+        }
+    }
+
+    private static void usePrefixes(Use use, String... names) {
+        for (String n : names) {
+            USE_PREFIXES.put(n, use);
+        }
+    }
+
+    static {
+        uses(Use.PROCESS, "os.system", "os.popen", "os.popen2", "os.popen3", "os.popen4",
+                "os.posix_spawn", "os.posix_spawnp", "os.startfile", "os.fork", "os.forkpty",
+                "subprocess.Popen", "subprocess.run", "subprocess.call", "subprocess.check_call",
+                "subprocess.check_output", "subprocess.getoutput", "subprocess.getstatusoutput", "pty.spawn",
+                "commands.getoutput", "commands.getstatusoutput", "asyncio.create_subprocess_exec",
+                "asyncio.create_subprocess_shell", "win32api.ShellExecute", "win32process.CreateProcess",
+                "multiprocessing.Process");
+        usePrefixes(Use.PROCESS, "os.exec", "os.spawn");
+        uses(Use.NETWORK_CLIENT, "requests.get", "requests.post", "requests.put", "requests.patch",
+                "requests.delete", "requests.head", "requests.options", "requests.request", "requests.Session",
+                "requests.session", "urllib.request.urlopen", "urllib.request.urlretrieve",
+                "urllib.request.build_opener", "urllib.urlopen", "urllib.urlretrieve", "urllib2.urlopen",
+                "http.client.HTTPConnection", "http.client.HTTPSConnection", "httplib.HTTPConnection",
+                "httplib.HTTPSConnection", "socket.socket", "socket.create_connection", "socket.gethostbyname",
+                "socket.gethostbyname_ex", "socket.getaddrinfo", "smtplib.SMTP", "smtplib.SMTP_SSL", "ftplib.FTP",
+                "ftplib.FTP_TLS", "telnetlib.Telnet", "paramiko.SSHClient", "websocket.create_connection",
+                "websockets.connect", "pycurl.Curl", "wget.download", "dns.resolver.resolve", "dns.resolver.query",
+                "aiohttp.ClientSession", "aiohttp.request", "xmlrpc.client.ServerProxy", "xmlrpclib.ServerProxy",
+                "imaplib.IMAP4", "imaplib.IMAP4_SSL", "poplib.POP3");
+        usePrefixes(Use.NETWORK_CLIENT, "requests.api.", "httpx.", "urllib3.");
+        uses(Use.NETWORK_SERVER, "socketserver.TCPServer", "socketserver.UDPServer",
+                "socketserver.ThreadingTCPServer", "socketserver.ThreadingUDPServer", "socketserver.ForkingTCPServer",
+                "SocketServer.TCPServer", "SocketServer.ThreadingTCPServer", "http.server.HTTPServer",
+                "http.server.ThreadingHTTPServer", "http.server.test", "BaseHTTPServer.HTTPServer",
+                "xmlrpc.server.SimpleXMLRPCServer", "SimpleXMLRPCServer.SimpleXMLRPCServer", "asyncio.start_server",
+                "asyncio.start_unix_server", "aiohttp.web.run_app", "uvicorn.run", "wsgiref.simple_server.make_server",
+                "bottle.run", "waitress.serve");
+        uses(Use.ENVIRONMENT, "os.getenv", "os.getenvb", "os.putenv", "os.unsetenv");
+        uses(Use.CREDENTIAL_STORE, "keyring.get_password", "keyring.get_credential",
+                "win32crypt.CryptUnprotectData", "secretstorage.dbus_init", "secretstorage.get_default_collection");
+        usePrefixes(Use.CREDENTIAL_STORE, "browser_cookie3.", "browsercookie.");
+        uses(Use.CLIPBOARD, "PyQt5.QtWidgets.QApplication.clipboard",
+                "PyQt6.QtGui.QGuiApplication.clipboard", "PIL.ImageGrab.grabclipboard");
+        usePrefixes(Use.CLIPBOARD, "pyperclip.", "win32clipboard.", "clipboard.", "xerox.", "klembord.");
+        uses(Use.SCREEN_CAPTURE, "PIL.ImageGrab.grab", "pyautogui.screenshot", "pyscreeze.screenshot",
+                "pyscreenshot.grab", "mss.mss", "mss.MSS", "d3dshot.create");
+        uses(Use.KEYBOARD_HOOK, "pynput.keyboard.Listener", "pynput.mouse.Listener", "keyboard.hook",
+                "keyboard.on_press", "keyboard.on_release", "keyboard.add_hotkey", "keyboard.record",
+                "keyboard.read_key", "keyboard.read_event", "keyboard.on_press_key", "pyHook.HookManager",
+                "pyWinhook.HookManager", "pythoncom.PumpMessages");
+        uses(Use.DYNAMIC_CODE, "exec", "eval", "compile", "execfile", "builtins.exec", "builtins.eval",
+                "builtins.compile", "marshal.loads", "marshal.load", "pickle.loads", "pickle.load", "cPickle.loads",
+                "dill.loads", "runpy.run_path", "runpy.run_module", "types.CodeType", "types.FunctionType");
+        uses(Use.DECODE, "base64.b64decode", "base64.b32decode", "base64.b16decode", "base64.b85decode",
+                "base64.a85decode", "base64.urlsafe_b64decode", "base64.standard_b64decode", "base64.decodebytes",
+                "base64.decodestring", "binascii.a2b_base64", "binascii.unhexlify", "binascii.a2b_hex",
+                "codecs.decode", "zlib.decompress", "gzip.decompress", "bz2.decompress", "lzma.decompress",
+                "bytes.fromhex", "bytearray.fromhex", "cryptography.fernet.Fernet.decrypt");
+        uses(Use.NATIVE_CODE, "ctypes.CDLL", "ctypes.WinDLL", "ctypes.OleDLL", "ctypes.PyDLL",
+                "ctypes.LibraryLoader", "ctypes.cdll.LoadLibrary", "ctypes.windll.LoadLibrary", "_ctypes.dlopen",
+                "imp.load_dynamic", "importlib.machinery.ExtensionFileLoader", "cffi.FFI.dlopen");
+        usePrefixes(Use.NATIVE_CODE, "ctypes.windll.", "ctypes.cdll.", "ctypes.oledll.");
+        uses(Use.LOADER_HIJACK, "os.add_dll_directory");
+        usePrefixes(Use.STEGANOGRAPHY, "stegano.", "stegpy.", "steganography.", "stepic.");
+    }
+
+    /** What a library callable is used for, by its qualified name (exactly, else by module or class prefix). */
+    public static Optional<Use> use(String qualifiedName) {
+        Use use = USES.get(qualifiedName);
+        if (use == null) {
+            for (Map.Entry<String, Use> e : USE_PREFIXES.entrySet()) {
+                if (qualifiedName.startsWith(e.getKey())) {
+                    return Optional.of(e.getValue());
+                }
+            }
+        }
+        return Optional.ofNullable(use);
     }
 }

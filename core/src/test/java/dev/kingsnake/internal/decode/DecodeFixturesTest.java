@@ -91,6 +91,7 @@ class DecodeFixturesTest {
             "punycode; punycode",
             "unicode_escape; unicode-escape",
             "str_builtin; base64",
+            "builtin_doc; base64",
             "state_machine; chr",
             "whitespace; replace replace chr",
     })

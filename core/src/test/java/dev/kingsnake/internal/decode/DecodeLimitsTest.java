@@ -22,6 +22,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -67,6 +68,76 @@ class DecodeLimitsTest {
 
     private static boolean limit(List<Diagnostic> diags, String text) {
         return diags.stream().anyMatch(d -> d.code() == DiagnosticCode.LIMIT_EXCEEDED && d.message().contains(text));
+    }
+
+    /**
+     * Torch's {@code _dynamo/package.py}: a function importing, inside its body, a function of its own name. Read
+     * as recursion it ran into the evaluator's depth limit and made the real wheel partial.
+     */
+    @Test
+    void importInsideFunctionShadowsTheModuleFunctionOfThatName() throws IOException {
+        String source = """
+                import os
+
+                def cache_dir() -> str:
+                    from demo.runtime.dirs import cache_dir
+
+                    return cache_dir()
+
+                CACHE = os.path.join(cache_dir(), "dynamo")
+                """;
+        ScanResult r = scan(Limits.defaults(), source.getBytes(StandardCharsets.UTF_8));
+        assertTrue(r.diagnostics().stream().noneMatch(d -> d.code() == DiagnosticCode.LIMIT_EXCEEDED), r::toString);
+        assertFalse(r.partial(), r::toString);
+    }
+
+    /**
+     * Real code the evaluator, which resolves names without Python's scopes, reads as a call of itself with the
+     * same arguments (openpyxl's {@code sorted} method, werkzeug's wrapped {@code self.compile}): Python would
+     * never return from such a call, so it has no value, and it is not a limit that makes the scan partial.
+     */
+    @Test
+    void aCallOfItselfWithTheSameArgumentsHasNoValueAndIsNoLimit() throws IOException {
+        String source = """
+                class Ranges:
+                    def sorted(self):
+                        return sorted(self.ranges, key=len)
+
+                    def __repr__(self):
+                        return " ".join([str(r) for r in self.sorted()])
+
+                class Console:
+                    def __init__(self):
+                        original_compile = self.compile
+
+                        def compile(source, filename, symbol):
+                            return original_compile(source, filename, symbol)
+
+                        self.compile = compile
+
+                    def run(self, code):
+                        exec(self.compile(code, "<console>", "single"))
+                """;
+        ScanResult r = scan(Limits.defaults(), source.getBytes(StandardCharsets.UTF_8));
+        assertTrue(r.diagnostics().stream().noneMatch(d -> d.code() == DiagnosticCode.LIMIT_EXCEEDED), r::toString);
+        assertFalse(r.partial(), r::toString);
+    }
+
+    /** A decoder that calls itself with other arguments is still followed to its payload. */
+    @Test
+    void recursiveDecoderWithChangingArgumentsIsFollowed() throws IOException {
+        String blob = b64(b64(b64(PAYLOAD.getBytes(StandardCharsets.UTF_8)).getBytes(StandardCharsets.US_ASCII))
+                .getBytes(StandardCharsets.US_ASCII));
+        String source = "import base64\n"
+                + "def peel(s, n):\n"
+                + "    if n == 0:\n"
+                + "        return s\n"
+                + "    return peel(base64.b64decode(s), n - 1)\n"
+                + "exec(peel('" + blob + "', 3))\n";
+        ScanResult r = scan(Limits.defaults(), source.getBytes(StandardCharsets.UTF_8));
+        List<Finding> probes = r.findings().stream().filter(f -> f.ruleId().equals("KS-TEST-PROBE")).toList();
+        assertEquals(1, probes.size(), r::toString);
+        assertEquals(List.of("base64", "base64", "base64"), probes.get(0).decodeChain());
     }
 
     @Test

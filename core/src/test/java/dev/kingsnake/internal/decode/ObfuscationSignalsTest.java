@@ -1,5 +1,9 @@
 package dev.kingsnake.internal.decode;
 
+import dev.kingsnake.Limits;
+import dev.kingsnake.internal.python.ParseOutcome;
+import dev.kingsnake.internal.python.PythonParser;
+import dev.kingsnake.internal.python.semantic.SemanticModel;
 import dev.kingsnake.spi.ObfuscationSignal;
 import dev.kingsnake.spi.PythonFile;
 import org.junit.jupiter.api.BeforeAll;
@@ -54,6 +58,23 @@ class ObfuscationSignalsTest {
         Set<ObfuscationSignal.Kind> k = kinds(src.toString());
         assertTrue(k.contains(ObfuscationSignal.Kind.HIDDEN_BUILTINS), k::toString);
         assertTrue(k.contains(ObfuscationSignal.Kind.CONFUSABLE_NAMES), k::toString);
+    }
+
+    /** The {@code eval}'d text behind a computed builtin name is parsed under the scan's limits, not the defaults. */
+    @Test
+    void evaluatedNamesAreParsedWithTheScansLimits() {
+        String source = "f = getattr(__builtins__, eval(\"'ex' + 'ec'\"))\n";
+        assertTrue(signals(source, Limits.defaults()).contains(ObfuscationSignal.Kind.HIDDEN_BUILTINS));
+        Limits tiny = Limits.defaults().toBuilder().maxParseBytes(4).build();
+        assertEquals(Set.of(), signals(source, tiny));
+    }
+
+    private static Set<ObfuscationSignal.Kind> signals(String source, Limits limits) {
+        byte[] bytes = source.getBytes(StandardCharsets.UTF_8);
+        ParseOutcome out = new PythonParser(Limits.defaults()).parse("x.py", bytes);
+        PythonFile f = new SemanticModel("x.py", bytes, out.text(), out.module(), false, List.of(), Optional.empty(),
+                limits, true);
+        return f.obfuscationSignals().stream().map(ObfuscationSignal::kind).collect(Collectors.toSet());
     }
 
     @Test

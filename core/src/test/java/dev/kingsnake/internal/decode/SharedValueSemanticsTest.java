@@ -67,7 +67,8 @@ class SharedValueSemanticsTest {
         PythonFile file = DecodeFixturesTest.model("values.py",
                 ("x = 5\ny = " + expression + "\n").getBytes(StandardCharsets.UTF_8), List.of(), Optional.empty());
         Expr value = ((Stmt.Assign) file.module().body().get(1)).value().orElseThrow();
-        Evaluator decoder = new Evaluator(file, new Bindings(file, null), PARSER, OutputBound.of(1 << 16), 100_000);
+        PayloadEvaluator decoder = new PayloadEvaluator(file, new Bindings(file, null), PARSER,
+                OutputBound.of(1 << 16), 100_000);
         String decoded = decoder.evaluate(value, 2).map(SharedValueSemanticsTest::render).orElse("<raises>");
         String folded = file.constant(value).map(SharedValueSemanticsTest::render).orElse("<raises>");
         assertEquals(python, decoded, "decoding");

@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.IntFunction;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -70,16 +71,20 @@ class GroupedAnalysisTest {
         }
     }
 
-    @Test
-    void groupsFindWhatTheWholePackageFinds() {
+    /** An sdist with a setup.py and {@code modules} small modules, each ending with {@code tail.apply(i)}. */
+    private static byte[] bigPackage(int modules, IntFunction<String> tail) {
         List<Member> members = new ArrayList<>();
         members.add(Member.file("big-1.0/setup.py", "from setuptools import setup\nsetup(name='big')\n"));
-        for (int i = 0; i < 30; i++) {
-            String body = "def f" + i + "(x):\n    return x + " + i + "\n"
-                    + (i % 7 == 3 ? "exec(compile('x = 1', 'm', 'exec'))\n" : "");
+        for (int i = 0; i < modules; i++) {
+            String body = "def f" + i + "(x):\n    return x + " + i + "\n" + tail.apply(i);
             members.add(Member.file("big-1.0/big/m" + i + ".py", body));
         }
-        byte[] archive = TestArchives.gzip(TestArchives.tar(members));
+        return TestArchives.gzip(TestArchives.tar(members));
+    }
+
+    @Test
+    void groupsFindWhatTheWholePackageFinds() {
+        byte[] archive = bigPackage(30, i -> i % 7 == 3 ? "exec(compile('x = 1', 'm', 'exec'))\n" : "");
         List<Rule> rules = List.of(new ExecCalls(), new FileCount());
         ScanEngine atOnce = new ScanEngine(Limits.defaults(), rules, 5.0, 2.5, Optional.empty());
         ScanEngine grouped = new ScanEngine(Limits.defaults(), rules, 5.0, 2.5, Optional.empty(), 200);
@@ -91,5 +96,25 @@ class GroupedAnalysisTest {
         assertEquals(whole.stats().pythonFiles(), parts.stats().pythonFiles());
         assertEquals(whole.stats().pythonBytes(), parts.stats().pythonBytes());
         assertFalse(parts.partial());
+    }
+
+    /**
+     * The package rules and the groups run concurrently; what comes out (findings, diagnostics and their order)
+     * must not depend on which task finishes first.
+     */
+    @Test
+    void concurrentGroupsGiveTheSameResultEveryTime() {
+        byte[] archive = bigPackage(40, i -> (i % 5 == 2 ? "exec(compile('x = 1', 'm', 'exec'))\n" : "")
+                + (i % 9 == 4 ? "def broken(:\n" : ""));
+        ScanEngine grouped = new ScanEngine(Limits.defaults(), List.of(new ExecCalls(), new FileCount()), 5.0, 2.5,
+                Optional.empty(), 150);
+        ScanResult first = grouped.scan("big-1.0.tar.gz", new ByteArrayInputStream(archive));
+        assertEquals(8, first.findings().stream().filter(f -> f.ruleId().equals("KS-TEST-EXEC")).count());
+        assertEquals(4, first.diagnostics().size(), first::toString);
+        for (int run = 0; run < 30; run++) {
+            ScanResult again = grouped.scan("big-1.0.tar.gz", new ByteArrayInputStream(archive));
+            assertEquals(first.findings(), again.findings());
+            assertEquals(first.diagnostics(), again.diagnostics());
+        }
     }
 }

@@ -105,13 +105,46 @@ class PathologicalInputTest {
         assertInstanceOf(Stmt.Invalid.class, o.module().body().get(0));
     }
 
+    /**
+     * Every shape of nesting up to the default limit parses whole even when the caller's stack is small: a file
+     * nested deeper than {@code PythonParser.NESTING_ON_ANY_STACK} is parsed on a thread whose stack fits it.
+     */
+    @Test
+    void nestingUpToTheDefaultLimitParsesWholeOnASmallStack() throws Exception {
+        int d = Limits.defaults().maxSyntaxNesting() - 1;
+        String[] shapes = {
+                "x = " + "(".repeat(d) + "1" + ")".repeat(d),
+                "x = " + "[".repeat(d) + "1" + "]".repeat(d),
+                "x = " + "f(".repeat(d) + "1" + ")".repeat(d),
+                "x = " + "{1: ".repeat(d) + "1" + "}".repeat(d),
+                "x = " + "a[".repeat(d) + "1" + "]".repeat(d),
+                "x = " + "(lambda: ".repeat(d) + "1" + ")".repeat(d),
+                "x = f'{" + "(".repeat(d) + "1" + ")".repeat(d) + "}'"};
+        for (String shape : shapes) {
+            ParseOutcome o = parse(shape + "\ny = 2\n");
+            assertEquals(java.util.List.of(), o.diagnostics(), shape.substring(0, 12));
+            assertInstanceOf(Stmt.Assign.class, o.module().body().get(0));
+            if (shape.startsWith("x = [")) {
+                assertTrue(ModelPrinter.depth(o.module()) > d, "the list is modelled whole");
+            }
+            assertEquals("y = 2", ModelPrinter.stmt(o.module().body().get(1)));
+        }
+        StringBuilder blocks = new StringBuilder();
+        for (int i = 0; i < d; i++) {
+            blocks.append(" ".repeat(i)).append("if x:\n");
+        }
+        ParseOutcome o = parse(blocks.append(" ".repeat(d)).append("pass\nz = 1\n").toString());
+        assertEquals(java.util.List.of(), o.diagnostics());
+        assertEquals("z = 1", ModelPrinter.stmt(o.module().body().get(o.module().body().size() - 1)));
+    }
+
     @Test
     void deepIndentationIsCut() throws Exception {
         StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < 1_000; i++) {
+        for (int i = 0; i < 1_200; i++) {
             sb.append(" ".repeat(i)).append("if x:\n");
         }
-        sb.append(" ".repeat(1_000)).append("pass\nz = 1\n");
+        sb.append(" ".repeat(1_200)).append("pass\nz = 1\n");
         ParseOutcome o = parse(sb.toString());
         assertTrue(has(o, DiagnosticCode.LIMIT_EXCEEDED));
         assertEquals("z = 1", ModelPrinter.stmt(o.module().body().get(o.module().body().size() - 1)));

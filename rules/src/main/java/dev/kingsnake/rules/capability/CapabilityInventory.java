@@ -1,7 +1,10 @@
 package dev.kingsnake.rules.capability;
 
 import dev.kingsnake.Reach;
+import dev.kingsnake.rules.shared.RequiredLiterals;
+import dev.kingsnake.spi.FactKey;
 import dev.kingsnake.spi.PythonFile;
+import dev.kingsnake.spi.facts.PythonApis;
 import dev.kingsnake.spi.python.Const;
 import dev.kingsnake.spi.python.Expr;
 import dev.kingsnake.spi.python.Node;
@@ -9,14 +12,12 @@ import dev.kingsnake.spi.python.Nodes;
 import dev.kingsnake.spi.python.Stmt;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.WeakHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -48,81 +49,8 @@ final class CapabilityInventory {
         }
     }
 
-    private static final Map<PythonFile, CapabilityInventory> CACHE =
-            Collections.synchronizedMap(new WeakHashMap<>());
-
-    private static final Map<String, CapabilityKind> CALLS = new java.util.HashMap<>();
-    /** Name prefixes (module or class) every call below which has the capability. */
-    private static final Map<String, CapabilityKind> CALL_PREFIXES = new java.util.LinkedHashMap<>();
-
-    private static void calls(CapabilityKind kind, String... names) {
-        for (String n : names) {
-            CALLS.put(n, kind);
-        }
-    }
-
-    private static void prefixes(CapabilityKind kind, String... names) {
-        for (String n : names) {
-            CALL_PREFIXES.put(n, kind);
-        }
-    }
-
-    static {
-        calls(CapabilityKind.PROCESS, "os.system", "os.popen", "os.popen2", "os.popen3", "os.popen4",
-                "os.posix_spawn", "os.posix_spawnp", "os.startfile", "os.fork", "os.forkpty",
-                "subprocess.Popen", "subprocess.run", "subprocess.call", "subprocess.check_call",
-                "subprocess.check_output", "subprocess.getoutput", "subprocess.getstatusoutput", "pty.spawn",
-                "commands.getoutput", "commands.getstatusoutput", "asyncio.create_subprocess_exec",
-                "asyncio.create_subprocess_shell", "win32api.ShellExecute", "win32process.CreateProcess",
-                "multiprocessing.Process");
-        prefixes(CapabilityKind.PROCESS, "os.exec", "os.spawn");
-        calls(CapabilityKind.NETWORK_CLIENT, "requests.get", "requests.post", "requests.put", "requests.patch",
-                "requests.delete", "requests.head", "requests.options", "requests.request", "requests.Session",
-                "requests.session", "urllib.request.urlopen", "urllib.request.urlretrieve",
-                "urllib.request.build_opener", "urllib.urlopen", "urllib.urlretrieve", "urllib2.urlopen",
-                "http.client.HTTPConnection", "http.client.HTTPSConnection", "httplib.HTTPConnection",
-                "httplib.HTTPSConnection", "socket.socket", "socket.create_connection", "socket.gethostbyname",
-                "socket.gethostbyname_ex", "socket.getaddrinfo", "smtplib.SMTP", "smtplib.SMTP_SSL", "ftplib.FTP",
-                "ftplib.FTP_TLS", "telnetlib.Telnet", "paramiko.SSHClient", "websocket.create_connection",
-                "websockets.connect", "pycurl.Curl", "wget.download", "dns.resolver.resolve", "dns.resolver.query",
-                "aiohttp.ClientSession", "aiohttp.request", "xmlrpc.client.ServerProxy", "xmlrpclib.ServerProxy",
-                "imaplib.IMAP4", "imaplib.IMAP4_SSL", "poplib.POP3");
-        prefixes(CapabilityKind.NETWORK_CLIENT, "requests.api.", "httpx.", "urllib3.");
-        calls(CapabilityKind.NETWORK_SERVER, "socketserver.TCPServer", "socketserver.UDPServer",
-                "socketserver.ThreadingTCPServer", "socketserver.ThreadingUDPServer", "socketserver.ForkingTCPServer",
-                "SocketServer.TCPServer", "SocketServer.ThreadingTCPServer", "http.server.HTTPServer",
-                "http.server.ThreadingHTTPServer", "http.server.test", "BaseHTTPServer.HTTPServer",
-                "xmlrpc.server.SimpleXMLRPCServer", "SimpleXMLRPCServer.SimpleXMLRPCServer", "asyncio.start_server",
-                "asyncio.start_unix_server", "aiohttp.web.run_app", "uvicorn.run", "wsgiref.simple_server.make_server",
-                "bottle.run", "waitress.serve");
-        calls(CapabilityKind.ENVIRONMENT, "os.getenv", "os.getenvb", "os.putenv", "os.unsetenv");
-        calls(CapabilityKind.CREDENTIAL_STORE, "keyring.get_password", "keyring.get_credential",
-                "win32crypt.CryptUnprotectData", "secretstorage.dbus_init", "secretstorage.get_default_collection");
-        prefixes(CapabilityKind.CREDENTIAL_STORE, "browser_cookie3.", "browsercookie.");
-        calls(CapabilityKind.CLIPBOARD, "PyQt5.QtWidgets.QApplication.clipboard",
-                "PyQt6.QtGui.QGuiApplication.clipboard", "PIL.ImageGrab.grabclipboard");
-        prefixes(CapabilityKind.CLIPBOARD, "pyperclip.", "win32clipboard.", "clipboard.", "xerox.", "klembord.");
-        calls(CapabilityKind.SCREEN_CAPTURE, "PIL.ImageGrab.grab", "pyautogui.screenshot", "pyscreeze.screenshot",
-                "pyscreenshot.grab", "mss.mss", "mss.MSS", "d3dshot.create");
-        calls(CapabilityKind.KEYBOARD_HOOK, "pynput.keyboard.Listener", "pynput.mouse.Listener", "keyboard.hook",
-                "keyboard.on_press", "keyboard.on_release", "keyboard.add_hotkey", "keyboard.record",
-                "keyboard.read_key", "keyboard.read_event", "keyboard.on_press_key", "pyHook.HookManager",
-                "pyWinhook.HookManager", "pythoncom.PumpMessages");
-        calls(CapabilityKind.DYNAMIC_CODE, "exec", "eval", "compile", "execfile", "builtins.exec", "builtins.eval",
-                "builtins.compile", "marshal.loads", "marshal.load", "pickle.loads", "pickle.load", "cPickle.loads",
-                "dill.loads", "runpy.run_path", "runpy.run_module", "types.CodeType", "types.FunctionType");
-        calls(CapabilityKind.DECODE, "base64.b64decode", "base64.b32decode", "base64.b16decode", "base64.b85decode",
-                "base64.a85decode", "base64.urlsafe_b64decode", "base64.standard_b64decode", "base64.decodebytes",
-                "base64.decodestring", "binascii.a2b_base64", "binascii.unhexlify", "binascii.a2b_hex",
-                "codecs.decode", "zlib.decompress", "gzip.decompress", "bz2.decompress", "lzma.decompress",
-                "bytes.fromhex", "bytearray.fromhex", "cryptography.fernet.Fernet.decrypt");
-        calls(CapabilityKind.NATIVE_CODE, "ctypes.CDLL", "ctypes.WinDLL", "ctypes.OleDLL", "ctypes.PyDLL",
-                "ctypes.LibraryLoader", "ctypes.cdll.LoadLibrary", "ctypes.windll.LoadLibrary", "_ctypes.dlopen",
-                "imp.load_dynamic", "importlib.machinery.ExtensionFileLoader", "cffi.FFI.dlopen");
-        prefixes(CapabilityKind.NATIVE_CODE, "ctypes.windll.", "ctypes.cdll.", "ctypes.oledll.");
-        calls(CapabilityKind.LOADER_HIJACK, "os.add_dll_directory");
-        prefixes(CapabilityKind.STEGANOGRAPHY, "stegano.", "stegpy.", "steganography.", "stepic.");
-    }
+    private static final FactKey<CapabilityInventory> KEY =
+            FactKey.ofPython("capability inventory", file -> new CapabilityInventory(scan(file)));
 
     private static final Set<String> COMPUTED_IMPORTS = Set.of("__import__", "importlib.import_module",
             "importlib.__import__");
@@ -148,7 +76,22 @@ final class CapabilityInventory {
             "SetWindowsHookEx", "GetAsyncKeyState", "GetKeyState", "GetKeyboardState");
     private static final Set<String> PIXEL_READS = Set.of("getpixel", "getdata");
 
-    private record Shape(CapabilityKind kind, String label, Pattern pattern) {
+    /**
+     * A string shape; {@code literals} is its regex's prefilter (one of them is in every match), derived from the
+     * regex's syntax, so that the regex runs only on the few strings that may match.
+     */
+    private record Shape(CapabilityKind kind, String label, Pattern pattern, Optional<RequiredLiterals> literals) {
+        Shape(CapabilityKind kind, String label, Pattern pattern) {
+            this(kind, label, pattern, RequiredLiterals.of(pattern.pattern()));
+        }
+
+        Optional<String> find(String text) {
+            if (literals.isPresent() && !literals.get().mayMatch(text)) {
+                return Optional.empty();
+            }
+            Matcher m = pattern.matcher(text);
+            return m.find() ? Optional.of(m.group()) : Optional.empty();
+        }
     }
 
     /** String shapes, matched on the lower-cased text with backslashes as slashes unless noted. */
@@ -199,12 +142,7 @@ final class CapabilityInventory {
     }
 
     static CapabilityInventory of(PythonFile file) {
-        CapabilityInventory inv = CACHE.get(file);
-        if (inv == null) {
-            inv = new CapabilityInventory(scan(file));
-            CACHE.put(file, inv);
-        }
-        return inv;
+        return file.fact(KEY);
     }
 
     List<Hit> hits(CapabilityKind kind) {
@@ -273,18 +211,7 @@ final class CapabilityInventory {
     }
 
     private static void call(PythonFile file, Expr.Call c, String qn, Hits out) {
-        CapabilityKind kind = CALLS.get(qn);
-        if (kind == null) {
-            for (Map.Entry<String, CapabilityKind> e : CALL_PREFIXES.entrySet()) {
-                if (qn.startsWith(e.getKey())) {
-                    kind = e.getValue();
-                    break;
-                }
-            }
-        }
-        if (kind != null) {
-            out.add(kind, c, qn);
-        }
+        PythonApis.use(qn).ifPresent(use -> out.add(CapabilityKind.of(use), c, qn));
         if (INPUT_HOOK_APIS.contains(qn.substring(qn.lastIndexOf('.') + 1))) {
             out.add(CapabilityKind.KEYBOARD_HOOK, c, qn);
         }
@@ -343,16 +270,10 @@ final class CapabilityInventory {
         }
         String normalized = text.toLowerCase(Locale.ROOT).replace('\\', '/');
         for (Shape s : SHAPES) {
-            Matcher m = s.pattern().matcher(normalized);
-            if (m.find()) {
-                out.add(s.kind(), at, s.label() + " " + m.group());
-            }
+            s.find(normalized).ifPresent(found -> out.add(s.kind(), at, s.label() + " " + found));
         }
         for (Shape s : EXACT_SHAPES) {
-            Matcher m = s.pattern().matcher(text);
-            if (m.find()) {
-                out.add(s.kind(), at, s.label() + " " + m.group());
-            }
+            s.find(text).ifPresent(found -> out.add(s.kind(), at, s.label() + " " + found));
         }
     }
 
@@ -368,7 +289,8 @@ final class CapabilityInventory {
                 column = 1;
                 continue;
             }
-            if (Character.getType(ch) == Character.FORMAT && !(ch == '\uFEFF' && i == 0)) {
+            // U+00AD is the first format character: the common case costs one comparison
+            if (ch >= '\u00AD' && Character.getType(ch) == Character.FORMAT && !(ch == '\uFEFF' && i == 0)) {
                 String what = String.format(Locale.ROOT, "invisible character U+%04X", (int) ch);
                 Node near = firstOnLine.get(line);
                 if (near == null) { // a comment line: no code to take the reach from

@@ -5,6 +5,7 @@ import dev.kingsnake.Confidence;
 import dev.kingsnake.Severity;
 import dev.kingsnake.spi.RuleInfo;
 import dev.kingsnake.spi.Tags;
+import dev.kingsnake.spi.facts.PythonApis;
 
 import java.util.Set;
 
@@ -60,5 +61,10 @@ public enum CapabilityKind {
 
     public RuleInfo info() {
         return info;
+    }
+
+    /** The kind the inventory reports a library use of the catalogue as (the same name). */
+    static CapabilityKind of(PythonApis.Use use) {
+        return valueOf(use.name());
     }
 }

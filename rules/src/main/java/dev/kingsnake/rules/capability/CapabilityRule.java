@@ -5,6 +5,7 @@ import dev.kingsnake.spi.FileKind;
 import dev.kingsnake.spi.FindingSink;
 import dev.kingsnake.spi.Location;
 import dev.kingsnake.spi.PythonFile;
+import dev.kingsnake.spi.PythonFileRule;
 import dev.kingsnake.spi.Rule;
 import dev.kingsnake.spi.RuleContext;
 import dev.kingsnake.spi.RuleInfo;
@@ -19,7 +20,7 @@ import java.util.Map;
  * the number of further places in the message. Each kind is registered as its own rule (the nested classes), so
  * that it has its own id, fixture and row in the rule table.
  */
-public abstract class CapabilityRule implements Rule {
+public abstract class CapabilityRule implements PythonFileRule {
     private static final int MAX_EVIDENCE = 200;
 
     private final CapabilityKind kind;
@@ -34,20 +35,22 @@ public abstract class CapabilityRule implements Rule {
     }
 
     @Override
-    public void check(RuleContext ctx, FindingSink sink) {
-        for (PythonFile file : ctx.pythonFiles()) {
-            Map<String, List<CapabilityInventory.Hit>> byScope = new LinkedHashMap<>();
-            for (CapabilityInventory.Hit h : CapabilityInventory.of(file).hits(kind)) {
-                byScope.computeIfAbsent(h.scope(), k -> new java.util.ArrayList<>()).add(h);
-            }
-            for (List<CapabilityInventory.Hit> hits : byScope.values()) {
-                CapabilityInventory.Hit first = hits.get(0);
-                String more = hits.size() == 1 ? ""
-                        : " (and " + (hits.size() - 1) + " more " + (first.scope().isEmpty() ? "at module level"
-                        : "in this function") + ")";
-                sink.report(Location.of(file, first.line(), first.column(), first.reach()), first.what() + more,
-                        evidence(file.line(first.line())));
-            }
+    public void check(PythonFile file, RuleContext ctx, FindingSink sink) {
+        report(kind, file, sink);
+    }
+
+    private static void report(CapabilityKind kind, PythonFile file, FindingSink sink) {
+        Map<String, List<CapabilityInventory.Hit>> byScope = new LinkedHashMap<>();
+        for (CapabilityInventory.Hit h : CapabilityInventory.of(file).hits(kind)) {
+            byScope.computeIfAbsent(h.scope(), k -> new java.util.ArrayList<>()).add(h);
+        }
+        for (List<CapabilityInventory.Hit> hits : byScope.values()) {
+            CapabilityInventory.Hit first = hits.get(0);
+            String more = hits.size() == 1 ? ""
+                    : " (and " + (hits.size() - 1) + " more " + (first.scope().isEmpty() ? "at module level"
+                    : "in this function") + ")";
+            sink.report(Location.of(file, first.line(), first.column(), first.reach()), first.what() + more,
+                    evidence(file.line(first.line())));
         }
     }
 
@@ -152,15 +155,21 @@ public abstract class CapabilityRule implements Rule {
         }
     }
 
-    /** Install hooks in code, plus the two that are not Python: .pth import lines and in-tree build backends. */
-    public static final class InstallHook extends CapabilityRule {
-        public InstallHook() {
-            super(CapabilityKind.INSTALL_HOOK);
+    /**
+     * Install hooks in code, plus the two that are not Python: .pth import lines and in-tree build backends. A
+     * package rule, not a per-file one, since it reads the package's other files.
+     */
+    public static final class InstallHook implements Rule {
+        @Override
+        public RuleInfo info() {
+            return CapabilityKind.INSTALL_HOOK.info();
         }
 
         @Override
         public void check(RuleContext ctx, FindingSink sink) {
-            super.check(ctx, sink);
+            for (PythonFile file : ctx.pythonFiles()) {
+                report(CapabilityKind.INSTALL_HOOK, file, sink);
+            }
             for (SourceFile f : ctx.files()) {
                 if (f.kind() == FileKind.PTH) {
                     firstLine(f, "import", Reach.IMPORT_TIME, ".pth import line runs at every interpreter start",

@@ -4,6 +4,8 @@ import dev.kingsnake.Confidence;
 import dev.kingsnake.Severity;
 import dev.kingsnake.spi.FindingSink;
 import dev.kingsnake.spi.PythonFile;
+import dev.kingsnake.spi.PythonFileRule;
+import dev.kingsnake.spi.RuleContext;
 import dev.kingsnake.spi.RuleInfo;
 import dev.kingsnake.spi.Tags;
 import dev.kingsnake.spi.facts.Activity;
@@ -13,7 +15,7 @@ import dev.kingsnake.spi.python.Expr;
 import java.util.Set;
 
 /** Writes files outside the build tree (home, temp, absolute or environment-derived paths) while the package is being installed. */
-public final class InstallFileWriteRule extends InstallTimeCallRule {
+public final class InstallFileWriteRule implements PythonFileRule {
     static final RuleInfo INFO = new RuleInfo("KS-INSTALL-FILE-WRITE",
             "Writes files outside the build tree (home, temp, absolute or environment-derived paths) while the package is being installed",
             Severity.MEDIUM, Confidence.MEDIUM, Set.of(Tags.FILE_WRITE),
@@ -27,12 +29,20 @@ public final class InstallFileWriteRule extends InstallTimeCallRule {
             "(?i)(\\.(exe|dll|scr|com|bat|cmd|ps1|vbs|vbe|js|jse|wsf|hta|lnk|py|pyw|pyc|sh|bash|zsh|so|dylib|jar|bin|elf|php|phtml|asp|aspx|jsp|pl|rb|cgi|"
                     + "app|msi|desktop|service|plist)|\u2026)$");
 
-    public InstallFileWriteRule() {
-        super(INFO);
+    @Override
+    public RuleInfo info() {
+        return INFO;
     }
 
+    /** Judges each call made while the package is installed; files without such calls cost nothing more. */
     @Override
-    void checkCall(PythonFile file, DataFlow facts, Expr.Call c, FindingSink sink) {
+    public void check(PythonFile file, RuleContext ctx, FindingSink sink) {
+        for (Expr.Call c : Activity.installTimeCalls(file)) {
+            checkCall(file, DataFlow.of(file), c, sink);
+        }
+    }
+
+    private static void checkCall(PythonFile file, DataFlow facts, Expr.Call c, FindingSink sink) {
         Activity.outsideWrite(facts, c).ifPresent(w -> {
             if (w.temporaryOnly() && !RUNNABLE.matcher(w.path()).find()) {
                 sink.report(file, c, "writes into the temporary directory at install time: " + w.path(),

@@ -5,10 +5,11 @@ import dev.kingsnake.Severity;
 import dev.kingsnake.spi.FindingSink;
 import dev.kingsnake.spi.Location;
 import dev.kingsnake.spi.PythonFile;
+import dev.kingsnake.spi.PythonFileRule;
+import dev.kingsnake.spi.RuleContext;
 import dev.kingsnake.spi.RuleInfo;
 import dev.kingsnake.spi.Tags;
 import dev.kingsnake.spi.facts.Activity;
-import dev.kingsnake.spi.facts.Commands;
 import dev.kingsnake.spi.facts.DataFlow;
 import dev.kingsnake.spi.python.Expr;
 import dev.kingsnake.spi.python.Nodes;
@@ -19,29 +20,37 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /** Talks to the network while the package is being installed or built (setup.py module level, cmdclass overrides). */
-public final class InstallNetworkRule extends InstallTimeCallRule {
+public final class InstallNetworkRule implements PythonFileRule {
     static final RuleInfo INFO = new RuleInfo("KS-INSTALL-NETWORK",
             "Talks to the network while the package is being installed or built (setup.py module level, cmdclass overrides)",
             Severity.HIGH, Confidence.MEDIUM, Set.of(Tags.NETWORK),
             "class install(_install):\n    def run(self):\n        requests.post('https://example.invalid/c', data=info)",
             "Some build scripts download sources or binaries during build_ext; such packages are rare among pure-Python uploads and reported HIGH/MEDIUM so that network alone stays below the malicious threshold.");
 
-    public InstallNetworkRule() {
-        super(INFO);
+    @Override
+    public RuleInfo info() {
+        return INFO;
+    }
+
+    /** Judges each call made while the package is installed; files without such calls cost nothing more. */
+    @Override
+    public void check(PythonFile file, RuleContext ctx, FindingSink sink) {
+        for (Expr.Call c : Activity.installTimeCalls(file)) {
+            checkCall(file, DataFlow.of(file), c, sink);
+        }
     }
 
     /** Cloud instance-metadata services: where a build machine's cloud credentials are served. */
     static final Pattern CLOUD_METADATA = Pattern.compile(
             "169\\.254\\.169\\.254|metadata\\.google\\.internal|100\\.100\\.100\\.200|fd00:ec2::254");
     private static final Set<String> SENDING_METHODS = Set.of("post", "put", "patch", "send", "sendall", "sendto");
-    /** Network code handed to another interpreter on its command line ({@code python3 -c "import requests ..."}). */
-    private static final Pattern INLINE_NETWORK = Pattern.compile("requests\\.(get|post)\\(|urlopen\\(|socket\\.socket\\(");
 
-    @Override
-    void checkCall(PythonFile file, DataFlow facts, Expr.Call c, FindingSink sink) {
+    private static void checkCall(PythonFile file, DataFlow facts, Expr.Call c, FindingSink sink) {
         Location at = Location.of(file, c);
         if (Activity.network(facts, c)) {
-            String ev = file.line(c.line()).strip();
+            // every network call counts, even two on one line: in urlopen(Request(hook, data=data)) the inner
+            // call is the one that carries the data, so the sink's one-finding-per-line would keep the weaker
+            String ev = file.line(c.line());
             if (mentionsCloudMetadata(facts, c)) {
                 sink.report(at, facts.name(c) + "() queries a cloud instance-metadata address at install time", ev,
                         Severity.CRITICAL, Confidence.HIGH);
@@ -53,15 +62,12 @@ public final class InstallNetworkRule extends InstallTimeCallRule {
             }
             return;
         }
-        // not Activity.process: 'python3 -c "...requests.get(...)"' is a benign-looking interpreter call
-        Commands.of(facts, c)
-                .filter(cmd -> cmd.networkTool() || INLINE_NETWORK.matcher(cmd.text()).find())
-                .ifPresent(cmd -> {
-                    boolean metadata = CLOUD_METADATA.matcher(cmd.text()).find();
-                    sink.report(at, (metadata ? "queries a cloud instance-metadata address" : "runs a network tool")
-                                    + " through " + cmd.sink() + "() at install time", cmd.evidence(),
-                            metadata ? Severity.CRITICAL : Severity.HIGH, metadata ? Confidence.HIGH : Confidence.MEDIUM);
-                });
+        Activity.networkCommand(facts, c).ifPresent(cmd -> {
+            boolean metadata = CLOUD_METADATA.matcher(cmd.text()).find();
+            sink.report(at, (metadata ? "queries a cloud instance-metadata address"
+                            : "runs a network tool") + " through " + cmd.sink() + "() at install time", cmd.evidence(),
+                    metadata ? Severity.CRITICAL : Severity.HIGH, metadata ? Confidence.HIGH : Confidence.MEDIUM);
+        });
     }
 
     /** The request carries data: a body keyword, a sending method, or urlopen's data argument. */

@@ -5,6 +5,8 @@ import dev.kingsnake.Severity;
 import dev.kingsnake.spi.FindingSink;
 import dev.kingsnake.spi.Location;
 import dev.kingsnake.spi.PythonFile;
+import dev.kingsnake.spi.PythonFileRule;
+import dev.kingsnake.spi.RuleContext;
 import dev.kingsnake.spi.RuleInfo;
 import dev.kingsnake.spi.Tags;
 import dev.kingsnake.spi.facts.Activity;
@@ -14,7 +16,7 @@ import dev.kingsnake.spi.python.Expr;
 import java.util.Set;
 
 /** Starts a process other than a build or version-probing tool while the package is being installed. */
-public final class InstallProcessRule extends InstallTimeCallRule {
+public final class InstallProcessRule implements PythonFileRule {
     static final RuleInfo INFO = new RuleInfo("KS-INSTALL-PROCESS",
             "Starts a process other than a build or version-probing tool while the package is being installed",
             Severity.MEDIUM, Confidence.MEDIUM, Set.of(Tags.PROCESS),
@@ -28,12 +30,20 @@ public final class InstallProcessRule extends InstallTimeCallRule {
     static final Set<String> DESKTOP_APPS = Set.of("calc", "notepad", "mspaint", "wordpad", "write",
             "xcalc", "gnome-calculator", "kcalc", "gedit", "xeyes", "xclock", "charmap", "magnify", "osk");
 
-    public InstallProcessRule() {
-        super(INFO);
+    @Override
+    public RuleInfo info() {
+        return INFO;
     }
 
+    /** Judges each call made while the package is installed; files without such calls cost nothing more. */
     @Override
-    void checkCall(PythonFile file, DataFlow facts, Expr.Call c, FindingSink sink) {
+    public void check(PythonFile file, RuleContext ctx, FindingSink sink) {
+        for (Expr.Call c : Activity.installTimeCalls(file)) {
+            checkCall(file, DataFlow.of(file), c, sink);
+        }
+    }
+
+    private static void checkCall(PythonFile file, DataFlow facts, Expr.Call c, FindingSink sink) {
         Activity.process(facts, c).ifPresent(cmd -> {
             if (cmd.computed()) {
                 sink.report(file, c, cmd.sink() + "() runs a command computed at install time",

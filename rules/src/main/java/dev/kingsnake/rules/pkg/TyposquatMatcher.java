@@ -187,18 +187,23 @@ final class TyposquatMatcher {
             String troot = targetRoots.get(i);
             int longer = Math.max(root.length(), troot.length());
             if (troot.length() >= minLength && Math.abs(root.length() - troot.length()) <= deletions
-                    && longestCommonSubsequence(root, troot) >= longer - deletions) {
+                    && longestCommonSubsequence(root, troot, deletions) >= longer - deletions) {
                 out.add(targets.get(i));
             }
         }
         return out;
     }
 
-    private static int longestCommonSubsequence(String a, String b) {
+    /**
+     * The longest common subsequence, computed only within {@code band} of the diagonal: exact whenever it is at
+     * least {@code max(length) - band}, since such an alignment never strays further from the diagonal (cells
+     * outside the band, stale or never set, are lower bounds and never raise the result).
+     */
+    private static int longestCommonSubsequence(String a, String b, int band) {
         int[] previous = new int[b.length() + 1];
         int[] current = new int[b.length() + 1];
         for (int i = 1; i <= a.length(); i++) {
-            for (int j = 1; j <= b.length(); j++) {
+            for (int j = Math.max(1, i - band); j <= Math.min(b.length(), i + band); j++) {
                 current[j] = a.charAt(i - 1) == b.charAt(j - 1) ? previous[j - 1] + 1
                         : Math.max(previous[j], current[j - 1]);
             }

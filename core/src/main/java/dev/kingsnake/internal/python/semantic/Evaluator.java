@@ -509,22 +509,60 @@ final class Evaluator {
     }
 
     private Const foldSubscript(Expr.Subscript s, Env env, int depth) {
+        if (s.value() instanceof Expr.Attribute a && a.attr().equals("__doc__")) {
+            return foldDocSubscript(a.value(), s.index(), env, depth);
+        }
         Const v = fold(s.value(), env, depth + 1);
         if (v == null) {
             return null;
         }
         if (s.index() instanceof Expr.Slice sl) {
-            Const lo = sl.lower().isPresent() ? fold(sl.lower().get(), env, depth + 1) : null;
-            Const hi = sl.upper().isPresent() ? fold(sl.upper().get(), env, depth + 1) : null;
-            Const st = sl.step().isPresent() ? fold(sl.step().get(), env, depth + 1) : null;
-            if (sl.lower().isPresent() && lo == null || sl.upper().isPresent() && hi == null
-                    || sl.step().isPresent() && st == null) {
-                return null;
-            }
-            return ConstOps.slice(v, lo, hi, st);
+            Const[] b = sliceBounds(sl, env, depth);
+            return b == null ? null : ConstOps.slice(v, b[0], b[1], b[2]);
         }
         Const i = fold(s.index(), env, depth + 1);
         return i == null ? null : ConstOps.index(v, i);
+    }
+
+    /** {@code abs.__doc__[8]}, {@code ''.__doc__[:3]}: a character of a builtin's docstring that no version changes. */
+    private Const foldDocSubscript(Expr receiver, Expr index, Env env, int depth) {
+        String builtin = docOwner(receiver, depth);
+        if (builtin == null) {
+            return null;
+        }
+        if (index instanceof Expr.Slice sl) {
+            Const[] b = sliceBounds(sl, env, depth);
+            return b == null ? null : BuiltinDocs.slice(builtin, b[0], b[1], b[2]).orElse(null);
+        }
+        Const i = fold(index, env, depth + 1);
+        return i == null ? null : BuiltinDocs.index(builtin, i).orElse(null);
+    }
+
+    /** Lower, upper and step of a slice (null where omitted), or null when a bound given does not fold. */
+    private Const[] sliceBounds(Expr.Slice sl, Env env, int depth) {
+        Const lo = sl.lower().isPresent() ? fold(sl.lower().get(), env, depth + 1) : null;
+        Const hi = sl.upper().isPresent() ? fold(sl.upper().get(), env, depth + 1) : null;
+        Const st = sl.step().isPresent() ? fold(sl.step().get(), env, depth + 1) : null;
+        if (sl.lower().isPresent() && lo == null || sl.upper().isPresent() && hi == null
+                || sl.step().isPresent() && st == null) {
+            return null;
+        }
+        return new Const[] {lo, hi, st};
+    }
+
+    /** The builtin whose docstring {@code receiver.__doc__} is: a builtin by name, or the type of a literal. */
+    private String docOwner(Expr receiver, int depth) {
+        if (receiver instanceof Expr.Literal l) {
+            return BuiltinDocs.typeOf(l.value()).orElse(null);
+        }
+        if (receiver instanceof Expr.Sequence seq) {
+            return seq.kind().name().toLowerCase(java.util.Locale.ROOT);
+        }
+        if (receiver instanceof Expr.Dict) {
+            return "dict";
+        }
+        String q = qname(receiver, depth + 1);
+        return q != null && Builtins.isBuiltin(q) ? q : null;
     }
 
     /**

@@ -1,7 +1,9 @@
 package dev.kingsnake.internal.python.semantic;
 
 import dev.kingsnake.Reach;
+import dev.kingsnake.Limits;
 import dev.kingsnake.internal.decode.ObfuscationSignals;
+import dev.kingsnake.internal.python.PythonParser;
 import dev.kingsnake.internal.facts.FactMemo;
 import dev.kingsnake.spi.FactKey;
 import dev.kingsnake.spi.FileKind;
@@ -46,6 +48,8 @@ public final class SemanticModel implements PythonFile {
     private final Optional<Reach> layerReach;
     private final boolean builtOnInstall;
     private final FactMemo facts = new FactMemo();
+    /** This model's own key: the signals are computed with the parser the model was given. */
+    private final FactKey<List<ObfuscationSignal>> obfuscationSignals;
     private ReachAnalysis reach;
     private String[] lines;
     private List<Node> nodes;
@@ -75,6 +79,25 @@ public final class SemanticModel implements PythonFile {
     public SemanticModel(String path, byte[] bytes, String text, Module module, boolean parseErrors,
                          List<String> decodeChain, Optional<Location> origin, long maxConstantLength,
                          boolean builtOnInstall) {
+        this(path, bytes, text, module, parseErrors, decodeChain, origin, maxConstantLength,
+                new PythonParser(Limits.defaults()), builtOnInstall);
+    }
+
+    /**
+     * The model a scan builds: constants folded up to the layer limit, and the strings the obfuscation signals
+     * parse ({@code eval}'d text) parsed under the scan's own limits.
+     */
+    public SemanticModel(String path, byte[] bytes, String text, Module module, boolean parseErrors,
+                         List<String> decodeChain, Optional<Location> origin, Limits limits, boolean builtOnInstall) {
+        this(path, bytes, text, module, parseErrors, decodeChain, origin, limits.maxDecodedBytesPerLayer(),
+                new PythonParser(limits), builtOnInstall);
+    }
+
+    private SemanticModel(String path, byte[] bytes, String text, Module module, boolean parseErrors,
+                          List<String> decodeChain, Optional<Location> origin, long maxConstantLength,
+                          PythonParser expressions, boolean builtOnInstall) {
+        this.obfuscationSignals = FactKey.ofPython("obfuscation signals",
+                f -> ObfuscationSignals.detect(f, expressions));
         this.builtOnInstall = builtOnInstall;
         this.path = path;
         this.bytes = bytes;
@@ -139,12 +162,9 @@ public final class SemanticModel implements PythonFile {
         return facts.get(key, this);
     }
 
-    private static final FactKey<List<ObfuscationSignal>> OBFUSCATION_SIGNALS =
-            FactKey.ofPython("obfuscation signals", ObfuscationSignals::detect);
-
     @Override
     public List<ObfuscationSignal> obfuscationSignals() {
-        return fact(OBFUSCATION_SIGNALS);
+        return fact(obfuscationSignals);
     }
 
     @Override

@@ -187,6 +187,35 @@ class SourceLevelTest {
         assertEquals(Optional.of(new Const.Int(java.math.BigInteger.valueOf(8))), m.constant(uses.get(5).args().get(0)));
     }
 
+    /**
+     * Docstring characters fold where CPython 3.6-3.13 agree: {@code abs}'s docstring never changed, {@code int}'s
+     * shares only "int(", {@code print}'s shares nothing; {@code ''} and {@code {}} stand for str and dict.
+     */
+    @Test
+    void builtinDocstringsFoldWhereEveryVersionAgrees() {
+        SemanticModel m = parse("pkg/mod.py", """
+                use(abs.__doc__[0])
+                use(abs.__doc__[-1])
+                use(''.__doc__[:3])
+                use({}.__doc__[0:4])
+                use(''.join(compile.__doc__[i] for i in (6, 47, 6, 12)))
+                use(int.__doc__[3])
+                use(int.__doc__[4])
+                use(int.__doc__[-1])
+                use(print.__doc__[0])
+                use(str.__doc__[1:])
+                def shadowed(abs):
+                    use(abs.__doc__[0])
+                """);
+        List<Expr.Call> uses = m.calls().stream().filter(c -> Optional.of("use").equals(
+                Optional.of(dev.kingsnake.spi.python.Nodes.dottedName(c.callee())))).toList();
+        List<Optional<Const>> folded = uses.stream().map(c -> m.constant(c.args().get(0))).toList();
+        assertEquals(List.of(Optional.of(new Const.Str("R")), Optional.of(new Const.Str(".")),
+                Optional.of(new Const.Str("str")), Optional.of(new Const.Str("dict")),
+                Optional.of(new Const.Str("exec")), Optional.of(new Const.Str("(")), Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()), folded);
+    }
+
     @Test
     void valuesThatDependOnRuntimeDoNotFold() {
         SemanticModel m = parse("pkg/mod.py", """

@@ -3,6 +3,7 @@ package dev.kingsnake.internal.decode;
 import dev.kingsnake.internal.decode.marshal.MarshalReader;
 import dev.kingsnake.internal.python.ParseOutcome;
 import dev.kingsnake.internal.python.PythonParser;
+import dev.kingsnake.internal.python.semantic.BuiltinDocs;
 import dev.kingsnake.internal.python.semantic.ConstOps;
 import dev.kingsnake.spi.PythonFile;
 import dev.kingsnake.spi.python.Const;
@@ -31,7 +32,7 @@ import java.util.Set;
  * anything outside that subset evaluates to "unknown" ({@code null} inside, empty outside). Work is bounded
  * by a step count, a nesting depth and the {@link OutputBound}.
  */
-final class Evaluator {
+final class PayloadEvaluator {
     private static final int MAX_DEPTH = 200;
     /** Longest string {@code eval}'d as an expression; longer ones are code payloads, left to the sinks. */
     private static final int MAX_EVAL_SOURCE = 4096;
@@ -58,11 +59,13 @@ final class Evaluator {
     private final PackageModules modules;
     private final int moduleDepth;
     /** Evaluators of the package modules this file imports names from, made on first use. */
-    private final Map<PythonFile, Evaluator> importedModules = new java.util.IdentityHashMap<>();
+    private final Map<PythonFile, PayloadEvaluator> importedModules = new java.util.IdentityHashMap<>();
+    /** The calls of the file's functions being evaluated, innermost last. */
+    private final List<ActiveCall> activeCalls = new ArrayList<>();
     private long steps;
     private int depth;
 
-    Evaluator(PythonFile file, Bindings bindings, PythonParser expressions, OutputBound bound, long maxSteps) {
+    PayloadEvaluator(PythonFile file, Bindings bindings, PythonParser expressions, OutputBound bound, long maxSteps) {
         this(file, bindings, expressions, bound, maxSteps, PackageModules.NONE, 0);
     }
 
@@ -70,7 +73,7 @@ final class Evaluator {
      * @param modules     the package's modules, for names imported from one of them
      * @param moduleDepth how many imports away from the file being decoded this one is
      */
-    Evaluator(PythonFile file, Bindings bindings, PythonParser expressions, OutputBound bound, long maxSteps,
+    PayloadEvaluator(PythonFile file, Bindings bindings, PythonParser expressions, OutputBound bound, long maxSteps,
               PackageModules modules, int moduleDepth) {
         this.modules = modules;
         this.moduleDepth = moduleDepth;
@@ -143,6 +146,9 @@ final class Evaluator {
         } else if (e instanceof Expr.UnaryOp u) {
             return unary(u.op(), eval(u.operand(), frame, line));
         } else if (e instanceof Expr.Subscript s) {
+            if (s.value() instanceof Expr.Attribute a && a.attr().equals("__doc__")) {
+                return docSubscript(a.value(), s.index(), frame, line);
+            }
             return subscript(eval(s.value(), frame, line), s.index(), frame, line);
         } else if (e instanceof Expr.Sequence s) {
             return sequence(s, frame, line);
@@ -279,7 +285,8 @@ final class Evaluator {
         if (module.isEmpty() || module.get() == file) {
             return null;
         }
-        Evaluator other = importedModules.computeIfAbsent(module.get(), m -> new Evaluator(m, new Bindings(m, null),
+        PayloadEvaluator other = importedModules.computeIfAbsent(module.get(), m -> new PayloadEvaluator(m,
+                new Bindings(m, null),
                 expressions, bound, maxSteps, modules, moduleDepth + 1));
         return local(other.global(from.get().name()));
     }
@@ -296,7 +303,7 @@ final class Evaluator {
         } else if (v instanceof Value.Int x) {
             return new Value.Int(x.value(), Value.Trace.NONE);
         } else if (v instanceof Value.Seq x) {
-            return new Value.Seq(x.items().stream().map(Evaluator::local).toList(), Value.Trace.NONE);
+            return new Value.Seq(x.items().stream().map(PayloadEvaluator::local).toList(), Value.Trace.NONE);
         } else if (v instanceof Value.Dict d) {
             Map<Value, Value> m = new LinkedHashMap<>();
             d.entries().forEach((k, e) -> m.put(k, local(e)));
@@ -512,12 +519,28 @@ final class Evaluator {
 
     /** Runs a small function body: assignments, loops over known data, ifs with known tests, return. */
     private Value callFunction(Stmt.FunctionDef def, List<Value> args, Map<String, Value> kw) {
+        for (ActiveCall a : activeCalls) {
+            if (a.def() == def && a.args().equals(args) && a.keywords().equals(kw)) {
+                // the same call again inside itself: Python would recurse until RecursionError, so it has no value
+                // (name resolution without scopes makes such cycles in real code; they are not a depth to give up at)
+                return null;
+            }
+        }
         Map<String, Value> frame = new HashMap<>();
         if (!bindParams(def.params(), args, kw, frame, def.line())) {
             return null;
         }
-        Flow f = block(def.body(), frame);
-        return f != null && f.exit() == Exit.RETURN ? f.value() : null;
+        activeCalls.add(new ActiveCall(def, args, kw));
+        try {
+            Flow f = block(def.body(), frame);
+            return f != null && f.exit() == Exit.RETURN ? f.value() : null;
+        } finally {
+            activeCalls.remove(activeCalls.size() - 1);
+        }
+    }
+
+    /** A call of a function of the file being evaluated, with its arguments. */
+    private record ActiveCall(Stmt.FunctionDef def, List<Value> args, Map<String, Value> keywords) {
     }
 
     private enum Exit { NEXT, RETURN, BREAK, CONTINUE }
@@ -608,12 +631,34 @@ final class Evaluator {
             return Flow.NEXT;
         } else if (s instanceof Stmt.Simple k && (k.keyword().equals("break") || k.keyword().equals("continue"))) {
             return k.keyword().equals("break") ? Flow.BREAK : Flow.CONTINUE;
-        } else if (s instanceof Stmt.Simple || s instanceof Stmt.Global || s instanceof Stmt.Import
-                || s instanceof Stmt.ImportFrom || s instanceof Stmt.FunctionDef) {
+        } else if (s instanceof Stmt.Import imp) {
+            imp.names().forEach(al -> shadowFunction(al.asName().orElse(al.name().split("\\.", 2)[0]), frame));
+            return Flow.NEXT;
+        } else if (s instanceof Stmt.ImportFrom imp) {
+            imp.names().forEach(al -> shadowFunction(al.asName().orElse(al.name()), frame));
+            return Flow.NEXT;
+        } else if (s instanceof Stmt.Simple || s instanceof Stmt.Global || s instanceof Stmt.FunctionDef) {
             // nested helper functions are found by name through the bindings
             return Flow.NEXT;
         }
         return null;
+    }
+
+    /**
+     * An import inside a function binds its name locally, over a module-level function of the same name:
+     * {@code def cache_dir(): from .utils import cache_dir; return cache_dir()} calls the imported one, not
+     * itself (followed as recursion, it ran into the depth limit and marked real packages partial).
+     */
+    private void shadowFunction(String name, Map<String, Value> frame) {
+        String id = Bindings.id(name);
+        if (bindings.function(id).isEmpty()) {
+            return;
+        }
+        Value imported = packageModuleGlobal(id);
+        if (imported == null) {
+            imported = bindings.imported(id).orElse(null);
+        }
+        frame.put(id, imported == null ? new Value.Opaque() : imported);
     }
 
     private void assign(Expr target, Value v, Optional<String> augOp, Map<String, Value> frame) {
@@ -1080,6 +1125,39 @@ final class Evaluator {
         Const data = v instanceof Value.Data ? ConstConversion.toConst(v) : null;
         Const i = ConstConversion.toConst(k);
         return data == null || i == null ? null : ConstConversion.fromConst(ConstOps.index(data, i), traceOf(v));
+    }
+
+    /** {@code abs.__doc__[i]}: the docstring characters every CPython version shares (see {@link BuiltinDocs}). */
+    private Value docSubscript(Expr receiver, Expr index, Map<String, Value> frame, int line) {
+        String builtin = null;
+        if (receiver instanceof Expr.Sequence seq) {
+            builtin = seq.kind().name().toLowerCase(Locale.ROOT);
+        } else if (receiver instanceof Expr.Dict) {
+            builtin = "dict";
+        } else {
+            Value owner = eval(receiver, frame, line);
+            if (owner instanceof Value.Builtin b && !b.name().contains(".")) {
+                builtin = b.name();
+            } else if (owner != null && !(owner instanceof Value.Seq)) {
+                // a sequence's own type is not known here (the decoder keeps lists and tuples alike)
+                Const c = ConstConversion.toConst(owner);
+                builtin = c == null ? null : BuiltinDocs.typeOf(c).orElse(null);
+            }
+        }
+        if (builtin == null) {
+            return null;
+        }
+        Optional<Const> out;
+        if (index instanceof Expr.Slice s) {
+            Const lo = sliceBound(s.lower(), frame, line);
+            Const hi = sliceBound(s.upper(), frame, line);
+            Const st = sliceBound(s.step(), frame, line);
+            out = lo == null || hi == null || st == null ? Optional.empty() : BuiltinDocs.slice(builtin, lo, hi, st);
+        } else {
+            Const i = ConstConversion.toConst(eval(index, frame, line));
+            out = i == null ? Optional.empty() : BuiltinDocs.index(builtin, i);
+        }
+        return out.map(c -> ConstConversion.fromConst(c, Value.Trace.NONE)).orElse(null);
     }
 
     /** A slice bound: None when omitted, null when present but unknown or not an int. */
