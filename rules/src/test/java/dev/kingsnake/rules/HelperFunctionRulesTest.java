@@ -86,9 +86,16 @@ class HelperFunctionRulesTest {
         List<Reported> r = run(new DropperRule(), src);
         assertEquals(1, r.size(), r.toString());
         assertEquals(new Reported(6, Severity.CRITICAL, Confidence.HIGH, r.get(0).message()), r.get(0));
-        List<Reported> chmod = run(new DropperRule(), src.replace("subprocess.run([path])", "os.chmod(path, 0o755)"));
+        // marking the file executable is HIGH when the code names the server; a download utility whose URL is its
+        // caller's is LOW (real sdists' tool fetchers), and running the file is never lowered (above)
+        List<Reported> chmod = run(new DropperRule(), src
+                .replace("requests.get(url)", "requests.get('https://example.invalid/agent')")
+                .replace("subprocess.run([path])", "os.chmod(path, 0o755)"));
         assertEquals(1, chmod.size(), chmod.toString());
         assertEquals(Severity.HIGH, chmod.get(0).severity());
+        List<Reported> utility = run(new DropperRule(), src.replace("subprocess.run([path])", "os.chmod(path, 0o755)"));
+        assertEquals(1, utility.size(), utility.toString());
+        assertEquals(Severity.LOW, utility.get(0).severity());
     }
 
     @Test
