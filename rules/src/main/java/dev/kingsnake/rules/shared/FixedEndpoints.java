@@ -1,5 +1,6 @@
 package dev.kingsnake.rules.shared;
 
+import dev.kingsnake.spi.FactKey;
 import dev.kingsnake.spi.facts.CallFacts;
 import dev.kingsnake.spi.python.Const;
 import dev.kingsnake.spi.python.Expr;
@@ -9,8 +10,10 @@ import dev.kingsnake.spi.python.Stmt;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -37,6 +40,10 @@ public final class FixedEndpoints {
     /** How deep into an argument expression parts are looked at. */
     private static final int MAX_DEPTH = 4;
 
+    /** Per file: whether each function (by scope) or one linked to it names a destination. */
+    private static final FactKey<Map<Integer, Boolean>> NAMED_BY_SCOPE =
+            FactKey.ofPython("fixed endpoints by function", file -> new ConcurrentHashMap<>());
+
     private FixedEndpoints() {
     }
 
@@ -45,6 +52,11 @@ public final class FixedEndpoints {
      * destination.
      */
     public static boolean named(CallFacts facts, int scope) {
+        // asked for every candidate call of a function (givenByCaller): answered once per function and file
+        return facts.file().fact(NAMED_BY_SCOPE).computeIfAbsent(scope, s -> search(facts, s));
+    }
+
+    private static boolean search(CallFacts facts, int scope) {
         Set<Integer> scopes = LinkedScopes.of(facts, scope);
         for (CallFacts.StringFact s : facts.strings()) {
             if (scopes.contains(s.scope()) && endpoint(s.text())) {
