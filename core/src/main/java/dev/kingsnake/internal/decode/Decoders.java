@@ -527,6 +527,6 @@ final class Decoders {
     }
 
     private static boolean isTrue(Value v) {
-        return Boolean.TRUE.equals(PayloadEvaluator.truth(v));
+        return Boolean.TRUE.equals(PayloadEvaluator.truthOf(v));
     }
 }

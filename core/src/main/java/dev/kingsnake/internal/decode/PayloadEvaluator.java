@@ -5,6 +5,7 @@ import dev.kingsnake.internal.python.ParseOutcome;
 import dev.kingsnake.internal.python.PythonParser;
 import dev.kingsnake.internal.python.semantic.BuiltinDocs;
 import dev.kingsnake.internal.python.semantic.ConstOps;
+import dev.kingsnake.internal.python.semantic.ExpressionInterpreter;
 import dev.kingsnake.spi.PythonFile;
 import dev.kingsnake.spi.python.Const;
 import dev.kingsnake.spi.python.Expr;
@@ -12,7 +13,6 @@ import dev.kingsnake.spi.python.Nodes;
 import dev.kingsnake.spi.python.SeqKind;
 import dev.kingsnake.spi.python.Stmt;
 
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -32,7 +32,7 @@ import java.util.Set;
  * anything outside that subset evaluates to "unknown" ({@code null} inside, empty outside). Work is bounded
  * by a step count, a nesting depth and the {@link OutputBound}.
  */
-final class PayloadEvaluator {
+final class PayloadEvaluator extends ExpressionInterpreter<Value, PayloadEvaluator.Frame> {
     private static final int MAX_DEPTH = 200;
     /** Longest string {@code eval}'d as an expression; longer ones are code payloads, left to the sinks. */
     private static final int MAX_EVAL_SOURCE = 4096;
@@ -49,8 +49,6 @@ final class PayloadEvaluator {
     private final Bindings bindings;
     /** Parses the strings given to {@code eval}, with the limits the scanner was given. */
     private final PythonParser expressions;
-    /** Python's operations on constants, shared with constant folding; results bounded like decoded layers. */
-    private final ConstOps ops;
     private final OutputBound bound;
     private final long maxSteps;
     private final Set<Bindings.Binding> resolving = new HashSet<>();
@@ -75,12 +73,13 @@ final class PayloadEvaluator {
      */
     PayloadEvaluator(PythonFile file, Bindings bindings, PythonParser expressions, OutputBound bound, long maxSteps,
               PackageModules modules, int moduleDepth) {
+        // Python's operations on constants, shared with constant folding; results bounded like decoded layers
+        super(new ConstOps(bound.perStep()));
         this.modules = modules;
         this.moduleDepth = moduleDepth;
         this.file = file;
         this.bindings = bindings;
         this.expressions = expressions;
-        this.ops = new ConstOps(bound.perStep());
         this.bound = bound;
         this.maxSteps = maxSteps;
     }
@@ -108,7 +107,19 @@ final class PayloadEvaluator {
         }
     }
 
+    /**
+     * The names an expression sees: a function's or comprehension's local variables (empty at module level) and
+     * the line it is read at, which decides which assignments of the file's names apply.
+     */
+    record Frame(Map<String, Value> vars, int line) {
+    }
+
     private Value eval(Expr e, Map<String, Value> frame, int line) {
+        return eval(e, new Frame(frame, line));
+    }
+
+    @Override
+    protected Value eval(Expr e, Frame f) {
         if (++steps > maxSteps) {
             throw new StepLimit();
         }
@@ -118,85 +129,114 @@ final class PayloadEvaluator {
         }
         depth++;
         try {
-            Value v = evalInner(e, frame, line);
+            Value v = walk(e, f);
             return v instanceof Value.Growing g ? new Value.Str(g.text().toString(), g.trace()) : v;
         } finally {
             depth--;
         }
     }
 
-    private Value evalInner(Expr e, Map<String, Value> frame, int line) {
-        if (e instanceof Expr.Literal l) {
-            return literal(l.value(), l);
-        } else if (e instanceof Expr.Name n) {
-            return name(n, frame, line);
-        } else if (e instanceof Expr.Attribute a) {
-            if (a.value() instanceof Expr.Name self && self.id().equals("self")) {
-                Value member = selfMember(Bindings.id(a.attr()), line);
-                if (member != null) {
-                    return member;
-                }
-            }
-            return attribute(eval(a.value(), frame, line), Bindings.id(a.attr()), a);
-        } else if (e instanceof Expr.Call c) {
-            return call(c, frame, line);
-        } else if (e instanceof Expr.BinOp b) {
-            Value l = eval(b.left(), frame, line);
-            return l == null ? null : binop(l, b.op(), eval(b.right(), frame, line));
-        } else if (e instanceof Expr.UnaryOp u) {
-            return unary(u.op(), eval(u.operand(), frame, line));
-        } else if (e instanceof Expr.Subscript s) {
-            if (s.value() instanceof Expr.Attribute a && a.attr().equals("__doc__")) {
-                return docSubscript(a.value(), s.index(), frame, line);
-            }
-            return subscript(eval(s.value(), frame, line), s.index(), frame, line);
-        } else if (e instanceof Expr.Sequence s) {
-            return sequence(s, frame, line);
-        } else if (e instanceof Expr.Dict d) {
-            Map<Value, Value> m = new LinkedHashMap<>();
-            for (Expr.DictItem it : d.items()) {
-                Value k = it.key().isPresent() ? eval(it.key().get(), frame, line) : null;
-                Value v = eval(it.value(), frame, line);
-                if (k == null || v == null) {
-                    return null;
-                }
-                m.put(key(k), v);
-            }
-            return new Value.Dict(m);
-        } else if (e instanceof Expr.Comprehension c) {
-            return comprehension(c, frame, line);
-        } else if (e instanceof Expr.Lambda l) {
-            return new Value.Lambda(l, frame);
-        } else if (e instanceof Expr.Conditional c) {
-            return eval(truth(eval(c.test(), frame, line)) == Boolean.FALSE ? c.orElse() : c.body(), frame, line);
-        } else if (e instanceof Expr.NamedExpr n) {
-            return eval(n.value(), frame, line);
-        } else if (e instanceof Expr.FString f) {
-            StringBuilder sb = new StringBuilder();
-            Value.Trace t = Value.Trace.NONE;
-            for (Expr p : f.parts()) {
-                if (!(eval(p, frame, line) instanceof Value.Str s)) {
-                    return null;
-                }
-                sb.append(s.value());
-                t = t.merge(s.trace());
-            }
-            return new Value.Str(sb.toString(), t);
-        } else if (e instanceof Expr.Compare c) {
-            // a < b < c is a < b and b < c
-            Value left = eval(c.left(), frame, line);
-            Value result = null;
-            for (int i = 0; i < c.ops().size(); i++) {
-                Value right = eval(c.comparators().get(i), frame, line);
-                result = compare(left, c.ops().get(i), right);
-                if (!(result instanceof Value.Bool b) || !b.value()) {
-                    return result;
-                }
-                left = right;
-            }
-            return result;
+    // ---------------------------------------------------------------- the interpreter's hooks
+
+    @Override
+    protected Const constantOf(Value v) {
+        return ConstConversion.toConst(v);
+    }
+
+    @Override
+    protected Value fromConst(Const c) {
+        return ConstConversion.fromConst(c, Value.Trace.NONE);
+    }
+
+    @Override
+    protected Boolean truth(Value v) {
+        return truthOf(v);
+    }
+
+    @Override
+    protected String text(Value v) {
+        return v instanceof Value.Str s ? s.value() : null;
+    }
+
+    @Override
+    protected Value fStringValue(String text, List<Value> parts) {
+        Value.Trace t = Value.Trace.NONE;
+        for (Value p : parts) {
+            t = t.merge(traceOf(p));
         }
-        return null;
+        return new Value.Str(text, t);
+    }
+
+    @Override
+    protected Value literal(Expr.Literal l) {
+        return literal(l.value(), l);
+    }
+
+    @Override
+    protected Value name(Expr.Name n, Frame f) {
+        return name(n, f.vars(), f.line());
+    }
+
+    @Override
+    protected Value attribute(Expr.Attribute a, Frame f) {
+        if (a.value() instanceof Expr.Name self && self.id().equals("self")) {
+            Value member = selfMember(Bindings.id(a.attr()), f.line());
+            if (member != null) {
+                return member;
+            }
+        }
+        return attribute(eval(a.value(), f), Bindings.id(a.attr()), a);
+    }
+
+    @Override
+    protected Value call(Expr.Call c, Frame f) {
+        return call(c, f.vars(), f.line());
+    }
+
+    @Override
+    protected Value binOp(Expr.BinOp b, Frame f) {
+        Value l = eval(b.left(), f);
+        return l == null ? null : binop(l, b.op(), eval(b.right(), f));
+    }
+
+    @Override
+    protected Value sequence(Expr.Sequence s, Frame f) {
+        return sequence(s, f.vars(), f.line());
+    }
+
+    @Override
+    protected Value dict(Expr.Dict d, Frame f) {
+        Map<Value, Value> m = new LinkedHashMap<>();
+        for (Expr.DictItem it : d.items()) {
+            Value k = it.key().isPresent() ? eval(it.key().get(), f) : null;
+            Value v = eval(it.value(), f);
+            if (k == null || v == null) {
+                return null;
+            }
+            m.put(key(k), v);
+        }
+        return new Value.Dict(m);
+    }
+
+    @Override
+    protected Value comprehension(Expr.Comprehension c, Frame f) {
+        return comprehension(c, f.vars(), f.line());
+    }
+
+    @Override
+    protected Value lambda(Expr.Lambda l, Frame f) {
+        return new Value.Lambda(l, f.vars());
+    }
+
+    /** An unknown test takes the first branch: what the code does when the condition it checks holds. */
+    @Override
+    protected Value conditionalOnUnknown(Expr.Conditional c, Frame f) {
+        return eval(c.body(), f);
+    }
+
+    @Override
+    protected Value slice(Value v, Const lower, Const upper, Const step) {
+        return Slicing.slice(v, lower, upper, step);
     }
 
     private Value literal(Const c, Expr.Literal at) {
@@ -272,7 +312,7 @@ final class PayloadEvaluator {
                 return new Value.Builtin(q);
             }
         }
-        return fromConst(file.constant(n));
+        return folded(file.constant(n));
     }
 
     /** A name imported from one of the package's own modules: its value at the end of that module. */
@@ -366,7 +406,7 @@ final class PayloadEvaluator {
         return n * 4;
     }
 
-    private Value fromConst(Optional<Const> c) {
+    private Value folded(Optional<Const> c) {
         return c.isPresent() && !(c.get() instanceof Const.Seq) ? literal(c.get(), null) : null;
     }
 
@@ -1005,7 +1045,7 @@ final class PayloadEvaluator {
         return d.entries().get(key(k));
     }
 
-    static Boolean truth(Value v) {
+    static Boolean truthOf(Value v) {
         if (v instanceof Value.Seq s) {
             return !s.items().isEmpty();
         } else if (v instanceof Value.Dict d) {
@@ -1015,7 +1055,8 @@ final class PayloadEvaluator {
         return c == null ? null : ConstOps.truthy(c);
     }
 
-    private Value compare(Value l, String op, Value r) {
+    @Override
+    protected Value compare(Value l, String op, Value r) {
         if (l == null || r == null) {
             return null;
         }
@@ -1035,7 +1076,8 @@ final class PayloadEvaluator {
         return a == null || b == null ? null : ConstConversion.fromConst(ConstOps.compare(a, op, b), Value.Trace.NONE);
     }
 
-    private Value unary(String op, Value v) {
+    @Override
+    protected Value unary(String op, Value v) {
         if (v == null) {
             return null;
         }
@@ -1098,20 +1140,8 @@ final class PayloadEvaluator {
         return new Value.Int(i.value().longValue(), t);
     }
 
-    private Value subscript(Value v, Expr index, Map<String, Value> frame, int line) {
-        if (v == null) {
-            return null;
-        }
-        if (index instanceof Expr.Slice s) {
-            Const lo = sliceBound(s.lower(), frame, line);
-            Const hi = sliceBound(s.upper(), frame, line);
-            Const st = sliceBound(s.step(), frame, line);
-            return lo == null || hi == null || st == null ? null : Slicing.slice(v, lo, hi, st);
-        }
-        Value k = eval(index, frame, line);
-        if (k == null) {
-            return null;
-        }
+    @Override
+    protected Value index(Value v, Value k) {
         if (v instanceof Value.Dict d) {
             return lookup(d, k);
         }
@@ -1127,44 +1157,17 @@ final class PayloadEvaluator {
         return data == null || i == null ? null : ConstConversion.fromConst(ConstOps.index(data, i), traceOf(v));
     }
 
-    /** {@code abs.__doc__[i]}: the docstring characters every CPython version shares (see {@link BuiltinDocs}). */
-    private Value docSubscript(Expr receiver, Expr index, Map<String, Value> frame, int line) {
-        String builtin = null;
-        if (receiver instanceof Expr.Sequence seq) {
-            builtin = seq.kind().name().toLowerCase(Locale.ROOT);
-        } else if (receiver instanceof Expr.Dict) {
-            builtin = "dict";
-        } else {
-            Value owner = eval(receiver, frame, line);
-            if (owner instanceof Value.Builtin b && !b.name().contains(".")) {
-                builtin = b.name();
-            } else if (owner != null && !(owner instanceof Value.Seq)) {
-                // a sequence's own type is not known here (the decoder keeps lists and tuples alike)
-                Const c = ConstConversion.toConst(owner);
-                builtin = c == null ? null : BuiltinDocs.typeOf(c).orElse(null);
-            }
+    /** The builtin by name, or the type of a data value (a sequence's type is not known: lists and tuples are alike here). */
+    @Override
+    protected String docOwner(Expr receiver, Frame f) {
+        Value owner = eval(receiver, f);
+        if (owner instanceof Value.Builtin b && !b.name().contains(".")) {
+            return b.name();
+        } else if (owner != null && !(owner instanceof Value.Seq)) {
+            Const c = ConstConversion.toConst(owner);
+            return c == null ? null : BuiltinDocs.typeOf(c).orElse(null);
         }
-        if (builtin == null) {
-            return null;
-        }
-        Optional<Const> out;
-        if (index instanceof Expr.Slice s) {
-            Const lo = sliceBound(s.lower(), frame, line);
-            Const hi = sliceBound(s.upper(), frame, line);
-            Const st = sliceBound(s.step(), frame, line);
-            out = lo == null || hi == null || st == null ? Optional.empty() : BuiltinDocs.slice(builtin, lo, hi, st);
-        } else {
-            Const i = ConstConversion.toConst(eval(index, frame, line));
-            out = i == null ? Optional.empty() : BuiltinDocs.index(builtin, i);
-        }
-        return out.map(c -> ConstConversion.fromConst(c, Value.Trace.NONE)).orElse(null);
-    }
-
-    /** A slice bound: None when omitted, null when present but unknown or not an int. */
-    private Const sliceBound(Optional<Expr> e, Map<String, Value> frame, int line) {
-        Value v = e.isEmpty() ? new Value.NoneValue() : eval(e.get(), frame, line);
-        return v instanceof Value.Int || v instanceof Value.Bool || v instanceof Value.NoneValue
-                ? ConstConversion.toConst(v) : null;
+        return null;
     }
 
     /** Runs one decoding step, recording failures and cut-offs instead of throwing. */

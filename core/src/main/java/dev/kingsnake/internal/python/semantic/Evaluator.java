@@ -23,7 +23,7 @@ import java.util.Set;
  * equality). Evaluation is recursive but bounded by {@link #MAX_DEPTH}; long {@code +} chains are
  * flattened iteratively. Not thread-safe: the owner serialises calls.
  */
-final class Evaluator {
+final class Evaluator extends ExpressionInterpreter<Const, Evaluator.Env> {
     /** How deeply names, calls and operands are followed; beyond it an expression is simply not decided. */
     static final int MAX_DEPTH = 40;
     /** Names with more bindings than this are not followed. */
@@ -36,7 +36,6 @@ final class Evaluator {
     private static final int LARGE = 4096;
 
     private final SymbolTable table;
-    private final ConstOps ops;
     private final Map<Expr, Optional<Const>> constMemo = new IdentityHashMap<>();
     private final Map<Expr, Optional<String>> nameMemo = new IdentityHashMap<>();
     /** Bindings being followed right now: a name defined through itself is not constant. */
@@ -46,15 +45,17 @@ final class Evaluator {
      * not add up to gigabytes.
      */
     private long largeBudget;
+    /** How many names, calls and operands are being followed right now (see {@link #MAX_DEPTH}). */
+    private int depth;
 
     Evaluator(SymbolTable table, long maxConstLength) {
+        super(new ConstOps(maxConstLength));
         this.table = table;
-        this.ops = new ConstOps(maxConstLength);
         this.largeBudget = 8 * maxConstLength;
     }
 
-    /** Loop variables of comprehensions and lambda parameters being folded; a tiny persistent list. */
-    private record Env(String name, Const value, Env next) {
+    /** Loop variables of comprehensions and lambda parameters being folded; a tiny persistent list (null: none). */
+    record Env(String name, Const value, Env next) {
         Const lookup(String id) {
             for (Env e = this; e != null; e = e.next) {
                 if (e.name.equals(id)) {
@@ -68,27 +69,34 @@ final class Evaluator {
     // ================================================================ qualified names
 
     Optional<String> qualifiedName(Expr e) {
-        return Optional.ofNullable(qname(e, 0));
+        return Optional.ofNullable(qname(e));
     }
 
-    private String qname(Expr e, int depth) {
-        if (depth > MAX_DEPTH) {
+    private String qname(Expr e) {
+        int at = depth;
+        if (at > MAX_DEPTH) {
             return null;
         }
         Optional<String> memo = nameMemo.get(e);
         if (memo != null) {
             return memo.orElse(null);
         }
-        String r = computeQname(e, depth);
-        if (r != null || depth == 0) {
+        String r;
+        depth++;
+        try {
+            r = computeQname(e);
+        } finally {
+            depth--;
+        }
+        if (r != null || at == 0) {
             nameMemo.put(e, Optional.ofNullable(r));
         }
         return r;
     }
 
-    private String computeQname(Expr e, int depth) {
+    private String computeQname(Expr e) {
         if (e instanceof Expr.Name n) {
-            return resolveName(n.id(), n, scopeOf(n), depth);
+            return resolveName(n.id(), n, scopeOf(n));
         }
         if (e instanceof Expr.Attribute a) {
             // iterate down the chain so long dotted names cost no stack
@@ -98,7 +106,7 @@ final class Evaluator {
                 attrs.push(x.attr());
                 cur = x.value();
             }
-            String base = qname(cur, depth + 1);
+            String base = qname(cur);
             if (base == null) {
                 return null;
             }
@@ -108,13 +116,13 @@ final class Evaluator {
             return base;
         }
         if (e instanceof Expr.Call c) {
-            return callQname(c, depth);
+            return callQname(c);
         }
         if (e instanceof Expr.Subscript s) {
-            return subscriptQname(s, depth);
+            return subscriptQname(s);
         }
         if (e instanceof Expr.NamedExpr n) {
-            return qname(n.value(), depth + 1);
+            return qname(n.value());
         }
         return null;
     }
@@ -123,26 +131,26 @@ final class Evaluator {
      * {@code __import__('os')}, {@code importlib.import_module('os')}, {@code getattr(os, 'system')},
      * {@code eval('os.system')}.
      */
-    private String callQname(Expr.Call c, int depth) {
-        String callee = qname(c.callee(), depth + 1);
+    private String callQname(Expr.Call c) {
+        String callee = qname(c.callee());
         if (callee == null) {
             return null;
         }
         switch (callee) {
             case "__import__", "importlib.__import__": {
-                String module = constText(c.arg(0).orElse(null), depth);
+                String module = constText(c.arg(0).orElse(null));
                 if (module == null || module.isEmpty()) {
                     return null;
                 }
                 Expr fromList = c.args().size() > 3 ? c.args().get(3) : c.keyword("fromlist").orElse(null);
-                Const level = c.args().size() > 4 ? fold(c.args().get(4), null, depth + 1)
-                        : c.keyword("level").map(l -> fold(l, null, depth + 1)).orElse(null);
+                Const level = c.args().size() > 4 ? eval(c.args().get(4), null)
+                        : c.keyword("level").map(l -> eval(l, null)).orElse(null);
                 if (level != null && ConstOps.truthy(level) != Boolean.FALSE) {
                     return null;
                 }
                 boolean wantsLeaf = false;
                 if (fromList != null) {
-                    Const fl = fold(fromList, null, depth + 1);
+                    Const fl = eval(fromList, null);
                     if (fl == null) {
                         return null;
                     }
@@ -153,25 +161,32 @@ final class Evaluator {
                 return wantsLeaf || dot < 0 ? module : module.substring(0, dot);
             }
             case "importlib.import_module": {
-                String module = constText(c.arg(0).orElse(c.keyword("name").orElse(null)), depth);
+                String module = constText(c.arg(0).orElse(c.keyword("name").orElse(null)));
                 return module == null || module.isEmpty() ? null : Builtins.normalize(module);
             }
             case "getattr": {
                 if (c.args().size() < 2 || c.args().size() > 3) {
                     return null;
                 }
-                String attr = constText(c.args().get(1), depth);
-                String base = qname(c.args().get(0), depth + 1);
+                String attr = constText(c.args().get(1));
+                String base = qname(c.args().get(0));
                 return attr == null || base == null || attr.isEmpty() ? null : Builtins.join(base, attr);
             }
             case "eval": {
                 // eval('os.system') is os.system: a dotted name hidden in a (computed) string
-                String text = c.args().size() == 1 ? constText(c.args().get(0), depth) : null;
+                String text = c.args().size() == 1 ? constText(c.args().get(0)) : null;
                 if (text == null || !DOTTED_NAME.matcher(text.strip()).matches()) {
                     return null;
                 }
                 String[] parts = text.strip().split("\\.");
-                String base = resolveName(parts[0], null, scopeOf(c), depth + 1);
+                // the name is followed one level further down, as if written in place of the string
+                depth++;
+                String base;
+                try {
+                    base = resolveName(parts[0], null, scopeOf(c));
+                } finally {
+                    depth--;
+                }
                 for (int i = 1; base != null && i < parts.length; i++) {
                     base = Builtins.join(base, parts[i]);
                 }
@@ -186,25 +201,25 @@ final class Evaluator {
             java.util.regex.Pattern.compile("[A-Za-z_]\\w*(\\.[A-Za-z_]\\w*){0,8}");
 
     /** {@code globals()['exec']}, {@code vars(os)['system']}, {@code os.__dict__['system']}, {@code sys.modules['os']}. */
-    private String subscriptQname(Expr.Subscript s, int depth) {
-        String key = constText(s.index(), depth);
+    private String subscriptQname(Expr.Subscript s) {
+        String key = constText(s.index());
         if (key == null || key.isEmpty()) {
             return null;
         }
         if (s.value() instanceof Expr.Call call) {
-            String fn = qname(call.callee(), depth + 1);
+            String fn = qname(call.callee());
             if ("globals".equals(fn) && call.args().isEmpty()) {
-                return resolveName(key, null, table.module, depth);
+                return resolveName(key, null, table.module);
             }
             if (("locals".equals(fn) || "vars".equals(fn)) && call.args().isEmpty()) {
-                return resolveName(key, null, scopeOf(call), depth);
+                return resolveName(key, null, scopeOf(call));
             }
             if ("vars".equals(fn) && call.args().size() == 1) {
-                String base = qname(call.args().get(0), depth + 1);
+                String base = qname(call.args().get(0));
                 return base == null ? null : Builtins.join(base, key);
             }
         }
-        String base = qname(s.value(), depth + 1);
+        String base = qname(s.value());
         if (base == null) {
             return null;
         }
@@ -228,7 +243,7 @@ final class Evaluator {
     /**
      * What {@code id} refers to when read at {@code at} (null: from an inner scope, all bindings count).
      */
-    private String resolveName(String id, Node at, Scope from, int depth) {
+    private String resolveName(String id, Node at, Scope from) {
         List<Binding> visible = visibleBindings(id, at, from);
         if (visible == null) {
             if (Builtins.isBuiltin(id)) {
@@ -250,7 +265,7 @@ final class Evaluator {
                 q = i.target();
             } else if (b instanceof Binding.Value v && active.add(v)) {
                 try {
-                    q = qname(v.value(), depth + 1);
+                    q = qname(v.value());
                 } finally {
                     active.remove(v);
                 }
@@ -311,22 +326,24 @@ final class Evaluator {
         return ctx == null ? table.module : ctx.scope();
     }
 
-    private String constText(Expr e, int depth) {
+    private String constText(Expr e) {
         if (e == null) {
             return null;
         }
-        Const c = fold(e, null, depth + 1);
+        Const c = eval(e, null);
         return c instanceof Const.Str s ? s.value() : null;
     }
 
     // ================================================================ constants
 
     Optional<Const> constant(Expr e) {
-        return Optional.ofNullable(fold(e, null, 0));
+        return Optional.ofNullable(eval(e, null));
     }
 
-    private Const fold(Expr e, Env env, int depth) {
-        if (depth > MAX_DEPTH) {
+    @Override
+    protected Const eval(Expr e, Env env) {
+        int at = depth;
+        if (at > MAX_DEPTH) {
             return null;
         }
         if (e instanceof Expr.Literal l) {
@@ -339,10 +356,13 @@ final class Evaluator {
             }
         }
         Const r;
+        depth++;
         try {
-            r = computeFold(e, env, depth);
+            r = walk(e, env);
         } catch (ArithmeticException | IllegalArgumentException | IndexOutOfBoundsException e1) {
             r = null;
+        } finally {
+            depth--;
         }
         long size = r == null ? 0 : size(r);
         if (size >= LARGE) {
@@ -352,7 +372,7 @@ final class Evaluator {
                 largeBudget -= size;
             }
         }
-        if (env == null && (r != null || depth == 0)) {
+        if (env == null && (r != null || at == 0)) {
             constMemo.put(e, Optional.ofNullable(r));
         }
         return r;
@@ -368,73 +388,95 @@ final class Evaluator {
         return c instanceof Const.Seq s ? s.elements().size() : 0;
     }
 
-    private Const computeFold(Expr e, Env env, int depth) {
-        if (e instanceof Expr.Name n) {
-            Const bound = env == null ? null : env.lookup(n.id());
-            return bound != null ? bound : foldName(n, depth);
-        }
-        if (e instanceof Expr.BinOp b) {
-            return b.op().equals("+") ? foldSum(b, env, depth) : binary(b, env, depth);
-        }
-        if (e instanceof Expr.UnaryOp u) {
-            Const v = fold(u.operand(), env, depth + 1);
-            return v == null ? null : ops.unary(u.op(), v);
-        }
-        if (e instanceof Expr.FString f) {
-            return foldFString(f, env, depth);
-        }
-        if (e instanceof Expr.Sequence s) {
-            return foldSequence(s, env, depth);
-        }
-        if (e instanceof Expr.Subscript s) {
-            return foldSubscript(s, env, depth);
-        }
-        if (e instanceof Expr.Call c) {
-            return foldCall(c, env, depth);
-        }
-        if (e instanceof Expr.Comprehension c) {
-            return foldComprehension(c, env, depth);
-        }
-        if (e instanceof Expr.Conditional c) {
-            Const test = fold(c.test(), env, depth + 1);
-            Boolean t = test == null ? null : ConstOps.truthy(test);
-            return t == null ? null : fold(t ? c.body() : c.orElse(), env, depth + 1);
-        }
-        if (e instanceof Expr.NamedExpr n) {
-            return fold(n.value(), env, depth + 1);
-        }
-        if (e instanceof Expr.Compare c) {
-            return foldCompare(c, env, depth);
-        }
-        return null;
+    // ---------------------------------------------------------------- the interpreter's hooks
+
+    @Override
+    protected Const constantOf(Const v) {
+        return v;
     }
 
-    /** {@code a < b < c} is {@code a < b and b < c}; opaque predicates of flattened control flow are such tests. */
-    private Const foldCompare(Expr.Compare c, Env env, int depth) {
-        Const left = fold(c.left(), env, depth + 1);
-        Const result = null;
-        for (int i = 0; left != null && i < c.ops().size(); i++) {
-            Const right = fold(c.comparators().get(i), env, depth + 1);
-            result = right == null ? null : ConstOps.compare(left, c.ops().get(i), right);
-            if (!(result instanceof Const.Bool b) || !b.value()) {
-                return result;
-            }
-            left = right;
-        }
-        return left == null ? null : result;
+    @Override
+    protected Const fromConst(Const c) {
+        return c;
     }
 
-    private Const binary(Expr.BinOp b, Env env, int depth) {
-        Const l = fold(b.left(), env, depth + 1);
+    @Override
+    protected Boolean truth(Const v) {
+        return ConstOps.truthy(v);
+    }
+
+    @Override
+    protected String text(Const v) {
+        return ConstOps.text(v);
+    }
+
+    @Override
+    protected Const fStringValue(String text, List<Const> parts) {
+        return new Const.Str(text);
+    }
+
+    @Override
+    protected Const literal(Expr.Literal l) {
+        return l.value();
+    }
+
+    @Override
+    protected Const name(Expr.Name n, Env env) {
+        Const bound = env == null ? null : env.lookup(n.id());
+        return bound != null ? bound : foldName(n);
+    }
+
+    @Override
+    protected Const call(Expr.Call c, Env env) {
+        return foldCall(c, env);
+    }
+
+    @Override
+    protected Const binOp(Expr.BinOp b, Env env) {
+        return b.op().equals("+") ? foldSum(b, env) : binary(b, env);
+    }
+
+    @Override
+    protected Const unary(String op, Const v) {
+        return ops.unary(op, v);
+    }
+
+    @Override
+    protected Const compare(Const l, String op, Const r) {
+        return ConstOps.compare(l, op, r);
+    }
+
+    @Override
+    protected Const index(Const v, Const key) {
+        return ConstOps.index(v, key);
+    }
+
+    @Override
+    protected Const slice(Const v, Const lower, Const upper, Const step) {
+        return ConstOps.slice(v, lower, upper, step);
+    }
+
+    @Override
+    protected Const sequence(Expr.Sequence s, Env env) {
+        return foldSequence(s, env);
+    }
+
+    @Override
+    protected Const comprehension(Expr.Comprehension c, Env env) {
+        return foldComprehension(c, env);
+    }
+
+    private Const binary(Expr.BinOp b, Env env) {
+        Const l = eval(b.left(), env);
         if (l == null) {
             return null;
         }
-        Const r = fold(b.right(), env, depth + 1);
+        Const r = eval(b.right(), env);
         return r == null ? null : ops.binary(l, b.op(), r);
     }
 
     /** A chain of {@code +} of any shape, flattened without recursion and added left to right. */
-    private Const foldSum(Expr.BinOp root, Env env, int depth) {
+    private Const foldSum(Expr.BinOp root, Env env) {
         List<Expr> operands = new ArrayList<>();
         Deque<Expr> stack = new ArrayDeque<>();
         stack.push(root);
@@ -448,23 +490,23 @@ final class Evaluator {
             }
         }
         // strings and bytes are built in one buffer: adding pairwise would copy quadratically
-        Const first = fold(operands.get(0), env, depth + 1);
+        Const first = eval(operands.get(0), env);
         if (first instanceof Const.Str || first instanceof Const.Bytes) {
-            return concat(first, operands, env, depth);
+            return concat(first, operands, env);
         }
         Const acc = first;
         for (int i = 1; i < operands.size() && acc != null; i++) {
-            Const next = fold(operands.get(i), env, depth + 1);
+            Const next = eval(operands.get(i), env);
             acc = next == null ? null : ops.add(acc, next);
         }
         return acc;
     }
 
-    private Const concat(Const first, List<Expr> operands, Env env, int depth) {
+    private Const concat(Const first, List<Expr> operands, Env env) {
         boolean text = first instanceof Const.Str;
         StringBuilder sb = new StringBuilder(first.asText());
         for (int i = 1; i < operands.size(); i++) {
-            Const next = fold(operands.get(i), env, depth + 1);
+            Const next = eval(operands.get(i), env);
             if (next == null || (text ? !(next instanceof Const.Str) : !(next instanceof Const.Bytes))) {
                 return null;
             }
@@ -477,29 +519,13 @@ final class Evaluator {
                 : new Const.Bytes(sb.toString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
     }
 
-    private Const foldFString(Expr.FString f, Env env, int depth) {
-        StringBuilder sb = new StringBuilder();
-        for (Expr part : f.parts()) {
-            Const c = fold(part, env, depth + 1);
-            String text = c == null ? null : ConstOps.text(c);
-            if (text == null) {
-                return null;
-            }
-            sb.append(text);
-            if (!ops.fits(sb.length())) {
-                return null;
-            }
-        }
-        return new Const.Str(sb.toString());
-    }
-
-    private Const foldSequence(Expr.Sequence s, Env env, int depth) {
+    private Const foldSequence(Expr.Sequence s, Env env) {
         if (s.kind() == SeqKind.DICT || s.kind() == SeqKind.GENERATOR || !ops.fits(s.elements().size())) {
             return null;
         }
         List<Const> out = new ArrayList<>(s.elements().size());
         for (Expr x : s.elements()) {
-            Const c = x instanceof Expr.Starred ? null : fold(x, env, depth + 1);
+            Const c = x instanceof Expr.Starred ? null : eval(x, env);
             if (c == null) {
                 return null;
             }
@@ -508,60 +534,13 @@ final class Evaluator {
         return new Const.Seq(s.kind(), out);
     }
 
-    private Const foldSubscript(Expr.Subscript s, Env env, int depth) {
-        if (s.value() instanceof Expr.Attribute a && a.attr().equals("__doc__")) {
-            return foldDocSubscript(a.value(), s.index(), env, depth);
-        }
-        Const v = fold(s.value(), env, depth + 1);
-        if (v == null) {
-            return null;
-        }
-        if (s.index() instanceof Expr.Slice sl) {
-            Const[] b = sliceBounds(sl, env, depth);
-            return b == null ? null : ConstOps.slice(v, b[0], b[1], b[2]);
-        }
-        Const i = fold(s.index(), env, depth + 1);
-        return i == null ? null : ConstOps.index(v, i);
-    }
-
-    /** {@code abs.__doc__[8]}, {@code ''.__doc__[:3]}: a character of a builtin's docstring that no version changes. */
-    private Const foldDocSubscript(Expr receiver, Expr index, Env env, int depth) {
-        String builtin = docOwner(receiver, depth);
-        if (builtin == null) {
-            return null;
-        }
-        if (index instanceof Expr.Slice sl) {
-            Const[] b = sliceBounds(sl, env, depth);
-            return b == null ? null : BuiltinDocs.slice(builtin, b[0], b[1], b[2]).orElse(null);
-        }
-        Const i = fold(index, env, depth + 1);
-        return i == null ? null : BuiltinDocs.index(builtin, i).orElse(null);
-    }
-
-    /** Lower, upper and step of a slice (null where omitted), or null when a bound given does not fold. */
-    private Const[] sliceBounds(Expr.Slice sl, Env env, int depth) {
-        Const lo = sl.lower().isPresent() ? fold(sl.lower().get(), env, depth + 1) : null;
-        Const hi = sl.upper().isPresent() ? fold(sl.upper().get(), env, depth + 1) : null;
-        Const st = sl.step().isPresent() ? fold(sl.step().get(), env, depth + 1) : null;
-        if (sl.lower().isPresent() && lo == null || sl.upper().isPresent() && hi == null
-                || sl.step().isPresent() && st == null) {
-            return null;
-        }
-        return new Const[] {lo, hi, st};
-    }
-
     /** The builtin whose docstring {@code receiver.__doc__} is: a builtin by name, or the type of a literal. */
-    private String docOwner(Expr receiver, int depth) {
+    @Override
+    protected String docOwner(Expr receiver, Env env) {
         if (receiver instanceof Expr.Literal l) {
             return BuiltinDocs.typeOf(l.value()).orElse(null);
         }
-        if (receiver instanceof Expr.Sequence seq) {
-            return seq.kind().name().toLowerCase(java.util.Locale.ROOT);
-        }
-        if (receiver instanceof Expr.Dict) {
-            return "dict";
-        }
-        String q = qname(receiver, depth + 1);
+        String q = qname(receiver);
         return q != null && Builtins.isBuiltin(q) ? q : null;
     }
 
@@ -569,7 +548,7 @@ final class Evaluator {
      * A name's value: the single plain assignment it gets in its scope, followed by augmented
      * assignments in the same statement list ({@code x = 'a'; x += 'b'}).
      */
-    private Const foldName(Expr.Name n, int depth) {
+    private Const foldName(Expr.Name n) {
         List<Binding> visible = visibleBindings(n.id(), n, scopeOf(n));
         if (visible == null || visible.isEmpty() || visible.size() > MAX_AUGMENTED
                 || !(visible.get(0) instanceof Binding.Value first)) {
@@ -585,12 +564,12 @@ final class Evaluator {
             return null;
         }
         try {
-            Const acc = fold(first.value(), null, depth + 1);
+            Const acc = eval(first.value(), null);
             // payloads are often built with hundreds of `x += '...'`: append text in one buffer
             StringBuilder text = null;
             for (int i = 1; i < visible.size() && acc != null; i++) {
                 Binding.Augmented aug = (Binding.Augmented) visible.get(i);
-                Const v = fold(aug.value(), null, depth + 1);
+                Const v = eval(aug.value(), null);
                 if (v == null) {
                     return null;
                 }
@@ -616,7 +595,7 @@ final class Evaluator {
         }
     }
 
-    private Const foldComprehension(Expr.Comprehension c, Env env, int depth) {
+    private Const foldComprehension(Expr.Comprehension c, Env env) {
         if (c.kind() != SeqKind.LIST && c.kind() != SeqKind.GENERATOR && c.kind() != SeqKind.TUPLE) {
             return null;
         }
@@ -630,21 +609,21 @@ final class Evaluator {
     /** Runs generator {@code g} of a comprehension and the ones after it, appending produced elements. */
     private boolean expand(Expr.Comprehension c, int g, Env env, int depth, List<Const> out) {
         if (g == c.generators().size()) {
-            Const v = fold(c.element(), env, depth + 1);
+            Const v = eval(c.element(), env);
             if (v == null || out.size() >= MAX_ITEMS) {
                 return false;
             }
             out.add(v);
             return true;
         }
-        if (depth + g > MAX_DEPTH) {
+        if (depth - 1 + g > MAX_DEPTH) {
             return false;
         }
         Expr.ComprehensionFor gen = c.generators().get(g);
         if (gen.async()) {
             return false;
         }
-        Const iter = fold(gen.iter(), env, depth + 1);
+        Const iter = eval(gen.iter(), env);
         List<Const> items = iter == null ? null : ConstOps.items(iter);
         if (items == null) {
             return false;
@@ -656,7 +635,7 @@ final class Evaluator {
             }
             boolean keep = true;
             for (Expr cond : gen.conditions()) {
-                Const t = fold(cond, inner, depth + 1);
+                Const t = eval(cond, inner);
                 Boolean b = t == null ? null : ConstOps.truthy(t);
                 if (b == null) {
                     return false;
@@ -691,39 +670,39 @@ final class Evaluator {
         return null;
     }
 
-    private Const foldCall(Expr.Call c, Env env, int depth) {
+    private Const foldCall(Expr.Call c, Env env) {
         for (Expr a : c.args()) {
             if (a instanceof Expr.Starred) {
                 return null;
             }
         }
         if (c.callee() instanceof Expr.Attribute a) {
-            Const recv = fold(a.value(), env, depth + 1);
+            Const recv = eval(a.value(), env);
             if (recv != null) {
-                List<Const> args = foldArgs(c.args(), env, depth);
-                Map<String, Const> kw = foldKeywords(c, env, depth);
+                List<Const> args = foldArgs(c.args(), env);
+                Map<String, Const> kw = foldKeywords(c, env);
                 return args == null || kw == null ? null : ops.method(recv, a.attr(), args, kw);
             }
         }
         Expr.Attribute bound = c.callee() instanceof Expr.Name nm ? boundMethod(nm) : null;
         if (bound != null) {
             // _ = ''.join; _(parts): a method of a constant kept under a short name, as obfuscators write it
-            Const recv = fold(bound.value(), env, depth + 1);
+            Const recv = eval(bound.value(), env);
             if (recv != null) {
-                List<Const> args = foldArgs(c.args(), env, depth);
-                Map<String, Const> kw = foldKeywords(c, env, depth);
+                List<Const> args = foldArgs(c.args(), env);
+                Map<String, Const> kw = foldKeywords(c, env);
                 return args == null || kw == null ? null : ops.method(recv, bound.attr(), args, kw);
             }
         }
-        String fn = qname(c.callee(), depth + 1);
+        String fn = qname(c.callee());
         if (fn == null) {
             return null;
         }
         if (fn.equals("map")) {
-            return foldMap(c, env, depth);
+            return foldMap(c, env);
         }
-        List<Const> args = foldArgs(c.args(), env, depth);
-        Map<String, Const> kw = foldKeywords(c, env, depth);
+        List<Const> args = foldArgs(c.args(), env);
+        Map<String, Const> kw = foldKeywords(c, env);
         if (args == null || kw == null) {
             return null;
         }
@@ -738,11 +717,11 @@ final class Evaluator {
     }
 
     /** {@code map(f, items)} for builtin conversions and one-parameter lambdas. */
-    private Const foldMap(Expr.Call c, Env env, int depth) {
+    private Const foldMap(Expr.Call c, Env env) {
         if (c.args().size() != 2 || !c.keywords().isEmpty()) {
             return null;
         }
-        Const iter = fold(c.args().get(1), env, depth + 1);
+        Const iter = eval(c.args().get(1), env);
         List<Const> items = iter == null ? null : ConstOps.items(iter);
         if (items == null || items.size() > MAX_ITEMS) {
             return null;
@@ -755,7 +734,7 @@ final class Evaluator {
             }
             String p = l.params().get(0).name();
             for (Const item : items) {
-                Const v = fold(l.body(), new Env(p, item, env), depth + 1);
+                Const v = eval(l.body(), new Env(p, item, env));
                 if (v == null) {
                     return null;
                 }
@@ -763,7 +742,7 @@ final class Evaluator {
             }
             return new Const.Seq(SeqKind.LIST, out);
         }
-        String fn = qname(f, depth + 1);
+        String fn = qname(f);
         if (fn == null) {
             return null;
         }
@@ -777,10 +756,10 @@ final class Evaluator {
         return new Const.Seq(SeqKind.LIST, out);
     }
 
-    private List<Const> foldArgs(List<Expr> args, Env env, int depth) {
+    private List<Const> foldArgs(List<Expr> args, Env env) {
         List<Const> out = new ArrayList<>(args.size());
         for (Expr a : args) {
-            Const c = fold(a, env, depth + 1);
+            Const c = eval(a, env);
             if (c == null) {
                 return null;
             }
@@ -789,13 +768,13 @@ final class Evaluator {
         return out;
     }
 
-    private Map<String, Const> foldKeywords(Expr.Call call, Env env, int depth) {
+    private Map<String, Const> foldKeywords(Expr.Call call, Env env) {
         if (call.keywords().isEmpty()) {
             return Map.of();
         }
         Map<String, Const> out = new HashMap<>();
         for (Expr.Keyword k : call.keywords()) {
-            Const c = k.name().equals("**") ? null : fold(k.value(), env, depth + 1);
+            Const c = k.name().equals("**") ? null : eval(k.value(), env);
             if (c == null) {
                 return null;
             }
