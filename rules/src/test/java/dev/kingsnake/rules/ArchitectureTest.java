@@ -1,7 +1,9 @@
 package dev.kingsnake.rules;
 
+import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaMethodCall;
 import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -191,6 +193,30 @@ class ArchitectureTest {
             }
         }
         assertTrue(offenders.isEmpty(), "use sink.report(file, node, message): " + offenders);
+    }
+
+    /**
+     * Python's operators are evaluated by one walk: constant folding and the decoder both extend
+     * {@code ExpressionInterpreter}, and only those walks apply {@code ConstOps}' operators to expressions' values;
+     * the decoder leaves integer arithmetic to {@code ConstOps} instead of computing it a second time.
+     */
+    @Test
+    void pythonOperatorsAreEvaluatedByTheOneInterpreter() {
+        String constOps = "dev.kingsnake.internal.python.semantic.ConstOps";
+        noClasses().that().areNotAssignableTo("dev.kingsnake.internal.python.semantic.ExpressionInterpreter")
+                .and().doNotHaveFullyQualifiedName(constOps)
+                .should().callMethodWhere(calls(constOps, Set.of("binary", "unary", "compare")))
+                .check(MAIN);
+        // the decoder's own package; the marshal reader reads CPython's serialised ints, it evaluates no Python
+        noClasses().that().resideInAPackage("dev.kingsnake.internal.decode")
+                .should().callMethodWhere(calls("java.math.BigInteger", Set.of("add", "subtract", "multiply",
+                        "divide", "mod", "pow", "shiftLeft", "shiftRight", "and", "or", "xor", "not", "negate")))
+                .check(MAIN);
+    }
+
+    private static DescribedPredicate<JavaMethodCall> calls(String owner, Set<String> methods) {
+        return DescribedPredicate.describe(owner + "." + methods, call -> call.getTargetOwner().getFullName()
+                .equals(owner) && methods.contains(call.getName()));
     }
 
     @Test

@@ -11,7 +11,7 @@ import java.util.List;
  * decoder's own is the trace: {@code [::-1]} is the reversal step, other strides a slicing step.
  */
 final class Slicing {
-    private static final Const REVERSE = new Const.Int(java.math.BigInteger.ONE.negate());
+    private static final Const REVERSE = new Const.Int(java.math.BigInteger.valueOf(-1));
 
     private Slicing() {
     }

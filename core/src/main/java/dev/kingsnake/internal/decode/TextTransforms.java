@@ -2,7 +2,10 @@ package dev.kingsnake.internal.decode;
 
 import java.util.Map;
 
-/** The cheap reversible tricks: rot13, reversal, XOR with a constant key, translation tables. */
+/**
+ * The cheap reversible tricks constant folding does not model: rot13, reversing bytes (for the blind decoder) and
+ * translation tables. Python's own operators and slicing ({@code s[::-1]}, {@code ^}) are {@code ConstOps}'.
+ */
 public final class TextTransforms {
     private TextTransforms() {
     }
@@ -22,28 +25,11 @@ public final class TextTransforms {
         return sb.toString();
     }
 
-    /** {@code s[::-1]} on a str: reverses code points, so surrogate pairs stay whole. */
-    public static String reverse(String s) {
-        return new StringBuilder(s).reverse().toString();
-    }
-
     /** {@code b[::-1]} on bytes. */
     public static byte[] reverse(byte[] b) {
         byte[] out = new byte[b.length];
         for (int i = 0; i < b.length; i++) {
             out[i] = b[b.length - 1 - i];
-        }
-        return out;
-    }
-
-    /** XOR with a repeating key (a single-byte key is a key of length one). */
-    public static byte[] xor(byte[] data, byte[] key) throws DecodeException {
-        if (key.length == 0) {
-            throw DecodeException.invalid("empty XOR key");
-        }
-        byte[] out = new byte[data.length];
-        for (int i = 0; i < data.length; i++) {
-            out[i] = (byte) (data[i] ^ key[i % key.length]);
         }
         return out;
     }

@@ -127,11 +127,9 @@ class PrimitivesTest {
     }
 
     @Test
-    void rot13ReverseXorTranslate() throws Exception {
+    void rot13ReverseTranslate() throws Exception {
         assertEquals("cevag('uv')", TextTransforms.rot13("print('hi')"));
-        assertEquals(")(tnirp", TextTransforms.reverse("print()"));
-        assertEquals("hi", s(TextTransforms.xor(new byte[] {'h' ^ 13, 'i' ^ 13}, new byte[] {13})));
-        assertEquals("hello", s(TextTransforms.xor(TextTransforms.xor(a("hello"), a("key")), a("key"))));
+        assertEquals(")(tnirp", s(TextTransforms.reverse(a("print()"))));
         assertEquals("b-d", TextTransforms.translate("a-c!", TextTransforms.maketrans("ac", "bd", "!")));
     }
 
