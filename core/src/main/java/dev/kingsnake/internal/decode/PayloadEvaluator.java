@@ -9,7 +9,6 @@ import dev.kingsnake.internal.python.semantic.ExpressionInterpreter;
 import dev.kingsnake.spi.PythonFile;
 import dev.kingsnake.spi.python.Const;
 import dev.kingsnake.spi.python.Expr;
-import dev.kingsnake.spi.python.Nodes;
 import dev.kingsnake.spi.python.SeqKind;
 import dev.kingsnake.spi.python.Stmt;
 
@@ -30,7 +29,11 @@ import java.util.Set;
  * the file, string/bytes/int operations, comprehensions, lambdas and small functions, and the library
  * decoders (base64, binascii, codecs, zlib, gzip, bz2, lzma, marshal, Fernet, AES). Nothing is executed:
  * anything outside that subset evaluates to "unknown" ({@code null} inside, empty outside). Work is bounded
- * by a step count, a nesting depth and the {@link OutputBound}.
+ * by a step count, a nesting depth and the {@link OutputBound}. The shapes of expressions are walked by
+ * {@link ExpressionInterpreter}, shared with constant folding, and Python's operations computed by {@code ConstOps};
+ * what is this class's own: names through {@link Bindings} (by line, across scopes, into the package's modules),
+ * attributes of modules and {@code self}, calls of the file's functions and lambdas, {@code eval} of strings, the
+ * library decoders ({@link Decoders}) and each value's decoding trace.
  */
 final class PayloadEvaluator extends ExpressionInterpreter<Value, PayloadEvaluator.Frame> {
     private static final int MAX_DEPTH = 200;
@@ -154,11 +157,6 @@ final class PayloadEvaluator extends ExpressionInterpreter<Value, PayloadEvaluat
     }
 
     @Override
-    protected String text(Value v) {
-        return v instanceof Value.Str s ? s.value() : null;
-    }
-
-    @Override
     protected Value fStringValue(String text, List<Value> parts) {
         Value.Trace t = Value.Trace.NONE;
         for (Value p : parts) {
@@ -220,7 +218,22 @@ final class PayloadEvaluator extends ExpressionInterpreter<Value, PayloadEvaluat
 
     @Override
     protected Value comprehension(Expr.Comprehension c, Frame f) {
-        return comprehension(c, f.vars(), f.line());
+        Generation<Value> g = generate(c, f);
+        if (g == null) {
+            return null;
+        }
+        if (c.kind() == SeqKind.DICT) {
+            Map<Value, Value> dict = new LinkedHashMap<>();
+            for (int i = 0; i < g.elements.size(); i++) {
+                dict.put(key(g.elements.get(i)), g.values.get(i));
+            }
+            return new Value.Dict(dict);
+        }
+        Value.Trace t = Value.Trace.NONE;
+        for (Value iterable : g.iterables) {
+            t = t.merge(traceOf(iterable));
+        }
+        return new Value.Seq(g.elements, t);
     }
 
     @Override
@@ -753,7 +766,11 @@ final class PayloadEvaluator extends ExpressionInterpreter<Value, PayloadEvaluat
                 frame.put(id, new Value.Opaque());
             }
         } else if (target instanceof Expr.Sequence seq) {
-            List<Value> items = v instanceof Value.Seq s && s.items().size() == seq.elements().size() ? s.items() : null;
+            // a, b = 'xy' unpacks any iterable, as Python does
+            List<Value> items = v instanceof Value.Seq s ? s.items() : v instanceof Value.Data ? iterate(v) : null;
+            if (items != null && items.size() != seq.elements().size()) {
+                items = null;
+            }
             for (int i = 0; i < seq.elements().size(); i++) {
                 assign(seq.elements().get(i), items == null ? null : items.get(i), Optional.empty(), frame);
             }
@@ -792,200 +809,35 @@ final class PayloadEvaluator extends ExpressionInterpreter<Value, PayloadEvaluat
         return new Value.Seq(items, t);
     }
 
-    private Value comprehension(Expr.Comprehension c, Map<String, Value> frame, int line) {
-        List<Value> out = new ArrayList<>();
-        Map<Value, Value> dict = c.kind() == SeqKind.DICT ? new LinkedHashMap<>() : null;
-        Generation g = new Generation(c, line, out, dict, invariantIterables(c));
-        if (!generate(g, 0, new HashMap<>(frame))) {
-            return null;
-        }
-        return dict != null ? new Value.Dict(dict) : new Value.Seq(out, g.trace);
+    @Override
+    protected List<Value> items(Value iterable) {
+        return iterate(iterable);
     }
 
-    /** The state of one comprehension's evaluation. */
-    private static final class Generation {
-        final Expr.Comprehension c;
-        final int line;
-        final List<Value> out;
-        final Map<Value, Value> dict;
-        final boolean[] invariant;
-        final Map<Integer, List<Value>> cached = new HashMap<>();
-        final Map<Integer, Map<Value, List<Value>>> indexes = new HashMap<>();
-        /** Per generator: the join's {inner, outer} sides, or an empty array when it is not a join. */
-        final Map<Integer, Expr[]> joinSides = new HashMap<>();
-        Value.Trace trace = Value.Trace.NONE;
-
-        Generation(Expr.Comprehension c, int line, List<Value> out, Map<Value, Value> dict, boolean[] invariant) {
-            this.c = c;
-            this.line = line;
-            this.out = out;
-            this.dict = dict;
-            this.invariant = invariant;
-        }
+    /** Binds in place: a comprehension runs in its own {@link #fork} of the frame around it. */
+    @Override
+    protected Frame bind(Expr target, Value item, Frame f) {
+        assign(target, item, Optional.empty(), f.vars());
+        return f;
     }
 
-    /**
-     * For each generator, whether its iterable mentions none of the earlier generators' targets; such an
-     * iterable is the same on every pass and is evaluated once (obfuscators nest a whole table there).
-     */
-    private static boolean[] invariantIterables(Expr.Comprehension c) {
-        boolean[] out = new boolean[c.generators().size()];
-        Set<String> targets = new HashSet<>();
-        for (int i = 0; i < out.length; i++) {
-            Expr.ComprehensionFor gen = c.generators().get(i);
-            Set<String> used = freeNames(gen.iter());
-            used.retainAll(targets);
-            out[i] = used.isEmpty();
-            Nodes.walk(gen.target(), n -> {
-                if (n instanceof Expr.Name nm) {
-                    targets.add(nm.id());
-                }
-            });
-        }
-        return out;
+    @Override
+    protected Frame fork(Frame f) {
+        return new Frame(new HashMap<>(f.vars()), f.line());
     }
 
-    private boolean generate(Generation g, int index, Map<String, Value> frame) {
-        Expr.Comprehension c = g.c;
-        if (index == c.generators().size()) {
-            Value v = eval(c.element(), frame, g.line);
-            if (v == null) {
-                return false;
-            }
-            if (g.dict != null) {
-                Value val = c.value().isPresent() ? eval(c.value().get(), frame, g.line) : null;
-                if (val == null) {
-                    return false;
-                }
-                g.dict.put(key(v), val);
-            } else {
-                g.out.add(v);
-            }
-            if (g.out.size() > bound.perStep()) {
-                failures.add(DecodeException.limit("comprehension longer than " + bound.perStep()));
-                return false;
-            }
-            return true;
-        }
-        Expr.ComprehensionFor gen = c.generators().get(index);
-        List<Value> items = g.invariant[index] ? g.cached.get(index) : null;
-        if (items == null) {
-            Value iterable = eval(gen.iter(), frame, g.line);
-            items = iterate(iterable);
-            if (items == null) {
-                return false;
-            }
-            g.trace = g.trace.merge(traceOf(iterable));
-            if (g.invariant[index]) {
-                g.cached.put(index, items);
-            }
-        }
-        List<Value> candidates = items;
-        List<Expr> conditions = gen.conditions();
-        if (index > 0 && g.invariant[index] && conditions.size() == 1 && conditions.get(0) instanceof Expr.Compare cmp
-                && cmp.ops().equals(List.of("=="))) {
-            // for y in TABLE if x == y[1]: a lookup, not a scan (obfuscators translate char by char like this)
-            Optional<List<Value>> hits = lookupJoin(g, index, gen, cmp, items, frame);
-            if (hits.isPresent()) {
-                candidates = hits.get();
-                conditions = List.of();
-            }
-        }
-        for (Value item : candidates) {
-            assign(gen.target(), item, Optional.empty(), frame);
-            boolean keep = true;
-            for (Expr cond : conditions) {
-                Boolean t = truth(eval(cond, frame, g.line));
-                if (t == null) {
-                    return false;
-                }
-                keep &= t;
-            }
-            if (keep && !generate(g, index + 1, frame)) {
-                return false;
-            }
+    @Override
+    protected Object joinKey(Value v) {
+        return v instanceof Value.Str || v instanceof Value.Int ? key(v) : null;
+    }
+
+    @Override
+    protected boolean mayProduce(int n) {
+        if (n > bound.perStep()) {
+            failures.add(DecodeException.limit("comprehension longer than " + bound.perStep()));
+            return false;
         }
         return true;
-    }
-
-    /**
-     * The items whose side of {@code cmp} equals the other side's value, through an index built once per
-     * comprehension; empty when the comparison is not of that shape (one side only about this generator's
-     * target, the other not about it at all) or a side cannot be evaluated.
-     */
-    private Optional<List<Value>> lookupJoin(Generation g, int index, Expr.ComprehensionFor gen, Expr.Compare cmp,
-                                             List<Value> items, Map<String, Value> frame) {
-        Expr[] sides = g.joinSides.computeIfAbsent(index, k -> joinSides(gen, cmp));
-        if (sides.length == 0) {
-            return Optional.empty();
-        }
-        Expr inner = sides[0];
-        Expr outer = sides[1];
-        Map<Value, List<Value>> idx = g.indexes.get(index);
-        if (idx == null) {
-            idx = new HashMap<>();
-            Map<String, Value> f = new HashMap<>(frame);
-            for (Value item : items) {
-                assign(gen.target(), item, Optional.empty(), f);
-                Value k = eval(inner, f, g.line);
-                if (!(k instanceof Value.Str || k instanceof Value.Int)) {
-                    return Optional.empty();
-                }
-                idx.computeIfAbsent(key(k), x -> new ArrayList<>()).add(item);
-            }
-            g.indexes.put(index, idx);
-        }
-        Value probe = eval(outer, frame, g.line);
-        if (!(probe instanceof Value.Str || probe instanceof Value.Int)) {
-            return Optional.empty();
-        }
-        return Optional.of(idx.getOrDefault(key(probe), List.of()));
-    }
-
-    /**
-     * The sides of {@code cmp} as {inner, outer}: inner only about the generator's target, outer not about it
-     * at all; an empty array when the comparison is not of that shape. Depends on the syntax alone, so a
-     * comprehension works it out once per generator, not once per item of the generators around it.
-     */
-    private static Expr[] joinSides(Expr.ComprehensionFor gen, Expr.Compare cmp) {
-        Set<String> targets = names(gen.target());
-        Expr left = cmp.left();
-        Expr right = cmp.comparators().get(0);
-        Set<String> leftNames = names(left);
-        Set<String> rightNames = names(right);
-        if (targets.containsAll(rightNames) && !rightNames.isEmpty() && disjoint(leftNames, targets)) {
-            return new Expr[] {right, left};
-        } else if (targets.containsAll(leftNames) && !leftNames.isEmpty() && disjoint(rightNames, targets)) {
-            return new Expr[] {left, right};
-        }
-        return new Expr[0];
-    }
-
-    /** Names an expression reads from outside, leaving out those its own comprehensions and lambdas bind. */
-    private static Set<String> freeNames(Expr e) {
-        Set<String> used = names(e);
-        Nodes.walk(e, n -> {
-            if (n instanceof Expr.ComprehensionFor f) {
-                used.removeAll(names(f.target()));
-            } else if (n instanceof Expr.Lambda l) {
-                l.params().forEach(p -> used.remove(p.name()));
-            }
-        });
-        return used;
-    }
-
-    private static Set<String> names(Expr e) {
-        Set<String> out = new HashSet<>();
-        Nodes.walk(e, n -> {
-            if (n instanceof Expr.Name nm) {
-                out.add(nm.id());
-            }
-        });
-        return out;
-    }
-
-    private static boolean disjoint(Set<String> a, Set<String> b) {
-        return a.stream().noneMatch(b::contains);
     }
 
     static Value.Trace traceOf(Value v) {

@@ -62,6 +62,15 @@ class SharedValueSemanticsTest {
             "len('naïve') | 5",
             "'ab' * 2 | abab",
             "'ab' + b'c' | <raises>",
+            "f'{x}-{x + 1}' | 5-6",
+            "f'{x > 1}{None}' | TrueNone",
+            "(x, 'a')[1] if x else 'b' | a",
+            "''.__doc__[:3] | str",
+            "''.join([chr(ord(c) + 1) for c in 'abc' if c != 'b']) | bd",
+            "''.join([y[0] for c in 'ab' for y in [('x', 'a'), ('y', 'b')] if c == y[1]]) | xy",
+            "len([1 for c in 'ab' for y in 'abc' if c == y]) | 2",
+            "''.join(c for c, d in ['ab', 'cd'] if d > 'b') | c",
+            "''.join(c for c, d in [('a', 1), ('b', 2)] if d > 1) | b",
     })
     void foldingAndDecodingAgreeWithPython(String expression, String python) {
         PythonFile file = DecodeFixturesTest.model("values.py",

@@ -21,7 +21,9 @@ import java.util.Set;
  * Static evaluation over one file's symbol table: which qualified name an expression refers to, and
  * which constant it folds to. Both are lazy and memoized per node (identity, never structural
  * equality). Evaluation is recursive but bounded by {@link #MAX_DEPTH}; long {@code +} chains are
- * flattened iteratively. Not thread-safe: the owner serialises calls.
+ * flattened iteratively. Constants are evaluated by the {@link ExpressionInterpreter} walk shared with the decoder;
+ * this class resolves names through the symbol table's scopes and keeps the memo and the folding budget. Not
+ * thread-safe: the owner serialises calls.
  */
 final class Evaluator extends ExpressionInterpreter<Const, Evaluator.Env> {
     /** How deeply names, calls and operands are followed; beyond it an expression is simply not decided. */
@@ -406,11 +408,6 @@ final class Evaluator extends ExpressionInterpreter<Const, Evaluator.Env> {
     }
 
     @Override
-    protected String text(Const v) {
-        return ConstOps.text(v);
-    }
-
-    @Override
     protected Const fStringValue(String text, List<Const> parts) {
         return new Const.Str(text);
     }
@@ -599,57 +596,17 @@ final class Evaluator extends ExpressionInterpreter<Const, Evaluator.Env> {
         if (c.kind() != SeqKind.LIST && c.kind() != SeqKind.GENERATOR && c.kind() != SeqKind.TUPLE) {
             return null;
         }
-        List<Const> out = new ArrayList<>();
-        if (!expand(c, 0, env, depth, out)) {
-            return null;
-        }
-        return new Const.Seq(SeqKind.LIST, out);
+        Generation<Const> g = generate(c, env);
+        return g == null ? null : new Const.Seq(SeqKind.LIST, g.elements);
     }
 
-    /** Runs generator {@code g} of a comprehension and the ones after it, appending produced elements. */
-    private boolean expand(Expr.Comprehension c, int g, Env env, int depth, List<Const> out) {
-        if (g == c.generators().size()) {
-            Const v = eval(c.element(), env);
-            if (v == null || out.size() >= MAX_ITEMS) {
-                return false;
-            }
-            out.add(v);
-            return true;
-        }
-        if (depth - 1 + g > MAX_DEPTH) {
-            return false;
-        }
-        Expr.ComprehensionFor gen = c.generators().get(g);
-        if (gen.async()) {
-            return false;
-        }
-        Const iter = eval(gen.iter(), env);
-        List<Const> items = iter == null ? null : ConstOps.items(iter);
-        if (items == null) {
-            return false;
-        }
-        for (Const item : items) {
-            Env inner = bindLoopTarget(gen.target(), item, env);
-            if (inner == null) {
-                return false;
-            }
-            boolean keep = true;
-            for (Expr cond : gen.conditions()) {
-                Const t = eval(cond, inner);
-                Boolean b = t == null ? null : ConstOps.truthy(t);
-                if (b == null) {
-                    return false;
-                }
-                keep &= b;
-            }
-            if (keep && !expand(c, g + 1, inner, depth, out)) {
-                return false;
-            }
-        }
-        return true;
+    @Override
+    protected List<Const> items(Const iterable) {
+        return ConstOps.items(iterable);
     }
 
-    private static Env bindLoopTarget(Expr target, Const item, Env env) {
+    @Override
+    protected Env bind(Expr target, Const item, Env env) {
         if (target instanceof Expr.Name n) {
             return new Env(n.id(), item, env);
         }
@@ -660,7 +617,7 @@ final class Evaluator extends ExpressionInterpreter<Const, Evaluator.Env> {
             }
             Env out = env;
             for (int i = 0; i < parts.size(); i++) {
-                out = bindLoopTarget(s.elements().get(i), parts.get(i), out);
+                out = bind(s.elements().get(i), parts.get(i), out);
                 if (out == null) {
                     return null;
                 }
@@ -668,6 +625,28 @@ final class Evaluator extends ExpressionInterpreter<Const, Evaluator.Env> {
             return out;
         }
         return null;
+    }
+
+    /** Folding's environments are persistent: binding never changes the one bound to. */
+    @Override
+    protected Env fork(Env env) {
+        return env;
+    }
+
+    @Override
+    protected Object joinKey(Const v) {
+        return v instanceof Const.Str || v instanceof Const.Int ? v : null;
+    }
+
+    @Override
+    protected boolean mayProduce(int n) {
+        return n <= MAX_ITEMS;
+    }
+
+    /** Generators run nested within the depth bound: {@code depth} counts the comprehension itself. */
+    @Override
+    protected boolean mayNest(int index) {
+        return depth - 1 + index <= MAX_DEPTH;
     }
 
     private Const foldCall(Expr.Call c, Env env) {

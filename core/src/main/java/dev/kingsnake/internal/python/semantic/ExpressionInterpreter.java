@@ -3,10 +3,17 @@ package dev.kingsnake.internal.python.semantic;
 import dev.kingsnake.spi.python.Const;
 import dev.kingsnake.spi.python.Expr;
 
+import dev.kingsnake.spi.python.Nodes;
+import dev.kingsnake.spi.python.SeqKind;
+
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The one walk of Python expressions to values, shared by constant folding ({@link Evaluator}: values are
@@ -14,7 +21,8 @@ import java.util.Optional;
  * values carry their decoding trace, names resolve through its bindings, calls reach the file's small functions,
  * {@code eval} of strings and the library decoders). Every shape of expression is dispatched here, and the shapes
  * whose meaning does not depend on where names come from are evaluated here once: comparison chains,
- * conditionals, walrus, unary operators, subscripts, slices, docstring subscripts and f-strings. The operations
+ * conditionals, walrus, unary operators, subscripts, slices, docstring subscripts, f-strings and the generators of
+ * comprehensions. The operations
  * themselves are {@link ConstOps}'s, bounded by the {@code ConstOps} each subclass is given. A subclass says what
  * its values are ({@link #constant}, {@link #fromConst}, {@link #truth}...), how names, attributes and calls
  * resolve, and wraps {@link #walk} in {@link #eval} with its own memo and budgets. Unknown is {@code null}
@@ -83,8 +91,11 @@ public abstract class ExpressionInterpreter<V, E> {
     /** Python truthiness, or null when not known. */
     protected abstract Boolean truth(V v);
 
-    /** What {@code str(v)} renders inside an f-string, or null when not known exactly. */
-    protected abstract String text(V v);
+    /** What {@code str(v)} renders inside an f-string ({@code f"{5}"} is {@code "5"}), or null when not known exactly. */
+    private String text(V v) {
+        Const c = constantOf(v);
+        return c == null ? null : ConstOps.text(c);
+    }
 
     /** The f-string made of {@code text}, whose fields were {@code parts}. */
     protected abstract V fStringValue(String text, List<V> parts);
@@ -119,7 +130,34 @@ public abstract class ExpressionInterpreter<V, E> {
         return null;
     }
 
+    /**
+     * A comprehension's value: {@link #generate} runs its generators, the subclass decides which kinds it models
+     * and builds the result.
+     */
     protected abstract V comprehension(Expr.Comprehension c, E env);
+
+    /** The items iterating over {@code iterable} yields, or null when unknown. */
+    protected abstract List<V> items(V iterable);
+
+    /**
+     * {@code env} with a loop target bound to {@code item}, or null when it cannot be bound; an environment may be
+     * updated in place and returned (see {@link #fork}).
+     */
+    protected abstract E bind(Expr target, V item, E env);
+
+    /** An environment whose later bindings do not change {@code env}'s. */
+    protected abstract E fork(E env);
+
+    /** A key equal for equal str and int values (a hash lookup replaces {@code ==} then), or null for others. */
+    protected abstract Object joinKey(V v);
+
+    /** Whether a comprehension that produced {@code n} items may go on. */
+    protected abstract boolean mayProduce(int n);
+
+    /** Whether the generator at {@code index} of a comprehension may be run (a bound on nesting). */
+    protected boolean mayNest(int index) {
+        return true;
+    }
 
     protected V lambda(Expr.Lambda l, E env) {
         return null;
@@ -178,6 +216,199 @@ public abstract class ExpressionInterpreter<V, E> {
             parts.add(v);
         }
         return fStringValue(sb.toString(), parts);
+    }
+
+    // ---------------------------------------------------------------- comprehensions
+
+    /** What one comprehension produced: its elements in order (with their values, for a dict comprehension). */
+    protected static final class Generation<V> {
+        private final Expr.Comprehension c;
+        private final boolean[] invariant;
+        /** Per generator: the items of a loop-invariant iterable, evaluated once. */
+        private final Map<Integer, List<V>> cached = new HashMap<>();
+        private final Map<Integer, Map<Object, List<V>>> indexes = new HashMap<>();
+        /** Per generator: the join's {inner, outer} sides, or an empty array when it is not a join. */
+        private final Map<Integer, Expr[]> joinSides = new HashMap<>();
+        public final List<V> elements = new ArrayList<>();
+        /** For a dict comprehension, the value of each element. */
+        public final List<V> values = new ArrayList<>();
+        /** Every iterable evaluated, in order. */
+        public final List<V> iterables = new ArrayList<>();
+
+        private Generation(Expr.Comprehension c) {
+            this.c = c;
+            this.invariant = invariantIterables(c);
+        }
+    }
+
+    /** Runs a comprehension's generators in a fork of {@code env}; null when an item or condition is unknown. */
+    protected final Generation<V> generate(Expr.Comprehension c, E env) {
+        Generation<V> g = new Generation<>(c);
+        return generate(g, 0, fork(env)) ? g : null;
+    }
+
+    private boolean generate(Generation<V> g, int index, E env) {
+        Expr.Comprehension c = g.c;
+        if (index == c.generators().size()) {
+            V v = eval(c.element(), env);
+            if (v == null) {
+                return false;
+            }
+            if (c.kind() == SeqKind.DICT) {
+                V val = c.value().isPresent() ? eval(c.value().get(), env) : null;
+                if (val == null) {
+                    return false;
+                }
+                g.values.add(val);
+            }
+            g.elements.add(v);
+            return c.kind() == SeqKind.DICT || mayProduce(g.elements.size());
+        }
+        Expr.ComprehensionFor gen = c.generators().get(index);
+        if (gen.async() || !mayNest(index)) {
+            return false;
+        }
+        List<V> items = g.invariant[index] ? g.cached.get(index) : null;
+        if (items == null) {
+            V iterable = eval(gen.iter(), env);
+            items = iterable == null ? null : items(iterable);
+            if (items == null) {
+                return false;
+            }
+            g.iterables.add(iterable);
+            if (g.invariant[index]) {
+                g.cached.put(index, items);
+            }
+        }
+        List<V> candidates = items;
+        List<Expr> conditions = gen.conditions();
+        if (index > 0 && g.invariant[index] && conditions.size() == 1 && conditions.get(0) instanceof Expr.Compare cmp
+                && cmp.ops().equals(List.of("=="))) {
+            // for y in TABLE if x == y[1]: a lookup, not a scan (obfuscators translate char by char like this)
+            Optional<List<V>> hits = lookupJoin(g, index, gen, cmp, items, env);
+            if (hits.isPresent()) {
+                candidates = hits.get();
+                conditions = List.of();
+            }
+        }
+        for (V item : candidates) {
+            E inner = bind(gen.target(), item, env);
+            if (inner == null) {
+                return false;
+            }
+            boolean keep = true;
+            for (Expr cond : conditions) {
+                V t = eval(cond, inner);
+                Boolean b = t == null ? null : truth(t);
+                if (b == null) {
+                    return false;
+                }
+                keep &= b;
+            }
+            if (keep && !generate(g, index + 1, inner)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The items whose side of {@code cmp} equals the other side's value, through an index built once per
+     * comprehension; empty when the comparison is not of that shape (one side only about this generator's
+     * target, the other not about it at all) or a side is not a known str or int.
+     */
+    private Optional<List<V>> lookupJoin(Generation<V> g, int index, Expr.ComprehensionFor gen, Expr.Compare cmp,
+                                         List<V> items, E env) {
+        Expr[] sides = g.joinSides.computeIfAbsent(index, k -> joinSides(gen, cmp));
+        if (sides.length == 0) {
+            return Optional.empty();
+        }
+        Expr inner = sides[0];
+        Expr outer = sides[1];
+        Map<Object, List<V>> idx = g.indexes.get(index);
+        if (idx == null) {
+            idx = new HashMap<>();
+            E aside = fork(env);
+            for (V item : items) {
+                E bound = bind(gen.target(), item, aside);
+                V k = bound == null ? null : eval(inner, bound);
+                Object key = k == null ? null : joinKey(k);
+                if (key == null) {
+                    return Optional.empty();
+                }
+                idx.computeIfAbsent(key, x -> new ArrayList<>()).add(item);
+            }
+            g.indexes.put(index, idx);
+        }
+        V probe = eval(outer, env);
+        Object key = probe == null ? null : joinKey(probe);
+        if (key == null) {
+            return Optional.empty();
+        }
+        return Optional.of(idx.getOrDefault(key, List.of()));
+    }
+
+    /**
+     * For each generator, whether its iterable mentions none of the earlier generators' targets; such an
+     * iterable is the same on every pass and is evaluated once (obfuscators nest a whole table there).
+     */
+    private static boolean[] invariantIterables(Expr.Comprehension c) {
+        boolean[] out = new boolean[c.generators().size()];
+        Set<String> targets = new HashSet<>();
+        for (int i = 0; i < out.length; i++) {
+            Expr.ComprehensionFor gen = c.generators().get(i);
+            Set<String> used = freeNames(gen.iter());
+            used.retainAll(targets);
+            out[i] = used.isEmpty();
+            targets.addAll(names(gen.target()));
+        }
+        return out;
+    }
+
+    /**
+     * The sides of {@code cmp} as {inner, outer}: inner only about the generator's target, outer not about it
+     * at all; an empty array when the comparison is not of that shape. Depends on the syntax alone, so a
+     * comprehension works it out once per generator, not once per item of the generators around it.
+     */
+    private static Expr[] joinSides(Expr.ComprehensionFor gen, Expr.Compare cmp) {
+        Set<String> targets = names(gen.target());
+        Expr left = cmp.left();
+        Expr right = cmp.comparators().get(0);
+        Set<String> leftNames = names(left);
+        Set<String> rightNames = names(right);
+        if (targets.containsAll(rightNames) && !rightNames.isEmpty() && disjoint(leftNames, targets)) {
+            return new Expr[] {right, left};
+        } else if (targets.containsAll(leftNames) && !leftNames.isEmpty() && disjoint(rightNames, targets)) {
+            return new Expr[] {left, right};
+        }
+        return new Expr[0];
+    }
+
+    /** Names an expression reads from outside, leaving out those its own comprehensions and lambdas bind. */
+    private static Set<String> freeNames(Expr e) {
+        Set<String> used = names(e);
+        Nodes.walk(e, n -> {
+            if (n instanceof Expr.ComprehensionFor f) {
+                used.removeAll(names(f.target()));
+            } else if (n instanceof Expr.Lambda l) {
+                l.params().forEach(p -> used.remove(p.name()));
+            }
+        });
+        return used;
+    }
+
+    private static Set<String> names(Expr e) {
+        Set<String> out = new HashSet<>();
+        Nodes.walk(e, n -> {
+            if (n instanceof Expr.Name nm) {
+                out.add(nm.id());
+            }
+        });
+        return out;
+    }
+
+    private static boolean disjoint(Set<String> a, Set<String> b) {
+        return a.stream().noneMatch(b::contains);
     }
 
     private V subscript(Expr.Subscript s, E env) {
