@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The state of reading one package: what was read, what went wrong, and every counter the limits are
@@ -81,9 +82,12 @@ final class Unpacking {
     private boolean wheelMarker;
     private boolean eggMarker;
     private final ContainerReaders readers;
+    /** Told of each file as it is kept, while the rest of the package is still being read. */
+    private final Consumer<ArchiveEntry> onEntry;
 
-    Unpacking(Limits limits) {
+    Unpacking(Limits limits, Consumer<ArchiveEntry> onEntry) {
         this.limits = limits;
+        this.onEntry = onEntry;
         this.startNanos = System.nanoTime();
         this.budgetNanos = limits.packageTimeout().toNanos();
         this.readers = new ContainerReaders(this);
@@ -267,7 +271,9 @@ final class Unpacking {
             }
         }
         byte[] bytes = c.bytes();
-        entries.add(new ArchiveEntry(path, rawPath, bytes, executable, c.size(), c.sha256()));
+        ArchiveEntry entry = new ArchiveEntry(path, rawPath, bytes, executable, c.size(), c.sha256());
+        entries.add(entry);
+        onEntry.accept(entry);
         kept += bytes.length;
         entryBytes += c.size();
         Format nested = Format.magic(bytes, bytes.length);
