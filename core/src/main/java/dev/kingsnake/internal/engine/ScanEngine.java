@@ -51,8 +51,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.IntStream;
 
 /** Runs one scan: unpack, classify, parse, decode, rules, score. Thread-safe. */
 public final class ScanEngine {
@@ -295,10 +297,9 @@ public final class ScanEngine {
         // the package rules (task 0) and the groups are independent: on a 2-core machine two of them run at once
         // (the common pool's parallelism), so the package rules no longer leave a core idle before the first
         // group; results are merged in task order so the outcome does not depend on timing
-        List<GroupResult> results = IntStream.rangeClosed(0, groups.size()).parallel()
-                .mapToObj(i -> i == 0 ? packageRules(pending.getAndSet(null), deadline)
-                        : analyseGroup(groups.get(i - 1), info, others, pkg, built, budget, deadline, ahead))
-                .toList();
+        List<GroupResult> results = eachOnce(groups.size() + 1,
+                i -> i == 0 ? packageRules(pending.getAndSet(null), deadline)
+                        : analyseGroup(groups.get(i - 1), info, others, pkg, built, budget, deadline, ahead));
         List<Finding> findings = new ArrayList<>();
         List<ImportedTests.Importer> importers = new ArrayList<>();
         long pythonBytes = 0;
@@ -314,6 +315,39 @@ public final class ScanEngine {
             pythonBytes += r.pythonBytes();
         }
         return new Analysis(info, findings, diags, importers, python.size(), pythonBytes);
+    }
+
+    /**
+     * Runs tasks {@code 0..n-1} on the calling thread and the common pool's threads, each thread taking the next
+     * task not yet taken, and returns their results in task order. A parallel stream cut the 8 tasks of torch into
+     * leaves of two, so one thread could be left with two groups (a quarter of the analysis) while the other
+     * idled; taken one at a time, at most the last group runs alone.
+     */
+    private static <T> List<T> eachOnce(int n, java.util.function.IntFunction<T> task) {
+        AtomicReferenceArray<T> results = new AtomicReferenceArray<>(n);
+        AtomicInteger next = new AtomicInteger();
+        Runnable worker = () -> {
+            try {
+                for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
+                    results.set(i, task.apply(i));
+                }
+            } catch (RuntimeException | Error e) {
+                next.set(n); // the scan fails: the other threads take no further task
+                throw e;
+            }
+        };
+        int helpers = Math.min(n - 1, ForkJoinPool.getCommonPoolParallelism());
+        List<ForkJoinTask<?>> forks = new ArrayList<>();
+        for (int h = 0; h < helpers; h++) {
+            forks.add(ForkJoinPool.commonPool().submit(worker));
+        }
+        worker.run();
+        forks.forEach(ForkJoinTask::join);
+        List<T> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(results.get(i));
+        }
+        return out;
     }
 
     private record GroupResult(List<Finding> findings, List<Diagnostic> diagnostics,
