@@ -69,8 +69,12 @@ class ParseAheadTest {
         }
     }
 
+    private static ArchiveEntry entry(String path, byte[] bytes) {
+        return new ArchiveEntry(path, path, bytes, false, bytes.length, Optional.empty(), List.of());
+    }
+
     private static ArchiveEntry python(String path, String text) {
-        return new ArchiveEntry(path, path, text.getBytes(StandardCharsets.UTF_8), false);
+        return entry(path, text.getBytes(StandardCharsets.UTF_8));
     }
 
     @Test
@@ -79,7 +83,7 @@ class ParseAheadTest {
         List<Runnable> queued = new ArrayList<>();
         ParseAhead ahead = new ParseAhead(parser, queued::add, 30);
         ArchiveEntry first = python("a.py", "x = 1\n");
-        ArchiveEntry data = new ArchiveEntry("a.dat", "a.dat", new byte[] {1, 2, 3}, false);
+        ArchiveEntry data = entry("a.dat", new byte[] {1, 2, 3});
         ArchiveEntry second = python("b.py", "def f():\n    return 2\n");
         ArchiveEntry overBudget = python("c.py", "y = 3\n");
         for (ArchiveEntry e : List.of(first, data, second, overBudget)) {
