@@ -26,11 +26,11 @@ import java.util.List;
  */
 final class LexerInput implements CharStream {
     /** Stands for a character outside ASCII that may start a name. */
-    private static final char NAME_START = 'Z';
+    private static final byte NAME_START = 'Z';
     /** Stands for a character outside ASCII that is in no name: '$' is in no token of the grammar but ERRCHAR. */
-    private static final char NOT_IN_NAME = '$';
-    /** Marks a position to read as its own code point: U+FFFF, in no name, is never a stand-in. */
-    private static final char OWN = '\uFFFF';
+    private static final byte NOT_IN_NAME = '$';
+    /** Marks a position to read as its own code point (every stand-in is ASCII, so one byte each). */
+    private static final byte OWN = -1;
 
     private static final byte UNKNOWN = 0;
     private static final byte START = 1;
@@ -44,10 +44,10 @@ final class LexerInput implements CharStream {
     private static final byte[][] CLASSES = new byte[(Character.MAX_CODE_POINT >> PAGE_BITS) + 1][];
 
     private final SourceText source;
-    private final char[] shown;
+    private final byte[] shown;
     private int position;
 
-    private LexerInput(SourceText source, char[] shown) {
+    private LexerInput(SourceText source, byte[] shown) {
         this.source = source;
         this.shown = shown;
     }
@@ -55,10 +55,10 @@ final class LexerInput implements CharStream {
     /** The lexer's view of {@code source}; {@code gen} is the prediction cache used to classify new characters. */
     static LexerInput of(SourceText source, PredictionCache.Generation gen) {
         int n = source.length();
-        char[] shown = new char[n];
+        byte[] shown = new byte[n];
         for (int i = 0; i < n; i++) {
             int c = source.charAt(i);
-            shown[i] = c < 0x80 ? (char) c : switch (classOf(c, gen)) {
+            shown[i] = c < 0x80 ? (byte) c : switch (classOf(c, gen)) {
                 case START -> NAME_START;
                 case NEITHER -> NOT_IN_NAME;
                 default -> OWN;
@@ -99,7 +99,7 @@ final class LexerInput implements CharStream {
         if (at < 0 || at >= shown.length) {
             return IntStream.EOF;
         }
-        char c = shown[at];
+        byte c = shown[at];
         return c == OWN ? source.charAt(at) : c;
     }
 

@@ -5,6 +5,7 @@ import org.antlr.v4.runtime.CommonToken;
 import org.antlr.v4.runtime.Token;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -48,7 +49,9 @@ final class LogicalLines {
     static Layout layout(List<? extends Token> raw, SourceText text, int maxNesting, boolean insideBrackets) {
         List<Token> out = new ArrayList<>(raw.size() + raw.size() / 8 + 8);
         BoolList top = new BoolList(raw.size() + 16);
-        int[] indents = new int[Math.min(maxNesting + 2, 1024)];
+        int maxIndents = Math.min(maxNesting + 2, 1024);
+        // grown as blocks nest: nearly every layout (one per f-string field too) needs a few levels, not 1,024
+        int[] indents = new int[Math.min(maxIndents, 16)];
         int indentTop = 0;
         int base = insideBrackets ? 1 : 0;
         int depth = base;
@@ -94,12 +97,15 @@ final class LogicalLines {
                 atLineStart = false;
                 int indent = indentation(text, t.getStartIndex());
                 if (indent > indents[indentTop]) {
-                    if (indentTop + 1 >= indents.length || indentTop >= maxNesting) {
+                    if (indentTop + 1 >= maxIndents || indentTop >= maxNesting) {
                         if (limitMessage == null) {
                             limitMessage = "indentation nested deeper than " + maxNesting + " levels at line "
                                     + t.getLine();
                         }
                     } else {
+                        if (indentTop + 1 == indents.length) {
+                            indents = Arrays.copyOf(indents, Math.min(maxIndents, indents.length * 2));
+                        }
                         indents[++indentTop] = indent;
                         deepest = Math.max(deepest, indentTop + depth);
                         out.add(synthetic(PyLexer.INDENT, t, "<INDENT>"));
