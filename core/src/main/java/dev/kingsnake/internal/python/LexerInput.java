@@ -56,15 +56,26 @@ final class LexerInput implements CharStream {
     static LexerInput of(SourceText source, PredictionCache.Generation gen) {
         int n = source.length();
         byte[] shown = new byte[n];
-        for (int i = 0; i < n; i++) {
-            int c = source.charAt(i);
-            shown[i] = c < 0x80 ? (byte) c : switch (classOf(c, gen)) {
-                case START -> NAME_START;
-                case NEITHER -> NOT_IN_NAME;
-                default -> OWN;
-            };
+        if (source.oneCharEach()) {
+            char[] chars = source.chars();
+            for (int i = 0; i < n; i++) {
+                shown[i] = standIn(chars[i], gen);
+            }
+        } else {
+            int[] codePoints = source.codePoints();
+            for (int i = 0; i < n; i++) {
+                shown[i] = standIn(codePoints[i], gen);
+            }
         }
         return new LexerInput(source, shown);
+    }
+
+    private static byte standIn(int c, PredictionCache.Generation gen) {
+        return c < 0x80 ? (byte) c : switch (classOf(c, gen)) {
+            case START -> NAME_START;
+            case NEITHER -> NOT_IN_NAME;
+            default -> OWN;
+        };
     }
 
     private static byte classOf(int codePoint, PredictionCache.Generation gen) {
