@@ -150,4 +150,12 @@ class GradingOnFixturesTest {
         assertEquals(dev.kingsnake.Confidence.LOW, shadow.confidence());
         assertEquals(Severity.HIGH, at("KS-EXFIL-SECRET-FILES", "collect.py", "open(\"/etc/shadow\")").severity());
     }
+
+    @Test
+    void runningCodeFromAClonedRepositoryIsHigh() throws IOException {
+        assertEquals(Severity.HIGH, at("KS-PROCESS-DOWNLOAD-EXEC", "clone_and_run.py", "os.path.join(dest, \"main.py\")")
+                .severity(), "an interpreter on a script of the clone, two calls of one function");
+        assertEquals(Severity.HIGH, at("KS-PROCESS-DOWNLOAD-EXEC", "clone_and_run.py", "pip install .").severity(),
+                "one command that clones and installs the clone");
+    }
 }
