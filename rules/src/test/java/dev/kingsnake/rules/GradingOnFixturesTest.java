@@ -134,6 +134,8 @@ class GradingOnFixturesTest {
                 "a converter binary downloaded for the user who asked, its path returned");
         assertEquals(Severity.HIGH, at("KS-NET-DOWNLOAD-EXE", "tool_fetch.py", "as out:").severity(),
                 "saved and started in one function");
+        assertEquals(Severity.HIGH, at("KS-NET-DOWNLOAD-EXE", "tool_fetch.py", "as dropped:").severity(),
+                "an .exe saved into a temporary directory and returned");
     }
 
     @Test

@@ -14,14 +14,21 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Functions that download a file, save it and hand the saved path back to their caller ({@code return path}),
- * run only when called (not at install or import time) and start no process and run no code themselves: how an
- * application fetches a helper tool (a media converter, a packaging tool) for the user who asked for it, often
- * caching it and marking it executable. What a caller then does with the path is judged at the caller: running
- * the path a downloading helper returned stays CRITICAL ({@code KS-PERSIST-DROPPER}).
+ * Functions that download a file, save it outside temporary directories, mark it executable (installing a tool
+ * for the user's platform) and hand the saved path back to their caller ({@code return path}), run only when
+ * called (not at install or import time) and starting no process and running no code themselves: how an
+ * application fetches a helper tool (a media converter, a packaging tool) into its cache or data directory for the
+ * user who asked for it. What a caller then does with the path is judged at the caller: running the path a
+ * downloading helper returned stays CRITICAL ({@code KS-PERSIST-DROPPER}). A Windows dropper that saves
+ * {@code downloaded_program.exe} into {@code %LOCALAPPDATA%\Temp} and returns it has no chmod and a temporary
+ * directory: it is not one.
  */
 public final class ToolFetchers {
     private static final Set<String> OPENERS = Set.of("open", "io.open", "codecs.open", "builtins.open");
+
+    /** A temporary directory named in a string: where droppers put what they will run. */
+    private static final java.util.regex.Pattern TEMPORARY = java.util.regex.Pattern.compile(
+            "(?i)(^|[^a-z])(te?mp|appdata)([^a-z]|$)");
 
     private ToolFetchers() {
     }
@@ -36,17 +43,28 @@ public final class ToolFetchers {
         if (reach == Reach.INSTALL_TIME || reach == Reach.IMPORT_TIME) {
             return false;
         }
+        Set<Integer> linked = facts.reachable(scope);
+        for (CallFacts.StringFact t : facts.strings()) {
+            if ((t.scope() == scope || linked.contains(t.scope())) && TEMPORARY.matcher(t.text()).find()) {
+                return false;
+            }
+        }
         Set<String> saved = new HashSet<>();
+        boolean marksExecutable = false;
         for (CallFacts.CallFact w : facts.calls()) {
+            if ((w.scope() == scope || linked.contains(w.scope())) && w.qualifiedName().startsWith("tempfile.")) {
+                return false;
+            }
             if (w.scope() != scope) {
                 continue;
             }
+            marksExecutable |= w.is(Capability.CHMOD) || "chmod".equals(w.method());
             Optional<Expr> target = w.is(Capability.DOWNLOAD_TO_FILE) ? w.call().arg(1)
                     : w.is(Capability.FILE_WRITE) && OPENERS.contains(w.qualifiedName()) ? w.call().arg(0)
                     : Optional.empty();
             target.filter(Expr.Name.class::isInstance).map(t -> ((Expr.Name) t).id()).ifPresent(saved::add);
         }
-        return !saved.isEmpty() && enclosingFunction(facts, c.call())
+        return marksExecutable && !saved.isEmpty() && enclosingFunction(facts, c.call())
                 .map(def -> returnsOneOf(def, saved)).orElse(false);
     }
 
