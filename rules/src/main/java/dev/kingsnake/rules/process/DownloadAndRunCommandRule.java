@@ -117,6 +117,12 @@ public final class DownloadAndRunCommandRule implements PythonFileRule {
                 continue;
             }
             Optional<String> destText = facts.text(dest.get()).filter(t -> t.length() >= 3);
+            boolean chdirIntoClone = false;
+            for (CallFacts.CallFact cd : facts.calls()) {
+                chdirIntoClone |= cd.scope() == clone.scope() && "os.chdir".equals(cd.qualifiedName())
+                        && cd.call().line() >= clone.call().line() && !cd.call().args().isEmpty()
+                        && refersTo(facts, cd.call().args().get(0), dest.get(), destText);
+            }
             for (CallFacts.CallFact run : facts.calls()) {
                 if (run == clone || run.scope() != clone.scope() || !run.is(Capability.PROCESS)
                         || run.call().args().isEmpty() || run.call().line() < clone.call().line()) {
@@ -133,7 +139,11 @@ public final class DownloadAndRunCommandRule implements PythonFileRule {
                 boolean onClone = false;
                 // an interpreter's script anywhere in its arguments; any other program only as the program itself
                 for (int i = 0; i < (interpreter ? argv.size() : 1); i++) {
-                    onClone |= refersTo(facts, argv.get(i), dest.get(), destText);
+                    String arg = facts.text(argv.get(i)).orElse("");
+                    // after os.chdir(dest): a relative script given to the interpreter, or ./program
+                    boolean inClone = chdirIntoClone && (i > 0 && RELATIVE_SCRIPT.matcher(arg).find()
+                            || arg.startsWith("./"));
+                    onClone |= inClone || refersTo(facts, argv.get(i), dest.get(), destText);
                 }
                 if (onClone) {
                     sink.report(file, run.call(), "runs code from a repository it cloned ("
@@ -144,8 +154,17 @@ public final class DownloadAndRunCommandRule implements PythonFileRule {
         }
     }
 
-    /** The destination argument of {@code git clone URL DEST} given as an argument list. */
+    /** A script named relative to the working directory ({@code sylex.py}, {@code python x/run.py}). */
+    private static final Pattern RELATIVE_SCRIPT = Pattern.compile("^(?![/~\\\\])[\\w./-]+\\.(py|pyw|sh|js)$");
+    /** Library calls that clone a repository: URL first, destination second. */
+    private static final Set<String> CLONE_CALLS = Set.of("git.Repo.clone_from", "pygit2.clone_repository",
+            "dulwich.porcelain.clone");
+
+    /** The destination of {@code git clone URL DEST} given as an argument list, or of a library clone call. */
     private static Optional<Expr> cloneDestination(CallFacts facts, CallFacts.CallFact c) {
+        if (CLONE_CALLS.contains(c.qualifiedName())) {
+            return c.call().arg(1);
+        }
         if (!c.is(Capability.PROCESS) || c.call().args().isEmpty()
                 || !(c.call().args().get(0) instanceof Expr.Sequence seq)) {
             return Optional.empty();
