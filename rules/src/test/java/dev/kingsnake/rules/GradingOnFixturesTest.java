@@ -130,6 +130,8 @@ class GradingOnFixturesTest {
                 "runs a path its caller chose");
         assertEquals(Severity.CRITICAL, at("KS-PERSIST-DROPPER", "tool_cache_run.py", "subprocess.Popen([agent])")
                 .severity());
+        assertEquals(Severity.LOW, at("KS-PERSIST-DROPPER", "verified_artifacts.py", "[cargo_bin, \"install\"")
+                .severity(), "every download of the file is checked against its published digest");
         assertEquals(Severity.LOW, at("KS-NET-DOWNLOAD-EXE", "tool_fetch.py", "as handle:").severity(),
                 "a converter binary downloaded for the user who asked, its path returned");
         assertEquals(Severity.HIGH, at("KS-NET-DOWNLOAD-EXE", "tool_fetch.py", "as out:").severity(),

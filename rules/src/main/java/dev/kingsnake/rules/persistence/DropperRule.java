@@ -119,6 +119,9 @@ public final class DropperRule implements PythonFileRule {
             } else if (onlyToolFetchers(facts, dropScopes)) {
                 sink.report(file, c.call(), "runs or marks executable a file in a module whose downloads are "
                         + "handed to their callers", Severity.LOW, Confidence.MEDIUM);
+            } else if (onlyPinnedDownloads(facts, dropScopes)) {
+                sink.report(file, c.call(), "runs or marks executable a file in a module whose every download "
+                        + "is checked against a pinned digest", Severity.LOW, Confidence.MEDIUM);
             } else {
                 report(file, facts, c, sink,
                         "runs or marks executable a file in a module that downloads and saves files",
@@ -140,6 +143,24 @@ public final class DropperRule implements PythonFileRule {
             }
         }
         return fetchers.equals(dropScopes);
+    }
+
+    /**
+     * Every function of the file that downloads and saves compares a computed digest, itself or in a function
+     * that calls it ({@code download_file(url, dest); verify_checksum(sha_file, dest)}): a build script fetching
+     * verified artifacts. A process elsewhere in the file is then not running an unchecked download.
+     */
+    private static boolean onlyPinnedDownloads(CallFacts facts, Set<Integer> dropScopes) {
+        for (int d : dropScopes) {
+            boolean pinned = DigestChecks.pinned(facts, d);
+            for (int caller = 0; !pinned && caller < facts.scopeCount(); caller++) {
+                pinned = caller != d && facts.reachable(caller).contains(d) && DigestChecks.pinned(facts, caller);
+            }
+            if (!pinned) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A download in a function linked to this one takes its URL from its caller. */
