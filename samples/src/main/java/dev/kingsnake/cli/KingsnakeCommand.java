@@ -15,6 +15,9 @@ import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 
@@ -50,6 +53,13 @@ public final class KingsnakeCommand implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        Optional<List<String>> child = BatchJvm.childCommand(args);
+        if (child.isPresent()) {
+            OptionalInt code = BatchJvm.run(child.get());
+            if (code.isPresent()) {
+                System.exit(code.getAsInt());
+            }
+        }
         OutputStream stdout = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16);
         PrintWriter stderr = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
         int code = commandLine(stdout, stderr).execute(args);

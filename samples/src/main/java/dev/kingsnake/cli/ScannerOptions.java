@@ -88,6 +88,10 @@ public final class ScannerOptions {
             description = "Wall time for scanning one package: seconds (60), 90s, 2m or ISO-8601 (PT1M). Default: ${DEFAULT-VALUE}.")
     Duration timeout = DEFAULTS.packageTimeout();
 
+    @Option(names = "--limit-native-scan-bytes", paramLabel = "SIZE", converter = SizeConverter.class,
+            description = "Bytes at the start of each native binary searched for the links it carries (0 = none). Default: ${DEFAULT-VALUE}.")
+    ByteSize nativeScanBytes = new ByteSize(DEFAULTS.maxNativeScanBytes());
+
     /** The limits the options describe. */
     public Limits limits() {
         try {
@@ -105,6 +109,7 @@ public final class ScannerOptions {
                     .maxDecodeLayers(decodeLayers)
                     .maxDecodedBytesPerPackage(decodedPackageBytes.bytes())
                     .packageTimeout(timeout)
+                    .maxNativeScanBytes(nativeScanBytes.bytes())
                     .build();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "Invalid limit: " + e.getMessage());

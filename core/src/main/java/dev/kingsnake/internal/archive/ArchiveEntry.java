@@ -1,5 +1,6 @@
 package dev.kingsnake.internal.archive;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -13,21 +14,17 @@ import java.util.Optional;
  * @param executable whether the archive marks it executable
  * @param size       bytes the entry holds (read through to its end, or up to where a limit stopped reading)
  * @param sha256     SHA-256 of the whole entry; empty when a limit stopped reading it before its end
+ * @param links      links a native binary carries as text, found while it streamed through; empty otherwise
  */
 public record ArchiveEntry(String path, String rawPath, byte[] bytes, boolean executable, long size,
-                           Optional<byte[]> sha256) {
+                           Optional<byte[]> sha256, List<String> links) {
 
-    /** An entry held whole in memory. */
-    public ArchiveEntry(String path, String rawPath, byte[] bytes, boolean executable) {
-        this(path, rawPath, bytes, executable, bytes.length, Optional.of(digest(bytes)));
+    public ArchiveEntry {
+        links = List.copyOf(links);
     }
 
     /** Whether {@link #bytes} holds the whole entry. */
     public boolean whole() {
         return bytes.length == size;
-    }
-
-    private static byte[] digest(byte[] bytes) {
-        return Unpacking.sha256().digest(bytes);
     }
 }

@@ -25,6 +25,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * Reads a package into memory: an sdist (tar, tar.gz/.bz2/.xz, zip), a wheel, an egg, a lone source file or
@@ -50,7 +51,16 @@ public final class ArchiveReader {
 
     /** Reads an archive, a single file, or (recursively, without following links) a directory. */
     public UnpackedPackage read(Path path) {
-        Unpacking session = new Unpacking(limits);
+        return read(path, entry -> { });
+    }
+
+    /**
+     * As {@link #read(Path)}, telling {@code onEntry} of each file as soon as it is read, in the order of
+     * {@link UnpackedPackage#entries()} (on the calling thread), so that work on it can start while the rest of
+     * the package is still being read.
+     */
+    public UnpackedPackage read(Path path, Consumer<ArchiveEntry> onEntry) {
+        Unpacking session = new Unpacking(limits, onEntry);
         try {
             if (Files.isDirectory(path)) {
                 return readDirectory(session, path);
@@ -86,7 +96,7 @@ public final class ArchiveReader {
 
     /** Reads an archive or a single file from a stream; {@code name} may be a path, its last segment is used. */
     public UnpackedPackage read(String name, InputStream in) {
-        Unpacking session = new Unpacking(limits);
+        Unpacking session = new Unpacking(limits, entry -> { });
         String fileName = Unpacking.lastSegment(name);
         try {
             int limit = inMemoryLimit();

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The state of reading one package: what was read, what went wrong, and every counter the limits are
@@ -32,6 +33,8 @@ final class Unpacking {
     static final long RATIO_FLOOR = 1L << 20;
     /** Bytes kept of an entry that is not code or metadata: enough to tell its format and kind. */
     static final int SKIM_HEAD = 16 * 1024;
+    /** Bytes that tell a native binary by its magic (a PE header needs 64). */
+    private static final int NATIVE_MAGIC = 64;
     /** Read granularity: limits and the deadline are checked at least this often. */
     static final int CHUNK = 64 * 1024;
     private static final int MAX_ARRAY = Integer.MAX_VALUE - 16;
@@ -61,8 +64,9 @@ final class Unpacking {
      * @param size   bytes the entry produced
      * @param sha256 digest of all {@code size} bytes; empty when a limit stopped reading the entry before its end
      * @param stop   what the container must do next
+     * @param links  links a native binary carries as text (see {@link EmbeddedLinks}); empty for other entries
      */
-    record Content(byte[] bytes, long size, Optional<byte[]> sha256, Stop stop) {
+    record Content(byte[] bytes, long size, Optional<byte[]> sha256, Stop stop, List<String> links) {
     }
 
     private final Limits limits;
@@ -81,9 +85,12 @@ final class Unpacking {
     private boolean wheelMarker;
     private boolean eggMarker;
     private final ContainerReaders readers;
+    /** Told of each file as it is kept, while the rest of the package is still being read. */
+    private final Consumer<ArchiveEntry> onEntry;
 
-    Unpacking(Limits limits) {
+    Unpacking(Limits limits, Consumer<ArchiveEntry> onEntry) {
         this.limits = limits;
+        this.onEntry = onEntry;
         this.startNanos = System.nanoTime();
         this.budgetNanos = limits.packageTimeout().toNanos();
         this.readers = new ContainerReaders(this);
@@ -267,7 +274,9 @@ final class Unpacking {
             }
         }
         byte[] bytes = c.bytes();
-        entries.add(new ArchiveEntry(path, rawPath, bytes, executable, c.size(), c.sha256()));
+        ArchiveEntry entry = new ArchiveEntry(path, rawPath, bytes, executable, c.size(), c.sha256(), c.links());
+        entries.add(entry);
+        onEntry.accept(entry);
         kept += bytes.length;
         entryBytes += c.size();
         Format nested = Format.magic(bytes, bytes.length);
@@ -370,6 +379,8 @@ final class Unpacking {
         private long size;
         private boolean decided;
         private boolean keeping = true;
+        private boolean nativeDecided;
+        private EmbeddedLinks links;
 
         EntrySink(String path, long declared) {
             this.path = path;
@@ -393,6 +404,18 @@ final class Unpacking {
                 System.arraycopy(chunk, off, buf, n, take);
                 n += take;
                 off += take;
+            }
+            if (links != null) {
+                links.accept(chunk, 0, length);
+            } else if (!nativeDecided && n >= NATIVE_MAGIC && n >= size - length) {
+                nativeDecided = true;
+                if (limits.maxNativeScanBytes() > 0 && FileClassifier.isNative(Arrays.copyOf(buf, NATIVE_MAGIC))) {
+                    // every byte before this chunk is in buf, and the first bytes of this one
+                    int inBuf = (int) (n - (size - length));
+                    links = new EmbeddedLinks(limits.maxNativeScanBytes());
+                    links.accept(buf, 0, n);
+                    links.accept(chunk, inBuf, length - inBuf);
+                }
             }
         }
 
@@ -430,7 +453,8 @@ final class Unpacking {
         /** What was read; the size and digest describe the whole entry only when it was read to its end. */
         Content content(Stop stop, boolean whole) {
             return new Content(n == buf.length ? buf : Arrays.copyOf(buf, n), size,
-                    whole ? Optional.of(sha256.digest()) : Optional.empty(), stop);
+                    whole ? Optional.of(sha256.digest()) : Optional.empty(), stop,
+                    links == null ? List.of() : links.links());
         }
     }
 

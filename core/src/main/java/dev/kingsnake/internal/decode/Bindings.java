@@ -8,7 +8,10 @@ import dev.kingsnake.spi.python.Nodes;
 import dev.kingsnake.spi.python.Stmt;
 
 import java.text.Normalizer;
+import dev.kingsnake.spi.FactKey;
+
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
@@ -37,20 +40,17 @@ final class Bindings {
         }
     }
 
-    private final Map<String, List<Binding>> assignments = new HashMap<>();
-    private final Map<String, Stmt.FunctionDef> functions = new HashMap<>();
-    private final Map<String, Value> imports = new HashMap<>();
-    private final List<String> starImports = new ArrayList<>();
-    /** {@code from <level><module> import <name> [as <local>]}: the import each local name came from. */
-    private final Map<String, FromImport> fromImports = new HashMap<>();
-
     /** One name imported from a module, which may be one of the package's own. */
     record FromImport(int level, String module, String name) {
     }
-    private final Set<String> longLiteralNames = new HashSet<>();
-    /** The outermost for-loop around each assignment inside one. */
-    private final Map<Node, Stmt.For> loops = new IdentityHashMap<>();
 
+    /**
+     * A file's own bindings, read once per file ({@link #OF_FILE}): every peel of the file, and every other file's
+     * peel that imports a name from it, used to build them again (2–3% of a torch scan's CPU).
+     */
+    private static final FactKey<Table> OF_FILE = FactKey.ofPython("bindings for decoding", f -> new Table(f.nodes()));
+
+    private final Table table;
     /** The code that exec'd this file's code, whose globals this code sees; null for real files. */
     private final Bindings outer;
 
@@ -59,12 +59,17 @@ final class Bindings {
     }
 
     Bindings(Module module, Bindings outer) {
-        this(preOrder(module), outer);
+        this(new Table(preOrder(module)), outer);
     }
 
     /** The bindings of a file, read from its cached node list ({@link PythonFile#nodes()}). */
     Bindings(PythonFile file, Bindings outer) {
-        this(file.nodes(), outer);
+        this(file.fact(OF_FILE), outer);
+    }
+
+    private Bindings(Table table, Bindings outer) {
+        this.table = table;
+        this.outer = outer;
     }
 
     private static List<Node> preOrder(Module module) {
@@ -73,82 +78,98 @@ final class Bindings {
         return out;
     }
 
-    /** @param nodes the module and every node below it, in pre-order */
-    private Bindings(List<Node> nodes, Bindings outer) {
-        this.outer = outer;
-        nodes.forEach(n -> {
-            if (n instanceof Stmt.For f && !loops.containsKey(f)) {
-                Nodes.walk(f, inner -> {
-                    if (inner != f && inner instanceof Stmt.Assign) {
-                        loops.putIfAbsent(inner, f);
-                    }
-                });
-            }
-        });
-        nodes.forEach(n -> {
-            if (n instanceof Stmt.Assign a && a.value().isPresent()) {
-                for (Expr t : a.targets()) {
-                    bind(t, a.value().get(), a.augOp(), a.line(), Optional.ofNullable(loops.get(a)));
-                }
-            } else if (n instanceof Expr.NamedExpr ne && ne.target() instanceof Expr.Name name) {
-                add(id(name.id()), new Binding(ne.line(), ne.value(), -1, Optional.empty(), Optional.empty()));
-            } else if (n instanceof Stmt.FunctionDef f) {
-                functions.putIfAbsent(id(f.name()), f);
-            } else if (n instanceof Stmt.Import imp) {
-                for (Stmt.Alias al : imp.names()) {
-                    if (al.asName().isPresent()) {
-                        imports.put(id(al.asName().get()), new Value.Module(al.name()));
-                    } else {
-                        String top = al.name().contains(".") ? al.name().substring(0, al.name().indexOf('.'))
-                                : al.name();
-                        imports.put(top, new Value.Module(top));
-                    }
-                }
-            } else if (n instanceof Stmt.ImportFrom imp) {
-                for (Stmt.Alias al : imp.names()) {
-                    if (!al.name().equals("*")) {
-                        fromImports.putIfAbsent(id(al.asName().orElse(al.name())),
-                                new FromImport(imp.level(), imp.module(), al.name()));
-                    }
-                }
-            }
-            if (n instanceof Stmt.ImportFrom imp && imp.level() == 0) {
-                for (Stmt.Alias al : imp.names()) {
-                    if (al.name().equals("*")) {
-                        starImports.add(imp.module());
-                    } else {
-                        imports.put(id(al.asName().orElse(al.name())), new Value.Builtin(imp.module() + "." + al.name()));
-                    }
-                }
-            }
-        });
-        assignments.values().forEach(l -> l.sort(java.util.Comparator.comparingInt(Binding::line)));
-    }
+    /** Every binding of one module's code; never changed once read, so peels of several files can share it. */
+    private static final class Table {
+        private final Map<String, List<Binding>> assignments = new HashMap<>();
+        private final Map<String, Stmt.FunctionDef> functions = new HashMap<>();
+        private final Map<String, Value> imports = new HashMap<>();
+        private final List<String> starImports = new ArrayList<>();
+        /** {@code from <level><module> import <name> [as <local>]}: the import each local name came from. */
+        private final Map<String, FromImport> fromImports = new HashMap<>();
+        private final Set<String> longLiteralNames = new HashSet<>();
+        /** The outermost for-loop around each assignment inside one. */
+        private final Map<Node, Stmt.For> loops = new IdentityHashMap<>();
 
-    private void bind(Expr target, Expr value, Optional<String> augOp, int line, Optional<Stmt.For> loop) {
-        if (target instanceof Expr.Name n) {
-            add(id(n.id()), new Binding(line, value, -1, augOp, loop));
-        } else if (target instanceof Expr.Attribute a && a.value() instanceof Expr.Name self
-                && self.id().equals("self")) {
-            add("self." + id(a.attr()), new Binding(line, value, -1, augOp, loop));
-        } else if (target instanceof Expr.Sequence s && augOp.isEmpty()) {
-            for (int i = 0; i < s.elements().size(); i++) {
-                if (s.elements().get(i) instanceof Expr.Name n) {
-                    if (value instanceof Expr.Sequence vs && vs.elements().size() == s.elements().size()) {
-                        add(id(n.id()), new Binding(line, vs.elements().get(i), -1, augOp, loop));
-                    } else {
-                        add(id(n.id()), new Binding(line, value, i, augOp, loop));
+        /** @param nodes the module and every node below it, in pre-order */
+        Table(List<Node> nodes) {
+            Set<Node> nestedLoops = Collections.newSetFromMap(new IdentityHashMap<>());
+            nodes.forEach(n -> {
+                // a loop inside a loop already walked holds only assignments mapped to the outer loop
+                if (n instanceof Stmt.For f && !nestedLoops.contains(f)) {
+                    Nodes.walk(f, inner -> {
+                        if (inner != f && inner instanceof Stmt.Assign) {
+                            loops.putIfAbsent(inner, f);
+                        } else if (inner != f && inner instanceof Stmt.For) {
+                            nestedLoops.add(inner);
+                        }
+                    });
+                }
+            });
+            nodes.forEach(n -> {
+                if (n instanceof Stmt.Assign a && a.value().isPresent()) {
+                    for (Expr t : a.targets()) {
+                        bind(t, a.value().get(), a.augOp(), a.line(), Optional.ofNullable(loops.get(a)));
+                    }
+                } else if (n instanceof Expr.NamedExpr ne && ne.target() instanceof Expr.Name name) {
+                    add(id(name.id()), new Binding(ne.line(), ne.value(), -1, Optional.empty(), Optional.empty()));
+                } else if (n instanceof Stmt.FunctionDef f) {
+                    functions.putIfAbsent(id(f.name()), f);
+                } else if (n instanceof Stmt.Import imp) {
+                    for (Stmt.Alias al : imp.names()) {
+                        if (al.asName().isPresent()) {
+                            imports.put(id(al.asName().get()), new Value.Module(al.name()));
+                        } else {
+                            String top = al.name().contains(".") ? al.name().substring(0, al.name().indexOf('.'))
+                                    : al.name();
+                            imports.put(top, new Value.Module(top));
+                        }
+                    }
+                } else if (n instanceof Stmt.ImportFrom imp) {
+                    for (Stmt.Alias al : imp.names()) {
+                        if (!al.name().equals("*")) {
+                            fromImports.putIfAbsent(id(al.asName().orElse(al.name())),
+                                    new FromImport(imp.level(), imp.module(), al.name()));
+                        }
+                    }
+                }
+                if (n instanceof Stmt.ImportFrom imp && imp.level() == 0) {
+                    for (Stmt.Alias al : imp.names()) {
+                        if (al.name().equals("*")) {
+                            starImports.add(imp.module());
+                        } else {
+                            imports.put(id(al.asName().orElse(al.name())), new Value.Builtin(imp.module() + "." + al.name()));
+                        }
+                    }
+                }
+            });
+            assignments.values().forEach(l -> l.sort(java.util.Comparator.comparingInt(Binding::line)));
+        }
+
+        private void bind(Expr target, Expr value, Optional<String> augOp, int line, Optional<Stmt.For> loop) {
+            if (target instanceof Expr.Name n) {
+                add(id(n.id()), new Binding(line, value, -1, augOp, loop));
+            } else if (target instanceof Expr.Attribute a && a.value() instanceof Expr.Name self
+                    && self.id().equals("self")) {
+                add("self." + id(a.attr()), new Binding(line, value, -1, augOp, loop));
+            } else if (target instanceof Expr.Sequence s && augOp.isEmpty()) {
+                for (int i = 0; i < s.elements().size(); i++) {
+                    if (s.elements().get(i) instanceof Expr.Name n) {
+                        if (value instanceof Expr.Sequence vs && vs.elements().size() == s.elements().size()) {
+                            add(id(n.id()), new Binding(line, vs.elements().get(i), -1, augOp, loop));
+                        } else {
+                            add(id(n.id()), new Binding(line, value, i, augOp, loop));
+                        }
                     }
                 }
             }
         }
-    }
 
-    private void add(String name, Binding b) {
-        assignments.computeIfAbsent(name, k -> new ArrayList<>()).add(b);
-        if (b.value() instanceof Expr.Literal l && l.value().isStringLike()
-                && l.value().asText().length() >= Deobfuscator.MIN_LITERAL) {
-            longLiteralNames.add(name);
+        private void add(String name, Binding b) {
+            assignments.computeIfAbsent(name, k -> new ArrayList<>()).add(b);
+            if (b.value() instanceof Expr.Literal l && l.value().isStringLike()
+                    && l.value().asText().length() >= Deobfuscator.MIN_LITERAL) {
+                longLiteralNames.add(name);
+            }
         }
     }
 
@@ -164,7 +185,7 @@ final class Bindings {
 
     /** True when some binding of {@code name} is a string literal long enough to hide a payload. */
     boolean boundToLongLiteral(String name) {
-        return longLiteralNames.contains(id(name)) || outer != null && outer.boundToLongLiteral(name);
+        return table.longLiteralNames.contains(id(name)) || outer != null && outer.boundToLongLiteral(name);
     }
 
     /**
@@ -172,7 +193,7 @@ final class Bindings {
      * (or the first binding of the file when none comes before) and the augmented ones after that.
      */
     List<Binding> at(String name, int line) {
-        List<Binding> all = assignments.get(id(name));
+        List<Binding> all = table.assignments.get(id(name));
         if (all == null) {
             // exec'd code sees the globals of the code that ran it, as they are by then
             return outer == null ? List.of() : outer.at(name, Integer.MAX_VALUE);
@@ -202,25 +223,25 @@ final class Bindings {
     }
 
     Optional<Stmt.FunctionDef> function(String name) {
-        Stmt.FunctionDef f = functions.get(id(name));
+        Stmt.FunctionDef f = table.functions.get(id(name));
         return f != null || outer == null ? Optional.ofNullable(f) : outer.function(name);
     }
 
     Optional<Value> imported(String name) {
-        Value v = imports.get(id(name));
+        Value v = table.imports.get(id(name));
         return v != null || outer == null ? Optional.ofNullable(v) : outer.imported(name);
     }
 
     Optional<FromImport> fromImport(String name) {
-        FromImport f = fromImports.get(id(name));
+        FromImport f = table.fromImports.get(id(name));
         return f != null || outer == null ? Optional.ofNullable(f) : outer.fromImport(name);
     }
 
     List<String> starImports() {
         if (outer == null) {
-            return starImports;
+            return table.starImports;
         }
-        List<String> all = new ArrayList<>(starImports);
+        List<String> all = new ArrayList<>(table.starImports);
         all.addAll(outer.starImports());
         return all;
     }

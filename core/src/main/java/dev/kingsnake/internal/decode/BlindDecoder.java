@@ -96,7 +96,11 @@ final class BlindDecoder {
 
     /** A keyed byte-for-byte cipher an obfuscator writes in two lines: the key space is small enough to try. */
     private enum KeyedCipher {
-        XOR(255), SHIFT(255), CAESAR(25), ATBASH(1);
+        XOR(255), SHIFT(255), CAESAR(25), ATBASH(1),
+        /** Rotation over {@code string.ascii_letters} (a-z then A-Z): {@code letters[(letters.index(c) + k) % 52]}. */
+        CAESAR52(51),
+        /** {@code string.ascii_letters} mapped onto itself reversed: Atbash that also swaps case. */
+        ATBASH52(1);
 
         final int keys;
 
@@ -114,13 +118,26 @@ final class BlindDecoder {
                     case CAESAR -> b >= 'a' && b <= 'z' ? 'a' + (b - 'a' + 26 - key) % 26
                             : b >= 'A' && b <= 'Z' ? 'A' + (b - 'A' + 26 - key) % 26 : b;
                     case ATBASH -> b >= 'a' && b <= 'z' ? 'z' - (b - 'a') : b >= 'A' && b <= 'Z' ? 'Z' - (b - 'A') : b;
+                    case CAESAR52 -> letter52(b) < 0 ? b : LETTERS52.charAt((letter52(b) + 52 - key) % 52);
+                    case ATBASH52 -> letter52(b) < 0 ? b : LETTERS52.charAt(51 - letter52(b));
                 };
             }
             return out;
         }
 
         String step(int key) {
-            return this == ATBASH ? "atbash?" : name().toLowerCase(java.util.Locale.ROOT) + " " + key + "?";
+            return switch (this) {
+                case ATBASH -> "atbash?";
+                case ATBASH52 -> "atbash over ascii_letters?";
+                case CAESAR52 -> "caesar over ascii_letters " + key + "?";
+                default -> name().toLowerCase(java.util.Locale.ROOT) + " " + key + "?";
+            };
+        }
+
+        private static final String LETTERS52 = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+
+        private static int letter52(int b) {
+            return b >= 'a' && b <= 'z' ? b - 'a' : b >= 'A' && b <= 'Z' ? 26 + b - 'A' : -1;
         }
     }
 

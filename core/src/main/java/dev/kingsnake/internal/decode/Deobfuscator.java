@@ -42,6 +42,12 @@ public final class Deobfuscator {
     static final int MIN_LITERAL = 40;
     /** Shortest literal decoded blindly (without seeing its decoding code). */
     static final int BLIND_MIN_LITERAL = 200;
+    /**
+     * A literal written inside the argument of exec/eval/compile ({@code exec(''.join(table[c] for c in '...'))})
+     * is what the code run is built from: a one-line payload under a letter substitution is tried from this
+     * length (a reverse shell fits in 200 characters).
+     */
+    static final int SINK_BLIND_MIN_LITERAL = 64;
     /** Code-object wrappers walked through below one marshal payload. */
     private static final int MAX_WRAPPER_ROUNDS = 500;
     /** Shortest {@code python -c} program taken as a layer. */
@@ -184,6 +190,8 @@ public final class Deobfuscator {
         private final Bindings bindings;
         private final int maxLayers;
         private boolean hasCodeSink;
+        /** String literals inside the arguments of calls that run code: what a sink's argument is built from. */
+        private final Set<Node> sinkLiterals = Collections.newSetFromMap(new IdentityHashMap<>());
 
         Run(PythonFile file, Bindings bindings, PythonParser expressions, PackageModules modules, OutputBound bound,
             int maxLayers) {
@@ -206,6 +214,15 @@ public final class Deobfuscator {
                 hasCodeSink |= kind.get() == Sinks.Kind.CODE || kind.get() == Sinks.Kind.MARSHAL;
                 int before = layers.size();
                 List<Expr> args = Sinks.payloadArgs(call, kind.get());
+                if (kind.get() == Sinks.Kind.CODE) {
+                    for (Expr arg : args) {
+                        Nodes.walk(arg, n -> {
+                            if (n instanceof Expr.Literal) {
+                                sinkLiterals.add(n);
+                            }
+                        });
+                    }
+                }
                 for (Expr arg : args) {
                     Optional<Value> v = ev.evaluate(arg, call.line());
                     report(ev.drainFailures(), call.line(), true);
@@ -390,7 +407,8 @@ public final class Deobfuscator {
             }
             file.nodes().forEach(n -> {
                 if (n instanceof Expr.Literal lit && lit.value().isStringLike() && !origins.contains(lit)
-                        && lit.value().asText().length() >= BLIND_MIN_LITERAL) {
+                        && lit.value().asText().length() >= (sinkLiterals.contains(lit) ? SINK_BLIND_MIN_LITERAL
+                        : BLIND_MIN_LITERAL)) {
                     byte[] raw = lit.value() instanceof Const.Bytes b ? b.value()
                             : lit.value().asText().getBytes(StandardCharsets.ISO_8859_1);
                     Optional<BlindDecoder.Outcome> peeled;

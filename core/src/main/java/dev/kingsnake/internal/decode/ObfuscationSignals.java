@@ -51,6 +51,8 @@ public final class ObfuscationSignals {
             out.add(new ObfuscationSignal(Kind.DECLARED_OBFUSCATOR, lineOf(text, m.start()), m.group().strip()));
         }
         Set<String> confusable = new HashSet<>();
+        // every match of EXEC_ANNOTATION holds both; reading a def line splits the whole file into lines
+        boolean mayAnnotateExec = text.contains("->") && text.contains("exec");
         int[] firstConfusable = {0};
         boolean[] hidden = {false};
         PayloadEvaluator[] ev = {null};
@@ -73,7 +75,7 @@ public final class ObfuscationSignals {
                 hidden[0] = true;
                 out.add(new ObfuscationSignal(Kind.HIDDEN_BUILTINS, c.line(), "builtin looked up by a computed name"));
             }
-            if (n instanceof Stmt.ClassDef cd && annotatedExec(file, cd)) {
+            if (n instanceof Stmt.ClassDef cd && mayAnnotateExec && annotatedExec(file, cd)) {
                 out.add(new ObfuscationSignal(Kind.EXEC_ANNOTATED_CLASS, cd.line(), "class " + cd.name()
                         + " with methods annotated -> exec"));
             }

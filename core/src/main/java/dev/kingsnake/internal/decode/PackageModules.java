@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
@@ -17,6 +18,11 @@ public final class PackageModules {
     static final PackageModules NONE = new PackageModules(List.of());
 
     private final Map<String, PythonFile> byPath;
+    /**
+     * What each absolute import found: a search of every path, once per module name rather than once per look-up
+     * (torch's files import their siblings thousands of times).
+     */
+    private final Map<String, Optional<PythonFile>> absolute;
     private final Consumer<LookUp> onLookUp;
 
     /** One look-up: who imported what, and the file it found. */
@@ -25,7 +31,7 @@ public final class PackageModules {
 
     /** @param files the package's real Python files (decoded layers are not modules) */
     public PackageModules(List<PythonFile> files) {
-        this(new HashMap<>(), lookUp -> { });
+        this(new HashMap<>(), new ConcurrentHashMap<>(), lookUp -> { });
         for (PythonFile f : files) {
             if (f.decodeChain().isEmpty()) {
                 byPath.put(f.path(), f);
@@ -33,8 +39,10 @@ public final class PackageModules {
         }
     }
 
-    private PackageModules(Map<String, PythonFile> byPath, Consumer<LookUp> onLookUp) {
+    private PackageModules(Map<String, PythonFile> byPath, Map<String, Optional<PythonFile>> absolute,
+                           Consumer<LookUp> onLookUp) {
         this.byPath = byPath;
+        this.absolute = absolute;
         this.onLookUp = onLookUp;
     }
 
@@ -43,7 +51,7 @@ public final class PackageModules {
      * the same look-ups find the same files.
      */
     public PackageModules watched(Consumer<LookUp> onLookUp) {
-        return new PackageModules(byPath, onLookUp);
+        return new PackageModules(byPath, absolute, onLookUp);
     }
 
     /** The package's real Python file at {@code path}. */
@@ -72,9 +80,17 @@ public final class PackageModules {
             String base = dir.isEmpty() ? rel : rel.isEmpty() ? dir : dir + "/" + rel;
             return at(base);
         }
-        for (String path : byPath.keySet()) {
-            if (path.endsWith("/" + rel + ".py") || path.equals(rel + ".py")) {
-                return Optional.of(byPath.get(path));
+        // NONE, shared by every scan, must not remember names
+        return byPath.isEmpty() ? Optional.empty() : absolute.computeIfAbsent(rel, this::anywhere);
+    }
+
+    /** The first path, in the map's order, that ends with the module's dotted path. */
+    private Optional<PythonFile> anywhere(String rel) {
+        String file = rel + ".py";
+        String nested = "/" + file;
+        for (Map.Entry<String, PythonFile> e : byPath.entrySet()) {
+            if (e.getKey().endsWith(nested) || e.getKey().equals(file)) {
+                return Optional.of(e.getValue());
             }
         }
         return Optional.empty();

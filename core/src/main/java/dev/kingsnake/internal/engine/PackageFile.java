@@ -21,6 +21,7 @@ final class PackageFile implements SourceFile {
     private final FactMemo facts = new FactMemo();
     private final long size;
     private final Optional<byte[]> sha256;
+    private final List<String> links;
     private volatile String text;
 
     PackageFile(ArchiveEntry entry, FileKind kind) {
@@ -30,6 +31,12 @@ final class PackageFile implements SourceFile {
         this.executable = entry.executable();
         this.size = entry.size();
         this.sha256 = entry.sha256();
+        this.links = entry.links();
+    }
+
+    @Override
+    public List<String> embeddedLinks() {
+        return links;
     }
 
     @Override

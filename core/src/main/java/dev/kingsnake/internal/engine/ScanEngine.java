@@ -36,7 +36,10 @@ import dev.kingsnake.spi.RuleInfo;
 import dev.kingsnake.spi.SourceFile;
 import dev.kingsnake.spi.python.Node;
 
+import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -47,8 +50,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.IntStream;
 
 /** Runs one scan: unpack, classify, parse, decode, rules, score. Thread-safe. */
 public final class ScanEngine {
@@ -62,6 +68,12 @@ public final class ScanEngine {
      * {@link #analyseInGroups}): about 90 MiB of models per group, so two scans fit a 512 MiB heap.
      */
     static final long GROUP_SOURCE_BYTES = 8L << 20;
+    /**
+     * Inputs of at least this size have their Python files parsed while the rest is still read ({@link ParseAhead}):
+     * reading them takes long enough to pay for the handing over, and packages this big are rarely repeats whose
+     * files the result cache would have spared the parse.
+     */
+    static final long PARSE_AHEAD_MIN_INPUT = 16L << 20;
 
     private final Optional<List<String>> popularPackages;
     private final Suppressions suppressions;
@@ -147,13 +159,28 @@ public final class ScanEngine {
 
     public ScanResult scan(Path path) {
         long start = System.nanoTime();
+        ParseAhead ahead = parseAhead(path);
         try {
-            UnpackedPackage pkg = archiveReader.read(path);
+            UnpackedPackage pkg = archiveReader.read(path, ahead);
             return analyse(path.toString(), path.getFileName() == null ? path.toString()
-                    : path.getFileName().toString(), pkg, start);
+                    : path.getFileName().toString(), pkg, start, ahead);
         } catch (RuntimeException | Error e) {
             return failed(path.toString(), e, start);
+        } finally {
+            ahead.close();
         }
+    }
+
+    /** Parses ahead on the common pool (the one the groups run on) when the input is a big file. */
+    private ParseAhead parseAhead(Path path) {
+        try {
+            if (Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS) && Files.size(path) >= PARSE_AHEAD_MIN_INPUT) {
+                return new ParseAhead(parser, ForkJoinPool.commonPool(), groupSourceBytes);
+            }
+        } catch (IOException e) {
+            // the reader reports it
+        }
+        return ParseAhead.none(parser);
     }
 
     public ScanResult scan(String name, InputStream in) {
@@ -161,7 +188,7 @@ public final class ScanEngine {
         try {
             UnpackedPackage pkg = archiveReader.read(name, in);
             String fileName = name.contains("/") ? name.substring(name.lastIndexOf('/') + 1) : name;
-            return analyse(name, fileName, pkg, start);
+            return analyse(name, fileName, pkg, start, ParseAhead.none(parser));
         } catch (RuntimeException | Error e) {
             return failed(name, e, start);
         }
@@ -185,7 +212,7 @@ public final class ScanEngine {
         return e.getClass().getName() + (m == null ? "" : ": " + (m.length() > 200 ? m.substring(0, 200) + "…" : m));
     }
 
-    private ScanResult analyse(String input, String fileName, UnpackedPackage pkg, long start) {
+    private ScanResult analyse(String input, String fileName, UnpackedPackage pkg, long start, ParseAhead ahead) {
         Deadline deadline = new Deadline(start, limits.packageTimeout().toNanos());
         long pythonSource = 0;
         for (ArchiveEntry e : pkg.entries()) {
@@ -193,8 +220,8 @@ public final class ScanEngine {
                 pythonSource += e.bytes().length;
             }
         }
-        Analysis a = pythonSource > groupSourceBytes ? analyseInGroups(fileName, pkg, deadline)
-                : analyseAtOnce(fileName, pkg, deadline);
+        Analysis a = pythonSource > groupSourceBytes ? analyseInGroups(fileName, pkg, deadline, ahead)
+                : analyseAtOnce(fileName, pkg, deadline, ahead);
         List<Finding> findings = new ArrayList<>(a.findings);
         findings.sort(Scoring::compare);
         SuppressionPass.Split split = SuppressionPass.apply(suppressions, a.info, findings, pkg.entries());
@@ -217,10 +244,10 @@ public final class ScanEngine {
                             List<ImportedTests.Importer> importers, int pythonFiles, long pythonBytes) {
     }
 
-    private Analysis analyseAtOnce(String fileName, UnpackedPackage pkg, Deadline deadline) {
+    private Analysis analyseAtOnce(String fileName, UnpackedPackage pkg, Deadline deadline, ParseAhead ahead) {
         boolean built = pkg.kind() != PackageKind.WHEEL && pkg.kind() != PackageKind.EGG;
         FileReuse reuse = new FileReuse(Optional.of(fileResults), pkg.entries(), built);
-        Prepared prepared = prepare(fileName, pkg, deadline, reuse);
+        Prepared prepared = prepare(fileName, pkg, deadline, reuse, ahead);
         List<Diagnostic> diags = new ArrayList<>(prepared.diagnostics);
         List<Finding> findings = runRules(prepared.context, rules, diags, deadline, reuse);
         reuse.store();
@@ -238,7 +265,7 @@ public final class ScanEngine {
      * group's Python files through {@code ctx.files()}, and a build backend nested more than one directory deep is
      * not inspected by the package rules.
      */
-    private Analysis analyseInGroups(String fileName, UnpackedPackage pkg, Deadline deadline) {
+    private Analysis analyseInGroups(String fileName, UnpackedPackage pkg, Deadline deadline, ParseAhead ahead) {
         List<Diagnostic> diags = new ArrayList<>(pkg.diagnostics());
         boolean built = pkg.kind() != PackageKind.WHEEL && pkg.kind() != PackageKind.EGG;
         List<SourceFile> others = new ArrayList<>();
@@ -270,10 +297,9 @@ public final class ScanEngine {
         // the package rules (task 0) and the groups are independent: on a 2-core machine two of them run at once
         // (the common pool's parallelism), so the package rules no longer leave a core idle before the first
         // group; results are merged in task order so the outcome does not depend on timing
-        List<GroupResult> results = IntStream.rangeClosed(0, groups.size()).parallel()
-                .mapToObj(i -> i == 0 ? packageRules(pending.getAndSet(null), deadline)
-                        : analyseGroup(groups.get(i - 1), info, others, pkg, built, budget, deadline))
-                .toList();
+        List<GroupResult> results = eachOnce(groups.size() + 1,
+                i -> i == 0 ? packageRules(pending.getAndSet(null), deadline)
+                        : analyseGroup(groups.get(i - 1), info, others, pkg, built, budget, deadline, ahead));
         List<Finding> findings = new ArrayList<>();
         List<ImportedTests.Importer> importers = new ArrayList<>();
         long pythonBytes = 0;
@@ -291,13 +317,47 @@ public final class ScanEngine {
         return new Analysis(info, findings, diags, importers, python.size(), pythonBytes);
     }
 
+    /**
+     * Runs tasks {@code 0..n-1} on the calling thread and the common pool's threads, each thread taking the next
+     * task not yet taken, and returns their results in task order. A parallel stream cut the 8 tasks of torch into
+     * leaves of two, so one thread could be left with two groups (a quarter of the analysis) while the other
+     * idled; taken one at a time, at most the last group runs alone.
+     */
+    private static <T> List<T> eachOnce(int n, java.util.function.IntFunction<T> task) {
+        AtomicReferenceArray<T> results = new AtomicReferenceArray<>(n);
+        AtomicInteger next = new AtomicInteger();
+        Runnable worker = () -> {
+            try {
+                for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
+                    results.set(i, task.apply(i));
+                }
+            } catch (RuntimeException | Error e) {
+                next.set(n); // the scan fails: the other threads take no further task
+                throw e;
+            }
+        };
+        int helpers = Math.min(n - 1, ForkJoinPool.getCommonPoolParallelism());
+        List<ForkJoinTask<?>> forks = new ArrayList<>();
+        for (int h = 0; h < helpers; h++) {
+            forks.add(ForkJoinPool.commonPool().submit(worker));
+        }
+        worker.run();
+        forks.forEach(ForkJoinTask::join);
+        List<T> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(results.get(i));
+        }
+        return out;
+    }
+
     private record GroupResult(List<Finding> findings, List<Diagnostic> diagnostics,
                                List<ImportedTests.Importer> importers, long pythonBytes) {
     }
 
     /** Parses, decodes and runs the per-file rules on one group of Python files; its models die with it. */
     private GroupResult analyseGroup(List<ArchiveEntry> group, PackageInfo info, List<SourceFile> others,
-                                     UnpackedPackage pkg, boolean built, DecodeBudget budget, Deadline deadline) {
+                                     UnpackedPackage pkg, boolean built, DecodeBudget budget, Deadline deadline,
+                                     ParseAhead ahead) {
         List<Diagnostic> diags = new ArrayList<>();
         if (deadline.passed()) {
             diags.add(deadline.diagnostic("while parsing"));
@@ -308,7 +368,8 @@ public final class ScanEngine {
         long pythonBytes = 0;
         try {
             for (ArchiveEntry e : group) {
-                PythonFile pf = parse(e.path(), e.bytes(), List.of(), Optional.empty(), diags, built);
+                PythonFile pf = model(e.path(), e.bytes(), ahead.parse(e), List.of(), Optional.empty(), diags,
+                        built);
                 files.add(pf);
                 pythonFiles.add(pf);
                 pythonBytes += e.bytes().length;
@@ -376,7 +437,7 @@ public final class ScanEngine {
      */
     public Prepared prepare(String fileName, UnpackedPackage pkg) {
         return prepare(fileName, pkg, new Deadline(System.nanoTime(), limits.packageTimeout().toNanos()),
-                FileReuse.NONE);
+                FileReuse.NONE, ParseAhead.none(parser));
     }
 
     /** Runs every rule on a prepared package; rule failures are dropped (see {@link #scan} for diagnostics). */
@@ -385,7 +446,8 @@ public final class ScanEngine {
                 new Deadline(System.nanoTime(), limits.packageTimeout().toNanos()), FileReuse.NONE);
     }
 
-    private Prepared prepare(String fileName, UnpackedPackage pkg, Deadline deadline, FileReuse reuse) {
+    private Prepared prepare(String fileName, UnpackedPackage pkg, Deadline deadline, FileReuse reuse,
+                             ParseAhead ahead) {
         List<Diagnostic> diags = new ArrayList<>(pkg.diagnostics());
         List<SourceFile> files = new ArrayList<>();
         List<PythonFile> pythonFiles = new ArrayList<>();
@@ -401,7 +463,7 @@ public final class ScanEngine {
                 }
                 FileKind kind = FileClassifier.classify(e.path(), e.bytes());
                 if (kind == FileKind.PYTHON) {
-                    PythonFile pf = parseEntry(e, diags, built, reuse);
+                    PythonFile pf = parseEntry(e, diags, built, reuse, ahead);
                     files.add(pf);
                     pythonFiles.add(pf);
                     pythonBytes += e.bytes().length;
@@ -445,10 +507,11 @@ public final class ScanEngine {
     }
 
     /** Parses a Python entry, or takes its parse from the cache; notes it as a hit or a candidate to keep. */
-    private PythonFile parseEntry(ArchiveEntry e, List<Diagnostic> diags, boolean built, FileReuse reuse) {
+    private PythonFile parseEntry(ArchiveEntry e, List<Diagnostic> diags, boolean built, FileReuse reuse,
+                                  ParseAhead ahead) {
         Optional<FileResultCache.Key> key = reuse.key(e);
         Optional<FileResultCache.Entry> hit = key.flatMap(reuse::look);
-        ParseOutcome out = hit.map(FileResultCache.Entry::parse).orElseGet(() -> parser.parse(e.path(), e.bytes()));
+        ParseOutcome out = hit.map(FileResultCache.Entry::parse).orElseGet(() -> ahead.parse(e));
         PythonFile pf = model(e.path(), e.bytes(), out, List.of(), Optional.empty(), diags, built);
         if (hit.isPresent()) {
             reuse.hit(pf, hit.get());

@@ -2,9 +2,9 @@ package dev.kingsnake.internal.python;
 
 import dev.kingsnake.spi.python.Const;
 
-import java.io.ByteArrayOutputStream;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -104,17 +104,31 @@ final class Literals {
     /** Reads {@code digits} hex digits after s[i]; on a bad escape keeps the text as written. */
     private static int hexEscape(String s, int i, int digits, StringBuilder sb) {
         if (i + digits < s.length()) {
-            String hex = s.substring(i + 1, i + 1 + digits);
-            if (isHex(hex)) {
-                long v = Long.parseLong(hex, 16);
-                if (v <= Character.MAX_CODE_POINT) {
-                    sb.appendCodePoint((int) v);
-                    return i + digits;
-                }
+            long v = hexValue(s, i + 1, digits);
+            if (v >= 0 && v <= Character.MAX_CODE_POINT) {
+                sb.appendCodePoint((int) v);
+                return i + digits;
             }
         }
         sb.append('\\').append(s.charAt(i));
         return i;
+    }
+
+    /**
+     * The value of the {@code digits} hex digits at s[from] (any digit {@link Character#digit} reads, as
+     * {@link Long#parseLong} does), or -1 when one is not a hex digit. Read in place: a payload's bytes
+     * literal may hold millions of escapes.
+     */
+    private static long hexValue(String s, int from, int digits) {
+        long v = 0;
+        for (int k = from; k < from + digits; k++) {
+            int d = Character.digit(s.charAt(k), 16);
+            if (d < 0) {
+                return -1;
+            }
+            v = v * 16 + d;
+        }
+        return v;
     }
 
     private static int namedEscape(String s, int i, StringBuilder sb) {
@@ -133,23 +147,14 @@ final class Literals {
         return i;
     }
 
-    private static boolean isHex(String h) {
-        for (int k = 0; k < h.length(); k++) {
-            if (Character.digit(h.charAt(k), 16) < 0) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     /** Decodes a bytes literal body; characters above U+00FF (invalid in Python) are kept as UTF-8. */
     static byte[] bytesValue(String s, boolean raw) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(s.length());
+        ByteBuffer out = new ByteBuffer(s.length());
         int n = s.length();
         for (int i = 0; i < n; i++) {
             char c = s.charAt(i);
             if (c != '\\' || raw || i + 1 >= n) {
-                put(out, c);
+                out.put(c);
                 continue;
             }
             char e = s.charAt(++i);
@@ -167,8 +172,9 @@ final class Literals {
                 case 't' -> out.write('\t');
                 case 'v' -> out.write(11);
                 case 'x' -> {
-                    if (i + 2 < n && isHex(s.substring(i + 1, i + 3))) {
-                        out.write(Integer.parseInt(s.substring(i + 1, i + 3), 16));
+                    long v = i + 2 < n ? hexValue(s, i + 1, 2) : -1;
+                    if (v >= 0) {
+                        out.write((int) v);
                         i += 2;
                     } else {
                         out.write('\\');
@@ -186,7 +192,7 @@ final class Literals {
                         out.write(v & 0xff);
                     } else {
                         out.write('\\');
-                        put(out, e);
+                        out.put(e);
                     }
                 }
             }
@@ -194,11 +200,39 @@ final class Literals {
         return out.toByteArray();
     }
 
-    private static void put(ByteArrayOutputStream out, char c) {
-        if (c < 0x100) {
-            out.write(c);
-        } else {
-            out.writeBytes(String.valueOf(c).getBytes(StandardCharsets.UTF_8));
+    /**
+     * A bytes literal's value as it is decoded: one unsynchronised array, which nearly always holds the result
+     * at the body's length (ByteArrayOutputStream took a lock and checked its capacity for every byte: 2% of a
+     * batch scan's samples went to decoding payloads of megabytes of escapes).
+     */
+    private static final class ByteBuffer {
+        private byte[] bytes;
+        private int size;
+
+        ByteBuffer(int expected) {
+            bytes = new byte[Math.max(16, expected)];
+        }
+
+        void write(int b) {
+            if (size == bytes.length) {
+                bytes = Arrays.copyOf(bytes, bytes.length * 2);
+            }
+            bytes[size++] = (byte) b;
+        }
+
+        /** A source character: itself below U+0100, else its UTF-8 bytes. */
+        void put(char c) {
+            if (c < 0x100) {
+                write(c);
+            } else {
+                for (byte b : String.valueOf(c).getBytes(StandardCharsets.UTF_8)) {
+                    write(b);
+                }
+            }
+        }
+
+        byte[] toByteArray() {
+            return size == bytes.length ? bytes : Arrays.copyOf(bytes, size);
         }
     }
 

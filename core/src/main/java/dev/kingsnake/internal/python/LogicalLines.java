@@ -5,6 +5,7 @@ import org.antlr.v4.runtime.CommonToken;
 import org.antlr.v4.runtime.Token;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -46,139 +47,176 @@ final class LogicalLines {
      * @param insideBrackets true for an f-string replacement field: newlines never end a line
      */
     static Layout layout(List<? extends Token> raw, SourceText text, int maxNesting, boolean insideBrackets) {
-        List<Token> out = new ArrayList<>(raw.size() + raw.size() / 8 + 8);
-        BoolList top = new BoolList(raw.size() + 16);
-        int[] indents = new int[Math.min(maxNesting + 2, 1024)];
-        int indentTop = 0;
-        int base = insideBrackets ? 1 : 0;
-        int depth = base;
-        int cutDepth = -1;
-        boolean atLineStart = !insideBrackets;
-        String limitMessage = null;
-        boolean unexpectedIndent = false;
-        Token last = null;
-        int deepest = 0;
-
-        int n = raw.size();
-        for (int i = 0; i < n; i++) {
-            Token t = raw.get(i);
-            int type = t.getType();
-            if (type == PyLexer.NEWLINE) {
-                if (depth > base && !insideBrackets && i + 1 < n && startsStatementAtColumnZero(raw.get(i + 1))) {
-                    // An unclosed bracket: Python would report the rest of the file; we end the line
-                    // here so the statements below still parse.
-                    depth = 0;
-                    cutDepth = -1;
-                }
-                if (depth > 0 || atLineStart) {
-                    continue;
-                }
-                out.add(t);
-                top.add(false);
-                atLineStart = true;
-                continue;
-            }
-            if (cutDepth >= 0) {
-                if (isOpener(type)) {
-                    depth++;
-                } else if (isCloser(type)) {
-                    depth--;
-                    if (depth <= cutDepth) {
-                        depth = cutDepth;
-                        cutDepth = -1;
-                    }
-                }
-                continue;
-            }
-            if (atLineStart) {
-                atLineStart = false;
-                int indent = indentation(text, t.getStartIndex());
-                if (indent > indents[indentTop]) {
-                    if (indentTop + 1 >= indents.length || indentTop >= maxNesting) {
-                        if (limitMessage == null) {
-                            limitMessage = "indentation nested deeper than " + maxNesting + " levels at line "
-                                    + t.getLine();
-                        }
-                    } else {
-                        indents[++indentTop] = indent;
-                        deepest = Math.max(deepest, indentTop + depth);
-                        out.add(synthetic(PyLexer.INDENT, t, "<INDENT>"));
-                        top.add(false);
-                        if (indentTop == 1 && out.size() == 1) {
-                            unexpectedIndent = true;
-                        }
-                    }
-                } else {
-                    while (indent < indents[indentTop] && indentTop > 0) {
-                        indentTop--;
-                        out.add(synthetic(PyLexer.DEDENT, t, "<DEDENT>"));
-                        top.add(false);
-                    }
-                    // A dedent to a column no enclosing block used: CPython rejects it; we treat the
-                    // line as belonging to the block it fell into.
-                }
-                top.add(indentTop == 0);
-                out.add(t);
-                last = t;
-                if (isOpener(type)) {
-                    depth = openBracket(out, top, t, depth, maxNesting);
-                    if (depth < 0) {
-                        cutDepth = -depth - 1;
-                        depth = cutDepth + 1;
-                        limitMessage = limitMessage != null ? limitMessage
-                                : "brackets nested deeper than " + maxNesting + " levels at line " + t.getLine();
-                    }
-                    deepest = Math.max(deepest, indentTop + depth);
-                }
-                continue;
-            }
-            if (isOpener(type)) {
-                out.add(t);
-                top.add(false);
-                depth = openBracket(out, top, t, depth, maxNesting);
-                if (depth < 0) {
-                    cutDepth = -depth - 1;
-                    depth = cutDepth + 1;
-                    limitMessage = limitMessage != null ? limitMessage
-                            : "brackets nested deeper than " + maxNesting + " levels at line " + t.getLine();
-                }
-                deepest = Math.max(deepest, indentTop + depth);
-            } else {
-                if (isCloser(type) && depth > base) {
-                    depth--;
-                }
-                out.add(t);
-                top.add(false);
-            }
-            last = t;
-        }
-        Token anchor = last != null ? last : new CommonToken(PyLexer.NEWLINE);
-        if (!atLineStart && !insideBrackets) {
-            out.add(synthetic(PyLexer.NEWLINE, anchor, "\n"));
-            top.add(false);
-        }
-        while (indentTop > 0) {
-            indentTop--;
-            out.add(synthetic(PyLexer.DEDENT, anchor, "<DEDENT>"));
-            top.add(false);
-        }
-        CommonToken eof = synthetic(Token.EOF, anchor, "<EOF>");
-        out.add(eof);
-        top.add(true);
-        return new Layout(out, top.toArray(), limitMessage, unexpectedIndent, deepest);
+        return new Builder(raw, text, maxNesting, insideBrackets).run();
     }
 
     /**
-     * Handles an opener already added to {@code out}. Returns the new depth, or, when the opener goes
-     * past the limit, {@code -(depthBefore + 1)}: the caller then skips to the matching closer and the
-     * opener is replaced by {@code ...}.
+     * The state of one layout. Each kind of token is handled by a method of its own, so that the JIT compiles
+     * small methods instead of one loop with everything inlined (50 KB of machine code, compiled four times in a
+     * batch scan).
      */
-    private static int openBracket(List<Token> out, BoolList top, Token t, int depth, int maxNesting) {
-        if (depth + 1 > maxNesting) {
-            out.set(out.size() - 1, synthetic(PyLexer.ELLIPSIS, t, "..."));
-            return -(depth + 1);
+    private static final class Builder {
+        private final List<? extends Token> raw;
+        private final SourceText text;
+        private final int maxNesting;
+        private final boolean insideBrackets;
+        private final List<Token> out;
+        private final BoolList top;
+        private final int maxIndents;
+        // grown as blocks nest: nearly every layout (one per f-string field too) needs a few levels, not 1,024
+        private int[] indents;
+        private int indentTop;
+        private final int base;
+        private int depth;
+        private int cutDepth = -1;
+        private boolean atLineStart;
+        private String limitMessage;
+        private boolean unexpectedIndent;
+        private Token last;
+        private int deepest;
+
+        Builder(List<? extends Token> raw, SourceText text, int maxNesting, boolean insideBrackets) {
+            this.raw = raw;
+            this.text = text;
+            this.maxNesting = maxNesting;
+            this.insideBrackets = insideBrackets;
+            this.out = new ArrayList<>(raw.size() + raw.size() / 8 + 8);
+            this.top = new BoolList(raw.size() + 16);
+            this.maxIndents = Math.min(maxNesting + 2, 1024);
+            this.indents = new int[Math.min(maxIndents, 16)];
+            this.base = insideBrackets ? 1 : 0;
+            this.depth = base;
+            this.atLineStart = !insideBrackets;
         }
-        return depth + 1;
+
+        Layout run() {
+            int n = raw.size();
+            for (int i = 0; i < n; i++) {
+                Token t = raw.get(i);
+                int type = t.getType();
+                if (type == PyLexer.NEWLINE) {
+                    newline(t, i);
+                } else if (cutDepth >= 0) {
+                    insideCut(type);
+                } else if (atLineStart) {
+                    lineStart(t, type);
+                } else if (isOpener(type)) {
+                    out.add(t);
+                    top.add(false);
+                    opener(t);
+                    last = t;
+                } else {
+                    if (isCloser(type) && depth > base) {
+                        depth--;
+                    }
+                    out.add(t);
+                    top.add(false);
+                    last = t;
+                }
+            }
+            return finish();
+        }
+
+        private void newline(Token t, int i) {
+            if (depth > base && !insideBrackets && i + 1 < raw.size() && startsStatementAtColumnZero(raw.get(i + 1))) {
+                // An unclosed bracket: Python would report the rest of the file; we end the line
+                // here so the statements below still parse.
+                depth = 0;
+                cutDepth = -1;
+            }
+            if (depth > 0 || atLineStart) {
+                return;
+            }
+            out.add(t);
+            top.add(false);
+            atLineStart = true;
+        }
+
+        /** Inside brackets cut at the nesting limit: only their depth is followed, to find the matching closer. */
+        private void insideCut(int type) {
+            if (isOpener(type)) {
+                depth++;
+            } else if (isCloser(type)) {
+                depth--;
+                if (depth <= cutDepth) {
+                    depth = cutDepth;
+                    cutDepth = -1;
+                }
+            }
+        }
+
+        /** The first token of a logical line: INDENT or DEDENTs before it as its column says. */
+        private void lineStart(Token t, int type) {
+            atLineStart = false;
+            int indent = indentation(text, t.getStartIndex());
+            if (indent > indents[indentTop]) {
+                indent(t, indent);
+            } else {
+                while (indent < indents[indentTop] && indentTop > 0) {
+                    indentTop--;
+                    out.add(synthetic(PyLexer.DEDENT, t, "<DEDENT>"));
+                    top.add(false);
+                }
+                // A dedent to a column no enclosing block used: CPython rejects it; we treat the
+                // line as belonging to the block it fell into.
+            }
+            top.add(indentTop == 0);
+            out.add(t);
+            last = t;
+            if (isOpener(type)) {
+                opener(t);
+            }
+        }
+
+        private void indent(Token t, int indent) {
+            if (indentTop + 1 >= maxIndents || indentTop >= maxNesting) {
+                if (limitMessage == null) {
+                    limitMessage = "indentation nested deeper than " + maxNesting + " levels at line " + t.getLine();
+                }
+                return;
+            }
+            if (indentTop + 1 == indents.length) {
+                indents = Arrays.copyOf(indents, Math.min(maxIndents, indents.length * 2));
+            }
+            indents[++indentTop] = indent;
+            deepest = Math.max(deepest, indentTop + depth);
+            out.add(synthetic(PyLexer.INDENT, t, "<INDENT>"));
+            top.add(false);
+            if (indentTop == 1 && out.size() == 1) {
+                unexpectedIndent = true;
+            }
+        }
+
+        /** An opener already added to the output; past the limit it becomes {@code ...} and its contents are cut. */
+        private void opener(Token t) {
+            if (depth + 1 > maxNesting) {
+                out.set(out.size() - 1, synthetic(PyLexer.ELLIPSIS, t, "..."));
+                cutDepth = depth;
+                depth = cutDepth + 1;
+                limitMessage = limitMessage != null ? limitMessage
+                        : "brackets nested deeper than " + maxNesting + " levels at line " + t.getLine();
+            } else {
+                depth++;
+            }
+            deepest = Math.max(deepest, indentTop + depth);
+        }
+
+        private Layout finish() {
+            Token anchor = last != null ? last : new CommonToken(PyLexer.NEWLINE);
+            if (!atLineStart && !insideBrackets) {
+                out.add(synthetic(PyLexer.NEWLINE, anchor, "\n"));
+                top.add(false);
+            }
+            while (indentTop > 0) {
+                indentTop--;
+                out.add(synthetic(PyLexer.DEDENT, anchor, "<DEDENT>"));
+                top.add(false);
+            }
+            CommonToken eof = synthetic(Token.EOF, anchor, "<EOF>");
+            out.add(eof);
+            top.add(true);
+            return new Layout(out, top.toArray(), limitMessage, unexpectedIndent, deepest);
+        }
     }
 
     private static boolean startsStatementAtColumnZero(Token next) {

@@ -602,11 +602,12 @@ final class ModelBuilder {
     private Expr expr(PyParser.ExprContext ctx) {
         enter();
         try {
-            Deque<PyParser.ExprContext> spine = new ArrayDeque<>();
             PyParser.ExprContext cur = ctx;
-            while (cur instanceof PyParser.BinExprContext || cur instanceof PyParser.AttributeExprContext
-                    || cur instanceof PyParser.CallExprContext || cur instanceof PyParser.SubscriptExprContext
-                    || cur instanceof PyParser.PowerExprContext) {
+            if (!onLeftSpine(cur)) {
+                return primary(cur); // most operands are a bare name or literal: no spine to walk
+            }
+            Deque<PyParser.ExprContext> spine = new ArrayDeque<>(8);
+            while (onLeftSpine(cur)) {
                 spine.push(cur);
                 cur = cur.getChild(PyParser.ExprContext.class, 0);
             }
@@ -647,6 +648,12 @@ final class ModelBuilder {
         } finally {
             depth--;
         }
+    }
+
+    private static boolean onLeftSpine(PyParser.ExprContext e) {
+        return e instanceof PyParser.BinExprContext || e instanceof PyParser.AttributeExprContext
+                || e instanceof PyParser.CallExprContext || e instanceof PyParser.SubscriptExprContext
+                || e instanceof PyParser.PowerExprContext;
     }
 
     private static boolean isAssociative(String op) {

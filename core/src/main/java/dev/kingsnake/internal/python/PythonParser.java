@@ -9,7 +9,6 @@ import dev.kingsnake.spi.python.Expr;
 import dev.kingsnake.spi.python.Module;
 import dev.kingsnake.spi.python.Stmt;
 import org.antlr.v4.runtime.BailErrorStrategy;
-import org.antlr.v4.runtime.CharStreams;
 import org.antlr.v4.runtime.CommonToken;
 import org.antlr.v4.runtime.CommonTokenStream;
 import org.antlr.v4.runtime.ListTokenSource;
@@ -99,7 +98,7 @@ public final class PythonParser {
             PredictionCache.Generation gen = PredictionCache.acquire();
             List<? extends Token> raw;
             try {
-                raw = lex(gen, text, 1, 0);
+                raw = lex(gen, source, 1, 0);
             } catch (StackOverflowError e) {
                 PredictionCache.reset(gen);
                 diags.add(new Diagnostic(DiagnosticCode.LIMIT_EXCEEDED, path, "tokens nested too deeply to lex"));
@@ -296,18 +295,19 @@ public final class PythonParser {
         Optional<Expr> parseField(String expression, int line, int column, int depth) {
             PredictionCache.Generation gen = PredictionCache.current();
             try {
-                List<? extends Token> raw = lex(gen, expression, line, column);
-                LogicalLines.Layout layout = LogicalLines.layout(raw, new SourceText(expression), limits.maxSyntaxNesting(), true);
+                SourceText fieldSource = new SourceText(expression);
+                List<? extends Token> raw = lex(gen, fieldSource, line, column);
+                LogicalLines.Layout layout = LogicalLines.layout(raw, fieldSource, limits.maxSyntaxNesting(), true);
                 if (layout.deepest() > NESTING_ON_ANY_STACK) {
-                    return onDeepStack(layout.deepest(), () -> parseField(expression, layout, gen, depth));
+                    return onDeepStack(layout.deepest(), () -> parseField(fieldSource, layout, gen, depth));
                 }
-                return parseField(expression, layout, gen, depth);
+                return parseField(fieldSource, layout, gen, depth);
             } catch (StackOverflowError | ModelBuilder.NestingLimitException e) {
                 return Optional.empty();
             }
         }
 
-        private Optional<Expr> parseField(String expression, LogicalLines.Layout layout, PredictionCache.Generation gen,
+        private Optional<Expr> parseField(SourceText expression, LogicalLines.Layout layout, PredictionCache.Generation gen,
                                           int depth) {
             try {
                 CommonTokenStream stream = new CommonTokenStream(new ListTokenSource(layout.tokens()));
@@ -318,7 +318,7 @@ public final class PythonParser {
                     return Optional.empty();
                 }
                 List<String> problems = new ArrayList<>();
-                ModelBuilder builder = new ModelBuilder(new SourceText(expression), limits.maxSyntaxNesting(), this::parseField,
+                ModelBuilder builder = new ModelBuilder(expression, limits.maxSyntaxNesting(), this::parseField,
                         depth, problems);
                 Expr e = builder.fieldExpression(attempt.tree);
                 for (String p : problems) {
@@ -415,8 +415,8 @@ public final class PythonParser {
         return " near '" + t.replace("\n", "\\n") + "'";
     }
 
-    private static List<? extends Token> lex(PredictionCache.Generation gen, String text, int line, int column) {
-        PyLexer lexer = new PyLexer(CharStreams.fromString(text));
+    private static List<? extends Token> lex(PredictionCache.Generation gen, SourceText text, int line, int column) {
+        PyLexer lexer = new PyLexer(LexerInput.of(text, gen));
         lexer.setInterpreter(gen.lexerSimulator(lexer));
         lexer.removeErrorListeners();
         lexer.setLine(line);

@@ -10,14 +10,10 @@ final class SourceText {
 
     SourceText(String text) {
         this.text = text;
-        boolean surrogates = false;
-        for (int i = 0; i < text.length(); i++) {
-            if (Character.isSurrogate(text.charAt(i))) {
-                surrogates = true;
-                break;
-            }
-        }
-        this.codePoints = surrogates ? text.codePoints().toArray() : null;
+        // fewer code points than chars: a surrogate pair (a lone surrogate counts as one code point, and reads the
+        // same either way); counted inside String, without a bounds check per charAt
+        boolean pairs = text.codePointCount(0, text.length()) != text.length();
+        this.codePoints = pairs ? text.codePoints().toArray() : null;
     }
 
     int length() {
@@ -26,6 +22,21 @@ final class SourceText {
 
     int charAt(int index) {
         return codePoints == null ? text.charAt(index) : codePoints[index];
+    }
+
+    /** Whether each code point is one char (no surrogate pairs): read {@link #chars()}, else {@link #codePoints()}. */
+    boolean oneCharEach() {
+        return codePoints == null;
+    }
+
+    /** The text's chars, a copy: the whole source read without a call and a bounds check per index. */
+    char[] chars() {
+        return text.toCharArray();
+    }
+
+    /** The code points when some take two chars (see {@link #oneCharEach()}); not to be modified. */
+    int[] codePoints() {
+        return codePoints;
     }
 
     /** Code points [from, to). */

@@ -86,6 +86,8 @@ class DecodeFixturesTest {
             "pickle_system; pickle",
             "caesar; caesar@7?",
             "atbash; atbash?",
+            "letters_atbash; atbash@over@ascii_letters?",
+            "letters_caesar; caesar@over@ascii_letters@11?",
             "xor_search; base64? xor@90?",
             "uu; uu",
             "punycode; punycode",

@@ -151,15 +151,11 @@ final class CapabilityInventory {
 
     private static List<Hit> scan(PythonFile file) {
         Hits out = new Hits(file, new ArrayList<>());
-        Map<Integer, Node> firstOnLine = new java.util.HashMap<>();
         boolean socket = false;
         boolean imagesImported = false;
         List<Expr.Call> serverCandidates = new ArrayList<>();
         List<Expr.Call> pixelReads = new ArrayList<>();
         for (Node n : file.nodes()) {
-            if (n.line() > 0) {
-                firstOnLine.putIfAbsent(n.line(), n);
-            }
             if (n instanceof Expr.Call c) {
                 Optional<String> name = file.calleeName(c);
                 String method = c.callee() instanceof Expr.Attribute a ? a.attr() : "";
@@ -202,7 +198,7 @@ final class CapabilityInventory {
             pixelReads.forEach(c -> out.add(CapabilityKind.STEGANOGRAPHY, c,
                     ((Expr.Attribute) c.callee()).attr() + " of an image"));
         }
-        invisibleCharacters(file, firstOnLine, out);
+        invisibleCharacters(file, out);
         return out.list();
     }
 
@@ -278,19 +274,27 @@ final class CapabilityInventory {
     }
 
     /** Zero-width, bidirectional and other invisible format characters anywhere in the source. */
-    private static void invisibleCharacters(PythonFile file, Map<Integer, Node> firstOnLine, Hits out) {
+    private static void invisibleCharacters(PythonFile file, Hits out) {
         String text = file.text();
+        // lines are counted, and the first node of each line found, only once a character is found (rarely)
+        Map<Integer, Node> firstOnLine = null;
         int line = 1;
-        int column = 1;
+        int lineStart = 0;
+        int counted = 0;
         for (int i = 0; i < text.length(); i++) {
             char ch = text.charAt(i);
-            if (ch == '\n') {
-                line++;
-                column = 1;
-                continue;
-            }
             // U+00AD is the first format character: the common case costs one comparison
             if (ch >= '\u00AD' && Character.getType(ch) == Character.FORMAT && !(ch == '\uFEFF' && i == 0)) {
+                for (; counted < i; counted++) {
+                    if (text.charAt(counted) == '\n') {
+                        line++;
+                        lineStart = counted + 1;
+                    }
+                }
+                int column = i - lineStart + 1;
+                if (firstOnLine == null) {
+                    firstOnLine = firstNodeOfEachLine(file);
+                }
                 String what = String.format(Locale.ROOT, "invisible character U+%04X", (int) ch);
                 Node near = firstOnLine.get(line);
                 if (near == null) { // a comment line: no code to take the reach from
@@ -299,8 +303,17 @@ final class CapabilityInventory {
                     out.add(CapabilityKind.UNICODE, line, column, near, what);
                 }
             }
-            column++;
         }
+    }
+
+    private static Map<Integer, Node> firstNodeOfEachLine(PythonFile file) {
+        Map<Integer, Node> first = new java.util.HashMap<>();
+        for (Node n : file.nodes()) {
+            if (n.line() > 0) {
+                first.putIfAbsent(n.line(), n);
+            }
+        }
+        return first;
     }
 
     private static boolean isAscii(String s) {

@@ -2,6 +2,7 @@ package dev.kingsnake.rules.network;
 
 import dev.kingsnake.Confidence;
 import dev.kingsnake.Severity;
+import dev.kingsnake.rules.shared.PublicAddresses;
 import dev.kingsnake.spi.FindingSink;
 import dev.kingsnake.spi.PythonFile;
 import dev.kingsnake.spi.PythonFileRule;
@@ -38,7 +39,6 @@ public final class RawIpEndpointRule implements PythonFileRule {
      */
     private static final Set<String> PUBLIC_RESOLVERS = Set.of("8.8.8.8", "8.8.4.4", "1.1.1.1", "1.0.0.1",
             "9.9.9.9", "208.67.222.222", "4.2.2.2");
-    private static final Pattern BARE_IP = Pattern.compile("^(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})$");
 
     @Override
     public RuleInfo info() {
@@ -73,10 +73,10 @@ public final class RawIpEndpointRule implements PythonFileRule {
         for (CallFacts.StringFact s : facts.strings()) {
             String t = s.text().strip();
             Matcher m = URL_IP.matcher(t);
-            boolean hit = m.find() && isPublic(m);
+            boolean hit = m.find() && PublicAddresses.isPublic(m);
             if (!hit) {
-                Matcher b = BARE_IP.matcher(t);
-                hit = connectTargets.contains(s.node().line()) && b.find() && isPublic(b)
+                Matcher b = PublicAddresses.IPV4.matcher(t);
+                hit = connectTargets.contains(s.node().line()) && b.find() && PublicAddresses.isPublic(b)
                         && !(PUBLIC_RESOLVERS.contains(t) && (localAddressScopes.contains(s.scope())
                         || !facts.scopeHas(s.scope(), Capability.SEND)));
             }
@@ -91,19 +91,5 @@ public final class RawIpEndpointRule implements PythonFileRule {
             sink.report(file, s.node(), "contacts a bare public IP address",
                     Severity.MEDIUM, scoped ? Confidence.HIGH : Confidence.MEDIUM);
         }
-    }
-
-    private static boolean isPublic(Matcher m) {
-        int[] o = new int[4];
-        for (int i = 0; i < 4; i++) {
-            o[i] = Integer.parseInt(m.group(i + 1));
-            if (o[i] > 255) {
-                return false;
-            }
-        }
-        return !(o[0] == 0 || o[0] == 10 || o[0] == 127 || o[0] >= 224
-                || (o[0] == 169 && o[1] == 254) || (o[0] == 172 && o[1] >= 16 && o[1] <= 31)
-                || (o[0] == 192 && o[1] == 168) || (o[0] == 100 && o[1] >= 64 && o[1] <= 127)
-                || (o[0] == 198 && (o[1] == 18 || o[1] == 19)));
     }
 }

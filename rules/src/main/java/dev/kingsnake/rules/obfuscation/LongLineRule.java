@@ -46,23 +46,26 @@ public final class LongLineRule implements PythonFileRule {
         int lineStart = 0;
         int line = 1;
         int n = text.length();
-        for (int i = 0; i <= n; i++) {
-            if (i == n || text.charAt(i) == '\n') {
-                if (i - lineStart >= MIN_CODE) {
-                    if (r == null) {
-                        r = SourceRegions.of(file);
-                    }
-                    String why = codeLine(r, lineStart, i);
-                    if (why != null) {
-                        sink.report(Obf.at(file, line, 1), why, Obf.clip(text.substring(lineStart, i).strip(), 160));
-                        if (++reports >= MAX_REPORTS) {
-                            return;
-                        }
+        while (lineStart <= n) {
+            // indexOf is vectorised: most lines are short and most files have no long one
+            int i = text.indexOf('\n', lineStart);
+            if (i < 0) {
+                i = n;
+            }
+            if (i - lineStart >= MIN_CODE) {
+                if (r == null) {
+                    r = SourceRegions.of(file);
+                }
+                String why = codeLine(r, lineStart, i);
+                if (why != null) {
+                    sink.report(Obf.at(file, line, 1), why, Obf.clip(text.substring(lineStart, i).strip(), 160));
+                    if (++reports >= MAX_REPORTS) {
+                        return;
                     }
                 }
-                lineStart = i + 1;
-                line++;
             }
+            lineStart = i + 1;
+            line++;
         }
     }
 

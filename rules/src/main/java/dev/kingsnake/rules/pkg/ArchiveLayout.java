@@ -64,6 +64,24 @@ final class ArchiveLayout {
     }
 
     /** True when the package ships sources or build files for native code. */
+    /**
+     * Why native executables have no business in this package, when they have none: a wheel tagged pure Python,
+     * or an sdist without native sources or build files to build them from. Empty for platform wheels and
+     * packages that build native code.
+     */
+    static Optional<String> nativeUnexpected(RuleContext ctx, List<SourceFile> files) {
+        Optional<String> platform = wheelPlatform(ctx);
+        if (platform.isPresent()) {
+            return platform.get().equals("any")
+                    ? Optional.of("the wheel is tagged pure Python (" + ctx.packageInfo().fileName() + ")")
+                    : Optional.empty();
+        }
+        if (ctx.packageInfo().kind() == PackageKind.SDIST && !hasNativeSources(files)) {
+            return Optional.of("the sdist has no native sources or build files to build it from");
+        }
+        return Optional.empty();
+    }
+
     static boolean hasNativeSources(List<SourceFile> files) {
         for (SourceFile f : files) {
             String name = baseName(f.path()).toLowerCase(Locale.ROOT);

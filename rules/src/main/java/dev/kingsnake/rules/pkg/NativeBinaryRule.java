@@ -1,7 +1,6 @@
 package dev.kingsnake.rules.pkg;
 
 import dev.kingsnake.Confidence;
-import dev.kingsnake.PackageKind;
 import dev.kingsnake.Reach;
 import dev.kingsnake.Severity;
 import dev.kingsnake.spi.FileKind;
@@ -42,21 +41,11 @@ public final class NativeBinaryRule implements Rule {
     @Override
     public void check(RuleContext ctx, FindingSink sink) {
         List<SourceFile> files = ArchiveLayout.realFiles(ctx);
-        String why;
-        Optional<String> platform = ArchiveLayout.wheelPlatform(ctx);
-        if (platform.isPresent()) {
-            if (!platform.get().equals("any")) {
-                return;
-            }
-            why = "the wheel is tagged pure Python (" + ctx.packageInfo().fileName() + ")";
-        } else if (ctx.packageInfo().kind() == PackageKind.SDIST) {
-            if (ArchiveLayout.hasNativeSources(files)) {
-                return;
-            }
-            why = "the sdist has no native sources or build files to build it from";
-        } else {
+        Optional<String> unexpected = ArchiveLayout.nativeUnexpected(ctx, files);
+        if (unexpected.isEmpty()) {
             return;
         }
+        String why = unexpected.get();
         for (SourceFile f : files) {
             if (f.kind() != FileKind.NATIVE_BINARY || ArchiveLayout.disguisedNative(f.path())) {
                 continue;

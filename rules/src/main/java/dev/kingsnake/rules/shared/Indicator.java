@@ -39,11 +39,16 @@ public record Indicator(String label, Pattern pattern, boolean strong, boolean c
     }
 
     public boolean matches(CallFacts.StringFact s) {
-        String text = caseSensitive ? s.text() : s.normalized();
-        if (prefilter != null && !prefilter.mayMatch(prefilter.normalized() ? s.normalized() : text)) {
+        return matches(s.text(), s.normalized());
+    }
+
+    /** Whether the indicator matches a text, given as it is and lower-cased with backslashes as slashes. */
+    public boolean matches(String text, String normalized) {
+        String subject = caseSensitive ? text : normalized;
+        if (prefilter != null && !prefilter.mayMatch(prefilter.normalized() ? normalized : subject)) {
             return false;
         }
-        return pattern.matcher(text).find();
+        return pattern.matcher(subject).find();
     }
 
     /** The first indicator of the list that matches, strong ones first. */

@@ -89,148 +89,210 @@ final class SymbolTable {
         }
     }
 
-    /** Records what the node binds and lists its children, in source order, each with its context. */
+    /**
+     * Records what the node binds and lists its children, in source order, each with its context. One small
+     * method per kind of node, dispatched on the three families: the JIT compiles (and, when a new kind of node
+     * turns up, recompiles) each alone, instead of one method of every kind with all of them inlined (it was the
+     * largest compilation of a batch scan, over 100 KB of machine code, compiled five times).
+     */
     private void visit(Frame f, List<Frame> out) {
+        if (f.node instanceof Expr e) {
+            visitExpression(e, f, out);
+        } else if (f.node instanceof Stmt s) {
+            visitStatement(s, f, out);
+        } else if (f.node instanceof Stmt.Handler h) {
+            handler(h, f, out);
+        } else if (f.node instanceof Stmt.MatchCase c) {
+            matchCase(c, f, out);
+        } else {
+            addChildren(out, f.node, f.ctx, f.block);
+        }
+    }
+
+    private void visitExpression(Expr e, Frame f, List<Frame> out) {
+        if (e instanceof Expr.Call c) {
+            calls.add(c);
+            addChildren(out, c, f.ctx, f.block);
+        } else if (e instanceof Expr.Lambda l) {
+            lambda(l, f, out);
+        } else if (e instanceof Expr.Comprehension c) {
+            comprehension(c, f, out);
+        } else if (e instanceof Expr.NamedExpr n) {
+            namedExpr(n, f, out);
+        } else {
+            addChildren(out, e, f.ctx, f.block);
+        }
+    }
+
+    private void visitStatement(Stmt s, Frame f, List<Frame> out) {
         Scope.Ctx ctx = f.ctx;
-        Scope scope = ctx.scope();
-        if (f.node instanceof Stmt.FunctionDef d) {
-            bind(scope, d.name(), new Binding.Definition(d, d));
-            Scope inner = newScope(Scope.Kind.FUNCTION, d, ctx);
-            addExprs(out, d.decorators(), ctx, f.block);
-            addParams(out, d.params(), ctx, inner);
-            pushStatements(out, d.body(), inner.ctx);
-        } else if (f.node instanceof Stmt.ClassDef c) {
-            bind(scope, c.name(), new Binding.Definition(c, c));
-            Scope inner = newScope(Scope.Kind.CLASS, c, ctx);
-            classes.add(inner);
-            addExprs(out, c.decorators(), ctx, f.block);
-            addExprs(out, c.bases(), ctx, f.block);
-            for (Expr.Keyword k : c.keywords()) {
-                out.add(new Frame(k, ctx, f.block));
-            }
-            pushStatements(out, c.body(), inner.ctx);
-        } else if (f.node instanceof Expr.Lambda l) {
-            Scope inner = newScope(Scope.Kind.LAMBDA, l, ctx);
-            addParams(out, l.params(), ctx, inner);
-            out.add(new Frame(l.body(), inner.ctx, f.block));
-        } else if (f.node instanceof Expr.Comprehension c) {
-            Scope inner = newScope(Scope.Kind.COMPREHENSION, c, ctx);
-            out.add(new Frame(c.element(), inner.ctx, f.block));
-            c.value().ifPresent(v -> out.add(new Frame(v, inner.ctx, f.block)));
-            boolean first = true;
-            for (Expr.ComprehensionFor g : c.generators()) {
-                bindTarget(inner, g.target(), null, f.block);
-                ctxOf.put(g, inner.ctx);
-                out.add(new Frame(g.target(), inner.ctx, f.block));
-                // the first iterable is evaluated in the enclosing scope
-                out.add(new Frame(g.iter(), first ? ctx : inner.ctx, f.block));
-                addExprs(out, g.conditions(), inner.ctx, f.block);
-                first = false;
-            }
-        } else if (f.node instanceof Stmt.Import i) {
-            imports.add(i);
-            for (Stmt.Alias a : i.names()) {
-                if (a.asName().isPresent()) {
-                    bind(scope, a.asName().get(), new Binding.Import(Builtins.normalize(a.name()), a));
-                } else {
-                    int dot = a.name().indexOf('.');
-                    String top = dot < 0 ? a.name() : a.name().substring(0, dot);
-                    bind(scope, top, new Binding.Import(top, a));
-                }
-            }
-            addChildren(out, i, ctx, f.block);
-        } else if (f.node instanceof Stmt.ImportFrom i) {
-            imports.add(i);
-            String base = ".".repeat(Math.max(0, i.level())) + i.module();
-            for (Stmt.Alias a : i.names()) {
-                if (a.name().equals("*")) {
-                    scope.starImports.add(base);
-                    continue;
-                }
-                String target = base.isEmpty() || base.endsWith(".") ? base + a.name() : base + "." + a.name();
-                bind(scope, a.asName().orElse(a.name()), new Binding.Import(Builtins.normalize(target), a));
-            }
-            addChildren(out, i, ctx, f.block);
-        } else if (f.node instanceof Stmt.Assign a) {
-            if (a.augOp().isPresent() && a.value().isPresent()) {
-                String op = a.augOp().get();
-                op = op.endsWith("=") ? op.substring(0, op.length() - 1) : op;
-                for (Expr t : a.targets()) {
-                    if (t instanceof Expr.Name n) {
-                        bind(scope, n.id(), new Binding.Augmented(op, a.value().get(), n, f.block));
-                    }
-                }
-            } else if (a.value().isPresent()) {
-                for (Expr t : a.targets()) {
-                    bindTarget(scope, t, a.value().get(), f.block);
-                }
-            }
-            addChildren(out, a, ctx, f.block);
-        } else if (f.node instanceof Stmt.For s) {
-            bindTarget(scope, s.target(), null, f.block);
-            out.add(new Frame(s.target(), ctx, f.block));
-            out.add(new Frame(s.iter(), ctx, f.block));
-            pushStatements(out, s.body(), ctx);
-            pushStatements(out, s.orElse(), ctx);
-        } else if (f.node instanceof Stmt.While s) {
-            out.add(new Frame(s.test(), ctx, f.block));
-            pushStatements(out, s.body(), ctx);
-            pushStatements(out, s.orElse(), ctx);
-        } else if (f.node instanceof Stmt.If s) {
-            out.add(new Frame(s.test(), ctx, f.block));
-            boolean guard = scope.kind == Scope.Kind.MODULE && isMainGuard(s.test());
-            pushStatements(out, s.body(), guard ? scope.mainGuardCtx : ctx);
-            pushStatements(out, s.orElse(), ctx);
-        } else if (f.node instanceof Stmt.With s) {
-            for (Stmt.WithItem item : s.items()) {
-                item.target().ifPresent(t -> bindTarget(scope, t, null, f.block));
+        if (s instanceof Stmt.Assign a) {
+            assign(a, f, out);
+        } else if (s instanceof Stmt.FunctionDef d) {
+            functionDef(d, f, out);
+        } else if (s instanceof Stmt.ClassDef c) {
+            classDef(c, f, out);
+        } else if (s instanceof Stmt.Import i) {
+            importNames(i, f, out);
+        } else if (s instanceof Stmt.ImportFrom i) {
+            importFrom(i, f, out);
+        } else if (s instanceof Stmt.For loop) {
+            bindTarget(ctx.scope(), loop.target(), null, f.block);
+            out.add(new Frame(loop.target(), ctx, f.block));
+            out.add(new Frame(loop.iter(), ctx, f.block));
+            pushStatements(out, loop.body(), ctx);
+            pushStatements(out, loop.orElse(), ctx);
+        } else if (s instanceof Stmt.While loop) {
+            out.add(new Frame(loop.test(), ctx, f.block));
+            pushStatements(out, loop.body(), ctx);
+            pushStatements(out, loop.orElse(), ctx);
+        } else if (s instanceof Stmt.If test) {
+            out.add(new Frame(test.test(), ctx, f.block));
+            boolean guard = ctx.scope().kind == Scope.Kind.MODULE && isMainGuard(test.test());
+            pushStatements(out, test.body(), guard ? ctx.scope().mainGuardCtx : ctx);
+            pushStatements(out, test.orElse(), ctx);
+        } else if (s instanceof Stmt.With with) {
+            for (Stmt.WithItem item : with.items()) {
+                item.target().ifPresent(t -> bindTarget(ctx.scope(), t, null, f.block));
                 out.add(new Frame(item, ctx, f.block));
             }
-            pushStatements(out, s.body(), ctx);
-        } else if (f.node instanceof Stmt.Try s) {
-            pushStatements(out, s.body(), ctx);
-            for (Stmt.Handler h : s.handlers()) {
+            pushStatements(out, with.body(), ctx);
+        } else if (s instanceof Stmt.Try t) {
+            pushStatements(out, t.body(), ctx);
+            for (Stmt.Handler h : t.handlers()) {
                 out.add(new Frame(h, ctx, f.block));
             }
-            pushStatements(out, s.orElse(), ctx);
-            pushStatements(out, s.finalBody(), ctx);
-        } else if (f.node instanceof Stmt.Handler h) {
-            h.name().ifPresent(n -> bind(scope, n, new Binding.Opaque(h)));
-            h.type().ifPresent(t -> out.add(new Frame(t, ctx, f.block)));
-            pushStatements(out, h.body(), ctx);
-        } else if (f.node instanceof Stmt.Match m) {
+            pushStatements(out, t.orElse(), ctx);
+            pushStatements(out, t.finalBody(), ctx);
+        } else if (s instanceof Stmt.Match m) {
             out.add(new Frame(m.subject(), ctx, f.block));
             for (Stmt.MatchCase c : m.cases()) {
                 out.add(new Frame(c, ctx, f.block));
             }
-        } else if (f.node instanceof Stmt.MatchCase c) {
-            bindPatternCaptures(scope, c);
-            c.guard().ifPresent(g -> out.add(new Frame(g, ctx, f.block)));
-            pushStatements(out, c.body(), ctx);
-        } else if (f.node instanceof Stmt.Global g) {
-            (g.nonlocal() ? scope.nonlocals : scope.globals).addAll(g.names());
-        } else if (f.node instanceof Stmt.Delete d) {
+        } else if (s instanceof Stmt.Global g) {
+            (g.nonlocal() ? ctx.scope().nonlocals : ctx.scope().globals).addAll(g.names());
+        } else if (s instanceof Stmt.Delete d) {
             for (Expr t : d.targets()) {
                 if (t instanceof Expr.Name n) {
-                    bind(scope, n.id(), new Binding.Opaque(n));
+                    bind(ctx.scope(), n.id(), new Binding.Opaque(n));
                 }
             }
             addChildren(out, d, ctx, f.block);
-        } else if (f.node instanceof Expr.NamedExpr n) {
-            if (n.target() instanceof Expr.Name name) {
-                Scope s = scope;
-                while (s.kind == Scope.Kind.COMPREHENSION && s.parent != null) {
-                    s = s.parent;
-                }
-                bind(s, name.id(), new Binding.Value(n.value(), name, null));
-            }
-            addChildren(out, n, ctx, f.block);
-        } else if (f.node instanceof Expr.Call c) {
-            calls.add(c);
-            addChildren(out, c, ctx, f.block);
         } else {
-            addChildren(out, f.node, ctx, f.block);
+            addChildren(out, s, ctx, f.block);
         }
+    }
+
+    private void functionDef(Stmt.FunctionDef d, Frame f, List<Frame> out) {
+        bind(f.ctx.scope(), d.name(), new Binding.Definition(d, d));
+        Scope inner = newScope(Scope.Kind.FUNCTION, d, f.ctx);
+        addExprs(out, d.decorators(), f.ctx, f.block);
+        addParams(out, d.params(), f.ctx, inner);
+        pushStatements(out, d.body(), inner.ctx);
+    }
+
+    private void classDef(Stmt.ClassDef c, Frame f, List<Frame> out) {
+        bind(f.ctx.scope(), c.name(), new Binding.Definition(c, c));
+        Scope inner = newScope(Scope.Kind.CLASS, c, f.ctx);
+        classes.add(inner);
+        addExprs(out, c.decorators(), f.ctx, f.block);
+        addExprs(out, c.bases(), f.ctx, f.block);
+        for (Expr.Keyword k : c.keywords()) {
+            out.add(new Frame(k, f.ctx, f.block));
+        }
+        pushStatements(out, c.body(), inner.ctx);
+    }
+
+    private void lambda(Expr.Lambda l, Frame f, List<Frame> out) {
+        Scope inner = newScope(Scope.Kind.LAMBDA, l, f.ctx);
+        addParams(out, l.params(), f.ctx, inner);
+        out.add(new Frame(l.body(), inner.ctx, f.block));
+    }
+
+    private void comprehension(Expr.Comprehension c, Frame f, List<Frame> out) {
+        Scope inner = newScope(Scope.Kind.COMPREHENSION, c, f.ctx);
+        out.add(new Frame(c.element(), inner.ctx, f.block));
+        c.value().ifPresent(v -> out.add(new Frame(v, inner.ctx, f.block)));
+        boolean first = true;
+        for (Expr.ComprehensionFor g : c.generators()) {
+            bindTarget(inner, g.target(), null, f.block);
+            ctxOf.put(g, inner.ctx);
+            out.add(new Frame(g.target(), inner.ctx, f.block));
+            // the first iterable is evaluated in the enclosing scope
+            out.add(new Frame(g.iter(), first ? f.ctx : inner.ctx, f.block));
+            addExprs(out, g.conditions(), inner.ctx, f.block);
+            first = false;
+        }
+    }
+
+    private void namedExpr(Expr.NamedExpr n, Frame f, List<Frame> out) {
+        if (n.target() instanceof Expr.Name name) {
+            Scope s = f.ctx.scope();
+            while (s.kind == Scope.Kind.COMPREHENSION && s.parent != null) {
+                s = s.parent;
+            }
+            bind(s, name.id(), new Binding.Value(n.value(), name, null));
+        }
+        addChildren(out, n, f.ctx, f.block);
+    }
+
+    private void importNames(Stmt.Import i, Frame f, List<Frame> out) {
+        imports.add(i);
+        for (Stmt.Alias a : i.names()) {
+            if (a.asName().isPresent()) {
+                bind(f.ctx.scope(), a.asName().get(), new Binding.Import(Builtins.normalize(a.name()), a));
+            } else {
+                int dot = a.name().indexOf('.');
+                String top = dot < 0 ? a.name() : a.name().substring(0, dot);
+                bind(f.ctx.scope(), top, new Binding.Import(top, a));
+            }
+        }
+        addChildren(out, i, f.ctx, f.block);
+    }
+
+    private void importFrom(Stmt.ImportFrom i, Frame f, List<Frame> out) {
+        Scope scope = f.ctx.scope();
+        imports.add(i);
+        String base = ".".repeat(Math.max(0, i.level())) + i.module();
+        for (Stmt.Alias a : i.names()) {
+            if (a.name().equals("*")) {
+                scope.starImports.add(base);
+                continue;
+            }
+            String target = base.isEmpty() || base.endsWith(".") ? base + a.name() : base + "." + a.name();
+            bind(scope, a.asName().orElse(a.name()), new Binding.Import(Builtins.normalize(target), a));
+        }
+        addChildren(out, i, f.ctx, f.block);
+    }
+
+    private void assign(Stmt.Assign a, Frame f, List<Frame> out) {
+        Scope scope = f.ctx.scope();
+        if (a.augOp().isPresent() && a.value().isPresent()) {
+            String op = a.augOp().get();
+            op = op.endsWith("=") ? op.substring(0, op.length() - 1) : op;
+            for (Expr t : a.targets()) {
+                if (t instanceof Expr.Name n) {
+                    bind(scope, n.id(), new Binding.Augmented(op, a.value().get(), n, f.block));
+                }
+            }
+        } else if (a.value().isPresent()) {
+            for (Expr t : a.targets()) {
+                bindTarget(scope, t, a.value().get(), f.block);
+            }
+        }
+        addChildren(out, a, f.ctx, f.block);
+    }
+
+    private void handler(Stmt.Handler h, Frame f, List<Frame> out) {
+        h.name().ifPresent(n -> bind(f.ctx.scope(), n, new Binding.Opaque(h)));
+        h.type().ifPresent(t -> out.add(new Frame(t, f.ctx, f.block)));
+        pushStatements(out, h.body(), f.ctx);
+    }
+
+    private void matchCase(Stmt.MatchCase c, Frame f, List<Frame> out) {
+        bindPatternCaptures(f.ctx.scope(), c);
+        c.guard().ifPresent(g -> out.add(new Frame(g, f.ctx, f.block)));
+        pushStatements(out, c.body(), f.ctx);
     }
 
     private static void addChildren(List<Frame> out, Node n, Scope.Ctx ctx, List<Stmt> block) {
