@@ -121,4 +121,45 @@ class GradingOnFixturesTest {
         assertEquals(Severity.HIGH, at("KS-PERSIST-DROPPER", "drop.py", "[sys.executable, \"tool.py\"]").severity());
         assertEquals(Severity.HIGH, at("KS-PERSIST-DROPPER", "drop.py", "\"python b.py\"").severity());
     }
+
+    @Test
+    void aToolFetchedForItsCallerIsLowRunningWhatItReturnsCritical() throws IOException {
+        assertEquals(Severity.LOW, at("KS-PERSIST-DROPPER", "tool_cache.py", "os.chmod(filename, stat.S_IRWXU)")
+                .severity(), "a packaging command caches its tool and returns the path");
+        assertEquals(Severity.LOW, at("KS-PERSIST-DROPPER", "tool_cache.py", "[tool, source_dir]").severity(),
+                "runs a path its caller chose");
+        assertEquals(Severity.CRITICAL, at("KS-PERSIST-DROPPER", "tool_cache_run.py", "subprocess.Popen([agent])")
+                .severity());
+        assertEquals(Severity.LOW, at("KS-PERSIST-DROPPER", "verified_artifacts.py", "[cargo_bin, \"install\"")
+                .severity(), "every download of the file is checked against its published digest");
+        assertEquals(Severity.LOW, at("KS-NET-DOWNLOAD-EXE", "tool_fetch.py", "as handle:").severity(),
+                "a converter binary downloaded for the user who asked, its path returned");
+        assertEquals(Severity.HIGH, at("KS-NET-DOWNLOAD-EXE", "tool_fetch.py", "as out:").severity(),
+                "saved and started in one function");
+        assertEquals(Severity.HIGH, at("KS-NET-DOWNLOAD-EXE", "tool_fetch.py", "as dropped:").severity(),
+                "an .exe saved into a temporary directory and returned");
+    }
+
+    @Test
+    void aGeneratorRewritingItsOwnModuleIsLowAFreshSecondStageHigh() throws IOException {
+        assertEquals(Severity.LOW, at("KS-NET-DOWNLOAD-EXE", "netpkg/tools/generate_table.py",
+                "open(\"../libs/table.py\", \"w\")").severity());
+        assertEquals(Severity.HIGH, at("KS-NET-DOWNLOAD-EXE", "netpkg/stage.py", "\"stage.py\"").severity());
+    }
+
+    @Test
+    void accountFilesNamedWithoutNetworkAreLowConfidence() throws IOException {
+        Finding shadow = at("KS-EXFIL-SECRET-FILES", "useradmin.py", "\"/etc/shadow\"");
+        assertEquals(Severity.MEDIUM, shadow.severity());
+        assertEquals(dev.kingsnake.Confidence.LOW, shadow.confidence());
+        assertEquals(Severity.HIGH, at("KS-EXFIL-SECRET-FILES", "collect.py", "open(\"/etc/shadow\")").severity());
+    }
+
+    @Test
+    void runningCodeFromAClonedRepositoryIsHigh() throws IOException {
+        assertEquals(Severity.HIGH, at("KS-PROCESS-DOWNLOAD-EXEC", "clone_and_run.py", "os.path.join(dest, \"main.py\")")
+                .severity(), "an interpreter on a script of the clone, two calls of one function");
+        assertEquals(Severity.HIGH, at("KS-PROCESS-DOWNLOAD-EXEC", "clone_and_run.py", "pip install .").severity(),
+                "one command that clones and installs the clone");
+    }
 }

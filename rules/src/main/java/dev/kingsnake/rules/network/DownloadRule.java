@@ -3,6 +3,7 @@ package dev.kingsnake.rules.network;
 import dev.kingsnake.Confidence;
 import dev.kingsnake.Reach;
 import dev.kingsnake.Severity;
+import dev.kingsnake.rules.shared.ToolFetchers;
 import dev.kingsnake.spi.FindingSink;
 import dev.kingsnake.spi.PythonFile;
 import dev.kingsnake.spi.PythonFileRule;
@@ -14,6 +15,7 @@ import dev.kingsnake.spi.facts.Capability;
 import dev.kingsnake.spi.python.Expr;
 
 import java.util.HashSet;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -49,6 +51,33 @@ public final class DownloadRule implements PythonFileRule {
         }
         return false;
     }
+
+    private static final java.util.Set<String> OPENERS = Set.of("open", "io.open", "codecs.open", "builtins.open");
+
+    /**
+     * {@code open("../libs/manuf.py", "w")} after {@code open("../libs/manuf.py")} read it: a maintainer's
+     * generator script that rewrites a module of its own source tree (a relative path, so it only means something
+     * when run from the tree) with data it fetched. A second stage is written fresh, where it will be found.
+     */
+    private static boolean regeneratesOwnModule(CallFacts facts, CallFacts.CallFact write) {
+        if (!OPENERS.contains(write.qualifiedName())) {
+            return false;
+        }
+        Optional<String> path = facts.text(write.call(), 0, "file");
+        if (path.isEmpty() || !PYTHON_SOURCE_NAME.matcher(path.get()).find() || ABSOLUTE.matcher(path.get()).find()) {
+            return false;
+        }
+        for (CallFacts.CallFact r : facts.calls()) {
+            if (r != write && OPENERS.contains(r.qualifiedName()) && path.equals(facts.text(r.call(), 0, "file"))
+                    && facts.text(r.call(), 1, "mode").map(m -> !m.matches(".*[wax+].*")).orElse(true)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A path that does not depend on the working directory: root, home, drive or variable. */
+    private static final Pattern ABSOLUTE = Pattern.compile("^([/\\\\~$%{]|[A-Za-z]:)");
 
     @Override
     public RuleInfo info() {
@@ -89,9 +118,14 @@ public final class DownloadRule implements PythonFileRule {
                 continue;
             }
             Reach reach = file.reach(c.call());
-            if (exeReach.contains(c.scope())) {
+            if (exeReach.contains(c.scope()) && ToolFetchers.inToolFetcher(facts, c)) {
+                // an application fetching a tool for the user who called it; running it is judged at the caller
+                sink.report(file, c.call(), "downloads an executable and hands its path to the caller",
+                        Severity.LOW, Confidence.MEDIUM);
+            } else if (exeReach.contains(c.scope())) {
                 sink.report(file, c.call(), "downloads an executable or script to disk");
-            } else if (pyScopes.contains(c.scope()) && (reach == Reach.INSTALL_TIME || reach == Reach.IMPORT_TIME)) {
+            } else if (pyScopes.contains(c.scope()) && (reach == Reach.INSTALL_TIME || reach == Reach.IMPORT_TIME)
+                    && !regeneratesOwnModule(facts, c)) {
                 // fetching Python source while being installed or imported: a second stage, not a data file
                 sink.report(file, c.call(), "downloads Python code to disk while the package is "
                         + (reach == Reach.INSTALL_TIME ? "installed" : "imported"));

@@ -4,6 +4,7 @@ import dev.kingsnake.Confidence;
 import dev.kingsnake.Severity;
 import dev.kingsnake.rules.shared.DigestChecks;
 import dev.kingsnake.rules.shared.FixedEndpoints;
+import dev.kingsnake.rules.shared.ToolFetchers;
 import dev.kingsnake.spi.FindingSink;
 import dev.kingsnake.spi.PythonFile;
 import dev.kingsnake.spi.PythonFileRule;
@@ -115,12 +116,51 @@ public final class DropperRule implements PythonFileRule {
             } else if (orchestrated.contains(c.scope()) && computedProgram(facts, c)) {
                 report(file, facts, c, sink, "runs or marks executable a file that helper functions "
                         + "called from the same place download and save", Severity.HIGH, Confidence.MEDIUM);
+            } else if (onlyToolFetchers(facts, dropScopes)) {
+                sink.report(file, c.call(), "runs or marks executable a file in a module whose downloads are "
+                        + "handed to their callers", Severity.LOW, Confidence.MEDIUM);
+            } else if (onlyPinnedDownloads(facts, dropScopes)) {
+                sink.report(file, c.call(), "runs or marks executable a file in a module whose every download "
+                        + "is checked against a pinned digest", Severity.LOW, Confidence.MEDIUM);
             } else {
                 report(file, facts, c, sink,
                         "runs or marks executable a file in a module that downloads and saves files",
                         Severity.MEDIUM, Confidence.MEDIUM);
             }
         }
+    }
+
+    /**
+     * Every function of the file that downloads and saves is a tool fetcher ({@link ToolFetchers}): a process
+     * elsewhere in the file runs a path its own caller chose, not one of this file's downloads.
+     */
+    private static boolean onlyToolFetchers(CallFacts facts, Set<Integer> dropScopes) {
+        Set<Integer> fetchers = new HashSet<>();
+        for (CallFacts.CallFact c : facts.calls()) {
+            if (dropScopes.contains(c.scope()) && (c.is(Capability.DOWNLOAD_TO_FILE) || c.is(Capability.FILE_WRITE))
+                    && ToolFetchers.inToolFetcher(facts, c)) {
+                fetchers.add(c.scope());
+            }
+        }
+        return fetchers.equals(dropScopes);
+    }
+
+    /**
+     * Every function of the file that downloads and saves compares a computed digest, itself or in a function
+     * that calls it ({@code download_file(url, dest); verify_checksum(sha_file, dest)}): a build script fetching
+     * verified artifacts. A process elsewhere in the file is then not running an unchecked download.
+     */
+    private static boolean onlyPinnedDownloads(CallFacts facts, Set<Integer> dropScopes) {
+        for (int d : dropScopes) {
+            boolean pinned = DigestChecks.pinned(facts, d);
+            for (int caller = 0; !pinned && caller < facts.scopeCount(); caller++) {
+                pinned = caller != d && facts.reachable(caller).contains(d) && DigestChecks.pinned(facts, caller);
+            }
+            if (!pinned) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A download in a function linked to this one takes its URL from its caller. */
@@ -144,6 +184,9 @@ public final class DropperRule implements PythonFileRule {
                                Severity severity, Confidence confidence) {
         if (DigestChecks.pinned(facts, c.scope())) {
             sink.report(file, c.call(), message + ", after checking a pinned digest", Severity.LOW, Confidence.MEDIUM);
+        } else if (c.is(Capability.CHMOD) && ToolFetchers.inToolFetcher(facts, c)) {
+            sink.report(file, c.call(), message + ", in a function that hands the saved file to its caller",
+                    Severity.LOW, Confidence.MEDIUM);
         } else if (fetchGivenByCaller(facts, c.scope())) {
             sink.report(file, c.call(), message + ", from a URL its caller or configuration gives", Severity.LOW,
                     Confidence.MEDIUM);
@@ -325,9 +368,7 @@ public final class DropperRule implements PythonFileRule {
 
     private static boolean runsOrMarksExecutable(CallFacts facts, CallFacts.CallFact c) {
         if (c.is(Capability.CHMOD)) {
-            return c.call().arg(1).map(m -> facts.file().constant(m)
-                    .map(k -> k instanceof Const.Int i && (i.value().intValue() & 0111) != 0)
-                    .orElse(true)).orElse(false);
+            return c.call().arg(1).map(m -> mayAddExecuteBit(facts, m)).orElse(false);
         }
         if (!c.is(Capability.PROCESS)) {
             return false;
@@ -348,10 +389,44 @@ public final class DropperRule implements PythonFileRule {
         Optional<String> t = facts.text(head);
         if (t.isPresent() && !t.get().startsWith("{}")) {
             String[] words = t.get().strip().split("\\s+");
-            return !words[0].isEmpty() && !BUILD_TOOLS.contains(words[0].toLowerCase(Locale.ROOT));
+            String program = words[0].toLowerCase(Locale.ROOT);
+            if (DOWNLOAD_TOOLS.contains(program) && !SHELL_CHAIN.matcher(t.get()).find()
+                    && texts.stream().noneMatch(x -> SHELL_CHAIN.matcher(x).find())) {
+                return false; // wget URL -O file is the download itself; running its result needs a second command
+            }
+            return !words[0].isEmpty() && !BUILD_TOOLS.contains(program);
         }
         return head instanceof Expr.Name || head instanceof Expr.FString || head instanceof Expr.BinOp
                 || head instanceof Expr.Subscript || isPathOf(facts, head);
+    }
+
+    /** Programs that only fetch a URL into a file. */
+    private static final Set<String> DOWNLOAD_TOOLS = Set.of("wget", "curl", "aria2c");
+    /** Shell text that runs a second command after the first. */
+    private static final Pattern SHELL_CHAIN = Pattern.compile("&&|\\|\\||[;|`]|\\$\\(");
+
+    /**
+     * Permission bits of a {@code stat} constant: the mode of {@code os.chmod(p, stat.S_IWUSR)} (making a file
+     * writable before deleting it, as copy utilities do) is known to add no execute bit.
+     */
+    private static final Map<String, Integer> STAT_BITS = Map.ofEntries(
+            Map.entry("stat.S_IRUSR", 0400), Map.entry("stat.S_IWUSR", 0200), Map.entry("stat.S_IXUSR", 0100),
+            Map.entry("stat.S_IRWXU", 0700), Map.entry("stat.S_IRGRP", 040), Map.entry("stat.S_IWGRP", 020),
+            Map.entry("stat.S_IXGRP", 010), Map.entry("stat.S_IRWXG", 070), Map.entry("stat.S_IROTH", 04),
+            Map.entry("stat.S_IWOTH", 02), Map.entry("stat.S_IXOTH", 01), Map.entry("stat.S_IRWXO", 07),
+            Map.entry("stat.S_IREAD", 0400), Map.entry("stat.S_IWRITE", 0200), Map.entry("stat.S_IEXEC", 0100));
+
+    /** A chmod mode that sets an execute bit, or one not known (a variable, a computed mode). */
+    private static boolean mayAddExecuteBit(CallFacts facts, Expr mode) {
+        Optional<Const> k = facts.file().constant(mode);
+        if (k.isPresent()) {
+            return !(k.get() instanceof Const.Int i) || (i.value().intValue() & 0111) != 0;
+        }
+        if (mode instanceof Expr.BinOp b && "|".equals(b.op())) {
+            return mayAddExecuteBit(facts, b.left()) || mayAddExecuteBit(facts, b.right());
+        }
+        Integer bits = facts.file().qualifiedName(mode).map(STAT_BITS::get).orElse(null);
+        return bits == null || (bits & 0111) != 0;
     }
 
     private static final Set<String> LOOKED_UP_TOOLS = Set.of("shutil.which", "distutils.spawn.find_executable",

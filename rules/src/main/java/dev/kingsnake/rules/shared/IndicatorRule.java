@@ -127,6 +127,12 @@ public abstract class IndicatorRule implements PythonFileRule {
         if (h.indicator().strong() || inScope || several && inFile) {
             return new Grade(info().severity(), info().confidence());
         }
+        if (secretStore && several && !inFile && !facts.fileCaps().contains(Capability.NETWORK)) {
+            // several stores named in a file with no network use at all: the shape of a tool that administers
+            // them (ansible's user module names /etc/passwd, /etc/shadow, ~/.ssh); low confidence, still
+            // weighty enough to combine with a sender in another file
+            return new Grade(lower(info().severity()), Confidence.LOW);
+        }
         if (inFile || several) {
             // several stores named where nothing sends data: a tool managing them (user administration,
             // SSH clients), or a collector whose sending happens in another file; half weight either way
