@@ -132,6 +132,8 @@ class GradingOnFixturesTest {
                 .severity());
         assertEquals(Severity.LOW, at("KS-PERSIST-DROPPER", "verified_artifacts.py", "[cargo_bin, \"install\"")
                 .severity(), "every download of the file is checked against its published digest");
+        assertEquals(Severity.LOW, at("KS-PERSIST-DROPPER", "pinned_build_tools.py", "os.popen(cmd, \"r\")")
+                .severity(), "a probe run beside a tool fetcher whose every download is checked");
         assertEquals(Severity.LOW, at("KS-NET-DOWNLOAD-EXE", "tool_fetch.py", "as handle:").severity(),
                 "a converter binary downloaded for the user who asked, its path returned");
         assertEquals(Severity.HIGH, at("KS-NET-DOWNLOAD-EXE", "tool_fetch.py", "as out:").severity(),

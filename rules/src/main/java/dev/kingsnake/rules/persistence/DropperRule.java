@@ -113,7 +113,8 @@ public final class DropperRule implements PythonFileRule {
             } else if (dropScopes.contains(c.scope())) {
                 report(file, facts, c, sink, "downloads a file, saves it and runs it or makes it executable",
                         Severity.HIGH, Confidence.HIGH);
-            } else if (orchestrated.contains(c.scope()) && computedProgram(facts, c)) {
+            } else if (orchestrated.contains(c.scope()) && computedProgram(facts, c)
+                    && !onlyPinnedDownloads(facts, dropScopes)) {
                 report(file, facts, c, sink, "runs or marks executable a file that helper functions "
                         + "called from the same place download and save", Severity.HIGH, Confidence.MEDIUM);
             } else if (onlyToolFetchers(facts, dropScopes)) {
