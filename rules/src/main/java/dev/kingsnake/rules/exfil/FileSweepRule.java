@@ -12,8 +12,6 @@ import dev.kingsnake.spi.facts.CallFacts;
 import dev.kingsnake.spi.facts.Capability;
 import dev.kingsnake.spi.python.Expr;
 
-import java.util.IdentityHashMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -52,13 +50,9 @@ public final class FileSweepRule implements PythonFileRule {
         if (!facts.fileCaps().contains(Capability.SEND)) {
             return;
         }
-        Map<Expr.Call, CallFacts.CallFact> byCall = new IdentityHashMap<>();
-        for (CallFacts.CallFact c : facts.calls()) {
-            byCall.put(c.call(), c);
-        }
         for (CallFacts.CallFact c : facts.calls()) {
             Optional<Expr> root = sweptRoot(c);
-            if (root.isPresent() && isHomeOrDrive(facts, byCall, c.scope(), root.get(), 0)) {
+            if (root.isPresent() && isHomeOrDrive(facts, c.scope(), root.get(), 0)) {
                 sink.report(file, c.call(), "walks the whole home directory or a drive in a file that sends data out");
             }
         }
@@ -81,20 +75,18 @@ public final class FileSweepRule implements PythonFileRule {
         return Optional.empty();
     }
 
-    private static boolean isHomeOrDrive(CallFacts facts, Map<Expr.Call, CallFacts.CallFact> byCall, int scope,
-                                         Expr e, int depth) {
+    private static boolean isHomeOrDrive(CallFacts facts, int scope, Expr e, int depth) {
         if (depth > 3) {
             return false;
         }
         Expr v = facts.valueOf(scope, e);
         if (v instanceof Expr.Call call) {
-            CallFacts.CallFact c = byCall.get(call);
-            String name = c == null ? "" : c.qualifiedName();
+            String name = facts.file().calleeName(call).orElse("");
             if (name.equals("os.path.expanduser")) {
                 return call.arg(0).flatMap(facts::text).map(t -> HOME_TEXT.matcher(t).matches()).orElse(false);
             }
             if (name.equals("pathlib.Path.home") || name.equals("pathlib.Path") && call.args().size() == 1) {
-                return name.endsWith("home") || isHomeOrDrive(facts, byCall, scope, call.args().get(0), depth + 1);
+                return name.endsWith("home") || isHomeOrDrive(facts, scope, call.args().get(0), depth + 1);
             }
             if (name.equals("os.getenv") || name.equals("os.environ.get")) {
                 return call.arg(0).flatMap(facts::text).map(HOME_VARIABLES::contains).orElse(false);

@@ -87,6 +87,9 @@ public final class DropperRule implements PythonFileRule {
             return;
         }
         Set<Integer> orchestrated = orchestrated(facts, dropScopes);
+        // facts of the file, the same for every call below
+        boolean toolFetchersOnly = onlyToolFetchers(facts, dropScopes);
+        boolean pinnedOnly = onlyPinnedDownloads(facts, dropScopes);
         for (CallFacts.CallFact c : facts.calls()) {
             Optional<String> helper = runsHelperDownload(facts, c, dropScopes);
             if (helper.isPresent()) {
@@ -113,14 +116,13 @@ public final class DropperRule implements PythonFileRule {
             } else if (dropScopes.contains(c.scope())) {
                 report(file, facts, c, sink, "downloads a file, saves it and runs it or makes it executable",
                         Severity.HIGH, Confidence.HIGH);
-            } else if (orchestrated.contains(c.scope()) && computedProgram(facts, c)
-                    && !onlyPinnedDownloads(facts, dropScopes)) {
+            } else if (orchestrated.contains(c.scope()) && computedProgram(facts, c) && !pinnedOnly) {
                 report(file, facts, c, sink, "runs or marks executable a file that helper functions "
                         + "called from the same place download and save", Severity.HIGH, Confidence.MEDIUM);
-            } else if (onlyToolFetchers(facts, dropScopes)) {
+            } else if (toolFetchersOnly) {
                 sink.report(file, c.call(), "runs or marks executable a file in a module whose downloads are "
                         + "handed to their callers", Severity.LOW, Confidence.MEDIUM);
-            } else if (onlyPinnedDownloads(facts, dropScopes)) {
+            } else if (pinnedOnly) {
                 sink.report(file, c.call(), "runs or marks executable a file in a module whose every download "
                         + "is checked against a pinned digest", Severity.LOW, Confidence.MEDIUM);
             } else {

@@ -58,7 +58,7 @@ public final class NativeLinkRule implements Rule {
         List<SourceFile> files = ArchiveLayout.realFiles(ctx);
         Optional<String> unexpected = ArchiveLayout.nativeUnexpected(ctx, files);
         for (SourceFile f : files) {
-            if (f.kind() != FileKind.NATIVE_BINARY || f.embeddedLinks().isEmpty()) {
+            if (f.kind() != FileKind.NATIVE_BINARY) {
                 continue;
             }
             for (String link : f.embeddedLinks()) {
