@@ -190,14 +190,49 @@ final class PayloadEvaluator extends ExpressionInterpreter<Value, PayloadEvaluat
     }
 
     @Override
-    protected Value binOp(Expr.BinOp b, Frame f) {
-        Value l = eval(b.left(), f);
-        return l == null ? null : binop(l, b.op(), eval(b.right(), f));
+    protected Value binary(Value l, String op, Value r) {
+        return binop(l, op, r);
+    }
+
+    /** The concatenated text carries the traces of its parts, merged left to right as {@code +} merges them. */
+    @Override
+    protected Value concatenation(Const joined, List<Value> parts) {
+        Value.Trace t = traceOf(parts.get(0));
+        for (int i = 1; i < parts.size(); i++) {
+            t = t.merge(traceOf(parts.get(i)));
+        }
+        return ConstConversion.fromConst(joined, t);
+    }
+
+    /** A string built past the per-step bound stops the evaluation with a diagnostic. */
+    @Override
+    protected boolean mayBuild(long length) {
+        checkSize(length);
+        return true;
+    }
+
+    /** A table of functions next to an item the decoder cannot evaluate keeps its other items. */
+    @Override
+    protected Value unknownItem() {
+        return new Value.Opaque();
+    }
+
+    /** Eight or more ints: a table of character codes whose decoding is a layer, traced to the display. */
+    @Override
+    protected Value display(Expr.Sequence s, List<Value> items) {
+        boolean ints = items.stream().allMatch(v -> v instanceof Value.Int);
+        Value.Trace t = ints && items.size() >= 8 ? Value.Trace.of(s, sourceSize(items.size())) : Value.Trace.NONE;
+        return new Value.Seq(items, t);
     }
 
     @Override
-    protected Value sequence(Expr.Sequence s, Frame f) {
-        return sequence(s, f.vars(), f.line());
+    protected Value mapped(List<Value> out, Value first) {
+        return new Value.Seq(out, traceOf(first));
+    }
+
+    /** {@code map(f, *iterables)} through the shared walk, calling any function the decoder can call. */
+    Value map(Value f, List<Value> iterables) {
+        return f == null ? null : map(args -> apply(f, args, Map.of(), 0), iterables);
     }
 
     @Override
@@ -788,27 +823,6 @@ final class PayloadEvaluator extends ExpressionInterpreter<Value, PayloadEvaluat
             failures.add(DecodeException.limit("string built in a loop exceeds " + bound.perStep() + " bytes"));
             throw new StepLimit();
         }
-    }
-
-    private Value sequence(Expr.Sequence s, Map<String, Value> frame, int line) {
-        List<Value> items = new ArrayList<>(s.elements().size());
-        boolean ints = true;
-        for (Expr el : s.elements()) {
-            if (el instanceof Expr.Starred st) {
-                Value v = eval(st.value(), frame, line);
-                List<Value> more = iterate(v);
-                if (more == null) {
-                    return null;
-                }
-                items.addAll(more);
-                continue;
-            }
-            Value v = eval(el, frame, line);
-            items.add(v == null ? new Value.Opaque() : v);
-            ints &= v instanceof Value.Int;
-        }
-        Value.Trace t = ints && items.size() >= 8 ? Value.Trace.of(s, sourceSize(items.size())) : Value.Trace.NONE;
-        return new Value.Seq(items, t);
     }
 
     @Override

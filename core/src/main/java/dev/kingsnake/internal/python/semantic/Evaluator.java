@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Static evaluation over one file's symbol table: which qualified name an expression refers to, and
@@ -436,8 +437,13 @@ final class Evaluator extends ExpressionInterpreter<Const, Evaluator.Env> {
     }
 
     @Override
-    protected Const binOp(Expr.BinOp b, Env env) {
-        return b.op().equals("+") ? foldSum(b, env) : binary(b, env);
+    protected Const binary(Const l, String op, Const r) {
+        return ops.binary(l, op, r);
+    }
+
+    @Override
+    protected Const concatenation(Const joined, List<Const> parts) {
+        return joined;
     }
 
     @Override
@@ -461,81 +467,34 @@ final class Evaluator extends ExpressionInterpreter<Const, Evaluator.Env> {
     }
 
     @Override
-    protected Const sequence(Expr.Sequence s, Env env) {
-        return foldSequence(s, env);
+    protected Const display(Expr.Sequence s, List<Const> items) {
+        return s.kind() == SeqKind.DICT || s.kind() == SeqKind.GENERATOR ? null : new Const.Seq(s.kind(), items);
+    }
+
+    /** A constant has no unknown parts: a display with an unknown item is not folded. */
+    @Override
+    protected Const unknownItem() {
+        return null;
+    }
+
+    /**
+     * Not expanded: folding reads a list a name is bound to without the {@code append}s made to it since, and a
+     * display built from such a list ({@code [*lines, 'return res']} before {@code compile}) is code generated at
+     * run time, not a constant.
+     */
+    @Override
+    protected List<Const> starred(Const v) {
+        return null;
+    }
+
+    @Override
+    protected Const mapped(List<Const> out, Const first) {
+        return new Const.Seq(SeqKind.LIST, out);
     }
 
     @Override
     protected Const comprehension(Expr.Comprehension c, Env env) {
         return foldComprehension(c, env);
-    }
-
-    private Const binary(Expr.BinOp b, Env env) {
-        Const l = eval(b.left(), env);
-        if (l == null) {
-            return null;
-        }
-        Const r = eval(b.right(), env);
-        return r == null ? null : ops.binary(l, b.op(), r);
-    }
-
-    /** A chain of {@code +} of any shape, flattened without recursion and added left to right. */
-    private Const foldSum(Expr.BinOp root, Env env) {
-        List<Expr> operands = new ArrayList<>();
-        Deque<Expr> stack = new ArrayDeque<>();
-        stack.push(root);
-        while (!stack.isEmpty()) {
-            Expr x = stack.pop();
-            if (x instanceof Expr.BinOp b && b.op().equals("+")) {
-                stack.push(b.right());
-                stack.push(b.left());
-            } else {
-                operands.add(x);
-            }
-        }
-        // strings and bytes are built in one buffer: adding pairwise would copy quadratically
-        Const first = eval(operands.get(0), env);
-        if (first instanceof Const.Str || first instanceof Const.Bytes) {
-            return concat(first, operands, env);
-        }
-        Const acc = first;
-        for (int i = 1; i < operands.size() && acc != null; i++) {
-            Const next = eval(operands.get(i), env);
-            acc = next == null ? null : ops.add(acc, next);
-        }
-        return acc;
-    }
-
-    private Const concat(Const first, List<Expr> operands, Env env) {
-        boolean text = first instanceof Const.Str;
-        StringBuilder sb = new StringBuilder(first.asText());
-        for (int i = 1; i < operands.size(); i++) {
-            Const next = eval(operands.get(i), env);
-            if (next == null || (text ? !(next instanceof Const.Str) : !(next instanceof Const.Bytes))) {
-                return null;
-            }
-            sb.append(next.asText());
-            if (!ops.fits(sb.length())) {
-                return null;
-            }
-        }
-        return text ? new Const.Str(sb.toString())
-                : new Const.Bytes(sb.toString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
-    }
-
-    private Const foldSequence(Expr.Sequence s, Env env) {
-        if (s.kind() == SeqKind.DICT || s.kind() == SeqKind.GENERATOR || !ops.fits(s.elements().size())) {
-            return null;
-        }
-        List<Const> out = new ArrayList<>(s.elements().size());
-        for (Expr x : s.elements()) {
-            Const c = x instanceof Expr.Starred ? null : eval(x, env);
-            if (c == null) {
-                return null;
-            }
-            out.add(c);
-        }
-        return new Const.Seq(s.kind(), out);
     }
 
     /** The builtin whose docstring {@code receiver.__doc__} is: a builtin by name, or the type of a literal. */
@@ -702,44 +661,44 @@ final class Evaluator extends ExpressionInterpreter<Const, Evaluator.Env> {
                 && v.value() instanceof Expr.Attribute a && a.value() instanceof Expr.Literal ? a : null;
     }
 
-    /** {@code map(f, items)} for builtin conversions and one-parameter lambdas. */
+    /**
+     * {@code map(f, *iterables)} where {@code f} is a builtin or a lambda of as many positional parameters as there
+     * are iterables; the mapping itself is the shared walk's.
+     */
     private Const foldMap(Expr.Call c, Env env) {
-        if (c.args().size() != 2 || !c.keywords().isEmpty()) {
+        if (c.args().size() < 2 || !c.keywords().isEmpty()) {
             return null;
         }
-        Const iter = eval(c.args().get(1), env);
-        List<Const> items = iter == null ? null : ConstOps.items(iter);
-        if (items == null || items.size() > MAX_ITEMS) {
-            return null;
-        }
-        Expr f = c.args().get(0);
-        List<Const> out = new ArrayList<>(items.size());
-        if (f instanceof Expr.Lambda l) {
-            if (l.params().size() != 1 || l.params().get(0).kind() != Stmt.ParamKind.POSITIONAL) {
+        List<Expr> iterables = c.args().subList(1, c.args().size());
+        Function<List<Const>, Const> f;
+        if (c.args().get(0) instanceof Expr.Lambda l) {
+            if (l.params().size() != iterables.size()
+                    || l.params().stream().anyMatch(p -> p.kind() != Stmt.ParamKind.POSITIONAL)) {
                 return null;
             }
-            String p = l.params().get(0).name();
-            for (Const item : items) {
-                Const v = eval(l.body(), new Env(p, item, env));
-                if (v == null) {
-                    return null;
+            f = args -> {
+                Env bound = env;
+                for (int i = 0; i < args.size(); i++) {
+                    bound = new Env(l.params().get(i).name(), args.get(i), bound);
                 }
-                out.add(v);
+                return eval(l.body(), bound);
+            };
+        } else {
+            String fn = qname(c.args().get(0));
+            if (fn == null) {
+                return null;
             }
-            return new Const.Seq(SeqKind.LIST, out);
+            f = args -> ops.builtin(fn, args, Map.of());
         }
-        String fn = qname(f);
-        if (fn == null) {
-            return null;
-        }
-        for (Const item : items) {
-            Const v = ops.builtin(fn, List.of(item), Map.of());
+        List<Const> values = new ArrayList<>(iterables.size());
+        for (Expr it : iterables) {
+            Const v = it instanceof Expr.Starred ? null : eval(it, env);
             if (v == null) {
                 return null;
             }
-            out.add(v);
+            values.add(v);
         }
-        return new Const.Seq(SeqKind.LIST, out);
+        return map(f, values);
     }
 
     private List<Const> foldArgs(List<Expr> args, Env env) {

@@ -43,6 +43,16 @@ class ConstantFoldingTest {
                 body));
     }
 
+    /**
+     * A display expanding a list name is not folded: the name's list may have been appended to since it was bound
+     * (cattrs builds {@code lines = []}, appends to it, then compiles {@code [*lines, "    return res"]}).
+     */
+    @Test
+    void starredNamesAreNotExpanded() {
+        Expr display = new Expr.Sequence(SeqKind.LIST, List.of(new Expr.Starred(name("lines"), false, 3, 1), str("x")), 3, 1);
+        assertEquals(Optional.empty(), fold(display, assign("lines", list())));
+    }
+
     private static Optional<Const> foldWith(dev.kingsnake.Limits limits, Expr e, Stmt... body) {
         return new SemanticModel("pkg/mod.py", new byte[0], "", module(body), false, List.of(), Optional.empty(),
                 limits, true).constant(e);
