@@ -1,6 +1,7 @@
 package dev.kingsnake.internal.decode;
 
 import dev.kingsnake.Limits;
+import dev.kingsnake.Limits;
 import dev.kingsnake.internal.python.PythonParser;
 import dev.kingsnake.spi.PythonFile;
 import dev.kingsnake.spi.python.Const;
@@ -77,7 +78,7 @@ class SharedValueSemanticsTest {
                 ("x = 5\ny = " + expression + "\n").getBytes(StandardCharsets.UTF_8), List.of(), Optional.empty());
         Expr value = ((Stmt.Assign) file.module().body().get(1)).value().orElseThrow();
         PayloadEvaluator decoder = new PayloadEvaluator(file, new Bindings(file, null), PARSER,
-                OutputBound.of(1 << 16), 100_000);
+                OutputBound.of(1 << 16), EvaluationBounds.payloads(Limits.builder().maxAnalysisSteps(100_000).build()));
         String decoded = decoder.evaluate(value, 2).map(SharedValueSemanticsTest::render).orElse("<raises>");
         String folded = file.constant(value).map(SharedValueSemanticsTest::render).orElse("<raises>");
         assertEquals(python, decoded, "decoding");

@@ -20,14 +20,14 @@ import java.util.Set;
 /**
  * Static evaluation over one file's symbol table: which qualified name an expression refers to, and
  * which constant it folds to. Both are lazy and memoized per node (identity, never structural
- * equality). Evaluation is recursive but bounded by {@link #MAX_DEPTH}; long {@code +} chains are
+ * equality). Evaluation is recursive but bounded by {@link #maxDepth}; long {@code +} chains are
  * flattened iteratively. Constants are evaluated by the {@link ExpressionInterpreter} walk shared with the decoder;
  * this class resolves names through the symbol table's scopes and keeps the memo and the folding budget. Not
  * thread-safe: the owner serialises calls.
  */
 final class Evaluator extends ExpressionInterpreter<Const, Evaluator.Env> {
-    /** How deeply names, calls and operands are followed; beyond it an expression is simply not decided. */
-    static final int MAX_DEPTH = 40;
+    /** Share of {@code Limits.maxEvaluationDepth} constant folding follows: it answers every rule's questions. */
+    static final int DEPTH_SHARE = 5;
     /** Names with more bindings than this are not followed. */
     private static final int MAX_BINDINGS = 256;
     /** Augmented assignments followed to fold one name. */
@@ -47,12 +47,19 @@ final class Evaluator extends ExpressionInterpreter<Const, Evaluator.Env> {
      * not add up to gigabytes.
      */
     private long largeBudget;
-    /** How many names, calls and operands are being followed right now (see {@link #MAX_DEPTH}). */
+    /**
+     * How deeply names, calls and operands are followed; beyond it an expression is simply not decided (the
+     * decoder, which peels payloads, follows them five times as deep and reports when it stops).
+     */
+    private final int maxDepth;
+    /** How many names, calls and operands are being followed right now (see {@link #maxDepth}). */
     private int depth;
 
-    Evaluator(SymbolTable table, long maxConstLength) {
+    /** @param maxEvaluationDepth the scan's {@code Limits.maxEvaluationDepth}; folding follows a fifth of it */
+    Evaluator(SymbolTable table, long maxConstLength, int maxEvaluationDepth) {
         super(new ConstOps(maxConstLength));
         this.table = table;
+        this.maxDepth = Math.max(1, maxEvaluationDepth / DEPTH_SHARE);
         this.largeBudget = 8 * maxConstLength;
     }
 
@@ -76,7 +83,7 @@ final class Evaluator extends ExpressionInterpreter<Const, Evaluator.Env> {
 
     private String qname(Expr e) {
         int at = depth;
-        if (at > MAX_DEPTH) {
+        if (at > maxDepth) {
             return null;
         }
         Optional<String> memo = nameMemo.get(e);
@@ -345,7 +352,7 @@ final class Evaluator extends ExpressionInterpreter<Const, Evaluator.Env> {
     @Override
     protected Const eval(Expr e, Env env) {
         int at = depth;
-        if (at > MAX_DEPTH) {
+        if (at > maxDepth) {
             return null;
         }
         if (e instanceof Expr.Literal l) {
@@ -646,7 +653,7 @@ final class Evaluator extends ExpressionInterpreter<Const, Evaluator.Env> {
     /** Generators run nested within the depth bound: {@code depth} counts the comprehension itself. */
     @Override
     protected boolean mayNest(int index) {
-        return depth - 1 + index <= MAX_DEPTH;
+        return depth - 1 + index <= maxDepth;
     }
 
     private Const foldCall(Expr.Call c, Env env) {
