@@ -118,8 +118,10 @@ class GradingOnFixturesTest {
 
     @Test
     void runningTheDownloadedScriptWithAnInterpreterIsTheDropperInFull() throws IOException {
-        assertEquals(Severity.HIGH, at("KS-PERSIST-DROPPER", "drop.py", "[sys.executable, \"tool.py\"]").severity());
-        assertEquals(Severity.HIGH, at("KS-PERSIST-DROPPER", "drop.py", "\"python b.py\"").severity());
+        assertEquals(Severity.CRITICAL, at("KS-PERSIST-DROPPER", "drop.py", "[sys.executable, \"tool.py\"]").severity());
+        assertEquals(Severity.CRITICAL, at("KS-PERSIST-DROPPER", "drop.py", "\"python b.py\"").severity());
+        assertEquals(Severity.CRITICAL, at("KS-PERSIST-DROPPER", "restore_script.py", "[\"/bin/bash\", script_path")
+                .severity(), "a shell script from a server the code names, only in a function nobody calls here");
     }
 
     @Test
@@ -163,5 +165,30 @@ class GradingOnFixturesTest {
                 .severity(), "an interpreter on a script of the clone, two calls of one function");
         assertEquals(Severity.HIGH, at("KS-PROCESS-DOWNLOAD-EXEC", "clone_and_run.py", "pip install .").severity(),
                 "one command that clones and installs the clone");
+    }
+
+    @Test
+    void aProgramTheFileBuildsFromSourceIsLowAnyOtherProgramMedium() throws IOException {
+        assertEquals(Severity.LOW, at("KS-INSTALL-PROCESS", "setup.py", "[\"header_merge\", \"common.h\"").severity(),
+                "cargo install --bin header_merge in the same file");
+        assertEquals(Severity.MEDIUM, at("KS-INSTALL-PROCESS", "setup.py", "[\"header_tidy\"").severity());
+        assertEquals(Severity.MEDIUM, at("KS-INSTALL-PROCESS", "setup.py", "subprocess.run(agent").severity(),
+                "make in a source tree, then a program of it: not only build tools");
+        assertEquals(Severity.MEDIUM, at("KS-INSTALL-PROCESS", "setup.py", "[helper, \"--start\"]").severity());
+    }
+
+    @Test
+    void aFileUploadedToABareIpThroughAModuleConstantIsCritical() throws IOException {
+        assertEquals(Severity.CRITICAL, at("KS-NET-RAW-IP", "post.py", "VALIDATE_URL = ").severity());
+        assertEquals(Severity.HIGH, at("KS-NET-RAW-IP", "post.py", "STATUS_URL = ").severity(),
+                "data posted, no file: the constant is followed to the send");
+    }
+
+    @Test
+    void runningAClonedScriptWhileInstallingIsCriticalAClonedSetupPyHigh() throws IOException {
+        assertEquals(Severity.CRITICAL, at("KS-PROCESS-DOWNLOAD-EXEC", "setup.py", "\"checker.py\"").severity());
+        assertEquals(Severity.HIGH, at("KS-PROCESS-DOWNLOAD-EXEC", "setup.py", "\"setup.py\"), \"build\"").severity());
+        assertEquals(Severity.HIGH, at("KS-PROCESS-DOWNLOAD-EXEC", "clone_and_run.py", "[\"python\", \"tool.py\"]")
+                .severity(), "not at install time");
     }
 }
