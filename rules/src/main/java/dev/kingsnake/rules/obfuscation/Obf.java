@@ -37,8 +37,13 @@ final class Obf {
 
     /** Shannon entropy in bits per character. */
     static double entropy(CharSequence s) {
-        int[] counts = new int[65536];
         int n = s.length();
+        char max = 0;
+        for (int i = 0; i < n; i++) {
+            max = (char) Math.max(max, s.charAt(i));
+        }
+        // counts for the characters that occur (base64 and hex text: ASCII), not for all 65,536
+        int[] counts = new int[max + 1];
         for (int i = 0; i < n; i++) {
             counts[s.charAt(i)]++;
         }
