@@ -30,6 +30,13 @@ import java.util.Objects;
  * @param packageTimeout          wall time for scanning one package
  * @param maxNativeScanBytes      bytes at the start of each native binary (PE, ELF, Mach-O) searched for the links
  *                                it carries as text while it streams through
+ * @param maxAnalysisSteps        evaluation steps (one expression or statement each) the deobfuscator may spend on one
+ *                                Python file or decoded layer, every payload of the file together; the look-ups of
+ *                                the obfuscation signals get a hundredth of it, a {@code while} loop being followed
+ *                                a two-thousandth of it in rounds
+ * @param maxEvaluationDepth      expressions, names and calls followed inside one another when evaluating one
+ *                                expression (the decoder); constant folding, which answers every rule's constant
+ *                                questions, follows a fifth of it
  */
 public record Limits(
         long maxTotalBytes,
@@ -45,10 +52,14 @@ public record Limits(
         int maxDecodeLayers,
         long maxDecodedBytesPerPackage,
         Duration packageTimeout,
-        long maxNativeScanBytes) {
+        long maxNativeScanBytes,
+        long maxAnalysisSteps,
+        int maxEvaluationDepth) {
 
     private static final long MIB = 1024L * 1024L;
     private static final long DEFAULT_NATIVE_SCAN_BYTES = 16 * MIB;
+    private static final long DEFAULT_ANALYSIS_STEPS = 20_000_000;
+    private static final int DEFAULT_EVALUATION_DEPTH = 200;
 
     public Limits {
         positive(maxTotalBytes, "maxTotalBytes");
@@ -72,6 +83,19 @@ public record Limits(
         if (maxNativeScanBytes < 0) {
             throw new IllegalArgumentException("maxNativeScanBytes must be >= 0");
         }
+        positive(maxAnalysisSteps, "maxAnalysisSteps");
+        positive(maxEvaluationDepth, "maxEvaluationDepth");
+    }
+
+    /** The bounds as they were before the analysis bounds existed; those take their defaults. */
+    public Limits(long maxTotalBytes, long maxEntryBytes, long maxRetainedBytes, int maxEntries,
+                  int maxCompressionRatio, int maxNestingDepth, int maxPathLength, long maxParseBytes,
+                  int maxSyntaxNesting, long maxDecodedBytesPerLayer, int maxDecodeLayers,
+                  long maxDecodedBytesPerPackage, Duration packageTimeout, long maxNativeScanBytes) {
+        this(maxTotalBytes, maxEntryBytes, maxRetainedBytes, maxEntries, maxCompressionRatio, maxNestingDepth,
+                maxPathLength, maxParseBytes, maxSyntaxNesting, maxDecodedBytesPerLayer, maxDecodeLayers,
+                maxDecodedBytesPerPackage, packageTimeout, maxNativeScanBytes, DEFAULT_ANALYSIS_STEPS,
+                DEFAULT_EVALUATION_DEPTH);
     }
 
     /** The bounds as they were before {@code maxNativeScanBytes} existed; it takes its default. */
@@ -104,7 +128,9 @@ public record Limits(
                 16,
                 64 * MIB,
                 Duration.ofSeconds(60),
-                DEFAULT_NATIVE_SCAN_BYTES);
+                DEFAULT_NATIVE_SCAN_BYTES,
+                DEFAULT_ANALYSIS_STEPS,
+                DEFAULT_EVALUATION_DEPTH);
     }
 
     public Builder toBuilder() {
@@ -137,6 +163,8 @@ public record Limits(
         private long maxDecodedBytesPerPackage;
         private Duration packageTimeout;
         private long maxNativeScanBytes;
+        private long maxAnalysisSteps;
+        private int maxEvaluationDepth;
 
         private Builder(Limits l) {
             maxTotalBytes = l.maxTotalBytes;
@@ -153,6 +181,8 @@ public record Limits(
             maxDecodedBytesPerPackage = l.maxDecodedBytesPerPackage;
             packageTimeout = l.packageTimeout;
             maxNativeScanBytes = l.maxNativeScanBytes;
+            maxAnalysisSteps = l.maxAnalysisSteps;
+            maxEvaluationDepth = l.maxEvaluationDepth;
         }
 
         public Builder maxTotalBytes(long v) { maxTotalBytes = v; return this; }
@@ -169,11 +199,14 @@ public record Limits(
         public Builder maxDecodedBytesPerPackage(long v) { maxDecodedBytesPerPackage = v; return this; }
         public Builder packageTimeout(Duration v) { packageTimeout = v; return this; }
         public Builder maxNativeScanBytes(long v) { maxNativeScanBytes = v; return this; }
+        public Builder maxAnalysisSteps(long v) { maxAnalysisSteps = v; return this; }
+        public Builder maxEvaluationDepth(int v) { maxEvaluationDepth = v; return this; }
 
         public Limits build() {
             return new Limits(maxTotalBytes, maxEntryBytes, maxRetainedBytes, maxEntries, maxCompressionRatio,
                     maxNestingDepth, maxPathLength, maxParseBytes, maxSyntaxNesting, maxDecodedBytesPerLayer,
-                    maxDecodeLayers, maxDecodedBytesPerPackage, packageTimeout, maxNativeScanBytes);
+                    maxDecodeLayers, maxDecodedBytesPerPackage, packageTimeout, maxNativeScanBytes, maxAnalysisSteps,
+                    maxEvaluationDepth);
         }
     }
 }

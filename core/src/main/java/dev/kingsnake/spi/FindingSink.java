@@ -22,4 +22,28 @@ public interface FindingSink {
 
     /** {@link #report(PythonFile, Node, String)} at a severity/confidence other than the rule's default. */
     void report(PythonFile file, Node node, String message, Severity severity, Confidence confidence);
+
+    /**
+     * Reports at a line (and column) of a Python file whose source line is the evidence, cut to
+     * {@code evidenceChars} characters: for findings about the text of a line rather than a node (a control
+     * character, a marker, a long line), whose lines are often thousands of characters of encoded text. Every
+     * finding is kept, several on one line included.
+     */
+    default void reportLine(PythonFile file, Location at, String message, int evidenceChars) {
+        report(at, message, clip(file.line(at.line()).strip(), evidenceChars));
+    }
+
+    /** {@link #reportLine(PythonFile, Location, String, int)} at a severity/confidence other than the rule's. */
+    default void reportLine(PythonFile file, Location at, String message, int evidenceChars, Severity severity,
+                            Confidence confidence) {
+        report(at, message, clip(file.line(at.line()).strip(), evidenceChars), severity, confidence);
+    }
+
+    /**
+     * Text cut to {@code max} characters, an ellipsis marking the cut: how every evidence and quoted part of a
+     * message is shortened (the engine cuts any evidence at 300).
+     */
+    static String clip(String text, int max) {
+        return text.length() > max ? text.substring(0, max) + "\u2026" : text;
+    }
 }

@@ -196,6 +196,30 @@ class ArchitectureTest {
     }
 
     /**
+     * Evidence and quoted text are cut in one place, {@code FindingSink.clip} (which {@code FindingSink.reportLine}
+     * and the engine's 300-character bound use): no rule or fact cuts text and appends an ellipsis itself.
+     */
+    @Test
+    void textIsCutByTheSinkOnly() throws IOException {
+        Pattern handCut = Pattern.compile("substring\\(0, [\\w.]+\\) \\+ \"(\\\\u2026|\u2026)\"");
+        Path root = Path.of("").toAbsolutePath().getParent();
+        List<String> offenders = new ArrayList<>();
+        for (String dir : List.of("rules/src/main/java", "core/src/main/java/dev/kingsnake/spi")) {
+            try (Stream<Path> files = Files.walk(root.resolve(dir))) {
+                for (Path p : files.filter(f -> f.toString().endsWith(".java")
+                        && !f.endsWith("FindingSink.java")).toList()) {
+                    Matcher m = handCut.matcher(Files.readString(p));
+                    while (m.find()) {
+                        offenders.add(p.getFileName() + ": " + m.group());
+                    }
+                }
+            }
+        }
+        assertTrue(offenders.isEmpty(), "cut text with FindingSink.clip or report with FindingSink.reportLine: "
+                + offenders);
+    }
+
+    /**
      * Python's operators are evaluated by one walk: constant folding and the decoder both extend
      * {@code ExpressionInterpreter}, and only those walks apply {@code ConstOps}' operators to expressions' values;
      * the decoder leaves integer arithmetic to {@code ConstOps} instead of computing it a second time.

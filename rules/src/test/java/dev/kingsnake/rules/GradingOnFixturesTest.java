@@ -164,4 +164,14 @@ class GradingOnFixturesTest {
         assertEquals(Severity.HIGH, at("KS-PROCESS-DOWNLOAD-EXEC", "clone_and_run.py", "pip install .").severity(),
                 "one command that clones and installs the clone");
     }
+
+    @Test
+    void aProgramTheFileBuildsFromSourceIsLowAnyOtherProgramMedium() throws IOException {
+        assertEquals(Severity.LOW, at("KS-INSTALL-PROCESS", "setup.py", "[\"header_merge\", \"common.h\"").severity(),
+                "cargo install --bin header_merge in the same file");
+        assertEquals(Severity.MEDIUM, at("KS-INSTALL-PROCESS", "setup.py", "[\"header_tidy\"").severity());
+        assertEquals(Severity.MEDIUM, at("KS-INSTALL-PROCESS", "setup.py", "subprocess.run(agent").severity(),
+                "make in a source tree, then a program of it: not only build tools");
+        assertEquals(Severity.MEDIUM, at("KS-INSTALL-PROCESS", "setup.py", "[helper, \"--start\"]").severity());
+    }
 }

@@ -92,6 +92,14 @@ public final class ScannerOptions {
             description = "Bytes at the start of each native binary searched for the links it carries (0 = none). Default: ${DEFAULT-VALUE}.")
     ByteSize nativeScanBytes = new ByteSize(DEFAULTS.maxNativeScanBytes());
 
+    @Option(names = "--limit-analysis-steps", paramLabel = "N",
+            description = "Evaluation steps the deobfuscator may spend on one Python file (one expression or statement each). Default: ${DEFAULT-VALUE}.")
+    long analysisSteps = DEFAULTS.maxAnalysisSteps();
+
+    @Option(names = "--limit-evaluation-depth", paramLabel = "N",
+            description = "Expressions, names and calls followed inside one another when evaluating one expression; constant folding follows a fifth of it. Default: ${DEFAULT-VALUE}.")
+    int evaluationDepth = DEFAULTS.maxEvaluationDepth();
+
     /** The limits the options describe. */
     public Limits limits() {
         try {
@@ -110,6 +118,8 @@ public final class ScannerOptions {
                     .maxDecodedBytesPerPackage(decodedPackageBytes.bytes())
                     .packageTimeout(timeout)
                     .maxNativeScanBytes(nativeScanBytes.bytes())
+                    .maxAnalysisSteps(analysisSteps)
+                    .maxEvaluationDepth(evaluationDepth)
                     .build();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "Invalid limit: " + e.getMessage());

@@ -260,6 +260,8 @@ class KingsnakeCommandTest {
                 "--limit-decode-layers", "5",
                 "--limit-decoded-package-bytes", "3m",
                 "--limit-timeout", "PT1M30S",
+                "--limit-analysis-steps", "4000",
+                "--limit-evaluation-depth", "30",
                 "x");
         assertEquals(1L << 30, l.maxTotalBytes());
         assertEquals(8L << 20, l.maxEntryBytes());
@@ -273,6 +275,8 @@ class KingsnakeCommandTest {
         assertEquals(5, l.maxDecodeLayers());
         assertEquals(3L << 20, l.maxDecodedBytesPerPackage());
         assertEquals(Duration.ofSeconds(90), l.packageTimeout());
+        assertEquals(4000, l.maxAnalysisSteps());
+        assertEquals(30, l.maxEvaluationDepth());
         assertEquals(Limits.defaults(), parsedLimits("scan", "x"));
         assertEquals(Duration.ofSeconds(7), parsedLimits("scan", "--limit-timeout", "7", "x").packageTimeout());
     }

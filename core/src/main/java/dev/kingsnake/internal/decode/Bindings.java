@@ -24,6 +24,12 @@ import java.util.Set;
  * Every name binding in a file, regardless of scope: assignments (plain, augmented, tuple unpacking),
  * function definitions and imports. The evaluator resolves a name to the last plain assignment before
  * the use, followed by the augmented assignments between the two (how obfuscators build strings piecewise).
+ * <p>
+ * Not the semantic model's {@code SymbolTable}, on purpose: that one is Python's scoping, and leaves a name bound
+ * by several assignments, a loop, an unpacking or a parameter without a value, because rules act on its answers.
+ * A payload is spread exactly that way (a string built across functions through {@code global}, {@code self.x}
+ * set in one method and read in another, {@code a, b = table}, assignments inside the decoding loop, a layer
+ * reading the globals of the file that exec'd it), so the decoder follows names by line across scopes here.
  */
 final class Bindings {
     /** One binding of a name: {@code value} (or the element {@code index} of a tuple value) at {@code line}. */

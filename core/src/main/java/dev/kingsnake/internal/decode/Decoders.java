@@ -410,31 +410,7 @@ final class Decoders {
     }
 
     private static Value map(PayloadEvaluator ev, List<Value> args) {
-        if (args.size() < 2 || args.get(0) == null) {
-            return null;
-        }
-        List<List<Value>> lists = new ArrayList<>();
-        for (Value a : args.subList(1, args.size())) {
-            List<Value> items = ev.iterate(a);
-            if (items == null) {
-                return null;
-            }
-            lists.add(items);
-        }
-        int n = lists.stream().mapToInt(List::size).min().orElse(0);
-        List<Value> out = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            List<Value> callArgs = new ArrayList<>();
-            for (List<Value> l : lists) {
-                callArgs.add(l.get(i));
-            }
-            Value v = ev.apply(args.get(0), callArgs, Map.of(), 0);
-            if (v == null) {
-                return null;
-            }
-            out.add(v);
-        }
-        return new Value.Seq(out, PayloadEvaluator.traceOf(args.get(1)));
+        return args.size() < 2 ? null : ev.map(args.get(0), args.subList(1, args.size()));
     }
 
     private static Value zip(PayloadEvaluator ev, List<Value> args) {

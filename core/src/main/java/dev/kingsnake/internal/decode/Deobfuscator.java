@@ -56,8 +56,6 @@ public final class Deobfuscator {
             java.util.regex.Pattern.compile("(?i)(.*[/\\\\])?python[0-9.]*w?(\\.exe)?");
     /** Most payloads guessed in the constants of one code object tree. */
     private static final int MAX_CONSTANT_PAYLOADS = 16;
-    /** Evaluation steps one file may use (each step is one expression node or statement). */
-    private static final long MAX_STEPS_PER_FILE = 20_000_000;
 
     private final Limits limits;
     /** Parses strings handed to {@code eval} during decoding, under the scan's own limits. */
@@ -91,7 +89,7 @@ public final class Deobfuscator {
         for (int i = enclosing.size() - 1; i >= 0; i--) {
             outer = new Bindings(enclosing.get(i), outer);
         }
-        Run run = new Run(file, new Bindings(file, outer), expressions, modules,
+        Run run = new Run(file, new Bindings(file, outer), expressions, EvaluationBounds.payloads(limits), modules,
                 new OutputBound(limits.maxDecodedBytesPerLayer(), budget), limits.maxDecodeLayers());
         try {
             run.sinks();
@@ -193,13 +191,13 @@ public final class Deobfuscator {
         /** String literals inside the arguments of calls that run code: what a sink's argument is built from. */
         private final Set<Node> sinkLiterals = Collections.newSetFromMap(new IdentityHashMap<>());
 
-        Run(PythonFile file, Bindings bindings, PythonParser expressions, PackageModules modules, OutputBound bound,
-            int maxLayers) {
+        Run(PythonFile file, Bindings bindings, PythonParser expressions, EvaluationBounds evaluation,
+            PackageModules modules, OutputBound bound, int maxLayers) {
             this.maxLayers = maxLayers;
             this.file = file;
             this.bound = bound;
             this.bindings = bindings;
-            this.ev = new PayloadEvaluator(file, bindings, expressions, bound, MAX_STEPS_PER_FILE, modules, 0);
+            this.ev = new PayloadEvaluator(file, bindings, expressions, bound, evaluation, modules, 0);
         }
 
         void sinks() {

@@ -1,5 +1,6 @@
 package dev.kingsnake.internal.decode;
 
+import dev.kingsnake.Limits;
 import dev.kingsnake.internal.python.PythonParser;
 import dev.kingsnake.spi.ObfuscationSignal;
 import dev.kingsnake.spi.ObfuscationSignal.Kind;
@@ -38,8 +39,11 @@ public final class ObfuscationSignals {
     private ObfuscationSignals() {
     }
 
-    /** @param expressions parses the strings given to {@code eval}, with the limits of the scan */
-    public static List<ObfuscationSignal> detect(PythonFile file, PythonParser expressions) {
+    /**
+     * @param expressions parses the strings given to {@code eval}, with the limits of the scan
+     * @param limits      the scan's limits, whose analysis bounds bound the look-ups of computed names
+     */
+    public static List<ObfuscationSignal> detect(PythonFile file, PythonParser expressions, Limits limits) {
         List<ObfuscationSignal> out = new ArrayList<>();
         String text = file.text();
         TextMarks marks = TextMarks.of(SourceChars.of(file));
@@ -72,7 +76,7 @@ public final class ObfuscationSignals {
                 hidden[0] = true;
                 out.add(new ObfuscationSignal(Kind.HIDDEN_BUILTINS, sub.line(), "builtin looked up by an escaped key"));
             }
-            if (!hidden[0] && n instanceof Expr.Call c && hidesBuiltin(file, c, expressions, ev)) {
+            if (!hidden[0] && n instanceof Expr.Call c && hidesBuiltin(file, c, expressions, limits, ev)) {
                 hidden[0] = true;
                 out.add(new ObfuscationSignal(Kind.HIDDEN_BUILTINS, c.line(), "builtin looked up by a computed name"));
             }
@@ -135,7 +139,7 @@ public final class ObfuscationSignals {
     }
 
     /** {@code getattr(x, <computed>)} / {@code eval(<computed>)} where the computed string is a builtin's name. */
-    private static boolean hidesBuiltin(PythonFile file, Expr.Call c, PythonParser expressions,
+    private static boolean hidesBuiltin(PythonFile file, Expr.Call c, PythonParser expressions, Limits limits,
                                         PayloadEvaluator[] shared) {
         String callee = c.callee() instanceof Expr.Name nm ? nm.id() : "";
         int index = callee.equals("getattr") ? 1 : callee.equals("eval") || callee.equals("__import__") ? 0 : -1;
@@ -150,7 +154,7 @@ public final class ObfuscationSignals {
         if (shared[0] == null) {
             // one evaluator (and one pass over the bindings) per file; its step budget bounds all lookups together
             shared[0] = new PayloadEvaluator(file, new Bindings(file, null), expressions, OutputBound.of(1 << 16),
-                    200_000);
+                    EvaluationBounds.signals(limits));
         }
         PayloadEvaluator ev = shared[0];
         return ev.evaluate(arg, c.line()).filter(v -> v instanceof Value.Str s && HIDDEN.contains(s.value()))

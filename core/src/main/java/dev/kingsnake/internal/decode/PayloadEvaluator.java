@@ -36,11 +36,8 @@ import java.util.Set;
  * library decoders ({@link Decoders}) and each value's decoding trace.
  */
 final class PayloadEvaluator extends ExpressionInterpreter<Value, PayloadEvaluator.Frame> {
-    private static final int MAX_DEPTH = 200;
     /** Longest string {@code eval}'d as an expression; longer ones are code payloads, left to the sinks. */
     private static final int MAX_EVAL_SOURCE = 4096;
-    /** Rounds of one {@code while} loop followed; a server loop waiting on a socket is not a decoder. */
-    private static final int MAX_WHILE_ROUNDS = 10_000;
     /** Package modules followed through imports from the decoded file (a table module, and one it imports). */
     private static final int MAX_MODULE_DEPTH = 2;
     private static final Set<String> BUILTINS = Set.of("chr", "ord", "bytes", "bytearray", "str", "int", "len",
@@ -53,7 +50,7 @@ final class PayloadEvaluator extends ExpressionInterpreter<Value, PayloadEvaluat
     /** Parses the strings given to {@code eval}, with the limits the scanner was given. */
     private final PythonParser expressions;
     private final OutputBound bound;
-    private final long maxSteps;
+    private final EvaluationBounds bounds;
     private final Set<Bindings.Binding> resolving = new HashSet<>();
     private final Map<List<Bindings.Binding>, Optional<Value>> cache = new HashMap<>();
     private final List<DecodeException> failures = new ArrayList<>();
@@ -66,16 +63,17 @@ final class PayloadEvaluator extends ExpressionInterpreter<Value, PayloadEvaluat
     private long steps;
     private int depth;
 
-    PayloadEvaluator(PythonFile file, Bindings bindings, PythonParser expressions, OutputBound bound, long maxSteps) {
-        this(file, bindings, expressions, bound, maxSteps, PackageModules.NONE, 0);
+    PayloadEvaluator(PythonFile file, Bindings bindings, PythonParser expressions, OutputBound bound,
+                     EvaluationBounds bounds) {
+        this(file, bindings, expressions, bound, bounds, PackageModules.NONE, 0);
     }
 
     /**
      * @param modules     the package's modules, for names imported from one of them
      * @param moduleDepth how many imports away from the file being decoded this one is
      */
-    PayloadEvaluator(PythonFile file, Bindings bindings, PythonParser expressions, OutputBound bound, long maxSteps,
-              PackageModules modules, int moduleDepth) {
+    PayloadEvaluator(PythonFile file, Bindings bindings, PythonParser expressions, OutputBound bound,
+                     EvaluationBounds bounds, PackageModules modules, int moduleDepth) {
         // Python's operations on constants, shared with constant folding; results bounded like decoded layers
         super(new ConstOps(bound.perStep()));
         this.modules = modules;
@@ -84,7 +82,7 @@ final class PayloadEvaluator extends ExpressionInterpreter<Value, PayloadEvaluat
         this.bindings = bindings;
         this.expressions = expressions;
         this.bound = bound;
-        this.maxSteps = maxSteps;
+        this.bounds = bounds;
     }
 
     /** Decoding steps that failed or hit a bound since the last call; cleared by this call. */
@@ -98,7 +96,7 @@ final class PayloadEvaluator extends ExpressionInterpreter<Value, PayloadEvaluat
         try {
             return Optional.ofNullable(eval(e, Map.of(), line));
         } catch (StepLimit s) {
-            failures.add(DecodeException.limit("evaluation step limit of " + maxSteps + " reached"));
+            failures.add(DecodeException.limit("evaluation step limit of " + bounds.steps() + " reached"));
             return Optional.empty();
         }
     }
@@ -123,11 +121,11 @@ final class PayloadEvaluator extends ExpressionInterpreter<Value, PayloadEvaluat
 
     @Override
     protected Value eval(Expr e, Frame f) {
-        if (++steps > maxSteps) {
+        if (++steps > bounds.steps()) {
             throw new StepLimit();
         }
-        if (depth >= MAX_DEPTH) {
-            failures.add(DecodeException.limit("expression nested deeper than " + MAX_DEPTH));
+        if (depth >= bounds.depth()) {
+            failures.add(DecodeException.limit("expression nested deeper than " + bounds.depth()));
             return null;
         }
         depth++;
@@ -192,14 +190,49 @@ final class PayloadEvaluator extends ExpressionInterpreter<Value, PayloadEvaluat
     }
 
     @Override
-    protected Value binOp(Expr.BinOp b, Frame f) {
-        Value l = eval(b.left(), f);
-        return l == null ? null : binop(l, b.op(), eval(b.right(), f));
+    protected Value binary(Value l, String op, Value r) {
+        return binop(l, op, r);
+    }
+
+    /** The concatenated text carries the traces of its parts, merged left to right as {@code +} merges them. */
+    @Override
+    protected Value concatenation(Const joined, List<Value> parts) {
+        Value.Trace t = traceOf(parts.get(0));
+        for (int i = 1; i < parts.size(); i++) {
+            t = t.merge(traceOf(parts.get(i)));
+        }
+        return ConstConversion.fromConst(joined, t);
+    }
+
+    /** A string built past the per-step bound stops the evaluation with a diagnostic. */
+    @Override
+    protected boolean mayBuild(long length) {
+        checkSize(length);
+        return true;
+    }
+
+    /** A table of functions next to an item the decoder cannot evaluate keeps its other items. */
+    @Override
+    protected Value unknownItem() {
+        return new Value.Opaque();
+    }
+
+    /** Eight or more ints: a table of character codes whose decoding is a layer, traced to the display. */
+    @Override
+    protected Value display(Expr.Sequence s, List<Value> items) {
+        boolean ints = items.stream().allMatch(v -> v instanceof Value.Int);
+        Value.Trace t = ints && items.size() >= 8 ? Value.Trace.of(s, sourceSize(items.size())) : Value.Trace.NONE;
+        return new Value.Seq(items, t);
     }
 
     @Override
-    protected Value sequence(Expr.Sequence s, Frame f) {
-        return sequence(s, f.vars(), f.line());
+    protected Value mapped(List<Value> out, Value first) {
+        return new Value.Seq(out, traceOf(first));
+    }
+
+    /** {@code map(f, *iterables)} through the shared walk, calling any function the decoder can call. */
+    Value map(Value f, List<Value> iterables) {
+        return f == null ? null : map(args -> apply(f, args, Map.of(), 0), iterables);
     }
 
     @Override
@@ -340,7 +373,7 @@ final class PayloadEvaluator extends ExpressionInterpreter<Value, PayloadEvaluat
         }
         PayloadEvaluator other = importedModules.computeIfAbsent(module.get(), m -> new PayloadEvaluator(m,
                 new Bindings(m, null),
-                expressions, bound, maxSteps, modules, moduleDepth + 1));
+                expressions, bound, bounds, modules, moduleDepth + 1));
         return local(other.global(from.get().name()));
     }
 
@@ -607,7 +640,7 @@ final class PayloadEvaluator extends ExpressionInterpreter<Value, PayloadEvaluat
 
     private Flow block(List<Stmt> body, Map<String, Value> frame) {
         for (Stmt s : body) {
-            if (++steps > maxSteps) {
+            if (++steps > bounds.steps()) {
                 throw new StepLimit();
             }
             Flow f = statement(s, frame);
@@ -645,7 +678,12 @@ final class PayloadEvaluator extends ExpressionInterpreter<Value, PayloadEvaluat
             return block(f.orElse(), frame);
         } else if (s instanceof Stmt.While w) {
             // a flattened state machine: while True: if state == 3: ...; state = 7 (opaque predicates are constant)
-            for (int round = 0; round < MAX_WHILE_ROUNDS; round++) {
+            for (int round = 0; ; round++) {
+                if (round == bounds.whileRounds()) {
+                    // a loop still changing its names: a decoding loop over a long payload could be cut here
+                    failures.add(DecodeException.limit("while loop followed for " + round + " rounds"));
+                    return null;
+                }
                 Boolean t = truth(eval(w.test(), frame, w.line()));
                 if (t == null) {
                     return null;
@@ -666,7 +704,6 @@ final class PayloadEvaluator extends ExpressionInterpreter<Value, PayloadEvaluat
                     return Flow.NEXT;
                 }
             }
-            return null;
         } else if (s instanceof Stmt.If i) {
             Boolean t = truth(eval(i.test(), frame, i.line()));
             return t == null ? null : block(t ? i.body() : i.orElse(), frame);
@@ -786,27 +823,6 @@ final class PayloadEvaluator extends ExpressionInterpreter<Value, PayloadEvaluat
             failures.add(DecodeException.limit("string built in a loop exceeds " + bound.perStep() + " bytes"));
             throw new StepLimit();
         }
-    }
-
-    private Value sequence(Expr.Sequence s, Map<String, Value> frame, int line) {
-        List<Value> items = new ArrayList<>(s.elements().size());
-        boolean ints = true;
-        for (Expr el : s.elements()) {
-            if (el instanceof Expr.Starred st) {
-                Value v = eval(st.value(), frame, line);
-                List<Value> more = iterate(v);
-                if (more == null) {
-                    return null;
-                }
-                items.addAll(more);
-                continue;
-            }
-            Value v = eval(el, frame, line);
-            items.add(v == null ? new Value.Opaque() : v);
-            ints &= v instanceof Value.Int;
-        }
-        Value.Trace t = ints && items.size() >= 8 ? Value.Trace.of(s, sourceSize(items.size())) : Value.Trace.NONE;
-        return new Value.Seq(items, t);
     }
 
     @Override

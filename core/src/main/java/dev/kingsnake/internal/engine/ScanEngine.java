@@ -697,10 +697,7 @@ public final class ScanEngine {
 
         @Override
         public void report(Location at, String message, String evidence, Severity severity, Confidence confidence) {
-            String ev = evidence == null ? "" : evidence.strip();
-            if (ev.length() > MAX_EVIDENCE) {
-                ev = ev.substring(0, MAX_EVIDENCE) + "…";
-            }
+            String ev = FindingSink.clip(evidence == null ? "" : evidence.strip(), MAX_EVIDENCE);
             SourceFile f = at.file();
             out.add(new Finding(info.id(), severity, confidence, f.path(), at.line(), at.column(), message, ev,
                     f.decodeChain().isEmpty() ? at.reach() : f.origin().reach(), f.decodeChain(),

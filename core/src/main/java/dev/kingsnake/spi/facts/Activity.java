@@ -7,6 +7,8 @@ import dev.kingsnake.spi.python.Node;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -114,9 +116,15 @@ public final class Activity {
 
     private enum Place { BUILD_TREE, TEMPORARY, ELSEWHERE }
 
+    /** The path names a place in the package's build tree: not home, not temporary, not absolute. */
+    static boolean inBuildTree(DataFlow facts, Expr path) {
+        return outside(facts, path, 0) == Place.BUILD_TREE;
+    }
+
     private static Place outside(DataFlow facts, Expr e, int depth) {
         Place found = Place.BUILD_TREE;
         Deque<Node> stack = new ArrayDeque<>();
+        Map<Node, Boolean> continued = new IdentityHashMap<>();
         stack.push(e);
         int seen = 0;
         while (!stack.isEmpty() && seen++ < 2000) {
@@ -130,10 +138,19 @@ public final class Activity {
                 }
             } else if (n instanceof Expr.Subscript s && dotted(s.value()).equals("os.environ")) {
                 return Place.ELSEWHERE;
+            } else if (n instanceof Expr.FString fs && fs.parts().size() > 1) {
+                // f'{root}/include/x.h': a literal after a value continues that value's path, it does not start one
+                for (int i = 1; i < fs.parts().size(); i++) {
+                    if (fs.parts().get(i) instanceof Expr.Literal) {
+                        continued.put(fs.parts().get(i), Boolean.TRUE);
+                    }
+                }
             } else if (n instanceof Expr.Literal l && l.value().isStringLike()) {
                 String t = l.value().asText().toLowerCase(Locale.ROOT);
-                if (t.startsWith("/") && !t.startsWith("/.") || t.startsWith("~") || t.matches("^[a-z]:[\\\\/].*")
-                        || t.startsWith("%") || t.contains("appdata") || t.contains(".bashrc")
+                boolean starts = !continued.containsKey(n);
+                if (starts && (t.startsWith("/") && !t.startsWith("/.") || t.startsWith("~")
+                        || t.matches("^[a-z]:[\\\\/].*") || t.startsWith("%"))
+                        || t.contains("appdata") || t.contains(".bashrc")
                         || t.contains(".profile") || t.contains("\\startup")) {
                     return Place.ELSEWHERE;
                 }

@@ -58,7 +58,7 @@ public final class Commands {
             "sysctl", "getconf", "nproc", "gfortran", "f2py", "icc", "icpc", "icx", "dpkg-architecture",
             "conda", "qmake", "moc", "twine", "tox", "pytest", "npm", "yarn", "node", "javah", "ccache",
             "hipcc", "ifort", "dumpbin", "lipo", "codesign", "msbuild", "vswhere", "ranlib", "objdump",
-            "readelf", "file", "date", "echo", "tar", "unzip", "cp", "mv", "mkdir", "ls",
+            "readelf", "objcopy", "dsymutil", "file", "date", "echo", "tar", "unzip", "cp", "mv", "mkdir", "ls",
             "rm", "sed", "grep", "find", "cat", "true", "false", "bison", "flex", "yacc", "lex", "autoconf",
             "automake", "autoreconf", "configure", "./configure", "libtool", "pip", "pip3", "black", "flake8",
             "mypy", "isort", "doxygen", "latex", "pdflatex", "dot", "rpm", "dpkg", "java", "mvn", "gradle",
@@ -127,28 +127,85 @@ public final class Commands {
         return false;
     }
 
+    /** A leading environment setting of a shell command ({@code CC=gcc make}). */
+    private static final Pattern ENV_SETTING = Pattern.compile("[A-Za-z_\u2026][A-Za-z0-9_\u2026]*=\\S*");
+    /** Shell built-ins that only change the directory commands run in. */
+    private static final Set<String> DIRECTORY_CHANGES = Set.of("cd", "pushd", "popd");
+
+    /**
+     * The programs a command line starts, lower-case, without directory, quotes or {@code .exe}; an unknown
+     * program is {@link #UNKNOWN}. Run by a shell, that is the program of each command of the chain ({@code &&},
+     * {@code ||}, {@code ;} outside quotes), leaving out commands that only change the directory and leading
+     * {@code NAME=value} settings: {@code cd "…" && CC=gcc make all && ls -l …} → {@code [make, ls]}. Empty when
+     * nothing but directory changes is known. An argument list starts its first word only.
+     */
+    public static List<String> programs(String text, boolean shell) {
+        List<String> out = new ArrayList<>();
+        for (String command : shell ? chain(text) : List.of(text)) {
+            String[] words = command.strip().split("\\s+");
+            int i = 0;
+            while (shell && i < words.length && ENV_SETTING.matcher(words[i]).matches()) {
+                i++;
+            }
+            if (i >= words.length || words[i].isEmpty()) {
+                continue;
+            }
+            String program = programName(words[i]);
+            if (!shell) {
+                return List.of(program);
+            }
+            if (!DIRECTORY_CHANGES.contains(program)) {
+                out.add(program);
+            }
+        }
+        return out;
+    }
+
+    /** The commands of a shell chain: split at {@code &&}, {@code ||} and {@code ;} outside quotes. */
+    private static List<String> chain(String text) {
+        List<String> out = new ArrayList<>();
+        char quote = 0;
+        int start = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char ch = text.charAt(i);
+            if (quote != 0) {
+                quote = ch == quote ? 0 : quote;
+            } else if (ch == '"' || ch == '\'') {
+                quote = ch;
+            } else if (ch == ';' || (ch == '&' || ch == '|') && i + 1 < text.length() && text.charAt(i + 1) == ch) {
+                out.add(text.substring(start, i));
+                i += ch == ';' ? 0 : 1;
+                start = i + 1;
+            }
+        }
+        out.add(text.substring(start));
+        return out;
+    }
+
+    private static String programName(String word) {
+        String first = word.replace("\"", "").replace("'", "").replace('\\', '/');
+        first = first.substring(first.lastIndexOf('/') + 1).toLowerCase(Locale.ROOT);
+        int unknown = first.indexOf(UNKNOWN.charAt(0));
+        if (unknown == 0) {
+            return UNKNOWN;
+        }
+        first = unknown > 0 ? first.substring(0, unknown) : first;
+        if (first.endsWith(".exe")) {
+            first = first.substring(0, first.length() - 4);
+        }
+        return first.matches("python[0-9.]*") ? "python" : first;
+    }
+
     /** A process-starting call and the command it runs. */
     public record Command(Expr.Call call, String sink, String text, boolean constant, boolean shell,
                           Set<DataFlow.Taint> taint) {
-        /** The first word of the command, lower-case, without directory or {@code .exe}. */
+        /**
+         * The program the command starts, lower-case, without directory or {@code .exe}: the first word after any
+         * leading {@code cd DIR &&} and {@code NAME=value} settings ({@code cd build && make} runs make).
+         */
         public String tool() {
-            String t = text.strip();
-            int sp = 0;
-            while (sp < t.length() && !Character.isWhitespace(t.charAt(sp))
-                    && (t.charAt(sp) != UNKNOWN.charAt(0) || sp == 0)) {
-                sp++;
-            }
-            String first = t.substring(0, sp);
-            first = first.replace('\\', '/');
-            first = first.substring(first.lastIndexOf('/') + 1).toLowerCase(Locale.ROOT);
-            if (first.endsWith(".exe")) {
-                first = first.substring(0, first.length() - 4);
-            }
-            first = first.replace("\"", "").replace("'", "");
-            if (first.matches("python[0-9.]*")) {
-                return "python";
-            }
-            return first;
+            List<String> ps = programs(text, shell);
+            return ps.isEmpty() ? UNKNOWN : ps.get(0);
         }
 
         public boolean matches(List<Pattern> ps) {
@@ -171,11 +228,12 @@ public final class Commands {
                     || networkTool()) {
                 return false;
             }
-            String tool = tool();
             if (IN_TREE_SCRIPT.matcher(text).find() || COMPILER_PROBE.matcher(text).matches()) {
                 return true;
             }
-            return !tool.isEmpty() && !tool.equals(UNKNOWN) && BENIGN_TOOLS.contains(tool);
+            List<String> ps = programs(text, shell);
+            // every command of a chain must be a build tool: cd build && make && ./payload is not a build
+            return !ps.isEmpty() && ps.stream().allMatch(BENIGN_TOOLS::contains);
         }
 
         public boolean interactive() {
@@ -412,6 +470,17 @@ public final class Commands {
             }
             return sb.toString();
         }
+        if (e instanceof Expr.BinOp b && "/".equals(b.op()) && f.constant(b.right()).filter(Const::isStringLike)
+                .isPresent()) {
+            // Path(bin_dir) / "cmake": a path whose last part is known
+            return text(facts, f, b.left(), depth + 1, constant) + "/" + text(facts, f, b.right(), depth + 1, constant);
+        }
+        if (e instanceof Expr.Call c) {
+            Optional<String> path = pathText(facts, f, c, depth, constant);
+            if (path.isPresent()) {
+                return path.get();
+            }
+        }
         if (e instanceof Expr.Attribute || e instanceof Expr.Name) {
             String q = f.qualifiedName(e).orElse("");
             if ("sys.executable".equals(q)) {
@@ -433,13 +502,94 @@ public final class Commands {
             Optional<Expr> v = facts.assignedValue(nm.id());
             if (v.isPresent() && v.get() != e) {
                 boolean[] inner = {true};
-                String t = text(facts, f, v.get(), depth + 1, inner);
+                StringBuilder t = new StringBuilder(text(facts, f, v.get(), depth + 1, inner));
+                List<Expr> appended = facts.appendedValues(nm.id());
+                for (int i = 0; i < appended.size() && i < MAX_APPENDED && t.length() < 4000; i++) {
+                    t.append(text(facts, f, appended.get(i), depth + 1, inner));
+                }
                 constant[0] = false;
-                return t;
+                return t.toString();
             }
         }
         constant[0] = false;
         return UNKNOWN;
+    }
+
+    private static final FactKey<Set<String>> BUILT_PROGRAMS = FactKey.ofPython("programs built from source",
+            Commands::builtPrograms);
+
+    /**
+     * Programs the file builds from source with a language's package tool ({@code cargo install --bin
+     * dedup_headers tools}, {@code go install example.org/cmd/gen@v1.2}): running one of them afterwards runs a
+     * build tool the build compiled, not a file it downloaded.
+     */
+    public static Set<String> builtFromSource(PythonFile f) {
+        return f.fact(BUILT_PROGRAMS);
+    }
+
+    private static Set<String> builtPrograms(PythonFile f) {
+        DataFlow facts = DataFlow.of(f);
+        Set<String> out = new java.util.HashSet<>();
+        for (Expr.Call c : f.calls()) {
+            if (!SINKS.containsKey(facts.name(c))) {
+                continue;
+            }
+            of(facts, c).ifPresent(cmd -> {
+                String[] w = cmd.text().strip().split("\\s+");
+                String tool = cmd.tool();
+                if (w.length < 3 || !"install".equals(w[1]) || !("cargo".equals(tool) || "go".equals(tool))) {
+                    return;
+                }
+                List<String> named = new ArrayList<>();
+                List<String> positional = new ArrayList<>();
+                for (int i = 2; i < w.length; i++) {
+                    if ("--bin".equals(w[i]) && i + 1 < w.length) {
+                        named.add(w[++i]);
+                    } else if (w[i].startsWith("-")) {
+                        i += "--git".equals(w[i]) || "--path".equals(w[i]) || "--version".equals(w[i]) ? 1 : 0;
+                    } else {
+                        String p = w[i].replaceAll("@.*$", "");
+                        positional.add(p.substring(p.lastIndexOf('/') + 1));
+                    }
+                }
+                (named.isEmpty() ? positional : named).stream().filter(p -> !p.contains(UNKNOWN))
+                        .map(p -> p.toLowerCase(Locale.ROOT)).forEach(out::add);
+            });
+        }
+        return out.isEmpty() ? Set.of() : Set.copyOf(out);
+    }
+
+    /** Calls that look a program up on PATH by name: the program is that name. */
+    private static final Set<String> PATH_LOOKUPS = Set.of("shutil.which", "distutils.spawn.find_executable");
+    /** Calls and methods that return the same path in another form. */
+    private static final Set<String> SAME_PATH = Set.of("str", "os.fspath", "os.path.abspath", "os.path.realpath",
+            "os.path.normpath", "pathlib.Path", "Path");
+    private static final Set<String> SAME_PATH_METHODS = Set.of("resolve", "absolute", "expanduser");
+
+    /**
+     * The text of a call that names a program or path: {@code shutil.which('objcopy')} is objcopy,
+     * {@code os.path.join(d, 'cmake')} is {@code …/cmake}, {@code str(p)} and {@code p.resolve()} are p.
+     */
+    private static Optional<String> pathText(DataFlow facts, PythonFile f, Expr.Call c, int depth, boolean[] constant) {
+        String n = facts.name(c);
+        if (PATH_LOOKUPS.contains(n) && c.args().size() == 1) {
+            constant[0] = false;
+            return f.constant(c.args().get(0)).filter(Const::isStringLike).map(Const::asText);
+        }
+        if ("os.path.join".equals(n) && !c.args().isEmpty()) {
+            List<String> parts = new ArrayList<>();
+            for (Expr a : c.args()) {
+                parts.add(text(facts, f, a, depth + 1, constant));
+            }
+            return Optional.of(String.join("/", parts));
+        }
+        if (SAME_PATH.contains(n) && c.args().size() == 1 && c.keywords().isEmpty()) {
+            return Optional.of(text(facts, f, c.args().get(0), depth + 1, constant));
+        }
+        if (c.args().isEmpty() && c.callee() instanceof Expr.Attribute a && SAME_PATH_METHODS.contains(a.attr())) {
+            return Optional.of(text(facts, f, a.value(), depth + 1, constant));
+        }
+        return Optional.empty();
     }
 
     /**
@@ -461,6 +611,9 @@ public final class Commands {
         }
         return f.constant(in).filter(Const::isStringLike).flatMap(k -> EncodedText.decode(k.asText()));
     }
+
+    /** Most {@code cmd += ...} pieces read into one command line. */
+    private static final int MAX_APPENDED = 32;
 
     private static final Pattern PERCENT = Pattern.compile("%[-#0 +]*[0-9]*(\\.[0-9]+)?[sdrifxXc]");
     private static final Pattern BRACES = Pattern.compile("\\{[0-9]*(![rsa])?(:[^{}]*)?\\}");

@@ -51,6 +51,9 @@ public final class DataFlow {
     private final Set<String> localNames = new HashSet<>();
     private final Map<Stmt.FunctionDef, Integer> scopeIds = new IdentityHashMap<>();
     private final Map<String, Expr> assigned = new HashMap<>();
+    /** The last plain assignment of each simple name, and the {@code name += value} statements of the file. */
+    private final Map<String, Stmt.Assign> lastAssign = new HashMap<>();
+    private final Map<String, List<Stmt.Assign>> appends = new HashMap<>();
     private final List<Stmt.Assign> assigns = new ArrayList<>();
     private final Map<Stmt.FunctionDef, Set<Taint>> returnTaint = new IdentityHashMap<>();
     private int returnDepth;
@@ -76,6 +79,9 @@ public final class DataFlow {
                 local(t);
                 if (t instanceof Expr.Name nm && a.value().isPresent() && a.augOp().isEmpty()) {
                     assigned.put(nm.id(), a.value().get());
+                    lastAssign.put(nm.id(), a);
+                } else if (t instanceof Expr.Name nm && a.value().isPresent() && "+=".equals(a.augOp().get())) {
+                    appends.computeIfAbsent(nm.id(), k -> new ArrayList<>()).add(a);
                 }
             }
         }
@@ -431,6 +437,27 @@ public final class DataFlow {
     /** The value last assigned to a simple name anywhere in the file, if any. */
     public Optional<Expr> assignedValue(String name) {
         return Optional.ofNullable(assigned.get(name));
+    }
+
+    /**
+     * The values appended to a name with {@code name += value} in the function of its last plain assignment, in
+     * source order: a command line built piece by piece ({@code cmd = f'cd {d} &&'; cmd += ' make'}) is all of
+     * them, not its first piece.
+     */
+    public List<Expr> appendedValues(String name) {
+        List<Stmt.Assign> added = appends.get(name);
+        Stmt.Assign base = lastAssign.get(name);
+        if (added == null || base == null) {
+            return List.of();
+        }
+        Stmt.FunctionDef scope = file.enclosingFunction(base).orElse(null);
+        List<Expr> out = new ArrayList<>();
+        for (Stmt.Assign a : added) {
+            if (a.line() > base.line() && file.enclosingFunction(a).orElse(null) == scope) {
+                out.add(a.value().get());
+            }
+        }
+        return out;
     }
 
     public List<Stmt.Assign> assigns() {

@@ -1,5 +1,6 @@
 package dev.kingsnake.spi.facts;
 
+import dev.kingsnake.spi.FindingSink;
 import dev.kingsnake.spi.python.Expr;
 
 import java.util.Optional;
@@ -68,7 +69,6 @@ public final class ExecSinks {
     }
 
     public static String snippet(String line) {
-        String t = line.strip();
-        return t.length() > 160 ? t.substring(0, 160) + "\u2026" : t;
+        return FindingSink.clip(line.strip(), 160);
     }
 }

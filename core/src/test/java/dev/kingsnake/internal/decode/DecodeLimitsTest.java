@@ -156,6 +156,56 @@ class DecodeLimitsTest {
         assertTrue(limit(r.diagnostics(), "more than 2 decoding layers"), r.diagnostics()::toString);
     }
 
+    /**
+     * The payload of {@link #threeSteps()} was reached by following its decoding calls (a cut evaluation may still
+     * find it by guessing, with a chain of guessed steps).
+     */
+    private static boolean followed(ScanResult r) {
+        return r.findings().stream().anyMatch(f -> f.ruleId().equals("KS-TEST-PROBE")
+                && f.decodeChain().equals(List.of("base64", "base64", "zlib")));
+    }
+
+    @Test
+    void analysisStepsAreADiagnostic() throws IOException {
+        assertFalse(scan(Limits.defaults(), threeSteps()).partial());
+        ScanResult r = scan(Limits.builder().maxAnalysisSteps(5).build(), threeSteps());
+        assertFalse(followed(r), r::toString);
+        assertTrue(limit(r.diagnostics(), "evaluation step limit of 5 reached"), r.diagnostics()::toString);
+        assertTrue(r.partial());
+    }
+
+    @Test
+    void evaluationDepthIsADiagnostic() throws IOException {
+        assertTrue(followed(scan(Limits.defaults(), threeSteps())));
+        ScanResult r = scan(Limits.builder().maxEvaluationDepth(3).build(), threeSteps());
+        assertFalse(followed(r), r::toString);
+        assertTrue(limit(r.diagnostics(), "expression nested deeper than 3"), r.diagnostics()::toString);
+    }
+
+    /**
+     * A decoding loop that takes one character per round: followed to its payload by default, and cut with a
+     * diagnostic (not silently) once its rounds pass the share of the analysis steps a loop may take.
+     */
+    @Test
+    void whileLoopRoundsAreADiagnostic() throws IOException {
+        String hidden = new StringBuilder(PAYLOAD).reverse().toString().replace("\n", "\\n").replace("'", "\\'");
+        String source = "def unscramble(s):\n"
+                + "    out = ''\n"
+                + "    i = len(s)\n"
+                + "    while i > 0:\n"
+                + "        i = i - 1\n"
+                + "        out = out + s[i]\n"
+                + "    return out\n"
+                + "exec(unscramble('" + hidden + "'))\n";
+        ScanResult whole = scan(Limits.defaults(), source.getBytes(StandardCharsets.UTF_8));
+        assertEquals(1, whole.findings().stream().filter(f -> f.ruleId().equals("KS-TEST-PROBE")).count(),
+                whole::toString);
+        // 40,000 steps: a loop may take 20 rounds, fewer than the payload's characters
+        ScanResult cut = scan(Limits.builder().maxAnalysisSteps(40_000).build(), source.getBytes(StandardCharsets.UTF_8));
+        assertTrue(cut.findings().stream().noneMatch(f -> f.ruleId().equals("KS-TEST-PROBE")), cut::toString);
+        assertTrue(limit(cut.diagnostics(), "while loop followed for 20 rounds"), cut.diagnostics()::toString);
+    }
+
     @Test
     void packageBudgetIsADiagnostic() throws IOException {
         ScanResult r = scan(Limits.builder().maxDecodedBytesPerPackage(100).build(), threeSteps());

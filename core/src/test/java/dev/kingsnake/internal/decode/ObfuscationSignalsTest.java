@@ -69,6 +69,21 @@ class ObfuscationSignalsTest {
         assertEquals(Set.of(), signals(source, tiny));
     }
 
+    /**
+     * The look-ups of computed builtin names share a hundredth of {@code maxAnalysisSteps}: a name built by a
+     * comprehension over 300 character codes needs more than 3 of 300 steps, and is found with the default.
+     */
+    @Test
+    void computedNamesAreLookedUpWithinTheAnalysisSteps() {
+        StringBuilder codes = new StringBuilder();
+        for (int i = 0; i < 75; i++) {
+            codes.append(i == 0 ? "" : ", ").append("101, 120, 101, 99");
+        }
+        String source = "f = getattr(__builtins__, ''.join([chr(c) for c in [" + codes + "]])[:4])\n";
+        assertTrue(signals(source, Limits.defaults()).contains(ObfuscationSignal.Kind.HIDDEN_BUILTINS));
+        assertEquals(Set.of(), signals(source, Limits.defaults().toBuilder().maxAnalysisSteps(300).build()));
+    }
+
     private static Set<ObfuscationSignal.Kind> signals(String source, Limits limits) {
         byte[] bytes = source.getBytes(StandardCharsets.UTF_8);
         ParseOutcome out = new PythonParser(Limits.defaults()).parse("x.py", bytes);

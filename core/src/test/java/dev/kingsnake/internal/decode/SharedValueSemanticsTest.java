@@ -71,13 +71,26 @@ class SharedValueSemanticsTest {
             "len([1 for c in 'ab' for y in 'abc' if c == y]) | 2",
             "''.join(c for c, d in ['ab', 'cd'] if d > 'b') | c",
             "''.join(c for c, d in [('a', 1), ('b', 2)] if d > 1) | b",
+            "''.join(map(chr, [111, 115])) | os",
+            "''.join(map(lambda c: chr(ord(c) - 1), 'pt')) | os",
+            "''.join(map(lambda a, b: a + b, 'ab', 'xyz')) | axby",
+            "len(list(map(str, range(x)))) | 5",
+            "''.join(map(lambda c: c * 2, [])) + 'e' | e",
+            "[1, x][1] | 5",
+            "'o' + 's' + 'x'[:0] | os",
+            "b'o' + b's' + b'' | b'os'",
+            "1 + x + True | 7",
+            "'a' + 'b' + 1 | <raises>",
+            "'a' + b'b' + 'c' | <raises>",
+            "([1] + [x])[1] + 1 | 6",
+            "x - 1 + 2 | 6",
     })
     void foldingAndDecodingAgreeWithPython(String expression, String python) {
         PythonFile file = DecodeFixturesTest.model("values.py",
                 ("x = 5\ny = " + expression + "\n").getBytes(StandardCharsets.UTF_8), List.of(), Optional.empty());
         Expr value = ((Stmt.Assign) file.module().body().get(1)).value().orElseThrow();
         PayloadEvaluator decoder = new PayloadEvaluator(file, new Bindings(file, null), PARSER,
-                OutputBound.of(1 << 16), 100_000);
+                OutputBound.of(1 << 16), EvaluationBounds.payloads(Limits.builder().maxAnalysisSteps(100_000).build()));
         String decoded = decoder.evaluate(value, 2).map(SharedValueSemanticsTest::render).orElse("<raises>");
         String folded = file.constant(value).map(SharedValueSemanticsTest::render).orElse("<raises>");
         assertEquals(python, decoded, "decoding");

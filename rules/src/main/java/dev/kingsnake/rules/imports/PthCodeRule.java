@@ -103,7 +103,7 @@ public final class PthCodeRule implements Rule {
                 if (!m.find()) {
                     continue;
                 }
-                String ev = l.length() > 200 ? l.substring(0, 200) + "\u2026" : l;
+                String ev = FindingSink.clip(l, 200);
                 Location at = Location.of(f, i + 1, 1, Reach.IMPORT_TIME);
                 if (NETWORK.matcher(l).find() && RUNS.matcher(code).find()) {
                     sink.report(at, ".pth start-up hook downloads and runs code: " + m.group().strip(), ev,

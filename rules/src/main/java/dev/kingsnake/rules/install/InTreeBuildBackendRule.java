@@ -15,6 +15,7 @@ import dev.kingsnake.spi.Tags;
 import dev.kingsnake.spi.facts.Activity;
 import dev.kingsnake.spi.facts.DataFlow;
 import dev.kingsnake.spi.facts.ExecSinks;
+import dev.kingsnake.spi.facts.SourceBuilds;
 import dev.kingsnake.spi.python.Expr;
 
 import java.util.ArrayList;
@@ -88,7 +89,15 @@ public final class InTreeBuildBackendRule implements Rule {
         DataFlow facts = DataFlow.of(pf);
         for (Expr.Call c : pf.calls()) {
             String what = null;
-            if (Activity.network(facts, c)) {
+            if (SourceBuilds.fetchesSourceArchive(facts, c)) {
+                sink.report(pf, c, "in-tree build backend '" + backend + "' downloads a versioned source archive"
+                        + " into the build tree and starts build tools only", Severity.LOW, Confidence.MEDIUM);
+                continue;
+            } else if (SourceBuilds.urlFromEnvironment(facts, c)) {
+                sink.report(pf, c, "in-tree build backend '" + backend + "' downloads from a URL the build's"
+                        + " environment sets", Severity.MEDIUM, Confidence.MEDIUM);
+                continue;
+            } else if (Activity.network(facts, c)) {
                 what = "network access (" + facts.name(c) + ")";
             } else if (Activity.process(facts, c).isPresent()) {
                 what = "process start (" + Activity.process(facts, c).get().tool() + ")";

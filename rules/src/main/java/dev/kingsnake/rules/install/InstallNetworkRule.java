@@ -11,6 +11,7 @@ import dev.kingsnake.spi.RuleInfo;
 import dev.kingsnake.spi.Tags;
 import dev.kingsnake.spi.facts.Activity;
 import dev.kingsnake.spi.facts.DataFlow;
+import dev.kingsnake.spi.facts.SourceBuilds;
 import dev.kingsnake.spi.python.Expr;
 import dev.kingsnake.spi.python.Nodes;
 
@@ -57,6 +58,12 @@ public final class InstallNetworkRule implements PythonFileRule {
             } else if (sendsData(facts, c)) {
                 sink.report(at, facts.name(c) + "() sends data out at install time", ev, Severity.HIGH,
                         Confidence.HIGH);
+            } else if (SourceBuilds.fetchesSourceArchive(facts, c)) {
+                sink.report(at, facts.name(c) + "() downloads a versioned source archive into the build tree at"
+                        + " install time, in a file that starts build tools only", ev, Severity.LOW, Confidence.MEDIUM);
+            } else if (SourceBuilds.urlFromEnvironment(facts, c)) {
+                sink.report(at, facts.name(c) + "() at install time, from a URL the build's environment sets", ev,
+                        Severity.MEDIUM, Confidence.MEDIUM);
             } else {
                 sink.report(at, facts.name(c) + "() at install time", ev);
             }

@@ -10,6 +10,7 @@ import dev.kingsnake.spi.RuleContext;
 import dev.kingsnake.spi.RuleInfo;
 import dev.kingsnake.spi.Tags;
 import dev.kingsnake.spi.facts.Activity;
+import dev.kingsnake.spi.facts.Commands;
 import dev.kingsnake.spi.facts.DataFlow;
 import dev.kingsnake.spi.python.Expr;
 
@@ -52,6 +53,10 @@ public final class InstallProcessRule implements PythonFileRule {
                 sink.report(Location.of(file, c), cmd.sink() + "() opens the desktop application '" + cmd.tool()
                         + "' at install time (a code-execution proof or a lure)", cmd.evidence(),
                         Severity.HIGH, Confidence.HIGH);
+            } else if (Commands.builtFromSource(file).contains(cmd.tool())) {
+                sink.report(Location.of(file, c), cmd.sink() + "() runs '" + cmd.tool() + "' at install time, a"
+                        + " program this file builds from source with a package tool", cmd.evidence(),
+                        Severity.LOW, Confidence.MEDIUM);
             } else {
                 sink.report(Location.of(file, c), cmd.sink() + "() runs '" + cmd.tool() + "' at install time",
                         cmd.evidence());

@@ -87,7 +87,7 @@ public final class BidiControlRule implements PythonFileRule {
             }
             lastLine = line;
             reports++;
-            String ev = String.format("U+%04X in: %s", (int) c, Obf.clip(file.line(line).strip(), 120));
+            String ev = String.format("U+%04X in: %s", (int) c, FindingSink.clip(file.line(line).strip(), 120));
             if (r.kind(i) == SourceRegions.STRING && !looksLikeCodeInString(r, i)) {
                 sink.report(Obf.at(file, line, i - r.lineStart(line) + 1), "bidirectional control character "
                         + "inside a string literal", ev, Severity.LOW, Confidence.LOW);

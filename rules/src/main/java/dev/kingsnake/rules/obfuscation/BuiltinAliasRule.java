@@ -62,13 +62,13 @@ public final class BuiltinAliasRule implements PythonFileRule {
                     }
                 }
                 if (runner != null && builtins >= 3) {
-                    sink.report(Location.of(file, a), "'" + runner + "' rebound together with " + (builtins - 1)
-                            + " other builtins", Obf.clip(file.line(a.line()).strip(), 160));
+                    sink.reportLine(file, Location.of(file, a), "'" + runner + "' rebound together with "
+                            + (builtins - 1) + " other builtins", 160);
                 }
             } else if (v instanceof Expr.Name nm && RUNNERS.contains(nm.id()) && a.targets().size() == 1
                     && a.targets().get(0) instanceof Expr.Name t && !t.id().startsWith(nm.id())) {
-                sink.report(Location.of(file, a), "'" + nm.id() + "' rebound to '" + t.id() + "'",
-                        Obf.clip(file.line(a.line()).strip(), 160), Severity.LOW, Confidence.LOW);
+                sink.reportLine(file, Location.of(file, a), "'" + nm.id() + "' rebound to '" + t.id() + "'", 160,
+                        Severity.LOW, Confidence.LOW);
             }
         });
     }

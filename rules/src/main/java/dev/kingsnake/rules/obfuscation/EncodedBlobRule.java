@@ -49,7 +49,7 @@ public final class EncodedBlobRule implements PythonFileRule {
         });
         for (Expr.Literal l : hits) {
             int len = l.value() instanceof Const.Bytes b ? b.value().length : l.value().asText().length();
-            String ev = Obf.clip(l.value().asText(), 80);
+            String ev = FindingSink.clip(l.value().asText(), 80);
             if (len >= BIG) {
                 sink.report(Location.of(file, l), "encoded blob of " + len + " characters", ev,
                         Severity.MEDIUM, Confidence.LOW);

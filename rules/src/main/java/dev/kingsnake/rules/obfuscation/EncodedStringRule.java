@@ -74,8 +74,8 @@ public final class EncodedStringRule implements PythonFileRule {
             if (shape == null || !lines.add(s.node().line())) {
                 continue;
             }
-            sink.report(Location.of(file, s.node()), "decodes " + shape.what() + " from an encoded literal: "
-                            + Obf.clip(t.replace('\n', ' '), 100), Obf.clip(file.line(s.node().line()).strip(), 160),
+            sink.reportLine(file, Location.of(file, s.node()), "decodes " + shape.what() + " from an encoded literal: "
+                            + FindingSink.clip(t.replace('\n', ' '), 100), 160,
                     shape.strong() ? Severity.HIGH : Severity.MEDIUM, Confidence.HIGH);
         }
         if (anyDecoded || decodesBase64(facts)) {
@@ -151,7 +151,7 @@ public final class EncodedStringRule implements PythonFileRule {
             String kind = head.map(EncodedStringRule::executableKind).orElse(null);
             if (kind != null && lines.add(s.node().line())) {
                 sink.report(Location.of(file, s.node()), "embeds " + kind + " as a base64 literal",
-                        Obf.clip(s.text(), 60), Severity.HIGH, Confidence.HIGH);
+                        FindingSink.clip(s.text(), 60), Severity.HIGH, Confidence.HIGH);
             }
         }
     }

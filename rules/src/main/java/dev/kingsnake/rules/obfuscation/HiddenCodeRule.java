@@ -61,9 +61,9 @@ public final class HiddenCodeRule implements PythonFileRule {
                     String tail = t.substring(i, e);
                     if (tail.startsWith(";") || tail.contains("(") && !tail.startsWith("#")) {
                         sink.report(Obf.at(file, line, i - s + 1),
-                                "code after " + run + " blanks: " + Obf.clip(tail.strip(), 80),
-                                Obf.clip(t.substring(s, gapStart).strip(), 60) + " \u2026" + run + " blanks\u2026 "
-                                        + Obf.clip(tail.strip(), 100));
+                                "code after " + run + " blanks: " + FindingSink.clip(tail.strip(), 80),
+                                FindingSink.clip(t.substring(s, gapStart).strip(), 60) + " \u2026" + run + " blanks\u2026 "
+                                        + FindingSink.clip(tail.strip(), 100));
                         break;
                     }
                 }

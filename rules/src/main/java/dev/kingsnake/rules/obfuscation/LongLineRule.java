@@ -59,7 +59,7 @@ public final class LongLineRule implements PythonFileRule {
                 }
                 String why = codeLine(r, lineStart, i);
                 if (why != null) {
-                    sink.report(Obf.at(file, line, 1), why, Obf.clip(text.substring(lineStart, i).strip(), 160));
+                    sink.report(Obf.at(file, line, 1), why, FindingSink.clip(text.substring(lineStart, i).strip(), 160));
                     if (++reports >= MAX_REPORTS) {
                         return;
                     }

@@ -24,17 +24,6 @@ final class Obf {
         return Location.of(f, line, column, r);
     }
 
-    /**
-     * Evidence cut shorter than the sink's own 300 characters: obfuscated lines are often thousands of characters
-     * of encoded text. Most obfuscation rules report at a column or a line of their own (not a node's); the two
-     * that report at a node ({@code BuiltinAliasRule}, {@code EncodedStringRule}) keep building their evidence
-     * too, because {@code sink.report(file, node, message)} would lengthen it to 300 characters and keep one
-     * finding per line, changing findings that reports and golden outputs show.
-     */
-    static String clip(String s, int max) {
-        return s.length() > max ? s.substring(0, max) + "\u2026" : s;
-    }
-
     /** Shannon entropy in bits per character. */
     static double entropy(CharSequence s) {
         int n = s.length();

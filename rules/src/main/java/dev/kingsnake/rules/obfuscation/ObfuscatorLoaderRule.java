@@ -65,7 +65,6 @@ public final class ObfuscatorLoaderRule implements PythonFileRule {
             return;
         }
         int line = Math.max(1, hit.line());
-        sink.report(Obf.at(file, line, 1), "obfuscator loader: " + what + ": " + hit.evidence(),
-                Obf.clip(file.line(line).strip(), 120));
+        sink.reportLine(file, Obf.at(file, line, 1), "obfuscator loader: " + what + ": " + hit.evidence(), 120);
     }
 }

@@ -37,6 +37,8 @@ public final class ObfuscatorMarkerRule implements PythonFileRule {
                     + "|(?i:obfuscated\\s+(with|by|using)\\s+\\S+)");
     static final Pattern IDENT = Pattern.compile("\\b[A-Za-z_][A-Za-z0-9_]*\\b");
     static final int MIN_CONFUSABLE = 8;
+    /** Evidence is the marker's line, cut short: obfuscated lines are long encoded text. */
+    private static final int EVIDENCE_CHARS = 120;
 
     @Override
     public RuleInfo info() {
@@ -56,7 +58,7 @@ public final class ObfuscatorMarkerRule implements PythonFileRule {
             }
             int line = r.lineOf(m.start());
             report(sink, file, Obf.at(file, line, m.start() - r.lineStart(line) + 1), "obfuscator marker '"
-                    + Obf.clip(m.group(), 60) + "'", Obf.clip(file.line(line).strip(), 120));
+                    + FindingSink.clip(m.group(), 60) + "'");
             break;
         }
         if (!hasConfusableRun(chars)) {
@@ -89,8 +91,7 @@ public final class ObfuscatorMarkerRule implements PythonFileRule {
         if (confusable.size() >= MIN_CONFUSABLE) {
             int line = r.lineOf(firstOffset);
             report(sink, file, Obf.at(file, line, firstOffset - r.lineStart(line) + 1), confusable.size()
-                    + " identifiers renamed to confusable shapes, e.g. " + confusable.iterator().next(),
-                    Obf.clip(file.line(line).strip(), 120));
+                    + " identifiers renamed to confusable shapes, e.g. " + confusable.iterator().next());
         }
     }
 
@@ -98,11 +99,12 @@ public final class ObfuscatorMarkerRule implements PythonFileRule {
      * Obfuscated code that runs while the package is installed is HIGH: protected commercial packages
      * obfuscate their modules, never the install script a user would read before installing.
      */
-    private static void report(FindingSink sink, PythonFile file, Location at, String message, String evidence) {
+    private static void report(FindingSink sink, PythonFile file, Location at, String message) {
         if (at.reach() == Reach.INSTALL_TIME) {
-            sink.report(at, message + " in code that runs at install time", evidence, Severity.HIGH, Confidence.HIGH);
+            sink.reportLine(file, at, message + " in code that runs at install time", EVIDENCE_CHARS, Severity.HIGH,
+                    Confidence.HIGH);
         } else {
-            sink.report(at, message, evidence);
+            sink.reportLine(file, at, message, EVIDENCE_CHARS);
         }
     }
 

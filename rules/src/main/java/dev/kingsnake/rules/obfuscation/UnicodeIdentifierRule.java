@@ -73,8 +73,7 @@ public final class UnicodeIdentifierRule implements PythonFileRule {
             if (why != null) {
                 int line = r.lineOf(start);
                 reports++;
-                sink.report(Obf.at(file, line, start - r.lineStart(line) + 1), why,
-                        Obf.clip(file.line(line).strip(), 120));
+                sink.reportLine(file, Obf.at(file, line, start - r.lineStart(line) + 1), why, 120);
             }
         }
     }

@@ -13,6 +13,8 @@ import dev.kingsnake.spi.RuleInfo;
 import dev.kingsnake.spi.Tags;
 import dev.kingsnake.spi.facts.CallFacts;
 import dev.kingsnake.spi.facts.Capability;
+import dev.kingsnake.spi.facts.Commands;
+import dev.kingsnake.spi.facts.DataFlow;
 import dev.kingsnake.spi.python.Const;
 import dev.kingsnake.spi.python.Expr;
 import dev.kingsnake.spi.python.Stmt;
@@ -382,7 +384,7 @@ public final class DropperRule implements PythonFileRule {
                 return true;
             }
         }
-        if (c.call().args().isEmpty()) {
+        if (c.call().args().isEmpty() || buildsInDirectory(facts, c)) {
             return false;
         }
         Expr head = programOf(facts, c.scope(), c.call().args().get(0));
@@ -401,6 +403,23 @@ public final class DropperRule implements PythonFileRule {
         }
         return head instanceof Expr.Name || head instanceof Expr.FString || head instanceof Expr.BinOp
                 || head instanceof Expr.Subscript || isPathOf(facts, head);
+    }
+
+    /** Commands that only show what a build made. */
+    private static final Set<String> LISTINGS = Set.of("echo", "ls", "cat", "true");
+
+    /**
+     * A shell command that changes into a directory and runs build tools there ({@code cd mupdf && python
+     * ./scripts/build.py all && ls -l build}): building an unpacked source tree, not running a saved file.
+     */
+    private static boolean buildsInDirectory(CallFacts facts, CallFacts.CallFact c) {
+        Optional<Commands.Command> cmd = Commands.of(DataFlow.of(facts.file()), c.call());
+        if (cmd.isEmpty() || !cmd.get().shell() || !cmd.get().text().strip().matches("(?s)(cd|pushd)\\s.*")) {
+            return false;
+        }
+        List<String> programs = Commands.programs(cmd.get().text(), true);
+        return !programs.isEmpty()
+                && programs.stream().allMatch(p -> BUILD_TOOLS.contains(p) || LISTINGS.contains(p));
     }
 
     /** Programs that only fetch a URL into a file. */

@@ -16,18 +16,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Static evaluation over one file's symbol table: which qualified name an expression refers to, and
  * which constant it folds to. Both are lazy and memoized per node (identity, never structural
- * equality). Evaluation is recursive but bounded by {@link #MAX_DEPTH}; long {@code +} chains are
+ * equality). Evaluation is recursive but bounded by {@link #maxDepth}; long {@code +} chains are
  * flattened iteratively. Constants are evaluated by the {@link ExpressionInterpreter} walk shared with the decoder;
  * this class resolves names through the symbol table's scopes and keeps the memo and the folding budget. Not
  * thread-safe: the owner serialises calls.
  */
 final class Evaluator extends ExpressionInterpreter<Const, Evaluator.Env> {
-    /** How deeply names, calls and operands are followed; beyond it an expression is simply not decided. */
-    static final int MAX_DEPTH = 40;
+    /** Share of {@code Limits.maxEvaluationDepth} constant folding follows: it answers every rule's questions. */
+    static final int DEPTH_SHARE = 5;
     /** Names with more bindings than this are not followed. */
     private static final int MAX_BINDINGS = 256;
     /** Augmented assignments followed to fold one name. */
@@ -47,12 +48,19 @@ final class Evaluator extends ExpressionInterpreter<Const, Evaluator.Env> {
      * not add up to gigabytes.
      */
     private long largeBudget;
-    /** How many names, calls and operands are being followed right now (see {@link #MAX_DEPTH}). */
+    /**
+     * How deeply names, calls and operands are followed; beyond it an expression is simply not decided (the
+     * decoder, which peels payloads, follows them five times as deep and reports when it stops).
+     */
+    private final int maxDepth;
+    /** How many names, calls and operands are being followed right now (see {@link #maxDepth}). */
     private int depth;
 
-    Evaluator(SymbolTable table, long maxConstLength) {
+    /** @param maxEvaluationDepth the scan's {@code Limits.maxEvaluationDepth}; folding follows a fifth of it */
+    Evaluator(SymbolTable table, long maxConstLength, int maxEvaluationDepth) {
         super(new ConstOps(maxConstLength));
         this.table = table;
+        this.maxDepth = Math.max(1, maxEvaluationDepth / DEPTH_SHARE);
         this.largeBudget = 8 * maxConstLength;
     }
 
@@ -76,7 +84,7 @@ final class Evaluator extends ExpressionInterpreter<Const, Evaluator.Env> {
 
     private String qname(Expr e) {
         int at = depth;
-        if (at > MAX_DEPTH) {
+        if (at > maxDepth) {
             return null;
         }
         Optional<String> memo = nameMemo.get(e);
@@ -345,7 +353,7 @@ final class Evaluator extends ExpressionInterpreter<Const, Evaluator.Env> {
     @Override
     protected Const eval(Expr e, Env env) {
         int at = depth;
-        if (at > MAX_DEPTH) {
+        if (at > maxDepth) {
             return null;
         }
         if (e instanceof Expr.Literal l) {
@@ -429,8 +437,13 @@ final class Evaluator extends ExpressionInterpreter<Const, Evaluator.Env> {
     }
 
     @Override
-    protected Const binOp(Expr.BinOp b, Env env) {
-        return b.op().equals("+") ? foldSum(b, env) : binary(b, env);
+    protected Const binary(Const l, String op, Const r) {
+        return ops.binary(l, op, r);
+    }
+
+    @Override
+    protected Const concatenation(Const joined, List<Const> parts) {
+        return joined;
     }
 
     @Override
@@ -454,81 +467,34 @@ final class Evaluator extends ExpressionInterpreter<Const, Evaluator.Env> {
     }
 
     @Override
-    protected Const sequence(Expr.Sequence s, Env env) {
-        return foldSequence(s, env);
+    protected Const display(Expr.Sequence s, List<Const> items) {
+        return s.kind() == SeqKind.DICT || s.kind() == SeqKind.GENERATOR ? null : new Const.Seq(s.kind(), items);
+    }
+
+    /** A constant has no unknown parts: a display with an unknown item is not folded. */
+    @Override
+    protected Const unknownItem() {
+        return null;
+    }
+
+    /**
+     * Not expanded: folding reads a list a name is bound to without the {@code append}s made to it since, and a
+     * display built from such a list ({@code [*lines, 'return res']} before {@code compile}) is code generated at
+     * run time, not a constant.
+     */
+    @Override
+    protected List<Const> starred(Const v) {
+        return null;
+    }
+
+    @Override
+    protected Const mapped(List<Const> out, Const first) {
+        return new Const.Seq(SeqKind.LIST, out);
     }
 
     @Override
     protected Const comprehension(Expr.Comprehension c, Env env) {
         return foldComprehension(c, env);
-    }
-
-    private Const binary(Expr.BinOp b, Env env) {
-        Const l = eval(b.left(), env);
-        if (l == null) {
-            return null;
-        }
-        Const r = eval(b.right(), env);
-        return r == null ? null : ops.binary(l, b.op(), r);
-    }
-
-    /** A chain of {@code +} of any shape, flattened without recursion and added left to right. */
-    private Const foldSum(Expr.BinOp root, Env env) {
-        List<Expr> operands = new ArrayList<>();
-        Deque<Expr> stack = new ArrayDeque<>();
-        stack.push(root);
-        while (!stack.isEmpty()) {
-            Expr x = stack.pop();
-            if (x instanceof Expr.BinOp b && b.op().equals("+")) {
-                stack.push(b.right());
-                stack.push(b.left());
-            } else {
-                operands.add(x);
-            }
-        }
-        // strings and bytes are built in one buffer: adding pairwise would copy quadratically
-        Const first = eval(operands.get(0), env);
-        if (first instanceof Const.Str || first instanceof Const.Bytes) {
-            return concat(first, operands, env);
-        }
-        Const acc = first;
-        for (int i = 1; i < operands.size() && acc != null; i++) {
-            Const next = eval(operands.get(i), env);
-            acc = next == null ? null : ops.add(acc, next);
-        }
-        return acc;
-    }
-
-    private Const concat(Const first, List<Expr> operands, Env env) {
-        boolean text = first instanceof Const.Str;
-        StringBuilder sb = new StringBuilder(first.asText());
-        for (int i = 1; i < operands.size(); i++) {
-            Const next = eval(operands.get(i), env);
-            if (next == null || (text ? !(next instanceof Const.Str) : !(next instanceof Const.Bytes))) {
-                return null;
-            }
-            sb.append(next.asText());
-            if (!ops.fits(sb.length())) {
-                return null;
-            }
-        }
-        return text ? new Const.Str(sb.toString())
-                : new Const.Bytes(sb.toString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
-    }
-
-    private Const foldSequence(Expr.Sequence s, Env env) {
-        if (s.kind() == SeqKind.DICT || s.kind() == SeqKind.GENERATOR || !ops.fits(s.elements().size())) {
-            return null;
-        }
-        List<Const> out = new ArrayList<>(s.elements().size());
-        for (Expr x : s.elements()) {
-            Const c = x instanceof Expr.Starred ? null : eval(x, env);
-            if (c == null) {
-                return null;
-            }
-            out.add(c);
-        }
-        return new Const.Seq(s.kind(), out);
     }
 
     /** The builtin whose docstring {@code receiver.__doc__} is: a builtin by name, or the type of a literal. */
@@ -646,7 +612,7 @@ final class Evaluator extends ExpressionInterpreter<Const, Evaluator.Env> {
     /** Generators run nested within the depth bound: {@code depth} counts the comprehension itself. */
     @Override
     protected boolean mayNest(int index) {
-        return depth - 1 + index <= MAX_DEPTH;
+        return depth - 1 + index <= maxDepth;
     }
 
     private Const foldCall(Expr.Call c, Env env) {
@@ -695,44 +661,44 @@ final class Evaluator extends ExpressionInterpreter<Const, Evaluator.Env> {
                 && v.value() instanceof Expr.Attribute a && a.value() instanceof Expr.Literal ? a : null;
     }
 
-    /** {@code map(f, items)} for builtin conversions and one-parameter lambdas. */
+    /**
+     * {@code map(f, *iterables)} where {@code f} is a builtin or a lambda of as many positional parameters as there
+     * are iterables; the mapping itself is the shared walk's.
+     */
     private Const foldMap(Expr.Call c, Env env) {
-        if (c.args().size() != 2 || !c.keywords().isEmpty()) {
+        if (c.args().size() < 2 || !c.keywords().isEmpty()) {
             return null;
         }
-        Const iter = eval(c.args().get(1), env);
-        List<Const> items = iter == null ? null : ConstOps.items(iter);
-        if (items == null || items.size() > MAX_ITEMS) {
-            return null;
-        }
-        Expr f = c.args().get(0);
-        List<Const> out = new ArrayList<>(items.size());
-        if (f instanceof Expr.Lambda l) {
-            if (l.params().size() != 1 || l.params().get(0).kind() != Stmt.ParamKind.POSITIONAL) {
+        List<Expr> iterables = c.args().subList(1, c.args().size());
+        Function<List<Const>, Const> f;
+        if (c.args().get(0) instanceof Expr.Lambda l) {
+            if (l.params().size() != iterables.size()
+                    || l.params().stream().anyMatch(p -> p.kind() != Stmt.ParamKind.POSITIONAL)) {
                 return null;
             }
-            String p = l.params().get(0).name();
-            for (Const item : items) {
-                Const v = eval(l.body(), new Env(p, item, env));
-                if (v == null) {
-                    return null;
+            f = args -> {
+                Env bound = env;
+                for (int i = 0; i < args.size(); i++) {
+                    bound = new Env(l.params().get(i).name(), args.get(i), bound);
                 }
-                out.add(v);
+                return eval(l.body(), bound);
+            };
+        } else {
+            String fn = qname(c.args().get(0));
+            if (fn == null) {
+                return null;
             }
-            return new Const.Seq(SeqKind.LIST, out);
+            f = args -> ops.builtin(fn, args, Map.of());
         }
-        String fn = qname(f);
-        if (fn == null) {
-            return null;
-        }
-        for (Const item : items) {
-            Const v = ops.builtin(fn, List.of(item), Map.of());
+        List<Const> values = new ArrayList<>(iterables.size());
+        for (Expr it : iterables) {
+            Const v = it instanceof Expr.Starred ? null : eval(it, env);
             if (v == null) {
                 return null;
             }
-            out.add(v);
+            values.add(v);
         }
-        return new Const.Seq(SeqKind.LIST, out);
+        return map(f, values);
     }
 
     private List<Const> foldArgs(List<Expr> args, Env env) {

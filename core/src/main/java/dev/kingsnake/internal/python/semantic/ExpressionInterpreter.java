@@ -6,7 +6,10 @@ import dev.kingsnake.spi.python.Expr;
 import dev.kingsnake.spi.python.Nodes;
 import dev.kingsnake.spi.python.SeqKind;
 
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -14,6 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The one walk of Python expressions to values, shared by constant folding ({@link Evaluator}: values are
@@ -54,7 +58,7 @@ public abstract class ExpressionInterpreter<V, E> {
         } else if (e instanceof Expr.Call c) {
             return call(c, env);
         } else if (e instanceof Expr.BinOp b) {
-            return binOp(b, env);
+            return b.op().equals("+") ? sum(b, env) : binOp(b, env);
         } else if (e instanceof Expr.UnaryOp u) {
             V v = eval(u.operand(), env);
             return v == null ? null : unary(u.op(), v);
@@ -112,7 +116,22 @@ public abstract class ExpressionInterpreter<V, E> {
 
     protected abstract V call(Expr.Call c, E env);
 
-    protected abstract V binOp(Expr.BinOp b, E env);
+    /** {@code l op r} for one binary operator, both sides known. */
+    protected abstract V binary(V l, String op, V r);
+
+    /**
+     * The str or bytes a {@code +} chain of texts built, {@code joined}, as a value made of {@code parts} (whose
+     * constants it holds in order).
+     */
+    protected abstract V concatenation(Const joined, List<V> parts);
+
+    /**
+     * Whether a string of {@code length} characters may be built by concatenation; the decoder reports where it
+     * stops.
+     */
+    protected boolean mayBuild(long length) {
+        return ops.fits(length);
+    }
 
     protected abstract V unary(String op, V v);
 
@@ -124,7 +143,26 @@ public abstract class ExpressionInterpreter<V, E> {
     /** {@code v[lower:upper:step]}; omitted bounds are None. */
     protected abstract V slice(V v, Const lower, Const upper, Const step);
 
-    protected abstract V sequence(Expr.Sequence s, E env);
+    /**
+     * The value of a list, tuple or set display whose items are {@code items} (starred items expanded), or null
+     * when this kind of display is not modelled.
+     */
+    protected abstract V display(Expr.Sequence s, List<V> items);
+
+    /**
+     * What stands for an item of a display that has no known value: null when a display with an unknown item has
+     * no value at all (folding), a placeholder when the other items are still of use (the decoder: a table of
+     * functions next to one it cannot evaluate).
+     */
+    protected abstract V unknownItem();
+
+    /** The items a starred item {@code *v} of a display expands to, or null when not expanded. */
+    protected List<V> starred(V v) {
+        return items(v);
+    }
+
+    /** The list {@code map} produced, {@code out}, from iterables the first of which was {@code first}. */
+    protected abstract V mapped(List<V> out, V first);
 
     protected V dict(Expr.Dict d, E env) {
         return null;
@@ -198,6 +236,134 @@ public abstract class ExpressionInterpreter<V, E> {
             left = right;
         }
         return left == null ? null : result;
+    }
+
+    private V binOp(Expr.BinOp b, E env) {
+        V l = eval(b.left(), env);
+        if (l == null) {
+            return null;
+        }
+        V r = eval(b.right(), env);
+        return r == null ? null : binary(l, b.op(), r);
+    }
+
+    /**
+     * A chain of {@code +} of any shape, flattened without recursion (obfuscators add thousands of pieces, deeper
+     * than any depth bound) and added left to right; str and bytes are built in one buffer, as adding them
+     * pairwise would copy quadratically.
+     */
+    private V sum(Expr.BinOp root, E env) {
+        List<Expr> operands = new ArrayList<>();
+        Deque<Expr> stack = new ArrayDeque<>();
+        stack.push(root);
+        while (!stack.isEmpty()) {
+            Expr x = stack.pop();
+            if (x instanceof Expr.BinOp b && b.op().equals("+")) {
+                stack.push(b.right());
+                stack.push(b.left());
+            } else {
+                operands.add(x);
+            }
+        }
+        V first = eval(operands.get(0), env);
+        if (first == null) {
+            return null;
+        }
+        Const c = constantOf(first);
+        if (c instanceof Const.Str || c instanceof Const.Bytes) {
+            return concatenate(first, c, operands, env);
+        }
+        V acc = first;
+        for (int i = 1; i < operands.size() && acc != null; i++) {
+            V next = eval(operands.get(i), env);
+            acc = next == null ? null : binary(acc, "+", next);
+        }
+        return acc;
+    }
+
+    private V concatenate(V first, Const c, List<Expr> operands, E env) {
+        boolean text = c instanceof Const.Str;
+        StringBuilder sb = new StringBuilder(c.asText());
+        List<V> parts = new ArrayList<>(operands.size());
+        parts.add(first);
+        for (int i = 1; i < operands.size(); i++) {
+            V next = eval(operands.get(i), env);
+            Const n = next == null ? null : constantOf(next);
+            if (n == null || (text ? !(n instanceof Const.Str) : !(n instanceof Const.Bytes))) {
+                return null;
+            }
+            sb.append(n.asText());
+            if (!mayBuild(sb.length())) {
+                return null;
+            }
+            parts.add(next);
+        }
+        return concatenation(text ? new Const.Str(sb.toString())
+                : new Const.Bytes(sb.toString().getBytes(StandardCharsets.ISO_8859_1)), parts);
+    }
+
+    /** A list, tuple or set display; starred items are expanded, unknown ones stand as {@link #unknownItem()}. */
+    private V sequence(Expr.Sequence s, E env) {
+        if (!ops.fits(s.elements().size())) {
+            return null;
+        }
+        List<V> items = new ArrayList<>(s.elements().size());
+        for (Expr el : s.elements()) {
+            if (el instanceof Expr.Starred st) {
+                V v = eval(st.value(), env);
+                List<V> more = v == null ? null : starred(v);
+                if (more == null) {
+                    return null;
+                }
+                items.addAll(more);
+                continue;
+            }
+            V v = eval(el, env);
+            if (v == null) {
+                v = unknownItem();
+                if (v == null) {
+                    return null;
+                }
+            }
+            items.add(v);
+        }
+        return display(s, items);
+    }
+
+    /**
+     * {@code map(f, *iterables)}: {@code f} applied to the iterables' items taken side by side, up to the shortest;
+     * null when an iterable or a result is unknown.
+     */
+    protected final V map(Function<List<V>, V> f, List<V> iterables) {
+        if (iterables.isEmpty()) {
+            return null;
+        }
+        List<List<V>> lists = new ArrayList<>(iterables.size());
+        int n = Integer.MAX_VALUE;
+        for (V iterable : iterables) {
+            List<V> items = iterable == null ? null : items(iterable);
+            if (items == null) {
+                return null;
+            }
+            lists.add(items);
+            n = Math.min(n, items.size());
+        }
+        if (!mayProduce(n)) {
+            return null;
+        }
+        List<V> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            List<V> args = new ArrayList<>(lists.size());
+            for (List<V> l : lists) {
+                args.add(l.get(i));
+            }
+            V v = f.apply(args);
+            if (v == null) {
+                return null;
+            }
+            out.add(v);
+        }
+        return mapped(out, iterables.get(0));
     }
 
     private V fString(Expr.FString f, E env) {

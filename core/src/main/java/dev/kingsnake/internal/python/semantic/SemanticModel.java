@@ -79,8 +79,8 @@ public final class SemanticModel implements PythonFile {
     public SemanticModel(String path, byte[] bytes, String text, Module module, boolean parseErrors,
                          List<String> decodeChain, Optional<Location> origin, long maxConstantLength,
                          boolean builtOnInstall) {
-        this(path, bytes, text, module, parseErrors, decodeChain, origin, maxConstantLength,
-                new PythonParser(Limits.defaults()), builtOnInstall);
+        this(path, bytes, text, module, parseErrors, decodeChain, origin, maxConstantLength, Limits.defaults(),
+                builtOnInstall);
     }
 
     /**
@@ -89,15 +89,16 @@ public final class SemanticModel implements PythonFile {
      */
     public SemanticModel(String path, byte[] bytes, String text, Module module, boolean parseErrors,
                          List<String> decodeChain, Optional<Location> origin, Limits limits, boolean builtOnInstall) {
-        this(path, bytes, text, module, parseErrors, decodeChain, origin, limits.maxDecodedBytesPerLayer(),
-                new PythonParser(limits), builtOnInstall);
+        this(path, bytes, text, module, parseErrors, decodeChain, origin, limits.maxDecodedBytesPerLayer(), limits,
+                builtOnInstall);
     }
 
     private SemanticModel(String path, byte[] bytes, String text, Module module, boolean parseErrors,
                           List<String> decodeChain, Optional<Location> origin, long maxConstantLength,
-                          PythonParser expressions, boolean builtOnInstall) {
+                          Limits limits, boolean builtOnInstall) {
+        PythonParser expressions = new PythonParser(limits);
         this.obfuscationSignals = FactKey.ofPython("obfuscation signals",
-                f -> ObfuscationSignals.detect(f, expressions));
+                f -> ObfuscationSignals.detect(f, expressions, limits));
         this.builtOnInstall = builtOnInstall;
         this.path = path;
         this.bytes = bytes;
@@ -112,7 +113,7 @@ public final class SemanticModel implements PythonFile {
         this.table = SymbolTable.build(module, text.length() / 8);
         this.calls = Collections.unmodifiableList(table.calls);
         this.imports = Collections.unmodifiableList(table.imports);
-        this.evaluator = new Evaluator(table, maxConstantLength);
+        this.evaluator = new Evaluator(table, maxConstantLength, limits.maxEvaluationDepth());
     }
 
     /** {@code setup.py}, also as the base of a decoded layer's path ({@code pkg/setup.py#layer1}). */

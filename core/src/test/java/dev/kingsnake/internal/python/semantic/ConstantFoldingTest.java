@@ -25,6 +25,39 @@ class ConstantFoldingTest {
         return model("pkg/mod.py", body).constant(e);
     }
 
+    /**
+     * Folding follows a fifth of {@code Limits.maxEvaluationDepth}: a name defined through 20 others folds with the
+     * default (200, so 40) and is not decided at 50 (10).
+     */
+    @Test
+    void foldingDepthFollowsTheEvaluationDepthLimit() {
+        Stmt[] body = new Stmt[21];
+        body[0] = assign("a0", str("os"));
+        for (int i = 1; i < body.length - 1; i++) {
+            body[i] = assign("a" + i, name("a" + (i - 1)));
+        }
+        Expr last = name("a" + (body.length - 2));
+        body[body.length - 1] = expr(last);
+        assertEquals(s("os"), foldWith(dev.kingsnake.Limits.defaults(), last, body));
+        assertEquals(Optional.empty(), foldWith(dev.kingsnake.Limits.builder().maxEvaluationDepth(50).build(), last,
+                body));
+    }
+
+    /**
+     * A display expanding a list name is not folded: the name's list may have been appended to since it was bound
+     * (cattrs builds {@code lines = []}, appends to it, then compiles {@code [*lines, "    return res"]}).
+     */
+    @Test
+    void starredNamesAreNotExpanded() {
+        Expr display = new Expr.Sequence(SeqKind.LIST, List.of(new Expr.Starred(name("lines"), false, 3, 1), str("x")), 3, 1);
+        assertEquals(Optional.empty(), fold(display, assign("lines", list())));
+    }
+
+    private static Optional<Const> foldWith(dev.kingsnake.Limits limits, Expr e, Stmt... body) {
+        return new SemanticModel("pkg/mod.py", new byte[0], "", module(body), false, List.of(), Optional.empty(),
+                limits, true).constant(e);
+    }
+
     private static Optional<Const> s(String v) {
         return Optional.of(new Const.Str(v));
     }
