@@ -6,9 +6,16 @@ import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 
-/** Aho-Corasick over ASCII literals, as a full transition table; each state carries the masks it reports. */
+/**
+ * Aho-Corasick over ASCII literals, as a full transition table; each state carries the masks it reports. The table
+ * is one array, a state being the offset of its row ({@code 128 * index}), so that a step is one array read.
+ */
 public final class LiteralAutomaton {
-    private final int[][] next;
+    private static final int ROW_BITS = 7;
+    private static final int ROW = 1 << ROW_BITS;
+
+    private final int[] next;
+    /** The masks of each state, by its index (row offset >>> {@link #ROW_BITS}). */
     private final long[] out;
 
     public LiteralAutomaton(List<String> literals, List<Long> masks) {
@@ -52,7 +59,12 @@ public final class LiteralAutomaton {
                 }
             }
         }
-        this.next = go.toArray(new int[0][]);
+        this.next = new int[go.size() * ROW];
+        for (int st = 0; st < go.size(); st++) {
+            for (int c = 0; c < ROW; c++) {
+                next[st * ROW + c] = go.get(st)[c] * ROW;
+            }
+        }
         this.out = new long[outs.size()];
         for (int i = 0; i < out.length; i++) {
             out[i] = outs.get(i);
@@ -72,8 +84,8 @@ public final class LiteralAutomaton {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             // no literal holds a non-ASCII character, so none can run across one
-            state = c < 128 ? next[state][c] : 0;
-            found |= out[state];
+            state = c < ROW ? next[state + c] : 0;
+            found |= out[state >>> ROW_BITS];
         }
         return found;
     }
