@@ -150,7 +150,8 @@ public final class ObfuscatorMarkerRule implements PythonFileRule {
     }
 
     private static boolean asciiWord(char c) {
-        return c < 128 && (Character.isLetterOrDigit(c) || c == '_');
+        // Character.isLetterOrDigit below U+0080 is exactly these ranges, without its table look-up
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_';
     }
 
     /** Only I/l/1, only O/0/o, or only underscores (with at least one mix, so '______' alone counts too). */

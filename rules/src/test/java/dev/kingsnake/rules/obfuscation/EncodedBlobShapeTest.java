@@ -62,6 +62,29 @@ class EncodedBlobShapeTest {
         assertEquals(counted(s), EncodedBlobRule.blob(new Const.Str(s)), s);
     }
 
+    /** Shannon entropy with a count for every one of the 65,536 characters, as first written. */
+    private static double entropyOverAllCharacters(String s) {
+        int[] counts = new int[65536];
+        for (int i = 0; i < s.length(); i++) {
+            counts[s.charAt(i)]++;
+        }
+        double h = 0;
+        for (int i = 0; i < s.length(); i++) {
+            int c = counts[s.charAt(i)];
+            if (c > 0) {
+                double p = (double) c / s.length();
+                h -= p * (Math.log(p) / Math.log(2));
+                counts[s.charAt(i)] = 0;
+            }
+        }
+        return h;
+    }
+
+    @Property(tries = 2000)
+    void entropyIsTheSameNumber(@ForAll("texts") String s) {
+        assertEquals(entropyOverAllCharacters(s), Obf.entropy(s), 0.0, s);
+    }
+
     /** The generator makes blobs of both alphabets and texts that are not, so the property is not vacuous. */
     @org.junit.jupiter.api.Test
     void generatedTextsAreOfBothKinds() {
