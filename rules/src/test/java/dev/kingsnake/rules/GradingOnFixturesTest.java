@@ -118,8 +118,10 @@ class GradingOnFixturesTest {
 
     @Test
     void runningTheDownloadedScriptWithAnInterpreterIsTheDropperInFull() throws IOException {
-        assertEquals(Severity.HIGH, at("KS-PERSIST-DROPPER", "drop.py", "[sys.executable, \"tool.py\"]").severity());
-        assertEquals(Severity.HIGH, at("KS-PERSIST-DROPPER", "drop.py", "\"python b.py\"").severity());
+        assertEquals(Severity.CRITICAL, at("KS-PERSIST-DROPPER", "drop.py", "[sys.executable, \"tool.py\"]").severity());
+        assertEquals(Severity.CRITICAL, at("KS-PERSIST-DROPPER", "drop.py", "\"python b.py\"").severity());
+        assertEquals(Severity.CRITICAL, at("KS-PERSIST-DROPPER", "restore_script.py", "[\"/bin/bash\", script_path")
+                .severity(), "a shell script from a server the code names, only in a function nobody calls here");
     }
 
     @Test
@@ -173,5 +175,20 @@ class GradingOnFixturesTest {
         assertEquals(Severity.MEDIUM, at("KS-INSTALL-PROCESS", "setup.py", "subprocess.run(agent").severity(),
                 "make in a source tree, then a program of it: not only build tools");
         assertEquals(Severity.MEDIUM, at("KS-INSTALL-PROCESS", "setup.py", "[helper, \"--start\"]").severity());
+    }
+
+    @Test
+    void aFileUploadedToABareIpThroughAModuleConstantIsCritical() throws IOException {
+        assertEquals(Severity.CRITICAL, at("KS-NET-RAW-IP", "post.py", "VALIDATE_URL = ").severity());
+        assertEquals(Severity.HIGH, at("KS-NET-RAW-IP", "post.py", "STATUS_URL = ").severity(),
+                "data posted, no file: the constant is followed to the send");
+    }
+
+    @Test
+    void runningAClonedScriptWhileInstallingIsCriticalAClonedSetupPyHigh() throws IOException {
+        assertEquals(Severity.CRITICAL, at("KS-PROCESS-DOWNLOAD-EXEC", "setup.py", "\"checker.py\"").severity());
+        assertEquals(Severity.HIGH, at("KS-PROCESS-DOWNLOAD-EXEC", "setup.py", "\"setup.py\"), \"build\"").severity());
+        assertEquals(Severity.HIGH, at("KS-PROCESS-DOWNLOAD-EXEC", "clone_and_run.py", "[\"python\", \"tool.py\"]")
+                .severity(), "not at install time");
     }
 }

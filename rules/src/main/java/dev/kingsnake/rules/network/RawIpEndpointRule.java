@@ -11,8 +11,14 @@ import dev.kingsnake.spi.RuleInfo;
 import dev.kingsnake.spi.Tags;
 import dev.kingsnake.spi.facts.CallFacts;
 import dev.kingsnake.spi.facts.Capability;
+import dev.kingsnake.spi.facts.DataFlow;
+import dev.kingsnake.spi.python.Expr;
+import dev.kingsnake.spi.python.Node;
+import dev.kingsnake.spi.python.Nodes;
 
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -22,7 +28,7 @@ public final class RawIpEndpointRule implements PythonFileRule {
 
     private static final RuleInfo INFO = new RuleInfo("KS-NET-RAW-IP",
             "Contacts a bare public IP address (http://203.0.113.7/... or socket.connect(('203.0.113.7', 4444))); "
-                    + "high when data is posted or uploaded to it",
+                    + "high when data is posted to it, critical when files are uploaded to it",
             Severity.MEDIUM, Confidence.HIGH, Set.of(Tags.NETWORK),
             "urllib.request.urlopen('http://203.0.113.7:8080/stage2')",
             "Private, loopback, link-local and benchmark ranges are ignored (documentation ranges are not, so fixtures can use them); public DNS resolvers (8.8.8.8, "
@@ -62,12 +68,17 @@ public final class RawIpEndpointRule implements PythonFileRule {
             }
         }
         // URLs that are the target of a call sending data out (POST, upload, socket send)
-        Set<dev.kingsnake.spi.python.Node> sendTargets = java.util.Collections.newSetFromMap(
-                new java.util.IdentityHashMap<>());
+        Set<Node> sendTargets = Collections.newSetFromMap(new IdentityHashMap<>());
+        Set<Node> uploadTargets = Collections.newSetFromMap(new IdentityHashMap<>());
         for (CallFacts.CallFact c : facts.calls()) {
             if (c.is(Capability.SEND)) {
-                c.call().arg(0).or(() -> c.call().keyword("url"))
-                        .ifPresent(a -> dev.kingsnake.spi.python.Nodes.walk(a, sendTargets::add));
+                boolean upload = c.call().keyword("files").isPresent();
+                c.call().arg(0).or(() -> c.call().keyword("url")).ifPresent(a -> {
+                    addTarget(file, a, sendTargets);
+                    if (upload) {
+                        addTarget(file, a, uploadTargets);
+                    }
+                });
             }
         }
         for (CallFacts.StringFact s : facts.strings()) {
@@ -83,6 +94,11 @@ public final class RawIpEndpointRule implements PythonFileRule {
             if (!hit) {
                 continue;
             }
+            if (uploadTargets.contains(s.node())) {
+                sink.report(file, s.node(), "uploads files to a bare public IP address", Severity.CRITICAL,
+                        Confidence.MEDIUM);
+                continue;
+            }
             if (sendTargets.contains(s.node())) {
                 sink.report(file, s.node(), "sends data to a bare public IP address", Severity.HIGH, Confidence.HIGH);
                 continue;
@@ -90,6 +106,14 @@ public final class RawIpEndpointRule implements PythonFileRule {
             boolean scoped = facts.scopeHas(s.scope(), Capability.NETWORK);
             sink.report(file, s.node(), "contacts a bare public IP address",
                     Severity.MEDIUM, scoped ? Confidence.HIGH : Confidence.MEDIUM);
+        }
+    }
+
+    /** The nodes of a call's URL argument, and of the value a name there was assigned (a module-level constant). */
+    private static void addTarget(PythonFile file, Expr url, Set<Node> into) {
+        Nodes.walk(url, into::add);
+        if (url instanceof Expr.Name n) {
+            DataFlow.of(file).assignedValue(n.id()).ifPresent(v -> Nodes.walk(v, into::add));
         }
     }
 }

@@ -112,9 +112,13 @@ public final class DropperRule implements PythonFileRule {
                 sink.report(file, c.call(), "downloads a file, saves it and runs that very file",
                         Severity.CRITICAL, Confidence.HIGH);
             } else if (dropScopes.contains(c.scope()) && runsWritten) {
-                // an interpreter given the saved file (pythonw saved.py): runs the download itself
-                sink.report(file, c.call(), "downloads a file, saves it and runs it or makes it executable",
-                        Severity.HIGH, Confidence.HIGH);
+                // an interpreter given the saved file (bash saved.sh, pythonw saved.py): runs the download itself,
+                // as much as starting it would; HIGH only when the URL is its caller's or the digest is pinned
+                boolean named = !DigestChecks.pinned(facts, c.scope()) && !fetchGivenByCaller(facts, c.scope());
+                sink.report(file, c.call(), named
+                                ? "downloads a script from a server it names, saves it and runs it with an interpreter"
+                                : "downloads a file, saves it and runs it or makes it executable",
+                        named ? Severity.CRITICAL : Severity.HIGH, Confidence.HIGH);
             } else if (dropScopes.contains(c.scope())) {
                 report(file, facts, c, sink, "downloads a file, saves it and runs it or makes it executable",
                         Severity.HIGH, Confidence.HIGH);

@@ -1,6 +1,7 @@
 package dev.kingsnake.rules.process;
 
 import dev.kingsnake.Confidence;
+import dev.kingsnake.Reach;
 import dev.kingsnake.Severity;
 import dev.kingsnake.spi.FindingSink;
 import dev.kingsnake.spi.Location;
@@ -10,6 +11,7 @@ import dev.kingsnake.spi.RuleContext;
 import dev.kingsnake.spi.RuleInfo;
 import dev.kingsnake.spi.Tags;
 import dev.kingsnake.spi.python.Const;
+import dev.kingsnake.spi.facts.Activity;
 import dev.kingsnake.spi.facts.CallFacts;
 import dev.kingsnake.spi.facts.Capability;
 import dev.kingsnake.spi.facts.Commands;
@@ -146,9 +148,14 @@ public final class DownloadAndRunCommandRule implements PythonFileRule {
                     onClone |= inClone || refersTo(facts, argv.get(i), dest.get(), destText);
                 }
                 if (onClone) {
+                    // while the package installs, a script of a repository it does not ship is its payload; a
+                    // clone's setup.py run there is a dependency being built
+                    boolean installing = Activity.reach(file, run.call()) == Reach.INSTALL_TIME
+                            && facts.textsWithin(run.call()).stream().noneMatch(t -> t.endsWith("setup.py"));
                     sink.report(file, run.call(), "runs code from a repository it cloned ("
                             + facts.textsWithin(clone.call()).stream().filter(t -> t.contains("://") || t.contains("@"))
-                            .findFirst().orElse("a repository") + ")", Severity.HIGH, Confidence.HIGH);
+                            .findFirst().orElse("a repository") + ")" + (installing ? " while the package installs"
+                            : ""), installing ? Severity.CRITICAL : Severity.HIGH, Confidence.HIGH);
                 }
             }
         }
