@@ -74,16 +74,9 @@ public final class RawIpEndpointRule implements PythonFileRule {
             if (c.is(Capability.SEND)) {
                 boolean upload = c.call().keyword("files").isPresent();
                 c.call().arg(0).or(() -> c.call().keyword("url")).ifPresent(a -> {
-                    Nodes.walk(a, sendTargets::add);
-                    // a URL kept in a module-level constant and posted to from a function
-                    if (a instanceof Expr.Name n) {
-                        DataFlow.of(file).assignedValue(n.id()).ifPresent(v -> Nodes.walk(v, sendTargets::add));
-                    }
+                    addTarget(file, a, sendTargets);
                     if (upload) {
-                        Nodes.walk(a, uploadTargets::add);
-                        if (a instanceof Expr.Name n) {
-                            DataFlow.of(file).assignedValue(n.id()).ifPresent(v -> Nodes.walk(v, uploadTargets::add));
-                        }
+                        addTarget(file, a, uploadTargets);
                     }
                 });
             }
@@ -113,6 +106,14 @@ public final class RawIpEndpointRule implements PythonFileRule {
             boolean scoped = facts.scopeHas(s.scope(), Capability.NETWORK);
             sink.report(file, s.node(), "contacts a bare public IP address",
                     Severity.MEDIUM, scoped ? Confidence.HIGH : Confidence.MEDIUM);
+        }
+    }
+
+    /** The nodes of a call's URL argument, and of the value a name there was assigned (a module-level constant). */
+    private static void addTarget(PythonFile file, Expr url, Set<Node> into) {
+        Nodes.walk(url, into::add);
+        if (url instanceof Expr.Name n) {
+            DataFlow.of(file).assignedValue(n.id()).ifPresent(v -> Nodes.walk(v, into::add));
         }
     }
 }
