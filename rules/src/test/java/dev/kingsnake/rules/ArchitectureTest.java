@@ -156,6 +156,32 @@ class ArchitectureTest {
         assertTrue(offenders.isEmpty(), "tables of library calls outside PythonApis: " + offenders);
     }
 
+    /**
+     * The CLI, the gate, the Spark job and the embedding examples use Kingsnake the way an embedder must: through
+     * the public API only (the root package, {@code spi}, {@code spi.python}, {@code report}). This is the build
+     * check that stands in for a {@code module-info} exporting those packages. The JMH benchmarks are left out on
+     * purpose: they time the internal stages (unpacking, parsing) one by one.
+     */
+    @Test
+    void embeddingCodeUsesThePublicApiOnly() throws IOException {
+        Path samples = Path.of("").toAbsolutePath().getParent().resolve("samples");
+        List<String> offenders = new ArrayList<>();
+        int seen = 0;
+        try (Stream<Path> files = Files.walk(samples)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                String s = p.toString();
+                if (s.endsWith(".java") && s.contains("/src/main/java/") && !s.contains("/target/")) {
+                    seen++;
+                    if (Files.readString(p).contains("dev.kingsnake.internal.")) {
+                        offenders.add(samples.relativize(p).toString());
+                    }
+                }
+            }
+        }
+        assertTrue(seen > 20, "found the main sources of samples under " + samples);
+        assertTrue(offenders.isEmpty(), "embedding code importing internal classes: " + offenders);
+    }
+
     @Test
     void noClassNameIsUsedTwiceInMainCode() throws IOException {
         Map<String, List<String>> byName = new TreeMap<>();

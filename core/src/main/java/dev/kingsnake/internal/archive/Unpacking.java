@@ -84,6 +84,8 @@ final class Unpacking {
     private boolean stopped;
     private boolean wheelMarker;
     private boolean eggMarker;
+    /** Where each entry's next chunk is read: one buffer for the whole package (a session is single-threaded). */
+    private final byte[] scratch = new byte[CHUNK];
     private final ContainerReaders readers;
     /** Told of each file as it is kept, while the rest of the package is still being read. */
     private final Consumer<ArchiveEntry> onEntry;
@@ -318,7 +320,6 @@ final class Unpacking {
                         boolean drainAfterCut) {
         EntrySink sink = new EntrySink(path, declared);
         boolean ratioChecked = true;
-        byte[] scratch = new byte[CHUNK];
         try {
             while (true) {
                 int want = CHUNK;

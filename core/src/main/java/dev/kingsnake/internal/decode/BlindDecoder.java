@@ -111,18 +111,34 @@ final class BlindDecoder {
         byte[] undo(byte[] in, int n, int key) {
             byte[] out = new byte[n];
             for (int i = 0; i < n; i++) {
-                int b = in[i] & 0xff;
-                out[i] = (byte) switch (this) {
-                    case XOR -> b ^ key;
-                    case SHIFT -> b - key;
-                    case CAESAR -> b >= 'a' && b <= 'z' ? 'a' + (b - 'a' + 26 - key) % 26
-                            : b >= 'A' && b <= 'Z' ? 'A' + (b - 'A' + 26 - key) % 26 : b;
-                    case ATBASH -> b >= 'a' && b <= 'z' ? 'z' - (b - 'a') : b >= 'A' && b <= 'Z' ? 'Z' - (b - 'A') : b;
-                    case CAESAR52 -> letter52(b) < 0 ? b : LETTERS52.charAt((letter52(b) + 52 - key) % 52);
-                    case ATBASH52 -> letter52(b) < 0 ? b : LETTERS52.charAt(51 - letter52(b));
-                };
+                out[i] = (byte) undo(in[i] & 0xff, key);
             }
             return out;
+        }
+
+        /**
+         * The first {@code n} bytes undone, or null when one of them is not {@link #printable}: most keys turn text
+         * into control bytes within a few bytes, and are rejected there, before anything is allocated or copied.
+         */
+        byte[] undoPrintable(byte[] in, int n, int key) {
+            for (int i = 0; i < n; i++) {
+                if (!printable((byte) undo(in[i] & 0xff, key))) {
+                    return null;
+                }
+            }
+            return undo(in, n, key);
+        }
+
+        private int undo(int b, int key) {
+            return switch (this) {
+                case XOR -> b ^ key;
+                case SHIFT -> b - key;
+                case CAESAR -> b >= 'a' && b <= 'z' ? 'a' + (b - 'a' + 26 - key) % 26
+                        : b >= 'A' && b <= 'Z' ? 'A' + (b - 'A' + 26 - key) % 26 : b;
+                case ATBASH -> b >= 'a' && b <= 'z' ? 'z' - (b - 'a') : b >= 'A' && b <= 'Z' ? 'Z' - (b - 'A') : b;
+                case CAESAR52 -> letter52(b) < 0 ? b : LETTERS52.charAt((letter52(b) + 52 - key) % 52);
+                case ATBASH52 -> letter52(b) < 0 ? b : LETTERS52.charAt(51 - letter52(b));
+            };
         }
 
         String step(int key) {
@@ -160,8 +176,8 @@ final class BlindDecoder {
         int bestWords = 0;
         for (KeyedCipher c : KeyedCipher.values()) {
             for (int key = 1; key <= c.keys; key++) {
-                byte[] head = c.undo(cur, probe, key);
-                if (!printable(head) || !PayloadText.looksLikePython(head)) {
+                byte[] head = c.undoPrintable(cur, probe, key);
+                if (head == null || !PayloadText.looksLikePython(head)) {
                     continue;
                 }
                 int words = (int) PYTHON_WORDS.matcher(new String(head, java.nio.charset.StandardCharsets.ISO_8859_1))
@@ -185,13 +201,8 @@ final class BlindDecoder {
         return Optional.of(new Outcome(whole, Optional.empty(), s));
     }
 
-    private static boolean printable(byte[] b) {
-        for (byte x : b) {
-            if (x < 0x20 && x != '\n' && x != '\r' && x != '\t' || x == 0x7f) {
-                return false;
-            }
-        }
-        return true;
+    private static boolean printable(byte x) {
+        return !(x < 0x20 && x != '\n' && x != '\r' && x != '\t' || x == 0x7f);
     }
 
     private static Optional<Outcome> next(byte[] out, String step, OutputBound bound, List<String> steps, int depth)

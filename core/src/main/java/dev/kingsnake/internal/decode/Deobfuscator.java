@@ -304,7 +304,8 @@ public final class Deobfuscator {
                     // eval('codecs.decode(x, k)'): an expression the evaluator already follows, not a payload
                     return;
                 }
-                t = t.then("string");
+                addLayer(content, t.then("string"), call, true); // Python, as just tested
+                return;
             }
             add(content, t, call);
         }

@@ -5,6 +5,7 @@ import dev.kingsnake.internal.python.PythonParser;
 import dev.kingsnake.spi.ObfuscationSignal;
 import dev.kingsnake.spi.ObfuscationSignal.Kind;
 import dev.kingsnake.spi.PythonFile;
+import dev.kingsnake.spi.facts.SourceChars;
 import dev.kingsnake.spi.python.Expr;
 import dev.kingsnake.spi.python.Nodes;
 import dev.kingsnake.spi.python.Stmt;
@@ -45,18 +46,18 @@ public final class ObfuscationSignals {
     public static List<ObfuscationSignal> detect(PythonFile file, PythonParser expressions, Limits limits) {
         List<ObfuscationSignal> out = new ArrayList<>();
         String text = file.text();
-        if (text.contains("__pyarmor__") || text.contains("pyarmor_runtime") || text.contains("__armor_enter__")
-                || text.contains("PYARMOR")) {
+        TextMarks marks = TextMarks.of(SourceChars.of(file));
+        if (marks.pyarmor()) {
             out.add(new ObfuscationSignal(Kind.PYARMOR, lineOf(text, firstOf(text, "__pyarmor__", "pyarmor_runtime",
                     "__armor_enter__", "PYARMOR")), "PyArmor runtime"));
         }
-        Matcher m = mentionsObfuscator(text) ? DECLARED.matcher(text) : null;
+        Matcher m = marks.obfuscator() ? DECLARED.matcher(text) : null;
         if (m != null && m.find()) {
             out.add(new ObfuscationSignal(Kind.DECLARED_OBFUSCATOR, lineOf(text, m.start()), m.group().strip()));
         }
         Set<String> confusable = new HashSet<>();
         // every match of EXEC_ANNOTATION holds both; reading a def line splits the whole file into lines
-        boolean mayAnnotateExec = text.contains("->") && text.contains("exec");
+        boolean mayAnnotateExec = marks.arrow() && marks.exec();
         int[] firstConfusable = {0};
         boolean[] hidden = {false};
         PayloadEvaluator[] ev = {null};
@@ -96,15 +97,34 @@ public final class ObfuscationSignals {
         return name.length() >= 4 && "Il1O0o_JLjiMNWmnwXxDQS2s5ZvVuU".indexOf(name.charAt(0)) >= 0;
     }
 
-    /** Every match of {@link #DECLARED} holds 'obfuscat' in some ASCII case; most files hold none. */
-    static boolean mentionsObfuscator(String text) {
-        for (int i = 0, last = text.length() - 8; i <= last; i++) {
-            char c = text.charAt(i);
-            if ((c | 0x20) == 'o' && text.regionMatches(true, i, "obfuscat", 0, 8)) {
-                return true;
+    /**
+     * What the signals that read the text look for first, found in one pass that looks closer only at the
+     * characters the literals start with: a PyArmor runtime name, 'obfuscat' in some ASCII case (every match of
+     * {@link #DECLARED} holds it; most files hold none), and {@code ->} and {@code exec} (every match of
+     * {@link #EXEC_ANNOTATION} holds both).
+     */
+    record TextMarks(boolean pyarmor, boolean obfuscator, boolean arrow, boolean exec) {
+        static TextMarks of(SourceChars text) {
+            boolean pyarmor = false;
+            boolean obfuscator = false;
+            boolean arrow = false;
+            boolean exec = false;
+            for (int i = 0, n = text.length(); i < n; i++) {
+                switch (text.charAt(i)) {
+                    case '_' -> pyarmor |= text.startsWith("__pyarmor__", i) || text.startsWith("__armor_enter__", i);
+                    case 'p' -> pyarmor |= text.startsWith("pyarmor_runtime", i);
+                    case 'P' -> pyarmor |= text.startsWith("PYARMOR", i);
+                    case '-' -> arrow |= text.startsWith("->", i);
+                    case 'e' -> exec |= text.startsWith("exec", i);
+                    // a character other than b/B that compares equal to 'b' ignoring case would be above U+007F
+                    case 'o', 'O' -> obfuscator |= i + 1 < n && ((text.charAt(i + 1) | 0x20) == 'b'
+                            || text.charAt(i + 1) > 0x7f) && text.text().regionMatches(true, i, "obfuscat", 0, 8);
+                    default -> {
+                    }
+                }
             }
+            return new TextMarks(pyarmor, obfuscator, arrow, exec);
         }
-        return false;
     }
 
     private static boolean importsDecoder(Expr body) {

@@ -14,6 +14,7 @@ public final class PayloadText {
                     + "lambda|global|pass|raise|async|await|del|assert)\\b|@\\w|[A-Za-z_][\\w.]*(?:\\[[^\\]]*])?"
                     + "\\s*(?:=|\\+=|-=|\\()|[A-Za-z_]\\w*\\s*,\\s*[A-Za-z_]\\w*\\s*=|#|'''|\"\"\")");
     private static final int SAMPLE_LINES = 60;
+    private static final int MAX_PIECES = SAMPLE_LINES * 4;
 
     private PayloadText() {
     }
@@ -24,11 +25,17 @@ public final class PayloadText {
         // byte is never part of a multi-byte sequence), and the text has at most as many characters as there
         // are bytes: too many such bytes reject the blob (compressed or marshalled data) before decoding it.
         int badBytes = 0;
+        boolean ascii = true;
         for (byte x : b) {
+            ascii &= x >= 0;
             if (x >= 0 && (x < 0x20 && x != '\n' && x != '\r' && x != '\t' && x != '\f' || x == 0x7f)
                     && ++badBytes * 50 > b.length) {
                 return null;
             }
+        }
+        if (ascii) {
+            // one character per byte, the control characters just counted: nothing left to decode or check
+            return new String(b, StandardCharsets.ISO_8859_1);
         }
         CharsetDecoder d = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
@@ -62,8 +69,14 @@ public final class PayloadText {
         int lines = 0;
         int python = 0;
         boolean inString = false;
-        for (String line : s.split("\r\n|\r|\n", SAMPLE_LINES * 4)) {
-            String t = line.strip();
+        // the lines as s.split("\r\n|\r|\n", MAX_PIECES) gives them (the last piece holds the rest of the text),
+        // read one by one without a regex: this runs for every key a key search tries
+        int pieces = 0;
+        for (int from = 0; from <= s.length(); ) {
+            int end = ++pieces == MAX_PIECES ? s.length() : lineBreak(s, from);
+            String t = s.substring(from, end).strip();
+            from = end < s.length() && s.charAt(end) == '\r' && end + 1 < s.length() && s.charAt(end + 1) == '\n'
+                    ? end + 2 : end + 1;
             if (t.isEmpty()) {
                 continue;
             }
@@ -75,7 +88,7 @@ public final class PayloadText {
                 continue;
             }
             lines++;
-            if (PY_LINE.matcher(t).find() || t.endsWith(":") || t.startsWith(")") || t.startsWith("]")
+            if (PY_LINE.matcher(t).lookingAt() || t.endsWith(":") || t.startsWith(")") || t.startsWith("]")
                     || t.startsWith("}")) {
                 python++;
             }
@@ -84,6 +97,17 @@ public final class PayloadText {
             }
         }
         return lines > 0 && python * 2 >= lines && python > 0;
+    }
+
+    /** The offset of the first '\r' or '\n' at or after {@code from}, or the text's length. */
+    private static int lineBreak(String s, int from) {
+        for (int i = from; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\n' || c == '\r') {
+                return i;
+            }
+        }
+        return s.length();
     }
 
     /**

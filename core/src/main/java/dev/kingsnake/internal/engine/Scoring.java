@@ -134,8 +134,11 @@ public final class Scoring {
      */
     public double score(List<Finding> findings, Map<String, RuleInfo> rules, Set<String> importedTests,
                         int pythonFiles, Set<String> otherProjects) {
-        Predicate<String> notShipped = p -> (isTestOrDocs(p) || OtherProjects.contains(otherProjects, p))
-                && !importedTests.contains(SourceFile.entryPath(p));
+        // asked several times for every finding, of the few paths that have findings: answered once per path
+        Map<String, Boolean> notShippedByPath = new HashMap<>();
+        Predicate<String> notShipped = path -> notShippedByPath.computeIfAbsent(path,
+                p -> (isTestOrDocs(p) || OtherProjects.contains(otherProjects, p))
+                        && !importedTests.contains(SourceFile.entryPath(p)));
         Map<String, Double> metaOrTests = new HashMap<>();
         Map<String, Integer> metaOrTestsCounts = new HashMap<>();
         List<Finding> code = new ArrayList<>();

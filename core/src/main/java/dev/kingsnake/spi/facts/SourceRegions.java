@@ -3,6 +3,8 @@ package dev.kingsnake.spi.facts;
 import dev.kingsnake.spi.FactKey;
 import dev.kingsnake.spi.SourceFile;
 
+import java.util.Arrays;
+
 /**
  * A light Python lexer pass that tells, for each character of a file, whether it is code, inside a
  * string literal, or inside a comment. One linear pass per scan of a file (a fact of the file).
@@ -12,45 +14,48 @@ public final class SourceRegions {
     public static final byte STRING = 1;
     public static final byte COMMENT = 2;
 
-    private static final FactKey<SourceRegions> KEY = FactKey.of("source regions", f -> new SourceRegions(f.text()));
+    private static final FactKey<SourceRegions> KEY = FactKey.of("source regions",
+            f -> new SourceRegions(SourceChars.of(f)));
 
     private final String text;
     private final byte[] kind;
     private final int[] lineStarts;
 
-    private SourceRegions(String text) {
-        this.text = text;
+    private SourceRegions(SourceChars chars) {
+        this.text = chars.text();
         this.kind = new byte[text.length()];
         int lines = 1;
-        for (int i = 0; i < text.length(); i++) {
-            if (text.charAt(i) == '\n') {
+        for (int i = 0, n = chars.length(); i < n; i++) {
+            if (chars.charAt(i) == '\n') {
                 lines++;
             }
         }
         lineStarts = new int[lines + 1];
         int li = 1;
-        for (int i = 0; i < text.length(); i++) {
-            if (text.charAt(i) == '\n') {
+        for (int i = 0, n = chars.length(); i < n; i++) {
+            if (chars.charAt(i) == '\n') {
                 lineStarts[li++] = i + 1;
             }
         }
         lineStarts[lines] = text.length() + 1;
-        lex();
+        lex(chars);
     }
 
     public static SourceRegions of(SourceFile f) {
         return f.fact(KEY);
     }
 
-    private void lex() {
+    private void lex(SourceChars text) {
         int n = text.length();
         int i = 0;
         while (i < n) {
             char c = text.charAt(i);
             if (c == '#') {
-                int e = text.indexOf('\n', i);
-                e = e < 0 ? n : e;
-                fill(i, e, COMMENT);
+                int e = i;
+                while (e < n && text.charAt(e) != '\n') {
+                    e++;
+                }
+                Arrays.fill(kind, i, e, COMMENT);
                 i = e;
             } else if (c == '\'' || c == '"') {
                 boolean triple = i + 2 < n && text.charAt(i + 1) == c && text.charAt(i + 2) == c;
@@ -71,16 +76,10 @@ public final class SourceRegions {
                     }
                     i++;
                 }
-                fill(start, Math.min(i, n), STRING);
+                Arrays.fill(kind, start, Math.min(i, n), STRING);
             } else {
                 i++;
             }
-        }
-    }
-
-    private void fill(int from, int to, byte k) {
-        for (int i = from; i < to; i++) {
-            kind[i] = k;
         }
     }
 

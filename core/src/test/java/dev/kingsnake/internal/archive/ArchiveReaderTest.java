@@ -384,6 +384,49 @@ class ArchiveReaderTest {
         assertDiag(p, DiagnosticCode.ARCHIVE_UNREADABLE, "not supported");
     }
 
+    @Test
+    void deflatedEntriesOfManyInflaterStepsAreReadWholeHashedAndSkimmed() throws Exception {
+        Random random = new Random(7);
+        StringBuilder source = new StringBuilder();
+        while (source.length() < 400_000) {
+            source.append("value_").append(random.nextInt()).append(" = ").append(random.nextLong()).append('\n');
+        }
+        byte[] module = utf8(source.toString());
+        byte[] library = new byte[300_000];
+        random.nextBytes(library);
+        System.arraycopy(new byte[]{0x7f, 'E', 'L', 'F'}, 0, library, 0, 4);
+        byte[] link = utf8("\0https://example.invalid/beacon\0");
+        System.arraycopy(link, 0, library, 200_000, link.length);
+        UnpackedPackage p = read("m.zip", TestArchives.zip(List.of(Member.file("big.py", module),
+                Member.file("lib.so", library))));
+        assertEquals(List.of(), p.diagnostics());
+        ArchiveEntry py = p.entries().get(0);
+        ArchiveEntry so = p.entries().get(1);
+        assertArrayEquals(module, py.bytes());
+        assertArrayEquals(sha256(module), py.sha256().orElseThrow());
+        assertEquals(library.length, so.size());
+        assertArrayEquals(sha256(library), so.sha256().orElseThrow());
+        assertEquals(List.of("https://example.invalid/beacon"), so.links());
+    }
+
+    @Test
+    void aDeflatedEntryWithDamagedDataIsUnreadableAndTheNextOneIsStillRead() {
+        byte[] zip = TestArchives.zip(List.of(Member.file("a.py", SETUP), Member.file("b.py", INIT)));
+        // the first entry's data follows its 30-byte local header, its name and its extra field
+        int data = 30 + (zip[26] & 0xff | (zip[27] & 0xff) << 8) + (zip[28] & 0xff | (zip[29] & 0xff) << 8);
+        Arrays.fill(zip, data, data + 8, (byte) 0xff); // a deflate block of the reserved type 3
+        UnpackedPackage p = read("m.zip", zip);
+        assertEquals(List.of("a.py"), diags(p, DiagnosticCode.ARCHIVE_UNREADABLE).stream().map(Diagnostic::file)
+                .toList());
+        assertDiag(p, DiagnosticCode.ARCHIVE_UNREADABLE, "invalid block type");
+        assertEquals(INIT, new String(p.entries().get(p.entries().size() - 1).bytes(),
+                java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    private static byte[] sha256(byte[] data) throws java.security.NoSuchAlgorithmException {
+        return java.security.MessageDigest.getInstance("SHA-256").digest(data);
+    }
+
     // ------------------------------------------------------------------ nesting
 
     @Test

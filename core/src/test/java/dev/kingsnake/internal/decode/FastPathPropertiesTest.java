@@ -1,5 +1,6 @@
 package dev.kingsnake.internal.decode;
 
+import dev.kingsnake.spi.facts.SourceChars;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -27,8 +28,29 @@ class FastPathPropertiesTest {
     @Property(tries = 5000)
     void declaredObfuscatorPrefilterNeverSkipsAMatch(@ForAll("texts") String t) {
         if (ObfuscationSignals.DECLARED.matcher(t).find()) {
-            assertTrue(ObfuscationSignals.mentionsObfuscator(t), t);
+            assertTrue(ObfuscationSignals.TextMarks.of(SourceChars.of(t)).obfuscator(), t);
         }
+    }
+
+    @Provide
+    Arbitrary<String> marked() {
+        Arbitrary<String> piece = Arbitraries.oneOf(
+                Arbitraries.of("__pyarmor__", "pyarmor_runtime", "__armor_enter__", "PYARMOR", "->", "exec", "-", ">",
+                        "_", "__", "pyarmor", "py", "PY", "ex", "e", "obfuscat", "OBFUSCAT", "o", "b", "ſ", "é"),
+                Arbitraries.strings().withChars("_pyarmortunePYAR-> xcobfusOB\n").ofMaxLength(10));
+        return piece.list().ofMaxSize(12).map(l -> String.join("", l));
+    }
+
+    /** The one pass over the text finds what a search for each literal finds. */
+    @Property(tries = 5000)
+    void textMarksAreWhatTheSearchesFind(@ForAll("marked") String t) {
+        ObfuscationSignals.TextMarks expected = new ObfuscationSignals.TextMarks(
+                t.contains("__pyarmor__") || t.contains("pyarmor_runtime") || t.contains("__armor_enter__")
+                        || t.contains("PYARMOR"),
+                java.util.stream.IntStream.rangeClosed(0, t.length() - 8)
+                        .anyMatch(i -> t.regionMatches(true, i, "obfuscat", 0, 8)),
+                t.contains("->"), t.contains("exec"));
+        org.junit.jupiter.api.Assertions.assertEquals(expected, ObfuscationSignals.TextMarks.of(SourceChars.of(t)), t);
     }
 
     @Provide

@@ -1,9 +1,10 @@
 package dev.kingsnake.rules.capability;
 
 import dev.kingsnake.Reach;
-import dev.kingsnake.rules.shared.RequiredLiterals;
+import dev.kingsnake.rules.shared.PrefilteredPatterns;
 import dev.kingsnake.spi.FactKey;
 import dev.kingsnake.spi.PythonFile;
+import dev.kingsnake.spi.facts.NonAscii;
 import dev.kingsnake.spi.facts.PythonApis;
 import dev.kingsnake.spi.python.Const;
 import dev.kingsnake.spi.python.Expr;
@@ -76,19 +77,9 @@ final class CapabilityInventory {
             "SetWindowsHookEx", "GetAsyncKeyState", "GetKeyState", "GetKeyboardState");
     private static final Set<String> PIXEL_READS = Set.of("getpixel", "getdata");
 
-    /**
-     * A string shape; {@code literals} is its regex's prefilter (one of them is in every match), derived from the
-     * regex's syntax, so that the regex runs only on the few strings that may match.
-     */
-    private record Shape(CapabilityKind kind, String label, Pattern pattern, Optional<RequiredLiterals> literals) {
-        Shape(CapabilityKind kind, String label, Pattern pattern) {
-            this(kind, label, pattern, RequiredLiterals.of(pattern.pattern()));
-        }
-
+    /** A string shape. */
+    private record Shape(CapabilityKind kind, String label, Pattern pattern) {
         Optional<String> find(String text) {
-            if (literals.isPresent() && !literals.get().mayMatch(text)) {
-                return Optional.empty();
-            }
             Matcher m = pattern.matcher(text);
             return m.find() ? Optional.of(m.group()) : Optional.empty();
         }
@@ -132,6 +123,14 @@ final class CapabilityInventory {
                     "\\b(SetWindowsHookEx[AW]?|GetAsyncKeyState|GetKeyState)\\b")),
             new Shape(CapabilityKind.NATIVE_CODE, "library loader API", Pattern.compile(
                     "\\b(LoadLibrary(Ex)?[AW]?|dlopen)\\b")));
+    /**
+     * The prefilters of the shapes' regexes (literals one of which every match contains), read in one pass, so
+     * that a regex runs only on the few strings that may match it.
+     */
+    private static final PrefilteredPatterns SHAPE_FILTER = new PrefilteredPatterns(
+            SHAPES.stream().map(Shape::pattern).toList());
+    private static final PrefilteredPatterns EXACT_SHAPE_FILTER = new PrefilteredPatterns(
+            EXACT_SHAPES.stream().map(Shape::pattern).toList());
     /** Longer strings are data (embedded files, payloads), not links or paths; other rules decode them. */
     private static final int MAX_SHAPE_TEXT = 4096;
 
@@ -265,23 +264,32 @@ final class CapabilityInventory {
             return;
         }
         String normalized = text.toLowerCase(Locale.ROOT).replace('\\', '/');
-        for (Shape s : SHAPES) {
-            s.find(normalized).ifPresent(found -> out.add(s.kind(), at, s.label() + " " + found));
-        }
-        for (Shape s : EXACT_SHAPES) {
-            s.find(text).ifPresent(found -> out.add(s.kind(), at, s.label() + " " + found));
+        shapes(SHAPES, SHAPE_FILTER.candidates(normalized), normalized, at, out);
+        shapes(EXACT_SHAPES, EXACT_SHAPE_FILTER.candidates(text), text, at, out);
+    }
+
+    private static void shapes(List<Shape> shapes, long candidates, String text, Node at, Hits out) {
+        for (int i = 0; i < shapes.size(); i++) {
+            Shape s = shapes.get(i);
+            if ((candidates & 1L << i) != 0) {
+                s.find(text).ifPresent(found -> out.add(s.kind(), at, s.label() + " " + found));
+            }
         }
     }
 
     /** Zero-width, bidirectional and other invisible format characters anywhere in the source. */
     private static void invisibleCharacters(PythonFile file, Hits out) {
+        int nonAscii = NonAscii.firstOffset(file);
+        if (nonAscii < 0) {
+            return;
+        }
         String text = file.text();
         // lines are counted, and the first node of each line found, only once a character is found (rarely)
         Map<Integer, Node> firstOnLine = null;
         int line = 1;
         int lineStart = 0;
         int counted = 0;
-        for (int i = 0; i < text.length(); i++) {
+        for (int i = nonAscii; i < text.length(); i++) {
             char ch = text.charAt(i);
             // U+00AD is the first format character: the common case costs one comparison
             if (ch >= '\u00AD' && Character.getType(ch) == Character.FORMAT && !(ch == '\uFEFF' && i == 0)) {

@@ -28,6 +28,9 @@ public final class WalletAddressRule implements PythonFileRule {
     private static final Pattern MONERO = Pattern.compile("(?<![1-9A-HJ-NP-Za-km-z])[48][0-9AB][1-9A-HJ-NP-Za-km-z]{93}"
             + "(?![1-9A-HJ-NP-Za-km-z])");
     private static final Pattern BITCOIN = Pattern.compile("^(bc1[02-9ac-hj-np-z]{38,58}|[13][1-9A-HJ-NP-Za-km-z]{25,33})$");
+    private static final int MONERO_LENGTH = 95;
+    private static final int BITCOIN_MIN = 26;
+    private static final int BITCOIN_MAX = 61;
 
     @Override
     public RuleInfo info() {
@@ -42,8 +45,10 @@ public final class WalletAddressRule implements PythonFileRule {
                 || fc.contains(Capability.CLIPBOARD_WRITE);
         for (CallFacts.StringFact s : facts.strings()) {
             String t = s.text().strip();
-            String what = MONERO.matcher(t).find() ? "a Monero address"
-                    : active && BITCOIN.matcher(t).matches() && mixedCase(t) ? "a Bitcoin address" : null;
+            // a Monero address is 95 characters long, a Bitcoin one 26 to 61: most strings are neither
+            String what = t.length() >= MONERO_LENGTH && MONERO.matcher(t).find() ? "a Monero address"
+                    : active && t.length() >= BITCOIN_MIN && t.length() <= BITCOIN_MAX && BITCOIN.matcher(t).matches()
+                    && mixedCase(t) ? "a Bitcoin address" : null;
             if (what != null) {
                 sink.report(file, s.node(), "hard-codes " + what,
                         Severity.MEDIUM, active ? Confidence.MEDIUM : Confidence.LOW);

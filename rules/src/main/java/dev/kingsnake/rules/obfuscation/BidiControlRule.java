@@ -8,6 +8,7 @@ import dev.kingsnake.spi.PythonFileRule;
 import dev.kingsnake.spi.RuleContext;
 import dev.kingsnake.spi.RuleInfo;
 import dev.kingsnake.spi.Tags;
+import dev.kingsnake.spi.facts.NonAscii;
 import dev.kingsnake.spi.facts.SourceRegions;
 
 import java.util.Set;
@@ -38,10 +39,10 @@ public final class BidiControlRule implements PythonFileRule {
      * Where the first control character is, or -1: one indexOf per character (vectorised, and immediate on text
      * without characters beyond U+00FF, which most files are) instead of a test of every character.
      */
-    static int firstBidi(String t) {
+    static int firstBidi(String t, int from) {
         int first = -1;
         for (char c = '\u202a'; c <= '\u2069'; c = c == '\u202e' ? '\u2066' : (char) (c + 1)) {
-            int at = t.indexOf(c);
+            int at = t.indexOf(c, from);
             if (at >= 0 && (first < 0 || at < first)) {
                 first = at;
             }
@@ -63,8 +64,12 @@ public final class BidiControlRule implements PythonFileRule {
 
     @Override
     public void check(PythonFile file, RuleContext ctx, FindingSink sink) {
+        int nonAscii = NonAscii.firstOffset(file);
+        if (nonAscii < 0) {
+            return; // every bidirectional control is above U+007F
+        }
         String t = file.text();
-        int first = firstBidi(t);
+        int first = firstBidi(t, nonAscii);
         if (first < 0) {
             return;
         }

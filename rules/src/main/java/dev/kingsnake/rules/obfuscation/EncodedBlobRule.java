@@ -59,6 +59,20 @@ public final class EncodedBlobRule implements PythonFileRule {
         }
     }
 
+    private static final int HEX = 1;
+    private static final int B64 = 2;
+    /** Per ASCII character: whether it is a hex digit, and whether it is in the base64 alphabets. */
+    private static final byte[] ALPHABETS = new byte[128];
+
+    static {
+        for (char ch = 0; ch < 128; ch++) {
+            boolean hex = ch >= '0' && ch <= '9' || ch >= 'a' && ch <= 'f' || ch >= 'A' && ch <= 'F';
+            boolean b64 = ch >= 'A' && ch <= 'Z' || ch >= 'a' && ch <= 'z' || ch >= '0' && ch <= '9' || ch == '+'
+                    || ch == '/' || ch == '=' || ch == '-' || ch == '_';
+            ALPHABETS[ch] = (byte) ((hex ? HEX : 0) | (b64 ? B64 : 0));
+        }
+    }
+
     static boolean blob(Const c) {
         if (c instanceof Const.Bytes b) {
             byte[] v = b.value();
@@ -76,25 +90,30 @@ public final class EncodedBlobRule implements PythonFileRule {
             }
         }
         String s = c.asText();
-        if (s.length() < MIN_LEN || s.contains("-----BEGIN") || s.contains(" ")) {
+        if (s.length() < MIN_LEN) {
             return false;
         }
         int b64 = 0;
         int hex = 0;
         int ws = 0;
         int n = s.length();
+        // past this many characters outside the base64 alphabet, b64 >= 98% of the length can no longer hold
+        int maxOutsideB64 = n / 50 + 1;
         for (int i = 0; i < n; i++) {
             char ch = s.charAt(i);
             if (ch == '\n' || ch == '\r') {
                 ws++;
                 continue;
             }
-            if (ch >= '0' && ch <= '9' || ch >= 'a' && ch <= 'f' || ch >= 'A' && ch <= 'F') {
-                hex++;
+            if (ch == ' ' || ch == '-' && s.startsWith("-----BEGIN", i)) {
+                return false; // text with spaces, or a PEM block
             }
-            if (ch >= 'A' && ch <= 'Z' || ch >= 'a' && ch <= 'z' || ch >= '0' && ch <= '9' || ch == '+'
-                    || ch == '/' || ch == '=' || ch == '-' || ch == '_') {
-                b64++;
+            int k = ch < 128 ? ALPHABETS[ch] : 0;
+            hex += k & HEX;
+            b64 += (k & B64) >> 1;
+            int seen = i + 1 - ws;
+            if (hex < seen && seen - b64 > maxOutsideB64) {
+                return false; // neither all hex digits nor (almost) all base64, whatever follows
             }
         }
         int len = n - ws;

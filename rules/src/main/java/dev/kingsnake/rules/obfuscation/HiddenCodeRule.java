@@ -8,6 +8,7 @@ import dev.kingsnake.spi.PythonFileRule;
 import dev.kingsnake.spi.RuleContext;
 import dev.kingsnake.spi.RuleInfo;
 import dev.kingsnake.spi.Tags;
+import dev.kingsnake.spi.facts.SourceChars;
 import dev.kingsnake.spi.facts.SourceRegions;
 
 import java.util.Set;
@@ -34,10 +35,8 @@ public final class HiddenCodeRule implements PythonFileRule {
     @Override
     public void check(PythonFile file, RuleContext ctx, FindingSink sink) {
         String t = file.text();
-        if (t.indexOf("                                                  ") < 0) { // 50 blanks: cheap pre-check
-            if (t.indexOf('\t') < 0) {
-                return;
-            }
+        if (!mayHideCode(SourceChars.of(file))) {
+            return;
         }
         SourceRegions r = SourceRegions.of(file);
         for (int line = 1; line <= r.lineCount(); line++) {
@@ -74,5 +73,20 @@ public final class HiddenCodeRule implements PythonFileRule {
                 }
             }
         }
+    }
+
+    /** False only when the text holds neither a tab nor 50 blanks in a row: no gap wide enough to hide code. */
+    static boolean mayHideCode(SourceChars t) {
+        int blanks = 0;
+        for (int i = 0, n = t.length(); i < n; i++) {
+            char c = t.charAt(i);
+            if (c == '\t' || c == ' ' && ++blanks >= 50) {
+                return true;
+            }
+            if (c != ' ') {
+                blanks = 0;
+            }
+        }
+        return false;
     }
 }

@@ -8,6 +8,7 @@ import dev.kingsnake.spi.PythonFileRule;
 import dev.kingsnake.spi.RuleContext;
 import dev.kingsnake.spi.RuleInfo;
 import dev.kingsnake.spi.Tags;
+import dev.kingsnake.spi.facts.SourceChars;
 import dev.kingsnake.spi.facts.SourceRegions;
 
 import java.util.Set;
@@ -41,14 +42,14 @@ public final class LongLineRule implements PythonFileRule {
         if (text.length() < MIN_CODE) {
             return;
         }
+        SourceChars chars = SourceChars.of(file);
         SourceRegions r = null;
         int reports = 0;
         int lineStart = 0;
         int line = 1;
         int n = text.length();
         while (lineStart <= n) {
-            // indexOf is vectorised: most lines are short and most files have no long one
-            int i = text.indexOf('\n', lineStart);
+            int i = chars.indexOf('\n', lineStart);
             if (i < 0) {
                 i = n;
             }

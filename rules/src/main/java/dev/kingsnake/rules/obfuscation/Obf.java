@@ -25,19 +25,25 @@ final class Obf {
     }
 
     /** Shannon entropy in bits per character. */
-    static double entropy(CharSequence s) {
-        int[] counts = new int[65536];
-        int n = s.length();
+    static double entropy(String text) {
+        char[] s = text.toCharArray(); // three passes over it: array reads
+        int n = s.length;
+        char max = 0;
+        for (char c : s) {
+            max = (char) Math.max(max, c);
+        }
+        // counts for the characters that occur (base64 and hex text: ASCII), not for all 65,536
+        int[] counts = new int[max + 1];
         for (int i = 0; i < n; i++) {
-            counts[s.charAt(i)]++;
+            counts[s[i]]++;
         }
         double h = 0;
         for (int i = 0; i < n; i++) {
-            int c = counts[s.charAt(i)];
+            int c = counts[s[i]];
             if (c > 0) {
                 double p = (double) c / n;
                 h -= p * (Math.log(p) / Math.log(2));
-                counts[s.charAt(i)] = 0;
+                counts[s[i]] = 0;
             }
         }
         return h;

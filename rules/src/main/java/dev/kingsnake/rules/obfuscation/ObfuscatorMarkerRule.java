@@ -10,6 +10,7 @@ import dev.kingsnake.spi.PythonFileRule;
 import dev.kingsnake.spi.RuleContext;
 import dev.kingsnake.spi.RuleInfo;
 import dev.kingsnake.spi.Tags;
+import dev.kingsnake.spi.facts.SourceChars;
 import dev.kingsnake.spi.facts.SourceRegions;
 
 import java.util.HashSet;
@@ -47,7 +48,8 @@ public final class ObfuscatorMarkerRule implements PythonFileRule {
     @Override
     public void check(PythonFile file, RuleContext ctx, FindingSink sink) {
         String t = file.text();
-        Matcher m = mayHoldMarker(t) ? MARKER.matcher(t) : null;
+        SourceChars chars = SourceChars.of(file);
+        Matcher m = mayHoldMarker(chars) ? MARKER.matcher(t) : null;
         while (m != null && m.find()) {
             SourceRegions r = SourceRegions.of(file);
             boolean banner = m.group().regionMatches(true, 0, "obfuscated", 0, 10);
@@ -59,7 +61,7 @@ public final class ObfuscatorMarkerRule implements PythonFileRule {
                     + FindingSink.clip(m.group(), 60) + "'");
             break;
         }
-        if (!hasConfusableRun(t)) {
+        if (!hasConfusableRun(chars)) {
             return;
         }
         Set<String> confusable = new HashSet<>();
@@ -107,21 +109,16 @@ public final class ObfuscatorMarkerRule implements PythonFileRule {
     }
 
     /**
-     * False only when no {@link #MARKER} can be in the text: each of its branches holds one of these
-     * literals ('obfuscated' in any ASCII case).
+     * False only when no {@link #MARKER} can be in the text: each of its branches holds one of these literals
+     * ('obfuscated' in any ASCII case). One pass that looks closer only at the letters the literals start with.
      */
-    static boolean mayHoldMarker(String t) {
-        return t.contains("pyarmor") || t.contains("pytransform") || t.contains("__armor_")
-                || containsIgnoreAsciiCase(t, "obfuscated");
-    }
-
-    /** True when the text holds {@code lower} (lower case ASCII) with any of its letters in either case. */
-    static boolean containsIgnoreAsciiCase(String t, String lower) {
-        char first = lower.charAt(0);
-        char firstUpper = Character.toUpperCase(first);
-        for (int i = 0, last = t.length() - lower.length(); i <= last; i++) {
+    static boolean mayHoldMarker(SourceChars t) {
+        for (int i = 0, n = t.length(); i < n; i++) {
             char c = t.charAt(i);
-            if ((c == first || c == firstUpper) && t.regionMatches(true, i, lower, 0, lower.length())) {
+            if (c == 'p' ? t.startsWith("pyarmor", i) || t.startsWith("pytransform", i)
+                    : c == '_' ? t.startsWith("__armor_", i)
+                    : (c | 0x20) == 'o' && i + 1 < n && ((t.charAt(i + 1) | 0x20) == 'b' || t.charAt(i + 1) > 0x7f)
+                    && t.text().regionMatches(true, i, "obfuscated", 0, 10)) {
                 return true;
             }
         }
@@ -133,7 +130,7 @@ public final class ObfuscatorMarkerRule implements PythonFileRule {
      * characters in a row from I, l, 1, O, 0, o and '_', at the start of an {@link #IDENT} (not a digit, not
      * after an ASCII word character; numbers like 1000000 do not count).
      */
-    static boolean hasConfusableRun(String t) {
+    static boolean hasConfusableRun(SourceChars t) {
         int run = 0;
         boolean identStart = false;
         for (int i = 0; i < t.length(); i++) {
@@ -153,7 +150,8 @@ public final class ObfuscatorMarkerRule implements PythonFileRule {
     }
 
     private static boolean asciiWord(char c) {
-        return c < 128 && (Character.isLetterOrDigit(c) || c == '_');
+        // Character.isLetterOrDigit below U+0080 is exactly these ranges, without its table look-up
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_';
     }
 
     /** Only I/l/1, only O/0/o, or only underscores (with at least one mix, so '______' alone counts too). */

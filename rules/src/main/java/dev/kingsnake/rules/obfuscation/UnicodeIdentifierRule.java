@@ -8,6 +8,7 @@ import dev.kingsnake.spi.PythonFileRule;
 import dev.kingsnake.spi.RuleContext;
 import dev.kingsnake.spi.RuleInfo;
 import dev.kingsnake.spi.Tags;
+import dev.kingsnake.spi.facts.NonAscii;
 import dev.kingsnake.spi.facts.SourceRegions;
 
 import java.text.Normalizer;
@@ -40,17 +41,10 @@ public final class UnicodeIdentifierRule implements PythonFileRule {
 
     @Override
     public void check(PythonFile file, RuleContext ctx, FindingSink sink) {
-        String t = file.text();
-        boolean nonAscii = false;
-        for (int i = 0; i < t.length(); i++) {
-            if (t.charAt(i) > 0x7f) {
-                nonAscii = true;
-                break;
-            }
-        }
-        if (!nonAscii) {
+        if (NonAscii.firstOffset(file) < 0) {
             return;
         }
+        String t = file.text();
         SourceRegions r = SourceRegions.of(file);
         int reports = 0;
         int i = 0;

@@ -58,6 +58,8 @@ final class TyposquatMatcher {
     /** The targets, most popular first, and their {@link #root}s at the same index. */
     private final List<String> targets = new ArrayList<>();
     private final List<String> targetRoots = new ArrayList<>();
+    /** The roots' characters, read by the subsequence test for every query (array reads, not {@code charAt}). */
+    private final List<char[]> targetRootChars = new ArrayList<>();
 
     TyposquatMatcher(PopularPackages popular) {
         this.popular = popular;
@@ -71,6 +73,7 @@ final class TyposquatMatcher {
             }
             targets.add(t);
             targetRoots.add(root(t));
+            targetRootChars.add(targetRoots.get(targetRoots.size() - 1).toCharArray());
         }
     }
 
@@ -183,11 +186,12 @@ final class TyposquatMatcher {
      */
     List<String> candidates(String root, int deletions, int minLength) {
         List<String> out = new ArrayList<>();
+        char[] rootChars = root.toCharArray();
         for (int i = 0; i < targets.size(); i++) {
-            String troot = targetRoots.get(i);
-            int longer = Math.max(root.length(), troot.length());
-            if (troot.length() >= minLength && Math.abs(root.length() - troot.length()) <= deletions
-                    && longestCommonSubsequence(root, troot, deletions) >= longer - deletions) {
+            char[] troot = targetRootChars.get(i);
+            int longer = Math.max(rootChars.length, troot.length);
+            if (troot.length >= minLength && Math.abs(rootChars.length - troot.length) <= deletions
+                    && longestCommonSubsequence(rootChars, troot, deletions) >= longer - deletions) {
                 out.add(targets.get(i));
             }
         }
@@ -199,19 +203,18 @@ final class TyposquatMatcher {
      * least {@code max(length) - band}, since such an alignment never strays further from the diagonal (cells
      * outside the band, stale or never set, are lower bounds and never raise the result).
      */
-    private static int longestCommonSubsequence(String a, String b, int band) {
-        int[] previous = new int[b.length() + 1];
-        int[] current = new int[b.length() + 1];
-        for (int i = 1; i <= a.length(); i++) {
-            for (int j = Math.max(1, i - band); j <= Math.min(b.length(), i + band); j++) {
-                current[j] = a.charAt(i - 1) == b.charAt(j - 1) ? previous[j - 1] + 1
-                        : Math.max(previous[j], current[j - 1]);
+    private static int longestCommonSubsequence(char[] a, char[] b, int band) {
+        int[] previous = new int[b.length + 1];
+        int[] current = new int[b.length + 1];
+        for (int i = 1; i <= a.length; i++) {
+            for (int j = Math.max(1, i - band); j <= Math.min(b.length, i + band); j++) {
+                current[j] = a[i - 1] == b[j - 1] ? previous[j - 1] + 1 : Math.max(previous[j], current[j - 1]);
             }
             int[] swap = previous;
             previous = current;
             current = swap;
         }
-        return previous[b.length()];
+        return previous[b.length];
     }
 
     /** Squashed name without trailing digits: {@code beautifulsoup4} and {@code beautifulsoup} share a root. */

@@ -44,6 +44,13 @@ public final class FixedEndpoints {
     private static final FactKey<Map<Integer, Boolean>> NAMED_BY_SCOPE =
             FactKey.ofPython("fixed endpoints by function", file -> new ConcurrentHashMap<>());
 
+    /**
+     * Per file: whether each string constant is an endpoint. The search of each function reads the strings of every
+     * function linked to it, so the same strings come up once per function.
+     */
+    private static final FactKey<Map<String, Boolean>> ENDPOINT_STRINGS =
+            FactKey.ofPython("endpoint strings", file -> new ConcurrentHashMap<>());
+
     private FixedEndpoints() {
     }
 
@@ -58,8 +65,9 @@ public final class FixedEndpoints {
 
     private static boolean search(CallFacts facts, int scope) {
         Set<Integer> scopes = LinkedScopes.of(facts, scope);
+        Map<String, Boolean> endpoints = facts.file().fact(ENDPOINT_STRINGS);
         for (CallFacts.StringFact s : facts.strings()) {
-            if (scopes.contains(s.scope()) && endpoint(s.text())) {
+            if (scopes.contains(s.scope()) && endpoints.computeIfAbsent(s.text(), FixedEndpoints::endpoint)) {
                 return true;
             }
         }
@@ -144,6 +152,10 @@ public final class FixedEndpoints {
     }
 
     static boolean endpoint(String text) {
-        return text.length() < 20_000 && (ENDPOINT.matcher(text).find() || HOST_NAME.matcher(text.strip()).find());
+        // every match of either pattern holds "://", a '.' or an '@' (the mail address holds both)
+        if (text.length() >= 20_000 || text.indexOf('.') < 0 && text.indexOf('@') < 0 && !text.contains("://")) {
+            return false;
+        }
+        return ENDPOINT.matcher(text).find() || HOST_NAME.matcher(text.strip()).find();
     }
 }

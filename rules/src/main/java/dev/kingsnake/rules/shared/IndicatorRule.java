@@ -72,11 +72,9 @@ public abstract class IndicatorRule implements PythonFileRule {
             if (prev != null && prev.indicator().strong()) {
                 continue;
             }
-            if (isProse(s.text())) {
-                continue;
-            }
             Optional<Indicator> ind = matcher.first(s);
-            if (ind.isPresent() && (prev == null || ind.get().strong())) {
+            // prose is passed over; asked only of the few strings that hold an indicator
+            if (ind.isPresent() && (prev == null || ind.get().strong()) && !isProse(s.text())) {
                 hits.put(line, new Hit(s, ind.get()));
                 labels.add(ind.get().label());
             }

@@ -2,10 +2,7 @@ package dev.kingsnake.rules.shared;
 
 import dev.kingsnake.spi.facts.CallFacts;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 
@@ -21,8 +18,8 @@ public final class IndicatorSet {
     private final List<Indicator> indicators;
     /** Indicators that run on every string. */
     private final long always;
-    private final Automaton normalized;
-    private final Automaton exact;
+    private final LiteralAutomaton normalized;
+    private final LiteralAutomaton exact;
 
     public IndicatorSet(List<Indicator> indicators) {
         this.indicators = List.copyOf(indicators);
@@ -35,7 +32,7 @@ public final class IndicatorSet {
             Indicator ind = this.indicators.get(i);
             long bit = i < MAX_INDICATORS ? 1L << i : 0;
             RequiredLiterals p = ind.prefilter();
-            if (bit == 0 || p == null || !p.literals().stream().allMatch(IndicatorSet::ascii)) {
+            if (bit == 0 || p == null || !p.literals().stream().allMatch(LiteralAutomaton::ascii)) {
                 all |= bit;
                 continue;
             }
@@ -46,8 +43,8 @@ public final class IndicatorSet {
             }
         }
         this.always = all;
-        this.normalized = normLiterals.isEmpty() ? null : new Automaton(normLiterals, normMasks);
-        this.exact = exactLiterals.isEmpty() ? null : new Automaton(exactLiterals, exactMasks);
+        this.normalized = normLiterals.isEmpty() ? null : new LiteralAutomaton(normLiterals, normMasks);
+        this.exact = exactLiterals.isEmpty() ? null : new LiteralAutomaton(exactLiterals, exactMasks);
     }
 
     public List<Indicator> indicators() {
@@ -68,82 +65,5 @@ public final class IndicatorSet {
         }
         long found = candidates;
         return Indicator.first(indicators, s, i -> i >= MAX_INDICATORS || (found & (1L << i)) != 0);
-    }
-
-    private static boolean ascii(String s) {
-        return s.chars().allMatch(c -> c < 128);
-    }
-
-    /** Aho-Corasick over ASCII literals, as a full transition table; each state carries the masks it reports. */
-    static final class Automaton {
-        private final int[][] next;
-        private final long[] out;
-
-        Automaton(List<String> literals, List<Long> masks) {
-            List<int[]> go = new ArrayList<>();
-            List<Long> outs = new ArrayList<>();
-            go.add(newState());
-            outs.add(0L);
-            for (int k = 0; k < literals.size(); k++) {
-                int state = 0;
-                for (char c : literals.get(k).toCharArray()) {
-                    if (go.get(state)[c] < 0) {
-                        go.get(state)[c] = go.size();
-                        go.add(newState());
-                        outs.add(0L);
-                    }
-                    state = go.get(state)[c];
-                }
-                outs.set(state, outs.get(state) | masks.get(k));
-            }
-            int[] fail = new int[go.size()];
-            Deque<Integer> queue = new ArrayDeque<>();
-            for (int c = 0; c < 128; c++) {
-                int t = go.get(0)[c];
-                if (t < 0) {
-                    go.get(0)[c] = 0;
-                } else {
-                    fail[t] = 0;
-                    queue.add(t);
-                }
-            }
-            while (!queue.isEmpty()) {
-                int s = queue.poll();
-                outs.set(s, outs.get(s) | outs.get(fail[s]));
-                for (int c = 0; c < 128; c++) {
-                    int t = go.get(s)[c];
-                    if (t < 0) {
-                        go.get(s)[c] = go.get(fail[s])[c];
-                    } else {
-                        fail[t] = go.get(fail[s])[c];
-                        queue.add(t);
-                    }
-                }
-            }
-            this.next = go.toArray(new int[0][]);
-            this.out = new long[outs.size()];
-            for (int i = 0; i < out.length; i++) {
-                out[i] = outs.get(i);
-            }
-        }
-
-        private static int[] newState() {
-            int[] row = new int[128];
-            Arrays.fill(row, -1);
-            return row;
-        }
-
-        /** The masks of every literal that occurs in the text. */
-        long scan(String text) {
-            long found = 0;
-            int state = 0;
-            for (int i = 0; i < text.length(); i++) {
-                char c = text.charAt(i);
-                // no literal holds a non-ASCII character, so none can run across one
-                state = c < 128 ? next[state][c] : 0;
-                found |= out[state];
-            }
-            return found;
-        }
     }
 }

@@ -27,6 +27,6 @@ class BidiFirstControlTest {
                 break;
             }
         }
-        assertEquals(expected, BidiControlRule.firstBidi(t), t);
+        assertEquals(expected, BidiControlRule.firstBidi(t, 0), t);
     }
 }

@@ -1,5 +1,6 @@
 package dev.kingsnake.rules.obfuscation;
 
+import dev.kingsnake.spi.facts.SourceChars;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -28,7 +29,7 @@ class ObfuscatorMarkerPrefilterTest {
     @Property(tries = 5000)
     void markerPrefilterNeverSkipsAMarker(@ForAll("texts") String t) {
         if (ObfuscatorMarkerRule.MARKER.matcher(t).find()) {
-            assertTrue(ObfuscatorMarkerRule.mayHoldMarker(t), t);
+            assertTrue(ObfuscatorMarkerRule.mayHoldMarker(SourceChars.of(t)), t);
         }
     }
 
@@ -37,7 +38,7 @@ class ObfuscatorMarkerPrefilterTest {
         Matcher id = ObfuscatorMarkerRule.IDENT.matcher(t);
         while (id.find()) {
             if (id.group().length() >= 6 && ObfuscatorMarkerRule.confusableShape(id.group())) {
-                assertTrue(ObfuscatorMarkerRule.hasConfusableRun(t), t);
+                assertTrue(ObfuscatorMarkerRule.hasConfusableRun(SourceChars.of(t)), t);
             }
         }
     }
@@ -45,10 +46,10 @@ class ObfuscatorMarkerPrefilterTest {
     @Test
     void prefiltersSkipOrdinaryCode() {
         String code = "import os\nfrom setuptools import setup\n\ndef main(argv):\n    return os.path.join('a', 'b')\n";
-        assertFalse(ObfuscatorMarkerRule.mayHoldMarker(code));
-        assertFalse(ObfuscatorMarkerRule.hasConfusableRun(code));
-        assertTrue(ObfuscatorMarkerRule.mayHoldMarker("# ObFuScAtEd by tool"));
-        assertTrue(ObfuscatorMarkerRule.hasConfusableRun("x = IlIlIl"));
-        assertFalse(ObfuscatorMarkerRule.hasConfusableRun("n = 1000000 + x0000000 + 1_000_000"));
+        assertFalse(ObfuscatorMarkerRule.mayHoldMarker(SourceChars.of(code)));
+        assertFalse(ObfuscatorMarkerRule.hasConfusableRun(SourceChars.of(code)));
+        assertTrue(ObfuscatorMarkerRule.mayHoldMarker(SourceChars.of("# ObFuScAtEd by tool")));
+        assertTrue(ObfuscatorMarkerRule.hasConfusableRun(SourceChars.of("x = IlIlIl")));
+        assertFalse(ObfuscatorMarkerRule.hasConfusableRun(SourceChars.of("n = 1000000 + x0000000 + 1_000_000")));
     }
 }

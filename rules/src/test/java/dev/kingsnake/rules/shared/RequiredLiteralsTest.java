@@ -232,6 +232,29 @@ class RequiredLiteralsTest {
         }
     }
 
+    /** A pattern whose bit is clear never matches: the set's one pass never drops a match. */
+    @Test
+    void patternSetNeverDropsAMatch() {
+        List<java.util.regex.Pattern> patterns = SHAPES.stream().map(java.util.regex.Pattern::compile).toList();
+        PrefilteredPatterns set = new PrefilteredPatterns(patterns);
+        Random rnd = new Random(8);
+        int matched = 0;
+        int skipped = 0;
+        for (int k = 0; k < 30000; k++) {
+            String text = generate(SHAPES.get(rnd.nextInt(SHAPES.size())), rnd)
+                    + (rnd.nextInt(4) == 0 ? generate(SHAPES.get(rnd.nextInt(SHAPES.size())), rnd) : "");
+            long candidates = set.candidates(text);
+            for (int i = 0; i < patterns.size(); i++) {
+                boolean m = patterns.get(i).matcher(text).find();
+                boolean candidate = (candidates & 1L << i) != 0;
+                assertTrue(candidate || !m, patterns.get(i) + " matches " + text + " but was skipped");
+                matched += m ? 1 : 0;
+                skipped += candidate ? 0 : 1;
+            }
+        }
+        assertTrue(matched > 1000 && skipped > 1000, matched + " matches, " + skipped + " skipped");
+    }
+
     @Test
     void automatonFindsEveryLiteralThatOccurs() {
         List<String> literals = List.of("he", "she", "his", "hers", "a", "aab", ".com/api/", "/");
@@ -239,7 +262,7 @@ class RequiredLiteralsTest {
         for (int i = 0; i < literals.size(); i++) {
             masks.add(1L << i);
         }
-        IndicatorSet.Automaton a = new IndicatorSet.Automaton(literals, masks);
+        LiteralAutomaton a = new LiteralAutomaton(literals, masks);
         Random rnd = new Random(3);
         for (int k = 0; k < 20000; k++) {
             StringBuilder sb = new StringBuilder();

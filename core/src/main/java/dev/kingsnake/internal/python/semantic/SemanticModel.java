@@ -5,6 +5,7 @@ import dev.kingsnake.Limits;
 import dev.kingsnake.internal.decode.ObfuscationSignals;
 import dev.kingsnake.internal.python.PythonParser;
 import dev.kingsnake.internal.facts.FactMemo;
+import dev.kingsnake.spi.facts.SourceChars;
 import dev.kingsnake.spi.FactKey;
 import dev.kingsnake.spi.FileKind;
 import dev.kingsnake.spi.Location;
@@ -51,7 +52,7 @@ public final class SemanticModel implements PythonFile {
     /** This model's own key: the signals are computed with the parser the model was given. */
     private final FactKey<List<ObfuscationSignal>> obfuscationSignals;
     private ReachAnalysis reach;
-    private String[] lines;
+    private volatile int[] lineBounds;
     private List<Node> nodes;
 
     /**
@@ -225,29 +226,41 @@ public final class SemanticModel implements PythonFile {
     }
 
     @Override
-    public synchronized String line(int line) {
-        if (lines == null) {
-            lines = splitLines(text);
+    public String line(int line) {
+        int[] bounds = lineBounds;
+        if (bounds == null) {
+            bounds = lineBounds(SourceChars.of(this)); // two threads may both compute it: the same array
+            lineBounds = bounds;
         }
-        return line >= 1 && line <= lines.length ? lines[line - 1] : "";
+        return line >= 1 && line <= bounds.length / 2 ? text.substring(bounds[2 * line - 2], bounds[2 * line - 1]) : "";
     }
 
-    /** {@code text.split("\r\n|\r|\n", -1)} without a regex: every piece between line ends, the last one too. */
-    static String[] splitLines(String text) {
-        List<String> out = new ArrayList<>();
+    /**
+     * Where each line starts and ends (exclusive), in pairs: the pieces {@code text.split("\r\n|\r|\n", -1)}
+     * gives, without a regex and without a string for each line (only the few lines evidence quotes are cut out).
+     */
+    static int[] lineBounds(SourceChars text) {
+        int[] out = new int[16];
+        int n = 0;
         int start = 0;
-        for (int i = 0; i < text.length(); i++) {
+        for (int i = 0, len = text.length(); i < len; i++) {
             char c = text.charAt(i);
             if (c == '\n' || c == '\r') {
-                out.add(text.substring(start, i));
-                if (c == '\r' && i + 1 < text.length() && text.charAt(i + 1) == '\n') {
+                if (n + 2 > out.length) {
+                    out = java.util.Arrays.copyOf(out, out.length * 2);
+                }
+                out[n++] = start;
+                out[n++] = i;
+                if (c == '\r' && i + 1 < len && text.charAt(i + 1) == '\n') {
                     i++;
                 }
                 start = i + 1;
             }
         }
-        out.add(text.substring(start));
-        return out.toArray(new String[0]);
+        out = java.util.Arrays.copyOf(out, n + 2);
+        out[n] = start;
+        out[n + 1] = text.length();
+        return out;
     }
 
     @Override

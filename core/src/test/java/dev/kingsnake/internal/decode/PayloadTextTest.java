@@ -1,0 +1,108 @@
+package dev.kingsnake.internal.decode;
+
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@link PayloadText#looksLikePython} reads lines exactly as splitting on line breaks would. */
+class PayloadTextTest {
+    private static final Pattern PY_LINE = Pattern.compile(
+            "^(?:(?:import|from|def|class|if|elif|else|for|while|try|except|finally|with|return|print|exec|eval|"
+                    + "lambda|global|pass|raise|async|await|del|assert)\\b|@\\w|[A-Za-z_][\\w.]*(?:\\[[^\\]]*])?"
+                    + "\\s*(?:=|\\+=|-=|\\()|[A-Za-z_]\\w*\\s*,\\s*[A-Za-z_]\\w*\\s*=|#|'''|\"\"\")");
+
+    /** The reading by {@code String.split}, as the method was first written. */
+    private static boolean bySplit(byte[] b) {
+        String s = PayloadText.asText(b);
+        if (s == null || s.isBlank()) {
+            return false;
+        }
+        int lines = 0;
+        int python = 0;
+        boolean inString = false;
+        for (String line : s.split("\r\n|\r|\n", 240)) {
+            String t = line.strip();
+            if (t.isEmpty()) {
+                continue;
+            }
+            if (t.startsWith("\"\"\"") || t.startsWith("'''")) {
+                inString = !inString || t.length() > 3 && (t.endsWith("\"\"\"") || t.endsWith("'''"));
+                continue;
+            }
+            if (inString) {
+                continue;
+            }
+            lines++;
+            if (PY_LINE.matcher(t).find() || t.endsWith(":") || t.startsWith(")") || t.startsWith("]")
+                    || t.startsWith("}")) {
+                python++;
+            }
+            if (lines >= 60) {
+                break;
+            }
+        }
+        return lines > 0 && python * 2 >= lines && python > 0;
+    }
+
+    /** The bytes decoded as UTF-8 and checked for control characters, as the method was first written. */
+    private static String decodedAndCounted(byte[] b) {
+        String s;
+        try {
+            s = StandardCharsets.UTF_8.newDecoder().onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(b)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return null;
+        }
+        long bad = s.chars().filter(c -> c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f' || c == 0x7f)
+                .count();
+        return bad * 50 > s.length() ? null : s;
+    }
+
+    @Provide
+    Arbitrary<byte[]> blobs() {
+        return Arbitraries.oneOf(
+                Arbitraries.bytes().between((byte) 0, (byte) 0x7f).array(byte[].class).ofMaxSize(300),
+                Arbitraries.bytes().array(byte[].class).ofMaxSize(300),
+                texts().map(t -> t.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Property(tries = 3000)
+    void asTextIsTheCheckedUtf8Decoding(@ForAll("blobs") byte[] b) {
+        assertEquals(decodedAndCounted(b), PayloadText.asText(b));
+    }
+
+    @Provide
+    Arbitrary<String> texts() {
+        Arbitrary<String> piece = Arbitraries.of("import os", "x = 1", "def f():", "hello world", "  ", "\n", "\r",
+                "\r\n", "'''", "\"\"\"doc\"\"\"", ")", "}", "# c", "a, b = c", "word", "print(1)", "\t", "é");
+        return piece.list().ofMaxSize(400).map(l -> String.join("", l));
+    }
+
+    @Property(tries = 3000)
+    void readsLinesAsSplitDoes(@ForAll("texts") String text) {
+        byte[] b = text.getBytes(StandardCharsets.UTF_8);
+        assertEquals(bySplit(b), PayloadText.looksLikePython(b), text);
+    }
+
+    @Test
+    void manyShortLinesReachTheRestPiece() {
+        String many = "word\n".repeat(300) + "import os\n";
+        assertEquals(bySplit(many.getBytes(StandardCharsets.UTF_8)),
+                PayloadText.looksLikePython(many.getBytes(StandardCharsets.UTF_8)));
+        String blanks = "\n".repeat(239) + "import os\nprint(1)\r\nx = 2";
+        assertTrue(PayloadText.looksLikePython(blanks.getBytes(StandardCharsets.UTF_8)));
+        assertFalse(PayloadText.looksLikePython(("\n".repeat(239) + "hello there\nimport os")
+                .getBytes(StandardCharsets.UTF_8)));
+    }
+}
