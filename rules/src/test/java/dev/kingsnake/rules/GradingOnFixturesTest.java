@@ -175,6 +175,8 @@ class GradingOnFixturesTest {
         assertEquals(Severity.MEDIUM, at("KS-INSTALL-PROCESS", "setup.py", "subprocess.run(agent").severity(),
                 "make in a source tree, then a program of it: not only build tools");
         assertEquals(Severity.MEDIUM, at("KS-INSTALL-PROCESS", "setup.py", "[helper, \"--start\"]").severity());
+        assertEquals(Severity.LOW, at("KS-INSTALL-PROCESS", "setup.py", "str(lib_dir / \"bin\" / \"thing\")").severity(),
+                "a program in a directory computed at run time: which one is not known");
     }
 
     @Test

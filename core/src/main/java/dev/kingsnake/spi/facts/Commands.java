@@ -240,9 +240,12 @@ public final class Commands {
             return "pty.spawn".equals(sink) ? true : INTERACTIVE.matcher(text).find();
         }
 
-        /** True when nothing of the command is known statically. */
+        /**
+         * True when nothing of the command is known statically, or only the name of a program in a directory
+         * computed at run time ({@code proj_dir / "bin" / "proj"}): which program that is, is not known either.
+         */
         public boolean computed() {
-            return text.replace(UNKNOWN, "").isBlank();
+            return text.replace(UNKNOWN, "").isBlank() || text.strip().startsWith(UNKNOWN + "/");
         }
 
         public boolean networkTool() {
