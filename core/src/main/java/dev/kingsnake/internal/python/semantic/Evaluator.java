@@ -55,12 +55,19 @@ final class Evaluator extends ExpressionInterpreter<Const, Evaluator.Env> {
     private final int maxDepth;
     /** How many names, calls and operands are being followed right now (see {@link #maxDepth}). */
     private int depth;
+    /**
+     * Expressions folding may still evaluate in this file ({@code Limits.maxAnalysisSteps}): nested comprehensions
+     * over {@code range()} tables are evaluated again for every outer item, and one repository file took more than
+     * ten minutes of CPU before this bound. Past it an expression is simply not decided, as beyond the depth.
+     */
+    private long stepsLeft;
 
     /** @param maxEvaluationDepth the scan's {@code Limits.maxEvaluationDepth}; folding follows a fifth of it */
-    Evaluator(SymbolTable table, long maxConstLength, int maxEvaluationDepth) {
+    Evaluator(SymbolTable table, long maxConstLength, int maxEvaluationDepth, long maxAnalysisSteps) {
         super(new ConstOps(maxConstLength));
         this.table = table;
         this.maxDepth = Math.max(1, maxEvaluationDepth / DEPTH_SHARE);
+        this.stepsLeft = maxAnalysisSteps;
         this.largeBudget = 8 * maxConstLength;
     }
 
@@ -353,7 +360,7 @@ final class Evaluator extends ExpressionInterpreter<Const, Evaluator.Env> {
     @Override
     protected Const eval(Expr e, Env env) {
         int at = depth;
-        if (at > maxDepth) {
+        if (at > maxDepth || --stepsLeft < 0) {
             return null;
         }
         if (e instanceof Expr.Literal l) {

@@ -114,7 +114,8 @@ public final class SemanticModel implements PythonFile {
         this.table = SymbolTable.build(module, text.length() / 8);
         this.calls = Collections.unmodifiableList(table.calls);
         this.imports = Collections.unmodifiableList(table.imports);
-        this.evaluator = new Evaluator(table, maxConstantLength, limits.maxEvaluationDepth());
+        this.evaluator = new Evaluator(table, maxConstantLength, limits.maxEvaluationDepth(),
+                limits.maxAnalysisSteps());
     }
 
     /** {@code setup.py}, also as the base of a decoded layer's path ({@code pkg/setup.py#layer1}). */

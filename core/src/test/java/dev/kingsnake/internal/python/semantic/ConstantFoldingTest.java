@@ -44,6 +44,25 @@ class ConstantFoldingTest {
     }
 
     /**
+     * Folding spends at most {@code Limits.maxAnalysisSteps} evaluations on a file: a chain of twenty names needs
+     * about twenty, so it folds with a budget of 100 and is left undecided with a budget of 1 (a repository file
+     * whose nested comprehensions over range() tables took more than ten minutes of CPU before this bound).
+     */
+    @Test
+    void foldingStepsFollowTheAnalysisStepsLimit() {
+        Stmt[] body = new Stmt[21];
+        body[0] = assign("a0", str("os"));
+        for (int i = 1; i < body.length - 1; i++) {
+            body[i] = assign("a" + i, name("a" + (i - 1)));
+        }
+        Expr last = name("a" + (body.length - 2));
+        body[body.length - 1] = expr(last);
+        assertEquals(s("os"), foldWith(dev.kingsnake.Limits.builder().maxAnalysisSteps(100).build(), last, body));
+        assertEquals(Optional.empty(), foldWith(dev.kingsnake.Limits.builder().maxAnalysisSteps(1).build(), last,
+                body));
+    }
+
+    /**
      * A display expanding a list name is not folded: the name's list may have been appended to since it was bound
      * (cattrs builds {@code lines = []}, appends to it, then compiles {@code [*lines, "    return res"]}).
      */
