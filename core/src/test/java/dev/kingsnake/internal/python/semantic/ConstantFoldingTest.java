@@ -31,13 +31,8 @@ class ConstantFoldingTest {
      */
     @Test
     void foldingDepthFollowsTheEvaluationDepthLimit() {
-        Stmt[] body = new Stmt[21];
-        body[0] = assign("a0", str("os"));
-        for (int i = 1; i < body.length - 1; i++) {
-            body[i] = assign("a" + i, name("a" + (i - 1)));
-        }
-        Expr last = name("a" + (body.length - 2));
-        body[body.length - 1] = expr(last);
+        Stmt[] body = nameChain(20);
+        Expr last = ((Stmt.ExprStmt) body[body.length - 1]).value();
         assertEquals(s("os"), foldWith(dev.kingsnake.Limits.defaults(), last, body));
         assertEquals(Optional.empty(), foldWith(dev.kingsnake.Limits.builder().maxEvaluationDepth(50).build(), last,
                 body));
@@ -50,13 +45,8 @@ class ConstantFoldingTest {
      */
     @Test
     void foldingStepsFollowTheAnalysisStepsLimit() {
-        Stmt[] body = new Stmt[21];
-        body[0] = assign("a0", str("os"));
-        for (int i = 1; i < body.length - 1; i++) {
-            body[i] = assign("a" + i, name("a" + (i - 1)));
-        }
-        Expr last = name("a" + (body.length - 2));
-        body[body.length - 1] = expr(last);
+        Stmt[] body = nameChain(20);
+        Expr last = ((Stmt.ExprStmt) body[body.length - 1]).value();
         assertEquals(s("os"), foldWith(dev.kingsnake.Limits.builder().maxAnalysisSteps(100).build(), last, body));
         assertEquals(Optional.empty(), foldWith(dev.kingsnake.Limits.builder().maxAnalysisSteps(1).build(), last,
                 body));
@@ -70,6 +60,17 @@ class ConstantFoldingTest {
     void starredNamesAreNotExpanded() {
         Expr display = new Expr.Sequence(SeqKind.LIST, List.of(new Expr.Starred(name("lines"), false, 3, 1), str("x")), 3, 1);
         assertEquals(Optional.empty(), fold(display, assign("lines", list())));
+    }
+
+    /** {@code a0 = "os"; a1 = a0; ...; a(n-1) = a(n-2); a(n-1)}: n names, each bound to the one before. */
+    private static Stmt[] nameChain(int n) {
+        Stmt[] body = new Stmt[n + 1];
+        body[0] = assign("a0", str("os"));
+        for (int i = 1; i < n; i++) {
+            body[i] = assign("a" + i, name("a" + (i - 1)));
+        }
+        body[n] = expr(name("a" + (n - 1)));
+        return body;
     }
 
     private static Optional<Const> foldWith(dev.kingsnake.Limits limits, Expr e, Stmt... body) {
