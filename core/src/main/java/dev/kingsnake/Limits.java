@@ -16,8 +16,9 @@ import java.util.Objects;
  *                                entries (native libraries, data) only ever keep their first 16 KiB
  * @param maxEntries              entries read from one package, nested archives included
  * @param maxCompressionRatio     uncompressed/compressed ratio of one entry beyond which it is cut off and
- *                                skipped (checked once an entry has produced more than 1 MiB); later entries
- *                                are still read
+ *                                skipped, checked once an entry has produced more than {@code maxEntryBytes}
+ *                                (and 1 MiB): smaller entries are read whole like any other file, and
+ *                                {@code maxTotalBytes} bounds them together; later entries are still read
  * @param maxNestingDepth         archives inside archives that are opened (0 = only the outer one)
  * @param maxPathLength           characters in one entry path
  * @param maxParseBytes           bytes of one Python file that are fully parsed; larger files are

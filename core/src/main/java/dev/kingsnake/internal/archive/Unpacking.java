@@ -29,7 +29,12 @@ import java.util.function.Consumer;
  * at their own level, so {@code processed} is never less than the bytes kept.
  */
 final class Unpacking {
-    /** An entry (or stream) is judged by its compression ratio only once it has produced this much. */
+    /**
+     * An entry is judged by its compression ratio only once it has produced this much and more than
+     * {@code maxEntryBytes}: up to the size the scanner keeps whole anyway, a high ratio costs no more than any
+     * other file of that size (onnx ships a 2.5 MB all-zero test tensor at 1016:1), and {@code maxTotalBytes}
+     * bounds what many such entries can cost together.
+     */
     static final long RATIO_FLOOR = 1L << 20;
     /** Bytes kept of an entry that is not code or metadata: enough to tell its format and kind. */
     static final int SKIM_HEAD = 16 * 1024;
@@ -320,6 +325,7 @@ final class Unpacking {
                         boolean drainAfterCut) {
         EntrySink sink = new EntrySink(path, declared);
         boolean ratioChecked = true;
+        long ratioFloor = Math.max(RATIO_FLOOR, limits.maxEntryBytes());
         try {
             while (true) {
                 int want = CHUNK;
@@ -342,7 +348,7 @@ final class Unpacking {
                     consume(r);
                 }
                 checkDeadline(path);
-                if (ratioChecked && sink.size > RATIO_FLOOR) {
+                if (ratioChecked && sink.size > ratioFloor) {
                     double ratio = expansion.ratio(sink.size);
                     if (ratio > limits.maxCompressionRatio()) {
                         ratioChecked = false;
