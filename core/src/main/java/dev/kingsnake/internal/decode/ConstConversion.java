@@ -73,6 +73,8 @@ final class ConstConversion {
             return new Value.Bool(b.value());
         } else if (c instanceof Const.None) {
             return new Value.NoneValue();
+        } else if (c instanceof Const.Seq s && s.isRange()) {
+            return new Value.Seq(new RangeValues(s, trace), Value.Trace.NONE);
         } else if (c instanceof Const.Seq s && (s.kind() == SeqKind.LIST || s.kind() == SeqKind.TUPLE)) {
             List<Value> items = new ArrayList<>(s.elements().size());
             for (Const e : s.elements()) {

@@ -88,7 +88,7 @@ sealed interface Value {
     /** A list or tuple. */
     record Seq(List<Value> items, Trace trace) implements Value {
         public Seq {
-            items = List.copyOf(items);
+            items = items instanceof RangeValues ? items : List.copyOf(items);
         }
     }
 

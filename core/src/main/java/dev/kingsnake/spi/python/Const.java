@@ -47,7 +47,20 @@ public sealed interface Const {
     /** A list, tuple or set whose elements are all constants. */
     record Seq(SeqKind kind, List<Const> elements) implements Const {
         public Seq {
-            elements = List.copyOf(elements);
+            elements = elements instanceof RangeItems ? elements : List.copyOf(elements);
+        }
+
+        /**
+         * The list {@code range(start, start + count * step, step)} gives, its items made only when read: a long
+         * range costs nothing until it is iterated, and iterating it is bounded by whoever iterates.
+         */
+        public static Seq range(long start, long step, int count) {
+            return new Seq(SeqKind.LIST, new RangeItems(start, step, count));
+        }
+
+        /** Whether this is a {@link #range}: its elements are ints made when read. */
+        public boolean isRange() {
+            return elements instanceof RangeItems;
         }
     }
 

@@ -174,6 +174,28 @@ class DecodeLimitsTest {
         assertTrue(r.partial());
     }
 
+    /**
+     * psycopg's tests build big strings as {@code "".join(chr(randrange(1, 256)) for i in range(10 * 1024 * 1024))}.
+     * range() was one evaluation step that made every item (and the decoder's copy of each) before the
+     * comprehension stopped at its first unknown item, for every decoding call and sink reading it: minutes of CPU.
+     * Its items are now made when read, so a range of two billion is no work until iterated (it used to be an
+     * array of two billion: OutOfMemoryError), and iterating is bounded by the steps: cut with a diagnostic.
+     */
+    @Test
+    void aRangeCostsTheStepsOfTheItemsReadNotItsLength() throws IOException {
+        Limits roomy = Limits.builder().maxDecodedBytesPerLayer(1L << 31).maxDecodedBytesPerPackage(1L << 31).build();
+        String unknownItems = "from random import randrange\n"
+                + "data = ''.join(chr(randrange(1, 256)) for i in range(2000000000))\n"
+                + "print(data.encode())\n";
+        ScanResult r = scan(roomy, unknownItems.getBytes(StandardCharsets.UTF_8));
+        assertFalse(r.partial(), r.diagnostics()::toString);
+
+        String knownItems = "data = ''.join(chr(65 + i % 26) for i in range(2000000000))\nprint(data.encode())\n";
+        ScanResult cut = scan(roomy.toBuilder().maxAnalysisSteps(100_000).build(),
+                knownItems.getBytes(StandardCharsets.UTF_8));
+        assertTrue(limit(cut.diagnostics(), "evaluation step limit of 100000 reached"), cut.diagnostics()::toString);
+    }
+
     @Test
     void evaluationDepthIsADiagnostic() throws IOException {
         assertTrue(followed(scan(Limits.defaults(), threeSteps())));

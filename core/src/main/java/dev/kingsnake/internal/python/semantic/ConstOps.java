@@ -696,14 +696,10 @@ public final class ConstOps {
             return null;
         }
         long count = step > 0 ? Math.max(0, (stop - start + step - 1) / step) : Math.max(0, (start - stop - step - 1) / -step);
-        if (!fits(count)) {
+        if (!fits(count) || count > Integer.MAX_VALUE) {
             return null;
         }
-        List<Const> out = new ArrayList<>((int) count);
-        for (long k = 0, x = start; k < count; k++, x += step) {
-            out.add(integer(x));
-        }
-        return new Const.Seq(SeqKind.LIST, out);
+        return Const.Seq.range(start, step, (int) count);
     }
 
     /** A builtin function ({@code chr}, {@code int}, {@code bytes.fromhex}...) applied to constants. */
