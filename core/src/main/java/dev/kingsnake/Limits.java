@@ -34,10 +34,14 @@ import java.util.Objects;
  * @param maxAnalysisSteps        evaluation steps (one expression or statement each) the deobfuscator may spend on one
  *                                Python file or decoded layer, every payload of the file together; the look-ups of
  *                                the obfuscation signals get a hundredth of it, a {@code while} loop being followed
- *                                a two-thousandth of it in rounds
+ *                                a two-thousandth of it in rounds, one data-flow question (where a value comes
+ *                                from, the facts rules read) a thousandth of it in nodes visited
  * @param maxEvaluationDepth      expressions, names and calls followed inside one another when evaluating one
  *                                expression (the decoder); constant folding, which answers every rule's constant
  *                                questions, follows a fifth of it
+ * @param maxReachableFunctions   functions of a file followed from one call through the calls they make, to learn
+ *                                what running that call can do (the facts rules read); past it the rest of the call
+ *                                graph is not followed
  */
 public record Limits(
         long maxTotalBytes,
@@ -55,12 +59,14 @@ public record Limits(
         Duration packageTimeout,
         long maxNativeScanBytes,
         long maxAnalysisSteps,
-        int maxEvaluationDepth) {
+        int maxEvaluationDepth,
+        int maxReachableFunctions) {
 
     private static final long MIB = 1024L * 1024L;
     private static final long DEFAULT_NATIVE_SCAN_BYTES = 16 * MIB;
     private static final long DEFAULT_ANALYSIS_STEPS = 20_000_000;
     private static final int DEFAULT_EVALUATION_DEPTH = 200;
+    private static final int DEFAULT_REACHABLE_FUNCTIONS = 256;
 
     public Limits {
         positive(maxTotalBytes, "maxTotalBytes");
@@ -86,6 +92,19 @@ public record Limits(
         }
         positive(maxAnalysisSteps, "maxAnalysisSteps");
         positive(maxEvaluationDepth, "maxEvaluationDepth");
+        positive(maxReachableFunctions, "maxReachableFunctions");
+    }
+
+    /** The bounds as they were before {@code maxReachableFunctions} existed; it takes its default. */
+    public Limits(long maxTotalBytes, long maxEntryBytes, long maxRetainedBytes, int maxEntries,
+                  int maxCompressionRatio, int maxNestingDepth, int maxPathLength, long maxParseBytes,
+                  int maxSyntaxNesting, long maxDecodedBytesPerLayer, int maxDecodeLayers,
+                  long maxDecodedBytesPerPackage, Duration packageTimeout, long maxNativeScanBytes,
+                  long maxAnalysisSteps, int maxEvaluationDepth) {
+        this(maxTotalBytes, maxEntryBytes, maxRetainedBytes, maxEntries, maxCompressionRatio, maxNestingDepth,
+                maxPathLength, maxParseBytes, maxSyntaxNesting, maxDecodedBytesPerLayer, maxDecodeLayers,
+                maxDecodedBytesPerPackage, packageTimeout, maxNativeScanBytes, maxAnalysisSteps, maxEvaluationDepth,
+                DEFAULT_REACHABLE_FUNCTIONS);
     }
 
     /** The bounds as they were before the analysis bounds existed; those take their defaults. */
@@ -131,7 +150,8 @@ public record Limits(
                 Duration.ofSeconds(60),
                 DEFAULT_NATIVE_SCAN_BYTES,
                 DEFAULT_ANALYSIS_STEPS,
-                DEFAULT_EVALUATION_DEPTH);
+                DEFAULT_EVALUATION_DEPTH,
+                DEFAULT_REACHABLE_FUNCTIONS);
     }
 
     public Builder toBuilder() {
@@ -166,6 +186,7 @@ public record Limits(
         private long maxNativeScanBytes;
         private long maxAnalysisSteps;
         private int maxEvaluationDepth;
+        private int maxReachableFunctions;
 
         private Builder(Limits l) {
             maxTotalBytes = l.maxTotalBytes;
@@ -184,6 +205,7 @@ public record Limits(
             maxNativeScanBytes = l.maxNativeScanBytes;
             maxAnalysisSteps = l.maxAnalysisSteps;
             maxEvaluationDepth = l.maxEvaluationDepth;
+            maxReachableFunctions = l.maxReachableFunctions;
         }
 
         public Builder maxTotalBytes(long v) { maxTotalBytes = v; return this; }
@@ -202,12 +224,13 @@ public record Limits(
         public Builder maxNativeScanBytes(long v) { maxNativeScanBytes = v; return this; }
         public Builder maxAnalysisSteps(long v) { maxAnalysisSteps = v; return this; }
         public Builder maxEvaluationDepth(int v) { maxEvaluationDepth = v; return this; }
+        public Builder maxReachableFunctions(int v) { maxReachableFunctions = v; return this; }
 
         public Limits build() {
             return new Limits(maxTotalBytes, maxEntryBytes, maxRetainedBytes, maxEntries, maxCompressionRatio,
                     maxNestingDepth, maxPathLength, maxParseBytes, maxSyntaxNesting, maxDecodedBytesPerLayer,
                     maxDecodeLayers, maxDecodedBytesPerPackage, packageTimeout, maxNativeScanBytes, maxAnalysisSteps,
-                    maxEvaluationDepth);
+                    maxEvaluationDepth, maxReachableFunctions);
         }
     }
 }

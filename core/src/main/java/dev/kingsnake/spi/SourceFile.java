@@ -1,5 +1,7 @@
 package dev.kingsnake.spi;
 
+import dev.kingsnake.Limits;
+
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.List;
@@ -60,6 +62,20 @@ public interface SourceFile {
      * is scanned (see {@link dev.kingsnake.spi.facts}).
      */
     <T> T fact(FactKey<T> key);
+
+    /** The limits the scanner was given: facts bound their own work by them. */
+    default Limits limits() {
+        return Limits.defaults();
+    }
+
+    /**
+     * Tells the scan that a limit cut an analysis of this file short (a fact that stopped following calls or
+     * values, say): the file gets a {@link dev.kingsnake.DiagnosticCode#LIMIT_EXCEEDED} diagnostic with this
+     * message, once however often it is reported, and the scan is partial. Files the scanner builds record it;
+     * others may ignore it.
+     */
+    default void limitReached(String message) {
+    }
 
     /** The archive entry this file is, or was decoded from: {@code pkg/setup.py#layer2} is {@code pkg/setup.py}. */
     default String entryPath() {

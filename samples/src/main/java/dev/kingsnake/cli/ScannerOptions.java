@@ -100,6 +100,10 @@ public final class ScannerOptions {
             description = "Expressions, names and calls followed inside one another when evaluating one expression; constant folding follows a fifth of it. Default: ${DEFAULT-VALUE}.")
     int evaluationDepth = DEFAULTS.maxEvaluationDepth();
 
+    @Option(names = "--limit-reachable-functions", paramLabel = "N",
+            description = "Functions of a file followed from one call through the calls they make, to learn what the call can do. Default: ${DEFAULT-VALUE}.")
+    int reachableFunctions = DEFAULTS.maxReachableFunctions();
+
     /** The limits the options describe. */
     public Limits limits() {
         try {
@@ -120,6 +124,7 @@ public final class ScannerOptions {
                     .maxNativeScanBytes(nativeScanBytes.bytes())
                     .maxAnalysisSteps(analysisSteps)
                     .maxEvaluationDepth(evaluationDepth)
+                    .maxReachableFunctions(reachableFunctions)
                     .build();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "Invalid limit: " + e.getMessage());

@@ -645,6 +645,17 @@ public final class ScanEngine {
                 diags.add(new Diagnostic(DiagnosticCode.RULE_FAILED, "", info.id() + " failed: " + describe(e)));
             }
         }
+        // the facts the rules read report the limits that cut them short (once per file and message)
+        for (SourceFile f : ctx.files()) {
+            if (f instanceof SemanticModel m) {
+                for (String message : m.limitsReached()) {
+                    Diagnostic d = new Diagnostic(DiagnosticCode.LIMIT_EXCEEDED, f.path(), message);
+                    if (!diags.contains(d)) {
+                        diags.add(d);
+                    }
+                }
+            }
+        }
         return findings;
     }
 

@@ -62,8 +62,6 @@ public final class CallFacts {
     private final Map<Expr.Call, Integer> calleeScopes = new IdentityHashMap<>();
     /** Per scope: simple assignments {@code name = value} made directly in it. */
     private final Map<Integer, Map<String, List<Expr>>> scopeAssigns = new HashMap<>();
-    /** Capabilities that a local-function call graph walk visits at most this many scopes for. */
-    private static final int MAX_REACHABLE = 256;
     /** Capabilities a function has when it is handed on rather than called (callbacks, thread targets). */
     private static final Set<Capability> REFERENCE_CAPS = EnumSet.of(Capability.FINGERPRINT,
             Capability.CLIPBOARD_READ, Capability.SCREENSHOT, Capability.ENV_ALL);
@@ -362,13 +360,18 @@ public final class CallFacts {
         Set<Integer> seen = new LinkedHashSet<>();
         Deque<Integer> todo = new ArrayDeque<>();
         todo.push(scope);
-        while (!todo.isEmpty() && seen.size() < MAX_REACHABLE) {
+        int max = file.limits().maxReachableFunctions();
+        while (!todo.isEmpty() && seen.size() < max) {
             int s = todo.pop();
             if (seen.add(s)) {
                 for (int t : callees.get(s)) {
                     todo.push(t);
                 }
             }
+        }
+        if (todo.stream().anyMatch(s -> !seen.contains(s))) {
+            file.limitReached("calls: what a call can do was followed through " + max
+                    + " of the file's functions and scopes (maxReachableFunctions); the rest of the call graph was not");
         }
         return seen;
     }

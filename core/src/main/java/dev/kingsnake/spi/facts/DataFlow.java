@@ -36,10 +36,12 @@ public final class DataFlow {
      */
     public enum Taint { NETWORK, FETCHED, DECODE, FILE_READ, STDIN }
 
-    private static final int MAX_WALK = 20_000;
+    /** Nodes one data-flow question may visit: this fraction of {@link dev.kingsnake.Limits#maxAnalysisSteps()}. */
+    static final int WALK_SHARE_OF_STEPS = 1_000;
     private static final FactKey<DataFlow> KEY = FactKey.ofPython("data flow", DataFlow::new);
 
     private final PythonFile file;
+    private final long maxWalk;
     private final Map<Expr.Call, String> names = new IdentityHashMap<>();
     /**
      * Taint of names per scope ({@code "3:reply"}: the name {@code reply} in the function numbered 3; {@code "m:x"}
@@ -63,6 +65,7 @@ public final class DataFlow {
 
     private DataFlow(PythonFile file) {
         this.file = file;
+        this.maxWalk = Math.max(1, file.limits().maxAnalysisSteps() / WALK_SHARE_OF_STEPS);
         for (Expr.Call c : file.calls()) {
             names.put(c, resolve(file, c));
         }
@@ -470,8 +473,8 @@ public final class DataFlow {
         Set<Taint> out = EnumSet.noneOf(Taint.class);
         Deque<Node> stack = new ArrayDeque<>();
         stack.push(e);
-        int seen = 0;
-        while (!stack.isEmpty() && seen++ < MAX_WALK) {
+        long seen = 0;
+        while (!stack.isEmpty() && seen++ < maxWalk) {
             Node n = stack.pop();
             if (n instanceof Expr.Call c) {
                 classifyCall(c, out);
@@ -494,7 +497,15 @@ public final class DataFlow {
                 stack.push(kids.get(i));
             }
         }
+        walkCut(stack);
         return out;
+    }
+
+    private void walkCut(Deque<Node> left) {
+        if (!left.isEmpty()) {
+            file.limitReached("data flow: a question of where a value comes from was cut after " + maxWalk
+                    + " nodes (a " + WALK_SHARE_OF_STEPS + "th of maxAnalysisSteps)");
+        }
     }
 
     private void classifyCall(Expr.Call c, Set<Taint> out) {
@@ -609,8 +620,8 @@ public final class DataFlow {
         try {
             Set<Taint> out = EnumSet.noneOf(Taint.class);
             Deque<Node> stack = new ArrayDeque<>(def.body());
-            int seen = 0;
-            while (!stack.isEmpty() && seen++ < MAX_WALK) {
+            long seen = 0;
+            while (!stack.isEmpty() && seen++ < maxWalk) {
                 Node n = stack.pop();
                 if (n instanceof Stmt.FunctionDef || n instanceof Stmt.ClassDef) {
                     continue;
@@ -625,6 +636,7 @@ public final class DataFlow {
                     }
                 }
             }
+            walkCut(stack);
             if (out.contains(Taint.DECODE) && !decodesParameter(def)) {
                 out.remove(Taint.DECODE);
             }

@@ -20,8 +20,10 @@ import dev.kingsnake.spi.python.Stmt;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The semantic model of one Python file. Scopes, bindings and node contexts are built in one pass
@@ -49,6 +51,9 @@ public final class SemanticModel implements PythonFile {
     private final Optional<Reach> layerReach;
     private final boolean builtOnInstall;
     private final FactMemo facts = new FactMemo();
+    private final Limits limits;
+    /** Messages of the limits that cut an analysis of this file short, not yet collected by the engine. */
+    private final Set<String> limitsReached = new LinkedHashSet<>();
     /** This model's own key: the signals are computed with the parser the model was given. */
     private final FactKey<List<ObfuscationSignal>> obfuscationSignals;
     private ReachAnalysis reach;
@@ -98,6 +103,7 @@ public final class SemanticModel implements PythonFile {
                           List<String> decodeChain, Optional<Location> origin, long maxConstantLength,
                           Limits limits, boolean builtOnInstall) {
         PythonParser expressions = new PythonParser(limits);
+        this.limits = limits;
         this.obfuscationSignals = FactKey.ofPython("obfuscation signals",
                 f -> ObfuscationSignals.detect(f, expressions, limits));
         this.builtOnInstall = builtOnInstall;
@@ -163,6 +169,21 @@ public final class SemanticModel implements PythonFile {
     @Override
     public <T> T fact(FactKey<T> key) {
         return facts.get(key, this);
+    }
+
+    @Override
+    public Limits limits() {
+        return limits;
+    }
+
+    @Override
+    public synchronized void limitReached(String message) {
+        limitsReached.add(message);
+    }
+
+    /** The messages {@link #limitReached} was given, in order, each once. */
+    public synchronized List<String> limitsReached() {
+        return List.copyOf(limitsReached);
     }
 
     @Override
