@@ -227,7 +227,8 @@ class ArchitectureTest {
      */
     @Test
     void textIsCutByTheSinkOnly() throws IOException {
-        Pattern handCut = Pattern.compile("substring\\(0, [\\w.]+\\) \\+ \"(\\\\u2026|\u2026)\"");
+        // an ellipsis of its own, "\u2026" or " ..." / "..." (CapabilityRule cut its evidence at 200 with " ...")
+        Pattern handCut = Pattern.compile("substring\\(0, [\\w.]+\\) \\+ \"(\\\\u2026|\u2026| ?\\.\\.\\.)\"");
         Path root = Path.of("").toAbsolutePath().getParent();
         List<String> offenders = new ArrayList<>();
         for (String dir : List.of("rules/src/main/java", "core/src/main/java/dev/kingsnake/spi")) {

@@ -56,7 +56,7 @@ public abstract class CapabilityRule implements PythonFileRule {
 
     static String evidence(String line) {
         String s = line.strip();
-        return s.length() <= MAX_EVIDENCE ? s : s.substring(0, MAX_EVIDENCE) + " ...";
+        return FindingSink.clip(s, MAX_EVIDENCE);
     }
 
     public static final class Process extends CapabilityRule {

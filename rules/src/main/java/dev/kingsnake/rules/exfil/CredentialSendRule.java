@@ -176,7 +176,7 @@ public final class CredentialSendRule implements PythonFileRule {
     }
 
     private static String abbreviated(String text) {
-        return text.length() <= 80 ? text : text.substring(0, 77) + "...";
+        return FindingSink.clip(text, 80);
     }
 
     /** The URL argument of a request call. */

@@ -125,6 +125,6 @@ public final class DependencyActivationRule implements PythonFileRule {
     }
 
     private static String abbreviated(String s) {
-        return s.length() <= 100 ? s : s.substring(0, 97) + "...";
+        return FindingSink.clip(s, 100);
     }
 }

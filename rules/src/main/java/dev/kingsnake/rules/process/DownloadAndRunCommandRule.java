@@ -227,7 +227,7 @@ public final class DownloadAndRunCommandRule implements PythonFileRule {
             Matcher m = p.matcher(text.get().asText());
             if (m.find()) {
                 String hit = m.group();
-                return Optional.of(hit.length() > 80 ? hit.substring(0, 77) + "..." : hit);
+                return Optional.of(FindingSink.clip(hit, 80));
             }
         }
         return Optional.empty();
