@@ -1,12 +1,21 @@
 package dev.kingsnake.cli;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 /** Which command lines run their command in a child JVM, and with what. */
 class BatchJvmTest {
@@ -14,7 +23,8 @@ class BatchJvmTest {
 
     private static Optional<List<String>> child(List<String> processArguments, Map<String, String> env,
                                                 boolean inChild, String... args) {
-        return BatchJvm.childCommand("/jdk", processArguments, JAR, env, inChild, args);
+        return BatchJvm.childCommand("/jdk", processArguments, JAR, env, inChild,
+                () -> fail("only the gate's child has compiler directives"), args);
     }
 
     @Test
@@ -41,11 +51,45 @@ class BatchJvmTest {
 
     @Test
     void otherCommandsAndTheChildItselfStayWhereTheyAre() {
-        for (String command : List.of("gate", "rules", "diff", "--version", "help")) {
+        for (String command : List.of("rules", "diff", "--version", "help")) {
             assertEquals(Optional.empty(), child(List.of("-jar", JAR, command), Map.of(), false, command));
         }
         assertEquals(Optional.empty(), child(List.of("-jar", JAR), Map.of(), false));
         assertEquals(Optional.empty(), child(List.of("-XX:TieredStopAtLevel=1", "-cp", JAR), Map.of(), true,
                 "scan", "a.whl"));
+    }
+
+    @Test
+    void aPlainJarRunOfTheGateRunsInAChildWithTheParallelCollectorAndTheCompilerDirectives() {
+        Path directives = Path.of("/tmp/kingsnake-gate-jit.json");
+        List<String> plain = List.of("-jar", JAR, "gate", "--upstream", "https://example.invalid/simple/");
+        assertEquals(Optional.of(List.of("/jdk/bin/java", "-XX:+UseParallelGC", "-XX:InlineSmallCode=1000",
+                        "-XX:MaxInlineSize=20", "-XX:FreqInlineSize=150", "-XX:+UnlockDiagnosticVMOptions",
+                        "-XX:CompilerDirectivesFile=" + directives, "-XX:+DisplayVMOutputToStderr",
+                        "-Dkingsnake.batchJvm=true", "-cp", JAR,
+                        "dev.kingsnake.cli.KingsnakeCommand", "gate", "--upstream", "https://example.invalid/simple/")),
+                BatchJvm.childCommand("/jdk", plain, JAR, Map.of(), false, () -> Optional.of(directives),
+                        plain.subList(2, plain.size()).toArray(String[]::new)));
+        // the directives could not be written: the collector still applies
+        assertEquals(List.of("-XX:FreqInlineSize=150", "-Dkingsnake.batchJvm=true"),
+                BatchJvm.childCommand("/jdk", plain, JAR, Map.of(), false, Optional::empty,
+                        plain.subList(2, plain.size()).toArray(String[]::new)).orElseThrow().subList(4, 6));
+        // a JVM option of the user keeps the gate in this JVM
+        assertEquals(Optional.empty(), BatchJvm.childCommand("/jdk", List.of("-Xmx512m", "-jar", JAR, "gate"), JAR,
+                Map.of(), false, () -> fail("not launched"), new String[]{"gate"}));
+    }
+
+    @Test
+    void thisJvmAcceptsTheGateOptionsAndDirectives(@TempDir Path dir) throws IOException, InterruptedException {
+        // a malformed directives file or an unknown option stops a JVM at start: run this JDK's java with them
+        Path file = Files.writeString(dir.resolve("directives.json"), BatchJvm.GATE_DIRECTIVES, StandardCharsets.UTF_8);
+        List<String> command = new ArrayList<>(List.of(System.getProperty("java.home") + "/bin/java"));
+        command.addAll(BatchJvm.GATE_OPTIONS);
+        command.addAll(List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:CompilerDirectivesFile=" + file,
+                "-XX:+DisplayVMOutputToStderr", "-version"));
+        Process java = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(java.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(java.waitFor(120, TimeUnit.SECONDS), "java -version did not end");
+        assertEquals(0, java.exitValue(), output);
     }
 }
