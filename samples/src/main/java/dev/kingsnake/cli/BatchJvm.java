@@ -16,6 +16,16 @@ import java.util.Set;
  * README, Performance). A plain {@code java -jar} cannot choose JVM options, hence the child; it inherits the
  * standard streams and its exit code is the command's.
  *
+ * <p>The child also takes the throughput collector ({@code -XX:+UseParallelGC}) with a young generation of 256 MiB
+ * ({@code -Xmn256m}, when the default heap is at least 1 GiB). A batch allocates fast and keeps little: G1's
+ * barriers and concurrent threads cost CPU the run never needs, and with its default sizing the JVM grew the heap
+ * to 3.7 GB, paying for every page it touched in system time. Measured on the first 1,004 development packages
+ * (whole process, paired runs): the throughput collector against G1 0.89 of the wall time and 0.90 of the CPU
+ * (system time 5.5 s against 10.2 s, peak RSS 2.3 GB against 3.7 GB, idle machine); with its default sizing it
+ * still grew to 2.3 GB and 6.6 s of system time, with the young generation fixed 2.7 s and 0.73 GB. The serial
+ * collector used about as much CPU (1.06 of it, machine at load 20) but stops both workers while one core
+ * collects.
+ *
  * <p>Only a plain {@code java -jar kingsnake.jar scan|eval ...} is run in a child: when the JVM was given any
  * option (before {@code -jar}, or through {@code JDK_JAVA_OPTIONS}, {@code JAVA_TOOL_OPTIONS} or
  * {@code _JAVA_OPTIONS}), its user chose its settings and the command runs where it is, as does every other
@@ -24,7 +34,15 @@ import java.util.Set;
 final class BatchJvm {
     /** Set in the child, so that it never starts another. */
     static final String CHILD_PROPERTY = "kingsnake.batchJvm";
-    static final List<String> OPTIONS = List.of("-XX:TieredStopAtLevel=1");
+    /** The client compiler only, and the throughput collector (see the class comment). */
+    static final List<String> OPTIONS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseParallelGC");
+    /**
+     * The young generation's fixed size, given when the default heap holds it four times over: without it the
+     * throughput collector grows the young generation to gigabytes, and touching those pages costs more system
+     * time than the fewer collections save.
+     */
+    static final String YOUNG_GENERATION = "-Xmn256m";
+    static final long YOUNG_GENERATION_MIN_HEAP = 1L << 30;
     private static final Set<String> BATCH_COMMANDS = Set.of("scan", "eval");
     private static final List<String> OPTION_VARIABLES = List.of("JDK_JAVA_OPTIONS", "JAVA_TOOL_OPTIONS",
             "_JAVA_OPTIONS");
@@ -39,10 +57,12 @@ final class BatchJvm {
      * @param processArguments this process's arguments after the launcher's name ({@code -jar JAR ARGS...} when
      *                         it was given no JVM option), empty when the platform does not tell
      * @param classPath        this JVM's class path (the jar)
+     * @param defaultHeap      this JVM's maximum heap, which is the child's too: both take the default
      * @param args             the command's arguments
      */
     static Optional<List<String>> childCommand(String javaHome, List<String> processArguments, String classPath,
-                                               Map<String, String> environment, boolean inChild, String[] args) {
+                                               Map<String, String> environment, boolean inChild, long defaultHeap,
+                                               String[] args) {
         if (inChild || args.length == 0 || !BATCH_COMMANDS.contains(args[0]) || processArguments.isEmpty()
                 || !processArguments.get(0).equals("-jar") || classPath.isEmpty()
                 || OPTION_VARIABLES.stream().anyMatch(environment::containsKey)) {
@@ -51,6 +71,9 @@ final class BatchJvm {
         List<String> command = new ArrayList<>();
         command.add(javaHome + "/bin/java");
         command.addAll(OPTIONS);
+        if (defaultHeap >= YOUNG_GENERATION_MIN_HEAP) {
+            command.add(YOUNG_GENERATION);
+        }
         command.add("-D" + CHILD_PROPERTY + "=true");
         command.add("-cp");
         command.add(classPath);
@@ -64,7 +87,7 @@ final class BatchJvm {
         List<String> processArguments = ProcessHandle.current().info().arguments().map(List::of).orElse(List.of());
         return childCommand(System.getProperty("java.home"), processArguments,
                 System.getProperty("java.class.path", ""), System.getenv(),
-                Boolean.getBoolean(CHILD_PROPERTY), args);
+                Boolean.getBoolean(CHILD_PROPERTY), Runtime.getRuntime().maxMemory(), args);
     }
 
     /**

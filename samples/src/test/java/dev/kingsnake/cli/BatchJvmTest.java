@@ -2,29 +2,47 @@ package dev.kingsnake.cli;
 
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Which command lines run their command in a child JVM, and with what. */
 class BatchJvmTest {
     private static final String JAR = "/opt/kingsnake.jar";
+    private static final long SIX_GIB = 6L << 30;
 
     private static Optional<List<String>> child(List<String> processArguments, Map<String, String> env,
                                                 boolean inChild, String... args) {
-        return BatchJvm.childCommand("/jdk", processArguments, JAR, env, inChild, args);
+        return BatchJvm.childCommand("/jdk", processArguments, JAR, env, inChild, SIX_GIB, args);
     }
 
     @Test
     void aPlainJarRunOfScanOrEvalRunsInAChildWithTheBatchOptions() {
         List<String> plain = List.of("-jar", JAR, "scan", "--jobs", "2", "a.whl");
-        assertEquals(Optional.of(List.of("/jdk/bin/java", "-XX:TieredStopAtLevel=1", "-Dkingsnake.batchJvm=true",
-                        "-cp", JAR, "dev.kingsnake.cli.KingsnakeCommand", "scan", "--jobs", "2", "a.whl")),
+        assertEquals(Optional.of(List.of("/jdk/bin/java", "-XX:TieredStopAtLevel=1", "-XX:+UseParallelGC",
+                        "-Xmn256m", "-Dkingsnake.batchJvm=true", "-cp", JAR, "dev.kingsnake.cli.KingsnakeCommand",
+                        "scan", "--jobs", "2", "a.whl")),
                 child(plain, Map.of(), false, "scan", "--jobs", "2", "a.whl"));
         assertEquals("eval", child(List.of("-jar", JAR, "eval"), Map.of("PATH", "/bin"), false, "eval")
-                .orElseThrow().get(6));
+                .orElseThrow().get(8));
+    }
+
+    @Test
+    void aSmallDefaultHeapKeepsTheCollectorsOwnYoungGeneration() {
+        List<String> command = BatchJvm.childCommand("/jdk", List.of("-jar", JAR, "scan", "a.whl"), JAR, Map.of(),
+                false, 512L << 20, new String[]{"scan", "a.whl"}).orElseThrow();
+        assertTrue(command.contains("-XX:+UseParallelGC"), command::toString);
+        assertFalse(command.stream().anyMatch(o -> o.startsWith("-Xmn")), command::toString);
+        assertTrue(BatchJvm.childCommand("/jdk", List.of("-jar", JAR, "scan", "a.whl"), JAR, Map.of(), false,
+                1L << 30, new String[]{"scan", "a.whl"}).orElseThrow().contains("-Xmn256m"));
     }
 
     @Test
@@ -47,5 +65,27 @@ class BatchJvmTest {
         assertEquals(Optional.empty(), child(List.of("-jar", JAR), Map.of(), false));
         assertEquals(Optional.empty(), child(List.of("-XX:TieredStopAtLevel=1", "-cp", JAR), Map.of(), true,
                 "scan", "a.whl"));
+    }
+
+    /**
+     * This JDK starts with the child's options and says nothing about them: a warning on the standard streams
+     * would land in the command's JSON output. Starts a JVM ({@code -version} only).
+     */
+    @Test
+    void theJdkTakesTheChildsOptionsSilently() throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(System.getProperty("java.home") + "/bin/java"));
+        command.addAll(BatchJvm.OPTIONS);
+        command.add(BatchJvm.YOUNG_GENERATION);
+        command.add("-XX:+PrintFlagsFinal");
+        command.add("-version");
+        Process p = new ProcessBuilder(command).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), err);
+        assertFalse(err.toLowerCase(java.util.Locale.ROOT).contains("warning"), err);
+        assertTrue(out.matches("(?s).*\\bUseParallelGC\\s+= true\\b.*"), "the throughput collector is on");
+        assertTrue(out.matches("(?s).*\\bTieredStopAtLevel\\s+= 1\\b.*"), "the client compiler only");
+        assertTrue(out.matches("(?s).*\\bMaxNewSize\\s+= 268435456\\b.*"), "a young generation of 256 MiB");
     }
 }
