@@ -54,16 +54,16 @@ public final class Scoring {
      * ({@code manual tests/}, {@code integration_tests/}, {@code unittests/}; not {@code api-test/}, a package
      * name); hidden directories ({@code .github/},
      * {@code .ci/}, {@code .agents/}: not importable, never installed); and the maintainers' tooling directories at
-     * the top of an sdist ({@code name-1.0/tools/}, {@code devscripts/}, {@code maint/}, {@code misc/},
-     * {@code admin/}, {@code winbuild/}), which setup.py does not install; and everything inside an archive
-     * nested in the package ({@code embed/pip-26.0-py3-none-any.whl!/...}: data to the package, which installing
-     * it does not run; the code that would unpack or install it is judged where it stands).
+     * the top of an sdist ({@code name-1.0/tools/}, {@code dev/}, {@code devscripts/}, {@code ci/}, {@code maint/},
+     * {@code misc/}, {@code admin/}, {@code winbuild/}), which setup.py does not install; and everything inside an
+     * archive nested in the package ({@code embed/pip-26.0-py3-none-any.whl!/...}: data to the package, which
+     * installing it does not run; the code that would unpack or install it is judged where it stands).
      */
     private static final Pattern NON_SHIPPED = Pattern.compile(
             "(^|.*/)(tests?|unittests?|testing|docs?|examples?|samples?|demos?|benchmarks?|[^/]*[ _]tests)/.*"
                     + "|(^|.*/)\\.[^/]+/.*"
                     + "|(^|.*/)(test_[^/]*|[^/]*_test|conftest)\\.py(#.*)?"
-                    + "|[^/]+-[0-9][^/]*/(tools|devscripts|maint|misc|admin|winbuild)/.*"
+                    + "|[^/]+-[0-9][^/]*/(tools|dev|devscripts|ci|maint|misc|admin|winbuild)/.*"
                     + "|.*!/.*");
 
     /**

@@ -260,6 +260,9 @@ class ScoringTest {
         assertTrue(Scoring.isTestOrDocs("pkg-1.0/.ci/download.py"));
         assertTrue(Scoring.isTestOrDocs("pkg-1.0/devscripts/release.py"));
         assertTrue(Scoring.isTestOrDocs("pkg-1.0/tools/vendor.py"));
+        assertTrue(Scoring.isTestOrDocs("pkg-1.0/dev/python-install.py"));
+        assertTrue(Scoring.isTestOrDocs("pkg-1.0/ci/upload.py"));
+        assertTrue(!Scoring.isTestOrDocs("pkg-1.0/pkg/dev/net.py"), "a package's own dev module is shipped");
         assertTrue(Scoring.isTestOrDocs("pkg/samples/get.py"));
         assertTrue(Scoring.isTestOrDocs("meson-1.0/manual tests/4 standalone binaries/build.py"));
         assertTrue(Scoring.isTestOrDocs("pkg-1.0/integration_tests/run.py"));
