@@ -1,6 +1,9 @@
 package dev.kingsnake.cli;
 
 import java.io.IOException;
+import java.nio.charset.Charset;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -84,10 +87,47 @@ final class BatchJvm {
 
     /** The child command for this process, if it is to have one. */
     static Optional<List<String>> childCommand(String[] args) {
-        List<String> processArguments = ProcessHandle.current().info().arguments().map(List::of).orElse(List.of());
+        List<String> processArguments = processArguments();
         return childCommand(System.getProperty("java.home"), processArguments,
                 System.getProperty("java.class.path", ""), System.getenv(),
                 Boolean.getBoolean(CHILD_PROPERTY), Runtime.getRuntime().maxMemory(), args);
+    }
+
+    /**
+     * This process's arguments after the launcher's name. On Linux they are read from {@code /proc/self/cmdline}:
+     * the JDK's {@code ProcessHandle.Info.arguments()} reads only its first 4 KiB there and is empty beyond, so a
+     * batch named on a long command line (a thousand packages) never got its child JVM. Elsewhere, and when that
+     * file cannot be read, {@code ProcessHandle} tells; empty when nothing does.
+     */
+    static List<String> processArguments() {
+        Path cmdline = Path.of("/proc/self/cmdline");
+        try {
+            if (Files.isReadable(cmdline)) {
+                List<String> all = cmdlineArguments(Files.readAllBytes(cmdline));
+                if (!all.isEmpty()) {
+                    return all.subList(1, all.size());
+                }
+            }
+        } catch (IOException | SecurityException e) {
+            // as if there were no such file
+        }
+        return ProcessHandle.current().info().arguments().map(List::of).orElse(List.of());
+    }
+
+    /** The NUL-terminated arguments of a {@code /proc/PID/cmdline}, the program's name first. */
+    static List<String> cmdlineArguments(byte[] raw) {
+        List<String> out = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i < raw.length; i++) {
+            if (raw[i] == 0) {
+                out.add(new String(raw, start, i - start, Charset.defaultCharset()));
+                start = i + 1;
+            }
+        }
+        if (start < raw.length) {
+            out.add(new String(raw, start, raw.length - start, Charset.defaultCharset()));
+        }
+        return out;
     }
 
     /**

@@ -67,6 +67,38 @@ class BatchJvmTest {
                 "scan", "a.whl"));
     }
 
+    @Test
+    void cmdlineIsSplitAtEachNul() {
+        byte[] raw = "java\0-jar\0k.jar\0scan\0a b.whl\0".getBytes(StandardCharsets.UTF_8);
+        assertEquals(List.of("java", "-jar", "k.jar", "scan", "a b.whl"), BatchJvm.cmdlineArguments(raw));
+        assertEquals(List.of("java", ""), BatchJvm.cmdlineArguments("java\0\0".getBytes(StandardCharsets.UTF_8)));
+        assertEquals(List.of(), BatchJvm.cmdlineArguments(new byte[0]));
+    }
+
+    /**
+     * A command line far beyond 4 KiB (where {@code ProcessHandle} gives up on Linux) still shows how the JVM was
+     * started: a JVM started by this test with a thousand long arguments prints what it reads.
+     */
+    @Test
+    void aLongCommandLineIsStillRead() throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(System.getProperty("java.home") + "/bin/java", "-cp",
+                System.getProperty("java.class.path"), ArgumentsProbe.class.getName()));
+        for (int i = 0; i < 1000; i++) {
+            command.add("/packages/some-package-" + i + "/1.0/some_package-1.0-py3-none-any.whl");
+        }
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(command.subList(1, command.size()).toString(), out);
+    }
+
+    /** Prints {@link BatchJvm#processArguments()}; run by {@link #aLongCommandLineIsStillRead}. */
+    static final class ArgumentsProbe {
+        public static void main(String[] args) {
+            System.out.println(BatchJvm.processArguments());
+        }
+    }
+
     /**
      * This JDK starts with the child's options and says nothing about them: a warning on the standard streams
      * would land in the command's JSON output. Starts a JVM ({@code -version} only).
