@@ -1,6 +1,7 @@
 package dev.kingsnake.cli;
 
 import java.io.IOException;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +21,16 @@ import java.util.function.Supplier;
  * README, Performance). A plain {@code java -jar} cannot choose JVM options, hence the child; it inherits the
  * standard streams and its exit code is the command's.
  *
+ * <p>The child also takes the throughput collector ({@code -XX:+UseParallelGC}) with a young generation of 256 MiB
+ * ({@code -Xmn256m}, when the default heap is at least 1 GiB). A batch allocates fast and keeps little: G1's
+ * barriers and concurrent threads cost CPU the run never needs, and with its default sizing the JVM grew the heap
+ * to 3.7 GB, paying for every page it touched in system time. Measured on the first 1,004 development packages
+ * (whole process, paired runs): the throughput collector against G1 0.89 of the wall time and 0.90 of the CPU
+ * (system time 5.5 s against 10.2 s, peak RSS 2.3 GB against 3.7 GB, idle machine); with its default sizing it
+ * still grew to 2.3 GB and 6.6 s of system time, with the young generation fixed 2.7 s and 0.73 GB. The serial
+ * collector used about as much CPU (1.06 of it, machine at load 20) but stops both workers while one core
+ * collects.
+ *
  * <p>Only a plain {@code java -jar kingsnake.jar scan|eval ...} is run in a child: when the JVM was given any
  * option (before {@code -jar}, or through {@code JDK_JAVA_OPTIONS}, {@code JAVA_TOOL_OPTIONS} or
  * {@code _JAVA_OPTIONS}), its user chose its settings and the command runs where it is, as does every other
@@ -34,7 +45,15 @@ import java.util.function.Supplier;
 final class BatchJvm {
     /** Set in the child, so that it never starts another. */
     static final String CHILD_PROPERTY = "kingsnake.batchJvm";
-    static final List<String> OPTIONS = List.of("-XX:TieredStopAtLevel=1");
+    /** The client compiler only, and the throughput collector (see the class comment). */
+    static final List<String> OPTIONS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseParallelGC");
+    /**
+     * The young generation's fixed size, given when the default heap holds it four times over: without it the
+     * throughput collector grows the young generation to gigabytes, and touching those pages costs more system
+     * time than the fewer collections save.
+     */
+    static final String YOUNG_GENERATION = "-Xmn256m";
+    static final long YOUNG_GENERATION_MIN_HEAP = 1L << 30;
     /** The gate child's options, before {@code -XX:CompilerDirectivesFile=} (when the directives could be written). */
     static final List<String> GATE_OPTIONS = List.of("-XX:+UseParallelGC", "-XX:InlineSmallCode=1000",
             "-XX:MaxInlineSize=20", "-XX:FreqInlineSize=150");
@@ -59,12 +78,13 @@ final class BatchJvm {
      * @param processArguments this process's arguments after the launcher's name ({@code -jar JAR ARGS...} when
      *                         it was given no JVM option), empty when the platform does not tell
      * @param classPath        this JVM's class path (the jar)
+     * @param defaultHeap      this JVM's maximum heap, which is the batch child's too: both take the default
      * @param gateDirectives   writes {@link #GATE_DIRECTIVES} to a file for the gate's child, empty when it could
      *                         not (called only for {@code gate})
      * @param args             the command's arguments
      */
     static Optional<List<String>> childCommand(String javaHome, List<String> processArguments, String classPath,
-                                               Map<String, String> environment, boolean inChild,
+                                               Map<String, String> environment, boolean inChild, long defaultHeap,
                                                Supplier<Optional<Path>> gateDirectives, String[] args) {
         if (inChild || args.length == 0 || !(BATCH_COMMANDS.contains(args[0]) || args[0].equals(GATE_COMMAND))
                 || processArguments.isEmpty()
@@ -81,6 +101,9 @@ final class BatchJvm {
                     "-XX:CompilerDirectivesFile=" + file, "-XX:+DisplayVMOutputToStderr")));
         } else {
             command.addAll(OPTIONS);
+            if (defaultHeap >= YOUNG_GENERATION_MIN_HEAP) {
+                command.add(YOUNG_GENERATION);
+            }
         }
         command.add("-D" + CHILD_PROPERTY + "=true");
         command.add("-cp");
@@ -92,10 +115,48 @@ final class BatchJvm {
 
     /** The child command for this process, if it is to have one. */
     static Optional<List<String>> childCommand(String[] args) {
-        List<String> processArguments = ProcessHandle.current().info().arguments().map(List::of).orElse(List.of());
+        List<String> processArguments = processArguments();
         return childCommand(System.getProperty("java.home"), processArguments,
                 System.getProperty("java.class.path", ""), System.getenv(),
-                Boolean.getBoolean(CHILD_PROPERTY), BatchJvm::writeGateDirectives, args);
+                Boolean.getBoolean(CHILD_PROPERTY), Runtime.getRuntime().maxMemory(), BatchJvm::writeGateDirectives,
+                args);
+    }
+
+    /**
+     * This process's arguments after the launcher's name. On Linux they are read from {@code /proc/self/cmdline}:
+     * the JDK's {@code ProcessHandle.Info.arguments()} reads only its first 4 KiB there and is empty beyond, so a
+     * batch named on a long command line (a thousand packages) never got its child JVM. Elsewhere, and when that
+     * file cannot be read, {@code ProcessHandle} tells; empty when nothing does.
+     */
+    static List<String> processArguments() {
+        Path cmdline = Path.of("/proc/self/cmdline");
+        try {
+            if (Files.isReadable(cmdline)) {
+                List<String> all = cmdlineArguments(Files.readAllBytes(cmdline));
+                if (!all.isEmpty()) {
+                    return all.subList(1, all.size());
+                }
+            }
+        } catch (IOException | SecurityException e) {
+            // as if there were no such file
+        }
+        return ProcessHandle.current().info().arguments().map(List::of).orElse(List.of());
+    }
+
+    /** The NUL-terminated arguments of a {@code /proc/PID/cmdline}, the program's name first. */
+    static List<String> cmdlineArguments(byte[] raw) {
+        List<String> out = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i < raw.length; i++) {
+            if (raw[i] == 0) {
+                out.add(new String(raw, start, i - start, Charset.defaultCharset()));
+                start = i + 1;
+            }
+        }
+        if (start < raw.length) {
+            out.add(new String(raw, start, raw.length - start, Charset.defaultCharset()));
+        }
+        return out;
     }
 
     /** {@link #GATE_DIRECTIVES} in a temporary file, deleted when this process ends (the child reads it at start). */

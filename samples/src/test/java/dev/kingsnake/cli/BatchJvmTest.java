@@ -14,27 +14,40 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /** Which command lines run their command in a child JVM, and with what. */
 class BatchJvmTest {
     private static final String JAR = "/opt/kingsnake.jar";
+    private static final long SIX_GIB = 6L << 30;
 
     private static Optional<List<String>> child(List<String> processArguments, Map<String, String> env,
                                                 boolean inChild, String... args) {
-        return BatchJvm.childCommand("/jdk", processArguments, JAR, env, inChild,
+        return BatchJvm.childCommand("/jdk", processArguments, JAR, env, inChild, SIX_GIB,
                 () -> fail("only the gate's child has compiler directives"), args);
     }
 
     @Test
     void aPlainJarRunOfScanOrEvalRunsInAChildWithTheBatchOptions() {
         List<String> plain = List.of("-jar", JAR, "scan", "--jobs", "2", "a.whl");
-        assertEquals(Optional.of(List.of("/jdk/bin/java", "-XX:TieredStopAtLevel=1", "-Dkingsnake.batchJvm=true",
-                        "-cp", JAR, "dev.kingsnake.cli.KingsnakeCommand", "scan", "--jobs", "2", "a.whl")),
+        assertEquals(Optional.of(List.of("/jdk/bin/java", "-XX:TieredStopAtLevel=1", "-XX:+UseParallelGC",
+                        "-Xmn256m", "-Dkingsnake.batchJvm=true", "-cp", JAR, "dev.kingsnake.cli.KingsnakeCommand",
+                        "scan", "--jobs", "2", "a.whl")),
                 child(plain, Map.of(), false, "scan", "--jobs", "2", "a.whl"));
         assertEquals("eval", child(List.of("-jar", JAR, "eval"), Map.of("PATH", "/bin"), false, "eval")
-                .orElseThrow().get(6));
+                .orElseThrow().get(8));
+    }
+
+    @Test
+    void aSmallDefaultHeapKeepsTheCollectorsOwnYoungGeneration() {
+        List<String> command = BatchJvm.childCommand("/jdk", List.of("-jar", JAR, "scan", "a.whl"), JAR, Map.of(),
+                false, 512L << 20, Optional::empty, new String[]{"scan", "a.whl"}).orElseThrow();
+        assertTrue(command.contains("-XX:+UseParallelGC"), command::toString);
+        assertFalse(command.stream().anyMatch(o -> o.startsWith("-Xmn")), command::toString);
+        assertTrue(BatchJvm.childCommand("/jdk", List.of("-jar", JAR, "scan", "a.whl"), JAR, Map.of(), false,
+                1L << 30, Optional::empty, new String[]{"scan", "a.whl"}).orElseThrow().contains("-Xmn256m"));
     }
 
     @Test
@@ -68,15 +81,15 @@ class BatchJvmTest {
                         "-XX:CompilerDirectivesFile=" + directives, "-XX:+DisplayVMOutputToStderr",
                         "-Dkingsnake.batchJvm=true", "-cp", JAR,
                         "dev.kingsnake.cli.KingsnakeCommand", "gate", "--upstream", "https://example.invalid/simple/")),
-                BatchJvm.childCommand("/jdk", plain, JAR, Map.of(), false, () -> Optional.of(directives),
+                BatchJvm.childCommand("/jdk", plain, JAR, Map.of(), false, SIX_GIB, () -> Optional.of(directives),
                         plain.subList(2, plain.size()).toArray(String[]::new)));
         // the directives could not be written: the collector still applies
         assertEquals(List.of("-XX:FreqInlineSize=150", "-Dkingsnake.batchJvm=true"),
-                BatchJvm.childCommand("/jdk", plain, JAR, Map.of(), false, Optional::empty,
+                BatchJvm.childCommand("/jdk", plain, JAR, Map.of(), false, SIX_GIB, Optional::empty,
                         plain.subList(2, plain.size()).toArray(String[]::new)).orElseThrow().subList(4, 6));
         // a JVM option of the user keeps the gate in this JVM
         assertEquals(Optional.empty(), BatchJvm.childCommand("/jdk", List.of("-Xmx512m", "-jar", JAR, "gate"), JAR,
-                Map.of(), false, () -> fail("not launched"), new String[]{"gate"}));
+                Map.of(), false, SIX_GIB, () -> fail("not launched"), new String[]{"gate"}));
     }
 
     @Test
@@ -91,5 +104,59 @@ class BatchJvmTest {
         String output = new String(java.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(java.waitFor(120, TimeUnit.SECONDS), "java -version did not end");
         assertEquals(0, java.exitValue(), output);
+    }
+
+    @Test
+    void cmdlineIsSplitAtEachNul() {
+        byte[] raw = "java\0-jar\0k.jar\0scan\0a b.whl\0".getBytes(StandardCharsets.UTF_8);
+        assertEquals(List.of("java", "-jar", "k.jar", "scan", "a b.whl"), BatchJvm.cmdlineArguments(raw));
+        assertEquals(List.of("java", ""), BatchJvm.cmdlineArguments("java\0\0".getBytes(StandardCharsets.UTF_8)));
+        assertEquals(List.of(), BatchJvm.cmdlineArguments(new byte[0]));
+    }
+
+    /**
+     * A command line far beyond 4 KiB (where {@code ProcessHandle} gives up on Linux) still shows how the JVM was
+     * started: a JVM started by this test with a thousand long arguments prints what it reads.
+     */
+    @Test
+    void aLongCommandLineIsStillRead() throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(System.getProperty("java.home") + "/bin/java", "-cp",
+                System.getProperty("java.class.path"), ArgumentsProbe.class.getName()));
+        for (int i = 0; i < 1000; i++) {
+            command.add("/packages/some-package-" + i + "/1.0/some_package-1.0-py3-none-any.whl");
+        }
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(command.subList(1, command.size()).toString(), out);
+    }
+
+    /** Prints {@link BatchJvm#processArguments()}; run by {@link #aLongCommandLineIsStillRead}. */
+    static final class ArgumentsProbe {
+        public static void main(String[] args) {
+            System.out.println(BatchJvm.processArguments());
+        }
+    }
+
+    /**
+     * This JDK starts with the child's options and says nothing about them: a warning on the standard streams
+     * would land in the command's JSON output. Starts a JVM ({@code -version} only).
+     */
+    @Test
+    void theJdkTakesTheChildsOptionsSilently() throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(System.getProperty("java.home") + "/bin/java"));
+        command.addAll(BatchJvm.OPTIONS);
+        command.add(BatchJvm.YOUNG_GENERATION);
+        command.add("-XX:+PrintFlagsFinal");
+        command.add("-version");
+        Process p = new ProcessBuilder(command).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), err);
+        assertFalse(err.toLowerCase(java.util.Locale.ROOT).contains("warning"), err);
+        assertTrue(out.matches("(?s).*\\bUseParallelGC\\s+= true\\b.*"), "the throughput collector is on");
+        assertTrue(out.matches("(?s).*\\bTieredStopAtLevel\\s+= 1\\b.*"), "the client compiler only");
+        assertTrue(out.matches("(?s).*\\bMaxNewSize\\s+= 268435456\\b.*"), "a young generation of 256 MiB");
     }
 }

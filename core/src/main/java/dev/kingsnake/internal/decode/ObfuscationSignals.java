@@ -68,7 +68,7 @@ public final class ObfuscationSignals {
             }
             String name = n instanceof Expr.Name nm ? nm.id() : n instanceof Stmt.FunctionDef f ? f.name()
                     : n instanceof Stmt.Param p ? p.name() : null;
-            if (name != null && mayBeConfusable(name) && CONFUSABLE.matcher(name).matches() && confusable.add(name)
+            if (name != null && mayBeConfusable(name) && confusable(name) && confusable.add(name)
                     && confusable.size() == CONFUSABLE_MIN) {
                 firstConfusable[0] = n.line();
             }
@@ -90,6 +90,33 @@ public final class ObfuscationSignals {
                     + " look-alike identifiers"));
         }
         return out;
+    }
+
+    /** The character classes of {@link #CONFUSABLE}'s alternatives, and the shortest run of each. */
+    private static final String[] CONFUSABLE_CLASSES = {"Il1", "O0o", "_", "IJLjli1", "MNWmnw", "XWxw", "OoD0Q",
+        "S2s5Z", "vVwWuU"};
+    private static final int[] CONFUSABLE_MIN_RUN = {6, 6, 4, 8, 8, 8, 8, 8, 8};
+
+    /**
+     * {@code CONFUSABLE.matcher(name).matches()} without the regex (run on every name of a file): the whole name
+     * is a run, long enough, of one class's characters.
+     */
+    static boolean confusable(String name) {
+        int n = name.length();
+        classes:
+        for (int k = 0; k < CONFUSABLE_CLASSES.length; k++) {
+            if (n < CONFUSABLE_MIN_RUN[k]) {
+                continue;
+            }
+            String cls = CONFUSABLE_CLASSES[k];
+            for (int i = 0; i < n; i++) {
+                if (cls.indexOf(name.charAt(i)) < 0) {
+                    continue classes;
+                }
+            }
+            return true;
+        }
+        return false;
     }
 
     /** Every {@link #CONFUSABLE} name has four or more characters and starts with one of its classes' letters. */

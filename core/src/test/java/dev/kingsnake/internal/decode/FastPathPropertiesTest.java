@@ -66,6 +66,20 @@ class FastPathPropertiesTest {
         }
     }
 
+    @Provide
+    Arbitrary<String> anyNames() {
+        return Arbitraries.of("Il1", "O0o", "_", "IJLjli1", "MNWmnw", "XWxw", "OoD0Q", "S2s5Z", "vVwWuU",
+                        "Il1O0o_JLjiMNWmnwXxDQS2s5ZvVuUa\n", "Oo0DQl1I")
+                .flatMap(cls -> Arbitraries.strings().withChars(cls).ofMinLength(0).ofMaxLength(14));
+    }
+
+    /** The loop says what the regex says, on runs of each class, of mixed classes and of other characters. */
+    @Property(tries = 20000)
+    void confusableIsTheRegex(@ForAll("anyNames") String name) {
+        org.junit.jupiter.api.Assertions.assertEquals(ObfuscationSignals.CONFUSABLE.matcher(name).matches(),
+                ObfuscationSignals.confusable(name), name);
+    }
+
     /** Any bytes, base64-encoded, with junk Python discards mixed in, decode back to themselves. */
     @Property(tries = 2000)
     void base64DecodesWhatJavaEncodes(@ForAll byte[] data, @ForAll("junk") String junk, @ForAll boolean unpadded)

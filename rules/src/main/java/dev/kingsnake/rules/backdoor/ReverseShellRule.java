@@ -91,8 +91,9 @@ public final class ReverseShellRule implements PythonFileRule {
                 }
             }
         }
-        for (CallFacts.StringFact s : facts.strings()) {
-            Optional<Indicator> hit = ONE_LINERS.first(s);
+        for (int i = 0; i < facts.strings().size(); i++) {
+            CallFacts.StringFact s = facts.strings().get(i);
+            Optional<Indicator> hit = ONE_LINERS.first(facts, i);
             if (hit.isPresent()) {
                 sink.report(file, s.node(), "reverse-shell command (" + hit.get().label() + ")", Severity.HIGH,
                         Confidence.HIGH);

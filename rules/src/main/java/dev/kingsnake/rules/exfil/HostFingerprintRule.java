@@ -107,10 +107,10 @@ public final class HostFingerprintRule implements PythonFileRule {
                         + s.text() + ") next to network code");
             }
         }
-        for (CallFacts.StringFact s : facts.strings()) {
-            Optional<Indicator> hit = IP_LOOKUP.first(s);
+        for (int i = 0; i < facts.strings().size(); i++) {
+            Optional<Indicator> hit = IP_LOOKUP.first(facts, i);
             if (hit.isPresent()) {
-                sink.report(file, s.node(), "looks up the machine's public IP address");
+                sink.report(file, facts.strings().get(i).node(), "looks up the machine's public IP address");
             }
         }
     }

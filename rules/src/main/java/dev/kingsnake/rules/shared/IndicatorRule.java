@@ -66,13 +66,15 @@ public abstract class IndicatorRule implements PythonFileRule {
         CallFacts facts = CallFacts.of(file);
         Map<Integer, Hit> hits = new LinkedHashMap<>();
         Set<String> labels = new HashSet<>();
-        for (CallFacts.StringFact s : facts.strings()) {
+        List<CallFacts.StringFact> strings = facts.strings();
+        for (int i = 0; i < strings.size(); i++) {
+            CallFacts.StringFact s = strings.get(i);
             int line = s.node().line();
             Hit prev = hits.get(line);
             if (prev != null && prev.indicator().strong()) {
                 continue;
             }
-            Optional<Indicator> ind = matcher.first(s);
+            Optional<Indicator> ind = matcher.first(facts, i);
             // prose is passed over; asked only of the few strings that hold an indicator
             if (ind.isPresent() && (prev == null || ind.get().strong()) && !isProse(s.text())) {
                 hits.put(line, new Hit(s, ind.get()));
