@@ -645,9 +645,13 @@ public final class ScanEngine {
                 diags.add(new Diagnostic(DiagnosticCode.RULE_FAILED, "", info.id() + " failed: " + describe(e)));
             }
         }
-        // the facts the rules read report the limits that cut them short (once per file and message)
+        // the facts the rules read report the limits that cut them short (once per file and message); a file cut
+        // short is not kept for reuse: a later copy would get its findings without the diagnostic
         for (SourceFile f : ctx.files()) {
             if (f instanceof SemanticModel m) {
+                if (!m.limitsReached().isEmpty()) {
+                    reuse.drop(m);
+                }
                 for (String message : m.limitsReached()) {
                     Diagnostic d = new Diagnostic(DiagnosticCode.LIMIT_EXCEEDED, f.path(), message);
                     if (!diags.contains(d)) {

@@ -9,6 +9,7 @@ import dev.kingsnake.Scanner;
 import dev.kingsnake.Severity;
 import dev.kingsnake.spi.FindingSink;
 import dev.kingsnake.spi.PythonFile;
+import dev.kingsnake.spi.PythonFileRule;
 import dev.kingsnake.spi.Rule;
 import dev.kingsnake.spi.RuleContext;
 import dev.kingsnake.spi.RuleInfo;
@@ -65,7 +66,27 @@ class FactLimitsTest {
         }
     };
 
+    /** The same questions, one file at a time: a rule whose results the engine may keep per file content. */
+    private static final Rule ASKS_PER_FILE = new PythonFileRule() {
+        @Override
+        public RuleInfo info() {
+            return new RuleInfo("KS-TEST-FACTS-FILE", "asks facts", Severity.INFO, Confidence.LOW, Set.of(), "", "");
+        }
+
+        @Override
+        public void check(PythonFile f, RuleContext ctx, FindingSink sink) {
+            CallFacts calls = CallFacts.of(f);
+            for (int s = 0; s < calls.scopeCount(); s++) {
+                calls.reachable(s);
+            }
+        }
+    };
+
     private static ScanResult scan(Limits limits) throws IOException {
+        return scan(Scanner.builder().rules(List.of(ASKS)).limits(limits).build());
+    }
+
+    private static ScanResult scan(Scanner scanner) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
             zip.putNextEntry(new ZipEntry("demo-1.0.dist-info/METADATA"));
@@ -73,8 +94,7 @@ class FactLimitsTest {
             zip.putNextEntry(new ZipEntry("demo/__init__.py"));
             zip.write(SOURCE.getBytes(StandardCharsets.UTF_8));
         }
-        return Scanner.builder().rules(List.of(ASKS)).limits(limits).build()
-                .scan("demo-1.0-py3-none-any.whl", new ByteArrayInputStream(bytes.toByteArray()));
+        return scanner.scan("demo-1.0-py3-none-any.whl", new ByteArrayInputStream(bytes.toByteArray()));
     }
 
     private static List<Diagnostic> cut(ScanResult r, String text) {
@@ -110,5 +130,18 @@ class FactLimitsTest {
         assertTrue(r.partial());
         assertTrue(cut(scan(Limits.builder().maxAnalysisSteps(2_000_000).build()), "data flow").isEmpty(),
                 "the 600 nodes of the sum are walked whole in 2,000");
+    }
+
+    @Test
+    void aFileCutShortIsNotReusedWithoutItsDiagnostic() throws IOException {
+        // one scanner keeps per-file results by content: the same file scanned again must be cut again, or at
+        // least carry the diagnostic, never come back whole
+        Scanner scanner = Scanner.builder().rules(List.of(ASKS_PER_FILE))
+                .limits(Limits.builder().maxReachableFunctions(10).build()).build();
+        for (int round = 0; round < 3; round++) {
+            ScanResult r = scan(scanner);
+            assertEquals(1, cut(r, "maxReachableFunctions").size(), "round " + round + ": " + r.diagnostics());
+            assertTrue(r.partial(), "round " + round);
+        }
     }
 }
