@@ -649,10 +649,11 @@ public final class ScanEngine {
         // short is not kept for reuse: a later copy would get its findings without the diagnostic
         for (SourceFile f : ctx.files()) {
             if (f instanceof SemanticModel m) {
-                if (!m.limitsReached().isEmpty()) {
+                List<String> reached = m.limitsReached();
+                if (!reached.isEmpty()) {
                     reuse.drop(m);
                 }
-                for (String message : m.limitsReached()) {
+                for (String message : reached) {
                     Diagnostic d = new Diagnostic(DiagnosticCode.LIMIT_EXCEEDED, f.path(), message);
                     if (!diags.contains(d)) {
                         diags.add(d);

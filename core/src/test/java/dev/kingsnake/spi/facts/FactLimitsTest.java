@@ -45,32 +45,14 @@ class FactLimitsTest {
             + "x = " + IntStream.range(0, 300).mapToObj(i -> "a" + i).collect(Collectors.joining(" + ")) + "\n"
             + "os.system(x)\n";
 
-    /** Asks what every scope reaches and where every call's arguments come from, as the rules do. */
-    private static final Rule ASKS = new Rule() {
+    /**
+     * Asks what every scope reaches and where every call's arguments come from, as the rules do, one file at a
+     * time: a per-file rule, whose results the engine may keep per file content.
+     */
+    private static final Rule ASKS = new PythonFileRule() {
         @Override
         public RuleInfo info() {
             return new RuleInfo("KS-TEST-FACTS", "asks facts", Severity.INFO, Confidence.LOW, Set.of(), "", "");
-        }
-
-        @Override
-        public void check(RuleContext ctx, FindingSink sink) {
-            for (PythonFile f : ctx.pythonFiles()) {
-                CallFacts calls = CallFacts.of(f);
-                for (int s = 0; s < calls.scopeCount(); s++) {
-                    calls.reachable(s);
-                }
-                for (Expr.Call c : f.calls()) {
-                    c.args().forEach(DataFlow.of(f)::taint);
-                }
-            }
-        }
-    };
-
-    /** The same questions, one file at a time: a rule whose results the engine may keep per file content. */
-    private static final Rule ASKS_PER_FILE = new PythonFileRule() {
-        @Override
-        public RuleInfo info() {
-            return new RuleInfo("KS-TEST-FACTS-FILE", "asks facts", Severity.INFO, Confidence.LOW, Set.of(), "", "");
         }
 
         @Override
@@ -78,6 +60,9 @@ class FactLimitsTest {
             CallFacts calls = CallFacts.of(f);
             for (int s = 0; s < calls.scopeCount(); s++) {
                 calls.reachable(s);
+            }
+            for (Expr.Call c : f.calls()) {
+                c.args().forEach(DataFlow.of(f)::taint);
             }
         }
     };
@@ -136,7 +121,7 @@ class FactLimitsTest {
     void aFileCutShortIsNotReusedWithoutItsDiagnostic() throws IOException {
         // one scanner keeps per-file results by content: the same file scanned again must be cut again, or at
         // least carry the diagnostic, never come back whole
-        Scanner scanner = Scanner.builder().rules(List.of(ASKS_PER_FILE))
+        Scanner scanner = Scanner.builder().rules(List.of(ASKS))
                 .limits(Limits.builder().maxReachableFunctions(10).build()).build();
         for (int round = 0; round < 3; round++) {
             ScanResult r = scan(scanner);
