@@ -105,7 +105,8 @@ public final class RecordIntegrityRule implements Rule {
             if (hash.isEmpty() || f.sha256().isEmpty() || maybeCutShort(f.size(), size, cut)) {
                 continue;
             }
-            String problem = f.size() == f.bytes().length ? compare(f.bytes(), hash, size)
+            // a whole file's SHA-256 was taken as it was read: not hashed a second time here
+            String problem = f.size() == f.bytes().length ? compare(f.bytes(), f.sha256().get(), hash, size)
                     : compare(f.size(), f.sha256().get(), hash, size);
             if (problem != null) {
                 sink.report(at, "RECORD does not match " + path + ": " + problem, lines[i]);
@@ -144,6 +145,14 @@ public final class RecordIntegrityRule implements Rule {
 
     /** Why the bytes do not match RECORD's hash and size, or null when they do (or the algorithm is unknown). */
     static String compare(byte[] bytes, String hash, String size) {
+        return compare(bytes, null, hash, size);
+    }
+
+    /**
+     * As {@link #compare(byte[], String, String)}, with the bytes' SHA-256 already known ({@code sha256}, or null):
+     * a sha256 row is then checked against it instead of hashing the bytes again.
+     */
+    static String compare(byte[] bytes, byte[] sha256, String hash, String size) {
         int eq = hash.indexOf('=');
         if (eq <= 0) {
             return "malformed hash '" + hash + "'";
@@ -159,7 +168,8 @@ public final class RecordIntegrityRule implements Rule {
             return null;
         }
         try {
-            byte[] digest = MessageDigest.getInstance(javaName).digest(bytes);
+            byte[] digest = sha256 != null && javaName.equals("SHA-256") ? sha256
+                    : MessageDigest.getInstance(javaName).digest(bytes);
             String actual = Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
             String expected = hash.substring(eq + 1).replaceAll("=+$", "");
             if (!actual.equals(expected) && !HexFormat.of().formatHex(digest).equalsIgnoreCase(expected)) {

@@ -3,6 +3,7 @@ package dev.kingsnake.rules.process;
 import dev.kingsnake.Confidence;
 import dev.kingsnake.Reach;
 import dev.kingsnake.Severity;
+import dev.kingsnake.rules.shared.PrefilteredPatterns;
 import dev.kingsnake.spi.FindingSink;
 import dev.kingsnake.spi.Location;
 import dev.kingsnake.spi.PythonFile;
@@ -214,6 +215,9 @@ public final class DownloadAndRunCommandRule implements PythonFileRule {
     }
 
     /** The download-and-run pattern in constant text handed to {@code write}/{@code writelines}. */
+    /** The prefilters of {@link Commands#DOWNLOAD_EXEC}, in its order. */
+    static final PrefilteredPatterns DOWNLOAD_EXEC = new PrefilteredPatterns(Commands.DOWNLOAD_EXEC);
+
     private static Optional<String> writtenDownloadAndRun(PythonFile file, Expr.Call c) {
         if (!(c.callee() instanceof Expr.Attribute a) || !("write".equals(a.attr()) || "writelines".equals(a.attr()))
                 || c.args().isEmpty()) {
@@ -223,8 +227,14 @@ public final class DownloadAndRunCommandRule implements PythonFileRule {
         if (text.isEmpty()) {
             return Optional.empty();
         }
-        for (Pattern p : Commands.DOWNLOAD_EXEC) {
-            Matcher m = p.matcher(text.get().asText());
+        // every string a file writes is read: its literals first, in one pass, then only the regexes they allow
+        String t = text.get().asText();
+        long candidates = DOWNLOAD_EXEC.candidates(t, PrefilteredPatterns.normalize(t));
+        for (int i = 0; i < Commands.DOWNLOAD_EXEC.size(); i++) {
+            if ((candidates & 1L << i) == 0) {
+                continue;
+            }
+            Matcher m = Commands.DOWNLOAD_EXEC.get(i).matcher(t);
             if (m.find()) {
                 String hit = m.group();
                 return Optional.of(FindingSink.clip(hit, 80));

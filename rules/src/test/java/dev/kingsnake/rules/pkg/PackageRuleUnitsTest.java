@@ -103,6 +103,24 @@ class PackageRuleUnitsTest {
         assertNotNull(RecordIntegrityRule.compare(data, "sha256", "6"));
     }
 
+    @Test
+    void aKnownDigestAnswersAsHashingTheBytesWould() {
+        byte[] data = "x = 1\n".getBytes(StandardCharsets.UTF_8);
+        byte[] other = "x = 2\n".getBytes(StandardCharsets.UTF_8);
+        String b64 = "sha256=" + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(sha256(data));
+        String hex = "SHA256=" + java.util.HexFormat.of().formatHex(sha256(data));
+        for (String hash : List.of(b64, hex, "md5=whatever", "sha256", "=x", "sha512=" + b64.substring(7))) {
+            for (String size : List.of("6", "7", "")) {
+                assertEquals(RecordIntegrityRule.compare(data, hash, size),
+                        RecordIntegrityRule.compare(data, sha256(data), hash, size), hash + " " + size);
+                assertEquals(RecordIntegrityRule.compare(other, hash, size),
+                        RecordIntegrityRule.compare(other, sha256(other), hash, size), hash + " " + size);
+            }
+        }
+        // the known digest is the one compared: a wrong one is a mismatch although the bytes match
+        assertNotNull(RecordIntegrityRule.compare(data, sha256(other), b64, "6"));
+    }
+
     @ParameterizedTest
     @CsvSource({"assets/logo.png,true", "a/readme.txt,true", "x/__init__.py,true", "x/payload.so.png,true",
             "lib/_core.cpython-311-x86_64-linux-gnu.so,false", "lib/libx.so.1.2,false", "bin/helper,false",

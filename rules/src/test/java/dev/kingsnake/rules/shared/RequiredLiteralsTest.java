@@ -255,6 +255,59 @@ class RequiredLiteralsTest {
         assertTrue(matched > 1000 && skipped > 1000, matched + " matches, " + skipped + " skipped");
     }
 
+    /**
+     * Expressions compiled with {@link java.util.regex.Pattern#CASE_INSENSITIVE} (the download-and-run commands):
+     * their literals are read in the normalised text, and texts in any ASCII case, with backslashes and non-ASCII
+     * characters, never lose a match.
+     */
+    @Test
+    void caseFoldingPatternSetNeverDropsAMatch() {
+        List<java.util.regex.Pattern> patterns = dev.kingsnake.spi.facts.Commands.DOWNLOAD_EXEC;
+        PrefilteredPatterns set = new PrefilteredPatterns(patterns);
+        Random rnd = new Random(9);
+        int matched = 0;
+        int skipped = 0;
+        int foldedMatches = 0;
+        for (int k = 0; k < 30000; k++) {
+            String base = generate(patterns.get(rnd.nextInt(patterns.size())).pattern(), rnd)
+                    + (rnd.nextInt(4) == 0 ? generate(patterns.get(rnd.nextInt(patterns.size())).pattern(), rnd) : "");
+            StringBuilder sb = new StringBuilder();
+            for (int j = 0; j < base.length(); j++) {
+                char c = base.charAt(j);
+                int r = rnd.nextInt(10);
+                sb.append(r < 3 ? Character.toUpperCase(c) : r == 3 && c == '/' ? '\\' : r == 4 && c == 'i' ? '\u0130'
+                        : c);
+            }
+            String text = sb.toString();
+            long candidates = set.candidates(text, PrefilteredPatterns.normalize(text));
+            long plain = set.candidates(text);
+            for (int i = 0; i < patterns.size(); i++) {
+                boolean m = patterns.get(i).matcher(text).find();
+                boolean candidate = (candidates & 1L << i) != 0;
+                assertTrue(candidate || !m, patterns.get(i) + " matches " + text + " but was skipped");
+                assertTrue((plain & 1L << i) != 0, "without the normalised text a case-folding pattern always runs");
+                matched += m ? 1 : 0;
+                foldedMatches += m && !text.equals(text.toLowerCase(Locale.ROOT)) ? 1 : 0;
+                skipped += candidate ? 0 : 1;
+            }
+        }
+        assertTrue(matched > 1000 && skipped > 1000 && foldedMatches > 500,
+                matched + " matches, " + foldedMatches + " in upper case, " + skipped + " skipped");
+    }
+
+    /** A flag that may change what an expression matches leaves it without a prefilter. */
+    @Test
+    void otherFlagsAlwaysRun() {
+        var unicode = java.util.regex.Pattern.compile("stra\u017Fe", java.util.regex.Pattern.CASE_INSENSITIVE
+                | java.util.regex.Pattern.UNICODE_CASE);
+        var comments = java.util.regex.Pattern.compile("a b c # x", java.util.regex.Pattern.COMMENTS);
+        var plain = java.util.regex.Pattern.compile("curl");
+        PrefilteredPatterns set = new PrefilteredPatterns(List.of(unicode, comments, plain));
+        assertEquals(0b011L, set.candidates("nothing", "nothing"));
+        assertEquals(0b111L, set.candidates("curl", "curl"));
+        assertTrue(comments.matcher("abc").find(), "COMMENTS reads 'a b c' as abc");
+    }
+
     @Test
     void automatonFindsEveryLiteralThatOccurs() {
         List<String> literals = List.of("he", "she", "his", "hers", "a", "aab", ".com/api/", "/");
