@@ -5,14 +5,9 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.util.regex.Pattern;
 
 /** What a decoded payload looks like: Python source, printable text, or an encoded blob still. */
 public final class PayloadText {
-    private static final Pattern PY_LINE = Pattern.compile(
-            "^(?:(?:import|from|def|class|if|elif|else|for|while|try|except|finally|with|return|print|exec|eval|"
-                    + "lambda|global|pass|raise|async|await|del|assert)\\b|@\\w|[A-Za-z_][\\w.]*(?:\\[[^\\]]*])?"
-                    + "\\s*(?:=|\\+=|-=|\\()|[A-Za-z_]\\w*\\s*,\\s*[A-Za-z_]\\w*\\s*=|#|'''|\"\"\")");
     private static final int SAMPLE_LINES = 60;
     private static final int MAX_PIECES = SAMPLE_LINES * 4;
 
@@ -66,17 +61,21 @@ public final class PayloadText {
         if (s == null || s.isBlank()) {
             return false;
         }
+        // Valid UTF-8 (asText said so) is one char per byte exactly when every byte is ASCII, and a line break is
+        // one ASCII byte that is never inside a multi-byte sequence: the lines are read off the bytes (no charAt
+        // per character in the batch JVM) and only the lines looked at are decoded, each as its own slice.
+        boolean ascii = s.length() == b.length;
         int lines = 0;
         int python = 0;
         boolean inString = false;
         // the lines as s.split("\r\n|\r|\n", MAX_PIECES) gives them (the last piece holds the rest of the text),
         // read one by one without a regex: this runs for every key a key search tries
         int pieces = 0;
-        for (int from = 0; from <= s.length(); ) {
-            int end = ++pieces == MAX_PIECES ? s.length() : lineBreak(s, from);
-            String t = s.substring(from, end).strip();
-            from = end < s.length() && s.charAt(end) == '\r' && end + 1 < s.length() && s.charAt(end + 1) == '\n'
-                    ? end + 2 : end + 1;
+        for (int from = 0; from <= b.length; ) {
+            int end = ++pieces == MAX_PIECES ? b.length : lineBreak(b, from);
+            String t = new String(b, from, end - from, ascii ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8)
+                    .strip();
+            from = end < b.length && b[end] == '\r' && end + 1 < b.length && b[end + 1] == '\n' ? end + 2 : end + 1;
             if (t.isEmpty()) {
                 continue;
             }
@@ -88,8 +87,8 @@ public final class PayloadText {
                 continue;
             }
             lines++;
-            if (PY_LINE.matcher(t).lookingAt() || t.endsWith(":") || t.startsWith(")") || t.startsWith("]")
-                    || t.startsWith("}")) {
+            if (t.endsWith(":") || t.startsWith(")") || t.startsWith("]") || t.startsWith("}")
+                    || PythonLine.starts(t)) {
                 python++;
             }
             if (lines >= SAMPLE_LINES) {
@@ -99,15 +98,15 @@ public final class PayloadText {
         return lines > 0 && python * 2 >= lines && python > 0;
     }
 
-    /** The offset of the first '\r' or '\n' at or after {@code from}, or the text's length. */
-    private static int lineBreak(String s, int from) {
-        for (int i = from; i < s.length(); i++) {
-            char c = s.charAt(i);
+    /** The offset of the first '\r' or '\n' byte at or after {@code from}, or the length. */
+    private static int lineBreak(byte[] b, int from) {
+        for (int i = from; i < b.length; i++) {
+            byte c = b[i];
             if (c == '\n' || c == '\r') {
                 return i;
             }
         }
-        return s.length();
+        return b.length;
     }
 
     /**

@@ -95,6 +95,37 @@ class PayloadTextTest {
         assertEquals(bySplit(b), PayloadText.looksLikePython(b), text);
     }
 
+    @Provide
+    Arbitrary<String> lines() {
+        Arbitrary<String> piece = Arbitraries.of("import", "from", "def", "class", "if", "elif", "else", "for", "while",
+                "try", "except", "finally", "with", "return", "print", "exec", "eval", "lambda", "global", "pass",
+                "raise", "async", "await", "del", "assert", "ex", "el", "as", "x", "Ab_9", "_", "1", ".", "[", "]",
+                " ", "\t", "\u000B", "\f", "=", "+", "-", "(", ")", ",", "@", "#", "'", "'''", "\"\"\"", "\"", ":",
+                "é", "\u0663", "\u0301", "\u00A0", "\uD835\uDC00", "\u2028", "$", "a=", "b, c =", "x[0] =", "f(");
+        return piece.list().ofMaxSize(8).map(l -> String.join("", l));
+    }
+
+    /** The hand-written reading of a line agrees with the regex it replaced, on any text. */
+    @Property(tries = 20000)
+    void pythonLineIsTheRegex(@ForAll("lines") String line) {
+        assertEquals(PY_LINE.matcher(line).lookingAt(), PythonLine.starts(line), line);
+        String t = line.strip();
+        assertEquals(PY_LINE.matcher(t).lookingAt(), PythonLine.starts(t), t);
+    }
+
+    @Test
+    void pythonLineKnownAnswers() {
+        for (String yes : new String[] {"import os", "if(x)", "print", "x.y[1] += 2", "a , b= 1", "@dec", "# c",
+            "'''", "with open(f) as g:", "f (1)", "del x"}) {
+            assertTrue(PythonLine.starts(yes), yes);
+        }
+        for (String no : new String[] {"important stuff", "ifé", "if\u0663", "exec\u0301", "print\uD835\uDC00", "hello world", "x[1",
+            "a, b", "@ x", "1 = 2", "= x", "x -", ""}) {
+            assertFalse(PythonLine.starts(no), no);
+            assertFalse(PY_LINE.matcher(no).lookingAt(), no);
+        }
+    }
+
     @Test
     void manyShortLinesReachTheRestPiece() {
         String many = "word\n".repeat(300) + "import os\n";
