@@ -45,11 +45,20 @@ final class LexerInput implements CharStream {
 
     private final SourceText source;
     private final byte[] shown;
+    /**
+     * Where {@link #OWN} positions are read (from an array, not through {@link String#charAt}): the source's chars
+     * when there is one such position and each code point is one char, else its code points (null when it has no
+     * surrogate pairs).
+     */
+    private final char[] ownChars;
+    private final int[] codePoints;
     private int position;
 
-    private LexerInput(SourceText source, byte[] shown) {
+    private LexerInput(SourceText source, byte[] shown, char[] ownChars, int[] codePoints) {
         this.source = source;
         this.shown = shown;
+        this.ownChars = ownChars;
+        this.codePoints = codePoints;
     }
 
     /** The lexer's view of {@code source}; {@code gen} is the prediction cache used to classify new characters. */
@@ -58,16 +67,17 @@ final class LexerInput implements CharStream {
         byte[] shown = new byte[n];
         if (source.oneCharEach()) {
             char[] chars = source.chars();
+            boolean own = false;
             for (int i = 0; i < n; i++) {
-                shown[i] = standIn(chars[i], gen);
+                own |= (shown[i] = standIn(chars[i], gen)) == OWN;
             }
-        } else {
-            int[] codePoints = source.codePoints();
-            for (int i = 0; i < n; i++) {
-                shown[i] = standIn(codePoints[i], gen);
-            }
+            return new LexerInput(source, shown, own ? chars : null, null);
         }
-        return new LexerInput(source, shown);
+        int[] codePoints = source.codePoints();
+        for (int i = 0; i < n; i++) {
+            shown[i] = standIn(codePoints[i], gen);
+        }
+        return new LexerInput(source, shown, null, codePoints);
     }
 
     private static byte standIn(int c, PredictionCache.Generation gen) {
@@ -111,7 +121,7 @@ final class LexerInput implements CharStream {
             return IntStream.EOF;
         }
         byte c = shown[at];
-        return c == OWN ? source.charAt(at) : c;
+        return c != OWN ? c : ownChars != null ? ownChars[at] : codePoints[at];
     }
 
     @Override
