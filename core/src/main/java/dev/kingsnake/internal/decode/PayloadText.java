@@ -32,13 +32,17 @@ public final class PayloadText {
             // one character per byte, the control characters just counted: nothing left to decode or check
             return new String(b, StandardCharsets.ISO_8859_1);
         }
-        CharsetDecoder d = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
-        String s;
-        try {
-            s = d.decode(ByteBuffer.wrap(b)).toString();
-        } catch (CharacterCodingException e) {
-            return null;
+        // the String constructor decodes by the checked decoder's rules, each malformed sequence as U+FFFD: without
+        // one the bytes were valid, and only a text holding U+FFFD is decoded again to tell
+        String s = new String(b, StandardCharsets.UTF_8);
+        if (s.indexOf('\uFFFD') >= 0) {
+            CharsetDecoder d = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT);
+            try {
+                s = d.decode(ByteBuffer.wrap(b)).toString();
+            } catch (CharacterCodingException e) {
+                return null;
+            }
         }
         int bad = 0;
         for (int i = 0; i < s.length(); i++) {

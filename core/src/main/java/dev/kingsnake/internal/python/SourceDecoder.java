@@ -68,7 +68,11 @@ final class SourceDecoder {
                 }
             }
         }
-        String text;
+        String text = charset == StandardCharsets.UTF_8 ? utf8(bytes, offset) : null;
+        if (text != null) {
+            text = normaliseNewlines(text);
+            return new Decoded(text, problem == null ? List.of() : List.of(problem));
+        }
         try {
             text = charset.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
@@ -164,23 +168,37 @@ final class SourceDecoder {
         }
     }
 
+    /**
+     * The bytes from {@code offset} as UTF-8 when they are valid UTF-8, else null (the checked decoder then says
+     * where they are not). The String constructor decodes by the same rules as the checked decoder and replaces
+     * each malformed sequence with U+FFFD: a text without U+FFFD had none, and is what the checked decoder would
+     * give, without its intermediate buffer of chars. A text that holds U+FFFD is left to the checked decoder.
+     */
+    static String utf8(byte[] bytes, int offset) {
+        String s = new String(bytes, offset, bytes.length - offset, StandardCharsets.UTF_8);
+        return s.indexOf('\uFFFD') < 0 ? s : null;
+    }
+
+    /** Every CR LF and lone CR as LF; one pass over the chars (no StringBuilder call per character). */
     static String normaliseNewlines(String text) {
-        if (text.indexOf('\r') < 0) {
+        int first = text.indexOf('\r');
+        if (first < 0) {
             return text;
         }
-        StringBuilder sb = new StringBuilder(text.length());
-        int n = text.length();
-        for (int i = 0; i < n; i++) {
-            char c = text.charAt(i);
+        char[] cs = text.toCharArray();
+        int n = cs.length;
+        int w = first;
+        for (int i = first; i < n; i++) {
+            char c = cs[i];
             if (c == '\r') {
-                sb.append('\n');
-                if (i + 1 < n && text.charAt(i + 1) == '\n') {
+                cs[w++] = '\n';
+                if (i + 1 < n && cs[i + 1] == '\n') {
                     i++;
                 }
             } else {
-                sb.append(c);
+                cs[w++] = c;
             }
         }
-        return sb.toString();
+        return new String(cs, 0, w);
     }
 }

@@ -74,7 +74,17 @@ class PayloadTextTest {
         return Arbitraries.oneOf(
                 Arbitraries.bytes().between((byte) 0, (byte) 0x7f).array(byte[].class).ofMaxSize(300),
                 Arbitraries.bytes().array(byte[].class).ofMaxSize(300),
-                texts().map(t -> t.getBytes(StandardCharsets.UTF_8)));
+                texts().map(t -> t.getBytes(StandardCharsets.UTF_8)),
+                // a text that holds U+FFFD itself, and valid text with one malformed sequence (an encoded surrogate)
+                texts().map(t -> (t + "\uFFFD" + t).getBytes(StandardCharsets.UTF_8)),
+                texts().map(t -> {
+                    byte[] v = t.getBytes(StandardCharsets.UTF_8);
+                    byte[] out = java.util.Arrays.copyOf(v, v.length + 3);
+                    out[v.length] = (byte) 0xED;
+                    out[v.length + 1] = (byte) 0xA0;
+                    out[v.length + 2] = (byte) 0x80;
+                    return out;
+                }));
     }
 
     @Property(tries = 3000)
