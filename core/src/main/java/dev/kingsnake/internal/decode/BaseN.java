@@ -46,6 +46,8 @@ public final class BaseN {
     /** {@code base64.b64decode(s, altchars)} with the two alternative characters given. */
     public static byte[] b64(byte[] in, byte plus, byte slash, OutputBound bound) throws DecodeException {
         bound.claim(in.length / 4 * 3 + 3L);
+        byte[] table = plus == '+' && slash == '/' ? B64_STANDARD : plus == '-' && slash == '_' ? B64_URLSAFE
+                : b64Table(plus, slash);
         byte[] out = new byte[in.length / 4 * 3 + 3];
         int size = 0;
         int acc = 0;
@@ -53,21 +55,12 @@ public final class BaseN {
         int pads = 0;
         int used = 0;
         for (byte b : in) {
-            int v;
-            if (b == '=') {
-                if (quad >= 2 && quad + ++pads >= 4) {
+            int v = table[b & 0xff];
+            if (v < 0) {
+                if (v == B64_PAD && quad >= 2 && quad + ++pads >= 4) {
                     break;
                 }
                 continue;
-            } else if (b == plus || b == '+') {
-                v = 62;
-            } else if (b == slash || b == '/') {
-                v = 63;
-            } else {
-                v = b >= 0 ? B64_INDEX[b] : -1;
-                if (v < 0 || v >= 62) {
-                    continue;
-                }
             }
             used++;
             acc = (acc << 6) | v;
@@ -90,6 +83,36 @@ public final class BaseN {
             throw DecodeException.invalid("no base64 characters");
         }
         return Arrays.copyOf(out, size);
+    }
+
+    /** In a {@link #b64Table}: the padding character. */
+    private static final byte B64_PAD = -2;
+    /** In a {@link #b64Table}: a character that is discarded. */
+    private static final byte B64_SKIP = -1;
+    private static final byte[] B64_STANDARD = b64Table((byte) '+', (byte) '/');
+    private static final byte[] B64_URLSAFE = b64Table((byte) '-', (byte) '_');
+
+    /**
+     * What each byte (by its unsigned value) is to {@link #b64(byte[], byte, byte, OutputBound)}, decided in the
+     * order the decoder once asked per byte: '=' pads; {@code plus} or '+' is 62; {@code slash} or '/' is 63; any
+     * other byte its place in the alphabet below 62, else it is discarded.
+     */
+    static byte[] b64Table(byte plus, byte slash) {
+        byte[] t = new byte[256];
+        for (int u = 0; u < 256; u++) {
+            byte b = (byte) u;
+            if (b == '=') {
+                t[u] = B64_PAD;
+            } else if (b == plus || b == '+') {
+                t[u] = 62;
+            } else if (b == slash || b == '/') {
+                t[u] = 63;
+            } else {
+                int v = b >= 0 ? B64_INDEX[b] : -1;
+                t[u] = v < 0 || v >= 62 ? B64_SKIP : (byte) v;
+            }
+        }
+        return t;
     }
 
     /** {@code base64.b32decode(s, casefold)}; whitespace is skipped, missing padding tolerated. */
