@@ -99,6 +99,30 @@ class ParserPropertyTest {
         assertNotNull(o.text());
         // Walking the whole model works and every node has a position.
         Nodes.walk(o.module(), n -> assertEquals(true, n.line() >= 1, n.toString()));
+        // the walk visits the nodes the stack-of-a-deque walk it replaced visited, in the same order
+        List<dev.kingsnake.spi.python.Node> walked = new java.util.ArrayList<>();
+        Nodes.walk(o.module(), walked::add);
+        List<dev.kingsnake.spi.python.Node> plain = plainWalk(o.module());
+        assertEquals(plain.size(), walked.size());
+        for (int i = 0; i < plain.size(); i++) {
+            assertEquals(true, plain.get(i) == walked.get(i), "node " + i);
+        }
+    }
+
+    /** Pre-order with an ArrayDeque as the stack, as Nodes.walk was first written. */
+    private static List<dev.kingsnake.spi.python.Node> plainWalk(dev.kingsnake.spi.python.Node root) {
+        List<dev.kingsnake.spi.python.Node> out = new java.util.ArrayList<>();
+        java.util.Deque<dev.kingsnake.spi.python.Node> stack = new java.util.ArrayDeque<>();
+        stack.push(root);
+        while (!stack.isEmpty()) {
+            dev.kingsnake.spi.python.Node n = stack.pop();
+            out.add(n);
+            List<? extends dev.kingsnake.spi.python.Node> kids = n.children();
+            for (int i = kids.size() - 1; i >= 0; i--) {
+                stack.push(kids.get(i));
+            }
+        }
+        return out;
     }
 
     private static byte[] remove(byte[] b, int at) {
