@@ -136,15 +136,19 @@ public final class ObfuscationSignals {
             boolean obfuscator = false;
             boolean arrow = false;
             boolean exec = false;
-            for (int i = 0, n = text.length(); i < n; i++) {
+            // '_', 'p', 'e' and 'o' are common: a mark already found, or a next character that no literal has
+            // there, settles it without a call
+            for (int i = 0, n = text.length() - 1; i <= n; i++) {
                 switch (text.charAt(i)) {
-                    case '_' -> pyarmor |= text.startsWith("__pyarmor__", i) || text.startsWith("__armor_enter__", i);
-                    case 'p' -> pyarmor |= text.startsWith("pyarmor_runtime", i);
-                    case 'P' -> pyarmor |= text.startsWith("PYARMOR", i);
-                    case '-' -> arrow |= text.startsWith("->", i);
-                    case 'e' -> exec |= text.startsWith("exec", i);
+                    case '_' -> pyarmor = pyarmor || i < n && text.charAt(i + 1) == '_'
+                            && (text.startsWith("__pyarmor__", i) || text.startsWith("__armor_enter__", i));
+                    case 'p' -> pyarmor = pyarmor || i < n && text.charAt(i + 1) == 'y'
+                            && text.startsWith("pyarmor_runtime", i);
+                    case 'P' -> pyarmor = pyarmor || text.startsWith("PYARMOR", i);
+                    case '-' -> arrow = arrow || i < n && text.charAt(i + 1) == '>';
+                    case 'e' -> exec = exec || i < n && text.charAt(i + 1) == 'x' && text.startsWith("exec", i);
                     // a character other than b/B that compares equal to 'b' ignoring case would be above U+007F
-                    case 'o', 'O' -> obfuscator |= i + 1 < n && ((text.charAt(i + 1) | 0x20) == 'b'
+                    case 'o', 'O' -> obfuscator = obfuscator || i < n && ((text.charAt(i + 1) | 0x20) == 'b'
                             || text.charAt(i + 1) > 0x7f) && text.text().regionMatches(true, i, "obfuscat", 0, 8);
                     default -> {
                     }

@@ -115,8 +115,10 @@ public final class ObfuscatorMarkerRule implements PythonFileRule {
     static boolean mayHoldMarker(SourceChars t) {
         for (int i = 0, n = t.length(); i < n; i++) {
             char c = t.charAt(i);
-            if (c == 'p' ? t.startsWith("pyarmor", i) || t.startsWith("pytransform", i)
-                    : c == '_' ? t.startsWith("__armor_", i)
+            // 'p' and '_' are common: the next character settles most of them without a call
+            if (c == 'p' ? i + 1 < n && t.charAt(i + 1) == 'y' && (t.startsWith("pyarmor", i)
+                    || t.startsWith("pytransform", i))
+                    : c == '_' ? i + 1 < n && t.charAt(i + 1) == '_' && t.startsWith("__armor_", i)
                     : (c | 0x20) == 'o' && i + 1 < n && ((t.charAt(i + 1) | 0x20) == 'b' || t.charAt(i + 1) > 0x7f)
                     && t.text().regionMatches(true, i, "obfuscated", 0, 10)) {
                 return true;

@@ -33,6 +33,16 @@ class ObfuscatorMarkerPrefilterTest {
         }
     }
 
+    /** The one pass says exactly whether one of its literals occurs, as a search for each would. */
+    @Property(tries = 5000)
+    void markerPrefilterIsTheLiteralSearch(@ForAll("texts") String t) {
+        boolean expected = t.contains("pyarmor") || t.contains("pytransform") || t.contains("__armor_")
+                || java.util.stream.IntStream.rangeClosed(0, t.length() - 10)
+                        .anyMatch(i -> t.regionMatches(true, i, "obfuscated", 0, 10));
+        org.junit.jupiter.api.Assertions.assertEquals(expected, ObfuscatorMarkerRule.mayHoldMarker(SourceChars.of(t)),
+                t);
+    }
+
     @Property(tries = 5000)
     void confusablePrefilterNeverSkipsAConfusableName(@ForAll("texts") String t) {
         Matcher id = ObfuscatorMarkerRule.IDENT.matcher(t);
