@@ -107,10 +107,45 @@ final class BatchJvm {
         }
         command.add("-D" + CHILD_PROPERTY + "=true");
         command.add("-cp");
-        command.add(classPath);
+        // absolute, as the child's class archive records it (the same jar from another directory is the same jar)
+        command.add(classPath.contains(java.io.File.pathSeparator) ? classPath
+                : Path.of(classPath).toAbsolutePath().toString());
         command.add(KingsnakeCommand.class.getName());
         command.addAll(List.of(args));
         return Optional.of(command);
+    }
+
+    /**
+     * Runs the command in its child JVM if it is to have one, a batch command's child with its class archive
+     * ({@link ClassArchive}); the child's exit code, empty when the command is to run in this JVM.
+     */
+    static OptionalInt launch(String[] args) {
+        Optional<List<String>> child = childCommand(args);
+        if (child.isEmpty()) {
+            return OptionalInt.empty();
+        }
+        List<String> command = new ArrayList<>(child.get());
+        Optional<ClassArchive> archive = BATCH_COMMANDS.contains(args[0]) ? classArchive(command) : Optional.empty();
+        if (archive.isPresent()) {
+            command.addAll(1, archive.get().options());
+        }
+        OptionalInt code = run(command);
+        if (archive.isPresent()) {
+            archive.get().finish(code.isPresent() ? code.getAsInt() : -1);
+        }
+        return code;
+    }
+
+    /** The class archive of a batch child's command line ({@code java OPTIONS... -cp JAR ...}), if it can have one. */
+    static Optional<ClassArchive> classArchive(List<String> command) {
+        int classPath = command.indexOf("-cp");
+        if (classPath < 0 || command.get(classPath + 1).contains(java.io.File.pathSeparator)) {
+            return Optional.empty();
+        }
+        return ClassArchive.of(System.getenv(), System.getProperty("user.home", ""),
+                System.getProperty("user.name", ""), Path.of(command.get(classPath + 1)),
+                System.getProperty("java.home"), System.getProperty("java.vm.version", ""),
+                command.subList(1, classPath), ProcessHandle.current().pid());
     }
 
     /** The child command for this process, if it is to have one. */

@@ -40,6 +40,14 @@ class BatchJvmTest {
                 .orElseThrow().get(8));
     }
 
+    /** The child's class archive records the jar's path: a relative one is made absolute (the same jar elsewhere). */
+    @Test
+    void theChildsClassPathIsAbsolute() {
+        List<String> command = BatchJvm.childCommand("/jdk", List.of("-jar", "k.jar", "scan", "a.whl"), "k.jar",
+                Map.of(), false, SIX_GIB, Optional::empty, new String[]{"scan", "a.whl"}).orElseThrow();
+        assertEquals(Path.of("k.jar").toAbsolutePath().toString(), command.get(command.indexOf("-cp") + 1));
+    }
+
     @Test
     void aSmallDefaultHeapKeepsTheCollectorsOwnYoungGeneration() {
         List<String> command = BatchJvm.childCommand("/jdk", List.of("-jar", JAR, "scan", "a.whl"), JAR, Map.of(),
