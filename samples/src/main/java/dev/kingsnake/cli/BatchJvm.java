@@ -63,6 +63,8 @@ final class BatchJvm {
      * C1's code for them is what the tiered policy falls back to).
      */
     static final String GATE_DIRECTIVES = "[{ match: [\"dev/kingsnake/*.*\"], c2: { Exclude: true } }]\n";
+    /** The child's main class, by name: naming the class itself would load it here (and picocli with it). */
+    static final String CHILD_MAIN = "dev.kingsnake.cli.KingsnakeCommand";
     private static final String GATE_COMMAND = "gate";
     private static final Set<String> BATCH_COMMANDS = Set.of("scan", "eval");
     private static final List<String> OPTION_VARIABLES = List.of("JDK_JAVA_OPTIONS", "JAVA_TOOL_OPTIONS",
@@ -89,16 +91,19 @@ final class BatchJvm {
         if (inChild || args.length == 0 || !(BATCH_COMMANDS.contains(args[0]) || args[0].equals(GATE_COMMAND))
                 || processArguments.isEmpty()
                 || !processArguments.get(0).equals("-jar") || classPath.isEmpty()
-                || OPTION_VARIABLES.stream().anyMatch(environment::containsKey)) {
+                || anyOf(OPTION_VARIABLES, environment)) {
             return Optional.empty();
         }
         List<String> command = new ArrayList<>();
-        command.add(javaHome + "/bin/java");
+        command.add(javaHome.concat("/bin/java"));
         if (args[0].equals(GATE_COMMAND)) {
             command.addAll(GATE_OPTIONS);
             // the JVM says "1 compiler directives added" on its output: to stderr with the gate's messages
-            gateDirectives.get().ifPresent(file -> command.addAll(List.of("-XX:+UnlockDiagnosticVMOptions",
-                    "-XX:CompilerDirectivesFile=" + file, "-XX:+DisplayVMOutputToStderr")));
+            Optional<Path> file = gateDirectives.get();
+            if (file.isPresent()) {
+                command.addAll(List.of("-XX:+UnlockDiagnosticVMOptions",
+                        "-XX:CompilerDirectivesFile=".concat(file.get().toString()), "-XX:+DisplayVMOutputToStderr"));
+            }
         } else {
             command.addAll(OPTIONS);
             if (defaultHeap >= YOUNG_GENERATION_MIN_HEAP) {
@@ -110,7 +115,7 @@ final class BatchJvm {
         // absolute, as the child's class archive records it (the same jar from another directory is the same jar)
         command.add(classPath.contains(java.io.File.pathSeparator) ? classPath
                 : Path.of(classPath).toAbsolutePath().toString());
-        command.add(KingsnakeCommand.class.getName());
+        command.add(CHILD_MAIN);
         command.addAll(List.of(args));
         return Optional.of(command);
     }
@@ -148,13 +153,29 @@ final class BatchJvm {
                 command.subList(1, classPath), ProcessHandle.current().pid());
     }
 
-    /** The child command for this process, if it is to have one. */
+    private static boolean anyOf(List<String> variables, Map<String, String> environment) {
+        for (String variable : variables) {
+            if (environment.containsKey(variable)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The child command for this process, if it is to have one. The way to a child loads as few classes as it can
+     * (no lambda, no stream: each costs a cold start milliseconds).
+     */
     static Optional<List<String>> childCommand(String[] args) {
         List<String> processArguments = processArguments();
         return childCommand(System.getProperty("java.home"), processArguments,
                 System.getProperty("java.class.path", ""), System.getenv(),
-                Boolean.getBoolean(CHILD_PROPERTY), Runtime.getRuntime().maxMemory(), BatchJvm::writeGateDirectives,
-                args);
+                Boolean.getBoolean(CHILD_PROPERTY), Runtime.getRuntime().maxMemory(), new Supplier<>() {
+                    @Override
+                    public Optional<Path> get() {
+                        return writeGateDirectives();
+                    }
+                }, args);
     }
 
     /**
@@ -217,7 +238,12 @@ final class BatchJvm {
         } catch (IOException e) {
             return OptionalInt.empty();
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(child::destroy, "kingsnake-stop-batch-jvm"));
+        Runtime.getRuntime().addShutdownHook(new Thread("kingsnake-stop-batch-jvm") {
+            @Override
+            public void run() {
+                child.destroy();
+            }
+        });
         while (true) {
             try {
                 return OptionalInt.of(child.waitFor());

@@ -34,6 +34,9 @@ import java.util.Set;
  * child without an archive. A child that died of a signal while mapping one (exit code 128 and above) has it
  * deleted, so the next run makes a new one. {@code KINGSNAKE_CLASS_ARCHIVE=off} turns it off. The archive holds
  * class metadata of the jar and the JDK only, never anything a scan read.
+ *
+ * <p>This runs in the parent JVM before the child starts, so it loads as little as it can: no lambda, no string
+ * {@code +} (each bootstraps method handles, milliseconds of a cold start), no {@code String.format}.
  */
 final class ClassArchive {
     /** The environment variable that turns the archive off ({@code off}). */
@@ -92,12 +95,12 @@ final class ClassArchive {
             Path baseArchive = Path.of(javaHome, "lib", "server", "classes.jsa");
             String identity = String.join("\n", realJar.toString(), stamp(realJar), javaHome, vmVersion,
                     Files.isRegularFile(baseArchive) ? stamp(baseArchive) : "-", String.join(" ", childOptions));
-            String name = PREFIX + jarKey + "-" + hash(identity);
+            String name = join(PREFIX, jarKey, "-", hash(identity));
             Path existing = null;
             try (DirectoryStream<Path> files = Files.newDirectoryStream(directory.get())) {
                 for (Path file : files) {
                     String fileName = file.getFileName().toString();
-                    if (existing == null && fileName.startsWith(name + "-") && fileName.endsWith(SUFFIX)
+                    if (existing == null && fileName.startsWith(name.concat("-")) && fileName.endsWith(SUFFIX)
                             && whole(file, fileName.substring(name.length() + 1,
                             fileName.length() - SUFFIX.length()))) {
                         existing = file;
@@ -105,7 +108,7 @@ final class ClassArchive {
                 }
             }
             return Optional.of(new ClassArchive(directory.get(), jarKey, name, existing,
-                    existing != null ? null : directory.get().resolve(name + "." + pid + PARTIAL)));
+                    existing != null ? null : directory.get().resolve(join(name, ".", Long.toString(pid), PARTIAL))));
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }
@@ -139,7 +142,7 @@ final class ClassArchive {
 
     /** A file's size and modification time, as the JVM checks a jar or base archive. */
     private static String stamp(Path file) throws IOException {
-        return Files.size(file) + ":" + Files.getLastModifiedTime(file).toMillis();
+        return join(Long.toString(Files.size(file)), ":", Long.toString(Files.getLastModifiedTime(file).toMillis()));
     }
 
     /** Whether the file has the size its name says; a file cut short (or anything else there) is deleted. */
@@ -155,6 +158,11 @@ final class ClassArchive {
         return false;
     }
 
+    /** The parts, one after the other: {@code +} on strings would bootstrap the JDK's string concatenation here. */
+    private static String join(String... parts) {
+        return String.join("", parts);
+    }
+
     /** 64-bit FNV-1a of the string's characters, in hex: names files, the JVM does the real check. */
     static String hash(String s) {
         long h = 0xcbf29ce484222325L;
@@ -162,13 +170,15 @@ final class ClassArchive {
             h ^= s.charAt(i);
             h *= 0x100000001b3L;
         }
-        return String.format("%016x", h);
+        String hex = Long.toHexString(h);
+        return "0000000000000000".substring(hex.length()).concat(hex);
     }
 
     /** The options that map the archive, or make it at the child's exit. */
     List<String> options() {
         List<String> options = new ArrayList<>(QUIET);
-        options.add(existing != null ? "-XX:SharedArchiveFile=" + existing : "-XX:ArchiveClassesAtExit=" + partial);
+        options.add(existing != null ? "-XX:SharedArchiveFile=".concat(existing.toString())
+                : "-XX:ArchiveClassesAtExit=".concat(partial.toString()));
         return options;
     }
 
@@ -201,7 +211,7 @@ final class ClassArchive {
                 deleteQuietly(partial);
                 return;
             }
-            Path made = directory.resolve(name + "-" + size + SUFFIX);
+            Path made = directory.resolve(join(name, "-", Long.toString(size), SUFFIX));
             Files.move(partial, made, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             pruneOthers(made);
         } catch (IOException | RuntimeException e) {
@@ -215,7 +225,7 @@ final class ClassArchive {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(directory)) {
             for (Path file : files) {
                 String fileName = file.getFileName().toString();
-                if (!fileName.startsWith(PREFIX + jarKey + "-") || file.equals(kept)) {
+                if (!fileName.startsWith(join(PREFIX, jarKey, "-")) || file.equals(kept)) {
                     continue;
                 }
                 if (fileName.endsWith(SUFFIX)) {

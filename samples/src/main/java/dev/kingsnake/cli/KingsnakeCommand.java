@@ -19,7 +19,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 
@@ -59,11 +58,13 @@ public final class KingsnakeCommand implements Callable<Integer> {
         this.err = err;
     }
 
+    /** As the jar's {@link Main}: the command in a child JVM where that is the plan, else in this one. */
     public static void main(String[] args) {
-        OptionalInt code = BatchJvm.launch(args);
-        if (code.isPresent()) {
-            System.exit(code.getAsInt());
-        }
+        Main.main(args);
+    }
+
+    /** Runs the command in this JVM, then exits with its code. */
+    static void run(String[] args) {
         OutputStream stdout = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16);
         PrintWriter stderr = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
         int exitCode = commandLine(stdout, stderr, args).execute(args);
