@@ -120,6 +120,9 @@ final class ClassArchive {
         String cache = environment.get("XDG_CACHE_HOME");
         Path base = cache != null && !cache.isEmpty() && Path.of(cache).isAbsolute() ? Path.of(cache)
                 : Path.of(userHome, ".cache");
+        if (!base.isAbsolute()) {
+            return Optional.empty(); // no home (user.home "?"): never a directory relative to where the user is
+        }
         Path directory = base.resolve("kingsnake").resolve("jvm");
         if (!Files.isDirectory(directory)) {
             Files.createDirectories(directory.getParent());

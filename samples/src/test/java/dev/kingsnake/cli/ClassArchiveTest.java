@@ -151,6 +151,9 @@ class ClassArchiveTest {
         assertEquals(Optional.empty(), archive(Map.of("XDG_CACHE_HOME", shared.toString()), OPTIONS));
         Files.setPosixFilePermissions(shared.resolve("kingsnake/jvm"), PosixFilePermissions.fromString("rwx------"));
         assertTrue(archive(Map.of("XDG_CACHE_HOME", shared.toString()), OPTIONS).isPresent());
+        // no home: nothing is made relative to the working directory
+        assertEquals(Optional.empty(), ClassArchive.of(Map.of(), "?", USER, jar(), "/jdk", "17", OPTIONS, 42));
+        assertFalse(Files.exists(Path.of("?")));
         // not a jar
         assertEquals(Optional.empty(), ClassArchive.of(Map.of("XDG_CACHE_HOME", shared.toString()), "/", USER,
                 tmp.resolve("missing.jar"), "/jdk", "17", OPTIONS, 42));
