@@ -62,6 +62,11 @@ final class PayloadEvaluator extends ExpressionInterpreter<Value, PayloadEvaluat
     private final List<ActiveCall> activeCalls = new ArrayList<>();
     private long steps;
     private int depth;
+    /**
+     * Whether a {@link Value.Repeated} was made here or read from an imported module: until then no value holds
+     * runs, and library calls and sinks skip looking for them (a list's items would be walked on every call).
+     */
+    private boolean runsMade;
 
     PayloadEvaluator(PythonFile file, Bindings bindings, PythonParser expressions, OutputBound bound,
                      EvaluationBounds bounds) {
@@ -394,7 +399,9 @@ final class PayloadEvaluator extends ExpressionInterpreter<Value, PayloadEvaluat
         PayloadEvaluator other = importedModules.computeIfAbsent(module.get(), m -> new PayloadEvaluator(m,
                 new Bindings(m, null),
                 expressions, bound, bounds, modules, moduleDepth + 1));
-        return local(other.global(from.get().name()));
+        Value v = local(other.global(from.get().name()));
+        runsMade |= other.runsMade && holdsRuns(v);
+        return v;
     }
 
     /**
@@ -604,7 +611,7 @@ final class PayloadEvaluator extends ExpressionInterpreter<Value, PayloadEvaluat
     }
 
     private List<Value> materialiseAll(List<Value> values) {
-        if (values.stream().noneMatch(PayloadEvaluator::holdsRuns)) {
+        if (!runsMade || values.stream().noneMatch(PayloadEvaluator::holdsRuns)) {
             return values;
         }
         List<Value> out = new ArrayList<>(values.size());
@@ -615,7 +622,7 @@ final class PayloadEvaluator extends ExpressionInterpreter<Value, PayloadEvaluat
     }
 
     private Map<String, Value> materialiseAll(Map<String, Value> kw) {
-        if (kw.values().stream().noneMatch(PayloadEvaluator::holdsRuns)) {
+        if (!runsMade || kw.values().stream().noneMatch(PayloadEvaluator::holdsRuns)) {
             return kw;
         }
         Map<String, Value> out = new HashMap<>();
@@ -987,7 +994,7 @@ final class PayloadEvaluator extends ExpressionInterpreter<Value, PayloadEvaluat
     Value forSink(Value v) {
         if (v instanceof Value.Repeated r) {
             return Repetitions.compact(r, bound.perStep());
-        } else if (v instanceof Value.Seq s && holdsRuns(s)) {
+        } else if (runsMade && v instanceof Value.Seq s && holdsRuns(s)) {
             return new Value.Seq(s.items().stream().map(this::forSink).toList(), s.trace());
         }
         return v;
@@ -1198,12 +1205,14 @@ final class PayloadEvaluator extends ExpressionInterpreter<Value, PayloadEvaluat
             if (out == null) {
                 checkSize(Long.MAX_VALUE);
             }
+            runsMade = true;
             return out;
         }
         if (op.equals("+") && (l instanceof Value.Repeated || r instanceof Value.Repeated
                 || l instanceof Value.Data a && r instanceof Value.Data b
                 && Repetitions.unitLength(a) + Repetitions.unitLength(b) > bound.perStep())) {
             Value.Repeated out = Repetitions.concat(l, r);
+            runsMade |= out != null;
             return out == null || out.length() > bound.perStep() ? out : Repetitions.build(out, bound.perStep());
         }
         return null;

@@ -87,6 +87,10 @@ class RepeatedValuesTest {
         assertTrue(DecodeLimitsTest.limit(r.diagnostics(), "exceeds 16777216 bytes"), r::toString);
         assertFalse(DecodeLimitsTest.limit(r.diagnostics(), "step limit"), r::toString);
         assertTrue(r.partial(), r::toString);
+        // %-formatting reads its tuple's items as constants: the huge one is the limit, not an unknown item
+        ScanResult formatted = scan(CODE + "exec('%s\\n%s' % ('#' * 17_000_000, code))\n");
+        assertTrue(DecodeLimitsTest.limit(formatted.diagnostics(), "exceeds 16777216 bytes"), formatted::toString);
+        assertTrue(formatted.partial(), formatted::toString);
     }
 
     /**
