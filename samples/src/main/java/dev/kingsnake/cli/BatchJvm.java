@@ -63,6 +63,8 @@ final class BatchJvm {
      * C1's code for them is what the tiered policy falls back to).
      */
     static final String GATE_DIRECTIVES = "[{ match: [\"dev/kingsnake/*.*\"], c2: { Exclude: true } }]\n";
+    /** The child's main class, by name: naming the class itself would load it here (and picocli with it). */
+    static final String CHILD_MAIN = "dev.kingsnake.cli.KingsnakeCommand";
     private static final String GATE_COMMAND = "gate";
     private static final Set<String> BATCH_COMMANDS = Set.of("scan", "eval");
     private static final List<String> OPTION_VARIABLES = List.of("JDK_JAVA_OPTIONS", "JAVA_TOOL_OPTIONS",
@@ -89,16 +91,19 @@ final class BatchJvm {
         if (inChild || args.length == 0 || !(BATCH_COMMANDS.contains(args[0]) || args[0].equals(GATE_COMMAND))
                 || processArguments.isEmpty()
                 || !processArguments.get(0).equals("-jar") || classPath.isEmpty()
-                || OPTION_VARIABLES.stream().anyMatch(environment::containsKey)) {
+                || anyOf(OPTION_VARIABLES, environment)) {
             return Optional.empty();
         }
         List<String> command = new ArrayList<>();
-        command.add(javaHome + "/bin/java");
+        command.add(javaHome.concat("/bin/java"));
         if (args[0].equals(GATE_COMMAND)) {
             command.addAll(GATE_OPTIONS);
             // the JVM says "1 compiler directives added" on its output: to stderr with the gate's messages
-            gateDirectives.get().ifPresent(file -> command.addAll(List.of("-XX:+UnlockDiagnosticVMOptions",
-                    "-XX:CompilerDirectivesFile=" + file, "-XX:+DisplayVMOutputToStderr")));
+            Optional<Path> file = gateDirectives.get();
+            if (file.isPresent()) {
+                command.addAll(List.of("-XX:+UnlockDiagnosticVMOptions",
+                        "-XX:CompilerDirectivesFile=".concat(file.get().toString()), "-XX:+DisplayVMOutputToStderr"));
+            }
         } else {
             command.addAll(OPTIONS);
             if (defaultHeap >= YOUNG_GENERATION_MIN_HEAP) {
@@ -107,19 +112,70 @@ final class BatchJvm {
         }
         command.add("-D" + CHILD_PROPERTY + "=true");
         command.add("-cp");
-        command.add(classPath);
-        command.add(KingsnakeCommand.class.getName());
+        // absolute, as the child's class archive records it (the same jar from another directory is the same jar)
+        command.add(classPath.contains(java.io.File.pathSeparator) ? classPath
+                : Path.of(classPath).toAbsolutePath().toString());
+        command.add(CHILD_MAIN);
         command.addAll(List.of(args));
         return Optional.of(command);
     }
 
-    /** The child command for this process, if it is to have one. */
+    /**
+     * Runs the command in its child JVM if it is to have one, a batch command's child with its class archive
+     * ({@link ClassArchive}); the child's exit code, empty when the command is to run in this JVM.
+     */
+    static OptionalInt launch(String[] args) {
+        Optional<List<String>> child = childCommand(args);
+        if (child.isEmpty()) {
+            return OptionalInt.empty();
+        }
+        List<String> command = new ArrayList<>(child.get());
+        Optional<ClassArchive> archive = BATCH_COMMANDS.contains(args[0]) ? classArchive(command) : Optional.empty();
+        if (archive.isPresent()) {
+            command.addAll(1, archive.get().options());
+        }
+        OptionalInt code = run(command);
+        if (archive.isPresent()) {
+            archive.get().finish(code.isPresent() ? code.getAsInt() : -1);
+        }
+        return code;
+    }
+
+    /** The class archive of a batch child's command line ({@code java OPTIONS... -cp JAR ...}), if it can have one. */
+    static Optional<ClassArchive> classArchive(List<String> command) {
+        int classPath = command.indexOf("-cp");
+        if (classPath < 0 || command.get(classPath + 1).contains(java.io.File.pathSeparator)) {
+            return Optional.empty();
+        }
+        return ClassArchive.of(System.getenv(), System.getProperty("user.home", ""),
+                System.getProperty("user.name", ""), Path.of(command.get(classPath + 1)),
+                System.getProperty("java.home"), System.getProperty("java.vm.version", ""),
+                command.subList(1, classPath), ProcessHandle.current().pid());
+    }
+
+    private static boolean anyOf(List<String> variables, Map<String, String> environment) {
+        for (String variable : variables) {
+            if (environment.containsKey(variable)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The child command for this process, if it is to have one. The way to a child loads as few classes as it can
+     * (no lambda, no stream: each costs a cold start milliseconds).
+     */
     static Optional<List<String>> childCommand(String[] args) {
         List<String> processArguments = processArguments();
         return childCommand(System.getProperty("java.home"), processArguments,
                 System.getProperty("java.class.path", ""), System.getenv(),
-                Boolean.getBoolean(CHILD_PROPERTY), Runtime.getRuntime().maxMemory(), BatchJvm::writeGateDirectives,
-                args);
+                Boolean.getBoolean(CHILD_PROPERTY), Runtime.getRuntime().maxMemory(), new Supplier<>() {
+                    @Override
+                    public Optional<Path> get() {
+                        return writeGateDirectives();
+                    }
+                }, args);
     }
 
     /**
@@ -182,7 +238,12 @@ final class BatchJvm {
         } catch (IOException e) {
             return OptionalInt.empty();
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(child::destroy, "kingsnake-stop-batch-jvm"));
+        Runtime.getRuntime().addShutdownHook(new Thread("kingsnake-stop-batch-jvm") {
+            @Override
+            public void run() {
+                child.destroy();
+            }
+        });
         while (true) {
             try {
                 return OptionalInt.of(child.waitFor());

@@ -40,6 +40,14 @@ class BatchJvmTest {
                 .orElseThrow().get(8));
     }
 
+    /** The child's class archive records the jar's path: a relative one is made absolute (the same jar elsewhere). */
+    @Test
+    void theChildsClassPathIsAbsolute() {
+        List<String> command = BatchJvm.childCommand("/jdk", List.of("-jar", "k.jar", "scan", "a.whl"), "k.jar",
+                Map.of(), false, SIX_GIB, Optional::empty, new String[]{"scan", "a.whl"}).orElseThrow();
+        assertEquals(Path.of("k.jar").toAbsolutePath().toString(), command.get(command.indexOf("-cp") + 1));
+    }
+
     @Test
     void aSmallDefaultHeapKeepsTheCollectorsOwnYoungGeneration() {
         List<String> command = BatchJvm.childCommand("/jdk", List.of("-jar", JAR, "scan", "a.whl"), JAR, Map.of(),
@@ -129,6 +137,36 @@ class BatchJvmTest {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
         assertEquals(command.subList(1, command.size()).toString(), out);
+    }
+
+    /**
+     * The way to the child loads no picocli (Java 5 classes: slow to load and verify, never in a class archive): a
+     * JVM started by this test runs what {@link Main} runs before the child starts and lists the classes it loaded.
+     */
+    @Test
+    void theWayToTheChildLoadsNoPicocli(@TempDir Path home) throws IOException, InterruptedException {
+        assertEquals(KingsnakeCommand.class.getName(), BatchJvm.CHILD_MAIN);
+        Path jar = Files.write(home.resolve("kingsnake.jar"), new byte[] {'P', 'K', 5, 6});
+        Process p = new ProcessBuilder(System.getProperty("java.home") + "/bin/java", "-verbose:class",
+                "-Duser.home=" + home, "-cp", System.getProperty("java.class.path"), LaunchProbe.class.getName(),
+                jar.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), out);
+        assertTrue(out.contains("dev.kingsnake.cli.ClassArchive "), out);
+        assertTrue(out.contains("probe: made"), out);
+        assertFalse(out.contains("picocli."), "picocli loaded on the way to the child");
+    }
+
+    /** The child's command line and class archive, as {@link BatchJvm#launch} makes them; no child is started. */
+    static final class LaunchProbe {
+        public static void main(String[] args) {
+            List<String> command = BatchJvm.childCommand(System.getProperty("java.home"),
+                    List.of("-jar", args[0], "scan", "a.whl"), args[0], Map.of(), false, SIX_GIB,
+                    Optional::empty, new String[] {"scan", "a.whl"}).orElseThrow();
+            ClassArchive archive = BatchJvm.classArchive(command).orElseThrow();
+            System.out.println(archive.makes() ? "probe: made" : "probe: mapped");
+        }
     }
 
     /** Prints {@link BatchJvm#processArguments()}; run by {@link #aLongCommandLineIsStillRead}. */

@@ -56,7 +56,8 @@ class KingsnakeCommandTest {
     static Run run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         StringWriter err = new StringWriter();
-        int code = KingsnakeCommand.commandLine(out, new PrintWriter(err, true)).execute(args);
+        // as main builds it: for "scan ..." only the scan subcommand
+        int code = KingsnakeCommand.commandLine(out, new PrintWriter(err, true), args).execute(args);
         return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString());
     }
 
@@ -372,6 +373,31 @@ class KingsnakeCommandTest {
         assertEquals(0, h.code());
         assertTrue(h.out().contains("--limit-decoded-package-bytes"), h.out());
         assertTrue(h.out().contains("Default: 256M"), h.out());
+    }
+
+    /** A command line for one subcommand's arguments knows only that one; without one, or for help, all. */
+    @Test
+    void onlyTheNamedSubcommandIsBuilt() {
+        PrintWriter err = new PrintWriter(new StringWriter());
+        assertEquals(Set.of("scan"), KingsnakeCommand.commandLine(new ByteArrayOutputStream(), err, "scan", "x")
+                .getSubcommands().keySet());
+        Set<String> all = KingsnakeCommand.SUBCOMMANDS.keySet();
+        assertEquals(Set.of("scan", "diff", "rules", "eval", "gate", "help"), all);
+        for (String[] args : List.of(new String[] {}, new String[] {"help", "scan"}, new String[] {"--help"},
+                new String[] {"frobnicate"})) {
+            assertEquals(all, KingsnakeCommand.commandLine(new ByteArrayOutputStream(), err, args)
+                    .getSubcommands().keySet(), String.join(" ", args));
+        }
+        Run usage = run("--help");
+        assertEquals(0, usage.code());
+        for (String name : all) {
+            assertTrue(usage.out().contains("  " + name + " "), name + " in " + usage.out());
+        }
+        Run help = run("help", "scan");
+        assertEquals(0, help.code(), help.err());
+        assertTrue(help.out().contains("--limit-decoded-package-bytes"), help.out());
+        Run rules = run("rules");
+        assertEquals(0, rules.code(), rules.err());
     }
 
     /**
