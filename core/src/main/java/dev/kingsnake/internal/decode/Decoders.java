@@ -37,18 +37,19 @@ final class Decoders {
         return PythonApis.DECODE_CALLS.contains(qualified) || HELPERS.contains(qualified);
     }
 
-    /** The names {@link #builtin} gives a value for (with arguments it knows); every other call is unknown. */
-    private static final Set<String> BUILTIN_CASES = Set.of("base64.urlsafe_b64decode", "base64.b32decode",
-            "base64.b16decode", "base64.b85decode", "base64.a85decode", "zlib.decompress", "gzip.decompress",
-            "bz2.decompress", "lzma.decompress", "codecs.decode", "codecs.encode", "marshal.loads", "itertools.cycle",
-            "str.maketrans", "bytes.maketrans", "__import__", "importlib.import_module", "getattr", "compile", "chr",
-            "ord", "int", "hex", "bytes", "bytearray", "str", "repr", "len", "list", "tuple", "reversed", "map", "zip",
-            "enumerate", "range", "Fernet");
+    /** Python's builtins {@link #builtin} gives a value (with arguments it knows). */
+    private static final Set<String> BUILTIN_NAMES = Set.of("__import__", "getattr", "compile", "chr", "ord", "int",
+            "hex", "bytes", "bytearray", "str", "repr", "len", "list", "tuple", "reversed", "map", "zip", "enumerate",
+            "range", "Fernet");
 
-    /** Whether {@link #builtin} can give {@code name} (normalised, without {@code builtins.}) a value. */
+    /**
+     * Whether {@link #builtin} may give {@code name} (normalised, without {@code builtins.}) a value: the
+     * catalogue's decoders and the helpers ({@link #isKnown}), the builtins above, a cipher; every other call is
+     * unknown whatever its arguments.
+     */
     static boolean handles(String name) {
-        return B64.contains(name) || HEX.contains(name) || BUILTIN_CASES.contains(name) || name.endsWith(".Fernet")
-                || name.endsWith("AES.new") || name.endsWith("unpad");
+        return isKnown(name) || BUILTIN_NAMES.contains(name) || name.endsWith(".Fernet") || name.endsWith("AES.new")
+                || name.endsWith("unpad");
     }
 
     static Value builtin(PayloadEvaluator ev, String name, List<Value> args, Map<String, Value> kw) {
