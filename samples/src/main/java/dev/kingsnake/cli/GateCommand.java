@@ -3,6 +3,7 @@ package dev.kingsnake.cli;
 import dev.kingsnake.Scanner;
 import dev.kingsnake.gate.GatePolicy;
 import dev.kingsnake.gate.GateServer;
+import dev.kingsnake.gate.WarmUp;
 import dev.kingsnake.index.IndexClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -98,6 +99,12 @@ final class GateCommand implements Callable<Integer> {
             description = "Files scanned at once. Default: available processors (${DEFAULT-VALUE}).")
     int jobs = Runtime.getRuntime().availableProcessors();
 
+    @Option(names = "--warm-up", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "At start, scan a synthetic package made in memory a few times on a background thread, so "
+                    + "that the first real package finds the JIT warm; stops when the first real scan starts. "
+                    + "Serving does not wait for it. Default: on (--no-warm-up: off).")
+    boolean warmUp = true;
+
     @Mixin
     ScannerOptions scannerOptions;
 
@@ -153,6 +160,10 @@ final class GateCommand implements Callable<Integer> {
         err.println("kingsnake gate " + KingsnakeCommand.version() + " on http://" + listen.substring(0, colon) + ":"
                 + gate.port() + "/simple/ in front of " + upstream
                 + (privateUpstream == null ? "" : " (private: " + privateUpstream + ")"));
+        if (warmUp) {
+            // a scanner of its own: the gate's keeps per-file results, which the synthetic files must not take
+            WarmUp.start(scannerOptions.scanner(), () -> gate.scansStarted() > 0);
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             try {

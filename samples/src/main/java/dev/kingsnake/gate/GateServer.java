@@ -114,6 +114,11 @@ public final class GateServer implements AutoCloseable {
         return connector.getLocalPort();
     }
 
+    /** Packages scanned or being scanned since the start (a stored verdict needs no scan). */
+    public long scansStarted() {
+        return inspections.scansStarted();
+    }
+
     /** Blocks until the server stops. */
     public void join() throws InterruptedException {
         server.join();

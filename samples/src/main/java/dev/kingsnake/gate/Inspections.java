@@ -57,6 +57,7 @@ public final class Inspections implements AutoCloseable {
     private final ExecutorService downloaders;
     private final ConcurrentHashMap<String, CompletableFuture<Outcome>> downloads = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, CompletableFuture<ScanRecord>> scans = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong scansStarted = new java.util.concurrent.atomic.AtomicLong();
 
     public Inspections(VerdictStore store, Scanner scanner, String rulesVersion, Path cacheDir, GateMetrics metrics,
                        int jobs) throws IOException {
@@ -67,6 +68,11 @@ public final class Inspections implements AutoCloseable {
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.workers = Executors.newFixedThreadPool(jobs, daemon("kingsnake-gate-scan"));
         this.downloaders = Executors.newCachedThreadPool(daemon("kingsnake-gate-download"));
+    }
+
+    /** Scans started so far (stored verdicts and joined scans not counted). */
+    public long scansStarted() {
+        return scansStarted.get();
     }
 
     public String rulesVersion() {
@@ -164,6 +170,7 @@ public final class Inspections implements AutoCloseable {
     }
 
     private ScanRecord scan(Path file, String sha256) {
+        scansStarted.incrementAndGet();
         long start = System.nanoTime();
         ScanResult result = scanner.scan(file);
         long nanos = System.nanoTime() - start;

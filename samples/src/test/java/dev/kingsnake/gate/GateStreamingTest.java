@@ -112,6 +112,7 @@ class GateStreamingTest {
                 "slow_bad_init.pth", GateFixtures.PTH_HOOK));
         upstream.add("public", "slow-bad", name, bytes, Duration.ofDays(30));
         Path out = Files.createDirectories(dir.resolve("bad"));
+        long scansBefore = gate.scansStarted();
         Pip.Run cut = pip.run(index(), "download", "--no-deps", "--timeout", "3", "-d", out.toString(), "slow-bad==1.0");
         assertNotEquals(0, cut.exit(), cut.output());
         assertEquals(List.of(), Pip.files(out), "pip kept nothing");
@@ -123,6 +124,8 @@ class GateStreamingTest {
         assertNotEquals(0, again.exit());
         assertTrue(again.output().contains("No matching distribution found for slow-bad==1.0"), again.output());
         assertEquals(List.of(), Pip.files(out));
+        // one scan, the stored verdict answered the second request (what the gate's warm-up waits for)
+        assertEquals(scansBefore + 1, gate.scansStarted());
         HttpResponse<String> direct = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + gate.port() + "/files/slow-bad/" + name)).build(),
                 HttpResponse.BodyHandlers.ofString());

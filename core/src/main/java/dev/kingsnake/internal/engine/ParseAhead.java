@@ -18,8 +18,9 @@ import java.util.function.Consumer;
  * inflated and hashed) takes about 5 s of one core, during which the analysis, which needs the whole package,
  * cannot start: the other core sat idle. A parse depends only on the file's path and bytes, so a parse made
  * ahead is the parse the analysis would make; the analysis takes it ({@link #parse}) or, for a file not parsed
- * ahead, parses it itself. At most {@code maxSource} bytes of source are parsed ahead (the first group of a
- * package analysed in groups), so the models made ahead never hold more than one group's worth of heap.
+ * ahead, parses it itself. At most {@code maxSource} bytes of source are parsed ahead (the first two groups of a
+ * package analysed in groups, the two analysed first), so the parses made ahead never hold more heap than the two
+ * groups analysed at once.
  * Thread-safe: entries arrive on the reading thread, parses are taken on the analysing threads.
  */
 final class ParseAhead implements Consumer<ArchiveEntry> {

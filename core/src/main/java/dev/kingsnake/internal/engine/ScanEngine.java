@@ -64,10 +64,18 @@ public final class ScanEngine {
     private final double threshold;
     private final double suspiciousThreshold;
     /**
-     * Python source above which a package is analysed in groups of at most this much source (see
-     * {@link #analyseInGroups}): about 90 MiB of models per group, so two scans fit a 512 MiB heap.
+     * Python source above which a package is analysed in groups (see {@link #analyseInGroups}); at or below it,
+     * all at once (about 90 MiB of models at most).
      */
-    static final long GROUP_SOURCE_BYTES = 8L << 20;
+    static final long GROUPED_ABOVE_BYTES = 8L << 20;
+    /**
+     * Python source of one group: about 45 MiB of models. Two groups are analysed at once, and under a 512 MiB heap
+     * their models are most of what is live: with groups of 8 MiB (about 90 MiB of models each) the live heap
+     * reached about 230 MB with the kept entries, and the parallel collector spent about 8 s of CPU on a warm torch
+     * scan, most of it in full collections; groups of 4 MiB took about 4 s less collector CPU per torch scan, and
+     * less CPU in all (README, Performance, "The biggest wheels").
+     */
+    static final long GROUP_SOURCE_BYTES = 4L << 20;
     /**
      * Inputs of at least this size have their Python files parsed while the rest is still read ({@link ParseAhead}):
      * reading them takes long enough to pay for the handing over, and packages this big are rarely repeats whose
@@ -80,6 +88,7 @@ public final class ScanEngine {
     private final List<Rule> packageRules;
     private final List<Rule> fileRules;
     private final long groupSourceBytes;
+    private final long groupedAboveBytes;
     private final ArchiveReader archiveReader;
     private final PythonParser parser;
     private final Deobfuscator deobfuscator;
@@ -90,18 +99,32 @@ public final class ScanEngine {
 
     public ScanEngine(Limits limits, List<Rule> rules, double threshold, double suspiciousThreshold,
                       Optional<List<String>> popularPackages, Suppressions suppressions) {
-        this(limits, rules, threshold, suspiciousThreshold, popularPackages, suppressions, GROUP_SOURCE_BYTES);
+        this(limits, rules, threshold, suspiciousThreshold, popularPackages, suppressions, GROUP_SOURCE_BYTES,
+                GROUPED_ABOVE_BYTES);
     }
 
-    /** With another group size, so that tests can exercise grouped analysis on small packages. */
+    /**
+     * With another group size, also the size above which a package is grouped, so that tests can exercise grouped
+     * analysis on small packages.
+     */
     ScanEngine(Limits limits, List<Rule> rules, double threshold, double suspiciousThreshold,
                Optional<List<String>> popularPackages, long groupSourceBytes) {
-        this(limits, rules, threshold, suspiciousThreshold, popularPackages, Suppressions.NONE, groupSourceBytes);
+        this(limits, rules, threshold, suspiciousThreshold, popularPackages, Suppressions.NONE, groupSourceBytes,
+                groupSourceBytes);
+    }
+
+    /** With other group sizes: groups of {@code groupSourceBytes}, for packages of more than {@code groupedAboveBytes}. */
+    ScanEngine(Limits limits, List<Rule> rules, double threshold, double suspiciousThreshold,
+               Optional<List<String>> popularPackages, long groupSourceBytes, long groupedAboveBytes) {
+        this(limits, rules, threshold, suspiciousThreshold, popularPackages, Suppressions.NONE, groupSourceBytes,
+                groupedAboveBytes);
     }
 
     private ScanEngine(Limits limits, List<Rule> rules, double threshold, double suspiciousThreshold,
-                       Optional<List<String>> popularPackages, Suppressions suppressions, long groupSourceBytes) {
+                       Optional<List<String>> popularPackages, Suppressions suppressions, long groupSourceBytes,
+                       long groupedAboveBytes) {
         this.groupSourceBytes = groupSourceBytes;
+        this.groupedAboveBytes = groupedAboveBytes;
         this.limits = limits;
         this.rules = List.copyOf(rules);
         this.packageRules = this.rules.stream().filter(r -> !(r instanceof PythonFileRule)).toList();
@@ -175,7 +198,8 @@ public final class ScanEngine {
     private ParseAhead parseAhead(Path path) {
         try {
             if (Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS) && Files.size(path) >= PARSE_AHEAD_MIN_INPUT) {
-                return new ParseAhead(parser, ForkJoinPool.commonPool(), groupSourceBytes);
+                // the first two groups: the two analysed first, one on each core
+                return new ParseAhead(parser, ForkJoinPool.commonPool(), groupedAboveBytes);
             }
         } catch (IOException e) {
             // the reader reports it
@@ -220,7 +244,7 @@ public final class ScanEngine {
                 pythonSource += e.bytes().length;
             }
         }
-        Analysis a = pythonSource > groupSourceBytes ? analyseInGroups(fileName, pkg, deadline, ahead)
+        Analysis a = pythonSource > groupedAboveBytes ? analyseInGroups(fileName, pkg, deadline, ahead)
                 : analyseAtOnce(fileName, pkg, deadline, ahead);
         List<Finding> findings = new ArrayList<>(a.findings);
         findings.sort(Scoring::compare);

@@ -28,6 +28,7 @@ import java.util.function.IntFunction;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A large package analysed group by group finds what the same package analysed at once finds. */
 class GroupedAnalysisTest {
@@ -71,6 +72,22 @@ class GroupedAnalysisTest {
         }
     }
 
+    /** Reports, for every Python file, how many Python files its context holds: the whole package, or a group. */
+    static final class ContextSize implements PythonFileRule {
+        private static final RuleInfo INFO = new RuleInfo("KS-TEST-CONTEXT", "context size", Severity.LOW,
+                Confidence.LOW, Set.of(Tags.METADATA), "-", "test rule");
+
+        @Override
+        public RuleInfo info() {
+            return INFO;
+        }
+
+        @Override
+        public void check(PythonFile file, RuleContext ctx, FindingSink sink) {
+            sink.report(Location.file(file, Reach.UNKNOWN), Integer.toString(ctx.pythonFiles().size()), "");
+        }
+    }
+
     /** An sdist with a setup.py and {@code modules} small modules, each ending with {@code tail.apply(i)}. */
     private static byte[] bigPackage(int modules, IntFunction<String> tail) {
         List<Member> members = new ArrayList<>();
@@ -96,6 +113,29 @@ class GroupedAnalysisTest {
         assertEquals(whole.stats().pythonFiles(), parts.stats().pythonFiles());
         assertEquals(whole.stats().pythonBytes(), parts.stats().pythonBytes());
         assertFalse(parts.partial());
+    }
+
+    /**
+     * The size of a group and the size above which a package is grouped are two settings (groups of 4 MiB, for
+     * packages of more than 8 MiB): a package between the two is analysed at once, a bigger one in groups no
+     * bigger than a group's size.
+     */
+    @Test
+    void onlyAPackageAboveTheThresholdIsGroupedAndItsGroupsHaveTheGroupSize() {
+        byte[] archive = bigPackage(30, i -> "");
+        int pythonFiles = 31;
+        List<Rule> rules = List.of(new ContextSize());
+        ScanEngine between = new ScanEngine(Limits.defaults(), rules, 5.0, 2.5, Optional.empty(), 200, 100_000);
+        ScanResult atOnce = between.scan("big-1.0.tar.gz", new ByteArrayInputStream(archive));
+        assertEquals(pythonFiles, atOnce.findings().size());
+        assertTrue(atOnce.findings().stream().allMatch(f -> f.message().equals(Integer.toString(pythonFiles))),
+                atOnce::toString);
+        ScanEngine above = new ScanEngine(Limits.defaults(), rules, 5.0, 2.5, Optional.empty(), 200, 400);
+        ScanResult grouped = above.scan("big-1.0.tar.gz", new ByteArrayInputStream(archive));
+        assertEquals(pythonFiles, grouped.findings().size());
+        // modules of about 30 bytes: at most 7 in a group of 200 bytes, and more than one group
+        assertTrue(grouped.findings().stream().allMatch(f -> Integer.parseInt(f.message()) <= 7), grouped::toString);
+        assertTrue(grouped.stats().pythonBytes() > 400, "the package is above the threshold");
     }
 
     /**
