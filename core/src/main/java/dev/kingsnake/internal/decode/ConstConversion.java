@@ -16,8 +16,15 @@ final class ConstConversion {
     private ConstConversion() {
     }
 
-    /** The constant a value stands for; null for values that are not plain data (functions, modules...). */
+    /**
+     * The constant a value stands for; null for values that are not plain data (functions, modules...). A str or
+     * bytes kept as runs ({@link Value.Repeated}) is data too long to build: {@link Repetitions.Unmaterialised},
+     * which the evaluator reports as the size limit, never a silent unknown.
+     */
     static Const toConst(Value v) {
+        if (v instanceof Value.Repeated) {
+            throw new Repetitions.Unmaterialised();
+        }
         if (v instanceof Value.Str s) {
             return new Const.Str(s.value());
         } else if (v instanceof Value.Bytes b) {

@@ -37,6 +37,21 @@ final class Decoders {
         return PythonApis.DECODE_CALLS.contains(qualified) || HELPERS.contains(qualified);
     }
 
+    /** Python's builtins {@link #builtin} gives a value (with arguments it knows). */
+    private static final Set<String> BUILTIN_NAMES = Set.of("__import__", "getattr", "compile", "chr", "ord", "int",
+            "hex", "bytes", "bytearray", "str", "repr", "len", "list", "tuple", "reversed", "map", "zip", "enumerate",
+            "range", "Fernet");
+
+    /**
+     * Whether {@link #builtin} may give {@code name} (normalised, without {@code builtins.}) a value: the
+     * catalogue's decoders and the helpers ({@link #isKnown}), the builtins above, a cipher; every other call is
+     * unknown whatever its arguments.
+     */
+    static boolean handles(String name) {
+        return isKnown(name) || BUILTIN_NAMES.contains(name) || name.endsWith(".Fernet") || name.endsWith("AES.new")
+                || name.endsWith("unpad");
+    }
+
     static Value builtin(PayloadEvaluator ev, String name, List<Value> args, Map<String, Value> kw) {
         Value a0 = arg(args, kw, 0, "s");
         if (B64.contains(name)) {
@@ -285,7 +300,7 @@ final class Decoders {
         }
     }
 
-    private static boolean isTextEncoding(String enc) {
+    static boolean isTextEncoding(String enc) {
         String e = PayloadEvaluator.lower(enc);
         return e.startsWith("utf") || e.startsWith("latin") || e.equals("ascii") || e.startsWith("iso")
                 || e.startsWith("cp") || e.equals("u8") || e.equals("8859");

@@ -222,7 +222,8 @@ public final class Deobfuscator {
                     }
                 }
                 for (Expr arg : args) {
-                    Optional<Value> v = ev.evaluate(arg, call.line());
+                    // a value kept as runs (a huge padding before the code) is read as the sink reads code
+                    Optional<Value> v = ev.evaluate(arg, call.line()).map(ev::forSink);
                     report(ev.drainFailures(), call.line(), true);
                     v.ifPresent(value -> sinkLayer(value, kind.get(), call));
                 }
@@ -239,7 +240,7 @@ public final class Deobfuscator {
                     continue;
                 }
                 cover(call);
-                Optional<Value> v = ev.evaluate(call, call.line());
+                Optional<Value> v = ev.evaluate(call, call.line()).map(ev::forSink);
                 report(ev.drainFailures(), call.line(), false);
                 if (v.isPresent() && v.get() instanceof Value.Data d && !d.trace().chain().isEmpty()
                         && d.trace().originSize() >= MIN_LITERAL && !alreadyPeeled(d.trace())) {

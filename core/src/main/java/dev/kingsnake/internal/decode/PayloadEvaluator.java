@@ -62,6 +62,11 @@ final class PayloadEvaluator extends ExpressionInterpreter<Value, PayloadEvaluat
     private final List<ActiveCall> activeCalls = new ArrayList<>();
     private long steps;
     private int depth;
+    /**
+     * Whether a {@link Value.Repeated} was made here or read from an imported module: until then no value holds
+     * runs, and library calls and sinks skip looking for them (a list's items would be walked on every call).
+     */
+    private boolean runsMade;
 
     PayloadEvaluator(PythonFile file, Bindings bindings, PythonParser expressions, OutputBound bound,
                      EvaluationBounds bounds) {
@@ -96,15 +101,26 @@ final class PayloadEvaluator extends ExpressionInterpreter<Value, PayloadEvaluat
         try {
             return Optional.ofNullable(eval(e, Map.of(), line));
         } catch (StepLimit s) {
-            failures.add(DecodeException.limit("evaluation step limit of " + bounds.steps() + " reached"));
+            if (!s.sizeReported) {
+                failures.add(DecodeException.limit("evaluation step limit of " + bounds.steps() + " reached"));
+            }
+            return Optional.empty();
+        } catch (Repetitions.Unmaterialised u) {
+            failures.add(sizeLimit());
             return Optional.empty();
         }
     }
 
-    /** Thrown when the step budget is spent; unwinds the whole evaluation. */
+    /**
+     * Thrown when the step budget is spent, or when a value grows past the per-step bound (then already
+     * reported as that, not as steps); unwinds the whole evaluation.
+     */
     private static final class StepLimit extends RuntimeException {
-        StepLimit() {
+        private final boolean sizeReported;
+
+        StepLimit(boolean sizeReported) {
             super(null, null, false, false);
+            this.sizeReported = sizeReported;
         }
     }
 
@@ -122,7 +138,7 @@ final class PayloadEvaluator extends ExpressionInterpreter<Value, PayloadEvaluat
     @Override
     protected Value eval(Expr e, Frame f) {
         if (++steps > bounds.steps()) {
-            throw new StepLimit();
+            throw new StepLimit(false);
         }
         if (depth >= bounds.depth()) {
             failures.add(DecodeException.limit("expression nested deeper than " + bounds.depth()));
@@ -141,7 +157,7 @@ final class PayloadEvaluator extends ExpressionInterpreter<Value, PayloadEvaluat
 
     @Override
     protected Const constantOf(Value v) {
-        return ConstConversion.toConst(v);
+        return ConstConversion.toConst(materialise(v));
     }
 
     @Override
@@ -209,6 +225,11 @@ final class PayloadEvaluator extends ExpressionInterpreter<Value, PayloadEvaluat
     protected boolean mayBuild(long length) {
         checkSize(length);
         return true;
+    }
+
+    @Override
+    protected boolean unbuilt(Value v) {
+        return v instanceof Value.Repeated;
     }
 
     /** A table of functions next to an item the decoder cannot evaluate keeps its other items. */
@@ -282,7 +303,11 @@ final class PayloadEvaluator extends ExpressionInterpreter<Value, PayloadEvaluat
 
     @Override
     protected Value slice(Value v, Const lower, Const upper, Const step) {
-        return Slicing.slice(v, lower, upper, step);
+        if (v instanceof Value.Repeated r && (step instanceof Const.None
+                || step instanceof Const.Int i && i.value().equals(java.math.BigInteger.ONE))) {
+            return Repetitions.slice(r, lower, upper, bound.perStep());
+        }
+        return Slicing.slice(materialise(v), lower, upper, step);
     }
 
     private Value literal(Const c, Expr.Literal at) {
@@ -374,7 +399,9 @@ final class PayloadEvaluator extends ExpressionInterpreter<Value, PayloadEvaluat
         PayloadEvaluator other = importedModules.computeIfAbsent(module.get(), m -> new PayloadEvaluator(m,
                 new Bindings(m, null),
                 expressions, bound, bounds, modules, moduleDepth + 1));
-        return local(other.global(from.get().name()));
+        Value v = local(other.global(from.get().name()));
+        runsMade |= other.runsMade && holdsRuns(v);
+        return v;
     }
 
     /**
@@ -402,7 +429,7 @@ final class PayloadEvaluator extends ExpressionInterpreter<Value, PayloadEvaluat
     private Value global(String name) {
         try {
             return eval(new Expr.Name(name, Integer.MAX_VALUE, 0), Map.of(), Integer.MAX_VALUE);
-        } catch (StepLimit e) {
+        } catch (StepLimit | Repetitions.Unmaterialised e) {
             return null;
         }
     }
@@ -436,7 +463,11 @@ final class PayloadEvaluator extends ExpressionInterpreter<Value, PayloadEvaluat
                 // Built in a loop (s = ''; for c in data: s += chr(...)): run the loop on the initial value.
                 Map<String, Value> frame = new HashMap<>();
                 frame.put(name, v == null ? new Value.Opaque() : v);
-                return statement(b.loop().get(), frame) == null ? null : materialise(frame.get(name));
+                if (statement(b.loop().get(), frame) == null) {
+                    return null;
+                }
+                Value built = frame.get(name);
+                return built instanceof Value.Repeated ? built : materialise(built);
             }
         }
         for (int i = 1; i < bs.size() && v != null; i++) {
@@ -472,6 +503,12 @@ final class PayloadEvaluator extends ExpressionInterpreter<Value, PayloadEvaluat
         if (v == null) {
             return file.qualifiedName(at).map(q -> (Value) new Value.Builtin(q)).orElse(null);
         }
+        if (v instanceof Value.Function || v instanceof Value.Lambda || v instanceof Value.Method) {
+            // no method of a function has a value here; kept as a value, a.b.c... grew without end as the
+            // argument of a function calling itself through a method of the same name (werkzeug's
+            // Client.run_wsgi_app), which the recursion check could not tell from a new call
+            return null;
+        }
         return new Value.Method(v, attr);
     }
 
@@ -482,6 +519,11 @@ final class PayloadEvaluator extends ExpressionInterpreter<Value, PayloadEvaluat
             if (callee == null) {
                 return null;
             }
+        }
+        if (!readsArguments(callee)) {
+            // a library function no decoder knows (a test helper given a 4 GiB string, say): its value is unknown
+            // whatever its arguments are, so they are not evaluated, nor any limit reached on the way reported
+            return null;
         }
         List<Value> args = new ArrayList<>();
         for (Expr a : c.args()) {
@@ -505,6 +547,15 @@ final class PayloadEvaluator extends ExpressionInterpreter<Value, PayloadEvaluat
         return apply(callee, args, kw, line);
     }
 
+    /** Whether calling {@code callee} can have a value the evaluator knows, which its arguments decide. */
+    private static boolean readsArguments(Value callee) {
+        if (callee instanceof Value.Builtin b) {
+            String name = normalise(b.name());
+            return name.equals("eval") || Decoders.handles(name);
+        }
+        return callee instanceof Value.Method || callee instanceof Value.Lambda || callee instanceof Value.Function;
+    }
+
     Value apply(Value callee, List<Value> args, Map<String, Value> kw, int line) {
         if (callee instanceof Value.Lambda l) {
             Map<String, Value> f = new HashMap<>(l.closure());
@@ -523,16 +574,90 @@ final class PayloadEvaluator extends ExpressionInterpreter<Value, PayloadEvaluat
             return callFunction(fn.def(), args, kw);
         }
         if (callee instanceof Value.Method m) {
-            return Decoders.method(this, m.self(), m.name(), args, kw);
+            Value self = m.self();
+            if (self instanceof Value.Repeated r) {
+                Optional<Value> v = repeatedMethod(r, m.name(), args, kw);
+                if (v.isPresent()) {
+                    return v.get() instanceof Value.Opaque ? null : v.get();
+                }
+            }
+            return Decoders.method(this, materialise(self), m.name(), materialiseAll(args), materialiseAll(kw));
         }
         if (callee instanceof Value.Builtin b && normalise(b.name()).equals("eval") && args.size() == 1
                 && args.get(0) instanceof Value.Str src) {
             return evalSource(src, line);
         }
         if (callee instanceof Value.Builtin b) {
-            return Decoders.builtin(this, normalise(b.name()), args, kw);
+            String name = normalise(b.name());
+            Value a0 = args.size() == 1 && kw.isEmpty() ? args.get(0) : null;
+            if (a0 instanceof Value.Repeated r) {
+                switch (name) {
+                    case "len":
+                        return new Value.Int(r.length(), Value.Trace.NONE);
+                    case "eval":
+                        // longer than any expression evaluated here, as a long str is
+                        return null;
+                    case "compile":
+                        return r;
+                    case "str":
+                        return r.bytes() ? materialise(r) : r;
+                    default:
+                        break;
+                }
+            }
+            return Decoders.builtin(this, name, materialiseAll(args), materialiseAll(kw));
         }
         return null;
+    }
+
+    private List<Value> materialiseAll(List<Value> values) {
+        if (!runsMade || values.stream().noneMatch(PayloadEvaluator::holdsRuns)) {
+            return values;
+        }
+        List<Value> out = new ArrayList<>(values.size());
+        for (Value v : values) {
+            out.add(materialiseDeep(v));
+        }
+        return out;
+    }
+
+    private Map<String, Value> materialiseAll(Map<String, Value> kw) {
+        if (!runsMade || kw.values().stream().noneMatch(PayloadEvaluator::holdsRuns)) {
+            return kw;
+        }
+        Map<String, Value> out = new HashMap<>();
+        kw.forEach((k, v) -> out.put(k, materialiseDeep(v)));
+        return out;
+    }
+
+    /**
+     * {@code encode}/{@code decode} of runs with a text codec (or none: UTF-8), which maps each piece on its own;
+     * empty when the method needs the value built. With an unknown codec the result is what it is for any str or
+     * bytes: the str itself for {@code str.decode} (see {@code Decoders}), unknown ({@link Value.Opaque}) otherwise.
+     */
+    private Optional<Value> repeatedMethod(Value.Repeated r, String name, List<Value> args, Map<String, Value> kw) {
+        if (!name.equals("encode") && !name.equals("decode") || args.size() > 2) {
+            return Optional.empty();
+        }
+        Value enc = !args.isEmpty() ? args.get(0) : kw.get("encoding");
+        boolean given = !args.isEmpty() || kw.containsKey("encoding");
+        if (given && enc == null) {
+            return Optional.of(!r.bytes() && name.equals("decode") ? r : new Value.Opaque());
+        }
+        if (given && !(enc instanceof Value.Str e && Decoders.isTextEncoding(e.value()))) {
+            return Optional.empty();
+        }
+        List<Value.Repeated.Run> out = new ArrayList<>(r.runs().size());
+        Boolean bytes = null;
+        for (Value.Repeated.Run run : r.runs()) {
+            Value m = Decoders.method(this, run.unit(), name, args, kw);
+            if (!(m instanceof Value.Data d) || bytes != null && bytes != d instanceof Value.Bytes) {
+                return Optional.empty();
+            }
+            bytes = d instanceof Value.Bytes;
+            out.add(new Value.Repeated.Run(d, run.times()));
+        }
+        return bytes == null ? Optional.empty() : Optional.of(new Value.Repeated(out, bytes, r.trace()));
     }
 
     /**
@@ -562,7 +687,7 @@ final class PayloadEvaluator extends ExpressionInterpreter<Value, PayloadEvaluat
         }
         try {
             return evalSource(src, call.line()) != null;
-        } catch (StepLimit e) {
+        } catch (StepLimit | Repetitions.Unmaterialised e) {
             return false;
         } finally {
             failures.clear();
@@ -641,7 +766,7 @@ final class PayloadEvaluator extends ExpressionInterpreter<Value, PayloadEvaluat
     private Flow block(List<Stmt> body, Map<String, Value> frame) {
         for (Stmt s : body) {
             if (++steps > bounds.steps()) {
-                throw new StepLimit();
+                throw new StepLimit(false);
             }
             Flow f = statement(s, frame);
             if (f == null || f.exit() != Exit.NEXT) {
@@ -761,19 +886,21 @@ final class PayloadEvaluator extends ExpressionInterpreter<Value, PayloadEvaluat
                 }
                 String op = augOp.get().substring(0, augOp.get().length() - 1);
                 if (op.equals("+") && v instanceof Value.Str s) {
-                    if (old instanceof Value.Growing g) {
+                    if (old instanceof Value.Growing g && g.text().length() + (long) s.value().length() > bound.perStep()) {
+                        // past what one step may build: kept as runs from here on (bounded in number)
+                        old = materialise(g);
+                    } else if (old instanceof Value.Growing g) {
                         g.text().append(s.value());
                         frame.put(n.id(), new Value.Growing(g.text(), g.trace().merge(s.trace())));
                         return;
                     }
-                    if (old instanceof Value.Str o) {
-                        checkSize(o.value().length() + (long) s.value().length());
+                    if (old instanceof Value.Str o && o.value().length() + (long) s.value().length() <= bound.perStep()) {
                         frame.put(n.id(), new Value.Growing(new StringBuilder(o.value()).append(s.value()),
                                 o.trace().merge(s.trace())));
                         return;
                     }
                 }
-                Value r = old == null || old instanceof Value.Opaque ? null : binop(materialise(old), op, v);
+                Value r = old == null || old instanceof Value.Opaque ? null : binop(old, op, v);
                 frame.put(n.id(), r == null ? new Value.Opaque() : r);
             } else {
                 frame.put(n.id(), v == null ? new Value.Opaque() : v);
@@ -814,15 +941,63 @@ final class PayloadEvaluator extends ExpressionInterpreter<Value, PayloadEvaluat
         }
     }
 
-    private static Value materialise(Value v) {
+    private void checkSize(long size) {
+        if (size > bound.perStep()) {
+            failures.add(sizeLimit());
+            throw new StepLimit(true);
+        }
+    }
+
+    private DecodeException sizeLimit() {
+        return DecodeException.limit("string built in a loop exceeds " + bound.perStep() + " bytes");
+    }
+
+    /**
+     * A value any consumer can read: a {@link Value.Repeated} built whole, which is the size limit reached when it
+     * is longer than one step may build (reported; the evaluation stops), and a str being built read back.
+     */
+    private Value materialise(Value v) {
+        if (v instanceof Value.Repeated r) {
+            checkSize(r.length());
+            return Repetitions.build(r, bound.perStep());
+        }
         return v instanceof Value.Growing g ? new Value.Str(g.text().toString(), g.trace()) : v;
     }
 
-    private void checkSize(long size) {
-        if (size > bound.perStep()) {
-            failures.add(DecodeException.limit("string built in a loop exceeds " + bound.perStep() + " bytes"));
-            throw new StepLimit();
+    /** {@link #materialise} of a value and of the items of the lists and dicts it holds, for library calls. */
+    private Value materialiseDeep(Value v) {
+        if (v instanceof Value.Seq s && holdsRuns(s)) {
+            return new Value.Seq(s.items().stream().map(this::materialiseDeep).toList(), s.trace());
+        } else if (v instanceof Value.Dict d && holdsRuns(d)) {
+            Map<Value, Value> m = new LinkedHashMap<>();
+            d.entries().forEach((k, x) -> m.put(k, materialiseDeep(x)));
+            return new Value.Dict(m);
         }
+        return v instanceof Value.Repeated ? materialise(v) : v;
+    }
+
+    private static boolean holdsRuns(Value v) {
+        if (v instanceof Value.Repeated) {
+            return true;
+        } else if (v instanceof Value.Seq s) {
+            return !(s.items() instanceof RangeValues) && s.items().stream().anyMatch(PayloadEvaluator::holdsRuns);
+        } else if (v instanceof Value.Dict d) {
+            return d.entries().values().stream().anyMatch(PayloadEvaluator::holdsRuns);
+        }
+        return false;
+    }
+
+    /**
+     * What a sink reads from a value: a {@link Value.Repeated} (and one in a list, an argv) read as code is read,
+     * {@link Repetitions#compact compacted}; other values as they are.
+     */
+    Value forSink(Value v) {
+        if (v instanceof Value.Repeated r) {
+            return Repetitions.compact(r, bound.perStep());
+        } else if (runsMade && v instanceof Value.Seq s && holdsRuns(s)) {
+            return new Value.Seq(s.items().stream().map(this::forSink).toList(), s.trace());
+        }
+        return v;
     }
 
     @Override
@@ -867,12 +1042,15 @@ final class PayloadEvaluator extends ExpressionInterpreter<Value, PayloadEvaluat
             return c.trace();
         } else if (v instanceof Value.Growing g) {
             return g.trace();
+        } else if (v instanceof Value.Repeated r) {
+            return r.trace();
         }
         return Value.Trace.NONE;
     }
 
     /** The items of an iterable value (bytes give ints, str gives 1-char strs), carrying its trace. */
     List<Value> iterate(Value v) {
+        v = materialise(v);
         if (v instanceof Value.Seq s) {
             if (s.trace().equals(Value.Trace.NONE)) {
                 return s.items();
@@ -914,7 +1092,9 @@ final class PayloadEvaluator extends ExpressionInterpreter<Value, PayloadEvaluat
     }
 
     static Boolean truthOf(Value v) {
-        if (v instanceof Value.Seq s) {
+        if (v instanceof Value.Repeated r) {
+            return r.length() > 0;
+        } else if (v instanceof Value.Seq s) {
             return !s.items().isEmpty();
         } else if (v instanceof Value.Dict d) {
             return !d.entries().isEmpty();
@@ -939,6 +1119,8 @@ final class PayloadEvaluator extends ExpressionInterpreter<Value, PayloadEvaluat
         if (r instanceof Value.Dict d && (op.equals("in") || op.equals("not in"))) {
             return new Value.Bool(op.equals("in") == (lookup(d, l) != null));
         }
+        l = materialise(l);
+        r = materialise(r);
         Const a = ConstConversion.toConst(l);
         Const b = ConstConversion.toConst(r);
         return a == null || b == null ? null : ConstConversion.fromConst(ConstOps.compare(a, op, b), Value.Trace.NONE);
@@ -953,7 +1135,7 @@ final class PayloadEvaluator extends ExpressionInterpreter<Value, PayloadEvaluat
             Boolean t = truth(v);
             return t == null ? null : new Value.Bool(!t);
         }
-        Const c = ConstConversion.toConst(v);
+        Const c = ConstConversion.toConst(materialise(v));
         Const r = c == null ? null : ops.unary(op, c);
         return r == null ? null : ConstConversion.fromConst(r, traceOf(v));
     }
@@ -961,6 +1143,16 @@ final class PayloadEvaluator extends ExpressionInterpreter<Value, PayloadEvaluat
     Value binop(Value l, String op, Value r) {
         if (l == null || r == null) {
             return null;
+        }
+        if (l instanceof Value.Growing) {
+            l = materialise(l);
+        }
+        if (r instanceof Value.Growing) {
+            r = materialise(r);
+        }
+        Value runs = runs(l, op, r);
+        if (runs != null) {
+            return runs;
         }
         l = materialise(l);
         r = materialise(r);
@@ -982,9 +1174,7 @@ final class PayloadEvaluator extends ExpressionInterpreter<Value, PayloadEvaluat
             return new Value.Seq(items, a.trace());
         }
         if (op.equals("+") && l instanceof Value.Data a && r instanceof Value.Data b) {
-            checkSize(a.bytes().length + (long) b.bytes().length);
-        } else if (op.equals("*") && l instanceof Value.Str a && r instanceof Value.Int n) {
-            checkSize(a.value().length() * n.value());
+            checkSize(Repetitions.unitLength(a) + Repetitions.unitLength(b));
         }
         Const a = ConstConversion.toConst(l);
         Const b = ConstConversion.toConst(r);
@@ -992,6 +1182,40 @@ final class PayloadEvaluator extends ExpressionInterpreter<Value, PayloadEvaluat
         Value.Trace t = op.equals("*") ? (l instanceof Value.Data ? traceOf(l) : traceOf(r))
                 : traceOf(l).merge(traceOf(r));
         return out == null ? null : ConstConversion.fromConst(out, t);
+    }
+
+    /**
+     * {@code s * n}, {@code n * s} and {@code a + b} of str or bytes, computed on runs when an operand is runs
+     * already or the result is longer than one step may build; null when the operation is not one of these or
+     * the result is short enough to build as usual.
+     */
+    private Value runs(Value l, String op, Value r) {
+        if (op.equals("*") && (l instanceof Value.Int || r instanceof Value.Int)) {
+            Value piece = l instanceof Value.Int ? r : l;
+            long n = (l instanceof Value.Int i ? i : (Value.Int) r).value();
+            long unit = Repetitions.length(piece);
+            if (unit < 0 || !(piece instanceof Value.Repeated) && (n <= 0 || unit * (double) n <= bound.perStep())) {
+                return null;
+            }
+            if (n <= 0) {
+                return materialise(new Value.Repeated(List.of(), piece instanceof Value.Repeated p && p.bytes(),
+                        traceOf(piece)));
+            }
+            Value.Repeated out = Repetitions.times(piece, n);
+            if (out == null) {
+                checkSize(Long.MAX_VALUE);
+            }
+            runsMade = true;
+            return out;
+        }
+        if (op.equals("+") && (l instanceof Value.Repeated || r instanceof Value.Repeated
+                || l instanceof Value.Data a && r instanceof Value.Data b
+                && Repetitions.unitLength(a) + Repetitions.unitLength(b) > bound.perStep())) {
+            Value.Repeated out = Repetitions.concat(l, r);
+            runsMade |= out != null;
+            return out == null || out.length() > bound.perStep() ? out : Repetitions.build(out, bound.perStep());
+        }
+        return null;
     }
 
     private Value intOp(Value.Int a, String op, Value.Int b) {
@@ -1010,6 +1234,10 @@ final class PayloadEvaluator extends ExpressionInterpreter<Value, PayloadEvaluat
 
     @Override
     protected Value index(Value v, Value k) {
+        if (v instanceof Value.Repeated r) {
+            return k instanceof Value.Int i ? Repetitions.at(r, i.value()) : null;
+        }
+        k = materialise(k);
         if (v instanceof Value.Dict d) {
             return lookup(d, k);
         }

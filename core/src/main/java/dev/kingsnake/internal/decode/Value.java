@@ -136,6 +136,35 @@ sealed interface Value {
     record Growing(StringBuilder text, Trace trace) implements Value {
     }
 
+    /**
+     * A str or bytes longer than one decoding step may build ({@code maxDecodedBytesPerLayer}), kept as what it is
+     * made of instead of materialised: runs, each a piece repeated a number of times ({@code '-' * 50_000_000}
+     * is the run ('-', 50,000,000), {@code big + code} two runs more). What follows such a value (its length,
+     * a slice, {@code exec} of it) still sees every piece; see {@link Repetitions}.
+     */
+    record Repeated(List<Run> runs, boolean bytes, Trace trace) implements Value {
+        public Repeated {
+            runs = List.copyOf(runs);
+        }
+
+        /** One piece and how many times it follows itself. */
+        record Run(Data unit, long times) {
+            long length() {
+                return Repetitions.unitLength(unit) * times;
+            }
+        }
+
+        /** Characters (str) or bytes (bytes) the value has; saturates at {@link Long#MAX_VALUE}. */
+        long length() {
+            long n = 0;
+            for (Run r : runs) {
+                long l = r.length();
+                n = l < 0 || n + l < 0 ? Long.MAX_VALUE : n + l;
+            }
+            return n;
+        }
+    }
+
     /** A name whose value is known to be unknowable (assigned from something we cannot evaluate). */
     record Opaque() implements Value {
     }

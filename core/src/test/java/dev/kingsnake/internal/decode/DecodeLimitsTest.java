@@ -61,12 +61,12 @@ class DecodeLimitsTest {
         return bytes.toByteArray();
     }
 
-    private static ScanResult scan(Limits limits, byte[] init) throws IOException {
+    static ScanResult scan(Limits limits, byte[] init) throws IOException {
         Scanner scanner = Scanner.builder().rules(List.of(new EngineDecodeTest.ProbeRule())).limits(limits).build();
         return scanner.scan("demo-1.0-py3-none-any.whl", new ByteArrayInputStream(wheel(init)));
     }
 
-    private static boolean limit(List<Diagnostic> diags, String text) {
+    static boolean limit(List<Diagnostic> diags, String text) {
         return diags.stream().anyMatch(d -> d.code() == DiagnosticCode.LIMIT_EXCEEDED && d.message().contains(text));
     }
 

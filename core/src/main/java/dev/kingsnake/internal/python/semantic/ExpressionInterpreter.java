@@ -133,6 +133,14 @@ public abstract class ExpressionInterpreter<V, E> {
         return ops.fits(length);
     }
 
+    /**
+     * Whether a value is a str or bytes kept without being built (too long to build), which a {@code +} chain adds
+     * with {@link #binary} instead of copying it into one buffer.
+     */
+    protected boolean unbuilt(V v) {
+        return false;
+    }
+
     protected abstract V unary(String op, V v);
 
     /** {@code l op r} for one comparison operator of a chain. */
@@ -269,14 +277,18 @@ public abstract class ExpressionInterpreter<V, E> {
         if (first == null) {
             return null;
         }
-        Const c = constantOf(first);
+        Const c = unbuilt(first) ? null : constantOf(first);
         if (c instanceof Const.Str || c instanceof Const.Bytes) {
             return concatenate(first, c, operands, env);
         }
-        V acc = first;
-        for (int i = 1; i < operands.size() && acc != null; i++) {
-            V next = eval(operands.get(i), env);
-            acc = next == null ? null : binary(acc, "+", next);
+        return addPairwise(first, null, 1, operands, env);
+    }
+
+    /** {@code acc + next + operands[from] + ...} with {@link #binary}; {@code next} null when not evaluated yet. */
+    private V addPairwise(V acc, V next, int from, List<Expr> operands, E env) {
+        for (int i = from; i < operands.size() && acc != null; i++) {
+            V x = i == from && next != null ? next : eval(operands.get(i), env);
+            acc = x == null ? null : binary(acc, "+", x);
         }
         return acc;
     }
@@ -288,6 +300,11 @@ public abstract class ExpressionInterpreter<V, E> {
         parts.add(first);
         for (int i = 1; i < operands.size(); i++) {
             V next = eval(operands.get(i), env);
+            if (next != null && unbuilt(next)) {
+                V built = concatenation(text ? new Const.Str(sb.toString())
+                        : new Const.Bytes(sb.toString().getBytes(StandardCharsets.ISO_8859_1)), parts);
+                return addPairwise(built, next, i, operands, env);
+            }
             Const n = next == null ? null : constantOf(next);
             if (n == null || (text ? !(n instanceof Const.Str) : !(n instanceof Const.Bytes))) {
                 return null;
