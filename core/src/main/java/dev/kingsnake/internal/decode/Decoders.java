@@ -37,7 +37,10 @@ final class Decoders {
         return PythonApis.DECODE_CALLS.contains(qualified) || HELPERS.contains(qualified);
     }
 
-    /** Python's builtins {@link #builtin} gives a value (with arguments it knows). */
+    /**
+     * Python's builtins {@link #builtin} gives a value (with arguments it knows); {@code DecodersHandlesTest} reads
+     * the dispatch's names and keeps this list in step with it.
+     */
     private static final Set<String> BUILTIN_NAMES = Set.of("__import__", "getattr", "compile", "chr", "ord", "int",
             "hex", "bytes", "bytearray", "str", "repr", "len", "list", "tuple", "reversed", "map", "zip", "enumerate",
             "range", "Fernet");
