@@ -22,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
@@ -57,7 +58,7 @@ public final class Inspections implements AutoCloseable {
     private final ExecutorService downloaders;
     private final ConcurrentHashMap<String, CompletableFuture<Outcome>> downloads = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, CompletableFuture<ScanRecord>> scans = new ConcurrentHashMap<>();
-    private final java.util.concurrent.atomic.AtomicLong scansStarted = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong scansStarted = new AtomicLong();
 
     public Inspections(VerdictStore store, Scanner scanner, String rulesVersion, Path cacheDir, GateMetrics metrics,
                        int jobs) throws IOException {
