@@ -214,10 +214,10 @@ public final class DownloadAndRunCommandRule implements PythonFileRule {
                 || facts.text(e).map(x -> x.startsWith(t + "/") || x.contains(" " + t + "/")).orElse(false);
     }
 
-    /** The download-and-run pattern in constant text handed to {@code write}/{@code writelines}. */
     /** The prefilters of {@link Commands#DOWNLOAD_EXEC}, in its order. */
     static final PrefilteredPatterns DOWNLOAD_EXEC = new PrefilteredPatterns(Commands.DOWNLOAD_EXEC);
 
+    /** The download-and-run pattern in constant text handed to {@code write}/{@code writelines}. */
     private static Optional<String> writtenDownloadAndRun(PythonFile file, Expr.Call c) {
         if (!(c.callee() instanceof Expr.Attribute a) || !("write".equals(a.attr()) || "writelines".equals(a.attr()))
                 || c.args().isEmpty()) {
