@@ -135,6 +135,7 @@ final class Unpacking {
             }
         });
         perCode.clear();
+        readers.release();
         boolean readable = !entries.isEmpty() || clean && !stopped;
         return new UnpackedPackage(readable ? kind : PackageKind.UNKNOWN, entries, diagnostics, compressedBytes,
                 entryBytes, readable, differentials);
