@@ -36,7 +36,9 @@ import java.util.function.Consumer;
  * <p>Zips are read through their central directory (what pip does): from memory when the input is at most
  * {@code maxEntryBytes}, through a file channel when it is a larger file. A larger stream is read front to back,
  * a zip among them through its local headers. Whatever the input's size, only one entry is read at a time and
- * only code and metadata are kept whole (see {@link FileClassifier}).
+ * only code and metadata are kept whole (see {@link FileClassifier}); the biggest entries of a zip read through a
+ * file channel are inflated and hashed on a second thread while the rest is read, with the same result (see
+ * {@link ContainerReaders}).
  * Thread-safe: each call keeps its own state.
  */
 public final class ArchiveReader {
@@ -44,9 +46,16 @@ public final class ArchiveReader {
     private static final int SHOWN_BYTES = 8;
 
     private final Limits limits;
+    private final boolean readAhead;
 
     public ArchiveReader(Limits limits) {
+        this(limits, true);
+    }
+
+    /** With {@code readAhead} false, no entry is read on a second thread (for tests: the order to compare with). */
+    ArchiveReader(Limits limits, boolean readAhead) {
         this.limits = Objects.requireNonNull(limits, "limits");
+        this.readAhead = readAhead;
     }
 
     /** Reads an archive, a single file, or (recursively, without following links) a directory. */
@@ -60,7 +69,7 @@ public final class ArchiveReader {
      * the package is still being read.
      */
     public UnpackedPackage read(Path path, Consumer<ArchiveEntry> onEntry) {
-        Unpacking session = new Unpacking(limits, onEntry);
+        Unpacking session = new Unpacking(limits, onEntry, readAhead);
         try {
             if (Files.isDirectory(path)) {
                 return readDirectory(session, path);
@@ -96,7 +105,7 @@ public final class ArchiveReader {
 
     /** Reads an archive or a single file from a stream; {@code name} may be a path, its last segment is used. */
     public UnpackedPackage read(String name, InputStream in) {
-        Unpacking session = new Unpacking(limits, entry -> { });
+        Unpacking session = new Unpacking(limits, entry -> { }, readAhead);
         String fileName = Unpacking.lastSegment(name);
         try {
             int limit = inMemoryLimit();

@@ -16,6 +16,7 @@ import org.apache.commons.compress.utils.SeekableInMemoryByteChannel;
 import java.io.ByteArrayInputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.io.IOException;
@@ -32,6 +33,9 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -53,6 +57,8 @@ final class ContainerReaders {
     private static final int UNIX_EXECUTABLE = 0111;
     /** Compressed bytes given to the inflater at a time (see {@link #entryData}). */
     private static final int INFLATE_INPUT = 64 * 1024;
+    /** Deflated entries of a top-level zip declared bigger than this are read ahead on a second thread. */
+    static final long DEFER_ABOVE = 16L << 20;
 
     private final Unpacking session;
     /** The inflater of the deflated zip entries, reused from one entry to the next (see {@link #entryData}). */
@@ -228,13 +234,14 @@ final class ContainerReaders {
             readZipStream(source, prefix, depth);
             return false;
         }
-        boolean clean = true;
-        int read = 0;
+        Progress at = new Progress();
+        Deferrals deferrals = session.readAhead() && prefix.isEmpty() && depth == 0 && data instanceof FileChannel
+                ? new Deferrals() : null;
         try (zip) {
             List<ZipArchiveEntry> list = Collections.list(zip.getEntries());
             Set<ZipArchiveEntry> overlapping = overlapping(list, data);
             if (!overlapping.isEmpty()) {
-                clean = false;
+                at.clean = false;
                 ZipArchiveEntry first = list.stream().filter(overlapping::contains).findFirst().orElseThrow();
                 session.unreadable(where, overlapping.size() + " zip entries (first: '"
                         + EntryPath.printable(first.getName()) + "') have data that runs into the next entry's"
@@ -243,69 +250,260 @@ final class ContainerReaders {
                         + " zip entries have data that runs into the next entry's header: tools that read the"
                         + " local headers in order and tools that follow the central directory see different files");
             }
-            for (ZipArchiveEntry e : list) {
-                session.admitEntry(where);
-                read++;
-                String raw = e.getName();
-                if (e.isDirectory()) {
-                    continue;
-                }
-                String path = session.entryPath(prefix, raw, depth);
-                Optional<String> localName = localName(data, e, path);
-                if (localName == null) {
-                    clean = false;
-                    continue;
-                }
-                if (e.isUnixSymlink()) {
-                    session.linkEntry(path, "symbolic", null);
-                    continue;
-                }
-                if (e.getGeneralPurposeBit().usesEncryption() || e.getMethod() == AES_METHOD) {
-                    session.diagnose(DiagnosticCode.ENCRYPTED_ENTRY, path, "encrypted zip entry is not read");
-                    continue;
-                }
-                if (overlapping.contains(e)) {
-                    continue;
-                }
-                if (!zip.canReadEntryData(e)) {
-                    session.unreadable(path, "zip compression method " + ZipMethod.getMethodByCode(e.getMethod())
-                            + " is not supported; the entry is not read");
-                    continue;
-                }
-                Unpacking.Content c;
-                try (InputStream in = entryData(zip, e)) {
-                    LongSupplier pos = in instanceof Inflated inflated ? inflated::compressedCount
-                            : in instanceof InputStreamStatistics s ? s::getCompressedCount : e::getCompressedSize;
-                    c = session.readContent(in, path, plausibleSize(e), true, Expansion.since(pos), false);
+            while (true) {
+                Exception thrown = null;
+                try {
+                    readEntries(zip, data, list, overlapping, prefix, depth, at, deferrals);
                 } catch (IOException | RuntimeException ex) {
-                    if (LimitReached.in(ex) != null) {
-                        throw ex;
+                    thrown = ex;
+                }
+                Deferred failed = deferrals == null ? null : deferrals.settle();
+                if (failed == null) {
+                    if (thrown instanceof IOException io) {
+                        throw io;
                     }
-                    session.unreadable(path, "zip entry cannot be read: " + Unpacking.describe(ex));
-                    clean = false;
-                    continue;
-                }
-                session.addFile(path, prefix + raw, c, executable(e), depth);
-                if (localName.isPresent() && c.stop() != Unpacking.Stop.PACKAGE) {
-                    // a tool that reads local headers extracts the same bytes under the local name
-                    String local = session.entryPath(prefix, localName.get(), depth);
-                    if (!local.equals(path)) {
-                        session.addFile(local, prefix + localName.get(), c, executable(e), depth);
+                    if (thrown != null) {
+                        throw (RuntimeException) thrown;
                     }
+                    return at.clean;
                 }
-                if (c.stop() == Unpacking.Stop.PACKAGE) {
-                    break;
-                }
-                clean &= c.stop() != Unpacking.Stop.BROKEN;
+                // an entry read ahead was not what was assumed: read on from it as if nothing had been read ahead
+                session.rollback(failed.mark);
+                at.clean = failed.clean;
+                at.read = failed.read;
+                at.next = failed.index;
+                deferrals.shutdown();
+                deferrals = null;
             }
-            return clean;
         } catch (IOException | RuntimeException ex) {
             if (LimitReached.in(ex) != null) {
-                return clean;
+                return at.clean;
             }
-            session.unreadable(where, "zip is corrupt" + (read > 0 ? " after " + read + " entries" : "") + ": "
+            session.unreadable(where, "zip is corrupt" + (at.read > 0 ? " after " + at.read + " entries" : "") + ": "
                     + Unpacking.describe(ex));
             return false;
+        } finally {
+            if (deferrals != null) {
+                deferrals.shutdown();
+            }
+        }
+    }
+
+    /** Where {@link #readEntries} stands: whether the zip was clean so far, entries read, the next to read. */
+    private static final class Progress {
+        boolean clean = true;
+        int read;
+        int next;
+    }
+
+    /** Reads the entries of a zip's central directory from {@code at.next} on (see {@link #readZip}). */
+    private void readEntries(ZipFile zip, SeekableByteChannel data, List<ZipArchiveEntry> list,
+                             Set<ZipArchiveEntry> overlapping, String prefix, int depth, Progress at,
+                             Deferrals deferrals) throws IOException {
+        String where = containerFile(prefix);
+        while (at.next < list.size()) {
+            ZipArchiveEntry e = list.get(at.next);
+            Deferred ahead = deferrals != null && Deferrals.candidate(e)
+                    ? new Deferred(at.next, session.mark(), at.clean, at.read) : null;
+            at.next++;
+            session.admitEntry(where);
+            at.read++;
+            String raw = e.getName();
+            if (e.isDirectory()) {
+                continue;
+            }
+            String path = session.entryPath(prefix, raw, depth);
+            Optional<String> localName = localName(data, e, path);
+            if (localName == null) {
+                at.clean = false;
+                continue;
+            }
+            if (e.isUnixSymlink()) {
+                session.linkEntry(path, "symbolic", null);
+                continue;
+            }
+            if (e.getGeneralPurposeBit().usesEncryption() || e.getMethod() == AES_METHOD) {
+                session.diagnose(DiagnosticCode.ENCRYPTED_ENTRY, path, "encrypted zip entry is not read");
+                continue;
+            }
+            if (overlapping.contains(e)) {
+                continue;
+            }
+            if (!zip.canReadEntryData(e)) {
+                session.unreadable(path, "zip compression method " + ZipMethod.getMethodByCode(e.getMethod())
+                        + " is not supported; the entry is not read");
+                continue;
+            }
+            if (ahead != null && localName.isEmpty() && deferrals.defer(ahead, zip, e, path, prefix + raw)) {
+                continue;
+            }
+            Unpacking.Content c;
+            try (InputStream in = entryData(zip, e)) {
+                LongSupplier pos = in instanceof Inflated inflated ? inflated::compressedCount
+                        : in instanceof InputStreamStatistics s ? s::getCompressedCount : e::getCompressedSize;
+                c = session.readContent(in, path, plausibleSize(e), true, Expansion.since(pos), false);
+            } catch (IOException | RuntimeException ex) {
+                if (LimitReached.in(ex) != null) {
+                    throw ex;
+                }
+                session.unreadable(path, "zip entry cannot be read: " + Unpacking.describe(ex));
+                at.clean = false;
+                continue;
+            }
+            session.addFile(path, prefix + raw, c, executable(e), depth);
+            if (localName.isPresent() && c.stop() != Unpacking.Stop.PACKAGE) {
+                // a tool that reads local headers extracts the same bytes under the local name
+                String local = session.entryPath(prefix, localName.get(), depth);
+                if (!local.equals(path)) {
+                    session.addFile(local, prefix + localName.get(), c, executable(e), depth);
+                }
+            }
+            if (c.stop() == Unpacking.Stop.PACKAGE) {
+                return;
+            }
+            at.clean &= c.stop() != Unpacking.Stop.BROKEN;
+        }
+    }
+
+    // ------------------------------------------------------------------ big entries read ahead
+
+    /**
+     * A zip entry read on another thread, and where reading stood before it: its index among the central
+     * directory's entries, the session's {@link Unpacking.Mark}, and {@link Progress}'s clean and read.
+     */
+    private static final class Deferred {
+        final int index;
+        final Unpacking.Mark mark;
+        final boolean clean;
+        final int read;
+        String path;
+        String rawPath;
+        boolean executable;
+        long size;
+        int slot;
+        Unpacking reading;
+        CompletableFuture<Unpacking.Content> content;
+
+        Deferred(int index, Unpacking.Mark mark, boolean clean, int read) {
+            this.index = index;
+            this.mark = mark;
+            this.clean = clean;
+            this.read = read;
+        }
+    }
+
+    /**
+     * The big entries of a top-level zip read through a file channel, inflated and hashed on a second thread
+     * while this one reads on. In torch's CUDA wheel two native libraries are 950 MB of its 1.14 GB: inflating
+     * and hashing them took about 3 s of the reading thread's 4.5 s while the other core mostly waited.
+     *
+     * <p>An entry whose declared size is plausible and above {@value #DEFER_ABOVE} bytes is deferred when the
+     * session may assume ({@link Unpacking#mayDefer}) that it reads to exactly that size without meeting a limit
+     * or damage and that only its first bytes are kept: the session counts it so, holds its place among the
+     * entries and reads on. Once the rest is read ({@link #settle}), each deferred entry is checked against the
+     * assumption in entry order. If it holds, the entry takes its place, and everything read after it is what
+     * reading in order would have read; if not (a size that lied, a limit, damage, a later entry with its path,
+     * the deadline), the session goes back to where it stood before that entry and reads on from it in order,
+     * on this thread, as if nothing had been read ahead. Either way the package read is the same.
+     */
+    private final class Deferrals {
+        private final List<Deferred> pending = new ArrayList<>();
+        private ExecutorService worker;
+        private Inflated inflater;
+
+        static boolean candidate(ZipArchiveEntry e) {
+            return e.getMethod() == ZipMethod.DEFLATED.getCode() && plausibleSize(e) > DEFER_ABOVE;
+        }
+
+        /** Starts reading {@code e} on the worker when the session may assume its outcome; false to read it now. */
+        boolean defer(Deferred d, ZipFile zip, ZipArchiveEntry e, String path, String rawPath) {
+            long size = plausibleSize(e);
+            if (!session.mayDefer(path, size)) {
+                return false;
+            }
+            InputStream raw;
+            try {
+                raw = zip.getRawInputStream(e);
+            } catch (IOException | RuntimeException ex) {
+                return false; // read now, where the failure is reported
+            }
+            if (raw == null) {
+                return false;
+            }
+            d.path = path;
+            d.rawPath = rawPath;
+            d.executable = executable(e);
+            d.size = size;
+            d.reading = session.forDeferred();
+            d.slot = session.addDeferred(path, size);
+            Unpacking reading = d.reading;
+            if (worker == null) {
+                worker = Executors.newSingleThreadExecutor(r -> {
+                    Thread t = new Thread(r, "kingsnake-inflate");
+                    t.setDaemon(true);
+                    return t;
+                });
+            }
+            d.content = CompletableFuture.supplyAsync(() -> {
+                if (inflater == null) {
+                    inflater = new Inflated();
+                }
+                try (InputStream in = inflater.open(raw)) {
+                    return reading.readContent(in, path, size, true, Expansion.since(inflater::compressedCount),
+                            false);
+                } catch (IOException ex) {
+                    return null;
+                }
+            }, worker);
+            pending.add(d);
+            return true;
+        }
+
+        /**
+         * Waits for the deferred entries and puts each one read as assumed in its place, in entry order, up to the
+         * first that was not; the reading of those after it is stopped.
+         *
+         * @return the first entry not read as assumed, or null
+         */
+        Deferred settle() {
+            Deferred failed = null;
+            for (Deferred d : pending) {
+                if (failed != null) {
+                    d.reading.cancel();
+                    continue;
+                }
+                Unpacking.Content c = outcome(d);
+                if (c != null && session.readsAsAssumed(d.reading, c, d.path, d.size)) {
+                    session.commitDeferred(d.slot, d.path, d.rawPath, c, d.executable);
+                } else {
+                    failed = d;
+                }
+            }
+            pending.forEach(Deferrals::outcome); // none may still read the zip once it is closed
+            pending.clear();
+            return failed;
+        }
+
+        private static Unpacking.Content outcome(Deferred d) {
+            try {
+                return d.content.join();
+            } catch (RuntimeException | Error failure) {
+                return null;
+            }
+        }
+
+        void shutdown() {
+            pending.forEach(d -> d.reading.cancel());
+            pending.forEach(Deferrals::outcome);
+            pending.clear();
+            if (worker != null) {
+                worker.shutdown();
+                worker = null;
+            }
+            if (inflater != null) {
+                inflater.inf.end();
+                inflater = null;
+            }
         }
     }
 

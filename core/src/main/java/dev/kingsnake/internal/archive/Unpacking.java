@@ -80,6 +80,10 @@ final class Unpacking {
     private final List<ArchiveEntry> entries = new ArrayList<>();
     private final List<Diagnostic> diagnostics = new ArrayList<>();
     private final Map<String, Optional<byte[]>> seenPaths = new HashMap<>();
+    /** The keys of {@link #seenPaths} in the order they were added, so that a {@link Mark} can take them back. */
+    private final List<String> seenOrder = new ArrayList<>();
+    /** Paths of deferred entries that a later entry repeats: their digest was needed before it was known. */
+    private final java.util.Set<String> repeatedWhilePending = new java.util.HashSet<>();
     private final List<ParserDifferential> differentials = new ArrayList<>();
     private final java.util.EnumMap<DiagnosticCode, Integer> perCode = new java.util.EnumMap<>(DiagnosticCode.class);
     private long processed;
@@ -95,16 +99,31 @@ final class Unpacking {
     /** Told of each file as it is kept, while the rest of the package is still being read. */
     private final Consumer<ArchiveEntry> onEntry;
 
-    Unpacking(Limits limits, Consumer<ArchiveEntry> onEntry) {
+    /** Set from another thread to stop a deferred entry's reading that is no longer wanted. */
+    private volatile boolean cancelled;
+
+    /** Whether big zip entries may be read on a second thread (see {@link ContainerReaders}). */
+    private final boolean readAhead;
+
+    Unpacking(Limits limits, Consumer<ArchiveEntry> onEntry, boolean readAhead) {
+        this(limits, onEntry, System.nanoTime(), readAhead);
+    }
+
+    private Unpacking(Limits limits, Consumer<ArchiveEntry> onEntry, long startNanos, boolean readAhead) {
+        this.readAhead = readAhead;
         this.limits = limits;
         this.onEntry = onEntry;
-        this.startNanos = System.nanoTime();
+        this.startNanos = startNanos;
         this.budgetNanos = limits.packageTimeout().toNanos();
         this.readers = new ContainerReaders(this);
     }
 
     Limits limits() {
         return limits;
+    }
+
+    boolean readAhead() {
+        return readAhead;
     }
 
     ContainerReaders readers() {
@@ -155,7 +174,7 @@ final class Unpacking {
 
     /** Stops when the package deadline has passed or a limit already stopped the package. */
     void checkDeadline(String where) throws LimitReached {
-        if (stopped) {
+        if (stopped || cancelled) {
             throw new LimitReached("stopped", true);
         }
         if (System.nanoTime() - startNanos > budgetNanos) {
@@ -271,7 +290,12 @@ final class Unpacking {
      */
     void addFile(String path, String rawPath, Content c, boolean executable, int depth) {
         Optional<byte[]> earlier = seenPaths.putIfAbsent(path, c.sha256());
-        if (earlier != null) {
+        if (earlier == null) {
+            seenOrder.add(path);
+        } else {
+            if (earlier == PENDING) {
+                repeatedWhilePending.add(path);
+            }
             diagnose(DiagnosticCode.UNSAFE_PATH, path, "duplicate entry path '" + path + "': every copy is"
                     + " scanned, but an installer keeps only the last one");
             boolean differs = earlier.isEmpty() || c.sha256().isEmpty()
@@ -304,6 +328,110 @@ final class Unpacking {
         if (differentials.size() < LISTED_PER_CODE) {
             differentials.add(new ParserDifferential(path, description));
         }
+    }
+
+    // ------------------------------------------------------------------ entries read on another thread
+
+    /** The digest of a deferred entry until it is known (compared by identity). */
+    private static final Optional<byte[]> PENDING = Optional.of(new byte[0]);
+
+    /**
+     * Where this session stood before an entry: everything an entry and those after it change, so that reading
+     * can go back there when an entry read on another thread ({@link ContainerReaders}) turns out other than
+     * assumed, and read on from it as if nothing had been read ahead.
+     */
+    record Mark(int entries, int diagnostics, int differentials, int seen, Map<DiagnosticCode, Integer> perCode,
+                long processed, long kept, long entryBytes, int entryHeaders, boolean stopped, boolean wheelMarker,
+                boolean eggMarker) {
+    }
+
+    Mark mark() {
+        return new Mark(entries.size(), diagnostics.size(), differentials.size(), seenOrder.size(),
+                new java.util.EnumMap<>(perCode), processed, kept, entryBytes, entryHeaders, stopped, wheelMarker,
+                eggMarker);
+    }
+
+    /**
+     * Goes back to {@code m}. The files told to {@code onEntry} since are told again when they are read again
+     * (as other objects); a consumer that keyed work on them only loses that work.
+     */
+    void rollback(Mark m) {
+        entries.subList(m.entries(), entries.size()).clear();
+        diagnostics.subList(m.diagnostics(), diagnostics.size()).clear();
+        differentials.subList(m.differentials(), differentials.size()).clear();
+        List<String> added = seenOrder.subList(m.seen(), seenOrder.size());
+        added.forEach(seenPaths::remove);
+        added.clear();
+        repeatedWhilePending.clear();
+        perCode.clear();
+        perCode.putAll(m.perCode());
+        processed = m.processed();
+        kept = m.kept();
+        entryBytes = m.entryBytes();
+        entryHeaders = m.entryHeaders();
+        stopped = m.stopped();
+        wheelMarker = m.wheelMarker();
+        eggMarker = m.eggMarker();
+    }
+
+    /**
+     * Whether an entry of {@code size} declared bytes may be read on another thread, assuming it is read to its
+     * end with exactly that size, is not kept whole (only its first {@value #SKIM_HEAD} bytes) and meets no limit.
+     */
+    boolean mayDefer(String path, long size) {
+        return !stopped && !seenPaths.containsKey(path) && size > SKIM_HEAD && allowance() >= size
+                && limits.maxEntryBytes() >= SKIM_HEAD && kept + SKIM_HEAD < limits.maxRetainedBytes();
+    }
+
+    /**
+     * Counts a deferred entry as {@link #mayDefer} assumes it will be read, and holds its place among the entries.
+     *
+     * @return its place, for {@link #commitDeferred}
+     */
+    int addDeferred(String path, long size) {
+        seenPaths.put(path, PENDING);
+        seenOrder.add(path);
+        entries.add(null);
+        consume(size);
+        kept += SKIM_HEAD;
+        entryBytes += size;
+        return entries.size() - 1;
+    }
+
+    /**
+     * A session that reads one deferred entry on another thread: the counters it starts from are those this one
+     * had when the entry was deferred; its diagnostics and stops are its own (any at all means the assumption
+     * failed, see {@link #readsAsAssumed}).
+     */
+    Unpacking forDeferred() {
+        Unpacking s = new Unpacking(limits, e -> { }, startNanos, false);
+        s.processed = processed;
+        s.kept = kept;
+        return s;
+    }
+
+    /** Stops this deferred entry's session at its next chunk (see {@link #checkDeadline}). */
+    void cancel() {
+        cancelled = true;
+    }
+
+    /**
+     * Whether {@code c}, read by {@code deferred} (a {@link #forDeferred} session), is what {@link #addDeferred}
+     * assumed for an entry of {@code size} at {@code path}: read whole to that size, no limit, no damage, not kept
+     * whole, and no later entry of this session needed its digest before it was known.
+     */
+    boolean readsAsAssumed(Unpacking deferred, Content c, String path, long size) {
+        return deferred.diagnostics.isEmpty() && !deferred.stopped && c.stop() == Stop.NONE
+                && c.sha256().isPresent() && c.size() == size && c.bytes().length == SKIM_HEAD
+                && !repeatedWhilePending.contains(path);
+    }
+
+    /** Puts a deferred entry read as assumed in its place and tells {@code onEntry} of it. */
+    void commitDeferred(int slot, String path, String rawPath, Content c, boolean executable) {
+        ArchiveEntry entry = new ArchiveEntry(path, rawPath, c.bytes(), executable, c.size(), c.sha256(), c.links());
+        entries.set(slot, entry);
+        seenPaths.put(path, c.sha256());
+        onEntry.accept(entry);
     }
 
     // ------------------------------------------------------------------ content
