@@ -165,6 +165,6 @@ final class LexerInput implements CharStream {
     public String getText(Interval interval) {
         int from = Math.min(interval.a, shown.length);
         int to = Math.min(interval.b + 1, shown.length);
-        return source.substring(from, Math.max(from, to));
+        return source.token(from, Math.max(from, to));
     }
 }
