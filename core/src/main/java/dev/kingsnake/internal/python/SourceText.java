@@ -45,6 +45,11 @@ final class SourceText {
         return text.toCharArray();
     }
 
+    /** Copies chars [from, to) into {@code into} from its start (only when {@link #oneCharEach()}). */
+    void getChars(int from, int to, char[] into) {
+        text.getChars(from, to, into, 0);
+    }
+
     /** The code points when some take two chars (see {@link #oneCharEach()}); not to be modified. */
     int[] codePoints() {
         return codePoints;
