@@ -417,6 +417,7 @@ public final class PythonParser {
     static List<Token> lex(PredictionCache.Generation gen, SourceText text, int line, int column) {
         PyLexer lexer = new PyLexer(LexerInput.of(text, gen));
         lexer.setInterpreter(gen.lexerSimulator(lexer));
+        lexer.setTokenFactory(new SourceToken.Factory(text));
         lexer.removeErrorListeners();
         lexer.setLine(line);
         lexer.setCharPositionInLine(column);
