@@ -37,6 +37,8 @@ final class LexerInput implements CharStream {
     private static final byte CONTINUE = 2;
     private static final byte NEITHER = 3;
     private static final int PAGE_BITS = 8;
+    /** Characters of the source read at a time by {@link #of}. */
+    static final int CHUNK = 8192;
     /**
      * Known classes of characters outside ASCII, in pages of 256 made on first use. Races are harmless: a class
      * lost to a concurrent write is asked again and comes out the same.
@@ -66,12 +68,17 @@ final class LexerInput implements CharStream {
         int n = source.length();
         byte[] shown = new byte[n];
         if (source.oneCharEach()) {
-            char[] chars = source.chars();
+            // read in chunks: no copy of the whole text unless some character must be read as itself
+            char[] chunk = new char[Math.min(n, CHUNK)];
             boolean own = false;
-            for (int i = 0; i < n; i++) {
-                own |= (shown[i] = standIn(chars[i], gen)) == OWN;
+            for (int at = 0; at < n; at += chunk.length) {
+                int m = Math.min(chunk.length, n - at);
+                source.getChars(at, at + m, chunk);
+                for (int i = 0; i < m; i++) {
+                    own |= (shown[at + i] = standIn(chunk[i], gen)) == OWN;
+                }
             }
-            return new LexerInput(source, shown, own ? chars : null, null);
+            return new LexerInput(source, shown, own ? source.chars() : null, null);
         }
         int[] codePoints = source.codePoints();
         for (int i = 0; i < n; i++) {
@@ -165,6 +172,6 @@ final class LexerInput implements CharStream {
     public String getText(Interval interval) {
         int from = Math.min(interval.a, shown.length);
         int to = Math.min(interval.b + 1, shown.length);
-        return source.substring(from, Math.max(from, to));
+        return source.token(from, Math.max(from, to));
     }
 }

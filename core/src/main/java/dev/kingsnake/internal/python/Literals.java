@@ -5,8 +5,10 @@ import dev.kingsnake.spi.python.Const;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.stream.IntStream;
 
 /** Python literal tokens to values: string escapes, bytes, integers in every base, floats. */
 final class Literals {
@@ -236,8 +238,29 @@ final class Literals {
         }
     }
 
+    /**
+     * The values of the integer tokens of one or two decimal digits, shared: such literals are the most common
+     * numbers of a model (torch 2.14.1's: 147 thousand integers, each with a BigInteger and its array).
+     */
+    private static final List<Optional<Const>> SMALL_INTS = IntStream.range(0, 100)
+            .mapToObj(i -> Optional.<Const>of(new Const.Int(BigInteger.valueOf(i)))).toList();
+
     /** A number token's value, or empty for imaginary numbers and integers too long to convert. */
     static Optional<Const> number(String token) {
+        int n = token.length();
+        if (n <= 2 && n > 0 && isDigit(token.charAt(0)) && isDigit(token.charAt(n - 1))) {
+            // "07" is octal 7 and "08" decimal 8 (numberAsWritten): either way the digits' decimal value
+            return SMALL_INTS.get(n == 1 ? token.charAt(0) - '0' : (token.charAt(0) - '0') * 10 + token.charAt(1) - '0');
+        }
+        return numberAsWritten(token);
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
+    }
+
+    /** {@link #number} without the shared small values. */
+    static Optional<Const> numberAsWritten(String token) {
         String t = token.replace("_", "").toLowerCase(Locale.ROOT);
         if (t.endsWith("j")) {
             return Optional.empty();

@@ -241,7 +241,8 @@ final class ModelBuilder {
         int line = line(ctx.start);
         int col = col(ctx.start);
         List<Expr> parts = new ArrayList<>();
-        for (ParseTree c : ctx.children) {
+        for (int i = 0, n = ctx.getChildCount(); i < n; i++) {
+            ParseTree c = ctx.getChild(i);
             if (c instanceof PyParser.Yield_exprContext y) {
                 parts.add(yieldExpr(y));
             } else if (c instanceof PyParser.Testlist_starContext t) {
@@ -424,9 +425,10 @@ final class ModelBuilder {
 
     /** Elements of a comma list of test / star_expr / expr / namedexpr_test children. */
     private List<Expr> elements(ParserRuleContext ctx) {
-        List<Expr> out = new ArrayList<>();
-        for (ParseTree c : ctx.children) {
-            Expr e = element(c);
+        int n = ctx.getChildCount();
+        List<Expr> out = new ArrayList<>(n / 2 + 1);
+        for (int i = 0; i < n; i++) {
+            Expr e = element(ctx.getChild(i));
             if (e != null) {
                 out.add(e);
             }
@@ -454,12 +456,7 @@ final class ModelBuilder {
     }
 
     private boolean hasComma(ParserRuleContext ctx) {
-        for (ParseTree c : ctx.children) {
-            if (c instanceof TerminalNode t && t.getSymbol().getType() == PyParser.COMMA) {
-                return true;
-            }
-        }
-        return false;
+        return ((CompactContext) ctx).hasToken(PyParser.COMMA);
     }
 
     /** A tuple when there is a comma, else the single element. */
@@ -877,8 +874,8 @@ final class ModelBuilder {
         List<TerminalNode> tokens = new ArrayList<>(s.getChildCount());
         boolean anyF = false;
         boolean allBytes = true;
-        for (ParseTree c : s.children) {
-            TerminalNode t = (TerminalNode) c;
+        for (int i = 0, n = s.getChildCount(); i < n; i++) {
+            TerminalNode t = (TerminalNode) s.getChild(i);
             tokens.add(t);
             if (t.getSymbol().getType() == PyParser.FSTRING) {
                 anyF = true;

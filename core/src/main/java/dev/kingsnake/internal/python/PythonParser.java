@@ -130,8 +130,7 @@ public final class PythonParser {
         /** Parses the laid-out tokens one top-level statement at a time into {@code body}. */
         private void parseStatements(LogicalLines.Layout layout, PredictionCache.Generation gen, List<Stmt> body) {
             List<Token> tokens = layout.tokens();
-            CommonTokenStream stream = new CommonTokenStream(new ListTokenSource(tokens));
-            stream.fill();
+            CommonTokenStream stream = stream(tokens);
             PyParser parser = newParser(gen, stream);
             List<String> problems = new ArrayList<>();
             ModelBuilder builder = new ModelBuilder(source, limits.maxSyntaxNesting(), this::parseField, 0, problems);
@@ -310,8 +309,7 @@ public final class PythonParser {
         private Optional<Expr> parseField(SourceText expression, LogicalLines.Layout layout, PredictionCache.Generation gen,
                                           int depth) {
             try {
-                CommonTokenStream stream = new CommonTokenStream(new ListTokenSource(layout.tokens()));
-                stream.fill();
+                CommonTokenStream stream = stream(layout.tokens());
                 PyParser parser = newParser(gen, stream);
                 Attempt<PyParser.Field_exprContext> attempt = attempt(parser, stream, 0, PyParser::field_expr);
                 if (attempt.tree == null) {
@@ -415,13 +413,36 @@ public final class PythonParser {
         return " near '" + t.replace("\n", "\\n") + "'";
     }
 
-    private static List<? extends Token> lex(PredictionCache.Generation gen, SourceText text, int line, int column) {
+    /** The lexer's tokens up to EOF (EOF excluded), as {@code Lexer.getAllTokens} gives them. */
+    static List<Token> lex(PredictionCache.Generation gen, SourceText text, int line, int column) {
         PyLexer lexer = new PyLexer(LexerInput.of(text, gen));
         lexer.setInterpreter(gen.lexerSimulator(lexer));
+        lexer.setTokenFactory(new SourceToken.Factory(text));
         lexer.removeErrorListeners();
         lexer.setLine(line);
         lexer.setCharPositionInLine(column);
-        return lexer.getAllTokens();
+        // about one token per five characters of real code: room for all of them at once, not a list grown by
+        // halves (each growth a copy; with the stream's own list 0.3 GB of arrays for torch 2.14.1)
+        List<Token> tokens = new ArrayList<>(text.length() / 4 + 16);
+        for (Token t = lexer.nextToken(); t.getType() != Token.EOF; t = lexer.nextToken()) {
+            tokens.add(t);
+        }
+        return tokens;
+    }
+
+    /** The parser's token stream over laid-out tokens, filled: {@code fill()} over a list of their exact size. */
+    private static CommonTokenStream stream(List<Token> tokens) {
+        CommonTokenStream stream = new SizedTokenStream(tokens);
+        stream.fill();
+        return stream;
+    }
+
+    /** A token stream whose buffer starts with room for every token it will hold. */
+    private static final class SizedTokenStream extends CommonTokenStream {
+        SizedTokenStream(List<Token> tokens) {
+            super(new ListTokenSource(tokens));
+            this.tokens = new ArrayList<>(tokens.size() + 1);
+        }
     }
 
     private static PyParser newParser(PredictionCache.Generation gen, CommonTokenStream stream) {

@@ -55,6 +55,22 @@ class LexerInputTest {
         }
     }
 
+    /** The source is read in chunks: characters on both sides of a chunk's end are read as themselves. */
+    @Test
+    void charactersAroundChunkEnds() {
+        for (String piece : List.of("a\u0301 ", "x\u00e9", "\u4e2d\u0661 ", "'\u0903' ", "#\u00e9\n")) {
+            StringBuilder sb = new StringBuilder();
+            while (sb.length() < 3 * LexerInput.CHUNK) {
+                sb.append(piece);
+            }
+            for (int shift = 0; shift < 3; shift++) {
+                String text = " ".repeat(shift) + sb;
+                assertEquals(tokens(CharStreams.fromString(text)), tokens(LexerInput.of(new SourceText(text),
+                        PredictionCache.current())), piece);
+            }
+        }
+    }
+
     private static List<String> tokens(CharStream input) {
         PyLexer lexer = new PyLexer(input);
         lexer.setInterpreter(PredictionCache.current().lexerSimulator(lexer));

@@ -17,6 +17,34 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /** String and bytes literal bodies decoded as CPython decodes them, escapes read in place. */
 class LiteralsTest {
 
+    /** The shared values of one- and two-digit integers are those the token's own conversion gives. */
+    @Test
+    void shortNumbersAsWritten() {
+        String alphabet = "0123456789_lLjJxob.e";
+        int checked = 0;
+        for (int n = 1; n <= 3; n++) {
+            int[] at = new int[n];
+            while (true) {
+                StringBuilder sb = new StringBuilder();
+                for (int i : at) {
+                    sb.append(alphabet.charAt(i));
+                }
+                String t = sb.toString();
+                assertEquals(Literals.numberAsWritten(t), Literals.number(t), t);
+                checked++;
+                int k = n - 1;
+                while (k >= 0 && ++at[k] == alphabet.length()) {
+                    at[k--] = 0;
+                }
+                if (k < 0) {
+                    break;
+                }
+            }
+        }
+        assertEquals(20 + 400 + 8000, checked);
+        assertEquals(Literals.numberAsWritten("99"), Literals.number("99"));
+    }
+
     @Test
     void bytesEscapes() {
         assertArrayEquals(new byte[] {0x12, (byte) 0xab, 'Z', 0, 'A', '\n', 7, (byte) 0xff},
