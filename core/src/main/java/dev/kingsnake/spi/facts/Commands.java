@@ -260,6 +260,19 @@ public final class Commands {
 
     /** The command started by {@code call}, or empty when the call does not start a process. */
     public static Optional<Command> of(DataFlow facts, Expr.Call call) {
+        // six rules ask this of every call of a file: the answer is found once per call (it depends only on the
+        // file's facts, which do not change once computed)
+        Map<Expr.Call, Optional<Command>> memo = facts.commands;
+        Optional<Command> known = memo.get(call);
+        if (known == null) {
+            known = compute(facts, call);
+            memo.put(call, known);
+        }
+        return known;
+    }
+
+    /** {@link #of} without the memo. */
+    static Optional<Command> compute(DataFlow facts, Expr.Call call) {
         String n = facts.name(call);
         Integer first = SINKS.get(n);
         if (first == null) {

@@ -40,7 +40,7 @@ final class Evaluator extends ExpressionInterpreter<Const, Evaluator.Env> {
 
     private final SymbolTable table;
     private final Map<Expr, Optional<Const>> constMemo = new IdentityHashMap<>();
-    private final Map<Expr, Optional<String>> nameMemo = new IdentityHashMap<>();
+    private final Map<Expr, Optional<String>> nameMemo;
     /** Bindings being followed right now: a name defined through itself is not constant. */
     private final Set<Binding> active = Collections.newSetFromMap(new IdentityHashMap<>());
     /**
@@ -66,6 +66,8 @@ final class Evaluator extends ExpressionInterpreter<Const, Evaluator.Env> {
     Evaluator(SymbolTable table, long maxConstLength, int maxEvaluationDepth, long maxAnalysisSteps) {
         super(new ConstOps(maxConstLength));
         this.table = table;
+        // callees, their prefixes and the names they are built from: sized once for the usual file
+        this.nameMemo = new IdentityHashMap<>(Math.max(32, 2 * table.calls.size()));
         this.maxDepth = Math.max(1, maxEvaluationDepth / DEPTH_SHARE);
         this.stepsLeft = maxAnalysisSteps;
         this.largeBudget = 8 * maxConstLength;
@@ -86,6 +88,13 @@ final class Evaluator extends ExpressionInterpreter<Const, Evaluator.Env> {
     // ================================================================ qualified names
 
     Optional<String> qualifiedName(Expr e) {
+        if (depth <= maxDepth) {
+            // a known answer is handed out as memoised: no second look-up, no new Optional
+            Optional<String> memo = nameMemo.get(e);
+            if (memo != null) {
+                return memo;
+            }
+        }
         return Optional.ofNullable(qname(e));
     }
 
