@@ -45,6 +45,8 @@ public final class DataFlow {
     private final Map<Expr.Call, String> names;
     /** {@link Commands#of} per call, filled as rules ask. */
     final Map<Expr.Call, Optional<Commands.Command>> commands = new IdentityHashMap<>();
+    /** {@link ExecSinks#of} per call, filled as rules ask. */
+    final Map<Expr.Call, Optional<ExecSinks.Use>> execSinks = new IdentityHashMap<>();
     /**
      * Taint of names per scope ({@code "3:reply"}: the name {@code reply} in the function numbered 3; {@code "m:x"}
      * at module level): a {@code reply} received from a socket in one function says nothing about an unrelated

@@ -19,6 +19,18 @@ public final class ExecSinks {
     }
 
     public static Optional<Use> of(DataFlow facts, Expr.Call c) {
+        // three rules ask this of every call of a file: found once per call (the file's facts do not change)
+        java.util.Map<Expr.Call, Optional<Use>> memo = facts.execSinks;
+        Optional<Use> known = memo.get(c);
+        if (known == null) {
+            known = compute(facts, c);
+            memo.put(c, known);
+        }
+        return known;
+    }
+
+    /** {@link #of} without the memo. */
+    static Optional<Use> compute(DataFlow facts, Expr.Call c) {
         String n = facts.name(c);
         if (!PythonApis.CODE_SINKS.contains(n) && !PythonApis.PICKLE_SINKS.contains(n)) {
             return indirect(facts, c, n);

@@ -95,11 +95,26 @@ class FactFastPathsTest {
         for (Expr.Call c : f.calls()) {
             Optional<Commands.Command> plain = Commands.compute(flow, c);
             Optional<Commands.Command> first = Commands.of(flow, c);
-            assertEquals(plain, first, c.toString());
+            assertEquals(plain, first, () -> "line " + c.line());
             assertSame(first, Commands.of(flow, c), "kept per call");
             commands += first.isPresent() ? 1 : 0;
         }
         assertTrue(commands >= 4, "the sample starts processes, one through a local wrapper: " + commands);
+    }
+
+    @Test
+    void aCallsCodeSinkIsFoundOnceAndIsTheComputedOne() {
+        PythonFile f = file("pkg/setup.py", SETUP);
+        DataFlow flow = DataFlow.of(f);
+        int uses = 0;
+        for (Expr.Call c : f.calls()) {
+            Optional<ExecSinks.Use> plain = ExecSinks.compute(flow, c);
+            Optional<ExecSinks.Use> first = ExecSinks.of(flow, c);
+            assertEquals(plain, first, () -> "line " + c.line());
+            assertSame(first, ExecSinks.of(flow, c), "kept per call");
+            uses += first.isPresent() ? 1 : 0;
+        }
+        assertEquals(3, uses, "the three exec calls");
     }
 
     @Test

@@ -125,6 +125,11 @@ final class Evaluator extends ExpressionInterpreter<Const, Evaluator.Env> {
             return resolveName(n.id(), n, scopeOf(n));
         }
         if (e instanceof Expr.Attribute a) {
+            if (!(a.value() instanceof Expr.Attribute)) {
+                // one attribute of a name or a call (most of them): what the loop below does, without its deque
+                String base = qname(a.value());
+                return base == null ? null : Builtins.join(base, a.attr());
+            }
             // iterate down the chain so long dotted names cost no stack
             Deque<String> attrs = new ArrayDeque<>();
             Expr cur = a;
@@ -285,7 +290,8 @@ final class Evaluator extends ExpressionInterpreter<Const, Evaluator.Env> {
             return null;
         }
         String result = null;
-        for (Binding b : visible) {
+        for (int k = 0, n = visible.size(); k < n; k++) {
+            Binding b = visible.get(k);
             String q;
             if (b instanceof Binding.Import i) {
                 q = i.target();

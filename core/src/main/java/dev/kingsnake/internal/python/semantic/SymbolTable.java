@@ -344,8 +344,38 @@ final class SymbolTable {
         pushStatements(out, c.body(), f.ctx);
     }
 
+    /**
+     * {@code n.children()}, in order. The kinds most nodes are of add their parts directly: {@code children()}
+     * builds a new list for them on every call.
+     */
     private static void addChildren(Frames out, Node n, Scope.Ctx ctx, List<Stmt> block) {
-        addExprs(out, n.children(), ctx, block);
+        if (n instanceof Expr.Name || n instanceof Expr.Literal) {
+            return;
+        }
+        if (n instanceof Expr.Attribute a) {
+            out.add(a.value(), ctx, block);
+        } else if (n instanceof Expr.Call c) {
+            out.add(c.callee(), ctx, block);
+            addExprs(out, c.args(), ctx, block);
+            addExprs(out, c.keywords(), ctx, block);
+        } else if (n instanceof Expr.Keyword k) {
+            out.add(k.value(), ctx, block);
+        } else if (n instanceof Expr.BinOp b) {
+            out.add(b.left(), ctx, block);
+            out.add(b.right(), ctx, block);
+        } else if (n instanceof Expr.Subscript s) {
+            out.add(s.value(), ctx, block);
+            out.add(s.index(), ctx, block);
+        } else {
+            addExprs(out, n.children(), ctx, block);
+        }
+    }
+
+    /** What {@link #addChildren} adds for a node (for tests: {@code n.children()}). */
+    static List<Node> childrenAsWalked(Node n) {
+        Frames out = new Frames();
+        addChildren(out, n, null, null);
+        return java.util.Arrays.asList(java.util.Arrays.copyOf(out.nodes, out.size));
     }
 
     private static void addExprs(Frames out, List<? extends Node> nodes, Scope.Ctx ctx, List<Stmt> block) {

@@ -103,7 +103,8 @@ class ModelFastPathsTest {
             for (Node n : m.nodes()) {
                 Reach r = m.reach(n);
                 Scope.Ctx ctx = m.table().ctx(n);
-                assertEquals(ctx == null ? Reach.UNKNOWN : m.reachAnalysis().compute(ctx), r, m.path() + ":" + n);
+                assertEquals(ctx == null ? Reach.UNKNOWN : m.reachAnalysis().compute(ctx), r,
+                        () -> m.path() + ":" + n.line());
                 seen[r.ordinal()]++;
             }
         }
@@ -144,10 +145,47 @@ class ModelFastPathsTest {
                 }
             }
             for (int i = freshExprs.size() - 1; i >= 0; i--) {
-                assertEquals(first.get(i), fresh.qualifiedName(freshExprs.get(i)), m.path() + ":" + exprs.get(i));
+                assertEquals(first.get(i), fresh.qualifiedName(freshExprs.get(i)), m.path() + ":" + exprs.get(i).line());
             }
         }
         assertTrue(named > 100, "the sample resolves names");
+    }
+
+    /** One attribute of a non-attribute goes around the chain's deque: the chain's own answer all the same. */
+    @Test
+    void anAttributeOfANameIsItsBaseJoinedWithTheAttribute() throws IOException {
+        int joined = 0;
+        for (SemanticModel m : models()) {
+            for (Node n : m.nodes()) {
+                if (n instanceof Expr.Attribute a) {
+                    Optional<String> base = m.qualifiedName(a.value());
+                    Optional<String> expected = base.map(b -> Builtins.join(b, a.attr()));
+                    assertEquals(expected, m.qualifiedName(a), () -> m.path() + ":" + a.line());
+                    joined += expected.isPresent() && !(a.value() instanceof Expr.Attribute) ? 1 : 0;
+                }
+            }
+        }
+        assertTrue(joined > 100, "the sample has attributes of resolved names: " + joined);
+    }
+
+    @Test
+    void theSymbolTablesChildrenAreTheNodesChildren() throws IOException {
+        java.util.Set<Class<?>> kinds = new java.util.HashSet<>();
+        for (SemanticModel m : models()) {
+            for (Node n : m.nodes()) {
+                List<? extends Node> expected = n.children();
+                List<Node> walked = SymbolTable.childrenAsWalked(n);
+                assertEquals(expected.size(), walked.size(), m.path());
+                for (int i = 0; i < expected.size(); i++) {
+                    assertSame(expected.get(i), walked.get(i), m.path());
+                }
+                kinds.add(n.getClass());
+            }
+        }
+        for (Class<?> k : List.of(Expr.Name.class, Expr.Literal.class, Expr.Attribute.class, Expr.Call.class,
+                Expr.Keyword.class, Expr.BinOp.class, Expr.Subscript.class)) {
+            assertTrue(kinds.contains(k), "the sample has " + k.getSimpleName());
+        }
     }
 
     @Test
