@@ -260,15 +260,8 @@ public final class Commands {
 
     /** The command started by {@code call}, or empty when the call does not start a process. */
     public static Optional<Command> of(DataFlow facts, Expr.Call call) {
-        // six rules ask this of every call of a file: the answer is found once per call (it depends only on the
-        // file's facts, which do not change once computed)
-        Map<Expr.Call, Optional<Command>> memo = facts.commands;
-        Optional<Command> known = memo.get(call);
-        if (known == null) {
-            known = compute(facts, call);
-            memo.put(call, known);
-        }
-        return known;
+        // six rules ask this of every call of a file
+        return facts.perCall(facts.commands, call, Commands::compute);
     }
 
     /** {@link #of} without the memo. */

@@ -47,6 +47,20 @@ public final class DataFlow {
     final Map<Expr.Call, Optional<Commands.Command>> commands = new IdentityHashMap<>();
     /** {@link ExecSinks#of} per call, filled as rules ask. */
     final Map<Expr.Call, Optional<ExecSinks.Use>> execSinks = new IdentityHashMap<>();
+
+    /**
+     * The answer {@code memo} keeps for the call, computed on the first question: what several rules ask of every
+     * call depends only on the file's facts, which do not change once computed.
+     */
+    <T> Optional<T> perCall(Map<Expr.Call, Optional<T>> memo, Expr.Call c,
+                            java.util.function.BiFunction<DataFlow, Expr.Call, Optional<T>> compute) {
+        Optional<T> known = memo.get(c);
+        if (known == null) {
+            known = compute.apply(this, c);
+            memo.put(c, known);
+        }
+        return known;
+    }
     /**
      * Taint of names per scope ({@code "3:reply"}: the name {@code reply} in the function numbered 3; {@code "m:x"}
      * at module level): a {@code reply} received from a socket in one function says nothing about an unrelated

@@ -19,14 +19,8 @@ public final class ExecSinks {
     }
 
     public static Optional<Use> of(DataFlow facts, Expr.Call c) {
-        // three rules ask this of every call of a file: found once per call (the file's facts do not change)
-        java.util.Map<Expr.Call, Optional<Use>> memo = facts.execSinks;
-        Optional<Use> known = memo.get(c);
-        if (known == null) {
-            known = compute(facts, c);
-            memo.put(c, known);
-        }
-        return known;
+        // three rules ask this of every call of a file
+        return facts.perCall(facts.execSinks, c, ExecSinks::compute);
     }
 
     /** {@link #of} without the memo. */

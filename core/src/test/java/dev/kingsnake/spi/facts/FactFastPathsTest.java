@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiFunction;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -87,34 +88,31 @@ class FactFastPathsTest {
         }
     }
 
+    /** Asks {@code memoised} twice and {@code plain} once of every call; returns how many calls have an answer. */
+    private static <T> int assertKeptPerCall(PythonFile f, BiFunction<DataFlow, Expr.Call, Optional<T>> plain,
+                                             BiFunction<DataFlow, Expr.Call, Optional<T>> memoised) {
+        DataFlow flow = DataFlow.of(f);
+        int answers = 0;
+        for (Expr.Call c : f.calls()) {
+            Optional<T> expected = plain.apply(flow, c);
+            Optional<T> first = memoised.apply(flow, c);
+            assertEquals(expected, first, () -> "line " + c.line());
+            assertSame(first, memoised.apply(flow, c), "kept per call");
+            answers += first.isPresent() ? 1 : 0;
+        }
+        return answers;
+    }
+
     @Test
     void aCallsCommandIsFoundOnceAndIsTheComputedOne() {
-        PythonFile f = file("pkg/setup.py", SETUP);
-        DataFlow flow = DataFlow.of(f);
-        int commands = 0;
-        for (Expr.Call c : f.calls()) {
-            Optional<Commands.Command> plain = Commands.compute(flow, c);
-            Optional<Commands.Command> first = Commands.of(flow, c);
-            assertEquals(plain, first, () -> "line " + c.line());
-            assertSame(first, Commands.of(flow, c), "kept per call");
-            commands += first.isPresent() ? 1 : 0;
-        }
+        int commands = assertKeptPerCall(file("pkg/setup.py", SETUP), Commands::compute, Commands::of);
         assertTrue(commands >= 4, "the sample starts processes, one through a local wrapper: " + commands);
     }
 
     @Test
     void aCallsCodeSinkIsFoundOnceAndIsTheComputedOne() {
-        PythonFile f = file("pkg/setup.py", SETUP);
-        DataFlow flow = DataFlow.of(f);
-        int uses = 0;
-        for (Expr.Call c : f.calls()) {
-            Optional<ExecSinks.Use> plain = ExecSinks.compute(flow, c);
-            Optional<ExecSinks.Use> first = ExecSinks.of(flow, c);
-            assertEquals(plain, first, () -> "line " + c.line());
-            assertSame(first, ExecSinks.of(flow, c), "kept per call");
-            uses += first.isPresent() ? 1 : 0;
-        }
-        assertEquals(3, uses, "the three exec calls");
+        assertEquals(3, assertKeptPerCall(file("pkg/setup.py", SETUP), ExecSinks::compute, ExecSinks::of),
+                "the three exec calls");
     }
 
     @Test
