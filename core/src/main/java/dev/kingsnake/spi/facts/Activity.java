@@ -178,15 +178,25 @@ public final class Activity {
         return dev.kingsnake.spi.python.Nodes.dottedName(e);
     }
 
-    /** The calls of a file that run at install time, in source order (one reach lookup per call). */
+    /** {@link #installTimeCalls}, computed once per file: three install rules ask it of every file. */
+    private static final dev.kingsnake.spi.FactKey<List<Expr.Call>> INSTALL_TIME_CALLS =
+            dev.kingsnake.spi.FactKey.ofPython("install-time calls", Activity::findInstallTimeCalls);
+
+    /** The calls of a file that run at install time, in source order (unmodifiable; computed once per file). */
     public static List<Expr.Call> installTimeCalls(dev.kingsnake.spi.PythonFile f) {
+        return f.fact(INSTALL_TIME_CALLS);
+    }
+
+    private static List<Expr.Call> findInstallTimeCalls(dev.kingsnake.spi.PythonFile f) {
         List<Expr.Call> out = new ArrayList<>();
-        for (Expr.Call c : f.calls()) {
+        List<Expr.Call> calls = f.calls();
+        for (int i = 0, n = calls.size(); i < n; i++) {
+            Expr.Call c = calls.get(i);
             if (reach(f, c) == dev.kingsnake.Reach.INSTALL_TIME) {
                 out.add(c);
             }
         }
-        return out;
+        return out.isEmpty() ? List.of() : java.util.Collections.unmodifiableList(out);
     }
 
     /** When the code at {@code n} runs; a decoded layer runs when its outer literal's code runs. */

@@ -112,18 +112,20 @@ public final class CallFacts {
         return scopeCaps.get(scope).contains(c);
     }
 
-    private record Item(Node node, int scope) {
-    }
-
     private void collect(PythonFile file) {
-        Deque<Item> stack = new ArrayDeque<>();
-        stack.push(new Item(file.module(), 0));
+        // the walk's stack as two parallel arrays (an item object per node was most of this pass's garbage)
+        Node[] nodes = new Node[64];
+        int[] scopes = new int[64];
+        int top = 0;
+        nodes[top] = file.module();
+        scopes[top++] = 0;
         Map<Stmt.FunctionDef, Integer> defScopes = new IdentityHashMap<>();
-        List<Item> callSites = new ArrayList<>();
-        while (!stack.isEmpty()) {
-            Item it = stack.pop();
-            Node n = it.node();
-            int scope = it.scope();
+        List<Expr.Call> callSites = new ArrayList<>();
+        List<Integer> callScopes = new ArrayList<>();
+        while (top > 0) {
+            Node n = nodes[--top];
+            nodes[top] = null;
+            int scope = scopes[top];
             int childScope = scope;
             if (n instanceof Stmt.FunctionDef || n instanceof Expr.Lambda) {
                 childScope = scopeCaps.size();
@@ -137,16 +139,18 @@ public final class CallFacts {
                 continue; // a docstring or a string used as a comment: documentation, not behaviour
             }
             if (n instanceof Stmt.Assign a && a.value().isPresent() && a.augOp().isEmpty()) {
-                for (Expr t : a.targets()) {
-                    if (t instanceof Expr.Name nm) {
-                        scopeAssigns.computeIfAbsent(scope, k -> new HashMap<>())
-                                .computeIfAbsent(nm.id(), k -> new ArrayList<>()).add(a.value().get());
+                List<Expr> targets = a.targets();
+                for (int i = 0, k = targets.size(); i < k; i++) {
+                    if (targets.get(i) instanceof Expr.Name nm) {
+                        scopeAssigns.computeIfAbsent(scope, x -> new HashMap<>())
+                                .computeIfAbsent(nm.id(), x -> new ArrayList<>()).add(a.value().get());
                     }
                 }
             }
             if (n instanceof Expr.Call c) {
                 addCall(file, c, scope);
-                callSites.add(it);
+                callSites.add(c);
+                callScopes.add(scope);
             } else if (n instanceof Expr.Literal l && l.value().isStringLike()) {
                 addString(n, l.value().asText(), scope);
             } else if (n instanceof Expr.FString fs) {
@@ -163,12 +167,19 @@ public final class CallFacts {
                 file.constant(b).filter(Const::isStringLike).ifPresent(k -> addString(n, k.asText(), scope));
             }
             List<? extends Node> kids = n.children();
-            for (int i = kids.size() - 1; i >= 0; i--) {
-                stack.push(new Item(kids.get(i), childScope));
+            int k = kids.size();
+            if (top + k > nodes.length) {
+                int size = Math.max(nodes.length * 2, top + k);
+                nodes = java.util.Arrays.copyOf(nodes, size);
+                scopes = java.util.Arrays.copyOf(scopes, size);
+            }
+            for (int i = k - 1; i >= 0; i--) {
+                nodes[top] = kids.get(i);
+                scopes[top++] = childScope;
             }
         }
         clientCalls(file);
-        linkCalls(file, defScopes, callSites);
+        linkCalls(file, defScopes, callSites, callScopes);
         this.defScopes = defScopes;
     }
 
@@ -285,25 +296,26 @@ public final class CallFacts {
     }
 
     /** Links each scope to the local functions it calls or passes on, once every function has its scope. */
-    private void linkCalls(PythonFile file, Map<Stmt.FunctionDef, Integer> defScopes, List<Item> callSites) {
+    private void linkCalls(PythonFile file, Map<Stmt.FunctionDef, Integer> defScopes, List<Expr.Call> callSites,
+                           List<Integer> callScopes) {
         LocalFunctions locals = LocalFunctions.of(file);
-        for (Item it : callSites) {
-            Expr.Call c = (Expr.Call) it.node();
-            List<Expr> refs = new ArrayList<>(c.args().size() + c.keywords().size() + 1);
-            refs.add(c.callee());
-            refs.addAll(c.args());
-            for (Expr.Keyword k : c.keywords()) {
-                refs.add(k.value());
-            }
-            for (int i = 0; i < refs.size(); i++) {
-                Expr r = refs.get(i);
+        for (int s = 0, n = callSites.size(); s < n; s++) {
+            Expr.Call c = callSites.get(s);
+            int scope = callScopes.get(s);
+            // the callee (0), then the positional arguments, then the keywords' values, without a list of them
+            List<Expr> args = c.args();
+            List<Expr.Keyword> keywords = c.keywords();
+            int refs = 1 + args.size() + keywords.size();
+            for (int i = 0; i < refs; i++) {
+                Expr r = i == 0 ? c.callee() : i <= args.size() ? args.get(i - 1)
+                        : keywords.get(i - 1 - args.size()).value();
                 if (!(r instanceof Expr.Name || r instanceof Expr.Attribute)) {
                     continue;
                 }
                 Optional<Stmt.FunctionDef> def = locals.referredBy(r);
-                Integer target = def.map(defScopes::get).orElse(null);
+                Integer target = def.isPresent() ? defScopes.get(def.get()) : null;
                 if (target != null) {
-                    callees.get(it.scope()).add(target);
+                    callees.get(scope).add(target);
                     if (i == 0) {
                         calleeScopes.put(c, target);
                     }
@@ -314,7 +326,7 @@ public final class CallFacts {
                     if (known != null) {
                         for (Capability cap : known) {
                             if (REFERENCE_CAPS.contains(cap)) {
-                                scopeCaps.get(it.scope()).add(cap);
+                                scopeCaps.get(scope).add(cap);
                                 fileCaps.add(cap);
                             }
                         }

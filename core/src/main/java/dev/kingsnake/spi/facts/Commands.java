@@ -260,6 +260,12 @@ public final class Commands {
 
     /** The command started by {@code call}, or empty when the call does not start a process. */
     public static Optional<Command> of(DataFlow facts, Expr.Call call) {
+        // six rules ask this of every call of a file
+        return facts.perCall(facts.commands, call, Commands::compute);
+    }
+
+    /** {@link #of} without the memo. */
+    static Optional<Command> compute(DataFlow facts, Expr.Call call) {
         String n = facts.name(call);
         Integer first = SINKS.get(n);
         if (first == null) {

@@ -42,16 +42,35 @@ public final class DataFlow {
 
     private final PythonFile file;
     private final long maxWalk;
-    private final Map<Expr.Call, String> names = new IdentityHashMap<>();
+    private final Map<Expr.Call, String> names;
+    /** {@link Commands#of} per call, filled as rules ask. */
+    final Map<Expr.Call, Optional<Commands.Command>> commands = new IdentityHashMap<>();
+    /** {@link ExecSinks#of} per call, filled as rules ask. */
+    final Map<Expr.Call, Optional<ExecSinks.Use>> execSinks = new IdentityHashMap<>();
+
+    /**
+     * The answer {@code memo} keeps for the call, computed on the first question: what several rules ask of every
+     * call depends only on the file's facts, which do not change once computed.
+     */
+    <T> Optional<T> perCall(Map<Expr.Call, Optional<T>> memo, Expr.Call c,
+                            java.util.function.BiFunction<DataFlow, Expr.Call, Optional<T>> compute) {
+        Optional<T> known = memo.get(c);
+        if (known == null) {
+            known = compute.apply(this, c);
+            memo.put(c, known);
+        }
+        return known;
+    }
     /**
      * Taint of names per scope ({@code "3:reply"}: the name {@code reply} in the function numbered 3; {@code "m:x"}
      * at module level): a {@code reply} received from a socket in one function says nothing about an unrelated
      * {@code reply} in another.
      */
-    private final Map<String, Set<Taint>> nameTaint = new HashMap<>();
+    private final Map<Object, Map<String, Set<Taint>>> nameTaint = new IdentityHashMap<>();
     /** Scope-qualified names bound in their function (assigned, with-targets, parameters): not globals there. */
-    private final Set<String> localNames = new HashSet<>();
-    private final Map<Stmt.FunctionDef, Integer> scopeIds = new IdentityHashMap<>();
+    private final Map<Object, Set<String>> localNames = new IdentityHashMap<>();
+    /** The scope of module-level names in {@link #nameTaint} and {@link #localNames} (a function's is its def). */
+    private static final Object MODULE = new Object();
     private final Map<String, Expr> assigned = new HashMap<>();
     /** The last plain assignment of each simple name, and the {@code name += value} statements of the file. */
     private final Map<String, Stmt.Assign> lastAssign = new HashMap<>();
@@ -66,17 +85,26 @@ public final class DataFlow {
     private DataFlow(PythonFile file) {
         this.file = file;
         this.maxWalk = Math.max(1, file.limits().maxAnalysisSteps() / WALK_SHARE_OF_STEPS);
-        for (Expr.Call c : file.calls()) {
+        List<Expr.Call> calls = file.calls();
+        this.names = new IdentityHashMap<>(Math.max(16, calls.size()));
+        for (int i = 0, n = calls.size(); i < n; i++) {
+            Expr.Call c = calls.get(i);
             names.put(c, resolve(file, c));
         }
         List<Stmt.WithItem> withs = new ArrayList<>();
-        file.nodes().forEach(n -> {
-            if (n instanceof Stmt.Assign a) {
+        List<Node> nodes = file.nodes();
+        for (int i = 0, n = nodes.size(); i < n; i++) {
+            Node node = nodes.get(i);
+            if (node instanceof Stmt.Assign a) {
                 assigns.add(a);
-            } else if (n instanceof Stmt.WithItem w) {
+            } else if (node instanceof Stmt.WithItem w) {
                 withs.add(w);
+            } else if (node instanceof Stmt.FunctionDef def) {
+                for (Stmt.Param p : def.params()) {
+                    localNames.computeIfAbsent(def, k -> new HashSet<>()).add(p.name());
+                }
             }
-        });
+        }
         for (Stmt.Assign a : assigns) {
             for (Expr t : a.targets()) {
                 local(t);
@@ -91,13 +119,6 @@ public final class DataFlow {
         for (Stmt.WithItem w : withs) {
             w.target().ifPresent(this::local);
         }
-        file.nodes().forEach(n -> {
-            if (n instanceof Stmt.FunctionDef def) {
-                for (Stmt.Param p : def.params()) {
-                    localNames.add(scopeId(def) + ":" + p.name());
-                }
-            }
-        });
         this.withs = withs;
     }
 
@@ -334,17 +355,15 @@ public final class DataFlow {
         return LocalFunctions.of(file()).target(c).map(def -> returnTaint(def).contains(Taint.DECODE)).orElse(false);
     }
 
-    private String scopeId(Stmt.FunctionDef def) {
-        return def == null ? "m" : String.valueOf(scopeIds.computeIfAbsent(def, d -> scopeIds.size() + 1));
-    }
-
-    private String key(Expr.Name nm) {
-        return scopeId(file().enclosingFunction(nm).orElse(null)) + ":" + nm.id();
+    /** The function a name is read or bound in (its def), or {@link #MODULE}. */
+    private Object scope(Expr.Name nm) {
+        Optional<Stmt.FunctionDef> def = file().enclosingFunction(nm);
+        return def.isPresent() ? def.get() : MODULE;
     }
 
     private void local(Expr target) {
         if (target instanceof Expr.Name nm) {
-            localNames.add(key(nm));
+            localNames.computeIfAbsent(scope(nm), k -> new HashSet<>()).add(nm.id());
         } else if (target instanceof Expr.Sequence s) {
             for (Expr e : s.elements()) {
                 local(e);
@@ -354,13 +373,19 @@ public final class DataFlow {
 
     /** The taint of a name where it is read: its own function's binding, else the module's. */
     private Set<Taint> nameTaint(Expr.Name nm) {
-        String k = key(nm);
-        return localNames.contains(k) ? nameTaint.get(k) : nameTaint.get("m:" + nm.id());
+        if (nameTaint.isEmpty()) {
+            return null; // nothing is tainted in this file (most files): no scope to look up
+        }
+        Object scope = scope(nm);
+        Set<String> local = localNames.get(scope);
+        Map<String, Set<Taint>> taints = nameTaint.get(local != null && local.contains(nm.id()) ? scope : MODULE);
+        return taints == null ? null : taints.get(nm.id());
     }
 
     private void bind(Expr target, Set<Taint> t) {
         if (target instanceof Expr.Name nm) {
-            nameTaint.computeIfAbsent(key(nm), k -> EnumSet.noneOf(Taint.class)).addAll(t);
+            nameTaint.computeIfAbsent(scope(nm), k -> new HashMap<>())
+                    .computeIfAbsent(nm.id(), k -> EnumSet.noneOf(Taint.class)).addAll(t);
         } else if (target instanceof Expr.Sequence s) {
             for (Expr e : s.elements()) {
                 bind(e, t);

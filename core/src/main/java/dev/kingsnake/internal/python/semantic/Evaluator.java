@@ -40,7 +40,7 @@ final class Evaluator extends ExpressionInterpreter<Const, Evaluator.Env> {
 
     private final SymbolTable table;
     private final Map<Expr, Optional<Const>> constMemo = new IdentityHashMap<>();
-    private final Map<Expr, Optional<String>> nameMemo = new IdentityHashMap<>();
+    private final Map<Expr, Optional<String>> nameMemo;
     /** Bindings being followed right now: a name defined through itself is not constant. */
     private final Set<Binding> active = Collections.newSetFromMap(new IdentityHashMap<>());
     /**
@@ -66,6 +66,8 @@ final class Evaluator extends ExpressionInterpreter<Const, Evaluator.Env> {
     Evaluator(SymbolTable table, long maxConstLength, int maxEvaluationDepth, long maxAnalysisSteps) {
         super(new ConstOps(maxConstLength));
         this.table = table;
+        // callees, their prefixes and the names they are built from: sized once for the usual file
+        this.nameMemo = new IdentityHashMap<>(Math.max(32, 2 * table.calls.size()));
         this.maxDepth = Math.max(1, maxEvaluationDepth / DEPTH_SHARE);
         this.stepsLeft = maxAnalysisSteps;
         this.largeBudget = 8 * maxConstLength;
@@ -86,6 +88,13 @@ final class Evaluator extends ExpressionInterpreter<Const, Evaluator.Env> {
     // ================================================================ qualified names
 
     Optional<String> qualifiedName(Expr e) {
+        if (depth <= maxDepth) {
+            // a known answer is handed out as memoised: no second look-up, no new Optional
+            Optional<String> memo = nameMemo.get(e);
+            if (memo != null) {
+                return memo;
+            }
+        }
         return Optional.ofNullable(qname(e));
     }
 
@@ -116,6 +125,11 @@ final class Evaluator extends ExpressionInterpreter<Const, Evaluator.Env> {
             return resolveName(n.id(), n, scopeOf(n));
         }
         if (e instanceof Expr.Attribute a) {
+            if (!(a.value() instanceof Expr.Attribute)) {
+                // one attribute of a name or a call (most of them): what the loop below does, without its deque
+                String base = qname(a.value());
+                return base == null ? null : Builtins.join(base, a.attr());
+            }
             // iterate down the chain so long dotted names cost no stack
             Deque<String> attrs = new ArrayDeque<>();
             Expr cur = a;
@@ -276,7 +290,8 @@ final class Evaluator extends ExpressionInterpreter<Const, Evaluator.Env> {
             return null;
         }
         String result = null;
-        for (Binding b : visible) {
+        for (int k = 0, n = visible.size(); k < n; k++) {
+            Binding b = visible.get(k);
             String q;
             if (b instanceof Binding.Import i) {
                 q = i.target();

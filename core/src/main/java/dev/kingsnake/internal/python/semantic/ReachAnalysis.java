@@ -43,7 +43,8 @@ final class ReachAnalysis {
     private final boolean builtOnInstall;
     private final Set<Scope> commandClasses = setOf();
     private final Map<Scope, Reach> promoted = new IdentityHashMap<>();
-    private final Map<Scope.Ctx, Reach> byCtx = new IdentityHashMap<>();
+    /** The answer of {@link #reach} per context: index {@code 2 * scope.index + (mainGuard ? 1 : 0)}. */
+    private final Reach[] byCtx;
 
     /**
      * @param setupScript the file is a setup.py (or a layer decoded from one)
@@ -64,6 +65,7 @@ final class ReachAnalysis {
         this.setupScript = setupScript;
         this.builtOnInstall = builtOnInstall;
         this.moduleReach = originReach.orElse(setupScript ? Reach.INSTALL_TIME : Reach.IMPORT_TIME);
+        this.byCtx = new Reach[2 * table.scopes.size()];
         findCommandClasses();
         propagateThroughCalls();
     }
@@ -73,11 +75,17 @@ final class ReachAnalysis {
     }
 
     Reach reach(Scope.Ctx ctx) {
-        return byCtx.computeIfAbsent(ctx, this::compute);
+        int i = 2 * ctx.scope().index + (ctx.mainGuard() ? 1 : 0);
+        Reach r = byCtx[i];
+        if (r == null) {
+            r = compute(ctx);
+            byCtx[i] = r;
+        }
+        return r;
     }
 
     /** Walks up the scope chain (bounded by the parser's nesting limit) to the nearest scope that decides. */
-    private Reach compute(Scope.Ctx start) {
+    Reach compute(Scope.Ctx start) {
         Scope.Ctx ctx = start;
         while (true) {
             Scope s = ctx.scope();
@@ -223,11 +231,17 @@ final class ReachAnalysis {
      * function can only be raised twice (CALLED to IMPORT_TIME to INSTALL_TIME), so the work list ends.
      */
     private void propagateThroughCalls() {
-        Map<Scope, List<Expr.Call>> callsByOwner = new IdentityHashMap<>();
+        // each call's context and local targets are found once (they do not change as reach is raised); a call
+        // that runs no local function raises nothing and is left out
+        Map<Scope, List<CallSite>> callsByOwner = new IdentityHashMap<>();
         for (Expr.Call c : table.calls) {
             Scope.Ctx ctx = table.ctx(c);
             if (ctx != null) {
-                callsByOwner.computeIfAbsent(owner(ctx.scope()), k -> new ArrayList<>()).add(c);
+                List<Scope> targets = callTargets(c);
+                if (!targets.isEmpty()) {
+                    callsByOwner.computeIfAbsent(owner(ctx.scope()), k -> new ArrayList<>())
+                            .add(new CallSite(ctx, targets));
+                }
             }
         }
         // @atexit.register runs the function when the interpreter exits: within the reach of its def
@@ -246,9 +260,9 @@ final class ReachAnalysis {
         int budget = 8 * (table.scopes.size() + table.calls.size()) + 64;
         while (!work.isEmpty() && budget-- > 0) {
             Scope s = work.poll();
-            for (Expr.Call call : callsByOwner.getOrDefault(s, List.of())) {
-                Reach r = compute(table.ctx(call));
-                for (Scope target : callTargets(call)) {
+            for (CallSite call : callsByOwner.getOrDefault(s, List.of())) {
+                Reach r = compute(call.ctx());
+                for (Scope target : call.targets()) {
                     promote(target, r, work);
                 }
             }
@@ -256,6 +270,10 @@ final class ReachAnalysis {
                 promote(f, compute(f.definedIn), work);
             }
         }
+    }
+
+    /** A call that runs local functions: where it stands and what it runs. */
+    private record CallSite(Scope.Ctx ctx, List<Scope> targets) {
     }
 
     private void promote(Scope function, Reach r, Deque<Scope> work) {

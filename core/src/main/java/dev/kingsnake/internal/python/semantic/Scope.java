@@ -30,6 +30,8 @@ final class Scope {
     /** Context for code directly in this scope, and for module code under {@code if __name__ == '__main__'}. */
     final Ctx ctx;
     final Ctx mainGuardCtx;
+    /** {@link #enclosingFunction()}, found once when the scope is made (asked of every name data flow reads). */
+    private final Optional<Stmt.FunctionDef> enclosingFunction;
 
     Scope(Kind kind, Node node, Ctx definedIn, int index) {
         this.kind = kind;
@@ -39,6 +41,8 @@ final class Scope {
         this.index = index;
         this.ctx = new Ctx(this, false);
         this.mainGuardCtx = new Ctx(this, true);
+        this.enclosingFunction = node instanceof Stmt.FunctionDef f ? Optional.of(f)
+                : parent == null ? Optional.empty() : parent.enclosingFunction;
     }
 
     void bind(String name, Binding b) {
@@ -47,6 +51,11 @@ final class Scope {
 
     /** The nearest function scope at or above this one (lambdas and comprehensions are skipped). */
     Optional<Stmt.FunctionDef> enclosingFunction() {
+        return enclosingFunction;
+    }
+
+    /** {@link #enclosingFunction()} found by climbing the parents (what the field holds; for tests). */
+    Optional<Stmt.FunctionDef> enclosingFunctionByClimbing() {
         for (Scope s = this; s != null; s = s.parent) {
             if (s.node instanceof Stmt.FunctionDef f) {
                 return Optional.of(f);

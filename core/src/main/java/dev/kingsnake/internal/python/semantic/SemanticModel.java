@@ -124,6 +124,19 @@ public final class SemanticModel implements PythonFile {
                 limits.maxAnalysisSteps());
     }
 
+    /** The model's symbol table (for tests of its fast paths). */
+    SymbolTable table() {
+        return table;
+    }
+
+    /** The model's reach analysis, made on first use (for tests of its fast paths). */
+    synchronized ReachAnalysis reachAnalysis() {
+        if (reach == null) {
+            reach = new ReachAnalysis(table, evaluator, isSetupScript(path), layerReach, builtOnInstall);
+        }
+        return reach;
+    }
+
     /** {@code setup.py}, also as the base of a decoded layer's path ({@code pkg/setup.py#layer1}). */
     static boolean isSetupScript(String path) {
         String p = SourceFile.entryPath(path);
@@ -235,10 +248,7 @@ public final class SemanticModel implements PythonFile {
         if (ctx == null) {
             return Reach.UNKNOWN;
         }
-        if (reach == null) {
-            reach = new ReachAnalysis(table, evaluator, isSetupScript(path), layerReach, builtOnInstall);
-        }
-        return reach.reach(ctx);
+        return reachAnalysis().reach(ctx);
     }
 
     @Override

@@ -29,8 +29,41 @@ final class SymbolTable {
     final List<Scope> classes = new ArrayList<>();
     private final Map<Node, Scope.Ctx> ctxOf;
 
-    private record Frame(Node node, Scope.Ctx ctx, List<Stmt> block) {
+    /**
+     * A node still to visit with its context and statement list: the walk keeps them in parallel arrays (a
+     * frame object, an iterator and a deque node for each of a file's nodes were most of this pass's garbage).
+     */
+    private static final class Frames {
+        Node[] nodes = new Node[64];
+        Scope.Ctx[] ctxs = new Scope.Ctx[64];
+        @SuppressWarnings("unchecked")
+        List<Stmt>[] blocks = new List[64];
+        int size;
+
+        void add(Node node, Scope.Ctx ctx, List<Stmt> block) {
+            if (size == nodes.length) {
+                int n = size * 2;
+                nodes = java.util.Arrays.copyOf(nodes, n);
+                ctxs = java.util.Arrays.copyOf(ctxs, n);
+                blocks = java.util.Arrays.copyOf(blocks, n);
+            }
+            nodes[size] = node;
+            ctxs[size] = ctx;
+            blocks[size++] = block;
+        }
     }
+
+    /**
+     * The node being visited, its context and its statement list: one instance serves the whole walk (the
+     * visit is not re-entered; the lambdas that read it run before it returns).
+     */
+    private static final class Frame {
+        Node node;
+        Scope.Ctx ctx;
+        List<Stmt> block;
+    }
+
+    private final Frame current = new Frame();
 
     private SymbolTable(Module m, int expectedNodes) {
         this.ctxOf = new IdentityHashMap<>(Math.max(32, expectedNodes));
@@ -64,28 +97,38 @@ final class SymbolTable {
 
     private void walk(Module m) {
         ctxOf.put(m, module.ctx);
-        Deque<Frame> stack = new ArrayDeque<>();
-        List<Frame> kids = new ArrayList<>();
+        Frames stack = new Frames();
+        Frames kids = new Frames();
         pushStatements(kids, m.body(), module.ctx);
         pushAll(stack, kids);
-        while (!stack.isEmpty()) {
-            Frame f = stack.pop();
-            kids.clear();
-            ctxOf.put(f.node, f.ctx);
-            visit(f, kids);
+        while (stack.size > 0) {
+            int top = --stack.size;
+            Node node = stack.nodes[top];
+            Scope.Ctx ctx = stack.ctxs[top];
+            List<Stmt> block = stack.blocks[top];
+            stack.nodes[top] = null;
+            stack.ctxs[top] = null;
+            stack.blocks[top] = null;
+            kids.size = 0;
+            ctxOf.put(node, ctx);
+            visit(node, ctx, block, kids);
             pushAll(stack, kids);
         }
     }
 
-    private static void pushAll(Deque<Frame> stack, List<Frame> kids) {
-        for (int i = kids.size() - 1; i >= 0; i--) {
-            stack.push(kids.get(i));
+    /** Pushes the children in reverse, so that they are popped in source order. */
+    private static void pushAll(Frames stack, Frames kids) {
+        for (int i = kids.size - 1; i >= 0; i--) {
+            stack.add(kids.nodes[i], kids.ctxs[i], kids.blocks[i]);
+            kids.nodes[i] = null;
+            kids.ctxs[i] = null;
+            kids.blocks[i] = null;
         }
     }
 
-    private static void pushStatements(List<Frame> out, List<Stmt> body, Scope.Ctx ctx) {
-        for (Stmt s : body) {
-            out.add(new Frame(s, ctx, body));
+    private static void pushStatements(Frames out, List<Stmt> body, Scope.Ctx ctx) {
+        for (int i = 0, n = body.size(); i < n; i++) {
+            out.add(body.get(i), ctx, body);
         }
     }
 
@@ -95,7 +138,11 @@ final class SymbolTable {
      * turns up, recompiles) each alone, instead of one method of every kind with all of them inlined (it was the
      * largest compilation of a batch scan, over 100 KB of machine code, compiled five times).
      */
-    private void visit(Frame f, List<Frame> out) {
+    private void visit(Node node, Scope.Ctx ctx, List<Stmt> block, Frames out) {
+        Frame f = current;
+        f.node = node;
+        f.ctx = ctx;
+        f.block = block;
         if (f.node instanceof Expr e) {
             visitExpression(e, f, out);
         } else if (f.node instanceof Stmt s) {
@@ -109,7 +156,7 @@ final class SymbolTable {
         }
     }
 
-    private void visitExpression(Expr e, Frame f, List<Frame> out) {
+    private void visitExpression(Expr e, Frame f, Frames out) {
         if (e instanceof Expr.Call c) {
             calls.add(c);
             addChildren(out, c, f.ctx, f.block);
@@ -124,7 +171,7 @@ final class SymbolTable {
         }
     }
 
-    private void visitStatement(Stmt s, Frame f, List<Frame> out) {
+    private void visitStatement(Stmt s, Frame f, Frames out) {
         Scope.Ctx ctx = f.ctx;
         if (s instanceof Stmt.Assign a) {
             assign(a, f, out);
@@ -138,36 +185,36 @@ final class SymbolTable {
             importFrom(i, f, out);
         } else if (s instanceof Stmt.For loop) {
             bindTarget(ctx.scope(), loop.target(), null, f.block);
-            out.add(new Frame(loop.target(), ctx, f.block));
-            out.add(new Frame(loop.iter(), ctx, f.block));
+            out.add(loop.target(), ctx, f.block);
+            out.add(loop.iter(), ctx, f.block);
             pushStatements(out, loop.body(), ctx);
             pushStatements(out, loop.orElse(), ctx);
         } else if (s instanceof Stmt.While loop) {
-            out.add(new Frame(loop.test(), ctx, f.block));
+            out.add(loop.test(), ctx, f.block);
             pushStatements(out, loop.body(), ctx);
             pushStatements(out, loop.orElse(), ctx);
         } else if (s instanceof Stmt.If test) {
-            out.add(new Frame(test.test(), ctx, f.block));
+            out.add(test.test(), ctx, f.block);
             boolean guard = ctx.scope().kind == Scope.Kind.MODULE && isMainGuard(test.test());
             pushStatements(out, test.body(), guard ? ctx.scope().mainGuardCtx : ctx);
             pushStatements(out, test.orElse(), ctx);
         } else if (s instanceof Stmt.With with) {
             for (Stmt.WithItem item : with.items()) {
                 item.target().ifPresent(t -> bindTarget(ctx.scope(), t, null, f.block));
-                out.add(new Frame(item, ctx, f.block));
+                out.add(item, ctx, f.block);
             }
             pushStatements(out, with.body(), ctx);
         } else if (s instanceof Stmt.Try t) {
             pushStatements(out, t.body(), ctx);
             for (Stmt.Handler h : t.handlers()) {
-                out.add(new Frame(h, ctx, f.block));
+                out.add(h, ctx, f.block);
             }
             pushStatements(out, t.orElse(), ctx);
             pushStatements(out, t.finalBody(), ctx);
         } else if (s instanceof Stmt.Match m) {
-            out.add(new Frame(m.subject(), ctx, f.block));
+            out.add(m.subject(), ctx, f.block);
             for (Stmt.MatchCase c : m.cases()) {
-                out.add(new Frame(c, ctx, f.block));
+                out.add(c, ctx, f.block);
             }
         } else if (s instanceof Stmt.Global g) {
             (g.nonlocal() ? ctx.scope().nonlocals : ctx.scope().globals).addAll(g.names());
@@ -183,7 +230,7 @@ final class SymbolTable {
         }
     }
 
-    private void functionDef(Stmt.FunctionDef d, Frame f, List<Frame> out) {
+    private void functionDef(Stmt.FunctionDef d, Frame f, Frames out) {
         bind(f.ctx.scope(), d.name(), new Binding.Definition(d, d));
         Scope inner = newScope(Scope.Kind.FUNCTION, d, f.ctx);
         addExprs(out, d.decorators(), f.ctx, f.block);
@@ -191,41 +238,41 @@ final class SymbolTable {
         pushStatements(out, d.body(), inner.ctx);
     }
 
-    private void classDef(Stmt.ClassDef c, Frame f, List<Frame> out) {
+    private void classDef(Stmt.ClassDef c, Frame f, Frames out) {
         bind(f.ctx.scope(), c.name(), new Binding.Definition(c, c));
         Scope inner = newScope(Scope.Kind.CLASS, c, f.ctx);
         classes.add(inner);
         addExprs(out, c.decorators(), f.ctx, f.block);
         addExprs(out, c.bases(), f.ctx, f.block);
         for (Expr.Keyword k : c.keywords()) {
-            out.add(new Frame(k, f.ctx, f.block));
+            out.add(k, f.ctx, f.block);
         }
         pushStatements(out, c.body(), inner.ctx);
     }
 
-    private void lambda(Expr.Lambda l, Frame f, List<Frame> out) {
+    private void lambda(Expr.Lambda l, Frame f, Frames out) {
         Scope inner = newScope(Scope.Kind.LAMBDA, l, f.ctx);
         addParams(out, l.params(), f.ctx, inner);
-        out.add(new Frame(l.body(), inner.ctx, f.block));
+        out.add(l.body(), inner.ctx, f.block);
     }
 
-    private void comprehension(Expr.Comprehension c, Frame f, List<Frame> out) {
+    private void comprehension(Expr.Comprehension c, Frame f, Frames out) {
         Scope inner = newScope(Scope.Kind.COMPREHENSION, c, f.ctx);
-        out.add(new Frame(c.element(), inner.ctx, f.block));
-        c.value().ifPresent(v -> out.add(new Frame(v, inner.ctx, f.block)));
+        out.add(c.element(), inner.ctx, f.block);
+        c.value().ifPresent(v -> out.add(v, inner.ctx, f.block));
         boolean first = true;
         for (Expr.ComprehensionFor g : c.generators()) {
             bindTarget(inner, g.target(), null, f.block);
             ctxOf.put(g, inner.ctx);
-            out.add(new Frame(g.target(), inner.ctx, f.block));
+            out.add(g.target(), inner.ctx, f.block);
             // the first iterable is evaluated in the enclosing scope
-            out.add(new Frame(g.iter(), first ? f.ctx : inner.ctx, f.block));
+            out.add(g.iter(), first ? f.ctx : inner.ctx, f.block);
             addExprs(out, g.conditions(), inner.ctx, f.block);
             first = false;
         }
     }
 
-    private void namedExpr(Expr.NamedExpr n, Frame f, List<Frame> out) {
+    private void namedExpr(Expr.NamedExpr n, Frame f, Frames out) {
         if (n.target() instanceof Expr.Name name) {
             Scope s = f.ctx.scope();
             while (s.kind == Scope.Kind.COMPREHENSION && s.parent != null) {
@@ -236,7 +283,7 @@ final class SymbolTable {
         addChildren(out, n, f.ctx, f.block);
     }
 
-    private void importNames(Stmt.Import i, Frame f, List<Frame> out) {
+    private void importNames(Stmt.Import i, Frame f, Frames out) {
         imports.add(i);
         for (Stmt.Alias a : i.names()) {
             if (a.asName().isPresent()) {
@@ -250,7 +297,7 @@ final class SymbolTable {
         addChildren(out, i, f.ctx, f.block);
     }
 
-    private void importFrom(Stmt.ImportFrom i, Frame f, List<Frame> out) {
+    private void importFrom(Stmt.ImportFrom i, Frame f, Frames out) {
         Scope scope = f.ctx.scope();
         imports.add(i);
         String base = ".".repeat(Math.max(0, i.level())) + i.module();
@@ -265,59 +312,95 @@ final class SymbolTable {
         addChildren(out, i, f.ctx, f.block);
     }
 
-    private void assign(Stmt.Assign a, Frame f, List<Frame> out) {
+    private void assign(Stmt.Assign a, Frame f, Frames out) {
         Scope scope = f.ctx.scope();
         if (a.augOp().isPresent() && a.value().isPresent()) {
             String op = a.augOp().get();
             op = op.endsWith("=") ? op.substring(0, op.length() - 1) : op;
-            for (Expr t : a.targets()) {
-                if (t instanceof Expr.Name n) {
+            List<Expr> targets = a.targets();
+            for (int i = 0, k = targets.size(); i < k; i++) {
+                if (targets.get(i) instanceof Expr.Name n) {
                     bind(scope, n.id(), new Binding.Augmented(op, a.value().get(), n, f.block));
                 }
             }
         } else if (a.value().isPresent()) {
-            for (Expr t : a.targets()) {
-                bindTarget(scope, t, a.value().get(), f.block);
+            List<Expr> targets = a.targets();
+            for (int i = 0, k = targets.size(); i < k; i++) {
+                bindTarget(scope, targets.get(i), a.value().get(), f.block);
             }
         }
         addChildren(out, a, f.ctx, f.block);
     }
 
-    private void handler(Stmt.Handler h, Frame f, List<Frame> out) {
+    private void handler(Stmt.Handler h, Frame f, Frames out) {
         h.name().ifPresent(n -> bind(f.ctx.scope(), n, new Binding.Opaque(h)));
-        h.type().ifPresent(t -> out.add(new Frame(t, f.ctx, f.block)));
+        h.type().ifPresent(t -> out.add(t, f.ctx, f.block));
         pushStatements(out, h.body(), f.ctx);
     }
 
-    private void matchCase(Stmt.MatchCase c, Frame f, List<Frame> out) {
+    private void matchCase(Stmt.MatchCase c, Frame f, Frames out) {
         bindPatternCaptures(f.ctx.scope(), c);
-        c.guard().ifPresent(g -> out.add(new Frame(g, f.ctx, f.block)));
+        c.guard().ifPresent(g -> out.add(g, f.ctx, f.block));
         pushStatements(out, c.body(), f.ctx);
     }
 
-    private static void addChildren(List<Frame> out, Node n, Scope.Ctx ctx, List<Stmt> block) {
-        for (Node k : n.children()) {
-            out.add(new Frame(k, ctx, block));
+    /**
+     * {@code n.children()}, in order. The kinds most nodes are of add their parts directly: {@code children()}
+     * builds a new list for them on every call.
+     */
+    private static void addChildren(Frames out, Node n, Scope.Ctx ctx, List<Stmt> block) {
+        if (n instanceof Expr.Name || n instanceof Expr.Literal) {
+            return;
+        }
+        if (n instanceof Expr.Attribute a) {
+            out.add(a.value(), ctx, block);
+        } else if (n instanceof Expr.Call c) {
+            out.add(c.callee(), ctx, block);
+            addExprs(out, c.args(), ctx, block);
+            addExprs(out, c.keywords(), ctx, block);
+        } else if (n instanceof Expr.Keyword k) {
+            out.add(k.value(), ctx, block);
+        } else if (n instanceof Expr.BinOp b) {
+            out.add(b.left(), ctx, block);
+            out.add(b.right(), ctx, block);
+        } else if (n instanceof Expr.Subscript s) {
+            out.add(s.value(), ctx, block);
+            out.add(s.index(), ctx, block);
+        } else {
+            addExprs(out, n.children(), ctx, block);
         }
     }
 
-    private static void addExprs(List<Frame> out, List<? extends Node> nodes, Scope.Ctx ctx, List<Stmt> block) {
-        for (Node k : nodes) {
-            out.add(new Frame(k, ctx, block));
+    /** What {@link #addChildren} adds for a node (for tests: {@code n.children()}). */
+    static List<Node> childrenAsWalked(Node n) {
+        Frames out = new Frames();
+        addChildren(out, n, null, null);
+        return java.util.Arrays.asList(java.util.Arrays.copyOf(out.nodes, out.size));
+    }
+
+    private static void addExprs(Frames out, List<? extends Node> nodes, Scope.Ctx ctx, List<Stmt> block) {
+        for (int i = 0, k = nodes.size(); i < k; i++) {
+            out.add(nodes.get(i), ctx, block);
         }
     }
 
     /** Parameters belong to the new scope; their defaults are evaluated where the def stands. */
-    private void addParams(List<Frame> out, List<Stmt.Param> params, Scope.Ctx outer, Scope inner) {
-        for (Stmt.Param p : params) {
+    private void addParams(Frames out, List<Stmt.Param> params, Scope.Ctx outer, Scope inner) {
+        for (int i = 0, k = params.size(); i < k; i++) {
+            Stmt.Param p = params.get(i);
             bind(inner, p.name(), new Binding.Opaque(p));
             ctxOf.put(p, inner.ctx);
-            p.defaultValue().ifPresent(d -> out.add(new Frame(d, outer, null)));
+            p.defaultValue().ifPresent(d -> out.add(d, outer, null));
         }
     }
 
     /** Binds assignment targets; {@code value} is null when the value is not known (loops, with, except). */
     private void bindTarget(Scope scope, Expr target, Expr value, List<Stmt> block) {
+        if (target instanceof Expr.Name n) {
+            // the usual target: bound as the loop below would, without its work list
+            bind(scope, n.id(), value == null ? new Binding.Opaque(n) : new Binding.Value(value, n, block));
+            return;
+        }
         Deque<Expr[]> work = new ArrayDeque<>();
         work.push(new Expr[] {target, value});
         while (!work.isEmpty()) {
