@@ -15,8 +15,8 @@ import java.util.List;
  * The nodes of a file that several rules each looked for in a pass of their own over every node
  * ({@link PythonFile#nodes()}): string literals, assignments, function definitions, statements that did not parse
  * and calls. One pass sorts them out; each list keeps the order of {@link PythonFile#nodes()} (pre-order), and
- * {@link #position} gives a node's index there, so a rule that wants two kinds in the order of one pass merges
- * them. A fact of the file: a rule reads it in place of a pass over every node.
+ * {@link #callPosition} and {@link #functionPosition} give a node's index there, so a rule that wants two kinds
+ * in the order of one pass merges them. A fact of the file: a rule reads it in place of a pass over every node.
  */
 public final class FileNodes {
     private static final FactKey<FileNodes> KEY = FactKey.ofPython("nodes by kind", FileNodes::new);
@@ -45,18 +45,12 @@ public final class FileNodes {
                     s.add(l);
                 }
             } else if (x instanceof Expr.Call call) {
-                if (c.size() == cAt.length) {
-                    cAt = Arrays.copyOf(cAt, cAt.length * 2);
-                }
-                cAt[c.size()] = i;
+                cAt = put(cAt, c.size(), i);
                 c.add(call);
             } else if (x instanceof Stmt.Assign as) {
                 a.add(as);
             } else if (x instanceof Stmt.FunctionDef def) {
-                if (f.size() == fAt.length) {
-                    fAt = Arrays.copyOf(fAt, fAt.length * 2);
-                }
-                fAt[f.size()] = i;
+                fAt = put(fAt, f.size(), i);
                 f.add(def);
             } else if (x instanceof Stmt.Invalid inv) {
                 bad.add(inv);
@@ -69,6 +63,13 @@ public final class FileNodes {
         this.calls = Collections.unmodifiableList(c);
         this.callPositions = cAt;
         this.functionPositions = fAt;
+    }
+
+    /** {@code positions} with {@code position} at {@code index}, grown when full. */
+    private static int[] put(int[] positions, int index, int position) {
+        int[] out = index < positions.length ? positions : Arrays.copyOf(positions, positions.length * 2);
+        out[index] = position;
+        return out;
     }
 
     /** The file's nodes by kind, sorted out on first use and kept for its scan. */
