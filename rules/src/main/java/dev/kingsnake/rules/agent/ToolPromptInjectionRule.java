@@ -2,6 +2,7 @@ package dev.kingsnake.rules.agent;
 
 import dev.kingsnake.Confidence;
 import dev.kingsnake.Severity;
+import dev.kingsnake.rules.shared.FileNodes;
 import dev.kingsnake.spi.FindingSink;
 import dev.kingsnake.spi.PythonFile;
 import dev.kingsnake.spi.PythonFileRule;
@@ -12,6 +13,7 @@ import dev.kingsnake.spi.python.Expr;
 import dev.kingsnake.spi.python.Node;
 import dev.kingsnake.spi.python.Stmt;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -57,12 +59,24 @@ public final class ToolPromptInjectionRule implements PythonFileRule {
 
     @Override
     public void check(PythonFile file, RuleContext ctx, FindingSink sink) {
-        for (Node n : file.nodes()) {
-            if (n instanceof Stmt.FunctionDef fn && fn.decorators().stream().anyMatch(ToolPromptInjectionRule::isToolDecorator)) {
-                docstring(fn).ifPresent(doc -> judge(file, fn, doc, sink));
-            } else if (n instanceof Expr.Call call && isToolConstructor(file, call)) {
-                call.keyword("description").flatMap(d -> file.constant(d)).filter(c -> c.isStringLike())
-                        .ifPresent(c -> judge(file, call, c.asText(), sink));
+        // the functions and the calls in the order of one pass over every node, as the findings were made
+        FileNodes nodes = FileNodes.of(file);
+        List<Stmt.FunctionDef> fns = nodes.functions();
+        List<Expr.Call> calls = nodes.calls();
+        int f = 0;
+        int c = 0;
+        while (f < fns.size() || c < calls.size()) {
+            if (c == calls.size() || f < fns.size() && nodes.functionPosition(f) < nodes.callPosition(c)) {
+                Stmt.FunctionDef fn = fns.get(f++);
+                if (fn.decorators().stream().anyMatch(ToolPromptInjectionRule::isToolDecorator)) {
+                    docstring(fn).ifPresent(doc -> judge(file, fn, doc, sink));
+                }
+            } else {
+                Expr.Call call = calls.get(c++);
+                if (isToolConstructor(file, call)) {
+                    call.keyword("description").flatMap(d -> file.constant(d)).filter(k -> k.isStringLike())
+                            .ifPresent(k -> judge(file, call, k.asText(), sink));
+                }
             }
         }
     }

@@ -2,6 +2,7 @@ package dev.kingsnake.rules.backdoor;
 
 import dev.kingsnake.Confidence;
 import dev.kingsnake.Severity;
+import dev.kingsnake.rules.shared.FileNodes;
 import dev.kingsnake.rules.shared.Indicator;
 import dev.kingsnake.rules.shared.IndicatorSet;
 import dev.kingsnake.spi.FindingSink;
@@ -13,7 +14,6 @@ import dev.kingsnake.spi.Tags;
 import dev.kingsnake.spi.facts.CallFacts;
 import dev.kingsnake.spi.facts.Capability;
 import dev.kingsnake.spi.python.Expr;
-import dev.kingsnake.spi.python.Node;
 import dev.kingsnake.spi.python.Stmt;
 
 import java.util.List;
@@ -77,23 +77,21 @@ public final class ReverseShellRule implements PythonFileRule {
                 }
             }
         }
-        for (Node n : file.nodes()) {
-            // a statement that does not parse is still read as text: a broken quote must not hide a shell
-            if (n instanceof Stmt.Invalid bad) {
-                String text = bad.text();
-                Optional<Indicator> hit = ONE_LINERS.first(
-                        new CallFacts.StringFact(bad, text, text.replace('\\', '/').toLowerCase(Locale.ROOT), 0));
-                if (hit.isPresent()) {
-                    boolean started = PROCESS_CALL_TEXT.matcher(text).find();
-                    sink.report(file, bad, "reverse-shell command (" + hit.get().label()
-                                    + ") in a statement that does not parse" + (started ? ", handed to a process call" : ""),
-                            started ? Severity.CRITICAL : Severity.HIGH, Confidence.HIGH);
-                }
+        // a statement that does not parse is still read as text: a broken quote must not hide a shell
+        for (Stmt.Invalid bad : FileNodes.of(file).invalid()) {
+            String text = bad.text();
+            Optional<Indicator> hit = ONE_LINERS.first(
+                    new CallFacts.StringFact(bad, text, text.replace('\\', '/').toLowerCase(Locale.ROOT), 0));
+            if (hit.isPresent()) {
+                boolean started = PROCESS_CALL_TEXT.matcher(text).find();
+                sink.report(file, bad, "reverse-shell command (" + hit.get().label()
+                                + ") in a statement that does not parse" + (started ? ", handed to a process call" : ""),
+                        started ? Severity.CRITICAL : Severity.HIGH, Confidence.HIGH);
             }
         }
-        for (int i = 0; i < facts.strings().size(); i++) {
+        for (int i : ONE_LINERS.candidates(facts)) {
             CallFacts.StringFact s = facts.strings().get(i);
-            Optional<Indicator> hit = ONE_LINERS.first(facts, i);
+            Optional<Indicator> hit = ONE_LINERS.first(s);
             if (hit.isPresent()) {
                 sink.report(file, s.node(), "reverse-shell command (" + hit.get().label() + ")", Severity.HIGH,
                         Confidence.HIGH);

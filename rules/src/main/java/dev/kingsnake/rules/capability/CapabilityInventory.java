@@ -6,6 +6,7 @@ import dev.kingsnake.spi.FactKey;
 import dev.kingsnake.spi.PythonFile;
 import dev.kingsnake.spi.facts.NonAscii;
 import dev.kingsnake.spi.facts.PythonApis;
+import dev.kingsnake.spi.facts.SourceChars;
 import dev.kingsnake.spi.python.Const;
 import dev.kingsnake.spi.python.Expr;
 import dev.kingsnake.spi.python.Node;
@@ -154,6 +155,8 @@ final class CapabilityInventory {
         boolean imagesImported = false;
         List<Expr.Call> serverCandidates = new ArrayList<>();
         List<Expr.Call> pixelReads = new ArrayList<>();
+        // a name is read from the text: in a file of ASCII characters only, none can be non-ASCII
+        boolean asciiText = NonAscii.firstOffset(file) < 0;
         for (Node n : file.nodes()) {
             if (n instanceof Expr.Call c) {
                 Optional<String> name = file.calleeName(c);
@@ -175,7 +178,7 @@ final class CapabilityInventory {
             } else if (n instanceof Expr.Attribute a && a.attr().equals("environ")
                     && file.qualifiedName(a).filter("os.environ"::equals).isPresent()) {
                 out.add(CapabilityKind.ENVIRONMENT, a, "os.environ");
-            } else if (n instanceof Expr.Name name && !isAscii(name.id())) {
+            } else if (n instanceof Expr.Name name && !asciiText && !isAscii(name.id())) {
                 out.add(CapabilityKind.UNICODE, name, "non-ASCII identifier " + name.id());
             } else if (n instanceof Stmt.ClassDef cls) {
                 for (Expr base : cls.bases()) {
@@ -283,7 +286,7 @@ final class CapabilityInventory {
         if (nonAscii < 0) {
             return;
         }
-        String text = file.text();
+        SourceChars text = SourceChars.of(file);
         // lines are counted, and the first node of each line found, only once a character is found (rarely)
         Map<Integer, Node> firstOnLine = null;
         int line = 1;

@@ -2,6 +2,7 @@ package dev.kingsnake.rules.exec;
 
 import dev.kingsnake.Confidence;
 import dev.kingsnake.Severity;
+import dev.kingsnake.rules.shared.CallUses;
 import dev.kingsnake.spi.FindingSink;
 import dev.kingsnake.spi.Location;
 import dev.kingsnake.spi.PythonFile;
@@ -36,30 +37,29 @@ public final class DecodedCodeExecutionRule implements PythonFileRule {
 
     @Override
     public void check(PythonFile file, RuleContext ctx, FindingSink sink) {
-        DataFlow facts = DataFlow.of(file);
-        for (Expr.Call c : file.calls()) {
-            ExecSinks.of(facts, c).ifPresent(u -> {
-                // the line is read only for a report: reading any line splits the whole file into lines
-                java.util.function.Supplier<String> ev = () -> ExecSinks.snippet(file.line(c.line()));
-                if ("marshal.loads".equals(u.sink()) && file.constant(u.input()).isPresent()
-                        && file.constant(u.input()).get() instanceof Const.Bytes) {
-                    sink.report(Location.of(file, c), "marshal.loads() of embedded bytecode", ev.get());
-                    return;
-                }
-                if (!u.taint().contains(DataFlow.Taint.DECODE) || u.taint().contains(DataFlow.Taint.NETWORK)) {
-                    return;
-                }
-                if (u.pickle()) {
-                    sink.report(Location.of(file, c), u.sink() + "() unpickles decoded data", ev.get(),
-                            Severity.LOW, Confidence.LOW);
-                } else if (u.taint().contains(DataFlow.Taint.STDIN)) {
-                    // a worker running code its parent pipes in (build tools, SSH tunnels, freezers): IPC
-                    sink.report(Location.of(file, c), u.sink() + "() runs decoded data read from standard input", ev.get(),
-                            Severity.LOW, Confidence.MEDIUM);
-                } else {
-                    sink.report(Location.of(file, c), u.sink() + "() runs decoded/decompressed data", ev.get());
-                }
-            });
-        }
+        CallUses.codeSinks(file).forEach(use -> {
+            Expr.Call c = use.call();
+            ExecSinks.Use u = use.value();
+            // the line is read only for a report: reading any line splits the whole file into lines
+            java.util.function.Supplier<String> ev = () -> ExecSinks.snippet(file.line(c.line()));
+            if ("marshal.loads".equals(u.sink()) && file.constant(u.input()).isPresent()
+                    && file.constant(u.input()).get() instanceof Const.Bytes) {
+                sink.report(Location.of(file, c), "marshal.loads() of embedded bytecode", ev.get());
+                return;
+            }
+            if (!u.taint().contains(DataFlow.Taint.DECODE) || u.taint().contains(DataFlow.Taint.NETWORK)) {
+                return;
+            }
+            if (u.pickle()) {
+                sink.report(Location.of(file, c), u.sink() + "() unpickles decoded data", ev.get(),
+                        Severity.LOW, Confidence.LOW);
+            } else if (u.taint().contains(DataFlow.Taint.STDIN)) {
+                // a worker running code its parent pipes in (build tools, SSH tunnels, freezers): IPC
+                sink.report(Location.of(file, c), u.sink() + "() runs decoded data read from standard input", ev.get(),
+                        Severity.LOW, Confidence.MEDIUM);
+            } else {
+                sink.report(Location.of(file, c), u.sink() + "() runs decoded/decompressed data", ev.get());
+            }
+        });
     }
 }

@@ -2,6 +2,7 @@ package dev.kingsnake.rules.exec;
 
 import dev.kingsnake.Confidence;
 import dev.kingsnake.Severity;
+import dev.kingsnake.rules.shared.CallUses;
 import dev.kingsnake.spi.FindingSink;
 import dev.kingsnake.spi.Location;
 import dev.kingsnake.spi.PythonFile;
@@ -9,6 +10,7 @@ import dev.kingsnake.spi.PythonFileRule;
 import dev.kingsnake.spi.RuleContext;
 import dev.kingsnake.spi.RuleInfo;
 import dev.kingsnake.spi.Tags;
+import dev.kingsnake.rules.shared.FileNodes;
 import dev.kingsnake.rules.shared.FixedEndpoints;
 import dev.kingsnake.spi.facts.CallFacts;
 import dev.kingsnake.spi.facts.Capability;
@@ -53,42 +55,39 @@ public final class DownloadedCodeExecutionRule implements PythonFileRule {
 
     @Override
     public void check(PythonFile file, RuleContext ctx, FindingSink sink) {
-        DataFlow facts = DataFlow.of(file);
-        file.nodes().forEach(n -> {
-            if (n instanceof Expr.Literal l && l.value().isStringLike()) {
-                String t = l.value().asText();
-                if (t.length() >= 30 && t.length() < 1_000_000 && (t.contains("exec") || t.contains("eval"))
-                        && STAGER_EXEC.matcher(t).find() && STAGER_NET.matcher(t).find()) {
-                    sink.report(Location.of(file, l), "string holds Python code that runs a download (a stager "
-                            + "written to a file or passed to another interpreter)", ExecSinks.snippet(t));
-                }
+        for (Expr.Literal l : FileNodes.of(file).strings()) {
+            String t = l.value().asText();
+            if (t.length() >= 30 && t.length() < 1_000_000 && (t.contains("exec") || t.contains("eval"))
+                    && STAGER_EXEC.matcher(t).find() && STAGER_NET.matcher(t).find()) {
+                sink.report(Location.of(file, l), "string holds Python code that runs a download (a stager "
+                        + "written to a file or passed to another interpreter)", ExecSinks.snippet(t));
+            }
+        }
+        CallUses.codeSinks(file).forEach(use -> {
+            Expr.Call c = use.call();
+            ExecSinks.Use u = use.value();
+            if (!u.taint().contains(DataFlow.Taint.NETWORK)) {
+                return;
+            }
+            if (u.pickle()) {
+                // pickle over sockets is (unsafe) IPC far more often than a loader
+                sink.report(Location.of(file, c), u.sink() + "() unpickles data received from the network",
+                        ExecSinks.snippet(file.line(c.line())), Severity.LOW, Confidence.MEDIUM);
+            } else if (u.taint().contains(DataFlow.Taint.FETCHED) && configuredSource(file, c)) {
+                // preload scripts and plugins fetched from a URL the user configures: a remote-execution
+                // feature by design; a stager names its server
+                sink.report(Location.of(file, c), u.sink() + "() runs code fetched from a URL its caller or "
+                        + "configuration gives", ExecSinks.snippet(file.line(c.line())), Severity.HIGH,
+                        Confidence.MEDIUM);
+            } else if (u.taint().contains(DataFlow.Taint.FETCHED)) {
+                sink.report(Location.of(file, c), u.sink() + "() runs data fetched from the network",
+                        ExecSinks.snippet(file.line(c.line())));
+            } else {
+                // received on a connection the program holds: remote-execution and IPC frameworks do this by
+                // design; a backdoor's receive-and-run loop is KS-BACKDOOR-REMOTE-EXEC's
+                sink.report(Location.of(file, c), u.sink() + "() runs data received over a network connection",
+                        ExecSinks.snippet(file.line(c.line())), Severity.HIGH, Confidence.MEDIUM);
             }
         });
-        for (Expr.Call c : file.calls()) {
-            ExecSinks.of(facts, c).ifPresent(u -> {
-                if (!u.taint().contains(DataFlow.Taint.NETWORK)) {
-                    return;
-                }
-                if (u.pickle()) {
-                    // pickle over sockets is (unsafe) IPC far more often than a loader
-                    sink.report(Location.of(file, c), u.sink() + "() unpickles data received from the network",
-                            ExecSinks.snippet(file.line(c.line())), Severity.LOW, Confidence.MEDIUM);
-                } else if (u.taint().contains(DataFlow.Taint.FETCHED) && configuredSource(file, c)) {
-                    // preload scripts and plugins fetched from a URL the user configures: a remote-execution
-                    // feature by design; a stager names its server
-                    sink.report(Location.of(file, c), u.sink() + "() runs code fetched from a URL its caller or "
-                            + "configuration gives", ExecSinks.snippet(file.line(c.line())), Severity.HIGH,
-                            Confidence.MEDIUM);
-                } else if (u.taint().contains(DataFlow.Taint.FETCHED)) {
-                    sink.report(Location.of(file, c), u.sink() + "() runs data fetched from the network",
-                            ExecSinks.snippet(file.line(c.line())));
-                } else {
-                    // received on a connection the program holds: remote-execution and IPC frameworks do this by
-                    // design; a backdoor's receive-and-run loop is KS-BACKDOOR-REMOTE-EXEC's
-                    sink.report(Location.of(file, c), u.sink() + "() runs data received over a network connection",
-                            ExecSinks.snippet(file.line(c.line())), Severity.HIGH, Confidence.MEDIUM);
-                }
-            });
-        }
     }
 }

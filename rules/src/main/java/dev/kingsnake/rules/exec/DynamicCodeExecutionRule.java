@@ -2,6 +2,7 @@ package dev.kingsnake.rules.exec;
 
 import dev.kingsnake.Confidence;
 import dev.kingsnake.Severity;
+import dev.kingsnake.rules.shared.CallUses;
 import dev.kingsnake.spi.FindingSink;
 import dev.kingsnake.spi.Location;
 import dev.kingsnake.spi.PythonFile;
@@ -32,19 +33,18 @@ public final class DynamicCodeExecutionRule implements PythonFileRule {
 
     @Override
     public void check(PythonFile file, RuleContext ctx, FindingSink sink) {
-        DataFlow facts = DataFlow.of(file);
-        for (Expr.Call c : file.calls()) {
-            ExecSinks.of(facts, c).ifPresent(u -> {
-                if (u.pickle() || DataFlow.isLiteral(u.input()) || u.taint().contains(DataFlow.Taint.DECODE)
-                        || u.taint().contains(DataFlow.Taint.NETWORK)) {
-                    return;
-                }
-                if (file.constant(u.input()).isPresent() && !"marshal.loads".equals(u.sink())) {
-                    return; // folded template code, e.g. exec("def f(): ..." % 'name')
-                }
-                sink.report(Location.of(file, c), u.sink() + "() runs a value computed at run time",
-                        ExecSinks.snippet(file.line(c.line())));
-            });
-        }
+        CallUses.codeSinks(file).forEach(use -> {
+            Expr.Call c = use.call();
+            ExecSinks.Use u = use.value();
+            if (u.pickle() || DataFlow.isLiteral(u.input()) || u.taint().contains(DataFlow.Taint.DECODE)
+                    || u.taint().contains(DataFlow.Taint.NETWORK)) {
+                return;
+            }
+            if (file.constant(u.input()).isPresent() && !"marshal.loads".equals(u.sink())) {
+                return; // folded template code, e.g. exec("def f(): ..." % 'name')
+            }
+            sink.report(Location.of(file, c), u.sink() + "() runs a value computed at run time",
+                    ExecSinks.snippet(file.line(c.line())));
+        });
     }
 }

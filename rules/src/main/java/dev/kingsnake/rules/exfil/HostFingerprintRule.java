@@ -107,8 +107,8 @@ public final class HostFingerprintRule implements PythonFileRule {
                         + s.text() + ") next to network code");
             }
         }
-        for (int i = 0; i < facts.strings().size(); i++) {
-            Optional<Indicator> hit = IP_LOOKUP.first(facts, i);
+        for (int i : IP_LOOKUP.candidates(facts)) {
+            Optional<Indicator> hit = IP_LOOKUP.first(facts.strings().get(i));
             if (hit.isPresent()) {
                 sink.report(file, facts.strings().get(i).node(), "looks up the machine's public IP address");
             }

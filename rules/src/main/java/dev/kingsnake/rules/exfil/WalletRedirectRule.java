@@ -2,6 +2,7 @@ package dev.kingsnake.rules.exfil;
 
 import dev.kingsnake.Confidence;
 import dev.kingsnake.Severity;
+import dev.kingsnake.rules.shared.FileNodes;
 import dev.kingsnake.spi.FindingSink;
 import dev.kingsnake.spi.PythonFile;
 import dev.kingsnake.spi.PythonFileRule;
@@ -47,10 +48,7 @@ public final class WalletRedirectRule implements PythonFileRule {
 
     @Override
     public void check(PythonFile file, RuleContext ctx, FindingSink sink) {
-        file.nodes().forEach(n -> {
-            if (!(n instanceof Stmt.FunctionDef def)) {
-                return;
-            }
+        for (Stmt.FunctionDef def : FileNodes.of(file).functions()) {
             Set<String> params = new HashSet<>();
             for (Stmt.Param p : def.params()) {
                 if (DESTINATIONS.contains(squash(p.name()))) {
@@ -58,7 +56,7 @@ public final class WalletRedirectRule implements PythonFileRule {
                 }
             }
             if (params.isEmpty()) {
-                return;
+                continue;
             }
             for (Stmt s : def.body()) {
                 Nodes.walk(s, m -> destinationValue(file, m, params).ifPresent(v -> {
@@ -71,7 +69,7 @@ public final class WalletRedirectRule implements PythonFileRule {
                     }
                 }));
             }
-        });
+        }
     }
 
     /** The value put where a destination goes: {@code {'dest': v}}, {@code f(to=v)}, {@code recipient = v}. */

@@ -2,6 +2,7 @@ package dev.kingsnake.rules.obfuscation;
 
 import dev.kingsnake.Confidence;
 import dev.kingsnake.Severity;
+import dev.kingsnake.rules.shared.FileNodes;
 import dev.kingsnake.spi.FindingSink;
 import dev.kingsnake.spi.Location;
 import dev.kingsnake.spi.PythonFile;
@@ -10,7 +11,6 @@ import dev.kingsnake.spi.RuleContext;
 import dev.kingsnake.spi.RuleInfo;
 import dev.kingsnake.spi.Tags;
 import dev.kingsnake.spi.python.Expr;
-import dev.kingsnake.spi.python.Nodes;
 import dev.kingsnake.spi.python.Stmt;
 
 import java.util.Set;
@@ -44,9 +44,9 @@ public final class BuiltinAliasRule implements PythonFileRule {
 
     @Override
     public void check(PythonFile file, RuleContext ctx, FindingSink sink) {
-        file.nodes().forEach(n -> {
-            if (!(n instanceof Stmt.Assign a) || a.value().isEmpty() || a.augOp().isPresent()) {
-                return;
+        for (Stmt.Assign a : FileNodes.of(file).assigns()) {
+            if (a.value().isEmpty() || a.augOp().isPresent()) {
+                continue;
             }
             Expr v = a.value().get();
             if (v instanceof Expr.Sequence s && a.targets().stream().anyMatch(t -> t instanceof Expr.Sequence)) {
@@ -70,6 +70,6 @@ public final class BuiltinAliasRule implements PythonFileRule {
                 sink.reportLine(file, Location.of(file, a), "'" + nm.id() + "' rebound to '" + t.id() + "'", 160,
                         Severity.LOW, Confidence.LOW);
             }
-        });
+        }
     }
 }

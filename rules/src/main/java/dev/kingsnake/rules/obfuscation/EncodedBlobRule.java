@@ -2,6 +2,7 @@ package dev.kingsnake.rules.obfuscation;
 
 import dev.kingsnake.Confidence;
 import dev.kingsnake.Severity;
+import dev.kingsnake.rules.shared.FileNodes;
 import dev.kingsnake.spi.FindingSink;
 import dev.kingsnake.spi.Location;
 import dev.kingsnake.spi.PythonFile;
@@ -11,7 +12,6 @@ import dev.kingsnake.spi.RuleInfo;
 import dev.kingsnake.spi.Tags;
 import dev.kingsnake.spi.python.Const;
 import dev.kingsnake.spi.python.Expr;
-import dev.kingsnake.spi.python.Nodes;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -40,13 +40,14 @@ public final class EncodedBlobRule implements PythonFileRule {
     @Override
     public void check(PythonFile file, RuleContext ctx, FindingSink sink) {
         List<Expr.Literal> hits = new ArrayList<>();
-        file.nodes().forEach(n -> {
-            if (hits.size() < MAX_REPORTS && n instanceof Expr.Literal l && l.value().isStringLike()) {
-                if (blob(l.value())) {
-                    hits.add(l);
-                }
+        for (Expr.Literal l : FileNodes.of(file).strings()) {
+            if (hits.size() >= MAX_REPORTS) {
+                break;
             }
-        });
+            if (blob(l.value())) {
+                hits.add(l);
+            }
+        }
         for (Expr.Literal l : hits) {
             int len = l.value() instanceof Const.Bytes b ? b.value().length : l.value().asText().length();
             String ev = FindingSink.clip(l.value().asText(), 80);

@@ -75,18 +75,36 @@ public final class HiddenCodeRule implements PythonFileRule {
         }
     }
 
-    /** False only when the text holds neither a tab nor 50 blanks in a row: no gap wide enough to hide code. */
+    /**
+     * True exactly when the text holds {@link #MIN_GAP} blanks (spaces or tabs) in a row: without such a run no
+     * line has a gap wide enough to hide code. Such a run covers one of the offsets {@code MIN_GAP - 1},
+     * {@code 2 * MIN_GAP - 1} ...: only those are read, and around the blank ones the run they are in, so an
+     * ordinary file is read at about one character in a hundred.
+     */
     static boolean mayHideCode(SourceChars t) {
-        int blanks = 0;
-        for (int i = 0, n = t.length(); i < n; i++) {
-            char c = t.charAt(i);
-            if (c == '\t' || c == ' ' && ++blanks >= 50) {
+        int n = t.length();
+        for (int i = MIN_GAP - 1; i < n; i += MIN_GAP) {
+            if (!blank(t.charAt(i))) {
+                continue;
+            }
+            int start = i;
+            while (start > 0 && blank(t.charAt(start - 1))) {
+                start--;
+            }
+            int end = i + 1;
+            while (end < n && blank(t.charAt(end)) && end - start < MIN_GAP) {
+                end++;
+            }
+            if (end - start >= MIN_GAP) {
                 return true;
             }
-            if (c != ' ') {
-                blanks = 0;
-            }
+            // t[end] is not blank: a run of MIN_GAP after it covers end + MIN_GAP, the next offset looked at
+            i = end;
         }
         return false;
+    }
+
+    private static boolean blank(char c) {
+        return c == ' ' || c == '\t';
     }
 }

@@ -108,23 +108,57 @@ public final class ObfuscatorMarkerRule implements PythonFileRule {
         }
     }
 
+    /** Each branch of {@link #MARKER} holds one of these; the last in any case ({@code regionMatches(true, ...)}). */
+    private static final String[] MARKER_LITERALS = {"pyarmor", "pytransform", "__armor_", "obfuscated"};
+    private static final int CASELESS = 3;
+    private static final int SHORTEST_MARKER = 7;
+    /** Per ASCII character, where it occurs in the literals: literal index {@code << 8 |} offset. */
+    private static final int[][] MARKER_PLACES = new int[128][];
+
+    static {
+        for (char c = 0; c < 128; c++) {
+            java.util.List<Integer> places = new java.util.ArrayList<>();
+            for (int lit = 0; lit < MARKER_LITERALS.length; lit++) {
+                String l = MARKER_LITERALS[lit];
+                for (int k = 0; k < l.length(); k++) {
+                    if (l.charAt(k) == (lit == CASELESS ? Character.toLowerCase(c) : c)) {
+                        places.add(lit << 8 | k);
+                    }
+                }
+            }
+            MARKER_PLACES[c] = places.stream().mapToInt(Integer::intValue).toArray();
+        }
+    }
+
     /**
-     * False only when no {@link #MARKER} can be in the text: each of its branches holds one of these literals
-     * ('obfuscated' in any ASCII case). One pass that looks closer only at the letters the literals start with.
+     * False only when no {@link #MARKER} can be in the text: true exactly when one of {@link #MARKER_LITERALS}
+     * occurs. Each occurrence covers one of the offsets 6, 13, 20 ... (the shortest literal has 7 characters):
+     * only those are read, and at each the literals are tried at the places where they hold its character.
      */
     static boolean mayHoldMarker(SourceChars t) {
-        for (int i = 0, n = t.length(); i < n; i++) {
+        for (int i = SHORTEST_MARKER - 1, n = t.length(); i < n; i += SHORTEST_MARKER) {
             char c = t.charAt(i);
-            // 'p' and '_' are common: the next character settles most of them without a call
-            if (c == 'p' ? i + 1 < n && t.charAt(i + 1) == 'y' && (t.startsWith("pyarmor", i)
-                    || t.startsWith("pytransform", i))
-                    : c == '_' ? i + 1 < n && t.charAt(i + 1) == '_' && t.startsWith("__armor_", i)
-                    : (c | 0x20) == 'o' && i + 1 < n && ((t.charAt(i + 1) | 0x20) == 'b' || t.charAt(i + 1) > 0x7f)
-                    && t.text().regionMatches(true, i, "obfuscated", 0, 10)) {
-                return true;
+            if (c >= 128) {
+                // no case-sensitive literal holds it; ignoring case, a non-ASCII letter may match ('ſ' is 's')
+                for (int k = 0; k < MARKER_LITERALS[CASELESS].length(); k++) {
+                    if (markerAt(t, CASELESS, i - k)) {
+                        return true;
+                    }
+                }
+                continue;
+            }
+            for (int place : MARKER_PLACES[c]) {
+                if (markerAt(t, place >> 8, i - (place & 0xff))) {
+                    return true;
+                }
             }
         }
         return false;
+    }
+
+    private static boolean markerAt(SourceChars t, int literal, int at) {
+        String l = MARKER_LITERALS[literal];
+        return literal == CASELESS ? t.text().regionMatches(true, at, l, 0, l.length()) : t.startsWith(l, at);
     }
 
     /**
@@ -133,22 +167,37 @@ public final class ObfuscatorMarkerRule implements PythonFileRule {
      * after an ASCII word character; numbers like 1000000 do not count).
      */
     static boolean hasConfusableRun(SourceChars t) {
-        int run = 0;
-        boolean identStart = false;
-        for (int i = 0; i < t.length(); i++) {
-            char c = t.charAt(i);
-            if (c == 'I' || c == 'l' || c == '1' || c == 'O' || c == '0' || c == 'o' || c == '_') {
-                if (run++ == 0) {
-                    identStart = c != '1' && c != '0' && (i == 0 || !asciiWord(t.charAt(i - 1)));
-                }
-                if (identStart && run >= 6) {
-                    return true;
-                }
-            } else {
-                run = 0;
+        // a run of CONFUSABLE_RUN such characters covers one of the offsets 5, 11, 17 ...: only those are read,
+        // and around the ones that are such a character the run they are in
+        int n = t.length();
+        for (int i = CONFUSABLE_RUN - 1; i < n; i += CONFUSABLE_RUN) {
+            if (!confusable(t.charAt(i))) {
+                continue;
             }
+            int start = i;
+            while (start > 0 && confusable(t.charAt(start - 1))) {
+                start--;
+            }
+            int end = i + 1;
+            while (end < n && confusable(t.charAt(end))) {
+                end++;
+            }
+            char first = t.charAt(start);
+            if (end - start >= CONFUSABLE_RUN && first != '1' && first != '0'
+                    && (start == 0 || !asciiWord(t.charAt(start - 1)))) {
+                return true;
+            }
+            // t[end] is not such a character: a run after it covers end + CONFUSABLE_RUN, the next offset read
+            i = end;
         }
         return false;
+    }
+
+    /** The shortest run of {@link #confusable} characters {@link #hasConfusableRun} looks for. */
+    private static final int CONFUSABLE_RUN = 6;
+
+    private static boolean confusable(char c) {
+        return c == 'I' || c == 'l' || c == '1' || c == 'O' || c == '0' || c == 'o' || c == '_';
     }
 
     private static boolean asciiWord(char c) {

@@ -9,6 +9,7 @@ import dev.kingsnake.spi.RuleContext;
 import dev.kingsnake.spi.RuleInfo;
 import dev.kingsnake.spi.Tags;
 import dev.kingsnake.spi.facts.NonAscii;
+import dev.kingsnake.spi.facts.SourceChars;
 import dev.kingsnake.spi.facts.SourceRegions;
 
 import java.text.Normalizer;
@@ -41,41 +42,78 @@ public final class UnicodeIdentifierRule implements PythonFileRule {
 
     @Override
     public void check(PythonFile file, RuleContext ctx, FindingSink sink) {
-        if (NonAscii.firstOffset(file) < 0) {
+        int first = NonAscii.firstOffset(file);
+        if (first < 0) {
             return;
         }
         String t = file.text();
         SourceRegions r = SourceRegions.of(file);
-        int reports = 0;
-        int i = 0;
-        int n = t.length();
-        while (i < n && reports < MAX_REPORTS) {
+        int[] reports = {0};
+        nonAsciiRuns(SourceChars.of(file), r, first, (start, end) -> {
+            String why = judge(t.substring(start, end));
+            if (why != null) {
+                int line = r.lineOf(start);
+                reports[0]++;
+                sink.reportLine(file, Obf.at(file, line, start - r.lineStart(line) + 1), why, 120);
+            }
+            return reports[0] < MAX_REPORTS;
+        });
+    }
+
+    /** Told each run of {@link #nonAsciiRuns}; returns whether to go on. */
+    interface RunVisitor {
+        boolean visit(int start, int end);
+    }
+
+    /**
+     * Each maximal run of code code points that are identifier parts or invisible ({@link #identifierLike}) and
+     * hold at least one non-ASCII code point, in text order, until the visitor says stop. {@code first} is the
+     * offset of the text's first non-ASCII character. Only the non-ASCII characters are looked at closely: at
+     * one that is in such a run the run is found by reading back and forth; all-ASCII runs (nearly every name
+     * of a file) are never read as runs.
+     */
+    static void nonAsciiRuns(SourceChars chars, SourceRegions r, int first, RunVisitor visitor) {
+        String t = chars.text();
+        int n = chars.length();
+        int i = first;
+        while (i < n) {
+            if (chars.charAt(i) < 0x80) {
+                i++;
+                continue;
+            }
+            // a non-ASCII character at a code point's start: every character before it was ASCII or a whole code
+            // point stepped over, as in a walk of the text by code points from its start
             int cp = t.codePointAt(i);
-            if (r.kind(i) != SourceRegions.CODE || !(Character.isUnicodeIdentifierPart(cp) || isInvisible(cp))) {
+            if (r.kind(i) != SourceRegions.CODE || !identifierLike(cp)) {
                 i += Character.charCount(cp);
                 continue;
             }
             int start = i;
-            boolean ascii = true;
-            while (i < n && r.kind(i) == SourceRegions.CODE) {
-                int c = t.codePointAt(i);
-                if (!(Character.isUnicodeIdentifierPart(c) || isInvisible(c))) {
+            while (start > 0) {
+                int before = t.codePointBefore(start);
+                int at = start - Character.charCount(before);
+                if (r.kind(at) != SourceRegions.CODE || !identifierLike(before)) {
                     break;
                 }
-                ascii &= c < 0x80;
-                i += Character.charCount(c);
+                start = at;
             }
-            if (ascii) {
-                continue;
+            int end = i;
+            while (end < n && r.kind(end) == SourceRegions.CODE) {
+                int c = t.codePointAt(end);
+                if (!identifierLike(c)) {
+                    break;
+                }
+                end += Character.charCount(c);
             }
-            String id = t.substring(start, i);
-            String why = judge(id);
-            if (why != null) {
-                int line = r.lineOf(start);
-                reports++;
-                sink.reportLine(file, Obf.at(file, line, start - r.lineStart(line) + 1), why, 120);
+            if (!visitor.visit(start, end)) {
+                return;
             }
+            i = end;
         }
+    }
+
+    static boolean identifierLike(int cp) {
+        return Character.isUnicodeIdentifierPart(cp) || isInvisible(cp);
     }
 
     static boolean isInvisible(int cp) {

@@ -88,7 +88,7 @@ public final class AutostartRule extends IndicatorRule {
         super.check(file, ctx, sink);
         CallFacts facts = CallFacts.of(file);
         for (CallFacts.CallFact c : facts.calls()) {
-            if (!PATH_JOINS.contains(c.qualifiedName()) || c.call().args().size() < 3
+            if (c.call().args().size() < 3 || !PATH_JOINS.contains(c.qualifiedName())
                     || !hasAny(facts.scope(c.scope()), companions())) {
                 continue;
             }

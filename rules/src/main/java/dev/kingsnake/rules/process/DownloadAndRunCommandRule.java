@@ -3,6 +3,7 @@ package dev.kingsnake.rules.process;
 import dev.kingsnake.Confidence;
 import dev.kingsnake.Reach;
 import dev.kingsnake.Severity;
+import dev.kingsnake.rules.shared.CallUses;
 import dev.kingsnake.rules.shared.PrefilteredPatterns;
 import dev.kingsnake.spi.FindingSink;
 import dev.kingsnake.spi.Location;
@@ -72,8 +73,14 @@ public final class DownloadAndRunCommandRule implements PythonFileRule {
     @Override
     public void check(PythonFile file, RuleContext ctx, FindingSink sink) {
         DataFlow facts = DataFlow.of(file);
-        for (Expr.Call c : file.calls()) {
-            Commands.of(facts, c).ifPresent(cmd -> {
+        List<CallUses.Of<Commands.Command>> commands = CallUses.commands(file);
+        List<Expr.Call> calls = file.calls();
+        for (int i = 0, next = 0; i < calls.size(); i++) {
+            Expr.Call c = calls.get(i);
+            // the calls that have a command, in the same order: the next one is this call or a later one
+            Optional<Commands.Command> command = next < commands.size() && commands.get(next).index() == i
+                    ? Optional.of(commands.get(next++).value()) : Optional.empty();
+            command.ifPresent(cmd -> {
                 String m = cmd.find(Commands.DOWNLOAD_EXEC);
                 if (m != null && fromToolchainVendorsOnly(m)) {
                     sink.report(Location.of(file, c), cmd.sink() + "() runs a toolchain vendor's official installer: "
@@ -87,7 +94,7 @@ public final class DownloadAndRunCommandRule implements PythonFileRule {
                             + "network", Severity.HIGH, Confidence.MEDIUM);
                 }
             });
-            Commands.of(facts, c).filter(cmd -> CLONE_THEN_RUN.matcher(cmd.text()).find()).ifPresent(cmd ->
+            command.filter(cmd -> CLONE_THEN_RUN.matcher(cmd.text()).find()).ifPresent(cmd ->
                     sink.report(Location.of(file, c), cmd.sink() + "() clones a repository and runs code from it",
                             cmd.evidence(), Severity.HIGH, Confidence.HIGH));
             writtenDownloadAndRun(file, c).ifPresent(m -> sink.report(file, c,

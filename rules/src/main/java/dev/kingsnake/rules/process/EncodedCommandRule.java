@@ -2,6 +2,7 @@ package dev.kingsnake.rules.process;
 
 import dev.kingsnake.Confidence;
 import dev.kingsnake.Severity;
+import dev.kingsnake.rules.shared.CallUses;
 import dev.kingsnake.spi.FindingSink;
 import dev.kingsnake.spi.Location;
 import dev.kingsnake.spi.PythonFile;
@@ -36,25 +37,24 @@ public final class EncodedCommandRule implements PythonFileRule {
 
     @Override
     public void check(PythonFile file, RuleContext ctx, FindingSink sink) {
-        DataFlow facts = DataFlow.of(file);
-        for (Expr.Call c : file.calls()) {
-            Commands.of(facts, c).ifPresent(cmd -> {
-                String m = cmd.find(Commands.ENCODED);
-                if (m != null && cmd.text().contains("stdin.read") && !DECODING.matcher(cmd.text()).find()) {
-                    // python -c "script = sys.stdin.read(); exec(script)": a runner for code its parent pipes in
-                    sink.report(Location.of(file, c), cmd.sink() + "() starts an interpreter that runs code piped "
-                            + "to its standard input", cmd.evidence(), Severity.LOW, Confidence.MEDIUM);
-                } else if (m != null) {
-                    sink.report(Location.of(file, c), cmd.sink() + "() runs an encoded command: "
-                            + (m.length() > 80 ? m.substring(0, 80) + Commands.UNKNOWN : m), cmd.evidence());
-                } else if (cmd.taint().contains(DataFlow.Taint.DECODE) && cmd.taint().contains(DataFlow.Taint.STDIN)) {
-                    // a worker decoding the commands its parent pipes in (waf's processor, test runners): IPC
-                    sink.report(file, c, cmd.sink() + "() runs a command decoded from standard input",
-                            Severity.LOW, Confidence.MEDIUM);
-                } else if (cmd.taint().contains(DataFlow.Taint.DECODE)) {
-                    sink.report(file, c, cmd.sink() + "() runs a command that is decoded first");
-                }
-            });
-        }
+        CallUses.commands(file).forEach(use -> {
+            Expr.Call c = use.call();
+            Commands.Command cmd = use.value();
+            String m = cmd.find(Commands.ENCODED);
+            if (m != null && cmd.text().contains("stdin.read") && !DECODING.matcher(cmd.text()).find()) {
+                // python -c "script = sys.stdin.read(); exec(script)": a runner for code its parent pipes in
+                sink.report(Location.of(file, c), cmd.sink() + "() starts an interpreter that runs code piped "
+                        + "to its standard input", cmd.evidence(), Severity.LOW, Confidence.MEDIUM);
+            } else if (m != null) {
+                sink.report(Location.of(file, c), cmd.sink() + "() runs an encoded command: "
+                        + (m.length() > 80 ? m.substring(0, 80) + Commands.UNKNOWN : m), cmd.evidence());
+            } else if (cmd.taint().contains(DataFlow.Taint.DECODE) && cmd.taint().contains(DataFlow.Taint.STDIN)) {
+                // a worker decoding the commands its parent pipes in (waf's processor, test runners): IPC
+                sink.report(file, c, cmd.sink() + "() runs a command decoded from standard input",
+                        Severity.LOW, Confidence.MEDIUM);
+            } else if (cmd.taint().contains(DataFlow.Taint.DECODE)) {
+                sink.report(file, c, cmd.sink() + "() runs a command that is decoded first");
+            }
+        });
     }
 }

@@ -2,6 +2,7 @@ package dev.kingsnake.rules.process;
 
 import dev.kingsnake.Confidence;
 import dev.kingsnake.Severity;
+import dev.kingsnake.rules.shared.CallUses;
 import dev.kingsnake.spi.FindingSink;
 import dev.kingsnake.spi.Location;
 import dev.kingsnake.spi.PythonFile;
@@ -44,18 +45,18 @@ public final class HiddenProcessRule implements PythonFileRule {
     public void check(PythonFile file, RuleContext ctx, FindingSink sink) {
         DataFlow facts = DataFlow.of(file);
         Set<Integer> reported = new HashSet<>();
-        for (Expr.Call c : file.calls()) {
-            Commands.of(facts, c).ifPresent(cmd -> {
-                String why = cmd.find(Commands.HIDDEN);
-                if (why == null) {
-                    why = hiddenFlags(file, c);
-                }
-                if (why != null && reported.add(c.line())) {
-                    sink.report(Location.of(file, c), cmd.sink() + "() starts a hidden/detached process: " + why,
-                            cmd.evidence());
-                }
-            });
-        }
+        CallUses.commands(file).forEach(use -> {
+            Expr.Call c = use.call();
+            Commands.Command cmd = use.value();
+            String why = cmd.find(Commands.HIDDEN);
+            if (why == null) {
+                why = hiddenFlags(file, c);
+            }
+            if (why != null && reported.add(c.line())) {
+                sink.report(Location.of(file, c), cmd.sink() + "() starts a hidden/detached process: " + why,
+                        cmd.evidence());
+            }
+        });
         // STARTUPINFO configured to hide the window
         for (var a : facts.assigns()) {
             for (Expr t : a.targets()) {

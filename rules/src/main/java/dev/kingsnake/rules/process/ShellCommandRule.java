@@ -2,6 +2,7 @@ package dev.kingsnake.rules.process;
 
 import dev.kingsnake.Confidence;
 import dev.kingsnake.Severity;
+import dev.kingsnake.rules.shared.CallUses;
 import dev.kingsnake.spi.FindingSink;
 import dev.kingsnake.spi.Location;
 import dev.kingsnake.spi.PythonFile;
@@ -10,7 +11,6 @@ import dev.kingsnake.spi.RuleContext;
 import dev.kingsnake.spi.RuleInfo;
 import dev.kingsnake.spi.Tags;
 import dev.kingsnake.spi.facts.Commands;
-import dev.kingsnake.spi.facts.DataFlow;
 import dev.kingsnake.spi.python.Expr;
 
 import java.util.Set;
@@ -37,26 +37,25 @@ public final class ShellCommandRule implements PythonFileRule {
 
     @Override
     public void check(PythonFile file, RuleContext ctx, FindingSink sink) {
-        DataFlow facts = DataFlow.of(file);
-        for (Expr.Call c : file.calls()) {
-            Commands.of(facts, c).ifPresent(cmd -> {
-                if (cmd.benign()) {
-                    return;
-                }
-                Location at = Location.of(file, c);
-                if (cmd.interactive()) {
-                    sink.report(at, cmd.sink() + "() starts an interactive shell", cmd.evidence(),
-                            Severity.MEDIUM, Confidence.HIGH);
-                } else if (cmd.networkTool()) {
-                    sink.report(at, cmd.sink() + "() runs a network tool", cmd.evidence(),
-                            Severity.MEDIUM, Confidence.HIGH);
-                } else if (cmd.computed()) {
-                    sink.report(at, cmd.sink() + "() runs a command computed at run time", cmd.evidence(),
-                            Severity.LOW, Confidence.LOW);
-                } else {
-                    sink.report(at, cmd.sink() + "() runs '" + cmd.tool() + "'", cmd.evidence());
-                }
-            });
-        }
+        CallUses.commands(file).forEach(use -> {
+            Expr.Call c = use.call();
+            Commands.Command cmd = use.value();
+            if (cmd.benign()) {
+                return;
+            }
+            Location at = Location.of(file, c);
+            if (cmd.interactive()) {
+                sink.report(at, cmd.sink() + "() starts an interactive shell", cmd.evidence(),
+                        Severity.MEDIUM, Confidence.HIGH);
+            } else if (cmd.networkTool()) {
+                sink.report(at, cmd.sink() + "() runs a network tool", cmd.evidence(),
+                        Severity.MEDIUM, Confidence.HIGH);
+            } else if (cmd.computed()) {
+                sink.report(at, cmd.sink() + "() runs a command computed at run time", cmd.evidence(),
+                        Severity.LOW, Confidence.LOW);
+            } else {
+                sink.report(at, cmd.sink() + "() runs '" + cmd.tool() + "'", cmd.evidence());
+            }
+        });
     }
 }

@@ -67,14 +67,15 @@ public abstract class IndicatorRule implements PythonFileRule {
         Map<Integer, Hit> hits = new LinkedHashMap<>();
         Set<String> labels = new HashSet<>();
         List<CallFacts.StringFact> strings = facts.strings();
-        for (int i = 0; i < strings.size(); i++) {
+        // the strings the shared pass found none of the set's literals in can match nothing: not read at all
+        for (int i : matcher.candidates(facts)) {
             CallFacts.StringFact s = strings.get(i);
             int line = s.node().line();
             Hit prev = hits.get(line);
             if (prev != null && prev.indicator().strong()) {
                 continue;
             }
-            Optional<Indicator> ind = matcher.first(facts, i);
+            Optional<Indicator> ind = matcher.first(s);
             // prose is passed over; asked only of the few strings that hold an indicator
             if (ind.isPresent() && (prev == null || ind.get().strong()) && !isProse(s.text())) {
                 hits.put(line, new Hit(s, ind.get()));

@@ -103,6 +103,46 @@ public final class IndicatorSet {
         return first(facts.strings().get(index));
     }
 
+    /**
+     * The indices of the file's string constants where {@link #first(CallFacts, int)} may find an indicator, in
+     * order: every index but those it passes over without reading (the shared pass found none of this set's
+     * literals there). A rule asks once per file and reads only these strings, with {@link #first(CallFacts.StringFact)},
+     * instead of asking {@link #first(CallFacts, int)} of every string.
+     */
+    public int[] candidates(CallFacts facts) {
+        int n = facts.strings().size();
+        if (unionBit < 0) {
+            return all(n);
+        }
+        Candidates c = facts.file().fact(CANDIDATES);
+        if (unionBit >= c.count()) {
+            return all(n);
+        }
+        long[] bits = c.bits();
+        long bit = 1L << unionBit;
+        int count = 0;
+        for (int i = 0; i < n; i++) {
+            if (i >= bits.length || (bits[i] & bit) != 0) {
+                count++;
+            }
+        }
+        int[] out = new int[count];
+        for (int i = 0, k = 0; i < n; i++) {
+            if (i >= bits.length || (bits[i] & bit) != 0) {
+                out[k++] = i;
+            }
+        }
+        return out;
+    }
+
+    private static int[] all(int n) {
+        int[] out = new int[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = i;
+        }
+        return out;
+    }
+
     /** Whether the union's pass may skip this set on a string: it has a bit and the bit is clear. */
     boolean unionExcludes(String text, String normalized) {
         Union u = union();

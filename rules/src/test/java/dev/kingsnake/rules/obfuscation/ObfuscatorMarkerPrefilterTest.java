@@ -21,9 +21,59 @@ class ObfuscatorMarkerPrefilterTest {
         Arbitrary<String> piece = Arbitraries.oneOf(
                 Arbitraries.of("__pyarmor__", "pyarmor_runtime", "from  pytransform\timport", "__armor_enter__",
                         "__armor_exit__", "Obfuscated By x", "OBFUSCATED using", "obfuscated with", "obfuscat",
-                        "pyarmo", "__armor", "IlIlIl", "lIl1Il", "O0O0o0", "______", "_O0_", "1000000", "x", "9", "é", " ", "\n", "(", "#"),
+                        "pyarmo", "__armor", "obfuſcated", "OBFUSCATEd", "IlIlIl", "lIl1Il", "O0O0o0", "______", "_O0_", "1000000", "x", "9", "é", " ", "\n", "(", "#"),
                 Arbitraries.strings().withChars("Il1O0o_ abcdBY9é").ofMinLength(1).ofMaxLength(12));
-        return piece.list().ofMaxSize(12).map(l -> String.join("", l));
+        // the passes read only every 6th or 7th character: pad so that each piece lands at every offset
+        return Arbitraries.integers().between(0, 13).flatMap(pad -> piece.list().ofMaxSize(12)
+                .map(l -> "abcdefghijklm".substring(0, pad) + String.join("", l)));
+    }
+
+    /** The plain one-pass loop {@link ObfuscatorMarkerRule#hasConfusableRun} replaced, kept as the reference. */
+    private static boolean confusableRunPlain(String t) {
+        int run = 0;
+        boolean identStart = false;
+        for (int i = 0; i < t.length(); i++) {
+            char c = t.charAt(i);
+            if (c == 'I' || c == 'l' || c == '1' || c == 'O' || c == '0' || c == 'o' || c == '_') {
+                if (run++ == 0) {
+                    char p = i == 0 ? ' ' : t.charAt(i - 1);
+                    boolean word = p >= 'a' && p <= 'z' || p >= 'A' && p <= 'Z' || p >= '0' && p <= '9' || p == '_';
+                    identStart = c != '1' && c != '0' && !word;
+                }
+                if (identStart && run >= 6) {
+                    return true;
+                }
+            } else {
+                run = 0;
+            }
+        }
+        return false;
+    }
+
+    @Property(tries = 5000)
+    void confusablePrefilterIsThePlainLoop(@ForAll("texts") String t) {
+        org.junit.jupiter.api.Assertions.assertEquals(confusableRunPlain(t),
+                ObfuscatorMarkerRule.hasConfusableRun(SourceChars.of(t)), t);
+    }
+
+    @Test
+    void runsAtEveryOffset() {
+        for (int at = 0; at < 40; at++) {
+            for (String run : new String[] {"IlIlI", "IlIlIl", "_____", "______", "0OOOOO", "O0O0O0", "lllllllllllll"}) {
+                for (String before : new String[] {"", " ", "a", "é", "("}) {
+                    String t = "x".repeat(at) + before + run + (at % 2 == 0 ? "" : " y");
+                    org.junit.jupiter.api.Assertions.assertEquals(confusableRunPlain(t),
+                            ObfuscatorMarkerRule.hasConfusableRun(SourceChars.of(t)), t);
+                }
+            }
+            for (String marker : new String[] {"pyarmor", "pytransform", "__armor_", "OBFUSCATED", "obfuſcated",
+                    "pyarmo", "__armor", "obfuscate"}) {
+                String t = "x".repeat(at) + marker + "y".repeat(at % 5);
+                boolean expected = !marker.equals("pyarmo") && !marker.equals("__armor") && !marker.equals("obfuscate");
+                org.junit.jupiter.api.Assertions.assertEquals(expected,
+                        ObfuscatorMarkerRule.mayHoldMarker(SourceChars.of(t)), t);
+            }
+        }
     }
 
     @Property(tries = 5000)

@@ -107,13 +107,27 @@ class IndicatorUnionTest {
         CallFacts facts = CallFacts.of(file);
         assertTrue(facts.strings().size() >= 300, "strings: " + facts.strings().size());
         int hits = 0;
+        int passedOver = 0;
         for (IndicatorSet set : SETS) {
+            java.util.Set<Integer> candidates = new java.util.HashSet<>();
+            int previous = -1;
+            for (int i : set.candidates(facts)) {
+                assertTrue(i > previous, "in order, each once");
+                previous = i;
+                candidates.add(i);
+            }
             for (int i = 0; i < facts.strings().size(); i++) {
                 Optional<Indicator> alone = set.first(facts.strings().get(i));
                 assertEquals(alone, set.first(facts, i), facts.strings().get(i).text());
                 hits += alone.isPresent() ? 1 : 0;
+                // a string left out of the candidates is one the set cannot match
+                if (!candidates.contains(i)) {
+                    passedOver++;
+                    assertEquals(Optional.empty(), alone, facts.strings().get(i).text());
+                }
             }
         }
         assertTrue(hits > 20, "hits: " + hits);
+        assertTrue(passedOver > facts.strings().size(), "strings passed over: " + passedOver);
     }
 }
