@@ -6,10 +6,14 @@ import dev.kingsnake.Scanner;
 import dev.kingsnake.Verdict;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -36,6 +40,27 @@ class WarmUpTest {
             modules.add(WarmUp.module(i));
         }
         assertEquals(WarmUp.MODULES, modules.size());
+    }
+
+    @Test
+    void eachRoundsWheelHoldsModulesNoOtherRoundHas() throws Exception {
+        // the per-file result cache keys a file by its content: a module seen in an earlier round would be taken
+        // from it instead of analysed, and warm nothing
+        Set<String> seen = new HashSet<>();
+        int modules = 0;
+        for (int round = 0; round < WarmUp.ROUNDS; round++) {
+            try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(WarmUp.wheel(WarmUp.MODULES,
+                    round)))) {
+                for (ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
+                    if (e.getName().matches("kingsnake_warmup/m\\d+\\.py")) {
+                        modules++;
+                        assertTrue(seen.add(new String(zip.readAllBytes(), StandardCharsets.UTF_8)),
+                                "round " + round + " repeats " + e.getName());
+                    }
+                }
+            }
+        }
+        assertEquals(WarmUp.ROUNDS * WarmUp.MODULES, modules);
     }
 
     @Test
